@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install every build and test dependency of vipd with apt-get (Debian 12).
+# Idempotent: a second run installs nothing new.
+set -eu
+PKGS="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev \
+clang-format libyaml-dev libnl-3-dev libnl-route-3-dev libevent-dev \
+libjansson-dev libcmocka-dev libsystemd-dev python3 python3-pytest iproute2 \
+iputils-ping keepalived user-mode-linux kmod procps tcpdump valgrind"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+        || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing
+# keepalived is a test peer only; never let the package's own service run.
+if command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now keepalived >/dev/null 2>&1 || true
+fi

@@ -1,0 +1,128 @@
+/* vipctl explain [TYPE|SECTION]: the keys a kind or section accepts, from
+ * the same tables the loader enforces. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "model/kinds/kind.h"
+
+struct explain_target {
+	const char *name;
+	const char *summary;
+	const struct key_table *own;
+	bool with_common; /* interface kinds accept the common keys too */
+};
+
+static void key_row_text(const struct key_spec *k, const char *prefix)
+{
+	char range[160], def[64], name[64];
+
+	snprintf(name, sizeof(name), "%s%s", prefix, k->name);
+	printf("  %-26s %-9s %-11s %-34s %s\n", name, keys_type_name(k),
+	       keys_describe_default(k, def, sizeof(def)), keys_describe_range(k, range, sizeof(range)),
+	       k->help ? k->help : "");
+	if (k->type == KT_STRUCT && strcmp(k->name, "priority") == 0) {
+		char sub[64];
+
+		snprintf(sub, sizeof(sub), "%s%s.", prefix, k->name);
+		for (size_t i = 0; i < k->sub->n; i++)
+			key_row_text(&k->sub->keys[i], sub);
+	}
+}
+
+static void table_text(const struct key_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		key_row_text(&t->keys[i], "");
+}
+
+static json_t *key_json(const struct key_spec *k, bool common)
+{
+	char range[160], def[64];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(k->name));
+	json_object_set_new(o, "type", json_string(keys_type_name(k)));
+	json_object_set_new(o, "required", json_boolean(k->required));
+	json_object_set_new(o, "default", k->has_default ? json_string(keys_describe_default(k, def, sizeof(def)))
+							 : json_null());
+	json_object_set_new(o, "range", json_string(keys_describe_range(k, range, sizeof(range))));
+	json_object_set_new(o, "common", json_boolean(common));
+	json_object_set_new(o, "help", json_string(k->help ? k->help : ""));
+	return o;
+}
+
+static int explain_one(const struct explain_target *t, bool json)
+{
+	if (json) {
+		json_t *root = json_object(), *keys = json_array();
+
+		json_object_set_new(root, "type", json_string(t->name));
+		json_object_set_new(root, "summary", json_string(t->summary));
+		if (t->with_common)
+			for (size_t i = 0; i < common_iface_keys.n; i++)
+				json_array_append_new(keys, key_json(&common_iface_keys.keys[i], true));
+		for (size_t i = 0; i < t->own->n; i++)
+			json_array_append_new(keys, key_json(&t->own->keys[i], false));
+		json_object_set_new(root, "keys", keys);
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(root);
+		return EXIT_OK;
+	}
+	printf("%s: %s\n\n", t->name, t->summary);
+	printf("  %-26s %-9s %-11s %-34s %s\n", "KEY", "TYPE", "DEFAULT", "VALUES", "MEANING");
+	if (t->own->n) {
+		if (t->with_common)
+			printf(" %s keys:\n", t->name);
+		table_text(t->own);
+	}
+	if (t->with_common) {
+		printf(" keys of every interface:\n");
+		table_text(&common_iface_keys);
+	}
+	return EXIT_OK;
+}
+
+int cmd_explain(struct cli_opts *o)
+{
+	static const struct key_table none = {.name = "", .keys = NULL, .n = 0};
+	const struct explain_target sections[] = {
+		{"cluster", "the cluster: its name, nodes and defaults", &cluster_keys, false},
+		{"vrrp", "VRRP parameters (cluster.vrrp, or an interface's vrrp)", &vrrp_keys, false},
+		{"garp", "gratuitous ARP / unsolicited NA on takeover (cluster.garp)", &garp_keys,
+		 false},
+		{"gateway_check", "gateway probes (cluster.gateway_check, or an interface's)",
+		 &gwcheck_keys, false},
+	};
+	const char *what = o->argc > 0 ? o->argv[0] : NULL;
+	const struct iface_kind *kind;
+
+	if (!what) {
+		printf("interface types:\n");
+		for (int t = 0; t < IFACE_TYPE_COUNT; t++) {
+			kind = iface_kind_get((enum iface_type)t);
+			printf("  %-14s %s\n", kind->name, kind->summary);
+		}
+		printf("sections:\n");
+		for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+			printf("  %-14s %s\n", sections[i].name, sections[i].summary);
+		printf("\nvipctl explain TYPE|SECTION shows its keys.\n");
+		return EXIT_OK;
+	}
+	kind = iface_kind_by_name(what);
+	if (kind) {
+		struct explain_target t = {kind->name, kind->summary,
+					   kind->keys.n ? &kind->keys : &none, true};
+
+		return explain_one(&t, o->json);
+	}
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (strcmp(sections[i].name, what) == 0)
+			return explain_one(&sections[i], o->json);
+	fprintf(stderr, "vipctl: error: explain: '%s' is not a type (%s) nor a section (cluster, "
+			"vrrp, garp, gateway_check)\n",
+		what, iface_kind_list());
+	return EXIT_BADCONF;
+}

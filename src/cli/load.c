@@ -1,0 +1,98 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		free(buf);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+struct model *cli_load_model(const char *path)
+{
+	struct diag_list dl;
+	struct model *m = NULL;
+	size_t len = 0;
+	char *buf = read_file(path, &len);
+	int rc;
+
+	if (!buf) {
+		fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	diag_list_init(&dl, path);
+	rc = model_load_buffer(buf, len, path, &m, &dl);
+	free(buf);
+	diag_list_sort(&dl);
+	diag_list_print(&dl, stderr);
+	diag_list_done(&dl);
+	if (rc < 0) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+int cli_pick_node(const struct model *m, const char *node_opt)
+{
+	char host[256];
+	int idx;
+
+	if (node_opt) {
+		idx = model_node_index(m, node_opt);
+		if (idx < 0)
+			fprintf(stderr, "vipctl: error: --node %s is not a node of cluster %s (%s, %s)\n",
+				node_opt, m->cluster_name.v, m->nodes[0].v, m->nodes[1].v);
+		return idx;
+	}
+	if (gethostname(host, sizeof(host)) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	idx = model_node_index(m, host);
+	if (idx < 0)
+		fprintf(stderr,
+			"vipctl: error: this host is '%s', not a node of cluster %s (%s, %s); name "
+			"the node with --node\n",
+			host, m->cluster_name.v, m->nodes[0].v, m->nodes[1].v);
+	return idx;
+}

@@ -1,0 +1,238 @@
+/* vipctl show: the resolved model for one node. JSON field names are
+ * stable; docs/json.md documents them. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "model/kinds/kind.h"
+
+static json_t *addr_json(const struct ip_addr *a, bool prefix)
+{
+	char buf[IP_STR_MAX];
+
+	return json_string(prefix ? ip_ntop_prefix(a, buf) : ip_ntop(a, buf));
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static void kind_options_json(const struct model *m, const struct iface *ifc, json_t *o)
+{
+	json_t *members;
+
+	switch (ifc->type) {
+	case IFACE_VLAN:
+		json_object_set_new(o, "parent", json_string(ifc->vlan.parent.v));
+		json_object_set_new(o, "id", json_integer(ifc->vlan.id.v));
+		break;
+	case IFACE_BOND:
+	case IFACE_LACP:
+		members = json_array();
+		for (size_t i = 0; i < ifc->bond.members.n; i++)
+			json_array_append_new(members, json_string(ifc->bond.members.v[i].name));
+		json_object_set_new(o, "members", members);
+		json_object_set_new(o, "mode", json_string(ifc->type == IFACE_LACP
+								    ? "802.3ad"
+								    : bond_mode_names[ifc->bond.mode.v]));
+		json_object_set_new(o, "miimon_ms", json_integer(ifc->bond.miimon.v));
+		json_object_set_new(o, "xmit_hash_policy",
+				    json_string(xmit_hash_names[ifc->bond.xmit_hash_policy.v]));
+		if (ifc->type == IFACE_LACP) {
+			json_object_set_new(o, "lacp_rate",
+					    json_string(lacp_rate_names[ifc->bond.lacp_rate.v]));
+			json_object_set_new(o, "min_links", json_integer(ifc->bond.min_links.v));
+		} else {
+			json_object_set_new(o, "primary", str_or_null(ifc->bond.primary.v));
+		}
+		break;
+	case IFACE_VETH:
+		json_object_set_new(o, "parent", json_string(ifc->macvlan.parent.v));
+		json_object_set_new(o, "mode", json_string(macvlan_mode_names[ifc->macvlan.mode.v]));
+		break;
+	case IFACE_VETH_PEER:
+		json_object_set_new(o, "peer", json_string(ifc->veth_peer.peer.v));
+		json_object_set_new(o, "peer_namespace", str_or_null(ifc->veth_peer.peer_namespace.v));
+		json_object_set_new(o, "peer_master",
+				    ifc->peer_end_master >= 0
+					    ? json_string(m->ifaces[ifc->peer_end_master].name)
+					    : json_null());
+		break;
+	case IFACE_BRIDGE:
+		members = json_array();
+		for (size_t i = 0; i < ifc->bridge.members.n; i++)
+			json_array_append_new(members, json_string(ifc->bridge.members.v[i].name));
+		json_object_set_new(o, "members", members);
+		json_object_set_new(o, "stp", json_boolean(ifc->bridge.stp.v));
+		break;
+	default:
+		break;
+	}
+}
+
+static json_t *iface_json(const struct model *m, const struct iface *ifc, int node)
+{
+	json_t *o = json_object(), *addrs = json_array(), *gw = json_object();
+
+	json_object_set_new(o, "name", json_string(ifc->name));
+	json_object_set_new(o, "type", json_string(ifc->kind->name));
+	json_object_set_new(o, "namespace", str_or_null(ifc->netns.v));
+	json_object_set_new(o, "zone", str_or_null(ifc->zone.v));
+	json_object_set_new(o, "mtu", ifc->mtu.set ? json_integer(ifc->mtu.v) : json_null());
+	if (ifc->mac.set) {
+		char mac[18];
+		const uint8_t *b = ifc->mac.v;
+
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3],
+			 b[4], b[5]);
+		json_object_set_new(o, "mac", json_string(mac));
+	} else {
+		json_object_set_new(o, "mac", json_null());
+	}
+	json_object_set_new(o, "master",
+			    ifc->master_idx >= 0 ? json_string(m->ifaces[ifc->master_idx].name)
+						 : json_null());
+	kind_options_json(m, ifc, o);
+	for (size_t i = 0; i < ifc->addrs[node].n; i++)
+		json_array_append_new(addrs, addr_json(&ifc->addrs[node].v[i].v, true));
+	json_object_set_new(o, "addresses", addrs);
+	json_object_set_new(o, "gateway", gw);
+	json_object_set_new(gw, "ipv4", ifc->gateway4.set ? addr_json(&ifc->gateway4.v, false)
+							  : json_null());
+	json_object_set_new(gw, "ipv6", ifc->gateway6.set ? addr_json(&ifc->gateway6.v, false)
+							  : json_null());
+	return o;
+}
+
+static json_t *instance_json(const struct model *m, const struct vrrp_instance *vi, int node)
+{
+	const struct iface *ifc = &m->ifaces[vi->iface];
+	json_t *o = json_object(), *vips = json_array();
+
+	json_object_set_new(o, "name", json_string(vi->name));
+	json_object_set_new(o, "interface", json_string(ifc->name));
+	json_object_set_new(o, "namespace", str_or_null(ifc->netns.v));
+	json_object_set_new(o, "slot", json_string(vip_slot_name(vi->slot)));
+	json_object_set_new(o, "family", json_string(ip_family_name(vi->family)));
+	json_object_set_new(o, "method", json_string(vip_method_name(vi->method)));
+	json_object_set_new(o, "vrid", json_integer(vi->vrid));
+	json_object_set_new(o, "vrid_explicit", json_boolean(vi->vrid_explicit));
+	json_object_set_new(o, "priority", json_integer(vi->priority[node]));
+	json_object_set_new(o, "peer_priority", json_integer(vi->priority[1 - node]));
+	json_object_set_new(o, "source", addr_json(&vi->addr[node], false));
+	json_object_set_new(o, "peer", addr_json(&vi->addr[1 - node], false));
+	json_object_set_new(o, "version", json_integer(ifc->vrrp.version.v));
+	json_object_set_new(o, "advert_interval_ms", json_integer(ifc->vrrp.advert_interval.v));
+	json_object_set_new(o, "preempt", json_boolean(ifc->vrrp.preempt.v));
+	json_object_set_new(o, "preempt_delay_ms", json_integer(ifc->vrrp.preempt_delay.v));
+	json_object_set_new(o, "unicast", json_boolean(ifc->vrrp.unicast.v));
+	for (size_t i = 0; i < vi->n_vips; i++)
+		json_array_append_new(vips, addr_json(&ifc->vips[vi->vips[i]].addr, true));
+	json_object_set_new(o, "vips", vips);
+	return o;
+}
+
+static json_t *model_json(const struct model *m, int node)
+{
+	json_t *root = json_object(), *ifaces = json_array(), *insts = json_array();
+
+	json_object_set_new(root, "cluster", json_string(m->cluster_name.v));
+	json_object_set_new(root, "node", json_string(m->nodes[node].v));
+	json_object_set_new(root, "peer_node", json_string(m->nodes[1 - node].v));
+	for (size_t i = 0; i < m->n_ifaces; i++)
+		json_array_append_new(ifaces, iface_json(m, &m->ifaces[m->order[i]], node));
+	for (size_t i = 0; i < m->n_instances; i++)
+		json_array_append_new(insts, instance_json(m, &m->instances[i], node));
+	json_object_set_new(root, "interfaces", ifaces);
+	json_object_set_new(root, "instances", insts);
+	return root;
+}
+
+static void print_text(const struct model *m, int node)
+{
+	char buf[IP_STR_MAX], src[IP_STR_MAX], peer[IP_STR_MAX], iv[32];
+
+	printf("cluster %s, node %s (peer %s)\n\n", m->cluster_name.v, m->nodes[node].v,
+	       m->nodes[1 - node].v);
+	printf("interfaces (creation order):\n");
+	for (size_t i = 0; i < m->n_ifaces; i++) {
+		const struct iface *ifc = &m->ifaces[m->order[i]];
+
+		printf("  %-15s %-9s", ifc->name, ifc->kind->name);
+		if (ifc->parent_idx >= 0)
+			printf(" parent %s", m->ifaces[ifc->parent_idx].name);
+		if (ifc->type == IFACE_VLAN)
+			printf(" id %u", ifc->vlan.id.v);
+		if (ifc->master_idx >= 0)
+			printf(" in %s", m->ifaces[ifc->master_idx].name);
+		if (ifc->mtu.set)
+			printf(" mtu %u", ifc->mtu.v);
+		if (ifc->netns.v)
+			printf(" netns %s", ifc->netns.v);
+		for (size_t a = 0; a < ifc->addrs[node].n; a++)
+			printf(" %s", ip_ntop_prefix(&ifc->addrs[node].v[a].v, buf));
+		printf("\n");
+	}
+	printf("\nVRRP instances:\n");
+	printf("  %-32s %4s %4s %-8s %-40s %s\n", "INSTANCE", "VRID", "PRIO", "ADVERT", "PAIR",
+	       "VIPS");
+	for (size_t i = 0; i < m->n_instances; i++) {
+		const struct vrrp_instance *vi = &m->instances[i];
+		const struct iface *ifc = &m->ifaces[vi->iface];
+		char pair[2 * IP_STR_MAX + 4];
+
+		snprintf(pair, sizeof(pair), "%s -> %s", ip_ntop(&vi->addr[node], src),
+			 ip_ntop(&vi->addr[1 - node], peer));
+		printf("  %-32s %4u %4u %-8s %-40s %zu\n", vi->name, vi->vrid, vi->priority[node],
+		       model_fmt_duration(ifc->vrrp.advert_interval.v, iv), pair, vi->n_vips);
+	}
+}
+
+int cmd_show(struct cli_opts *o)
+{
+	struct model *m = cli_load_model(o->config);
+	int node;
+
+	if (!m)
+		return EXIT_BADCONF;
+	node = cli_pick_node(m, o->node);
+	if (node < 0) {
+		model_free(m);
+		return EXIT_BADCONF;
+	}
+	if (o->json) {
+		json_t *root = model_json(m, node);
+
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(root);
+	} else {
+		print_text(m, node);
+	}
+	model_free(m);
+	return EXIT_OK;
+}
+
+int cmd_validate(struct cli_opts *o)
+{
+	struct model *m = cli_load_model(o->config);
+
+	if (!m)
+		return EXIT_BADCONF;
+	if (o->json) {
+		json_t *r = json_pack("{s:b, s:s, s:i, s:i}", "valid", 1, "cluster",
+				      m->cluster_name.v, "interfaces", (int)m->n_ifaces, "instances",
+				      (int)m->n_instances);
+
+		json_dumpf(r, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(r);
+	} else {
+		printf("%s: ok: cluster %s, %zu interfaces, %zu VRRP instances\n", o->config,
+		       m->cluster_name.v, m->n_ifaces, m->n_instances);
+	}
+	model_free(m);
+	return EXIT_OK;
+}

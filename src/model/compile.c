@@ -1,0 +1,198 @@
+/* VIPs → VRRP instances, one per (interface, slot, family, clusterIpMethod),
+ * with VRIDs that both nodes compute alike from the file alone. */
+#include <stdio.h>
+#include <string.h>
+
+#include "model/validate.h"
+
+#define BUCKETS (SLOT_COUNT * 2 * METHOD_COUNT)
+
+struct vrid_set {
+	uint8_t used[2][32]; /* per family, bit v = VRID v taken */
+	size_t count[2];
+};
+
+static int fam_index(enum ip_family f)
+{
+	return f == IP_V4 ? 0 : 1;
+}
+
+static size_t bucket_of(const struct vip *v)
+{
+	return ((size_t)v->slot * 2 + (size_t)fam_index(v->addr.family)) * METHOD_COUNT +
+	       (size_t)v->method;
+}
+
+/* The L2 segment an interface's adverts travel on: a macvlan shares its
+ * parent's wire, a bridge port and a veth-peer behind a bridge share the
+ * bridge's. VRIDs must be unique per segment and family. */
+static long vrid_domain(const struct model *m, long i)
+{
+	for (int guard = 0; guard < 64; guard++) {
+		const struct iface *ifc = &m->ifaces[i];
+
+		if (ifc->type == IFACE_VETH && ifc->parent_idx >= 0)
+			i = ifc->parent_idx;
+		else if (ifc->master_idx >= 0 && m->ifaces[ifc->master_idx].type == IFACE_BRIDGE)
+			i = ifc->master_idx;
+		else if (ifc->peer_end_master >= 0)
+			i = ifc->peer_end_master;
+		else
+			return i;
+	}
+	return i;
+}
+
+static bool vrid_taken(const struct vrid_set *s, int fi, unsigned v)
+{
+	return s->used[fi][v / 8] & (1u << (v % 8));
+}
+
+static void vrid_take(struct vrid_set *s, int fi, unsigned v)
+{
+	s->used[fi][v / 8] |= (uint8_t)(1u << (v % 8));
+	s->count[fi]++;
+}
+
+static struct vrrp_instance *new_instance(struct model *m, size_t iface, size_t bucket,
+					  size_t count)
+{
+	struct vrrp_instance *vi = &m->instances[m->n_instances++];
+	const struct iface *ifc = &m->ifaces[iface];
+	char name[96];
+
+	vi->iface = iface;
+	vi->method = (enum vip_method)(bucket % METHOD_COUNT);
+	vi->family = (bucket / METHOD_COUNT) % 2 ? IP_V6 : IP_V4;
+	vi->slot = (enum vip_slot)(bucket / (METHOD_COUNT * 2));
+	vi->vips = arena_alloc(&m->arena, count * sizeof(*vi->vips));
+	snprintf(name, sizeof(name), "%s/%s/%s/%s", ifc->name, vip_slot_name(vi->slot),
+		 ip_family_name(vi->family), vip_method_name(vi->method));
+	vi->name = arena_strdup(&m->arena, name);
+	for (int n = 0; n < MODEL_NODES; n++) {
+		bool prefers = (vi->slot == SLOT_MASTER) == (n == 0);
+
+		vi->priority[n] = (uint8_t)(prefers ? ifc->vrrp.priority.preferred.v
+						    : ifc->vrrp.priority.other.v);
+		for (size_t a = 0; a < ifc->addrs[n].n; a++) {
+			if (ifc->addrs[n].v[a].v.family == vi->family) {
+				vi->addr[n] = ifc->addrs[n].v[a].v;
+				vi->has_pair = true;
+				break;
+			}
+		}
+	}
+	return vi;
+}
+
+static void build_instances(struct model *m, size_t iface)
+{
+	const struct iface *ifc = &m->ifaces[iface];
+	size_t count[BUCKETS] = {0};
+	struct vrrp_instance *by_bucket[BUCKETS] = {0};
+
+	for (size_t i = 0; i < ifc->n_vips; i++)
+		count[bucket_of(&ifc->vips[i])]++;
+	for (size_t b = 0; b < BUCKETS; b++)
+		if (count[b])
+			by_bucket[b] = new_instance(m, iface, b, count[b]);
+	for (size_t i = 0; i < ifc->n_vips; i++) {
+		struct vrrp_instance *vi = by_bucket[bucket_of(&ifc->vips[i])];
+
+		vi->vips[vi->n_vips++] = i;
+	}
+}
+
+/* Explicit VRIDs: the interface's first instance of a family takes the
+ * base, the next ones base+1, ... in instance order. */
+static void assign_explicit(struct model *m, struct vrid_set *sets, struct diag_list *dl)
+{
+	unsigned next[2] = {0, 0};
+	size_t last_iface = (size_t)-1;
+
+	for (size_t i = 0; i < m->n_instances; i++) {
+		struct vrrp_instance *vi = &m->instances[i];
+		const struct iface *ifc = &m->ifaces[vi->iface];
+		const struct u32_val *base = &ifc->vrrp.virtual_router_id;
+		struct vrid_set *s = &sets[vrid_domain(m, (long)vi->iface)];
+		int fi = fam_index(vi->family);
+		unsigned v;
+
+		if (!base->set)
+			continue;
+		if (vi->iface != last_iface) {
+			next[0] = next[1] = 0;
+			last_iface = vi->iface;
+		}
+		v = base->v + next[fi]++;
+		if (v > 255) {
+			diag_error(dl, base->pos,
+				   "%s: virtual_router_id %u leaves no VRID for instance %s (%u > 255)",
+				   ifc->name, base->v, vi->name, v);
+			continue;
+		}
+		if (vrid_taken(s, fi, v)) {
+			diag_error(dl, base->pos,
+				   "%s: VRID %u of instance %s is already taken on this segment (%s)",
+				   ifc->name, v, vi->name, ip_family_name(vi->family));
+			continue;
+		}
+		vrid_take(s, fi, v);
+		vi->vrid = (uint8_t)v;
+		vi->vrid_explicit = true;
+	}
+}
+
+/* Automatic VRIDs: a hash of cluster, interface, slot and method picks the
+ * first candidate, so two clusters on one LAN rarely collide and an IPv4
+ * and an IPv6 instance of one slot usually share their VRID. */
+static void assign_auto(struct model *m, struct vrid_set *sets, struct diag_list *dl)
+{
+	for (size_t i = 0; i < m->n_instances; i++) {
+		struct vrrp_instance *vi = &m->instances[i];
+		const struct iface *ifc = &m->ifaces[vi->iface];
+		long dom = vrid_domain(m, (long)vi->iface);
+		struct vrid_set *s = &sets[dom];
+		int fi = fam_index(vi->family);
+		uint32_t h = strmap_hash(m->cluster_name.v);
+		unsigned v;
+
+		if (vi->vrid_explicit)
+			continue;
+		if (s->count[fi] >= 255) {
+			diag_error(dl, ifc->pos,
+				   "%s: more than 255 %s VRRP instances on the segment of %s; VRIDs "
+				   "are 1..255",
+				   ifc->name, ip_family_name(vi->family), m->ifaces[dom].name);
+			continue;
+		}
+		h = strmap_hash_bytes(h, "/", 1);
+		h = strmap_hash_bytes(h, ifc->name, strlen(ifc->name));
+		h = strmap_hash_bytes(h, vip_slot_name(vi->slot), 6);
+		h = strmap_hash_bytes(h, vip_method_name(vi->method),
+				      strlen(vip_method_name(vi->method)));
+		v = h % 255 + 1;
+		while (vrid_taken(s, fi, v))
+			v = v % 255 + 1;
+		vrid_take(s, fi, v);
+		vi->vrid = (uint8_t)v;
+	}
+}
+
+void model_compile(struct model *m, struct diag_list *dl)
+{
+	size_t total = 0;
+	struct vrid_set *sets;
+
+	for (size_t i = 0; i < m->n_ifaces; i++)
+		total += m->ifaces[i].n_vips < BUCKETS ? m->ifaces[i].n_vips : BUCKETS;
+	m->instances = arena_alloc(&m->arena, (total ? total : 1) * sizeof(*m->instances));
+	for (size_t i = 0; i < m->n_ifaces; i++)
+		if (m->ifaces[i].n_vips)
+			build_instances(m, i);
+	sets = arena_alloc(&m->arena, (m->n_ifaces ? m->n_ifaces : 1) * sizeof(*sets));
+	assign_explicit(m, sets, dl);
+	assign_auto(m, sets, dl);
+	for (size_t i = 0; i < m->n_ifaces; i++)
+		m->ifaces[i].vrid_domain = vrid_domain(m, (long)i);
+}

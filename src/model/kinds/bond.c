@@ -1,0 +1,61 @@
+/* bond: a Linux bonding master in one of the non-LACP modes. */
+#include "model/kinds/kind.h"
+#include "model/validate.h"
+
+#include <string.h>
+
+enum { BOND_ACTIVE_BACKUP, BOND_BALANCE_RR, BOND_BALANCE_XOR, BOND_BROADCAST, BOND_TLB, BOND_ALB };
+
+static const struct key_spec bond_key_specs[] = {
+	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, bond.members),
+	 .required = true, .help = "ethernet ports enslaved to the bond"},
+	{.name = "mode", .type = KT_ENUM, .offset = offsetof(struct iface, bond.mode),
+	 .enum_names = bond_mode_names, .def = BOND_ACTIVE_BACKUP, .has_default = true,
+	 .help = "bonding mode (for 802.3ad use type: lacp)"},
+	{.name = "primary", .type = KT_IFNAME, .offset = offsetof(struct iface, bond.primary),
+	 .help = "preferred member (active-backup, balance-tlb, balance-alb)"},
+	{.name = "miimon", .type = KT_DURATION, .offset = offsetof(struct iface, bond.miimon),
+	 .min = 0, .max = 10000, .def = 100, .has_default = true,
+	 .help = "link monitoring interval of the members (0ms: off)"},
+	{.name = "xmit_hash_policy", .type = KT_ENUM,
+	 .offset = offsetof(struct iface, bond.xmit_hash_policy), .enum_names = xmit_hash_names,
+	 .def = 0, .has_default = true, .help = "transmit hash (balance-xor, balance-tlb)"},
+};
+
+static void bond_check(struct validate_ctx *vc, struct iface *ifc)
+{
+	uint32_t mode = ifc->bond.mode.v;
+	bool has_primary = mode == BOND_ACTIVE_BACKUP || mode == BOND_TLB || mode == BOND_ALB;
+	bool has_hash = mode == BOND_BALANCE_XOR || mode == BOND_TLB;
+
+	validate_members(vc, ifc, &ifc->bond.members, TYPE_BIT(IFACE_ETHERNET), false);
+	if (ifc->bond.primary.v && !has_primary)
+		diag_error(vc->dl, ifc->bond.primary.pos,
+			   "%s: primary is not used in mode %s (only active-backup, balance-tlb, "
+			   "balance-alb)",
+			   ifc->name, bond_mode_names[mode]);
+	if (ifc->bond.xmit_hash_policy.set && !has_hash)
+		diag_error(vc->dl, ifc->bond.xmit_hash_policy.pos,
+			   "%s: xmit_hash_policy is not used in mode %s (only balance-xor, "
+			   "balance-tlb; lacp has it too)",
+			   ifc->name, bond_mode_names[mode]);
+	if (ifc->bond.primary.v) {
+		bool found = false;
+
+		for (size_t i = 0; i < ifc->bond.members.n; i++)
+			found |= strcmp(ifc->bond.members.v[i].name, ifc->bond.primary.v) == 0;
+		if (!found)
+			diag_error(vc->dl, ifc->bond.primary.pos,
+				   "%s: primary %s is not one of its members", ifc->name,
+				   ifc->bond.primary.v);
+	}
+}
+
+const struct iface_kind kind_bond = {
+	.type = IFACE_BOND,
+	.name = "bond",
+	.summary = "bonding master (active-backup, balance-*, broadcast)",
+	.netlink_kind = "bond",
+	.keys = KEY_TABLE("bond", bond_key_specs),
+	.check = bond_check,
+};

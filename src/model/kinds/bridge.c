@@ -1,0 +1,36 @@
+/* bridge: a Linux bridge whose ports are interfaces of the file or the
+ * host ends of veth-peers. */
+#include "model/kinds/kind.h"
+#include "model/validate.h"
+
+static const struct key_spec bridge_key_specs[] = {
+	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, bridge.members),
+	 .help = "ports: ethernet, vlan, bond, lacp, veth, or a veth-peer's peer end"},
+	{.name = "stp", .type = KT_BOOL, .offset = offsetof(struct iface, bridge.stp), .def = 0,
+	 .has_default = true, .help = "spanning tree protocol"},
+	{.name = "forward_delay", .type = KT_DURATION,
+	 .offset = offsetof(struct iface, bridge.forward_delay), .min = 2000, .max = 30000,
+	 .step = 1000, .def = 15000, .has_default = true,
+	 .help = "STP listening/learning time (used when stp is true)"},
+};
+
+static void bridge_check(struct validate_ctx *vc, struct iface *ifc)
+{
+	const unsigned ports = TYPE_BIT(IFACE_ETHERNET) | TYPE_BIT(IFACE_VLAN) |
+			       TYPE_BIT(IFACE_BOND) | TYPE_BIT(IFACE_LACP) |
+			       TYPE_BIT(IFACE_VETH) | TYPE_BIT(IFACE_VETH_PEER);
+
+	validate_members(vc, ifc, &ifc->bridge.members, ports, true);
+	if (ifc->bridge.forward_delay.set && !ifc->bridge.stp.v)
+		diag_warning(vc->dl, ifc->bridge.forward_delay.pos,
+			     "%s: forward_delay has no effect while stp is false", ifc->name);
+}
+
+const struct iface_kind kind_bridge = {
+	.type = IFACE_BRIDGE,
+	.name = "bridge",
+	.summary = "Linux bridge over ports of the file and veth-peer ends",
+	.netlink_kind = "bridge",
+	.keys = KEY_TABLE("bridge", bridge_key_specs),
+	.check = bridge_check,
+};

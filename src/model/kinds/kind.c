@@ -1,0 +1,146 @@
+/* The kind registry and the keys shared by every interface. */
+#include "model/kinds/kind.h"
+
+#include <stddef.h>
+#include <string.h>
+
+static const struct iface_kind *const all_kinds[IFACE_TYPE_COUNT] = {
+	[IFACE_ETHERNET] = &kind_ethernet,   [IFACE_VLAN] = &kind_vlan,
+	[IFACE_BOND] = &kind_bond,	     [IFACE_LACP] = &kind_lacp,
+	[IFACE_VETH] = &kind_veth,	     [IFACE_VETH_PEER] = &kind_veth_peer,
+	[IFACE_BRIDGE] = &kind_bridge,
+};
+
+const struct iface_kind *iface_kind_get(enum iface_type t)
+{
+	return t < IFACE_TYPE_COUNT ? all_kinds[t] : NULL;
+}
+
+const struct iface_kind *iface_kind_by_name(const char *name)
+{
+	for (size_t i = 0; i < IFACE_TYPE_COUNT; i++)
+		if (strcmp(all_kinds[i]->name, name) == 0)
+			return all_kinds[i];
+	return NULL;
+}
+
+const char *iface_kind_list(void)
+{
+	return "ethernet, vlan, bond, lacp, veth, veth-peer, bridge";
+}
+
+const char *iface_type_name(enum iface_type t)
+{
+	return t < IFACE_TYPE_COUNT ? all_kinds[t]->name : "?";
+}
+
+#define U32(s, f) offsetof(s, f)
+
+static const struct key_spec priority_key_specs[] = {
+	{.name = "preferred", .type = KT_U32, .offset = U32(struct priority_cfg, preferred),
+	 .min = 1, .max = 254, .def = 200, .has_default = true,
+	 .help = "priority of the node that prefers the slot (nodes[0] for master, nodes[1] for backup)"},
+	{.name = "other", .type = KT_U32, .offset = U32(struct priority_cfg, other), .min = 1,
+	 .max = 254, .def = 100, .has_default = true, .help = "priority of the other node"},
+};
+static const struct key_table priority_keys = KEY_TABLE("priority", priority_key_specs);
+
+static const struct key_spec vrrp_key_specs[] = {
+	{.name = "version", .type = KT_U32, .offset = U32(struct vrrp_cfg, version), .min = 2,
+	 .max = 3, .def = 3, .has_default = true,
+	 .help = "3 = RFC 5798 (IPv4 and IPv6), 2 = RFC 3768 (IPv4 only)"},
+	{.name = "advert_interval", .type = KT_DURATION,
+	 .offset = U32(struct vrrp_cfg, advert_interval), .min = 10, .max = 255000, .step = 10,
+	 .def = 1000, .has_default = true,
+	 .help = "v3: 10ms..40950ms in 10ms steps; v2: 1s..255s in whole seconds"},
+	{.name = "priority", .type = KT_STRUCT, .offset = U32(struct vrrp_cfg, priority),
+	 .sub = &priority_keys, .help = "{preferred, other}"},
+	{.name = "preempt", .type = KT_BOOL, .offset = U32(struct vrrp_cfg, preempt), .def = 1,
+	 .has_default = true, .help = "the preferred node takes its slot back when it returns"},
+	{.name = "preempt_delay", .type = KT_DURATION,
+	 .offset = U32(struct vrrp_cfg, preempt_delay), .min = 0, .max = 3600000, .def = 0,
+	 .has_default = true, .help = "wait this long before preempting a lower-priority master"},
+	{.name = "unicast", .type = KT_BOOL, .offset = U32(struct vrrp_cfg, unicast), .def = 1,
+	 .has_default = true,
+	 .help = "adverts between the communication pair; false: multicast 224.0.0.18 / ff02::12"},
+	{.name = "virtual_router_id", .type = KT_U32,
+	 .offset = U32(struct vrrp_cfg, virtual_router_id), .min = 1, .max = 255,
+	 .help = "explicit VRID of the interface's first instance per family; the others follow "
+		 "(default: automatic)"},
+};
+const struct key_table vrrp_keys = KEY_TABLE("vrrp", vrrp_key_specs);
+
+static const struct key_spec garp_key_specs[] = {
+	{.name = "count", .type = KT_U32, .offset = U32(struct garp_cfg, count), .min = 1,
+	 .max = 100, .def = 5, .has_default = true,
+	 .help = "gratuitous ARPs / unsolicited NAs sent per VIP on takeover"},
+	{.name = "interval", .type = KT_DURATION, .offset = U32(struct garp_cfg, interval),
+	 .min = 1, .max = 10000, .def = 100, .has_default = true, .help = "between two of them"},
+	{.name = "refresh", .type = KT_DURATION, .offset = U32(struct garp_cfg, refresh),
+	 .min = 0, .max = 3600000, .def = 0, .has_default = true,
+	 .help = "repeat them this often while master (0s: never)"},
+};
+const struct key_table garp_keys = KEY_TABLE("garp", garp_key_specs);
+
+static const struct key_spec gwcheck_key_specs[] = {
+	{.name = "interval", .type = KT_DURATION, .offset = U32(struct gwcheck_cfg, interval),
+	 .min = 10, .max = 60000, .def = 500, .has_default = true,
+	 .help = "one probe (ARP / neighbour solicitation) per interval"},
+	{.name = "timeout", .type = KT_DURATION, .offset = U32(struct gwcheck_cfg, timeout),
+	 .min = 10, .max = 60000, .def = 400, .has_default = true,
+	 .help = "a probe without answer after this long failed; at most interval"},
+	{.name = "fall", .type = KT_U32, .offset = U32(struct gwcheck_cfg, fall), .min = 1,
+	 .max = 100, .def = 3, .has_default = true,
+	 .help = "failed probes in a row before the gateway counts as lost"},
+	{.name = "rise", .type = KT_U32, .offset = U32(struct gwcheck_cfg, rise), .min = 1,
+	 .max = 100, .def = 2, .has_default = true,
+	 .help = "answered probes in a row before it counts as back"},
+};
+const struct key_table gwcheck_keys = KEY_TABLE("gateway_check", gwcheck_key_specs);
+
+static const struct key_spec cluster_key_specs[] = {
+	{.name = "name", .type = KT_SPECIAL, .required = true,
+	 .help = "cluster name; also seeds the automatic VRIDs"},
+	{.name = "nodes", .type = KT_SPECIAL, .required = true,
+	 .help = "the two node names; nodes[0] prefers the master slot"},
+	{.name = "vrrp", .type = KT_STRUCT, .offset = offsetof(struct model, vrrp),
+	 .sub = &vrrp_keys, .help = "VRRP defaults; an interface may override any of them"},
+	{.name = "garp", .type = KT_STRUCT, .offset = offsetof(struct model, garp),
+	 .sub = &garp_keys, .help = "gratuitous ARP / unsolicited NA on takeover"},
+	{.name = "gateway_check", .type = KT_STRUCT, .offset = offsetof(struct model, gwcheck),
+	 .sub = &gwcheck_keys, .help = "gateway probe defaults"},
+};
+const struct key_table cluster_keys = KEY_TABLE("cluster", cluster_key_specs);
+
+static const struct key_spec common_key_specs[] = {
+	{.name = "type", .type = KT_SPECIAL, .required = true, .help = "the interface kind"},
+	{.name = "mtu", .type = KT_U32, .offset = offsetof(struct iface, mtu), .min = 68,
+	 .max = 65535, .help = "unset: leave the kernel's value"},
+	{.name = "mac", .type = KT_MAC, .offset = offsetof(struct iface, mac),
+	 .help = "unset: the kernel's (or a random one for created interfaces)"},
+	{.name = "namespace", .type = KT_NSNAME, .offset = offsetof(struct iface, netns),
+	 .help = "network namespace the interface lives in (created if missing)"},
+	{.name = "zone", .type = KT_STRING, .offset = offsetof(struct iface, zone),
+	 .help = "free-form zone label, inherited by the VIPs"},
+	{.name = "addresses", .type = KT_SPECIAL,
+	 .help = "node-local addresses per node: {NODE: [ADDR/PLEN, ...]}; the first of each "
+		 "family forms the communication pair"},
+	{.name = "gateway", .type = KT_SPECIAL, .help = "{ipv4: ADDR, ipv6: ADDR}"},
+	{.name = "gateway_check", .type = KT_STRUCT, .offset = offsetof(struct iface, gwcheck),
+	 .sub = &gwcheck_keys, .help = "overrides cluster.gateway_check"},
+	{.name = "vips", .type = KT_SPECIAL,
+	 .help = "{master: [...], backup: [...]}; each ADDR/PLEN or {address, clusterIpMethod, "
+		 "zone}"},
+	{.name = "vrrp", .type = KT_STRUCT, .offset = offsetof(struct iface, vrrp),
+	 .sub = &vrrp_keys, .help = "overrides cluster.vrrp"},
+};
+const struct key_table common_iface_keys = KEY_TABLE("interface", common_key_specs);
+
+const char *const bond_mode_names[] = {"active-backup", "balance-rr",  "balance-xor", "broadcast",
+				       "balance-tlb",	"balance-alb", NULL};
+const uint8_t bond_mode_kernel[] = {1, 0, 2, 3, 5, 6};
+const char *const lacp_rate_names[] = {"slow", "fast", NULL};
+const char *const xmit_hash_names[] = {"layer2",   "layer3+4", "layer2+3",
+				       "encap2+3", "encap3+4", NULL};
+const char *const macvlan_mode_names[] = {"private", "vepa", "bridge", "passthru", "source", NULL};
+const uint32_t macvlan_mode_kernel[] = {1, 2, 4, 8, 16};

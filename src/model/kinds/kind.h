@@ -1,0 +1,49 @@
+/* An interface kind: its keys, its checks and what it asks of the kernel.
+ * One file per kind under src/model/kinds/, each ending in a const vtable. */
+#ifndef VIPD_MODEL_KINDS_KIND_H
+#define VIPD_MODEL_KINDS_KIND_H
+
+#include "model/keys.h"
+#include "model/model.h"
+
+struct validate_ctx;
+
+struct iface_kind {
+	enum iface_type type;
+	const char *name;         /* as written in `type:` */
+	const char *summary;      /* one line for `vipctl explain` */
+	const char *netlink_kind; /* rtnetlink IFLA_INFO_KIND; NULL: never created (ethernet) */
+	struct key_table keys;    /* the kind's own keys, besides the common ones */
+	/* Cross-interface checks once every interface is parsed and names resolve. */
+	void (*check)(struct validate_ctx *vc, struct iface *ifc);
+};
+
+extern const struct iface_kind kind_ethernet;
+extern const struct iface_kind kind_vlan;
+extern const struct iface_kind kind_bond;
+extern const struct iface_kind kind_lacp;
+extern const struct iface_kind kind_veth;
+extern const struct iface_kind kind_veth_peer;
+extern const struct iface_kind kind_bridge;
+
+const struct iface_kind *iface_kind_get(enum iface_type t);
+const struct iface_kind *iface_kind_by_name(const char *name);
+/* "ethernet, vlan, bond, lacp, veth, veth-peer, bridge" */
+const char *iface_kind_list(void);
+
+/* Keys every interface accepts (mtu, mac, namespace, zone, addresses, ...). */
+extern const struct key_table common_iface_keys;
+extern const struct key_table vrrp_keys;
+extern const struct key_table garp_keys;
+extern const struct key_table gwcheck_keys;
+extern const struct key_table cluster_keys;
+
+/* Kernel values of the enum keys (index = position in the key's names). */
+extern const char *const bond_mode_names[];
+extern const uint8_t bond_mode_kernel[];
+extern const char *const lacp_rate_names[];
+extern const char *const xmit_hash_names[];
+extern const char *const macvlan_mode_names[];
+extern const uint32_t macvlan_mode_kernel[];
+
+#endif

@@ -1,0 +1,38 @@
+/* lacp: a bonding master in 802.3ad mode. */
+#include "model/kinds/kind.h"
+#include "model/validate.h"
+
+static const struct key_spec lacp_key_specs[] = {
+	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, bond.members),
+	 .required = true, .help = "ethernet ports aggregated by LACP"},
+	{.name = "lacp_rate", .type = KT_ENUM, .offset = offsetof(struct iface, bond.lacp_rate),
+	 .enum_names = lacp_rate_names, .def = 0, .has_default = true,
+	 .help = "LACPDU rate asked of the partner: slow = 30s, fast = 1s"},
+	{.name = "xmit_hash_policy", .type = KT_ENUM,
+	 .offset = offsetof(struct iface, bond.xmit_hash_policy), .enum_names = xmit_hash_names,
+	 .def = 0, .has_default = true, .help = "transmit hash over the members"},
+	{.name = "miimon", .type = KT_DURATION, .offset = offsetof(struct iface, bond.miimon),
+	 .min = 0, .max = 10000, .def = 100, .has_default = true,
+	 .help = "link monitoring interval of the members (0ms: off)"},
+	{.name = "min_links", .type = KT_U32, .offset = offsetof(struct iface, bond.min_links),
+	 .min = 0, .max = 1024, .def = 0, .has_default = true,
+	 .help = "members that must be up for the bundle to be up"},
+};
+
+static void lacp_check(struct validate_ctx *vc, struct iface *ifc)
+{
+	validate_members(vc, ifc, &ifc->bond.members, TYPE_BIT(IFACE_ETHERNET), false);
+	if (ifc->bond.min_links.v > ifc->bond.members.n && ifc->bond.members.n > 0)
+		diag_error(vc->dl, ifc->bond.min_links.pos,
+			   "%s: min_links %u exceeds its %zu members", ifc->name,
+			   ifc->bond.min_links.v, ifc->bond.members.n);
+}
+
+const struct iface_kind kind_lacp = {
+	.type = IFACE_LACP,
+	.name = "lacp",
+	.summary = "802.3ad link aggregation (a bond in mode 802.3ad)",
+	.netlink_kind = "bond",
+	.keys = KEY_TABLE("lacp", lacp_key_specs),
+	.check = lacp_check,
+};

@@ -1,0 +1,44 @@
+/* veth-peer (V-ETH(peer)): a veth pair. The entry is the end that lives in
+ * `namespace`; `peer` names the other end, which lives in `peer_namespace`
+ * (the daemon's own by default) and may be a bridge member. */
+#include "model/kinds/kind.h"
+#include "model/validate.h"
+
+#include <string.h>
+
+static const struct key_spec veth_peer_key_specs[] = {
+	{.name = "peer", .type = KT_IFNAME, .offset = offsetof(struct iface, veth_peer.peer),
+	 .required = true, .help = "name of the other end of the pair"},
+	{.name = "peer_namespace", .type = KT_NSNAME,
+	 .offset = offsetof(struct iface, veth_peer.peer_namespace),
+	 .help = "namespace of the other end (default: the daemon's own)"},
+};
+
+static void veth_peer_check(struct validate_ctx *vc, struct iface *ifc)
+{
+	const char *peer = ifc->veth_peer.peer.v;
+	const char *ns = ifc->netns.v ? ifc->netns.v : "";
+	const char *pns = ifc->veth_peer.peer_namespace.v ? ifc->veth_peer.peer_namespace.v : "";
+
+	if (!peer)
+		return;
+	if (strcmp(peer, ifc->name) == 0 && strcmp(ns, pns) == 0)
+		diag_error(vc->dl, ifc->veth_peer.peer.pos,
+			   "%s: peer has the same name in the same namespace as the interface",
+			   ifc->name);
+	if (model_iface_index(vc->m, peer) >= 0)
+		diag_error(vc->dl, ifc->veth_peer.peer.pos,
+			   "%s: peer %s is also defined as an interface; a veth-peer's other end "
+			   "is created by the pair and must not be listed again",
+			   ifc->name, peer);
+}
+
+const struct iface_kind kind_veth_peer = {
+	.type = IFACE_VETH_PEER,
+	.name = "veth-peer",
+	.summary = "V-ETH(peer): a veth pair, this end in `namespace`, the other in "
+		   "`peer_namespace`",
+	.netlink_kind = "veth",
+	.keys = KEY_TABLE("veth-peer", veth_peer_key_specs),
+	.check = veth_peer_check,
+};

@@ -1,0 +1,63 @@
+/* vlan: an 802.1Q sub-interface over an ethernet, bond or lacp parent. */
+#include "model/kinds/kind.h"
+#include "model/validate.h"
+
+#include <stdio.h>
+
+static const struct key_spec vlan_key_specs[] = {
+	{.name = "parent", .type = KT_IFNAME, .offset = offsetof(struct iface, vlan.parent),
+	 .required = true, .help = "the ethernet, bond or lacp interface carrying the tag"},
+	{.name = "id", .type = KT_U32, .offset = offsetof(struct iface, vlan.id), .min = 1,
+	 .max = 4094, .required = true, .help = "802.1Q VLAN id"},
+};
+
+static void vlan_check(struct validate_ctx *vc, struct iface *ifc)
+{
+	const unsigned parents = TYPE_BIT(IFACE_ETHERNET) | TYPE_BIT(IFACE_BOND) |
+				 TYPE_BIT(IFACE_LACP);
+	struct iface *parent;
+	char key[64], types[96];
+	long p;
+
+	p = validate_ref(vc, ifc, "parent", ifc->vlan.parent.v, ifc->vlan.parent.pos);
+	if (p < 0)
+		return;
+	parent = &vc->m->ifaces[p];
+	ifc->parent_idx = p;
+	if (!(parents & TYPE_BIT(parent->type))) {
+		diag_error(vc->dl, ifc->vlan.parent.pos,
+			   "%s: parent %s is a %s; a vlan's parent must be an %s", ifc->name,
+			   parent->name, parent->kind->name, validate_types_text(parents, types, sizeof(types)));
+		return;
+	}
+	if (validate_is_port(vc->m, parent))
+		diag_error(vc->dl, ifc->vlan.parent.pos,
+			   "%s: parent %s is a port of %s; put the vlan on %s instead", ifc->name,
+			   parent->name, vc->m->ifaces[parent->master_idx].name,
+			   vc->m->ifaces[parent->master_idx].name);
+	validate_mtu_below_parent(vc, ifc, parent);
+	if (!ifc->vlan.id.set)
+		return;
+	snprintf(key, sizeof(key), "%s/%u", parent->name, ifc->vlan.id.v);
+	{
+		size_t other;
+		char *k = arena_strdup(&vc->m->arena, key);
+
+		if (!strmap_put(&vc->vlan_ids, k, (size_t)(ifc - vc->m->ifaces))) {
+			strmap_get(&vc->vlan_ids, k, &other);
+			diag_error(vc->dl, ifc->vlan.id.pos,
+				   "%s: vlan id %u is already used on %s by %s (line %d)",
+				   ifc->name, ifc->vlan.id.v, parent->name,
+				   vc->m->ifaces[other].name, vc->m->ifaces[other].pos.line);
+		}
+	}
+}
+
+const struct iface_kind kind_vlan = {
+	.type = IFACE_VLAN,
+	.name = "vlan",
+	.summary = "802.1Q VLAN sub-interface over an ethernet, bond or lacp",
+	.netlink_kind = "vlan",
+	.keys = KEY_TABLE("vlan", vlan_key_specs),
+	.check = vlan_check,
+};

@@ -1,0 +1,459 @@
+/* Generic YAML walking: positions, value types, key tables, duplicate keys
+ * and the top level of the file (cluster:, interfaces:). */
+#include "model/load.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/kinds/kind.h"
+#include "model/validate.h"
+
+struct src_pos load_pos(const yaml_node_t *n)
+{
+	return (struct src_pos){.line = (int)n->start_mark.line + 1,
+				.col = (int)n->start_mark.column + 1};
+}
+
+yaml_node_t *load_node(struct load_ctx *lc, int index)
+{
+	return yaml_document_get_node(lc->doc, index);
+}
+
+static const char *scalar_text(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool is_plain(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+const char *load_node_what(const yaml_node_t *n)
+{
+	if (n->type == YAML_MAPPING_NODE)
+		return "a mapping";
+	if (n->type == YAML_SEQUENCE_NODE)
+		return "a list";
+	if (!is_plain(n))
+		return "a quoted string";
+	if (n->data.scalar.length == 0 || strcmp(scalar_text(n), "~") == 0 ||
+	    strcmp(scalar_text(n), "null") == 0)
+		return "nothing";
+	return "a scalar";
+}
+
+bool load_expect(struct load_ctx *lc, yaml_node_t *n, yaml_node_type_t type, const char *ctx,
+		 const char *key)
+{
+	static const char *const want[] = {[YAML_SCALAR_NODE] = "a single value",
+					   [YAML_SEQUENCE_NODE] = "a list",
+					   [YAML_MAPPING_NODE] = "a mapping"};
+
+	if (n->type == type)
+		return true;
+	diag_error(lc->dl, load_pos(n), "%s: %s must be %s, got %s", ctx, key, want[type],
+		   load_node_what(n));
+	return false;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const yaml_node_t *x = *(yaml_node_t *const *)a, *y = *(yaml_node_t *const *)b;
+	int c = strcmp(scalar_text(x), scalar_text(y));
+
+	if (c)
+		return c;
+	return x->start_mark.index < y->start_mark.index ? -1 : 1;
+}
+
+bool load_check_dup_keys(struct load_ctx *lc, yaml_node_t *map, const char *ctx)
+{
+	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	yaml_node_t **keys;
+	size_t nk = 0;
+	bool ok = true;
+
+	if (n < 2)
+		return true;
+	keys = calloc(n, sizeof(*keys));
+	if (!keys)
+		abort();
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = load_node(lc, p->key);
+
+		if (k->type == YAML_SCALAR_NODE)
+			keys[nk++] = k;
+	}
+	/* Sorting keeps a 4094-entry interfaces: mapping at n log n. */
+	qsort(keys, nk, sizeof(*keys), key_cmp);
+	for (size_t i = 1; i < nk; i++) {
+		if (strcmp(scalar_text(keys[i]), scalar_text(keys[i - 1])) != 0)
+			continue;
+		size_t first = i - 1;
+
+		while (first > 0 && strcmp(scalar_text(keys[first - 1]), scalar_text(keys[i])) == 0)
+			first--;
+		diag_error(lc->dl, load_pos(keys[i]), "%s: duplicate key '%s' (first at line %d)",
+			   ctx, scalar_text(keys[i]), load_pos(keys[first]).line);
+		ok = false;
+	}
+	free(keys);
+	return ok;
+}
+
+bool load_valid_ifname(const char *s, const char **why)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > MODEL_NAME_MAX) {
+		*why = "must be 1..15 characters (the kernel's IFNAMSIZ)";
+		return false;
+	}
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0) {
+		*why = "cannot be '.' or '..'";
+		return false;
+	}
+	for (const char *p = s; *p; p++) {
+		if (*p == '/' || *p == ':' || *p == ' ' || *p == '\t' || (unsigned char)*p < 0x21 ||
+		    (unsigned char)*p > 0x7e) {
+			*why = "may not contain '/', ':', spaces or non-ASCII characters";
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool valid_nsname(const char *s, const char **why)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > 64 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
+	    strchr(s, '/')) {
+		*why = "must be 1..64 characters without '/'";
+		return false;
+	}
+	return true;
+}
+
+static bool parse_u32_text(const char *s, uint32_t *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > 0xffffffffULL)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool parse_mac_text(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	char tail;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+				      &b[4], &b[5], &tail) != 6)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		if (s[i * 3] == '+' || s[i * 3] == '-' || s[i * 3 + 1] == ':')
+			return false;
+		mac[i] = (uint8_t)b[i];
+	}
+	return true;
+}
+
+static void load_u32(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
+		     struct u32_val *out, const char *ctx)
+{
+	const char *s = scalar_text(val);
+	char range[64];
+	uint32_t v;
+
+	if (!is_plain(val) || !parse_u32_text(s, &v)) {
+		diag_error(lc->dl, load_pos(val), "%s: %s must be an integer (%s), got %s%s%s", ctx,
+			   k->name, keys_describe_range(k, range, sizeof(range)),
+			   is_plain(val) ? "'" : "", is_plain(val) ? s : load_node_what(val),
+			   is_plain(val) ? "'" : "");
+		return;
+	}
+	if (v < k->min || v > k->max) {
+		diag_error(lc->dl, load_pos(val), "%s: %s %u out of range %u..%u", ctx, k->name, v,
+			   k->min, k->max);
+		return;
+	}
+	out->v = v;
+	out->set = true;
+}
+
+static void load_duration(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
+			  struct u32_val *out, const char *ctx)
+{
+	char range[96], a[32];
+	const char *why;
+	uint32_t ms;
+
+	if (!is_plain(val) || keys_parse_duration(scalar_text(val), &ms, &why) < 0) {
+		diag_error(lc->dl, load_pos(val), "%s: %s '%s' %s", ctx, k->name,
+			   val->type == YAML_SCALAR_NODE ? scalar_text(val) : "",
+			   is_plain(val) ? why : "must be a duration like 100ms or 1s");
+		return;
+	}
+	if (ms < k->min || ms > k->max) {
+		diag_error(lc->dl, load_pos(val), "%s: %s %s out of range %s", ctx, k->name,
+			   scalar_text(val), keys_describe_range(k, range, sizeof(range)));
+		return;
+	}
+	if (k->step && ms % k->step) {
+		diag_error(lc->dl, load_pos(val), "%s: %s %s is not a multiple of %s", ctx, k->name,
+			   scalar_text(val), model_fmt_duration(k->step, a));
+		return;
+	}
+	out->v = ms;
+	out->set = true;
+}
+
+static void load_enum(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
+		      struct u32_val *out, const char *ctx)
+{
+	const char *s = scalar_text(val);
+	const char *best = NULL;
+	unsigned best_d = 3;
+	char range[160];
+
+	for (uint32_t i = 0; k->enum_names[i]; i++) {
+		unsigned d = keys_edit_distance(s, k->enum_names[i]);
+
+		if (d == 0) {
+			out->v = i;
+			out->set = true;
+			return;
+		}
+		if (d < best_d) {
+			best_d = d;
+			best = k->enum_names[i];
+		}
+	}
+	keys_describe_range(k, range, sizeof(range));
+	if (best)
+		diag_error(lc->dl, load_pos(val), "%s: %s '%s' is not one of %s (did you mean '%s'?)",
+			   ctx, k->name, s, range, best);
+	else
+		diag_error(lc->dl, load_pos(val), "%s: %s '%s' is not one of %s", ctx, k->name, s,
+			   range);
+}
+
+static void load_names(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
+		       struct names_val *out, const char *ctx)
+{
+	size_t n;
+
+	if (!load_expect(lc, val, YAML_SEQUENCE_NODE, ctx, k->name))
+		return;
+	n = (size_t)(val->data.sequence.items.top - val->data.sequence.items.start);
+	out->v = arena_alloc(&lc->m->arena, (n ? n : 1) * sizeof(*out->v));
+	out->set = true;
+	out->pos = load_pos(val);
+	for (yaml_node_item_t *it = val->data.sequence.items.start;
+	     it < val->data.sequence.items.top; it++) {
+		yaml_node_t *item = load_node(lc, *it);
+		const char *why;
+
+		if (item->type != YAML_SCALAR_NODE) {
+			diag_error(lc->dl, load_pos(item), "%s: %s entries must be interface names, got %s",
+				   ctx, k->name, load_node_what(item));
+			continue;
+		}
+		if (!load_valid_ifname(scalar_text(item), &why)) {
+			diag_error(lc->dl, load_pos(item), "%s: %s entry '%s' %s", ctx, k->name,
+				   scalar_text(item), why);
+			continue;
+		}
+		out->v[out->n].name = arena_strdup(&lc->m->arena, scalar_text(item));
+		out->v[out->n].pos = load_pos(item);
+		out->v[out->n].idx = -1;
+		out->n++;
+	}
+}
+
+static void load_string(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
+			struct str_val *out, const char *ctx)
+{
+	const char *why = NULL;
+	const char *s;
+
+	if (!load_expect(lc, val, YAML_SCALAR_NODE, ctx, k->name))
+		return;
+	s = scalar_text(val);
+	if (k->type == KT_IFNAME && !load_valid_ifname(s, &why)) {
+		diag_error(lc->dl, load_pos(val), "%s: %s '%s' %s", ctx, k->name, s, why);
+		return;
+	}
+	if (k->type == KT_NSNAME && !valid_nsname(s, &why)) {
+		diag_error(lc->dl, load_pos(val), "%s: %s '%s' %s", ctx, k->name, s, why);
+		return;
+	}
+	if (k->type == KT_STRING && !*s) {
+		diag_error(lc->dl, load_pos(val), "%s: %s must not be empty", ctx, k->name);
+		return;
+	}
+	out->v = arena_strdup(&lc->m->arena, s);
+	out->pos = load_pos(val);
+}
+
+void load_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val, void *base,
+		const char *ctx)
+{
+	void *f = (char *)base + k->offset;
+	char sub[160];
+
+	if (k->type != KT_STRUCT && k->type != KT_IFNAMES && k->type != KT_SPECIAL &&
+	    !load_expect(lc, val, YAML_SCALAR_NODE, ctx, k->name))
+		return;
+	switch (k->type) {
+	case KT_U32:
+		load_u32(lc, k, val, f, ctx);
+		((struct u32_val *)f)->pos = load_pos(val);
+		break;
+	case KT_DURATION:
+		load_duration(lc, k, val, f, ctx);
+		((struct u32_val *)f)->pos = load_pos(val);
+		break;
+	case KT_ENUM:
+		load_enum(lc, k, val, f, ctx);
+		((struct u32_val *)f)->pos = load_pos(val);
+		break;
+	case KT_BOOL: {
+		struct bool_val *b = f;
+		const char *s = scalar_text(val);
+
+		b->pos = load_pos(val);
+		if (is_plain(val) && strcmp(s, "true") == 0) {
+			b->v = b->set = true;
+		} else if (is_plain(val) && strcmp(s, "false") == 0) {
+			b->v = false;
+			b->set = true;
+		} else {
+			diag_error(lc->dl, load_pos(val), "%s: %s must be true or false, got '%s'",
+				   ctx, k->name, s);
+		}
+		break;
+	}
+	case KT_STRING:
+	case KT_IFNAME:
+	case KT_NSNAME:
+		load_string(lc, k, val, f, ctx);
+		break;
+	case KT_IFNAMES:
+		load_names(lc, k, val, f, ctx);
+		break;
+	case KT_MAC: {
+		struct mac_val *m = f;
+
+		m->pos = load_pos(val);
+		if (!parse_mac_text(scalar_text(val), m->v)) {
+			diag_error(lc->dl, load_pos(val),
+				   "%s: mac '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", ctx,
+				   scalar_text(val));
+		} else if (m->v[0] & 1) {
+			diag_error(lc->dl, load_pos(val),
+				   "%s: mac %s is a multicast address; an interface needs a unicast "
+				   "one (first octet even)",
+				   ctx, scalar_text(val));
+		} else {
+			m->set = true;
+		}
+		break;
+	}
+	case KT_STRUCT:
+		if (!load_expect(lc, val, YAML_MAPPING_NODE, ctx, k->name))
+			return;
+		snprintf(sub, sizeof(sub), "%s.%s", ctx, k->name);
+		load_section(lc, val, k->sub, f, sub);
+		break;
+	case KT_SPECIAL:
+		break;
+	}
+}
+
+static const char *nearest_key(const char *name, const struct key_table *const *tables,
+			       size_t n_tables)
+{
+	const char *best = NULL;
+	unsigned best_d = strlen(name) <= 4 ? 2 : 3;
+
+	for (size_t t = 0; t < n_tables; t++) {
+		for (size_t i = 0; i < tables[t]->n; i++) {
+			unsigned d = keys_edit_distance(name, tables[t]->keys[i].name);
+
+			if (d < best_d) {
+				best_d = d;
+				best = tables[t]->keys[i].name;
+			}
+		}
+	}
+	return best;
+}
+
+void load_unknown_key(struct load_ctx *lc, yaml_node_t *key, const char *ctx,
+		      const struct key_table *const *tables, size_t n_tables, bool search_kinds)
+{
+	const char *name = scalar_text(key);
+	char owners[160] = "";
+	size_t off = 0, count = 0;
+	const char *near;
+
+	if (search_kinds) {
+		for (int t = 0; t < IFACE_TYPE_COUNT; t++) {
+			const struct iface_kind *kind = iface_kind_get((enum iface_type)t);
+
+			if (!keys_find(&kind->keys, name))
+				continue;
+			off += (size_t)snprintf(owners + off, sizeof(owners) - off, "%s%s",
+						count ? ", " : "", kind->name);
+			count++;
+		}
+	}
+	if (count) {
+		diag_error(lc->dl, load_pos(key), "%s: key '%s' belongs to type %s, not %s", ctx,
+			   name, owners, tables[n_tables - 1]->name);
+		return;
+	}
+	near = nearest_key(name, tables, n_tables);
+	if (near)
+		diag_error(lc->dl, load_pos(key), "%s: unknown key '%s' (did you mean '%s'?)", ctx,
+			   name, near);
+	else
+		diag_error(lc->dl, load_pos(key), "%s: unknown key '%s'", ctx, name);
+}
+
+void load_section(struct load_ctx *lc, yaml_node_t *map, const struct key_table *t, void *base,
+		  const char *ctx)
+{
+	const struct key_table *tables[] = {t};
+
+	load_check_dup_keys(lc, map, ctx);
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key);
+		const struct key_spec *k;
+
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ctx, "a key"))
+			continue;
+		k = keys_find(t, scalar_text(key));
+		if (!k) {
+			load_unknown_key(lc, key, ctx, tables, 1, false);
+			continue;
+		}
+		load_value(lc, k, load_node(lc, p->value), base, ctx);
+	}
+}

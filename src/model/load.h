@@ -1,0 +1,38 @@
+/* YAML → model. Internal to src/model. */
+#ifndef VIPD_MODEL_LOAD_H
+#define VIPD_MODEL_LOAD_H
+
+#include <yaml.h>
+
+#include "model/keys.h"
+#include "model/model.h"
+
+struct load_ctx {
+	struct model *m;
+	yaml_document_t *doc;
+	struct diag_list *dl;
+};
+
+struct src_pos load_pos(const yaml_node_t *n);
+yaml_node_t *load_node(struct load_ctx *lc, int index);
+/* "a mapping", "a list", "a string" ... for "expected X, got Y" messages. */
+const char *load_node_what(const yaml_node_t *n);
+bool load_expect(struct load_ctx *lc, yaml_node_t *n, yaml_node_type_t type, const char *ctx,
+		 const char *key);
+/* Report every duplicate key of a mapping; true when there were none. */
+bool load_check_dup_keys(struct load_ctx *lc, yaml_node_t *map, const char *ctx);
+/* Parse one value against its key spec into base. */
+void load_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val, void *base,
+		const char *ctx);
+/* Report an unknown key, naming the kinds it belongs to or a near match. */
+void load_unknown_key(struct load_ctx *lc, yaml_node_t *key, const char *ctx,
+		      const struct key_table *const *tables, size_t n_tables, bool search_kinds);
+/* Parse a whole mapping against one table (no special keys). */
+void load_section(struct load_ctx *lc, yaml_node_t *map, const struct key_table *t, void *base,
+		  const char *ctx);
+bool load_valid_ifname(const char *s, const char **why);
+
+/* Interface parsing: src/model/load_iface.c */
+void load_interfaces(struct load_ctx *lc, yaml_node_t *map);
+
+#endif

@@ -1,0 +1,376 @@
+/* interfaces: each entry parsed against the common keys and its kind's keys. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model/kinds/kind.h"
+#include "model/load.h"
+
+static const char *text(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static size_t seq_len(const yaml_node_t *n)
+{
+	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+static bool load_addr(struct load_ctx *lc, yaml_node_t *n, bool want_prefix, const char *ctx,
+		      const char *what, struct ip_addr *out)
+{
+	const char *why;
+
+	if (!load_expect(lc, n, YAML_SCALAR_NODE, ctx, what))
+		return false;
+	if (ip_parse(text(n), want_prefix, out, &why) < 0) {
+		diag_error(lc->dl, load_pos(n), "%s: %s '%s' %s", ctx, what, text(n), why);
+		return false;
+	}
+	return true;
+}
+
+static void load_node_addrs(struct load_ctx *lc, struct iface *ifc, yaml_node_t *key,
+			    yaml_node_t *val)
+{
+	struct arena *a = &lc->m->arena;
+	int node = model_node_index(lc->m, text(key));
+	struct addr_list *al;
+	size_t n;
+
+	if (node < 0) {
+		diag_error(lc->dl, load_pos(key), "%s: addresses: '%s' is not a node of the cluster (%s, %s)",
+			   ifc->name, text(key), lc->m->nodes[0].v ? lc->m->nodes[0].v : "?",
+			   lc->m->nodes[1].v ? lc->m->nodes[1].v : "?");
+		return;
+	}
+	al = &ifc->addrs[node];
+	al->pos = load_pos(key);
+	al->set = true;
+	if (val->type == YAML_SCALAR_NODE) {
+		al->v = arena_alloc(a, sizeof(*al->v));
+		if (load_addr(lc, val, true, ifc->name, "address", &al->v[0].v)) {
+			al->v[0].set = true;
+			al->v[0].pos = load_pos(val);
+			al->n = 1;
+		}
+		return;
+	}
+	if (!load_expect(lc, val, YAML_SEQUENCE_NODE, ifc->name, "addresses of a node"))
+		return;
+	n = seq_len(val);
+	al->v = arena_alloc(a, (n ? n : 1) * sizeof(*al->v));
+	for (yaml_node_item_t *it = val->data.sequence.items.start;
+	     it < val->data.sequence.items.top; it++) {
+		yaml_node_t *item = load_node(lc, *it);
+
+		if (!load_addr(lc, item, true, ifc->name, "address", &al->v[al->n].v))
+			continue;
+		al->v[al->n].set = true;
+		al->v[al->n].pos = load_pos(item);
+		al->n++;
+	}
+}
+
+static void load_addresses(struct load_ctx *lc, struct iface *ifc, yaml_node_t *val)
+{
+	if (!load_expect(lc, val, YAML_MAPPING_NODE, ifc->name, "addresses"))
+		return;
+	load_check_dup_keys(lc, val, ifc->name);
+	for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key);
+
+		if (load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a node name"))
+			load_node_addrs(lc, ifc, key, load_node(lc, p->value));
+	}
+}
+
+static void load_gateway(struct load_ctx *lc, struct iface *ifc, yaml_node_t *val)
+{
+	if (!load_expect(lc, val, YAML_MAPPING_NODE, ifc->name, "gateway"))
+		return;
+	load_check_dup_keys(lc, val, ifc->name);
+	for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key), *v = load_node(lc, p->value);
+		struct addr_val *gw;
+		enum ip_family want;
+
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key"))
+			continue;
+		if (strcmp(text(key), "ipv4") == 0) {
+			gw = &ifc->gateway4;
+			want = IP_V4;
+		} else if (strcmp(text(key), "ipv6") == 0) {
+			gw = &ifc->gateway6;
+			want = IP_V6;
+		} else {
+			diag_error(lc->dl, load_pos(key),
+				   "%s: gateway: unknown key '%s' (allowed: ipv4, ipv6)", ifc->name,
+				   text(key));
+			continue;
+		}
+		if (!load_addr(lc, v, false, ifc->name, "gateway", &gw->v))
+			continue;
+		if (gw->v.family != want) {
+			diag_error(lc->dl, load_pos(v), "%s: gateway %s %s is not an %s address",
+				   ifc->name, text(key), text(v), want == IP_V4 ? "IPv4" : "IPv6");
+			continue;
+		}
+		gw->set = true;
+		gw->pos = load_pos(v);
+	}
+}
+
+static bool parse_method(const char *s, enum vip_method *out)
+{
+	for (int i = 0; i < METHOD_COUNT; i++) {
+		if (strcmp(s, vip_method_name((enum vip_method)i)) == 0) {
+			*out = (enum vip_method)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void load_vip_map(struct load_ctx *lc, struct iface *ifc, yaml_node_t *item,
+			 struct vip *vip, bool *ok)
+{
+	bool have_addr = false;
+
+	load_check_dup_keys(lc, item, ifc->name);
+	for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
+	     p < item->data.mapping.pairs.top; p++) {
+		yaml_node_t *key = load_node(lc, p->key), *v = load_node(lc, p->value);
+		const char *k;
+
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key"))
+			continue;
+		k = text(key);
+		if (strcmp(k, "address") == 0) {
+			have_addr = load_addr(lc, v, true, ifc->name, "vip", &vip->addr);
+			*ok &= have_addr;
+		} else if (strcmp(k, "clusterIpMethod") == 0) {
+			if (!load_expect(lc, v, YAML_SCALAR_NODE, ifc->name, "clusterIpMethod")) {
+				*ok = false;
+			} else if (!parse_method(text(v), &vip->method)) {
+				diag_error(lc->dl, load_pos(v),
+					   "%s: clusterIpMethod '%s' is not one of vrrp | link | gw | "
+					   "link+gw",
+					   ifc->name, text(v));
+				*ok = false;
+			}
+			vip->method_pos = load_pos(v);
+		} else if (strcmp(k, "zone") == 0) {
+			if (load_expect(lc, v, YAML_SCALAR_NODE, ifc->name, "zone"))
+				vip->zone = arena_strdup(&lc->m->arena, text(v));
+		} else {
+			unsigned d = keys_edit_distance(k, "clusterIpMethod");
+
+			if (d <= 4 || strcasecmp(k, "method") == 0 || strcasecmp(k, "clusteripmethod") == 0)
+				diag_error(lc->dl, load_pos(key),
+					   "%s: unknown VIP key '%s' (did you mean 'clusterIpMethod'?)",
+					   ifc->name, k);
+			else
+				diag_error(lc->dl, load_pos(key),
+					   "%s: unknown VIP key '%s' (allowed: address, clusterIpMethod, "
+					   "zone)",
+					   ifc->name, k);
+			*ok = false;
+		}
+	}
+	if (!have_addr && *ok) {
+		diag_error(lc->dl, load_pos(item), "%s: VIP without 'address'", ifc->name);
+		*ok = false;
+	}
+}
+
+static void load_vip_list(struct load_ctx *lc, struct iface *ifc, enum vip_slot slot,
+			  yaml_node_t *seq)
+{
+	for (yaml_node_item_t *it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *item = load_node(lc, *it);
+		struct vip *vip = &ifc->vips[ifc->n_vips];
+		bool ok = true;
+
+		memset(vip, 0, sizeof(*vip));
+		vip->slot = slot;
+		vip->method = METHOD_VRRP;
+		vip->pos = load_pos(item);
+		vip->method_pos = vip->pos;
+		if (item->type == YAML_SCALAR_NODE)
+			ok = load_addr(lc, item, true, ifc->name, "vip", &vip->addr);
+		else if (item->type == YAML_MAPPING_NODE)
+			load_vip_map(lc, ifc, item, vip, &ok);
+		else
+			ok = load_expect(lc, item, YAML_MAPPING_NODE, ifc->name, "a VIP");
+		if (ok)
+			ifc->n_vips++;
+	}
+}
+
+static void load_vips(struct load_ctx *lc, struct iface *ifc, yaml_node_t *val)
+{
+	yaml_node_t *lists[SLOT_COUNT] = {NULL, NULL};
+	size_t total = 0;
+
+	if (!load_expect(lc, val, YAML_MAPPING_NODE, ifc->name, "vips"))
+		return;
+	load_check_dup_keys(lc, val, ifc->name);
+	for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key), *v = load_node(lc, p->value);
+		int slot;
+
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key"))
+			continue;
+		if (strcmp(text(key), "master") == 0) {
+			slot = SLOT_MASTER;
+		} else if (strcmp(text(key), "backup") == 0) {
+			slot = SLOT_BACKUP;
+		} else {
+			diag_error(lc->dl, load_pos(key),
+				   "%s: vips: unknown slot '%s' (allowed: master, backup)", ifc->name,
+				   text(key));
+			continue;
+		}
+		if (!load_expect(lc, v, YAML_SEQUENCE_NODE, ifc->name, "a VIP slot"))
+			continue;
+		lists[slot] = v;
+		total += seq_len(v);
+	}
+	ifc->vips = arena_alloc(&lc->m->arena, (total ? total : 1) * sizeof(*ifc->vips));
+	for (int s = 0; s < SLOT_COUNT; s++)
+		if (lists[s])
+			load_vip_list(lc, ifc, (enum vip_slot)s, lists[s]);
+}
+
+static void load_iface_keys(struct load_ctx *lc, struct iface *ifc, yaml_node_t *map)
+{
+	const struct key_table *tables[] = {&common_iface_keys, &ifc->kind->keys};
+
+	load_check_dup_keys(lc, map, ifc->name);
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key), *val = load_node(lc, p->value);
+		const struct key_spec *k;
+		const char *name;
+
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key"))
+			continue;
+		name = text(key);
+		if (strcmp(name, "type") == 0)
+			continue;
+		if (strcmp(name, "addresses") == 0) {
+			load_addresses(lc, ifc, val);
+		} else if (strcmp(name, "gateway") == 0) {
+			load_gateway(lc, ifc, val);
+		} else if (strcmp(name, "vips") == 0) {
+			load_vips(lc, ifc, val);
+		} else if ((k = keys_find(&common_iface_keys, name)) ||
+			   (k = keys_find(&ifc->kind->keys, name))) {
+			load_value(lc, k, val, ifc, ifc->name);
+		} else {
+			load_unknown_key(lc, key, ifc->name, tables, 2, true);
+		}
+	}
+}
+
+static void check_required(struct load_ctx *lc, struct iface *ifc)
+{
+	const struct key_table *t = &ifc->kind->keys;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct key_spec *k = &t->keys[i];
+		const void *f = (const char *)ifc + k->offset;
+		bool set;
+
+		if (!k->required)
+			continue;
+		if (k->type == KT_IFNAMES)
+			set = ((const struct names_val *)f)->set;
+		else if (k->type == KT_IFNAME || k->type == KT_NSNAME || k->type == KT_STRING)
+			set = ((const struct str_val *)f)->v != NULL;
+		else
+			set = ((const struct u32_val *)f)->set;
+		if (!set)
+			diag_error(lc->dl, ifc->pos, "%s: a %s needs '%s' (%s)", ifc->name,
+				   ifc->kind->name, k->name, k->help);
+	}
+}
+
+/* Type first: the kind decides which keys the rest of the entry may use. */
+static const struct iface_kind *load_type(struct load_ctx *lc, const char *name, yaml_node_t *map)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key), *val = load_node(lc, p->value);
+		const struct iface_kind *kind;
+
+		if (key->type != YAML_SCALAR_NODE || strcmp(text(key), "type") != 0)
+			continue;
+		if (!load_expect(lc, val, YAML_SCALAR_NODE, name, "type"))
+			return NULL;
+		kind = iface_kind_by_name(text(val));
+		if (!kind)
+			diag_error(lc->dl, load_pos(val), "%s: type '%s' is not one of %s", name,
+				   text(val), iface_kind_list());
+		return kind;
+	}
+	diag_error(lc->dl, load_pos(map), "%s: missing 'type' (one of %s)", name, iface_kind_list());
+	return NULL;
+}
+
+static void load_one_iface(struct load_ctx *lc, yaml_node_t *key, yaml_node_t *val)
+{
+	struct model *m = lc->m;
+	struct iface *ifc = &m->ifaces[m->n_ifaces];
+	const char *why;
+
+	memset(ifc, 0, sizeof(*ifc));
+	ifc->name = arena_strdup(&m->arena, text(key));
+	ifc->pos = load_pos(key);
+	ifc->parent_idx = ifc->master_idx = ifc->peer_end_master = -1;
+	ifc->vrid_domain = (long)m->n_ifaces;
+	if (!load_valid_ifname(ifc->name, &why)) {
+		diag_error(lc->dl, ifc->pos, "interface name '%s' %s", ifc->name, why);
+		return;
+	}
+	if (!load_expect(lc, val, YAML_MAPPING_NODE, ifc->name, "an interface"))
+		return;
+	ifc->kind = load_type(lc, ifc->name, val);
+	ifc->type = ifc->kind ? ifc->kind->type : IFACE_TYPE_COUNT;
+	/* Registered even without a valid type, so that references to it do
+	 * not cascade into "not defined" errors; validation skips it. */
+	if (!strmap_put(&m->by_name, ifc->name, m->n_ifaces))
+		return; /* duplicate key, already reported */
+	m->n_ifaces++;
+	if (!ifc->kind)
+		return;
+	load_iface_keys(lc, ifc, val);
+	check_required(lc, ifc);
+	keys_apply_defaults(&ifc->kind->keys, ifc);
+	keys_inherit(&vrrp_keys, &ifc->vrrp, &m->vrrp);
+	keys_inherit(&gwcheck_keys, &ifc->gwcheck, &m->gwcheck);
+}
+
+void load_interfaces(struct load_ctx *lc, yaml_node_t *map)
+{
+	struct model *m = lc->m;
+	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+
+	load_check_dup_keys(lc, map, "interfaces");
+	m->ifaces = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*m->ifaces));
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key);
+
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, "interfaces", "an interface name"))
+			continue;
+		load_one_iface(lc, key, load_node(lc, p->value));
+	}
+	if (n == 0)
+		diag_error(lc->dl, load_pos(map), "interfaces: no interface defined");
+}

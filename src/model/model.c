@@ -1,0 +1,241 @@
+/* Top level of the file and the model's lifecycle. */
+#include "model/model.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "model/kinds/kind.h"
+#include "model/load.h"
+#include "model/validate.h"
+
+const char *vip_method_name(enum vip_method m)
+{
+	static const char *const names[] = {"vrrp", "link", "gw", "link+gw"};
+
+	return m < METHOD_COUNT ? names[m] : "?";
+}
+
+const char *vip_slot_name(enum vip_slot s)
+{
+	return s == SLOT_MASTER ? "master" : "backup";
+}
+
+int model_node_index(const struct model *m, const char *node)
+{
+	for (int i = 0; i < MODEL_NODES; i++)
+		if (m->nodes[i].v && strcmp(m->nodes[i].v, node) == 0)
+			return i;
+	return -1;
+}
+
+long model_iface_index(const struct model *m, const char *name)
+{
+	size_t idx;
+
+	if (!name || !strmap_get(&m->by_name, name, &idx))
+		return -1;
+	return (long)idx;
+}
+
+const char *model_iface_netns(const struct model *m, const struct iface *ifc)
+{
+	(void)m;
+	return ifc->netns.v;
+}
+
+uint8_t model_instance_priority(const struct vrrp_instance *vi, int node)
+{
+	return node >= 0 && node < MODEL_NODES ? vi->priority[node] : 0;
+}
+
+static void load_nodes(struct load_ctx *lc, yaml_node_t *val)
+{
+	struct model *m = lc->m;
+	int n = 0;
+
+	if (!load_expect(lc, val, YAML_SEQUENCE_NODE, "cluster", "nodes"))
+		return;
+	for (yaml_node_item_t *it = val->data.sequence.items.start;
+	     it < val->data.sequence.items.top; it++, n++) {
+		yaml_node_t *item = load_node(lc, *it);
+		const char *why;
+
+		if (n >= MODEL_NODES) {
+			diag_error(lc->dl, load_pos(item),
+				   "cluster: nodes lists more than two nodes; a vipd cluster is a "
+				   "node pair");
+			return;
+		}
+		if (!load_expect(lc, item, YAML_SCALAR_NODE, "cluster", "a node name"))
+			continue;
+		if (!load_valid_ifname((const char *)item->data.scalar.value, &why) &&
+		    strlen((const char *)item->data.scalar.value) == 0) {
+			diag_error(lc->dl, load_pos(item), "cluster: empty node name");
+			continue;
+		}
+		m->nodes[n].v = arena_strdup(&m->arena, (const char *)item->data.scalar.value);
+		m->nodes[n].pos = load_pos(item);
+	}
+	if (n < MODEL_NODES)
+		diag_error(lc->dl, load_pos(val), "cluster: nodes needs exactly two node names, got %d",
+			   n);
+	else if (m->nodes[0].v && m->nodes[1].v && strcmp(m->nodes[0].v, m->nodes[1].v) == 0)
+		diag_error(lc->dl, m->nodes[1].pos, "cluster: node name '%s' is listed twice",
+			   m->nodes[1].v);
+}
+
+static void load_cluster(struct load_ctx *lc, yaml_node_t *map)
+{
+	const struct key_table *tables[] = {&cluster_keys};
+	struct model *m = lc->m;
+
+	load_check_dup_keys(lc, map, "cluster");
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key), *val = load_node(lc, p->value);
+		const char *name = (const char *)key->data.scalar.value;
+		const struct key_spec *k;
+
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, "cluster", "a key"))
+			continue;
+		k = keys_find(&cluster_keys, name);
+		if (!k) {
+			load_unknown_key(lc, key, "cluster", tables, 1, false);
+		} else if (strcmp(name, "name") == 0) {
+			if (load_expect(lc, val, YAML_SCALAR_NODE, "cluster", "name")) {
+				m->cluster_name.v =
+					arena_strdup(&m->arena, (const char *)val->data.scalar.value);
+				m->cluster_name.pos = load_pos(val);
+				if (!*m->cluster_name.v)
+					diag_error(lc->dl, load_pos(val), "cluster: name must not be empty");
+			}
+		} else if (strcmp(name, "nodes") == 0) {
+			load_nodes(lc, val);
+		} else {
+			load_value(lc, k, val, m, "cluster");
+		}
+	}
+	if (!m->cluster_name.v)
+		diag_error(lc->dl, load_pos(map), "cluster: missing required key 'name'");
+	if (!m->nodes[0].v && !m->nodes[1].v)
+		diag_error(lc->dl, load_pos(map), "cluster: missing required key 'nodes'");
+}
+
+static void load_root(struct load_ctx *lc, yaml_node_t *root)
+{
+	static const struct key_spec root_specs[] = {
+		{.name = "cluster", .type = KT_SPECIAL, .required = true},
+		{.name = "interfaces", .type = KT_SPECIAL, .required = true},
+	};
+	static const struct key_table root_keys = KEY_TABLE("file", root_specs);
+	const struct key_table *tables[] = {&root_keys};
+	yaml_node_t *cluster = NULL, *ifaces = NULL;
+
+	if (!load_expect(lc, root, YAML_MAPPING_NODE, "file", "the top level"))
+		return;
+	load_check_dup_keys(lc, root, "file");
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	     p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *key = load_node(lc, p->key);
+		const char *name;
+
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, "file", "a key"))
+			continue;
+		name = (const char *)key->data.scalar.value;
+		if (strcmp(name, "cluster") == 0 && !cluster)
+			cluster = load_node(lc, p->value);
+		else if (strcmp(name, "interfaces") == 0 && !ifaces)
+			ifaces = load_node(lc, p->value);
+		else if (!keys_find(&root_keys, name))
+			load_unknown_key(lc, key, "file", tables, 1, false);
+	}
+	/* The cluster first: interfaces refer to its node names. */
+	if (!cluster)
+		diag_error(lc->dl, load_pos(root), "file: missing required section 'cluster'");
+	else if (load_expect(lc, cluster, YAML_MAPPING_NODE, "file", "cluster"))
+		load_cluster(lc, cluster);
+	keys_apply_defaults(&vrrp_keys, &lc->m->vrrp);
+	keys_apply_defaults(&garp_keys, &lc->m->garp);
+	keys_apply_defaults(&gwcheck_keys, &lc->m->gwcheck);
+	if (!ifaces)
+		diag_error(lc->dl, load_pos(root), "file: missing required section 'interfaces'");
+	else if (load_expect(lc, ifaces, YAML_MAPPING_NODE, "file", "interfaces"))
+		load_interfaces(lc, ifaces);
+}
+
+static void report_yaml_error(struct diag_list *dl, const yaml_parser_t *p)
+{
+	const yaml_mark_t *mk = p->problem ? &p->problem_mark : &p->context_mark;
+	struct src_pos pos = {.line = (int)mk->line + 1, .col = (int)mk->column + 1};
+
+	if (p->context)
+		diag_error(dl, pos, "YAML syntax: %s %s (line %d)", p->problem ? p->problem : "error",
+			   p->context, (int)p->context_mark.line + 1);
+	else
+		diag_error(dl, pos, "YAML syntax: %s", p->problem ? p->problem : "error");
+}
+
+static int parse_document(const char *buf, size_t len, yaml_document_t *doc, struct diag_list *dl)
+{
+	yaml_parser_t parser;
+	int rc = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, doc)) {
+		report_yaml_error(dl, &parser);
+		rc = -EINVAL;
+	} else if (!yaml_document_get_root_node(doc)) {
+		diag_error(dl, (struct src_pos){0, 0}, "the file is empty");
+		yaml_document_delete(doc);
+		rc = -EINVAL;
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+int model_load_buffer(const char *buf, size_t len, const char *file, struct model **out,
+		      struct diag_list *dl)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	yaml_document_t doc;
+	struct load_ctx lc = {.m = m, .doc = &doc, .dl = dl};
+	size_t errors_before = dl->errors;
+
+	if (!m)
+		return -ENOMEM;
+	arena_init(&m->arena);
+	strmap_init(&m->by_name);
+	strmap_init(&m->by_peer_name);
+	m->file = arena_strdup(&m->arena, file);
+	*out = m;
+	if (memchr(buf, '\0', len)) {
+		diag_error(dl, (struct src_pos){0, 0}, "the file contains a NUL byte; not YAML text");
+		return -EINVAL;
+	}
+	if (parse_document(buf, len, &doc, dl) < 0)
+		return -EINVAL;
+	load_root(&lc, yaml_document_get_root_node(&doc));
+	yaml_document_delete(&doc);
+	/* Validation runs even after parse errors so that one mistake does not
+	 * hide the others; order and compile need a consistent model. */
+	model_validate(m, dl);
+	if (dl->errors == errors_before)
+		model_order(m, dl);
+	if (dl->errors == errors_before)
+		model_compile(m, dl);
+	return dl->errors == errors_before ? 0 : -EINVAL;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	strmap_done(&m->by_name);
+	strmap_done(&m->by_peer_name);
+	arena_done(&m->arena);
+	free(m);
+}

@@ -1,0 +1,246 @@
+/* The cluster model: one YAML file parsed into typed values that keep their
+ * source positions, validated, and compiled to VRRP instances.
+ * Pure: no syscalls, no globals. */
+#ifndef VIPD_MODEL_MODEL_H
+#define VIPD_MODEL_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/diag.h"
+#include "util/ipaddr.h"
+#include "util/strmap.h"
+
+#define MODEL_NODES 2
+#define MODEL_NAME_MAX 15 /* IFNAMSIZ - 1 */
+
+/* ---- positioned values: every value remembers where it was written ---- */
+struct u32_val {
+	uint32_t v;
+	bool set;
+	struct src_pos pos;
+};
+struct bool_val {
+	bool v;
+	bool set;
+	struct src_pos pos;
+};
+struct str_val {
+	const char *v; /* NULL when unset */
+	struct src_pos pos;
+};
+struct name_ref {
+	const char *name;
+	struct src_pos pos;
+	long idx; /* resolved interface index, -1 if none */
+};
+struct names_val {
+	struct name_ref *v;
+	size_t n;
+	bool set;
+	struct src_pos pos;
+};
+struct mac_val {
+	uint8_t v[6];
+	bool set;
+	struct src_pos pos;
+};
+struct addr_val {
+	struct ip_addr v;
+	bool set;
+	struct src_pos pos;
+};
+
+enum iface_type {
+	IFACE_ETHERNET,
+	IFACE_VLAN,
+	IFACE_BOND,
+	IFACE_LACP,
+	IFACE_VETH,      /* macvlan */
+	IFACE_VETH_PEER, /* veth pair */
+	IFACE_BRIDGE,
+	IFACE_TYPE_COUNT
+};
+
+enum vip_method {
+	METHOD_VRRP,
+	METHOD_LINK,
+	METHOD_GW,
+	METHOD_LINK_GW,
+	METHOD_COUNT
+};
+
+enum vip_slot {
+	SLOT_MASTER,
+	SLOT_BACKUP,
+	SLOT_COUNT
+};
+
+const char *vip_method_name(enum vip_method m); /* exactly the clusterIpMethod spelling */
+const char *vip_slot_name(enum vip_slot s);
+const char *iface_type_name(enum iface_type t);
+
+struct priority_cfg {
+	struct u32_val preferred; /* priority of the node that prefers the slot */
+	struct u32_val other;
+};
+
+struct vrrp_cfg {
+	struct u32_val version;         /* 2 or 3 */
+	struct u32_val advert_interval; /* ms */
+	struct priority_cfg priority;
+	struct bool_val preempt;
+	struct u32_val preempt_delay; /* ms */
+	struct bool_val unicast;
+	struct u32_val virtual_router_id; /* explicit base VRID; unset = automatic */
+};
+
+struct garp_cfg {
+	struct u32_val count;
+	struct u32_val interval; /* ms */
+	struct u32_val refresh;  /* ms; 0 = off */
+};
+
+struct gwcheck_cfg {
+	struct u32_val interval; /* ms */
+	struct u32_val timeout;  /* ms */
+	struct u32_val fall;
+	struct u32_val rise;
+};
+
+struct vip {
+	struct ip_addr addr;
+	enum vip_slot slot;
+	enum vip_method method;
+	const char *zone; /* own zone, else the interface's */
+	struct src_pos pos;
+	struct src_pos method_pos;
+};
+
+struct addr_list {
+	struct addr_val *v;
+	size_t n;
+	struct src_pos pos; /* of the node's key */
+	bool set;
+};
+
+/* Options of the kinds. Every kind file owns the keys that fill its part. */
+struct vlan_opts {
+	struct str_val parent;
+	struct u32_val id;
+};
+struct bond_opts {
+	struct names_val members;
+	struct u32_val mode;     /* enum bond_mode */
+	struct u32_val lacp_rate; /* lacp only: 0 slow, 1 fast */
+	struct u32_val xmit_hash_policy;
+	struct u32_val miimon; /* ms */
+	struct u32_val min_links;
+	struct str_val primary;
+};
+struct macvlan_opts {
+	struct str_val parent;
+	struct u32_val mode; /* enum macvlan_mode */
+};
+struct veth_peer_opts {
+	struct str_val peer;
+	struct str_val peer_namespace;
+};
+struct bridge_opts {
+	struct names_val members;
+	struct bool_val stp;
+	struct u32_val forward_delay; /* ms */
+};
+
+struct iface_kind;
+
+struct iface {
+	const char *name;
+	struct src_pos pos; /* of its key under interfaces: */
+	enum iface_type type;
+	const struct iface_kind *kind;
+
+	/* common keys */
+	struct u32_val mtu;
+	struct mac_val mac;
+	struct str_val netns; /* NULL: the daemon's own namespace */
+	struct str_val zone;
+	struct addr_list addrs[MODEL_NODES]; /* by node index */
+	struct addr_val gateway4, gateway6;
+	struct vrrp_cfg vrrp;      /* merged over the cluster's */
+	struct gwcheck_cfg gwcheck; /* merged over the cluster's */
+	struct vip *vips;
+	size_t n_vips;
+
+	/* kind options */
+	struct vlan_opts vlan;
+	struct bond_opts bond; /* bond and lacp */
+	struct macvlan_opts macvlan;
+	struct veth_peer_opts veth_peer;
+	struct bridge_opts bridge;
+
+	/* resolved by validation */
+	long parent_idx; /* -1: none */
+	long master_idx; /* bond/lacp/bridge that holds it, -1: none */
+	long vrid_domain; /* interface whose L2 segment carries its adverts */
+	bool peer_end_bridged; /* veth-peer: its host end is a bridge member */
+	long peer_end_master;  /* veth-peer: bridge holding the host end, -1 */
+};
+
+/* One VRRP instance: (interface, slot, family, method) with VIPs. */
+struct vrrp_instance {
+	const char *name; /* "vlan100/master/ipv4/gw" */
+	size_t iface;
+	enum vip_slot slot;
+	enum ip_family family;
+	enum vip_method method;
+	uint8_t vrid;
+	bool vrid_explicit;
+	size_t *vips; /* indexes into the interface's vips */
+	size_t n_vips;
+	/* per node: priority for this node, own address, the peer's address */
+	uint8_t priority[MODEL_NODES];
+	struct ip_addr addr[MODEL_NODES]; /* the communication pair */
+	bool has_pair;
+};
+
+struct model {
+	struct arena arena;
+	const char *file;
+
+	struct str_val cluster_name;
+	struct str_val nodes[MODEL_NODES];
+	struct vrrp_cfg vrrp;
+	struct garp_cfg garp;
+	struct gwcheck_cfg gwcheck;
+
+	struct iface *ifaces;
+	size_t n_ifaces;
+	struct strmap by_name;      /* interface name → index */
+	struct strmap by_peer_name; /* veth-peer host-end name → index of the veth-peer */
+	size_t *order;              /* creation order: parents and members first */
+
+	struct vrrp_instance *instances;
+	size_t n_instances;
+};
+
+/* Parse, validate and compile. `file` is the name diagnostics print. On
+ * return *out is a model (even with errors, for partial inspection) that the
+ * caller frees; returns 0 when there are no errors, -EINVAL otherwise. */
+int model_load_buffer(const char *buf, size_t len, const char *file, struct model **out,
+		      struct diag_list *dl);
+void model_free(struct model *m);
+
+/* Index of a node name in cluster.nodes, or -1. */
+int model_node_index(const struct model *m, const char *node);
+long model_iface_index(const struct model *m, const char *name);
+/* The namespace an interface lives in, NULL for the daemon's own. */
+const char *model_iface_netns(const struct model *m, const struct iface *ifc);
+uint8_t model_instance_priority(const struct vrrp_instance *vi, int node);
+
+/* Formatting of durations in ms back to text for show/explain. */
+const char *model_fmt_duration(uint32_t ms, char buf[32]);
+
+#endif

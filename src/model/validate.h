@@ -1,0 +1,45 @@
+/* Validation: cross-interface rules once every interface is parsed.
+ * Kinds call the helpers here from their check(). */
+#ifndef VIPD_MODEL_VALIDATE_H
+#define VIPD_MODEL_VALIDATE_H
+
+#include "model/model.h"
+#include "util/strmap.h"
+
+struct validate_ctx {
+	struct model *m;
+	struct diag_list *dl;
+	struct strmap vlan_ids; /* "parent/id" → vlan index, for duplicates */
+};
+
+/* Resolve a named reference (parent, member, primary): reports a missing
+ * name at the reference's position. Returns the index or -1. */
+long validate_ref(struct validate_ctx *vc, const struct iface *owner, const char *role,
+		  const char *name, struct src_pos pos);
+/* Error if the child's mtu is above its parent's (both set). */
+void validate_mtu_below_parent(struct validate_ctx *vc, const struct iface *child,
+			       const struct iface *parent);
+/* Members of bond / lacp / bridge: existence, not twice, one master, same namespace. */
+void validate_members(struct validate_ctx *vc, struct iface *master, struct names_val *members,
+		      unsigned allowed_types_mask, bool allow_peer_ends);
+/* Is the interface (or, for a veth-peer, its host end) a port of a bond or bridge? */
+bool validate_is_port(const struct model *m, const struct iface *ifc);
+/* A description like "ethernet, bond or lacp" of a mask of types. */
+const char *validate_types_text(unsigned mask, char *buf, size_t len);
+
+#define TYPE_BIT(t) (1u << (t))
+
+/* validate_addr.c: node addresses, VIPs and gateways, cluster-wide uniqueness. */
+void validate_addresses(struct validate_ctx *vc);
+/* validate_vrrp.c: VRRP and probe parameters after inheritance. */
+void validate_vrrp(struct validate_ctx *vc);
+
+/* The whole pipeline after parsing: references, kinds, addresses, VIPs,
+ * creation order. */
+void model_validate(struct model *m, struct diag_list *dl);
+/* Creation order; reports cycles. */
+void model_order(struct model *m, struct diag_list *dl);
+/* VRRP instances and VRIDs. */
+void model_compile(struct model *m, struct diag_list *dl);
+
+#endif

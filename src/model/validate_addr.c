@@ -1,0 +1,287 @@
+/* Addresses: node-local addresses, the communication pair, VIPs and
+ * gateways, and their uniqueness across the whole cluster. */
+#include <stdio.h>
+#include <string.h>
+
+#include "model/kinds/kind.h"
+#include "model/validate.h"
+
+/* Who already uses an address (cluster-wide, all namespaces). */
+struct addr_owner {
+	const struct iface *ifc;
+	struct src_pos pos;
+	bool is_vip;
+};
+
+struct addr_index {
+	struct strmap map; /* address text → index into owners */
+	struct addr_owner *owners;
+	size_t n, cap;
+};
+
+static bool addr_index_claim(struct validate_ctx *vc, struct addr_index *ix,
+			     const struct iface *ifc, const struct ip_addr *a, struct src_pos pos,
+			     bool is_vip)
+{
+	char buf[IP_STR_MAX];
+	size_t other;
+	const char *key = ip_ntop(a, buf);
+
+	if (strmap_get(&ix->map, key, &other)) {
+		const struct addr_owner *o = &ix->owners[other];
+
+		diag_error(vc->dl, pos, "%s: %s %s is already used as %s on %s (line %d)", ifc->name,
+			   is_vip ? "vip" : "address", key, o->is_vip ? "a vip" : "an address",
+			   o->ifc->name, o->pos.line);
+		return false;
+	}
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 256;
+
+		ix->owners = arena_grow(&vc->m->arena, ix->owners, ix->n, cap, sizeof(*ix->owners));
+		ix->cap = cap;
+	}
+	ix->owners[ix->n] = (struct addr_owner){.ifc = ifc, .pos = pos, .is_vip = is_vip};
+	strmap_put(&ix->map, arena_strdup(&vc->m->arena, key), ix->n++);
+	return true;
+}
+
+/* Addresses that can never be assigned to a host. */
+static const char *unusable_address(const struct ip_addr *a)
+{
+	if (ip_is_unspecified(a))
+		return "is the unspecified address";
+	if (ip_is_multicast(a))
+		return "is a multicast address";
+	if (a->family == IP_V4 && a->bytes[0] == 127)
+		return "is a loopback address";
+	if (a->family == IP_V6 && a->bytes[15] == 1 && memcmp(a->bytes, (uint8_t[15]){0}, 15) == 0)
+		return "is the loopback address";
+	if (ip_is_network_address(a))
+		return "is the network address of its prefix";
+	if (ip_is_broadcast_address(a))
+		return "is the broadcast address of its prefix";
+	return NULL;
+}
+
+static const struct addr_val *first_of_family(const struct addr_list *al, enum ip_family f)
+{
+	for (size_t i = 0; i < al->n; i++)
+		if (al->v[i].v.family == f)
+			return &al->v[i];
+	return NULL;
+}
+
+static bool in_some_subnet(const struct addr_list *al, const struct ip_addr *a)
+{
+	for (size_t i = 0; i < al->n; i++)
+		if (ip_in_subnet(a, &al->v[i].v))
+			return true;
+	return false;
+}
+
+static bool has_layer3(const struct iface *ifc)
+{
+	return ifc->addrs[0].set || ifc->addrs[1].set || ifc->n_vips || ifc->gateway4.set ||
+	       ifc->gateway6.set;
+}
+
+static void check_port_has_no_l3(struct validate_ctx *vc, const struct iface *ifc)
+{
+	const struct iface *master;
+	struct src_pos pos = ifc->pos;
+
+	if (ifc->master_idx < 0 || !has_layer3(ifc))
+		return;
+	master = &vc->m->ifaces[ifc->master_idx];
+	for (int n = 0; n < MODEL_NODES; n++)
+		if (ifc->addrs[n].set)
+			pos = ifc->addrs[n].pos;
+	if (ifc->n_vips)
+		pos = ifc->vips[0].pos;
+	diag_error(vc->dl, pos,
+		   "%s: a member of %s %s cannot have addresses, VIPs or a gateway; put them on %s",
+		   ifc->name, master->kind->name, master->name, master->name);
+}
+
+static void check_node_addresses(struct validate_ctx *vc, struct addr_index *ix,
+				 const struct iface *ifc)
+{
+	char buf[IP_STR_MAX];
+
+	for (int n = 0; n < MODEL_NODES; n++) {
+		for (size_t i = 0; i < ifc->addrs[n].n; i++) {
+			const struct addr_val *a = &ifc->addrs[n].v[i];
+			const char *why = unusable_address(&a->v);
+
+			if (why) {
+				diag_error(vc->dl, a->pos, "%s: address %s %s", ifc->name,
+					   ip_ntop_prefix(&a->v, buf), why);
+				continue;
+			}
+			addr_index_claim(vc, ix, ifc, &a->v, a->pos, false);
+		}
+	}
+}
+
+/* The first address of a family on each node forms the pair adverts go between. */
+static void check_pair(struct validate_ctx *vc, const struct iface *ifc, enum ip_family f)
+{
+	const struct addr_val *a = first_of_family(&ifc->addrs[0], f);
+	const struct addr_val *b = first_of_family(&ifc->addrs[1], f);
+	char x[IP_STR_MAX], y[IP_STR_MAX];
+
+	if (!a || !b)
+		return;
+	if (!ip_in_subnet(&b->v, &a->v) || !ip_in_subnet(&a->v, &b->v))
+		diag_error(vc->dl, b->pos,
+			   "%s: communication pair %s (%s) and %s (%s) are not in one subnet",
+			   ifc->name, ip_ntop_prefix(&a->v, x), vc->m->nodes[0].v,
+			   ip_ntop_prefix(&b->v, y), vc->m->nodes[1].v);
+}
+
+static void check_vip(struct validate_ctx *vc, struct addr_index *ix, const struct iface *ifc,
+		      const struct vip *vip, bool pair_ok[2])
+{
+	const int fi = vip->addr.family == IP_V4 ? 0 : 1;
+	char buf[IP_STR_MAX];
+	const char *why = unusable_address(&vip->addr);
+
+	ip_ntop_prefix(&vip->addr, buf);
+	if (why) {
+		diag_error(vc->dl, vip->pos, "%s: vip %s %s", ifc->name, buf, why);
+		return;
+	}
+	if (ip_is_link_local(&vip->addr)) {
+		diag_error(vc->dl, vip->pos, "%s: vip %s is link-local; VIPs must be routable",
+			   ifc->name, buf);
+		return;
+	}
+	if (!addr_index_claim(vc, ix, ifc, &vip->addr, vip->pos, true))
+		return;
+	if (!pair_ok[fi])
+		return; /* reported once for the interface */
+	for (int n = 0; n < MODEL_NODES; n++) {
+		if (!in_some_subnet(&ifc->addrs[n], &vip->addr)) {
+			diag_error(vc->dl, vip->pos,
+				   "%s: vip %s is outside every %s subnet of %s on node %s", ifc->name,
+				   buf, vip->addr.family == IP_V4 ? "IPv4" : "IPv6", ifc->name,
+				   vc->m->nodes[n].v);
+			return;
+		}
+	}
+	if (vip->method == METHOD_GW || vip->method == METHOD_LINK_GW) {
+		const struct addr_val *gw = vip->addr.family == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
+
+		if (!gw->set)
+			diag_error(vc->dl, vip->method_pos,
+				   "%s: vip %s uses clusterIpMethod %s but %s has no %s gateway "
+				   "(gateway: {%s: ...})",
+				   ifc->name, buf, vip_method_name(vip->method), ifc->name,
+				   vip->addr.family == IP_V4 ? "IPv4" : "IPv6",
+				   vip->addr.family == IP_V4 ? "ipv4" : "ipv6");
+	}
+}
+
+static void check_vips(struct validate_ctx *vc, struct addr_index *ix, const struct iface *ifc)
+{
+	bool pair_ok[2] = {true, true};
+	bool reported[2] = {false, false};
+
+	for (size_t i = 0; i < ifc->n_vips; i++) {
+		const struct vip *vip = &ifc->vips[i];
+		enum ip_family f = vip->addr.family;
+		int fi = f == IP_V4 ? 0 : 1;
+
+		for (int n = 0; n < MODEL_NODES; n++) {
+			if (first_of_family(&ifc->addrs[n], f) || reported[fi])
+				continue;
+			diag_error(vc->dl, vip->pos,
+				   "%s: %s VIPs need a communication pair, but node %s has no %s "
+				   "address on %s",
+				   ifc->name, f == IP_V4 ? "IPv4" : "IPv6", vc->m->nodes[n].v,
+				   f == IP_V4 ? "IPv4" : "IPv6", ifc->name);
+			reported[fi] = true;
+			pair_ok[fi] = false;
+		}
+		check_vip(vc, ix, ifc, vip, pair_ok);
+	}
+}
+
+static void check_gateway(struct validate_ctx *vc, const struct iface *ifc,
+			  const struct addr_val *gw)
+{
+	char buf[IP_STR_MAX];
+
+	if (!gw->set)
+		return;
+	ip_ntop(&gw->v, buf);
+	for (int n = 0; n < MODEL_NODES; n++) {
+		if (!first_of_family(&ifc->addrs[n], gw->v.family)) {
+			diag_error(vc->dl, gw->pos,
+				   "%s: gateway %s cannot be probed: node %s has no %s address on %s",
+				   ifc->name, buf, vc->m->nodes[n].v,
+				   gw->v.family == IP_V4 ? "IPv4" : "IPv6", ifc->name);
+			return;
+		}
+		if (!in_some_subnet(&ifc->addrs[n], &gw->v)) {
+			diag_error(vc->dl, gw->pos,
+				   "%s: gateway %s is outside every subnet of %s on node %s",
+				   ifc->name, buf, ifc->name, vc->m->nodes[n].v);
+			return;
+		}
+		for (size_t i = 0; i < ifc->addrs[n].n; i++)
+			if (ip_equal(&ifc->addrs[n].v[i].v, &gw->v))
+				diag_error(vc->dl, gw->pos, "%s: gateway %s is node %s's own address",
+					   ifc->name, buf, vc->m->nodes[n].v);
+	}
+	for (size_t i = 0; i < ifc->n_vips; i++)
+		if (ip_equal(&ifc->vips[i].addr, &gw->v))
+			diag_error(vc->dl, gw->pos, "%s: gateway %s is also a vip of %s", ifc->name,
+				   buf, ifc->name);
+}
+
+static void check_ipv6_mtu(struct validate_ctx *vc, const struct iface *ifc)
+{
+	bool v6 = ifc->gateway6.set;
+
+	for (int n = 0; n < MODEL_NODES; n++)
+		v6 |= first_of_family(&ifc->addrs[n], IP_V6) != NULL;
+	for (size_t i = 0; i < ifc->n_vips; i++)
+		v6 |= ifc->vips[i].addr.family == IP_V6;
+	if (v6 && ifc->mtu.set && ifc->mtu.v < 1280)
+		diag_error(vc->dl, ifc->mtu.pos,
+			   "%s: mtu %u is below 1280, the minimum for IPv6 (RFC 8200)", ifc->name,
+			   ifc->mtu.v);
+}
+
+void validate_addresses(struct validate_ctx *vc)
+{
+	struct model *m = vc->m;
+	struct addr_index ix = {0};
+
+	strmap_init(&ix.map);
+	for (size_t i = 0; i < m->n_ifaces; i++) {
+		const struct iface *ifc = &m->ifaces[i];
+
+		if (!ifc->kind)
+			continue;
+		check_port_has_no_l3(vc, ifc);
+		check_node_addresses(vc, &ix, ifc);
+		check_pair(vc, ifc, IP_V4);
+		check_pair(vc, ifc, IP_V6);
+		check_ipv6_mtu(vc, ifc);
+	}
+	/* VIPs after every node address is known, so a VIP that repeats an
+	 * address defined later in the file is still caught. */
+	for (size_t i = 0; i < m->n_ifaces; i++) {
+		const struct iface *ifc = &m->ifaces[i];
+
+		if (!ifc->kind)
+			continue;
+		check_vips(vc, &ix, ifc);
+		check_gateway(vc, ifc, &ifc->gateway4);
+		check_gateway(vc, ifc, &ifc->gateway6);
+	}
+	strmap_done(&ix.map);
+}

@@ -1,0 +1,622 @@
+/* VRRP state machine: RFC 5798 section 6.4 (RFC 3768 6.4 for v2) plus the
+ * health rules of DESIGN section 3. Pure: no I/O, no clock, no globals
+ * except the const name tables. See fsm.h for the contract. */
+#include "vrrp/fsm.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const state_names[VRRP_FSM_STATE_COUNT] = {
+    [VRRP_FSM_INIT] = "INIT",
+    [VRRP_FSM_BACKUP] = "BACKUP",
+    [VRRP_FSM_MASTER] = "MASTER",
+};
+
+static const char *const event_names[VRRP_FSM_EV_COUNT] = {
+    [VRRP_FSM_EV_STARTUP] = "startup",
+    [VRRP_FSM_EV_SHUTDOWN] = "shutdown",
+    [VRRP_FSM_EV_ADVERT_RECEIVED] = "advert-received",
+    [VRRP_FSM_EV_MASTER_DOWN_TIMER] = "master-down-timer",
+    [VRRP_FSM_EV_ADVERT_TIMER] = "advert-timer",
+    [VRRP_FSM_EV_PREEMPT_TIMER] = "preempt-timer",
+    [VRRP_FSM_EV_HEALTH_CHANGED] = "health-changed",
+    [VRRP_FSM_EV_DRAIN] = "drain",
+    [VRRP_FSM_EV_UNDRAIN] = "undrain",
+};
+
+static const char *const action_names[VRRP_FSM_ACT_COUNT] = {
+    [VRRP_FSM_ACT_SEND_ADVERT] = "send-advert",	  [VRRP_FSM_ACT_ARM_TIMER] = "arm-timer",
+    [VRRP_FSM_ACT_CANCEL_TIMER] = "cancel-timer", [VRRP_FSM_ACT_ADD_VIPS] = "add-vips",
+    [VRRP_FSM_ACT_REMOVE_VIPS] = "remove-vips",	  [VRRP_FSM_ACT_SEND_GARP] = "send-garp",
+};
+
+static const char *const timer_names[VRRP_FSM_TIMER_COUNT] = {
+    [VRRP_FSM_TIMER_ADVERT] = "advert",
+    [VRRP_FSM_TIMER_MASTER_DOWN] = "master-down",
+    [VRRP_FSM_TIMER_PREEMPT] = "preempt",
+};
+
+static const char *const cause_names[VRRP_FSM_CAUSE_COUNT] = {
+    [VRRP_FSM_CAUSE_STARTUP] = "startup",
+    [VRRP_FSM_CAUSE_SHUTDOWN] = "shutdown",
+    [VRRP_FSM_CAUSE_MASTER_DOWN] = "master-down",
+    [VRRP_FSM_CAUSE_PEER_RESIGNED] = "peer-resigned",
+    [VRRP_FSM_CAUSE_HIGHER_PRIORITY] = "higher-priority",
+    [VRRP_FSM_CAUSE_ADDRESS_TIE] = "address-tie",
+    [VRRP_FSM_CAUSE_PREEMPT] = "preempt",
+    [VRRP_FSM_CAUSE_UNHEALTHY] = "unhealthy",
+    [VRRP_FSM_CAUSE_DRAINED] = "drained",
+};
+
+static const char *name_of(const char *const *table, size_t n, unsigned v)
+{
+	return v < n && table[v] ? table[v] : "?";
+}
+
+static int index_of(const char *const *table, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (table[i] && strcmp(table[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *vrrp_fsm_state_name(enum vrrp_fsm_state s)
+{
+	return name_of(state_names, VRRP_FSM_STATE_COUNT, s);
+}
+
+const char *vrrp_fsm_event_name(enum vrrp_fsm_event_type e)
+{
+	return name_of(event_names, VRRP_FSM_EV_COUNT, e);
+}
+
+const char *vrrp_fsm_action_name(enum vrrp_fsm_action_type a)
+{
+	return name_of(action_names, VRRP_FSM_ACT_COUNT, a);
+}
+
+const char *vrrp_fsm_timer_name(enum vrrp_fsm_timer t)
+{
+	return name_of(timer_names, VRRP_FSM_TIMER_COUNT, t);
+}
+
+const char *vrrp_fsm_cause_name(enum vrrp_fsm_cause c)
+{
+	return name_of(cause_names, VRRP_FSM_CAUSE_COUNT, c);
+}
+
+int vrrp_fsm_state_from_name(const char *name)
+{
+	return index_of(state_names, VRRP_FSM_STATE_COUNT, name);
+}
+
+int vrrp_fsm_cause_from_name(const char *name)
+{
+	return index_of(cause_names, VRRP_FSM_CAUSE_COUNT, name);
+}
+
+enum vrrp_fsm_event_type vrrp_fsm_timer_event(enum vrrp_fsm_timer t)
+{
+	switch (t) {
+	case VRRP_FSM_TIMER_ADVERT:
+		return VRRP_FSM_EV_ADVERT_TIMER;
+	case VRRP_FSM_TIMER_MASTER_DOWN:
+		return VRRP_FSM_EV_MASTER_DOWN_TIMER;
+	default:
+		return VRRP_FSM_EV_PREEMPT_TIMER;
+	}
+}
+
+const char *vrrp_fsm_describe_transition(const struct vrrp_fsm_transition *t, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s -> %s (%s)", vrrp_fsm_state_name(t->from),
+		 vrrp_fsm_state_name(t->to), t->reason);
+	return buf;
+}
+
+void vrrp_fsm_init(struct vrrp_fsm *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->state = VRRP_FSM_INIT;
+	st->healthy = true;
+}
+
+int vrrp_fsm_cfg_check(const struct vrrp_fsm_cfg *cfg, const char **why)
+{
+	uint32_t iv = cfg->advert_interval_ms;
+
+	*why = NULL;
+	if (cfg->version != 2 && cfg->version != 3)
+		*why = "version must be 2 or 3";
+	else if (cfg->priority < 1 || cfg->priority > 254)
+		*why = "priority out of range 1..254";
+	else if (cfg->version == 3 && (iv < 10 || iv > 40950 || iv % 10 != 0))
+		*why = "v3 advert interval must be 10..40950 ms in 10 ms steps";
+	else if (cfg->version == 2 && (iv < 1000 || iv > 255000 || iv % 1000 != 0))
+		*why = "v2 advert interval must be 1..255 whole seconds";
+	else if (cfg->own_addr.family != IP_V4 && cfg->own_addr.family != IP_V6)
+		*why = "own address has no family";
+	else if (cfg->version == 2 && cfg->own_addr.family != IP_V4)
+		*why = "v2 is IPv4 only";
+	return *why ? -EINVAL : 0;
+}
+
+uint8_t vrrp_fsm_effective_priority(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *st)
+{
+	return st->healthy && !st->drained ? cfg->priority : 1;
+}
+
+/* Rounded up: an early Master_Down would be a false takeover, a late one
+ * by under a millisecond costs nothing. */
+uint32_t vrrp_fsm_skew_time_ms(uint8_t priority, uint32_t master_adver_interval_ms)
+{
+	uint64_t n = (uint64_t)(256u - priority) * master_adver_interval_ms;
+
+	return (uint32_t)((n + 255) / 256);
+}
+
+uint32_t vrrp_fsm_master_down_interval_ms(uint8_t priority, uint32_t master_adver_interval_ms)
+{
+	return 3 * master_adver_interval_ms +
+	       vrrp_fsm_skew_time_ms(priority, master_adver_interval_ms);
+}
+
+/* ---- action emitters ---- */
+
+static struct vrrp_fsm_action *push(struct vrrp_fsm_actions *out, enum vrrp_fsm_action_type t)
+{
+	struct vrrp_fsm_action *a;
+
+	if (out->count == VRRP_FSM_MAX_ACTIONS) {
+		out->overflow = true;
+		return NULL;
+	}
+	a = &out->items[out->count++];
+	memset(a, 0, sizeof(*a));
+	a->type = t;
+	return a;
+}
+
+static void emit(struct vrrp_fsm_actions *out, enum vrrp_fsm_action_type t)
+{
+	push(out, t);
+}
+
+static void send_advert(struct vrrp_fsm *st, struct vrrp_fsm_actions *out, uint8_t priority)
+{
+	struct vrrp_fsm_action *a = push(out, VRRP_FSM_ACT_SEND_ADVERT);
+
+	if (!a)
+		return;
+	a->priority = priority;
+	st->counters.adverts_sent++;
+	if (priority == 0)
+		st->counters.prio0_sent++;
+}
+
+static void arm(struct vrrp_fsm *st, struct vrrp_fsm_actions *out, enum vrrp_fsm_timer t,
+		uint32_t delay_ms, uint64_t now_ms)
+{
+	struct vrrp_fsm_action *a = push(out, VRRP_FSM_ACT_ARM_TIMER);
+
+	if (!a)
+		return;
+	a->timer = t;
+	a->delay_ms = delay_ms;
+	st->timers[t].armed = true;
+	st->timers[t].deadline_ms = now_ms + delay_ms;
+}
+
+/* Only timers we armed are cancelled, so action lists stay exact. */
+static void cancel(struct vrrp_fsm *st, struct vrrp_fsm_actions *out, enum vrrp_fsm_timer t)
+{
+	struct vrrp_fsm_action *a;
+
+	if (!st->timers[t].armed)
+		return;
+	st->timers[t].armed = false;
+	a = push(out, VRRP_FSM_ACT_CANCEL_TIMER);
+	if (a)
+		a->timer = t;
+}
+
+__attribute__((format(printf, 5, 6))) static void
+transition(struct vrrp_fsm *st, struct vrrp_fsm_actions *out, enum vrrp_fsm_state to,
+	   enum vrrp_fsm_cause cause, const char *fmt, ...)
+{
+	struct vrrp_fsm_transition *t = &out->transition;
+	va_list ap;
+
+	if (out->has_transition)
+		out->overflow = true; /* two transitions in one step: this is a bug */
+	out->has_transition = true;
+	t->from = st->state;
+	t->to = to;
+	t->cause = cause;
+	va_start(ap, fmt);
+	vsnprintf(t->reason, sizeof(t->reason), fmt, ap);
+	va_end(ap);
+	st->state = to;
+	st->counters.transitions++;
+	if (to == VRRP_FSM_MASTER)
+		st->counters.became_master++;
+	else if (to == VRRP_FSM_BACKUP)
+		st->counters.became_backup++;
+}
+
+/* ---- shared state changes ---- */
+
+static uint32_t master_down_ms(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *st)
+{
+	return vrrp_fsm_master_down_interval_ms(vrrp_fsm_effective_priority(cfg, st),
+						st->master_adver_interval_ms);
+}
+
+/* RFC 5798 6.4.3 "transition to Master". Also cancels what a backup may
+ * have pending, so the runtime never sees a stale master-down expiry act. */
+static void enter_master(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			 struct vrrp_fsm_actions *out)
+{
+	cancel(st, out, VRRP_FSM_TIMER_MASTER_DOWN);
+	cancel(st, out, VRRP_FSM_TIMER_PREEMPT);
+	st->lower_seen = false;
+	st->peer_resigned = false;
+	st->master_adver_interval_ms = cfg->advert_interval_ms;
+	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
+	emit(out, VRRP_FSM_ACT_ADD_VIPS);
+	emit(out, VRRP_FSM_ACT_SEND_GARP);
+	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
+}
+
+/* MASTER -> BACKUP, after the caller sent whatever it must (priority 0). */
+static void leave_master(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			 struct vrrp_fsm_actions *out)
+{
+	emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
+	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
+	st->backup_since_ms = now_ms;
+	st->lower_seen = false;
+	st->peer_resigned = false;
+}
+
+static void stop_preempt(struct vrrp_fsm *st, struct vrrp_fsm_actions *out)
+{
+	st->lower_seen = false;
+	cancel(st, out, VRRP_FSM_TIMER_PREEMPT);
+}
+
+static void note_master(struct vrrp_fsm *st, const struct vrrp_fsm_advert *adv, uint64_t now_ms)
+{
+	st->master_known = true;
+	st->master_addr = adv->src;
+	st->master_priority = adv->priority;
+	st->last_advert_ms = now_ms;
+	st->peer_resigned = adv->priority == 0;
+}
+
+/* v3 backups follow the master's interval (RFC 5798 6.4.2); v2 never
+ * differs from ours, bad intervals having been discarded already. */
+static void learn_interval(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
+			   const struct vrrp_fsm_advert *adv)
+{
+	if (cfg->version == 3)
+		st->master_adver_interval_ms = adv->max_advert_int_ms;
+}
+
+/* RFC 3768 7.1: v2 discards an advert whose interval is not ours. A v3
+ * interval of 0 would make Master_Down_Interval 0: a takeover on the next
+ * tick, so it is refused too. */
+static bool interval_acceptable(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm_advert *adv)
+{
+	if (cfg->version == 2)
+		return adv->max_advert_int_ms == cfg->advert_interval_ms;
+	return adv->max_advert_int_ms != 0;
+}
+
+/* Unsigned byte order of the primary addresses, RFC 5798 6.4.3. */
+static bool addr_greater(const struct ip_addr *a, const struct ip_addr *b)
+{
+	if (a->family != b->family)
+		return a->family > b->family;
+	return memcmp(a->bytes, b->bytes, ip_len(a)) > 0;
+}
+
+/* ---- STARTUP / SHUTDOWN ---- */
+
+static void on_startup(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+		       struct vrrp_fsm_actions *out)
+{
+	if (st->state != VRRP_FSM_INIT) {
+		st->counters.ignored_events++;
+		return;
+	}
+	/* We never own the addresses (no priority 255), so always Backup first. */
+	st->master_adver_interval_ms = cfg->advert_interval_ms;
+	st->master_known = false;
+	st->backup_since_ms = now_ms;
+	st->lower_seen = false;
+	st->peer_resigned = false;
+	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
+	transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_STARTUP, "startup");
+}
+
+static void on_shutdown(struct vrrp_fsm *st, struct vrrp_fsm_actions *out)
+{
+	switch (st->state) {
+	case VRRP_FSM_BACKUP:
+		cancel(st, out, VRRP_FSM_TIMER_MASTER_DOWN);
+		cancel(st, out, VRRP_FSM_TIMER_PREEMPT);
+		st->lower_seen = false;
+		transition(st, out, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN, "shutdown");
+		break;
+	case VRRP_FSM_MASTER:
+		/* Priority 0 lets the peer take over after its Skew_Time. */
+		cancel(st, out, VRRP_FSM_TIMER_ADVERT);
+		send_advert(st, out, 0);
+		emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
+		transition(st, out, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN,
+			   "shutdown: priority 0 sent");
+		break;
+	default:
+		st->counters.ignored_events++;
+		break;
+	}
+}
+
+/* ---- ADVERT_RECEIVED ---- */
+
+/* A lower-priority master while we may preempt. preempt_delay counts from
+ * the first such advert; until it has elapsed we treat the master as alive. */
+static void backup_preempt(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
+			   const struct vrrp_fsm_advert *adv, uint64_t now_ms,
+			   struct vrrp_fsm_actions *out)
+{
+	char a[IP_STR_MAX];
+	uint64_t waited;
+
+	if (!st->lower_seen) {
+		st->lower_seen = true;
+		st->lower_since_ms = now_ms;
+	}
+	waited = now_ms - st->lower_since_ms;
+	if (waited >= cfg->preempt_delay_ms) {
+		enter_master(cfg, st, now_ms, out);
+		transition(st, out, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PREEMPT,
+			   "preempting lower priority %u from %s", adv->priority,
+			   ip_ntop(&adv->src, a));
+		return;
+	}
+	learn_interval(cfg, st, adv);
+	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
+	if (!st->timers[VRRP_FSM_TIMER_PREEMPT].armed) {
+		arm(st, out, VRRP_FSM_TIMER_PREEMPT, (uint32_t)(cfg->preempt_delay_ms - waited),
+		    now_ms);
+		st->counters.preempts_delayed++;
+	}
+}
+
+/* RFC 5798 6.4.2, with one addition: a master advertising priority 1 is
+ * unhealthy or drained (DESIGN 3: it loses to any healthy node), so we
+ * take over from it even with preempt off. */
+static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
+			     const struct vrrp_fsm_advert *adv, uint64_t now_ms,
+			     struct vrrp_fsm_actions *out)
+{
+	uint8_t prio = vrrp_fsm_effective_priority(cfg, st);
+
+	note_master(st, adv, now_ms);
+	if (adv->priority == 0) {
+		stop_preempt(st, out);
+		arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN,
+		    vrrp_fsm_skew_time_ms(prio, st->master_adver_interval_ms), now_ms);
+		return;
+	}
+	if (adv->priority < prio && (cfg->preempt || adv->priority == 1)) {
+		backup_preempt(cfg, st, adv, now_ms, out);
+		return;
+	}
+	stop_preempt(st, out);
+	learn_interval(cfg, st, adv);
+	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
+}
+
+/* RFC 5798 6.4.3. */
+static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
+			     const struct vrrp_fsm_advert *adv, uint64_t now_ms,
+			     struct vrrp_fsm_actions *out)
+{
+	uint8_t prio = vrrp_fsm_effective_priority(cfg, st);
+	char a[IP_STR_MAX];
+
+	if (adv->priority == 0) {
+		/* A peer that thought it was master is leaving: reassert at once. */
+		send_advert(st, out, prio);
+		arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
+		return;
+	}
+	if (adv->priority < prio ||
+	    (adv->priority == prio && !addr_greater(&adv->src, &cfg->own_addr))) {
+		st->counters.adverts_lower_ignored++;
+		return;
+	}
+	note_master(st, adv, now_ms);
+	learn_interval(cfg, st, adv);
+	cancel(st, out, VRRP_FSM_TIMER_ADVERT);
+	leave_master(cfg, st, now_ms, out);
+	ip_ntop(&adv->src, a);
+	if (adv->priority > prio)
+		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_HIGHER_PRIORITY,
+			   "higher priority %u from %s", adv->priority, a);
+	else
+		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_ADDRESS_TIE,
+			   "equal priority %u from higher address %s", adv->priority, a);
+}
+
+static void on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
+		      const struct vrrp_fsm_advert *adv, uint64_t now_ms,
+		      struct vrrp_fsm_actions *out)
+{
+	if (st->state == VRRP_FSM_INIT) {
+		st->counters.ignored_events++;
+		return;
+	}
+	if (!interval_acceptable(cfg, adv)) {
+		st->counters.adverts_bad_interval++;
+		return;
+	}
+	st->counters.adverts_received++;
+	if (adv->priority == 0)
+		st->counters.prio0_received++;
+	if (st->state == VRRP_FSM_BACKUP)
+		backup_on_advert(cfg, st, adv, now_ms, out);
+	else
+		master_on_advert(cfg, st, adv, now_ms, out);
+}
+
+/* ---- timers ---- */
+
+/* True when the expiry is for a timer we still have armed in a state that
+ * uses it; consumes the timer. */
+static bool timer_live(struct vrrp_fsm *st, enum vrrp_fsm_timer t, enum vrrp_fsm_state want)
+{
+	if (st->state != want || !st->timers[t].armed) {
+		st->counters.stale_timers++;
+		return false;
+	}
+	st->timers[t].armed = false;
+	return true;
+}
+
+static void on_master_down(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			   struct vrrp_fsm_actions *out)
+{
+	bool resigned = st->peer_resigned;
+	uint64_t since = st->backup_since_ms;
+	char a[IP_STR_MAX] = "?";
+
+	if (!timer_live(st, VRRP_FSM_TIMER_MASTER_DOWN, VRRP_FSM_BACKUP))
+		return;
+	if (st->master_known && st->last_advert_ms > since)
+		since = st->last_advert_ms;
+	if (st->master_known)
+		ip_ntop(&st->master_addr, a);
+	enter_master(cfg, st, now_ms, out);
+	if (resigned)
+		transition(st, out, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PEER_RESIGNED,
+			   "priority 0 from peer %s (resigned)", a);
+	else if (st->master_known)
+		transition(st, out, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_MASTER_DOWN,
+			   "peer %s silent for %llu ms", a, (unsigned long long)(now_ms - since));
+	else
+		transition(st, out, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_MASTER_DOWN,
+			   "no advert for %llu ms", (unsigned long long)(now_ms - since));
+}
+
+static void on_advert_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			    struct vrrp_fsm_actions *out)
+{
+	if (!timer_live(st, VRRP_FSM_TIMER_ADVERT, VRRP_FSM_MASTER))
+		return;
+	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
+	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
+}
+
+static void on_preempt_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			     struct vrrp_fsm_actions *out)
+{
+	uint8_t lower = st->master_priority;
+	uint64_t waited = now_ms - st->lower_since_ms;
+	char a[IP_STR_MAX];
+
+	if (!timer_live(st, VRRP_FSM_TIMER_PREEMPT, VRRP_FSM_BACKUP))
+		return;
+	/* Re-check: the timer only says the delay is over, not that we still win. */
+	if (!st->lower_seen || lower >= vrrp_fsm_effective_priority(cfg, st)) {
+		st->counters.ignored_events++;
+		return;
+	}
+	ip_ntop(&st->master_addr, a);
+	enter_master(cfg, st, now_ms, out);
+	transition(st, out, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PREEMPT,
+		   "preempting lower priority %u from %s after %llu ms", lower, a,
+		   (unsigned long long)waited);
+}
+
+/* ---- health and drain ---- */
+
+/* A master that drops to priority 1 resigns exactly once: the drop is an
+ * edge, and a re-elected priority-1 master sees no further drop, so it
+ * keeps the VIPs instead of flapping while the peer is away. */
+static void on_priority_input(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
+			      const struct vrrp_fsm_event *ev, uint64_t now_ms,
+			      struct vrrp_fsm_actions *out)
+{
+	uint8_t before = vrrp_fsm_effective_priority(cfg, st);
+	uint8_t after;
+	bool drain = ev->type == VRRP_FSM_EV_DRAIN || ev->type == VRRP_FSM_EV_UNDRAIN;
+
+	if (ev->type == VRRP_FSM_EV_HEALTH_CHANGED)
+		st->healthy = ev->healthy;
+	else
+		st->drained = ev->type == VRRP_FSM_EV_DRAIN;
+	after = vrrp_fsm_effective_priority(cfg, st);
+	if (after == before || st->state == VRRP_FSM_INIT)
+		return;
+	if (st->state == VRRP_FSM_BACKUP) {
+		/* Outranking changed: the next advert decides, and a recovered
+		 * node's preempt delay counts from then. */
+		stop_preempt(st, out);
+		return;
+	}
+	if (after > 1) {
+		send_advert(st, out, after);
+		arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
+		return;
+	}
+	cancel(st, out, VRRP_FSM_TIMER_ADVERT);
+	send_advert(st, out, 0);
+	st->master_adver_interval_ms = cfg->advert_interval_ms;
+	leave_master(cfg, st, now_ms, out);
+	st->counters.resignations++;
+	if (drain)
+		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_DRAINED, "drained: resign");
+	else
+		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_UNHEALTHY, "unhealthy: resign");
+}
+
+void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
+		   const struct vrrp_fsm_event *ev, uint64_t now_ms, struct vrrp_fsm_actions *out)
+{
+	memset(out, 0, sizeof(*out));
+	switch (ev->type) {
+	case VRRP_FSM_EV_STARTUP:
+		on_startup(cfg, st, now_ms, out);
+		break;
+	case VRRP_FSM_EV_SHUTDOWN:
+		on_shutdown(st, out);
+		break;
+	case VRRP_FSM_EV_ADVERT_RECEIVED:
+		on_advert(cfg, st, &ev->advert, now_ms, out);
+		break;
+	case VRRP_FSM_EV_MASTER_DOWN_TIMER:
+		on_master_down(cfg, st, now_ms, out);
+		break;
+	case VRRP_FSM_EV_ADVERT_TIMER:
+		on_advert_timer(cfg, st, now_ms, out);
+		break;
+	case VRRP_FSM_EV_PREEMPT_TIMER:
+		on_preempt_timer(cfg, st, now_ms, out);
+		break;
+	case VRRP_FSM_EV_HEALTH_CHANGED:
+	case VRRP_FSM_EV_DRAIN:
+	case VRRP_FSM_EV_UNDRAIN:
+		on_priority_input(cfg, st, ev, now_ms, out);
+		break;
+	default:
+		st->counters.ignored_events++; /* unknown event type: this is a bug */
+		break;
+	}
+}

@@ -78,7 +78,7 @@ int keys_parse_duration(const char *s, uint32_t *ms, const char **why)
 	const char *p = s;
 
 	if (*p < '0' || *p > '9') {
-		*why = "is not a duration (write it with a unit: 100ms, 1s)";
+		*why = "is not a duration like 100ms or 1s";
 		return -1;
 	}
 	while (*p >= '0' && *p <= '9') {
@@ -91,13 +91,19 @@ int keys_parse_duration(const char *s, uint32_t *ms, const char **why)
 	}
 	if (strcmp(p, "ms") == 0) {
 		*ms = (uint32_t)v;
-	} else if (strcmp(p, "s") == 0) {
+	} else if (strcmp(p, "s") == 0 && v <= 100000000ULL / 1000) {
 		*ms = (uint32_t)(v * 1000);
+	} else if (strcmp(p, "s") == 0) {
+		*why = "is too large";
+		return -1;
 	} else if (*p == '\0') {
-		*why = "needs a unit (ms or s), e.g. 100ms or 1s";
+		*why = "needs a unit: ms or s, e.g. 100ms";
+		return -1;
+	} else if (*p == '.') {
+		*why = "has a fraction; write whole milliseconds, e.g. 1500ms";
 		return -1;
 	} else {
-		*why = "has an unknown unit (use ms or s)";
+		*why = "has an unknown unit; use ms or s";
 		return -1;
 	}
 	return 0;
@@ -117,6 +123,10 @@ const char *keys_describe_range(const struct key_spec *k, char *buf, size_t len)
 	char a[32], b[32], c[32];
 	size_t off = 0;
 
+	if (k->range_text) {
+		snprintf(buf, len, "%s", k->range_text);
+		return buf;
+	}
 	switch (k->type) {
 	case KT_U32:
 		snprintf(buf, len, "%u..%u", k->min, k->max);

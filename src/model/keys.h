@@ -38,6 +38,9 @@ struct key_spec {
 	bool required;
 	const struct key_table *sub; /* KT_STRUCT */
 	const char *help;
+	/* Replaces the range derived from min/max/step in messages and explain
+	 * when the real domain depends on another key (advert_interval: v2/v3). */
+	const char *range_text;
 };
 
 struct key_table {

@@ -195,27 +195,28 @@ static void load_u32(struct load_ctx *lc, const struct key_spec *k, yaml_node_t 
 	out->set = true;
 }
 
+/* Durations are text ("100ms") in YAML anyway, so a quoted one is accepted. */
 static void load_duration(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
 			  struct u32_val *out, const char *ctx)
 {
-	char range[96], a[32];
+	char range[160], a[32];
 	const char *why;
 	uint32_t ms;
 
-	if (!is_plain(val) || keys_parse_duration(scalar_text(val), &ms, &why) < 0) {
-		diag_error(lc->dl, load_pos(val), "%s: %s '%s' %s", ctx, k->name,
-			   val->type == YAML_SCALAR_NODE ? scalar_text(val) : "",
-			   is_plain(val) ? why : "must be a duration like 100ms or 1s");
+	keys_describe_range(k, range, sizeof(range));
+	if (keys_parse_duration(scalar_text(val), &ms, &why) < 0) {
+		diag_error(lc->dl, load_pos(val), "%s: %s '%s' %s (allowed: %s)", ctx, k->name,
+			   scalar_text(val), why, range);
 		return;
 	}
 	if (ms < k->min || ms > k->max) {
 		diag_error(lc->dl, load_pos(val), "%s: %s %s out of range %s", ctx, k->name,
-			   scalar_text(val), keys_describe_range(k, range, sizeof(range)));
+			   scalar_text(val), range);
 		return;
 	}
 	if (k->step && ms % k->step) {
-		diag_error(lc->dl, load_pos(val), "%s: %s %s is not a multiple of %s", ctx, k->name,
-			   scalar_text(val), model_fmt_duration(k->step, a));
+		diag_error(lc->dl, load_pos(val), "%s: %s %s is not a multiple of %s (allowed: %s)",
+			   ctx, k->name, scalar_text(val), model_fmt_duration(k->step, a), range);
 		return;
 	}
 	out->v = ms;
@@ -404,11 +405,23 @@ static const char *nearest_key(const char *name, const struct key_table *const *
 	return best;
 }
 
+/* "a, b, c" of a table's keys, for sections small enough to list. */
+static const char *key_list(const struct key_table *t, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", t->keys[i].name);
+	return buf;
+}
+
 void load_unknown_key(struct load_ctx *lc, yaml_node_t *key, const char *ctx,
 		      const struct key_table *const *tables, size_t n_tables, bool search_kinds)
 {
 	const char *name = scalar_text(key);
-	char owners[160] = "";
+	const char *own = tables[n_tables - 1]->name;
+	char owners[160] = "", allowed[256];
 	size_t off = 0, count = 0;
 	const char *near;
 
@@ -425,15 +438,20 @@ void load_unknown_key(struct load_ctx *lc, yaml_node_t *key, const char *ctx,
 	}
 	if (count) {
 		diag_error(lc->dl, load_pos(key), "%s: key '%s' belongs to type %s, not %s", ctx,
-			   name, owners, tables[n_tables - 1]->name);
+			   name, owners, own);
 		return;
 	}
 	near = nearest_key(name, tables, n_tables);
 	if (near)
 		diag_error(lc->dl, load_pos(key), "%s: unknown key '%s' (did you mean '%s'?)", ctx,
 			   name, near);
+	else if (search_kinds)
+		diag_error(lc->dl, load_pos(key),
+			   "%s: unknown key '%s' (vipctl explain %s lists the keys of a %s)", ctx,
+			   name, own, own);
 	else
-		diag_error(lc->dl, load_pos(key), "%s: unknown key '%s'", ctx, name);
+		diag_error(lc->dl, load_pos(key), "%s: unknown key '%s' (allowed: %s)", ctx, name,
+			   key_list(tables[0], allowed, sizeof(allowed)));
 }
 
 void load_section(struct load_ctx *lc, yaml_node_t *map, const struct key_table *t, void *base,

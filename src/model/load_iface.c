@@ -39,9 +39,12 @@ static void load_node_addrs(struct load_ctx *lc, struct iface *ifc, yaml_node_t 
 	size_t n;
 
 	if (node < 0) {
-		diag_error(lc->dl, load_pos(key), "%s: addresses: '%s' is not a node of the cluster (%s, %s)",
-			   ifc->name, text(key), lc->m->nodes[0].v ? lc->m->nodes[0].v : "?",
-			   lc->m->nodes[1].v ? lc->m->nodes[1].v : "?");
+		ifc->addrs_bad = true;
+		/* With cluster.nodes broken every name would be "unknown". */
+		if (model_nodes_known(lc->m))
+			diag_error(lc->dl, load_pos(key),
+				   "%s: addresses: '%s' is not a node of the cluster (%s, %s)",
+				   ifc->name, text(key), lc->m->nodes[0].v, lc->m->nodes[1].v);
 		return;
 	}
 	al = &ifc->addrs[node];
@@ -53,19 +56,25 @@ static void load_node_addrs(struct load_ctx *lc, struct iface *ifc, yaml_node_t 
 			al->v[0].set = true;
 			al->v[0].pos = load_pos(val);
 			al->n = 1;
+		} else {
+			ifc->addrs_bad = true;
 		}
 		return;
 	}
-	if (!load_expect(lc, val, YAML_SEQUENCE_NODE, ifc->name, "addresses of a node"))
+	if (!load_expect(lc, val, YAML_SEQUENCE_NODE, ifc->name, "addresses of a node")) {
+		ifc->addrs_bad = true;
 		return;
+	}
 	n = seq_len(val);
 	al->v = arena_alloc(a, (n ? n : 1) * sizeof(*al->v));
 	for (yaml_node_item_t *it = val->data.sequence.items.start;
 	     it < val->data.sequence.items.top; it++) {
 		yaml_node_t *item = load_node(lc, *it);
 
-		if (!load_addr(lc, item, true, ifc->name, "address", &al->v[al->n].v))
+		if (!load_addr(lc, item, true, ifc->name, "address", &al->v[al->n].v)) {
+			ifc->addrs_bad = true;
 			continue;
+		}
 		al->v[al->n].set = true;
 		al->v[al->n].pos = load_pos(item);
 		al->n++;
@@ -74,8 +83,10 @@ static void load_node_addrs(struct load_ctx *lc, struct iface *ifc, yaml_node_t 
 
 static void load_addresses(struct load_ctx *lc, struct iface *ifc, yaml_node_t *val)
 {
-	if (!load_expect(lc, val, YAML_MAPPING_NODE, ifc->name, "addresses"))
+	if (!load_expect(lc, val, YAML_MAPPING_NODE, ifc->name, "addresses")) {
+		ifc->addrs_bad = true;
 		return;
+	}
 	load_check_dup_keys(lc, val, ifc->name);
 	for (yaml_node_pair_t *p = val->data.mapping.pairs.start; p < val->data.mapping.pairs.top;
 	     p++) {
@@ -83,6 +94,8 @@ static void load_addresses(struct load_ctx *lc, struct iface *ifc, yaml_node_t *
 
 		if (load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a node name"))
 			load_node_addrs(lc, ifc, key, load_node(lc, p->value));
+		else
+			ifc->addrs_bad = true;
 	}
 }
 
@@ -111,11 +124,15 @@ static void load_gateway(struct load_ctx *lc, struct iface *ifc, yaml_node_t *va
 				   text(key));
 			continue;
 		}
-		if (!load_addr(lc, v, false, ifc->name, "gateway", &gw->v))
+		gw->pos = load_pos(v);
+		if (!load_addr(lc, v, false, ifc->name, "gateway", &gw->v)) {
+			gw->bad = true;
 			continue;
+		}
 		if (gw->v.family != want) {
 			diag_error(lc->dl, load_pos(v), "%s: gateway %s %s is not an %s address",
 				   ifc->name, text(key), text(v), want == IP_V4 ? "IPv4" : "IPv6");
+			gw->bad = true;
 			continue;
 		}
 		gw->set = true;
@@ -278,48 +295,80 @@ static void load_iface_keys(struct load_ctx *lc, struct iface *ifc, yaml_node_t 
 	}
 }
 
-static void check_required(struct load_ctx *lc, struct iface *ifc)
+static bool map_has_key(struct load_ctx *lc, yaml_node_t *map, const char *name)
+{
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *key = load_node(lc, p->key);
+
+		if (key->type == YAML_SCALAR_NODE && strcmp(text(key), name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A required key that is written but invalid has its own error; saying
+ * it is missing as well would only confuse. */
+static void check_required(struct load_ctx *lc, struct iface *ifc, yaml_node_t *map)
 {
 	const struct key_table *t = &ifc->kind->keys;
 
 	for (size_t i = 0; i < t->n; i++) {
 		const struct key_spec *k = &t->keys[i];
-		const void *f = (const char *)ifc + k->offset;
-		bool set;
 
-		if (!k->required)
+		if (!k->required || map_has_key(lc, map, k->name))
 			continue;
-		if (k->type == KT_IFNAMES)
-			set = ((const struct names_val *)f)->set;
-		else if (k->type == KT_IFNAME || k->type == KT_NSNAME || k->type == KT_STRING)
-			set = ((const struct str_val *)f)->v != NULL;
-		else
-			set = ((const struct u32_val *)f)->set;
-		if (!set)
-			diag_error(lc->dl, ifc->pos, "%s: a %s needs '%s' (%s)", ifc->name,
-				   ifc->kind->name, k->name, k->help);
+		diag_error(lc->dl, ifc->pos, "%s: a %s needs '%s' (%s)", ifc->name, ifc->kind->name,
+			   k->name, k->help);
 	}
 }
 
+static const char *nearest_kind(const char *name)
+{
+	const char *best = NULL;
+	unsigned best_d = 3;
+
+	for (int t = 0; t < IFACE_TYPE_COUNT; t++) {
+		const char *kn = iface_type_name((enum iface_type)t);
+		unsigned d = keys_edit_distance(name, kn);
+
+		if (strncmp(name, kn, strlen(name)) == 0 && strlen(name) >= 3)
+			d = 1; /* a prefix: "eth", "ether" */
+		if (d < best_d) {
+			best_d = d;
+			best = kn;
+		}
+	}
+	return best;
+}
+
 /* Type first: the kind decides which keys the rest of the entry may use. */
-static const struct iface_kind *load_type(struct load_ctx *lc, const char *name, yaml_node_t *map)
+static const struct iface_kind *load_type(struct load_ctx *lc, struct iface *ifc, yaml_node_t *map)
 {
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *key = load_node(lc, p->key), *val = load_node(lc, p->value);
 		const struct iface_kind *kind;
+		const char *near;
 
 		if (key->type != YAML_SCALAR_NODE || strcmp(text(key), "type") != 0)
 			continue;
-		if (!load_expect(lc, val, YAML_SCALAR_NODE, name, "type"))
+		if (!load_expect(lc, val, YAML_SCALAR_NODE, ifc->name, "type"))
 			return NULL;
 		kind = iface_kind_by_name(text(val));
-		if (!kind)
-			diag_error(lc->dl, load_pos(val), "%s: type '%s' is not one of %s", name,
+		if (kind)
+			return kind;
+		near = nearest_kind(text(val));
+		if (near)
+			diag_error(lc->dl, load_pos(val),
+				   "%s: type '%s' is not one of %s (did you mean '%s'?)", ifc->name,
+				   text(val), iface_kind_list(), near);
+		else
+			diag_error(lc->dl, load_pos(val), "%s: type '%s' is not one of %s", ifc->name,
 				   text(val), iface_kind_list());
-		return kind;
+		return NULL;
 	}
-	diag_error(lc->dl, load_pos(map), "%s: missing 'type' (one of %s)", name, iface_kind_list());
+	diag_error(lc->dl, ifc->pos, "%s: missing 'type' (one of %s)", ifc->name, iface_kind_list());
 	return NULL;
 }
 
@@ -340,7 +389,7 @@ static void load_one_iface(struct load_ctx *lc, yaml_node_t *key, yaml_node_t *v
 	}
 	if (!load_expect(lc, val, YAML_MAPPING_NODE, ifc->name, "an interface"))
 		return;
-	ifc->kind = load_type(lc, ifc->name, val);
+	ifc->kind = load_type(lc, ifc, val);
 	ifc->type = ifc->kind ? ifc->kind->type : IFACE_TYPE_COUNT;
 	/* Registered even without a valid type, so that references to it do
 	 * not cascade into "not defined" errors; validation skips it. */
@@ -350,7 +399,7 @@ static void load_one_iface(struct load_ctx *lc, yaml_node_t *key, yaml_node_t *v
 	if (!ifc->kind)
 		return;
 	load_iface_keys(lc, ifc, val);
-	check_required(lc, ifc);
+	check_required(lc, ifc, val);
 	keys_apply_defaults(&ifc->kind->keys, ifc);
 	keys_inherit(&vrrp_keys, &ifc->vrrp, &m->vrrp);
 	keys_inherit(&gwcheck_keys, &ifc->gwcheck, &m->gwcheck);

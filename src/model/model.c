@@ -60,67 +60,88 @@ static void load_nodes(struct load_ctx *lc, yaml_node_t *val)
 	for (yaml_node_item_t *it = val->data.sequence.items.start;
 	     it < val->data.sequence.items.top; it++, n++) {
 		yaml_node_t *item = load_node(lc, *it);
-		const char *why;
+		const char *name;
 
 		if (n >= MODEL_NODES) {
 			diag_error(lc->dl, load_pos(item),
-				   "cluster: nodes lists more than two nodes; a vipd cluster is a "
-				   "node pair");
+				   "cluster: nodes lists %d nodes; a vipd cluster is exactly two "
+				   "nodes",
+				   (int)(val->data.sequence.items.top - val->data.sequence.items.start));
 			return;
 		}
 		if (!load_expect(lc, item, YAML_SCALAR_NODE, "cluster", "a node name"))
 			continue;
-		if (!load_valid_ifname((const char *)item->data.scalar.value, &why) &&
-		    strlen((const char *)item->data.scalar.value) == 0) {
+		name = (const char *)item->data.scalar.value;
+		if (!*name) {
 			diag_error(lc->dl, load_pos(item), "cluster: empty node name");
 			continue;
 		}
-		m->nodes[n].v = arena_strdup(&m->arena, (const char *)item->data.scalar.value);
+		m->nodes[n].v = arena_strdup(&m->arena, name);
 		m->nodes[n].pos = load_pos(item);
 	}
 	if (n < MODEL_NODES)
-		diag_error(lc->dl, load_pos(val), "cluster: nodes needs exactly two node names, got %d",
-			   n);
+		diag_error(lc->dl, load_pos(val),
+			   "cluster: nodes lists %d node%s; a vipd cluster is exactly two nodes", n,
+			   n == 1 ? "" : "s");
 	else if (m->nodes[0].v && m->nodes[1].v && strcmp(m->nodes[0].v, m->nodes[1].v) == 0)
 		diag_error(lc->dl, m->nodes[1].pos, "cluster: node name '%s' is listed twice",
 			   m->nodes[1].v);
 }
 
-static void load_cluster(struct load_ctx *lc, yaml_node_t *map)
+static void load_cluster_name(struct load_ctx *lc, yaml_node_t *val)
+{
+	struct model *m = lc->m;
+
+	if (!load_expect(lc, val, YAML_SCALAR_NODE, "cluster", "name"))
+		return;
+	m->cluster_name.v = arena_strdup(&m->arena, (const char *)val->data.scalar.value);
+	m->cluster_name.pos = load_pos(val);
+	if (!*m->cluster_name.v)
+		diag_error(lc->dl, load_pos(val), "cluster: name must not be empty");
+}
+
+/* Missing keys are reported at the `cluster:` key itself (at). */
+static void load_cluster(struct load_ctx *lc, yaml_node_t *map, struct src_pos at)
 {
 	const struct key_table *tables[] = {&cluster_keys};
 	struct model *m = lc->m;
+	bool have_name = false, have_nodes = false;
 
 	load_check_dup_keys(lc, map, "cluster");
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *key = load_node(lc, p->key), *val = load_node(lc, p->value);
-		const char *name = (const char *)key->data.scalar.value;
 		const struct key_spec *k;
+		const char *name;
 
 		if (!load_expect(lc, key, YAML_SCALAR_NODE, "cluster", "a key"))
 			continue;
+		name = (const char *)key->data.scalar.value;
 		k = keys_find(&cluster_keys, name);
 		if (!k) {
 			load_unknown_key(lc, key, "cluster", tables, 1, false);
 		} else if (strcmp(name, "name") == 0) {
-			if (load_expect(lc, val, YAML_SCALAR_NODE, "cluster", "name")) {
-				m->cluster_name.v =
-					arena_strdup(&m->arena, (const char *)val->data.scalar.value);
-				m->cluster_name.pos = load_pos(val);
-				if (!*m->cluster_name.v)
-					diag_error(lc->dl, load_pos(val), "cluster: name must not be empty");
-			}
+			have_name = true;
+			load_cluster_name(lc, val);
 		} else if (strcmp(name, "nodes") == 0) {
+			have_nodes = true;
 			load_nodes(lc, val);
 		} else {
 			load_value(lc, k, val, m, "cluster");
 		}
 	}
-	if (!m->cluster_name.v)
-		diag_error(lc->dl, load_pos(map), "cluster: missing required key 'name'");
-	if (!m->nodes[0].v && !m->nodes[1].v)
-		diag_error(lc->dl, load_pos(map), "cluster: missing required key 'nodes'");
+	/* A key that is present but wrong has its own error already. */
+	if (!have_name)
+		diag_error(lc->dl, at, "cluster: missing required key 'name' (%s)",
+			   keys_find(&cluster_keys, "name")->help);
+	if (!have_nodes)
+		diag_error(lc->dl, at, "cluster: missing required key 'nodes' (%s)",
+			   keys_find(&cluster_keys, "nodes")->help);
+}
+
+bool model_nodes_known(const struct model *m)
+{
+	return m->nodes[0].v && m->nodes[1].v && strcmp(m->nodes[0].v, m->nodes[1].v) != 0;
 }
 
 static void load_root(struct load_ctx *lc, yaml_node_t *root)
@@ -132,6 +153,7 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 	static const struct key_table root_keys = KEY_TABLE("file", root_specs);
 	const struct key_table *tables[] = {&root_keys};
 	yaml_node_t *cluster = NULL, *ifaces = NULL;
+	struct src_pos cluster_at = {0, 0};
 
 	if (!load_expect(lc, root, YAML_MAPPING_NODE, "file", "the top level"))
 		return;
@@ -144,18 +166,20 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 		if (!load_expect(lc, key, YAML_SCALAR_NODE, "file", "a key"))
 			continue;
 		name = (const char *)key->data.scalar.value;
-		if (strcmp(name, "cluster") == 0 && !cluster)
+		if (strcmp(name, "cluster") == 0 && !cluster) {
 			cluster = load_node(lc, p->value);
-		else if (strcmp(name, "interfaces") == 0 && !ifaces)
+			cluster_at = load_pos(key);
+		} else if (strcmp(name, "interfaces") == 0 && !ifaces) {
 			ifaces = load_node(lc, p->value);
-		else if (!keys_find(&root_keys, name))
+		} else if (!keys_find(&root_keys, name)) {
 			load_unknown_key(lc, key, "file", tables, 1, false);
+		}
 	}
 	/* The cluster first: interfaces refer to its node names. */
 	if (!cluster)
 		diag_error(lc->dl, load_pos(root), "file: missing required section 'cluster'");
 	else if (load_expect(lc, cluster, YAML_MAPPING_NODE, "file", "cluster"))
-		load_cluster(lc, cluster);
+		load_cluster(lc, cluster, cluster_at);
 	keys_apply_defaults(&vrrp_keys, &lc->m->vrrp);
 	keys_apply_defaults(&garp_keys, &lc->m->garp);
 	keys_apply_defaults(&gwcheck_keys, &lc->m->gwcheck);
@@ -165,16 +189,56 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 		load_interfaces(lc, ifaces);
 }
 
-static void report_yaml_error(struct diag_list *dl, const yaml_parser_t *p)
+/* The byte at a libyaml mark, found by line and column (columns count
+ * characters, so step over UTF-8 continuation bytes). */
+static int byte_at(const char *buf, size_t len, const yaml_mark_t *mk)
+{
+	size_t i = 0, line = 0, col = 0;
+
+	while (i < len && line < mk->line)
+		if (buf[i++] == '\n')
+			line++;
+	while (i < len && col < mk->column && buf[i] != '\n') {
+		i++;
+		while (i < len && ((unsigned char)buf[i] & 0xc0) == 0x80)
+			i++;
+		col++;
+	}
+	return i < len ? (unsigned char)buf[i] : -1;
+}
+
+/* libyaml's context ("while parsing a flow mapping") names where the
+ * construct began, which for an unclosed '{' or quote is what the user
+ * must find; "while scanning for the next token" says nothing. */
+static void report_yaml_error(struct diag_list *dl, const yaml_parser_t *p, const char *buf,
+			      size_t len)
 {
 	const yaml_mark_t *mk = p->problem ? &p->problem_mark : &p->context_mark;
 	struct src_pos pos = {.line = (int)mk->line + 1, .col = (int)mk->column + 1};
+	const char *problem = p->problem ? p->problem : "error";
+	const char *ctx = p->context;
 
-	if (p->context)
-		diag_error(dl, pos, "YAML syntax: %s %s (line %d)", p->problem ? p->problem : "error",
-			   p->context, (int)p->context_mark.line + 1);
+	if (byte_at(buf, len, mk) == '\t') {
+		diag_error(dl, pos, "YAML syntax: tab character; YAML indents with spaces only");
+		return;
+	}
+	if (strcmp(problem, "mapping values are not allowed in this context") == 0) {
+		diag_error(dl, pos,
+			   "YAML syntax: mapping values are not allowed here (is this line "
+			   "indented too far, or a ': ' inside an unquoted value?)");
+		return;
+	}
+	if (ctx && strcmp(ctx, "while scanning for the next token") == 0)
+		ctx = NULL;
+	if (ctx && (strncmp(ctx, "while parsing a ", 16) == 0 ||
+		    strncmp(ctx, "while scanning a ", 17) == 0))
+		diag_error(dl, pos, "YAML syntax: %s in the %s that starts at %d:%d", problem,
+			   strstr(ctx, " a ") + 3, (int)p->context_mark.line + 1,
+			   (int)p->context_mark.column + 1);
+	else if (ctx)
+		diag_error(dl, pos, "YAML syntax: %s %s", problem, ctx);
 	else
-		diag_error(dl, pos, "YAML syntax: %s", p->problem ? p->problem : "error");
+		diag_error(dl, pos, "YAML syntax: %s", problem);
 }
 
 static int parse_document(const char *buf, size_t len, yaml_document_t *doc, struct diag_list *dl)
@@ -186,10 +250,11 @@ static int parse_document(const char *buf, size_t len, yaml_document_t *doc, str
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, doc)) {
-		report_yaml_error(dl, &parser);
+		report_yaml_error(dl, &parser, buf, len);
 		rc = -EINVAL;
 	} else if (!yaml_document_get_root_node(doc)) {
-		diag_error(dl, (struct src_pos){0, 0}, "the file is empty");
+		diag_error(dl, (struct src_pos){0, 0},
+			   "the file is empty; it needs the sections cluster: and interfaces:");
 		yaml_document_delete(doc);
 		rc = -EINVAL;
 	}

@@ -50,6 +50,7 @@ struct mac_val {
 struct addr_val {
 	struct ip_addr v;
 	bool set;
+	bool bad; /* written but invalid (reported): checks that need it stay quiet */
 	struct src_pos pos;
 };
 
@@ -168,6 +169,7 @@ struct iface {
 	struct str_val netns; /* NULL: the daemon's own namespace */
 	struct str_val zone;
 	struct addr_list addrs[MODEL_NODES]; /* by node index */
+	bool addrs_bad; /* some address or node key was invalid (reported) */
 	struct addr_val gateway4, gateway6;
 	struct vrrp_cfg vrrp;      /* merged over the cluster's */
 	struct gwcheck_cfg gwcheck; /* merged over the cluster's */
@@ -233,6 +235,9 @@ int model_load_buffer(const char *buf, size_t len, const char *file, struct mode
 		      struct diag_list *dl);
 void model_free(struct model *m);
 
+/* Both node names are known and distinct: checks that speak of "node X"
+ * run only then, so a broken cluster.nodes does not cascade. */
+bool model_nodes_known(const struct model *m);
 /* Index of a node name in cluster.nodes, or -1. */
 int model_node_index(const struct model *m, const char *node);
 long model_iface_index(const struct model *m, const char *name);

@@ -80,25 +80,63 @@ static bool in_some_subnet(const struct addr_list *al, const struct ip_addr *a)
 	return false;
 }
 
-static bool has_layer3(const struct iface *ifc)
+/* "10.0.0.2/24, 10.0.1.2/24": what a node has of a family, for messages
+ * that must say what would be allowed. */
+static const char *family_addrs(const struct addr_list *al, enum ip_family f, char *buf,
+				size_t len)
 {
-	return ifc->addrs[0].set || ifc->addrs[1].set || ifc->n_vips || ifc->gateway4.set ||
-	       ifc->gateway6.set;
+	char a[IP_STR_MAX];
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < al->n && off < len; i++)
+		if (al->v[i].v.family == f)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+						ip_ntop_prefix(&al->v[i].v, a));
+	return buf;
+}
+
+static const char *family_text(enum ip_family f)
+{
+	return f == IP_V4 ? "IPv4" : "IPv6";
+}
+
+static bool pos_before(struct src_pos a, struct src_pos b)
+{
+	return a.line < b.line || (a.line == b.line && a.col < b.col);
+}
+
+/* Where an interface's layer-3 configuration starts (its first address,
+ * VIP or gateway in the file); line 0 when it has none. */
+static struct src_pos first_layer3(const struct iface *ifc)
+{
+	struct src_pos cand[MODEL_NODES + 3] = {{0, 0}};
+	struct src_pos best = {0, 0};
+	size_t n = 0;
+
+	for (int i = 0; i < MODEL_NODES; i++)
+		if (ifc->addrs[i].set)
+			cand[n++] = ifc->addrs[i].pos;
+	if (ifc->n_vips)
+		cand[n++] = ifc->vips[0].pos;
+	if (ifc->gateway4.set || ifc->gateway4.bad)
+		cand[n++] = ifc->gateway4.pos;
+	if (ifc->gateway6.set || ifc->gateway6.bad)
+		cand[n++] = ifc->gateway6.pos;
+	for (size_t i = 0; i < n; i++)
+		if (best.line == 0 || pos_before(cand[i], best))
+			best = cand[i];
+	return best;
 }
 
 static void check_port_has_no_l3(struct validate_ctx *vc, const struct iface *ifc)
 {
 	const struct iface *master;
-	struct src_pos pos = ifc->pos;
+	struct src_pos pos = first_layer3(ifc);
 
-	if (ifc->master_idx < 0 || !has_layer3(ifc))
+	if (ifc->master_idx < 0 || pos.line == 0)
 		return;
 	master = &vc->m->ifaces[ifc->master_idx];
-	for (int n = 0; n < MODEL_NODES; n++)
-		if (ifc->addrs[n].set)
-			pos = ifc->addrs[n].pos;
-	if (ifc->n_vips)
-		pos = ifc->vips[0].pos;
 	diag_error(vc->dl, pos,
 		   "%s: a member of %s %s cannot have addresses, VIPs or a gateway; put them on %s",
 		   ifc->name, master->kind->name, master->name, master->name);

@@ -1,0 +1,189 @@
+/* Matching the model against the live links: which exist, which are ours,
+ * which must be re-created, and which names are taken by foreign links. */
+#include <stdio.h>
+#include <string.h>
+
+#include "model/kinds/kind.h"
+#include "plan/plan_internal.h"
+
+static const char *ns_or_empty(const char *ns)
+{
+	return ns ? ns : "";
+}
+
+void plan_link_spec(const struct plan_ctx *pc, const struct iface *ifc, struct live_link *out)
+{
+	const struct iface_plan_state *st = &pc->state[ifc - pc->m->ifaces];
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->netns, sizeof(out->netns), "%s", ns_or_empty(st->create_ns));
+	snprintf(out->name, sizeof(out->name), "%s", ifc->name);
+	snprintf(out->kind, sizeof(out->kind), "%s",
+		 ifc->kind->netlink_kind ? ifc->kind->netlink_kind : "");
+	snprintf(out->alias, sizeof(out->alias), "%s", pc->alias);
+	out->mtu = ifc->mtu.set ? ifc->mtu.v : 0;
+	if (ifc->mac.set)
+		memcpy(out->mac, ifc->mac.v, 6);
+	switch (ifc->type) {
+	case IFACE_VLAN:
+		snprintf(out->parent, sizeof(out->parent), "%s", ifc->vlan.parent.v);
+		out->vlan_id = (uint16_t)ifc->vlan.id.v;
+		break;
+	case IFACE_BOND:
+	case IFACE_LACP:
+		out->bond_mode = ifc->type == IFACE_LACP ? 4 : bond_mode_kernel[ifc->bond.mode.v];
+		out->lacp_rate = (uint8_t)ifc->bond.lacp_rate.v;
+		out->xmit_hash = (uint8_t)ifc->bond.xmit_hash_policy.v;
+		out->miimon_ms = ifc->bond.miimon.v;
+		out->min_links = ifc->bond.min_links.v;
+		if (ifc->bond.primary.v)
+			snprintf(out->primary, sizeof(out->primary), "%s", ifc->bond.primary.v);
+		break;
+	case IFACE_VETH:
+		snprintf(out->parent, sizeof(out->parent), "%s", ifc->macvlan.parent.v);
+		out->macvlan_mode = macvlan_mode_kernel[ifc->macvlan.mode.v];
+		break;
+	case IFACE_VETH_PEER:
+		snprintf(out->veth_peer, sizeof(out->veth_peer), "%s", ifc->veth_peer.peer.v);
+		snprintf(out->veth_peer_ns, sizeof(out->veth_peer_ns), "%s",
+			 ns_or_empty(ifc->veth_peer.peer_namespace.v));
+		break;
+	case IFACE_BRIDGE:
+		out->stp = ifc->bridge.stp.v;
+		out->forward_delay_ms = ifc->bridge.forward_delay.v;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Options the kernel only takes at creation (or that we only set then):
+ * when they differ, the link is deleted and created again. */
+static bool same_creation_options(const struct live_link *want, const struct live_link *have)
+{
+	if (strcmp(want->kind, have->kind) != 0)
+		return false;
+	if (strcmp(want->kind, "vlan") == 0)
+		return want->vlan_id == have->vlan_id &&
+		       (!*have->parent || strcmp(want->parent, have->parent) == 0);
+	if (strcmp(want->kind, "macvlan") == 0)
+		return want->macvlan_mode == have->macvlan_mode &&
+		       (!*have->parent || strcmp(want->parent, have->parent) == 0);
+	if (strcmp(want->kind, "bond") == 0)
+		return want->bond_mode == have->bond_mode && want->miimon_ms == have->miimon_ms &&
+		       want->xmit_hash == have->xmit_hash &&
+		       (want->bond_mode != 4 || (want->lacp_rate == have->lacp_rate &&
+						 want->min_links == have->min_links));
+	if (strcmp(want->kind, "veth") == 0)
+		return !*have->veth_peer || strcmp(want->veth_peer, have->veth_peer) == 0;
+	if (strcmp(want->kind, "bridge") == 0)
+		return want->stp == have->stp &&
+		       (!want->stp || want->forward_delay_ms == have->forward_delay_ms);
+	return true;
+}
+
+static void report_foreign(struct plan_ctx *pc, const struct iface *ifc,
+			   const struct live_link *l)
+{
+	diag_error(pc->dl, ifc->pos,
+		   "%s: an interface of that name already exists in namespace %s (kind %s) and was "
+		   "not created by vipd; rename it in the file or remove it",
+		   ifc->name, plan_ns_text(l->netns), *l->kind ? l->kind : "device");
+}
+
+static void match_created_kind(struct plan_ctx *pc, const struct iface *ifc,
+			       struct iface_plan_state *st)
+{
+	struct live_link want;
+
+	if (!st->live && st->create_ns != ifc->netns.v &&
+	    strcmp(ns_or_empty(st->create_ns), ns_or_empty(ifc->netns.v)) != 0) {
+		const struct live_link *l = live_find(pc->live, ns_or_empty(st->create_ns), ifc->name);
+
+		if (l && !live_is_owned(l, pc->m->cluster_name.v))
+			report_foreign(pc, ifc, l);
+		else
+			st->moved = l;
+	}
+	if (st->live && !live_is_owned(st->live, pc->m->cluster_name.v)) {
+		report_foreign(pc, ifc, st->live);
+		return;
+	}
+	plan_link_spec(pc, ifc, &want);
+	if (st->live && !same_creation_options(&want, st->live))
+		st->recreate = true;
+	if (st->moved && !same_creation_options(&want, st->moved))
+		st->recreate = true;
+	/* the kernel deletes a vlan or macvlan with its parent */
+	if (ifc->parent_idx >= 0 && pc->state[ifc->parent_idx].recreate && (st->live || st->moved))
+		st->recreate = true;
+}
+
+static void match_peer_end(struct plan_ctx *pc, const struct iface *ifc,
+			   struct iface_plan_state *st)
+{
+	const char *pns = ns_or_empty(ifc->veth_peer.peer_namespace.v);
+	const struct live_link *p = live_find(pc->live, pns, ifc->veth_peer.peer.v);
+
+	st->peer = p;
+	if (!p || (st->live && strcmp(st->live->veth_peer, p->name) == 0) ||
+	    live_is_owned(p, pc->m->cluster_name.v))
+		return;
+	diag_error(pc->dl, ifc->veth_peer.peer.pos,
+		   "%s: peer %s already exists in namespace %s and was not created by vipd",
+		   ifc->name, p->name, plan_ns_text(pns));
+}
+
+void plan_match_live(struct plan_ctx *pc)
+{
+	const struct model *m = pc->m;
+
+	for (size_t i = 0; i < m->n_ifaces; i++) {
+		size_t idx = m->order[i];
+		const struct iface *ifc = &m->ifaces[idx];
+		struct iface_plan_state *st = &pc->state[idx];
+
+		st->create_ns = ifc->netns.v;
+		/* a vlan or macvlan is born beside its parent, then moved */
+		if (ifc->parent_idx >= 0)
+			st->create_ns = m->ifaces[ifc->parent_idx].netns.v;
+		st->live = live_find(pc->live, ns_or_empty(ifc->netns.v), ifc->name);
+		if (ifc->type == IFACE_ETHERNET) {
+			if (!st->live)
+				diag_error(pc->dl, ifc->pos,
+					   "%s: no such interface in namespace %s on node %s; "
+					   "ethernet interfaces are never created",
+					   ifc->name, plan_ns_text(ifc->netns.v),
+					   m->nodes[pc->node].v);
+			continue;
+		}
+		match_created_kind(pc, ifc, st);
+		if (ifc->type == IFACE_VETH_PEER)
+			match_peer_end(pc, ifc, st);
+	}
+}
+
+bool plan_in_model(const struct plan_ctx *pc, const struct live_link *l)
+{
+	const struct model *m = pc->m;
+	long idx = model_iface_index(m, l->name);
+	size_t peer;
+
+	if (idx >= 0) {
+		const struct iface *ifc = &m->ifaces[idx];
+		const struct iface_plan_state *st = &pc->state[idx];
+
+		if (st->recreate)
+			return false;
+		if (strcmp(ns_or_empty(ifc->netns.v), l->netns) == 0)
+			return true;
+		return st->moved == l;
+	}
+	if (strmap_get(&m->by_peer_name, l->name, &peer)) {
+		const struct iface *vp = &m->ifaces[peer];
+
+		return !pc->state[peer].recreate &&
+		       strcmp(ns_or_empty(vp->veth_peer.peer_namespace.v), l->netns) == 0;
+	}
+	return false;
+}

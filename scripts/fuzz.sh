@@ -45,20 +45,25 @@ fuzz_arpnd)
 *) usage ;;
 esac
 
+log=$(mktemp "${TMPDIR:-/tmp}/vipd-fuzz-build.XXXXXX")
 if [ ! -f "$build/build.ninja" ]; then
 	CC=${CC:-clang} meson setup "$build" "$root" -Dfuzz=true -Dtests=disabled \
 		-Db_sanitize=address,undefined -Db_lundef=false \
-		-Dc_args=-fsanitize=fuzzer-no-link >"$build.setup.log" 2>&1 || {
-		cat "$build.setup.log" >&2
+		-Dc_args=-fsanitize=fuzzer-no-link >"$log" 2>&1 || {
+		cat "$log" >&2
+		rm -f "$log"
 		echo "fuzz.sh: meson setup failed (is clang with libFuzzer installed? " \
 			"Debian: libclang-rt-14-dev)" >&2
 		exit 2
 	}
 fi
-ninja -C "$build" "tests/fuzz/$target" >/dev/null || {
+ninja -C "$build" "tests/fuzz/$target" >"$log" 2>&1 || {
+	cat "$log" >&2
+	rm -f "$log"
 	echo "fuzz.sh: build of $target failed" >&2
 	exit 2
 }
+rm -f "$log"
 bin=$build/tests/fuzz/$target
 
 out=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/vipd-$target.XXXXXX")}

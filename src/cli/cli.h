@@ -29,5 +29,12 @@ int cli_pick_node(const struct model *m, const char *node_opt);
 int cmd_validate(struct cli_opts *o);
 int cmd_show(struct cli_opts *o);
 int cmd_explain(struct cli_opts *o);
+/* control.c: talk to the daemon on --control SOCK */
+int cmd_status(struct cli_opts *o);
+int cmd_reload(struct cli_opts *o);
+int cmd_drain(struct cli_opts *o);
+int cmd_undrain(struct cli_opts *o);
+int cmd_plan(struct cli_opts *o);
+int cmd_apply(struct cli_opts *o);
 
 #endif

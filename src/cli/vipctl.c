@@ -16,6 +16,12 @@ static const struct verb verbs[] = {
 	{"validate", cmd_validate, "validate [-c FILE]          check the file; exit 2 with every error"},
 	{"show", cmd_show, "show [-c FILE] [--node N]   resolved model: interfaces, VRRP instances"},
 	{"explain", cmd_explain, "explain [TYPE|SECTION]      the keys a type or section accepts"},
+	{"status", cmd_status, "status [-o json]            live state from the daemon, per instance"},
+	{"reload", cmd_reload, "reload                      the daemon reloads its file; exit 2 with errors"},
+	{"drain", cmd_drain, "drain                       advertise priority 1: move every VIP to the peer"},
+	{"undrain", cmd_undrain, "undrain                     back to the configured priorities"},
+	{"plan", cmd_plan, "plan [-c FILE] [--node N]   what apply would change on this node"},
+	{"apply", cmd_apply, "apply [-c FILE] [--node N]  make the kernel match the file (idempotent)"},
 };
 
 static void usage(FILE *out)

@@ -103,12 +103,63 @@ static void build_instances(struct model *m, size_t iface)
 	}
 }
 
+/* The instance that holds a VRID on a segment, for the collision message. */
+static const struct vrrp_instance *vrid_holder(const struct model *m, long dom, enum ip_family f,
+					       uint8_t vrid)
+{
+	for (size_t i = 0; i < m->n_instances; i++) {
+		const struct vrrp_instance *vi = &m->instances[i];
+
+		if (vi->vrid == vrid && vi->family == f && vrid_domain(m, (long)vi->iface) == dom)
+			return vi;
+	}
+	return NULL;
+}
+
+static const char *inherited(const struct model *m, const struct u32_val *base)
+{
+	const struct u32_val *cl = &m->vrrp.virtual_router_id;
+
+	return cl->set && cl->pos.line == base->pos.line && cl->pos.col == base->pos.col
+		   ? " (inherited from cluster.vrrp)"
+		   : "";
+}
+
+/* One explicit VRID that does not fit; said once per interface, since
+ * one change of virtual_router_id fixes them all. */
+static void explicit_error(struct model *m, const struct vrrp_instance *vi, unsigned v,
+			   struct diag_list *dl)
+{
+	const struct iface *ifc = &m->ifaces[vi->iface];
+	const struct u32_val *base = &ifc->vrrp.virtual_router_id;
+	long dom = vrid_domain(m, (long)vi->iface);
+	const struct vrrp_instance *h;
+
+	if (v > 255) {
+		diag_error(
+		    dl, base->pos,
+		    "%s: virtual_router_id %u%s leaves no VRID for instance %s: the "
+		    "interface's %s instances take one each from %u up, and VRIDs end at 255",
+		    ifc->name, base->v, inherited(m, base), vi->name, ip_family_name(vi->family),
+		    base->v);
+		return;
+	}
+	h = vrid_holder(m, dom, vi->family, (uint8_t)v);
+	diag_error(
+	    dl, base->pos,
+	    "%s: VRID %u%s of instance %s is already taken by %s (line %d) on the %s segment "
+	    "of %s; choose another virtual_router_id or leave it automatic",
+	    ifc->name, v, inherited(m, base), vi->name, h ? h->name : "?",
+	    h ? m->ifaces[h->iface].pos.line : 0, ip_family_name(vi->family), m->ifaces[dom].name);
+}
+
 /* Explicit VRIDs: the interface's first instance of a family takes the
  * base, the next ones base+1, ... in instance order. */
 static void assign_explicit(struct model *m, struct vrid_set *sets, struct diag_list *dl)
 {
 	unsigned next[2] = {0, 0};
 	size_t last_iface = (size_t)-1;
+	bool reported = false;
 
 	for (size_t i = 0; i < m->n_instances; i++) {
 		struct vrrp_instance *vi = &m->instances[i];
@@ -123,18 +174,13 @@ static void assign_explicit(struct model *m, struct vrid_set *sets, struct diag_
 		if (vi->iface != last_iface) {
 			next[0] = next[1] = 0;
 			last_iface = vi->iface;
+			reported = false;
 		}
 		v = base->v + next[fi]++;
-		if (v > 255) {
-			diag_error(dl, base->pos,
-				   "%s: virtual_router_id %u leaves no VRID for instance %s (%u > 255)",
-				   ifc->name, base->v, vi->name, v);
-			continue;
-		}
-		if (vrid_taken(s, fi, v)) {
-			diag_error(dl, base->pos,
-				   "%s: VRID %u of instance %s is already taken on this segment (%s)",
-				   ifc->name, v, vi->name, ip_family_name(vi->family));
+		if (v > 255 || vrid_taken(s, fi, v)) {
+			if (!reported)
+				explicit_error(m, vi, v, dl);
+			reported = true;
 			continue;
 		}
 		vrid_take(s, fi, v);
@@ -143,35 +189,62 @@ static void assign_explicit(struct model *m, struct vrid_set *sets, struct diag_
 	}
 }
 
+/* Instances per (segment, family), for the message when VRIDs run out. */
+static size_t *count_needed(struct model *m)
+{
+	size_t *need = arena_alloc(&m->arena, (m->n_ifaces ? m->n_ifaces : 1) * 2 * sizeof(*need));
+
+	for (size_t i = 0; i < m->n_instances; i++) {
+		const struct vrrp_instance *vi = &m->instances[i];
+
+		need[(size_t)vrid_domain(m, (long)vi->iface) * 2 + (size_t)fam_index(vi->family)]++;
+	}
+	return need;
+}
+
+static uint8_t auto_candidate(const struct model *m, const struct vrrp_instance *vi)
+{
+	const struct iface *ifc = &m->ifaces[vi->iface];
+	uint32_t h = strmap_hash(m->cluster_name.v);
+
+	h = strmap_hash_bytes(h, "/", 1);
+	h = strmap_hash_bytes(h, ifc->name, strlen(ifc->name));
+	h = strmap_hash_bytes(h, vip_slot_name(vi->slot), 6);
+	h = strmap_hash_bytes(h, vip_method_name(vi->method), strlen(vip_method_name(vi->method)));
+	return (uint8_t)(h % 255 + 1);
+}
+
 /* Automatic VRIDs: a hash of cluster, interface, slot and method picks the
  * first candidate, so two clusters on one LAN rarely collide and an IPv4
  * and an IPv6 instance of one slot usually share their VRID. */
 static void assign_auto(struct model *m, struct vrid_set *sets, struct diag_list *dl)
 {
+	size_t *need = count_needed(m);
+
 	for (size_t i = 0; i < m->n_instances; i++) {
 		struct vrrp_instance *vi = &m->instances[i];
 		const struct iface *ifc = &m->ifaces[vi->iface];
 		long dom = vrid_domain(m, (long)vi->iface);
 		struct vrid_set *s = &sets[dom];
 		int fi = fam_index(vi->family);
-		uint32_t h = strmap_hash(m->cluster_name.v);
+		size_t *n = &need[(size_t)dom * 2 + (size_t)fi];
 		unsigned v;
 
 		if (vi->vrid_explicit)
 			continue;
 		if (s->count[fi] >= 255) {
-			diag_error(dl, ifc->pos,
-				   "%s: more than 255 %s VRRP instances on the segment of %s; VRIDs "
-				   "are 1..255",
-				   ifc->name, ip_family_name(vi->family), m->ifaces[dom].name);
+			/* Once per segment and family: the first instance without a VRID. */
+			if (*n)
+				diag_error(dl, ifc->pos,
+					   "%s: no VRID left for instance %s: the %s segment of %s "
+					   "needs %zu VRRP instances (one per interface, slot and "
+					   "clusterIpMethod with VIPs), but VRIDs are 1..255",
+					   ifc->name, vi->name, ip_family_name(vi->family),
+					   m->ifaces[dom].name, *n);
+			*n = 0;
 			continue;
 		}
-		h = strmap_hash_bytes(h, "/", 1);
-		h = strmap_hash_bytes(h, ifc->name, strlen(ifc->name));
-		h = strmap_hash_bytes(h, vip_slot_name(vi->slot), 6);
-		h = strmap_hash_bytes(h, vip_method_name(vi->method),
-				      strlen(vip_method_name(vi->method)));
-		v = h % 255 + 1;
+		v = auto_candidate(m, vi);
 		while (vrid_taken(s, fi, v))
 			v = v % 255 + 1;
 		vrid_take(s, fi, v);

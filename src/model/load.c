@@ -97,12 +97,26 @@ bool load_check_dup_keys(struct load_ctx *lc, yaml_node_t *map, const char *ctx)
 
 		while (first > 0 && strcmp(scalar_text(keys[first - 1]), scalar_text(keys[i])) == 0)
 			first--;
-		diag_error(lc->dl, load_pos(keys[i]), "%s: duplicate key '%s' (first at line %d)",
-			   ctx, scalar_text(keys[i]), load_pos(keys[first]).line);
+		diag_error(lc->dl, load_pos(keys[i]), "%s: duplicate key '%s' (first at %d:%d)", ctx,
+			   scalar_text(keys[i]), load_pos(keys[first]).line,
+			   load_pos(keys[first]).col);
 		ok = false;
 	}
 	free(keys);
 	return ok;
+}
+
+bool load_key_repeated(struct load_ctx *lc, yaml_node_t *map, const yaml_node_pair_t *pair)
+{
+	const char *name = scalar_text(load_node(lc, pair->key));
+
+	for (const yaml_node_pair_t *p = map->data.mapping.pairs.start; p < pair; p++) {
+		yaml_node_t *k = load_node(lc, p->key);
+
+		if (k->type == YAML_SCALAR_NODE && strcmp(scalar_text(k), name) == 0)
+			return true;
+	}
+	return false;
 }
 
 bool load_valid_ifname(const char *s, const char **why)
@@ -176,19 +190,21 @@ static void load_u32(struct load_ctx *lc, const struct key_spec *k, yaml_node_t 
 		     struct u32_val *out, const char *ctx)
 {
 	const char *s = scalar_text(val);
-	char range[64];
+	char range[64], got[96];
 	uint32_t v;
 
+	keys_describe_range(k, range, sizeof(range));
 	if (!is_plain(val) || !parse_u32_text(s, &v)) {
-		diag_error(lc->dl, load_pos(val), "%s: %s must be an integer (%s), got %s%s%s", ctx,
-			   k->name, keys_describe_range(k, range, sizeof(range)),
-			   is_plain(val) ? "'" : "", is_plain(val) ? s : load_node_what(val),
-			   is_plain(val) ? "'" : "");
+		if (is_plain(val) && strcmp(load_node_what(val), "a scalar") == 0)
+			snprintf(got, sizeof(got), "'%s'", s);
+		else
+			snprintf(got, sizeof(got), "%s", load_node_what(val));
+		diag_error(lc->dl, load_pos(val), "%s: %s must be an integer (%s), got %s", ctx,
+			   k->name, range, got);
 		return;
 	}
 	if (v < k->min || v > k->max) {
-		diag_error(lc->dl, load_pos(val), "%s: %s %u out of range %u..%u", ctx, k->name, v,
-			   k->min, k->max);
+		diag_error(lc->dl, load_pos(val), "%s: %s %u out of range %s", ctx, k->name, v, range);
 		return;
 	}
 	out->v = v;
@@ -394,7 +410,12 @@ static const char *nearest_key(const char *name, const struct key_table *const *
 
 	for (size_t t = 0; t < n_tables; t++) {
 		for (size_t i = 0; i < tables[t]->n; i++) {
-			unsigned d = keys_edit_distance(name, tables[t]->keys[i].name);
+			const char *kn = tables[t]->keys[i].name;
+			unsigned d = keys_edit_distance(name, kn);
+
+			/* "advert" for advert_interval, "prio" for priority */
+			if (strlen(name) >= 4 && strncmp(kn, name, strlen(name)) == 0)
+				d = 1;
 
 			if (d < best_d) {
 				best_d = d;
@@ -465,7 +486,8 @@ void load_section(struct load_ctx *lc, yaml_node_t *map, const struct key_table 
 		yaml_node_t *key = load_node(lc, p->key);
 		const struct key_spec *k;
 
-		if (!load_expect(lc, key, YAML_SCALAR_NODE, ctx, "a key"))
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ctx, "a key") ||
+		    load_key_repeated(lc, map, p))
 			continue;
 		k = keys_find(t, scalar_text(key));
 		if (!k) {

@@ -21,6 +21,10 @@ bool load_expect(struct load_ctx *lc, yaml_node_t *n, yaml_node_type_t type, con
 		 const char *key);
 /* Report every duplicate key of a mapping; true when there were none. */
 bool load_check_dup_keys(struct load_ctx *lc, yaml_node_t *map, const char *ctx);
+/* Is this pair's key used by an earlier pair of the map? Its duplicate is
+ * reported by load_check_dup_keys; the first value wins and the repeat is
+ * not parsed, so it cannot add errors of its own. Linear: small maps only. */
+bool load_key_repeated(struct load_ctx *lc, yaml_node_t *map, const yaml_node_pair_t *pair);
 /* Parse one value against its key spec into base. */
 void load_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val, void *base,
 		const char *ctx);

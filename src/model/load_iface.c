@@ -92,10 +92,10 @@ static void load_addresses(struct load_ctx *lc, struct iface *ifc, yaml_node_t *
 	     p++) {
 		yaml_node_t *key = load_node(lc, p->key);
 
-		if (load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a node name"))
-			load_node_addrs(lc, ifc, key, load_node(lc, p->value));
-		else
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a node name"))
 			ifc->addrs_bad = true;
+		else if (!load_key_repeated(lc, val, p))
+			load_node_addrs(lc, ifc, key, load_node(lc, p->value));
 	}
 }
 
@@ -110,7 +110,8 @@ static void load_gateway(struct load_ctx *lc, struct iface *ifc, yaml_node_t *va
 		struct addr_val *gw;
 		enum ip_family want;
 
-		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key"))
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key") ||
+		    load_key_repeated(lc, val, p))
 			continue;
 		if (strcmp(text(key), "ipv4") == 0) {
 			gw = &ifc->gateway4;
@@ -162,7 +163,8 @@ static void load_vip_map(struct load_ctx *lc, struct iface *ifc, yaml_node_t *it
 		yaml_node_t *key = load_node(lc, p->key), *v = load_node(lc, p->value);
 		const char *k;
 
-		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key"))
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key") ||
+		    load_key_repeated(lc, item, p))
 			continue;
 		k = text(key);
 		if (strcmp(k, "address") == 0) {
@@ -241,7 +243,8 @@ static void load_vips(struct load_ctx *lc, struct iface *ifc, yaml_node_t *val)
 		yaml_node_t *key = load_node(lc, p->key), *v = load_node(lc, p->value);
 		int slot;
 
-		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key"))
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key") ||
+		    load_key_repeated(lc, val, p))
 			continue;
 		if (strcmp(text(key), "master") == 0) {
 			slot = SLOT_MASTER;
@@ -275,7 +278,8 @@ static void load_iface_keys(struct load_ctx *lc, struct iface *ifc, yaml_node_t 
 		const struct key_spec *k;
 		const char *name;
 
-		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key"))
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, ifc->name, "a key") ||
+		    load_key_repeated(lc, map, p))
 			continue;
 		name = text(key);
 		if (strcmp(name, "type") == 0)

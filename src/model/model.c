@@ -114,7 +114,8 @@ static void load_cluster(struct load_ctx *lc, yaml_node_t *map, struct src_pos a
 		const struct key_spec *k;
 		const char *name;
 
-		if (!load_expect(lc, key, YAML_SCALAR_NODE, "cluster", "a key"))
+		if (!load_expect(lc, key, YAML_SCALAR_NODE, "cluster", "a key") ||
+		    load_key_repeated(lc, map, p))
 			continue;
 		name = (const char *)key->data.scalar.value;
 		k = keys_find(&cluster_keys, name);

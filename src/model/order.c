@@ -82,19 +82,41 @@ struct cycle_search {
 	size_t depth;
 };
 
+/* Why `from` must exist before `to`, in the words of the file. */
+static const char *edge_text(const struct model *m, size_t from, size_t to)
+{
+	const struct iface *t = &m->ifaces[to], *f = &m->ifaces[from];
+
+	if (t->parent_idx == (long)from)
+		return "is the parent of";
+	if (f->master_idx == (long)to)
+		return "is a member of";
+	if (f->peer_end_master == (long)to)
+		return "has its peer end in";
+	return "comes before"; /* every edge is one of the above */
+}
+
+/* "mv0 is a member of br0, br0 is the parent of mv0": each link of the
+ * cycle with its reason, so the user sees which reference to drop. */
 static void report_cycle(struct cycle_search *cs, size_t back_to)
 {
+	const struct model *m = cs->m;
 	char msg[512];
 	size_t off = 0, i = cs->depth;
 
 	while (i > 0 && cs->stack[i - 1] != back_to)
 		i--;
-	for (i = i - 1; i < cs->depth && off < sizeof(msg) - 16; i++)
-		off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s -> ",
-					cs->m->ifaces[cs->stack[i]].name);
-	snprintf(msg + off, sizeof(msg) - off, "%s", cs->m->ifaces[back_to].name);
-	diag_error(cs->dl, cs->m->ifaces[back_to].pos, "%s: dependency cycle: %s",
-		   cs->m->ifaces[back_to].name, msg);
+	for (i = i - 1; i < cs->depth && off < sizeof(msg); i++) {
+		size_t from = cs->stack[i];
+		size_t to = i + 1 < cs->depth ? cs->stack[i + 1] : back_to;
+
+		off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s %s %s", off ? ", " : "",
+					m->ifaces[from].name, edge_text(m, from, to),
+					m->ifaces[to].name);
+	}
+	diag_error(cs->dl, m->ifaces[back_to].pos,
+		   "%s: dependency cycle: %s; no creation order exists", m->ifaces[back_to].name,
+		   msg);
 }
 
 /* Depth-first over the interfaces that could not be ordered; every back
@@ -117,38 +139,79 @@ static void find_cycles(struct cycle_search *cs, size_t v)
 	cs->color[v] = 2;
 }
 
+/* A min-heap of interface indexes: of the interfaces ready to be created,
+ * the one written first in the file goes first, so a file already in a
+ * valid order is kept exactly as written. */
+struct ready_heap {
+	size_t *v;
+	size_t n;
+};
+
+static void heap_push(struct ready_heap *h, size_t x)
+{
+	size_t i = h->n++;
+
+	while (i > 0 && h->v[(i - 1) / 2] > x) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = x;
+}
+
+static size_t heap_pop(struct ready_heap *h)
+{
+	size_t top = h->v[0], last = h->v[--h->n], i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1] < h->v[c])
+			c++;
+		if (h->v[c] >= last)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = last;
+	return top;
+}
+
 void model_order(struct model *m, struct diag_list *dl)
 {
 	struct dep_graph g;
-	size_t *queue, head = 0, tail = 0;
+	struct ready_heap ready = {0};
+	size_t placed_n = 0;
 	bool *placed;
 	struct cycle_search cs = {.m = m, .dl = dl, .g = &g};
 
 	graph_build(&g, m);
-	queue = calloc(m->n_ifaces + 1, sizeof(*queue));
+	ready.v = calloc(m->n_ifaces + 1, sizeof(*ready.v));
 	placed = calloc(m->n_ifaces + 1, sizeof(*placed));
 	cs.color = calloc(m->n_ifaces + 1, sizeof(*cs.color));
 	cs.stack = calloc(m->n_ifaces + 1, sizeof(*cs.stack));
-	if (!queue || !placed || !cs.color || !cs.stack)
+	if (!ready.v || !placed || !cs.color || !cs.stack)
 		abort();
+	m->order = arena_alloc(&m->arena, (m->n_ifaces + 1) * sizeof(*m->order));
 	for (size_t i = 0; i < m->n_ifaces; i++)
 		if (g.indeg[i] == 0)
-			queue[tail++] = i;
-	while (head < tail) {
-		size_t i = queue[head++];
+			heap_push(&ready, i);
+	while (ready.n) {
+		size_t i = heap_pop(&ready);
 
 		placed[i] = true;
+		m->order[placed_n++] = i;
 		for (size_t e = g.first[i]; e < g.first[i + 1]; e++)
 			if (--g.indeg[g.to[e]] == 0)
-				queue[tail++] = g.to[e];
+				heap_push(&ready, g.to[e]);
 	}
-	m->order = arena_alloc(&m->arena, (m->n_ifaces + 1) * sizeof(*m->order));
-	memcpy(m->order, queue, tail * sizeof(*queue));
 	cs.placed = placed;
 	for (size_t i = 0; i < m->n_ifaces; i++)
 		if (!placed[i] && cs.color[i] == 0)
 			find_cycles(&cs, i);
-	free(queue);
+	free(ready.v);
 	free(placed);
 	free(cs.color);
 	free(cs.stack);

@@ -28,11 +28,20 @@ const char *validate_types_text(unsigned mask, char *buf, size_t len)
 long validate_ref(struct validate_ctx *vc, const struct iface *owner, const char *role,
 		  const char *name, struct src_pos pos)
 {
+	size_t peer;
 	long idx;
 
 	if (!name)
 		return -1;
 	idx = model_iface_index(vc->m, name);
+	if (idx < 0 && strmap_get(&vc->m->by_peer_name, name, &peer)) {
+		diag_error(vc->dl, pos,
+			   "%s: %s %s is the other end of veth-peer %s (line %d); that end can only "
+			   "be a bridge member",
+			   owner->name, role, name, vc->m->ifaces[peer].name,
+			   vc->m->ifaces[peer].pos.line);
+		return -1;
+	}
 	if (idx < 0) {
 		diag_error(vc->dl, pos, "%s: %s %s is not defined under interfaces", owner->name,
 			   role, name);
@@ -61,9 +70,12 @@ bool validate_is_port(const struct model *m, const struct iface *ifc)
 	return ifc->master_idx >= 0;
 }
 
-static const char *ns_name(const char *ns)
+static const char *ns_name(const char *ns, char *buf, size_t len)
 {
-	return ns ? ns : "the default namespace";
+	if (!ns)
+		return "the daemon's namespace";
+	snprintf(buf, len, "namespace %s", ns);
+	return buf;
 }
 
 static bool same_ns(const char *a, const char *b)
@@ -76,18 +88,23 @@ static void validate_peer_end_member(struct validate_ctx *vc, struct iface *mast
 				     struct name_ref *ref, size_t peer_idx)
 {
 	struct iface *vp = &vc->m->ifaces[peer_idx];
+	char a[96], b[96];
 
 	if (vp->peer_end_master >= 0) {
-		diag_error(vc->dl, ref->pos, "%s: member %s is already a member of %s",
-			   master->name, ref->name, vc->m->ifaces[vp->peer_end_master].name);
+		diag_error(vc->dl, ref->pos,
+			   "%s: member %s is already a member of %s (line %d); an interface has one "
+			   "master",
+			   master->name, ref->name, vc->m->ifaces[vp->peer_end_master].name,
+			   vc->m->ifaces[vp->peer_end_master].pos.line);
 		return;
 	}
 	if (!same_ns(vp->veth_peer.peer_namespace.v, master->netns.v)) {
 		diag_error(vc->dl, ref->pos,
 			   "%s: member %s lives in %s but %s lives in %s; a bridge and its ports "
 			   "share one namespace",
-			   master->name, ref->name, ns_name(vp->veth_peer.peer_namespace.v),
-			   master->name, ns_name(master->netns.v));
+			   master->name, ref->name,
+			   ns_name(vp->veth_peer.peer_namespace.v, a, sizeof(a)), master->name,
+			   ns_name(master->netns.v, b, sizeof(b)));
 		return;
 	}
 	vp->peer_end_master = master - vc->m->ifaces;
@@ -98,7 +115,7 @@ static void validate_member(struct validate_ctx *vc, struct iface *master, struc
 			    unsigned mask, bool allow_peer_ends)
 {
 	struct model *m = vc->m;
-	char types[128];
+	char types[128], a[96], b[96];
 	size_t peer;
 	long idx = model_iface_index(m, ref->name);
 	struct iface *mem;
@@ -135,8 +152,8 @@ static void validate_member(struct validate_ctx *vc, struct iface *master, struc
 		diag_error(vc->dl, ref->pos,
 			   "%s: member %s lives in %s but %s lives in %s; a %s and its members "
 			   "share one namespace",
-			   master->name, mem->name, ns_name(mem->netns.v), master->name,
-			   ns_name(master->netns.v), master->kind->name);
+			   master->name, mem->name, ns_name(mem->netns.v, a, sizeof(a)), master->name,
+			   ns_name(master->netns.v, b, sizeof(b)), master->kind->name);
 		return;
 	}
 	mem->master_idx = (long)(master - m->ifaces);

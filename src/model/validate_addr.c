@@ -173,15 +173,41 @@ static void check_pair(struct validate_ctx *vc, const struct iface *ifc, enum ip
 		return;
 	if (!ip_in_subnet(&b->v, &a->v) || !ip_in_subnet(&a->v, &b->v))
 		diag_error(vc->dl, b->pos,
-			   "%s: communication pair %s (%s) and %s (%s) are not in one subnet",
+			   "%s: communication pair %s (%s) and %s (%s) are not in one subnet; the "
+			   "first %s address of each node must share a prefix",
 			   ifc->name, ip_ntop_prefix(&a->v, x), vc->m->nodes[0].v,
-			   ip_ntop_prefix(&b->v, y), vc->m->nodes[1].v);
+			   ip_ntop_prefix(&b->v, y), vc->m->nodes[1].v, family_text(f));
+}
+
+/* Checks of a VIP against the node addresses and gateways of its
+ * interface; only when those are complete (see check_vips). */
+static void check_vip_subnet(struct validate_ctx *vc, const struct iface *ifc,
+			     const struct vip *vip, const char *text)
+{
+	enum ip_family f = (enum ip_family)vip->addr.family;
+	const struct addr_val *gw = f == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
+	char have[256];
+
+	for (int n = 0; n < MODEL_NODES; n++) {
+		if (!in_some_subnet(&ifc->addrs[n], &vip->addr)) {
+			diag_error(vc->dl, vip->pos,
+				   "%s: vip %s is outside every %s subnet of %s on node %s (%s)",
+				   ifc->name, text, family_text(f), ifc->name, vc->m->nodes[n].v,
+				   family_addrs(&ifc->addrs[n], f, have, sizeof(have)));
+			return;
+		}
+	}
+	if ((vip->method == METHOD_GW || vip->method == METHOD_LINK_GW) && !gw->set && !gw->bad)
+		diag_error(vc->dl, vip->method_pos,
+			   "%s: vip %s uses clusterIpMethod %s but %s has no %s gateway "
+			   "(gateway: {%s: ...})",
+			   ifc->name, text, vip_method_name(vip->method), ifc->name, family_text(f),
+			   ip_family_name(f));
 }
 
 static void check_vip(struct validate_ctx *vc, struct addr_index *ix, const struct iface *ifc,
-		      const struct vip *vip, bool pair_ok[2])
+		      const struct vip *vip, bool pair_ok)
 {
-	const int fi = vip->addr.family == IP_V4 ? 0 : 1;
 	char buf[IP_STR_MAX];
 	const char *why = unusable_address(&vip->addr);
 
@@ -197,51 +223,44 @@ static void check_vip(struct validate_ctx *vc, struct addr_index *ix, const stru
 	}
 	if (!addr_index_claim(vc, ix, ifc, &vip->addr, vip->pos, true))
 		return;
-	if (!pair_ok[fi])
-		return; /* reported once for the interface */
-	for (int n = 0; n < MODEL_NODES; n++) {
-		if (!in_some_subnet(&ifc->addrs[n], &vip->addr)) {
-			diag_error(vc->dl, vip->pos,
-				   "%s: vip %s is outside every %s subnet of %s on node %s", ifc->name,
-				   buf, vip->addr.family == IP_V4 ? "IPv4" : "IPv6", ifc->name,
-				   vc->m->nodes[n].v);
-			return;
-		}
-	}
-	if (vip->method == METHOD_GW || vip->method == METHOD_LINK_GW) {
-		const struct addr_val *gw = vip->addr.family == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
-
-		if (!gw->set)
-			diag_error(vc->dl, vip->method_pos,
-				   "%s: vip %s uses clusterIpMethod %s but %s has no %s gateway "
-				   "(gateway: {%s: ...})",
-				   ifc->name, buf, vip_method_name(vip->method), ifc->name,
-				   vip->addr.family == IP_V4 ? "IPv4" : "IPv6",
-				   vip->addr.family == IP_V4 ? "ipv4" : "ipv6");
-	}
+	if (pair_ok)
+		check_vip_subnet(vc, ifc, vip, buf);
 }
 
-static void check_vips(struct validate_ctx *vc, struct addr_index *ix, const struct iface *ifc)
+/* A family's VIPs need an address of that family on both nodes; said once
+ * per family, at its first VIP. Returns whether the pair exists. */
+static bool check_vip_pair(struct validate_ctx *vc, const struct iface *ifc, const struct vip *vip,
+			   bool *reported)
 {
-	bool pair_ok[2] = {true, true};
+	enum ip_family f = (enum ip_family)vip->addr.family;
+
+	for (int n = 0; n < MODEL_NODES; n++) {
+		if (first_of_family(&ifc->addrs[n], f))
+			continue;
+		if (!*reported)
+			diag_error(vc->dl, vip->pos,
+				   "%s: %s VIPs need a communication pair, but node %s has no %s "
+				   "address on %s (addresses: {%s: [...]})",
+				   ifc->name, family_text(f), vc->m->nodes[n].v, family_text(f),
+				   ifc->name, vc->m->nodes[n].v);
+		*reported = true;
+		return false;
+	}
+	return true;
+}
+
+/* nodes_ok: node names and addresses are complete; otherwise only what
+ * does not depend on them is checked, so one mistake is one error. */
+static void check_vips(struct validate_ctx *vc, struct addr_index *ix, const struct iface *ifc,
+		       bool nodes_ok)
+{
 	bool reported[2] = {false, false};
 
 	for (size_t i = 0; i < ifc->n_vips; i++) {
 		const struct vip *vip = &ifc->vips[i];
-		enum ip_family f = vip->addr.family;
-		int fi = f == IP_V4 ? 0 : 1;
+		bool pair_ok = nodes_ok && check_vip_pair(vc, ifc, vip,
+							  &reported[vip->addr.family == IP_V4 ? 0 : 1]);
 
-		for (int n = 0; n < MODEL_NODES; n++) {
-			if (first_of_family(&ifc->addrs[n], f) || reported[fi])
-				continue;
-			diag_error(vc->dl, vip->pos,
-				   "%s: %s VIPs need a communication pair, but node %s has no %s "
-				   "address on %s",
-				   ifc->name, f == IP_V4 ? "IPv4" : "IPv6", vc->m->nodes[n].v,
-				   f == IP_V4 ? "IPv4" : "IPv6", ifc->name);
-			reported[fi] = true;
-			pair_ok[fi] = false;
-		}
 		check_vip(vc, ix, ifc, vip, pair_ok);
 	}
 }
@@ -249,23 +268,24 @@ static void check_vips(struct validate_ctx *vc, struct addr_index *ix, const str
 static void check_gateway(struct validate_ctx *vc, const struct iface *ifc,
 			  const struct addr_val *gw)
 {
-	char buf[IP_STR_MAX];
+	enum ip_family f = (enum ip_family)gw->v.family;
+	char buf[IP_STR_MAX], have[256];
 
 	if (!gw->set)
 		return;
 	ip_ntop(&gw->v, buf);
 	for (int n = 0; n < MODEL_NODES; n++) {
-		if (!first_of_family(&ifc->addrs[n], gw->v.family)) {
+		if (!first_of_family(&ifc->addrs[n], f)) {
 			diag_error(vc->dl, gw->pos,
 				   "%s: gateway %s cannot be probed: node %s has no %s address on %s",
-				   ifc->name, buf, vc->m->nodes[n].v,
-				   gw->v.family == IP_V4 ? "IPv4" : "IPv6", ifc->name);
+				   ifc->name, buf, vc->m->nodes[n].v, family_text(f), ifc->name);
 			return;
 		}
 		if (!in_some_subnet(&ifc->addrs[n], &gw->v)) {
 			diag_error(vc->dl, gw->pos,
-				   "%s: gateway %s is outside every subnet of %s on node %s",
-				   ifc->name, buf, ifc->name, vc->m->nodes[n].v);
+				   "%s: gateway %s is outside every %s subnet of %s on node %s (%s)",
+				   ifc->name, buf, family_text(f), ifc->name, vc->m->nodes[n].v,
+				   family_addrs(&ifc->addrs[n], f, have, sizeof(have)));
 			return;
 		}
 		for (size_t i = 0; i < ifc->addrs[n].n; i++)
@@ -297,6 +317,7 @@ void validate_addresses(struct validate_ctx *vc)
 {
 	struct model *m = vc->m;
 	struct addr_index ix = {0};
+	const bool nodes_known = model_nodes_known(m);
 
 	strmap_init(&ix.map);
 	for (size_t i = 0; i < m->n_ifaces; i++) {
@@ -306,18 +327,24 @@ void validate_addresses(struct validate_ctx *vc)
 			continue;
 		check_port_has_no_l3(vc, ifc);
 		check_node_addresses(vc, &ix, ifc);
-		check_pair(vc, ifc, IP_V4);
-		check_pair(vc, ifc, IP_V6);
+		if (nodes_known && !ifc->addrs_bad && ifc->master_idx < 0) {
+			check_pair(vc, ifc, IP_V4);
+			check_pair(vc, ifc, IP_V6);
+		}
 		check_ipv6_mtu(vc, ifc);
 	}
 	/* VIPs after every node address is known, so a VIP that repeats an
 	 * address defined later in the file is still caught. */
 	for (size_t i = 0; i < m->n_ifaces; i++) {
 		const struct iface *ifc = &m->ifaces[i];
+		/* A port's layer 3 is already an error of its own. */
+		bool nodes_ok = nodes_known && !ifc->addrs_bad && ifc->master_idx < 0;
 
 		if (!ifc->kind)
 			continue;
-		check_vips(vc, &ix, ifc);
+		check_vips(vc, &ix, ifc, nodes_ok);
+		if (!nodes_ok)
+			continue;
 		check_gateway(vc, ifc, &ifc->gateway4);
 		check_gateway(vc, ifc, &ifc->gateway6);
 	}

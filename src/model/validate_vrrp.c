@@ -19,45 +19,102 @@ static bool is_own(const struct u32_val *v, const struct u32_val *cluster)
 	return v->set && (!cluster->set || !same_pos(v->pos, cluster->pos));
 }
 
-static void check_interval(struct validate_ctx *vc, const char *ctx, const struct vrrp_cfg *c,
-			   bool report)
+/* Where a value that takes part in an error came from, so that a message
+ * at one value can name the other: "" when written at the checked place,
+ * " (from cluster.vrrp, line 4)" when inherited, " (default)" otherwise.
+ * cluster is NULL when the checked place is the cluster itself. */
+static const char *origin(const struct u32_val *v, const struct u32_val *cluster,
+			  const char *section, char *buf, size_t len)
 {
-	uint32_t iv = c->advert_interval.v;
-	struct src_pos pos = c->advert_interval.set ? c->advert_interval.pos : c->version.pos;
+	if (!v->set)
+		snprintf(buf, len, " (default)");
+	else if (!cluster || is_own(v, cluster))
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, " (from cluster.%s, line %d)", section, v->pos.line);
+	return buf;
+}
 
-	if (!report)
-		return;
-	if (c->version.v == 3 && iv > 40950)
-		diag_error(vc->dl, pos,
-			   "%s: advert_interval %ums out of range for VRRP version 3 (10ms..40950ms "
-			   "in 10ms steps)",
-			   ctx, iv);
-	if (c->version.v == 2 && (iv < 1000 || iv % 1000))
-		diag_error(vc->dl, pos,
-			   "%s: advert_interval %ums is not valid for VRRP version 2 (1s..255s in "
+struct vrrp_check {
+	const char *ctx;	   /* "cluster.vrrp" or the interface name */
+	const struct vrrp_cfg *c;  /* the values in force */
+	const struct vrrp_cfg *cl; /* the cluster's, NULL when checking the cluster */
+	const struct gwcheck_cfg *g;
+	const struct gwcheck_cfg *gcl;
+};
+
+static bool own(const struct vrrp_check *k, const struct u32_val *v, const struct u32_val *cl)
+{
+	return k->cl ? is_own(v, cl) : v->set;
+}
+
+static void check_interval(struct validate_ctx *vc, const struct vrrp_check *k)
+{
+	const struct vrrp_cfg *c = k->c;
+	const struct u32_val *iv = &c->advert_interval;
+	const struct u32_val *cl_iv = k->cl ? &k->cl->advert_interval : NULL;
+	const struct u32_val *cl_ver = k->cl ? &k->cl->version : NULL;
+	bool own_iv = own(k, iv, cl_iv), own_ver = own(k, &c->version, cl_ver);
+	bool v2_bad = c->version.v == 2 && (iv->v < 1000 || iv->v % 1000);
+	char t[32], from[64];
+
+	if (!own_iv && !own_ver)
+		return; /* reported where both were written */
+	model_fmt_duration(iv->v, t);
+	if (c->version.v == 3 && iv->v > 40950)
+		diag_error(
+		    vc->dl, own_iv ? iv->pos : c->version.pos,
+		    "%s: advert_interval %s%s out of range for VRRP version 3 (10ms..40950ms "
+		    "in 10ms steps)",
+		    k->ctx, t, origin(iv, cl_iv, "vrrp", from, sizeof(from)));
+	if (v2_bad && own_iv)
+		diag_error(vc->dl, iv->pos,
+			   "%s: advert_interval %s is not valid for VRRP version 2%s (1s..255s in "
 			   "whole seconds; sub-second adverts need version 3)",
-			   ctx, iv);
+			   k->ctx, t, origin(&c->version, cl_ver, "vrrp", from, sizeof(from)));
+	else if (v2_bad)
+		diag_error(
+		    vc->dl, c->version.pos,
+		    "%s: VRRP version 2 needs advert_interval in whole seconds (1s..255s), but "
+		    "%s inherits %s%s",
+		    k->ctx, k->ctx, t, origin(iv, cl_iv, "vrrp", from, sizeof(from)));
 }
 
-static void check_priority(struct validate_ctx *vc, const char *ctx, const struct vrrp_cfg *c,
-			   bool report)
+static void check_priority(struct validate_ctx *vc, const struct vrrp_check *k)
 {
-	if (report && c->priority.preferred.v <= c->priority.other.v)
-		diag_error(vc->dl,
-			   c->priority.preferred.set ? c->priority.preferred.pos
-						     : c->priority.other.pos,
-			   "%s: priority preferred %u must be above other %u, or the slots would not "
-			   "prefer a node",
-			   ctx, c->priority.preferred.v, c->priority.other.v);
+	const struct priority_cfg *p = &k->c->priority;
+	const struct priority_cfg *cp = k->cl ? &k->cl->priority : NULL;
+	bool own_pref = own(k, &p->preferred, cp ? &cp->preferred : NULL);
+	bool own_other = own(k, &p->other, cp ? &cp->other : NULL);
+	char a[64], b[64];
+
+	if ((!own_pref && !own_other) || p->preferred.v > p->other.v)
+		return;
+	diag_error(vc->dl, own_pref ? p->preferred.pos : p->other.pos,
+		   "%s: priority preferred %u%s must be above other %u%s, or the slots would not "
+		   "prefer a node",
+		   k->ctx, p->preferred.v,
+		   origin(&p->preferred, cp ? &cp->preferred : NULL, "vrrp", a, sizeof(a)),
+		   p->other.v, origin(&p->other, cp ? &cp->other : NULL, "vrrp", b, sizeof(b)));
 }
 
-static void check_gwcheck(struct validate_ctx *vc, const char *ctx, const struct gwcheck_cfg *g,
-			  bool report)
+static void check_gwcheck(struct validate_ctx *vc, const struct vrrp_check *k)
 {
-	if (report && g->timeout.v > g->interval.v)
-		diag_error(vc->dl, g->timeout.set ? g->timeout.pos : g->interval.pos,
-			   "%s: gateway_check timeout %ums exceeds its interval %ums", ctx,
-			   g->timeout.v, g->interval.v);
+	const struct gwcheck_cfg *g = k->g, *cg = k->gcl;
+	bool own_to = own(k, &g->timeout, cg ? &cg->timeout : NULL);
+	bool own_iv = own(k, &g->interval, cg ? &cg->interval : NULL);
+	char a[64], b[64], t[32], i[32];
+
+	if ((!own_to && !own_iv) || g->timeout.v <= g->interval.v)
+		return;
+	diag_error(
+	    vc->dl, own_to ? g->timeout.pos : g->interval.pos,
+	    "%s: gateway_check timeout %s%s exceeds its interval %s%s; a probe must time out "
+	    "within its interval",
+	    k->ctx, model_fmt_duration(g->timeout.v, t),
+	    origin(&g->timeout, cg ? &cg->timeout : NULL, "gateway_check", a, sizeof(a)),
+	    model_fmt_duration(g->interval.v, i),
+	    origin(&g->interval, cg ? &cg->interval : NULL, "gateway_check", b, sizeof(b)));
 }
 
 static void check_v2_ipv6(struct validate_ctx *vc, const struct iface *ifc)
@@ -79,26 +136,25 @@ static void check_v2_ipv6(struct validate_ctx *vc, const struct iface *ifc)
 void validate_vrrp(struct validate_ctx *vc)
 {
 	const struct model *m = vc->m;
+	struct vrrp_check k = {.ctx = "cluster.vrrp", .c = &m->vrrp, .g = &m->gwcheck};
 
-	check_interval(vc, "cluster.vrrp", &m->vrrp, true);
-	check_priority(vc, "cluster.vrrp", &m->vrrp, true);
-	check_gwcheck(vc, "cluster", &m->gwcheck, true);
+	check_interval(vc, &k);
+	check_priority(vc, &k);
+	k.ctx = "cluster";
+	check_gwcheck(vc, &k);
 	for (size_t i = 0; i < m->n_ifaces; i++) {
 		const struct iface *ifc = &m->ifaces[i];
-		const struct vrrp_cfg *c = &ifc->vrrp;
-		const struct gwcheck_cfg *g = &ifc->gwcheck;
 
 		if (!ifc->kind)
 			continue;
-		check_interval(vc, ifc->name, c,
-			       is_own(&c->version, &m->vrrp.version) ||
-				       is_own(&c->advert_interval, &m->vrrp.advert_interval));
-		check_priority(vc, ifc->name, c,
-			       is_own(&c->priority.preferred, &m->vrrp.priority.preferred) ||
-				       is_own(&c->priority.other, &m->vrrp.priority.other));
-		check_gwcheck(vc, ifc->name, g,
-			      is_own(&g->timeout, &m->gwcheck.timeout) ||
-				      is_own(&g->interval, &m->gwcheck.interval));
+		k = (struct vrrp_check){.ctx = ifc->name,
+					.c = &ifc->vrrp,
+					.cl = &m->vrrp,
+					.g = &ifc->gwcheck,
+					.gcl = &m->gwcheck};
+		check_interval(vc, &k);
+		check_priority(vc, &k);
+		check_gwcheck(vc, &k);
 		check_v2_ipv6(vc, ifc);
 	}
 }

@@ -297,8 +297,8 @@ static void ip6_header_put(uint8_t *h, size_t payload_len, const struct ip_addr 
 }
 
 int arpnd_ip6_frame_build(const uint8_t src_mac[ARPND_ETH_ALEN], const uint8_t *dst_mac,
-			  const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *icmp6,
-			  size_t len, uint8_t *buf, size_t cap)
+			  const struct ip_addr *src, const struct ip_addr *dst,
+			  const uint8_t *icmp6, size_t len, uint8_t *buf, size_t cap)
 {
 	uint8_t mcast_mac[ARPND_ETH_ALEN];
 	uint8_t *ip6, *msg;
@@ -324,24 +324,24 @@ int arpnd_ip6_frame_build(const uint8_t src_mac[ARPND_ETH_ALEN], const uint8_t *
 	return (int)total;
 }
 
-static const char *const drop_names[ARPND_DROP__COUNT] = {
-	[ARPND_DROP_NONE] = "none",
-	[ARPND_DROP_TOO_SHORT] = "too_short",
-	[ARPND_DROP_BAD_ETHERTYPE] = "bad_ethertype",
-	[ARPND_DROP_BAD_HW_TYPE] = "bad_hw_type",
-	[ARPND_DROP_BAD_PROTO_TYPE] = "bad_proto_type",
-	[ARPND_DROP_BAD_ADDR_LEN] = "bad_addr_len",
-	[ARPND_DROP_BAD_OP] = "bad_op",
-	[ARPND_DROP_BAD_ICMP_TYPE] = "bad_icmp_type",
-	[ARPND_DROP_BAD_ICMP_CODE] = "bad_icmp_code",
-	[ARPND_DROP_BAD_TARGET] = "bad_target",
-	[ARPND_DROP_BAD_OPTION] = "bad_option",
-	[ARPND_DROP_BAD_HOP_LIMIT] = "bad_hop_limit",
-};
-
 const char *arpnd_drop_reason_name(enum arpnd_drop_reason r)
 {
-	if ((unsigned)r >= ARPND_DROP__COUNT || !drop_names[r])
+	static const char *const names[ARPND_DROP__COUNT] = {
+	    [ARPND_DROP_NONE] = "none",
+	    [ARPND_DROP_TOO_SHORT] = "too_short",
+	    [ARPND_DROP_BAD_ETHERTYPE] = "bad_ethertype",
+	    [ARPND_DROP_BAD_HW_TYPE] = "bad_hw_type",
+	    [ARPND_DROP_BAD_PROTO_TYPE] = "bad_proto_type",
+	    [ARPND_DROP_BAD_ADDR_LEN] = "bad_addr_len",
+	    [ARPND_DROP_BAD_OP] = "bad_op",
+	    [ARPND_DROP_BAD_ICMP_TYPE] = "bad_icmp_type",
+	    [ARPND_DROP_BAD_ICMP_CODE] = "bad_icmp_code",
+	    [ARPND_DROP_BAD_TARGET] = "bad_target",
+	    [ARPND_DROP_BAD_OPTION] = "bad_option",
+	    [ARPND_DROP_BAD_HOP_LIMIT] = "bad_hop_limit",
+	};
+
+	if ((unsigned)r >= ARPND_DROP__COUNT || !names[r])
 		return "unknown";
-	return drop_names[r];
+	return names[r];
 }

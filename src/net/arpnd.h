@@ -20,7 +20,7 @@
 #define ARPND_ETH_ZLEN	    60 /* shortest Ethernet frame without FCS */
 #define ARPND_ETHERTYPE_ARP 0x0806
 #define ARPND_ETHERTYPE_IP6 0x86dd
-#define ARPND_ARP_LEN	    28 /* ARP for Ethernet/IPv4 (RFC 826) */
+#define ARPND_ARP_LEN	    28		   /* ARP for Ethernet/IPv4 (RFC 826) */
 #define ARPND_ARP_FRAME_LEN ARPND_ETH_ZLEN /* ARP frames are built padded */
 #define ARPND_IP6_HLEN	    40
 #define ARPND_ND_LEN	    32 /* NS/NA with one link-layer address option */
@@ -146,7 +146,7 @@ uint16_t arpnd_icmp6_checksum(const struct ip_addr *src, const struct ip_addr *d
  * Returns the frame length, or -EINVAL (families, unicast dst without
  * dst_mac, len < 4 or too big), -ENOSPC. */
 int arpnd_ip6_frame_build(const uint8_t src_mac[ARPND_ETH_ALEN], const uint8_t *dst_mac,
-			  const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *icmp6,
-			  size_t len, uint8_t *buf, size_t cap);
+			  const struct ip_addr *src, const struct ip_addr *dst,
+			  const uint8_t *icmp6, size_t len, uint8_t *buf, size_t cap);
 
 #endif

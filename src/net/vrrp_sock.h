@@ -43,8 +43,9 @@ struct vrrp_sock_rx {
 };
 
 /* Receives and decodes one packet. Returns 0 with *pkt filled; -EBADMSG
- * with the reason in *why (VRRP_DROP_BAD_TTL among them; rx->src is set
- * when known); -EAGAIN when nothing is queued; another negative errno on a
+ * with the reason in *why (rx->src is set when known; for
+ * VRRP_DROP_BAD_TTL *pkt is complete, so the caller can charge the drop to
+ * its VRID); -EAGAIN when nothing is queued; another negative errno on a
  * socket error. */
 int vrrp_sock_recv(int fd, enum ip_family fam, struct vrrp_sock_rx *rx, struct vrrp_pkt *pkt,
 		   enum vrrp_drop_reason *why);

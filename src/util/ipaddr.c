@@ -26,20 +26,20 @@ int ip_parse(const char *text, bool want_prefix, struct ip_addr *out, const char
 	memset(out, 0, sizeof(*out));
 	*why = NULL;
 	if (alen == 0 || alen >= sizeof(buf)) {
-		*why = "not an IP address";
+		*why = "is not an IP address";
 		return -1;
 	}
 	memcpy(buf, text, alen);
 	buf[alen] = '\0';
 	if (strchr(buf, ':')) {
 		if (inet_pton(AF_INET6, buf, out->bytes) != 1) {
-			*why = "not an IPv6 address";
+			*why = "is not an IPv6 address";
 			return -1;
 		}
 		out->family = IP_V6;
 	} else {
 		if (inet_pton(AF_INET, buf, out->bytes) != 1) {
-			*why = "not an IPv4 address";
+			*why = "is not an IPv4 address";
 			return -1;
 		}
 		out->family = IP_V4;
@@ -57,13 +57,17 @@ int ip_parse(const char *text, bool want_prefix, struct ip_addr *out, const char
 		return -1;
 	}
 	if (slash[1] < '0' || slash[1] > '9') {
-		*why = "prefix length is not a number";
+		*why = "has a prefix length that is not a number";
 		return -1;
 	}
 	plen = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || plen > (out->family == IP_V4 ? 32u : 128u)) {
-		*why = out->family == IP_V4 ? "prefix length out of range 0..32"
-					    : "prefix length out of range 0..128";
+	if (*end != '\0') {
+		*why = "has a prefix length that is not a number";
+		return -1;
+	}
+	if (plen > (out->family == IP_V4 ? 32u : 128u)) {
+		*why = out->family == IP_V4 ? "has a prefix length out of range 0..32"
+					    : "has a prefix length out of range 0..128";
 		return -1;
 	}
 	out->plen = (uint8_t)plen;

@@ -22,7 +22,8 @@ struct ip_addr {
 
 /* "192.0.2.1/24", "2001:db8::1/64". want_prefix: the "/N" is required;
  * without it, a prefix is refused. Returns 0 or a negative value with a
- * reason in *why. */
+ * reason in *why, a predicate that follows the text ("is not an IPv4
+ * address", "needs a prefix length (/N)"). */
 int ip_parse(const char *text, bool want_prefix, struct ip_addr *out, const char **why);
 /* Formats without the prefix, or with it ("%s/%u"). */
 const char *ip_ntop(const struct ip_addr *a, char buf[IP_STR_MAX]);

@@ -296,29 +296,29 @@ int vrrp_pkt_parse_ipv4(const uint8_t *ip_pkt, size_t len, struct ip_addr *src_o
 	return vrrp_pkt_parse(ip_pkt + ihl, total - ihl, IP_V4, src_out, dst_out, out, why);
 }
 
-static const char *const drop_names[VRRP_DROP__COUNT] = {
-	[VRRP_DROP_NONE] = "none",
-	[VRRP_DROP_TOO_SHORT] = "too_short",
-	[VRRP_DROP_BAD_IP_HEADER] = "bad_ip_header",
-	[VRRP_DROP_BAD_IP_PROTOCOL] = "bad_ip_protocol",
-	[VRRP_DROP_BAD_VERSION] = "bad_version",
-	[VRRP_DROP_BAD_TYPE] = "bad_type",
-	[VRRP_DROP_UNSUPPORTED_FAMILY] = "unsupported_family",
-	[VRRP_DROP_ADDR_COUNT_MISMATCH] = "addr_count_mismatch",
-	[VRRP_DROP_BAD_CHECKSUM] = "bad_checksum",
-	[VRRP_DROP_BAD_AUTH_TYPE] = "bad_auth_type",
-	[VRRP_DROP_ZERO_VRID] = "zero_vrid",
-	[VRRP_DROP_ZERO_INTERVAL] = "zero_interval",
-	[VRRP_DROP_BAD_TTL] = "bad_ttl",
-	[VRRP_DROP_UNKNOWN_VRID] = "unknown_vrid",
-	[VRRP_DROP_VERSION_MISMATCH] = "version_mismatch",
-	[VRRP_DROP_INTERVAL_MISMATCH] = "interval_mismatch",
-	[VRRP_DROP_UNKNOWN_PEER] = "unknown_peer",
-};
-
 const char *vrrp_drop_reason_name(enum vrrp_drop_reason r)
 {
-	if ((unsigned)r >= VRRP_DROP__COUNT || !drop_names[r])
+	static const char *const names[VRRP_DROP__COUNT] = {
+	    [VRRP_DROP_NONE] = "none",
+	    [VRRP_DROP_TOO_SHORT] = "too_short",
+	    [VRRP_DROP_BAD_IP_HEADER] = "bad_ip_header",
+	    [VRRP_DROP_BAD_IP_PROTOCOL] = "bad_ip_protocol",
+	    [VRRP_DROP_BAD_VERSION] = "bad_version",
+	    [VRRP_DROP_BAD_TYPE] = "bad_type",
+	    [VRRP_DROP_UNSUPPORTED_FAMILY] = "unsupported_family",
+	    [VRRP_DROP_ADDR_COUNT_MISMATCH] = "addr_count_mismatch",
+	    [VRRP_DROP_BAD_CHECKSUM] = "bad_checksum",
+	    [VRRP_DROP_BAD_AUTH_TYPE] = "bad_auth_type",
+	    [VRRP_DROP_ZERO_VRID] = "zero_vrid",
+	    [VRRP_DROP_ZERO_INTERVAL] = "zero_interval",
+	    [VRRP_DROP_BAD_TTL] = "bad_ttl",
+	    [VRRP_DROP_UNKNOWN_VRID] = "unknown_vrid",
+	    [VRRP_DROP_VERSION_MISMATCH] = "version_mismatch",
+	    [VRRP_DROP_INTERVAL_MISMATCH] = "interval_mismatch",
+	    [VRRP_DROP_UNKNOWN_PEER] = "unknown_peer",
+	};
+
+	if ((unsigned)r >= VRRP_DROP__COUNT || !names[r])
 		return "unknown";
-	return drop_names[r];
+	return names[r];
 }

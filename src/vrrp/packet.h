@@ -19,12 +19,12 @@
 
 #include "util/ipaddr.h"
 
-#define VRRP_PKT_PROTO	       112 /* IANA protocol / next header number */
-#define VRRP_PKT_TTL	       255 /* IPv4 TTL / IPv6 hop limit, sent and required */
-#define VRRP_PKT_TYPE_ADVERT   1   /* the only type RFC 3768 and 5798 define */
-#define VRRP_PKT_MAX_ADDRS     255 /* "Count IPvX Addr" is one octet */
-#define VRRP_PKT_HDR_LEN       8   /* fixed fields before the addresses */
-#define VRRP_PKT_V2_AUTH_LEN   8   /* v2 "Authentication Data", after the addresses */
+#define VRRP_PKT_PROTO	       112  /* IANA protocol / next header number */
+#define VRRP_PKT_TTL	       255  /* IPv4 TTL / IPv6 hop limit, sent and required */
+#define VRRP_PKT_TYPE_ADVERT   1    /* the only type RFC 3768 and 5798 define */
+#define VRRP_PKT_MAX_ADDRS     255  /* "Count IPvX Addr" is one octet */
+#define VRRP_PKT_HDR_LEN       8    /* fixed fields before the addresses */
+#define VRRP_PKT_V2_AUTH_LEN   8    /* v2 "Authentication Data", after the addresses */
 #define VRRP_PKT_V3_MAX_INT_CS 4095 /* 12-bit "Max Adver Int" */
 #define VRRP_PKT_MAX_LEN       (VRRP_PKT_HDR_LEN + VRRP_PKT_MAX_ADDRS * 16)
 #define VRRP_PKT_IPV4_HDR_LEN  20 /* what vrrp_pkt_build_ipv4 prepends */
@@ -41,7 +41,8 @@ struct vrrp_pkt {
 	uint8_t auth_type;	   /* v2 "Auth Type": only 0 (none); v3: 0 */
 	uint8_t family;		   /* enum ip_family of the addresses (and of IP) */
 	uint8_t n_addrs;	   /* "Count IPvX Addr"; RFC says >= 1, 0 accepted */
-	struct ip_addr addrs[VRRP_PKT_MAX_ADDRS]; /* "IPvX Address(es)", plen 32/128 */
+	/* "IPvX Address(es)"; parse sets plen 32/128 */
+	struct ip_addr addrs[VRRP_PKT_MAX_ADDRS];
 };
 
 /* Why a received packet was dropped; the names are metric labels.
@@ -91,11 +92,11 @@ int vrrp_pkt_build_ipv4(const struct vrrp_pkt *p, const struct ip_addr *src,
 			const struct ip_addr *dst, uint8_t *buf, size_t cap);
 
 /* Decodes the VRRP message buf[0..len) received over IP family fam from src
- * to dst (v3 checksum; may be NULL only if the packet can only be v2, which
- * the caller cannot know: pass them). Returns 0 and fills *out, or
- * -EBADMSG with the reason in *why (out is then partly filled, unusable),
- * or -EINVAL for a caller mistake (fam, or src/dst missing or of another
- * family when the checksum needs them; *why = VRRP_DROP_NONE). */
+ * to dst (as the socket reported them: v3's checksum covers them; v2
+ * ignores them). Returns 0 and fills *out, or -EBADMSG with the reason in
+ * *why (*out is then unusable), or -EINVAL for a caller mistake: fam, or a
+ * v3 packet with src/dst missing or of another family (*why stays
+ * VRRP_DROP_NONE). */
 int vrrp_pkt_parse(const uint8_t *buf, size_t len, enum ip_family fam, const struct ip_addr *src,
 		   const struct ip_addr *dst, struct vrrp_pkt *out, enum vrrp_drop_reason *why);
 

@@ -32,8 +32,7 @@ static struct ip_addr addr(enum ip_family fam, uint8_t last)
 }
 
 /* v3: pseudo-header then message, summed in one buffer; v2: message only */
-static void fix_csum(uint8_t *msg, size_t len, const struct ip_addr *src,
-		     const struct ip_addr *dst)
+static void fix_csum(uint8_t *msg, size_t len, const struct ip_addr *src, const struct ip_addr *dst)
 {
 	static uint8_t tmp[40 + MAX_IN];
 	size_t alen = ip_len(src), ph = 0;
@@ -71,6 +70,26 @@ static int same(const struct vrrp_pkt *a, const struct vrrp_pkt *b)
 	return 1;
 }
 
+static void check_ipv4_roundtrip(const struct vrrp_pkt *p, const struct ip_addr *src,
+				 const struct ip_addr *dst)
+{
+	static uint8_t buf[VRRP_PKT_IPV4_HDR_LEN + VRRP_PKT_MAX_LEN];
+	static struct vrrp_pkt q;
+	enum vrrp_drop_reason why;
+	struct ip_addr s, d;
+	uint8_t ttl;
+	int n = vrrp_pkt_build_ipv4(p, src, dst, buf, sizeof(buf));
+
+	if (n != (int)(VRRP_PKT_IPV4_HDR_LEN + vrrp_pkt_len(p)))
+		abort();
+	if (vrrp_pkt_inet_checksum(buf, VRRP_PKT_IPV4_HDR_LEN) != 0)
+		abort();
+	if (vrrp_pkt_parse_ipv4(buf, (size_t)n, &s, &d, &ttl, &q, &why) != 0)
+		abort();
+	if (!same(p, &q) || !ip_equal(&s, src) || !ip_equal(&d, dst) || ttl != VRRP_PKT_TTL)
+		abort();
+}
+
 static void check_result(int rc, enum vrrp_drop_reason why, const struct vrrp_pkt *p,
 			 const struct ip_addr *src, const struct ip_addr *dst)
 {
@@ -92,6 +111,8 @@ static void check_result(int rc, enum vrrp_drop_reason why, const struct vrrp_pk
 		abort();
 	if (!same(p, &q))
 		abort();
+	if (p->family == IP_V4)
+		check_ipv4_roundtrip(p, src, dst);
 }
 
 static void run_vrrp(const uint8_t *data, size_t len, enum ip_family fam, int fix)

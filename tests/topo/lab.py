@@ -68,9 +68,22 @@ def _argv(cmd):
     return [os.fspath(c) if isinstance(c, os.PathLike) else str(c) for c in cmd]
 
 
+@functools.lru_cache(maxsize=256)
+def _which(name, path):
+    return shutil.which(name, path=path) or name
+
+
+def _resolved(argv):
+    """argv with its program looked up in PATH once per run (each failed
+    lookup costs several ms under user-mode Linux's hostfs)."""
+    if argv and "/" not in argv[0]:
+        return [_which(argv[0], os.environ.get("PATH", os.defpath)), *argv[1:]]
+    return argv
+
+
 def host_run(cmd, check=True, timeout=DEFAULT_TIMEOUT, input=None):
     """Run a command on the host; CompletedProcess with text output."""
-    argv = _argv(cmd)
+    argv = _resolved(_argv(cmd))
     try:
         cp = subprocess.run(
             argv,
@@ -164,8 +177,16 @@ class Netns:
         return self.name
 
     def argv(self, cmd):
-        """``cmd`` wrapped to run inside this namespace."""
-        return ["ip", "netns", "exec", self.name, *_argv(cmd)]
+        """``cmd`` wrapped to run inside this namespace.
+
+        ``ip`` commands become ``ip -n NAME ...`` (one exec less than
+        ``ip netns exec``); anything else runs under ``ip netns exec``.
+        """
+        argv = _resolved(_argv(cmd))
+        if argv and os.path.basename(argv[0]) == "ip" and len(argv) > 1 \
+                and argv[1] not in ("netns", "-n", "-netns"):
+            return [argv[0], "-n", self.name, *argv[1:]]
+        return [*_resolved(["ip"]), "netns", "exec", self.name, *argv]
 
     def run(self, cmd, check=True, timeout=DEFAULT_TIMEOUT, input=None):
         """Run ``cmd`` (list, or string split like a shell) in the namespace.
@@ -249,10 +270,10 @@ def veth(ns_a, name_a, ns_b, name_b, set_up=True):
     """
     check_ifname(name_a)
     check_ifname(name_b)
-    ns_a.run(["ip", "link", "add", "name", name_a, "type", "veth",
-              "peer", "name", name_b, "netns", ns_b.name])
+    # "up" at creation works for this end only (not for the peer)
+    ns_a.run(["ip", "link", "add", "name", name_a, *(["up"] if set_up else []),
+              "type", "veth", "peer", "name", name_b, "netns", ns_b.name])
     if set_up:
-        up(ns_a, name_a)
         up(ns_b, name_b)
 
 
@@ -264,13 +285,10 @@ def bridge(ns, name, members=(), set_up=True, **options):
     """
     check_ifname(name)
     opts = [str(x) for kv in options.items() for x in kv]
-    ns.run(["ip", "link", "add", "name", name, "type", "bridge", *opts])
+    state = ["up"] if set_up else []
+    ns.run(["ip", "link", "add", "name", name, *state, "type", "bridge", *opts])
     for member in members:
-        ns.run(["ip", "link", "set", "dev", check_ifname(member), "master", name])
-        if set_up:
-            up(ns, member)
-    if set_up:
-        up(ns, name)
+        ns.run(["ip", "link", "set", "dev", check_ifname(member), "master", name, *state])
 
 
 def addr(ns, dev, cidr, nodad=None):
@@ -348,7 +366,7 @@ class Lab:
         lab's work dir (``proc.log_path``), printed if the test fails.
         Other keyword arguments go to subprocess.Popen.
         """
-        argv = ns.argv(cmd)
+        argv = ns.argv(cmd)  # the command's pid is the Popen's: ip execs it
         kwargs.setdefault("stdin", subprocess.DEVNULL)
         log_file = None
         if "stdout" not in kwargs and "stderr" not in kwargs:

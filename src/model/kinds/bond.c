@@ -2,6 +2,7 @@
 #include "model/kinds/kind.h"
 #include "model/validate.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum { BOND_ACTIVE_BACKUP, BOND_BALANCE_RR, BOND_BALANCE_XOR, BOND_BROADCAST, BOND_TLB, BOND_ALB };
@@ -22,6 +23,23 @@ static const struct key_spec bond_key_specs[] = {
 	 .def = 0, .has_default = true, .help = "transmit hash (balance-xor, balance-tlb)"},
 };
 
+static void check_primary(struct validate_ctx *vc, const struct iface *ifc)
+{
+	char names[256];
+	size_t off = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < ifc->bond.members.n; i++) {
+		if (strcmp(ifc->bond.members.v[i].name, ifc->bond.primary.v) == 0)
+			return;
+		if (off < sizeof(names))
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s",
+						i ? ", " : "", ifc->bond.members.v[i].name);
+	}
+	diag_error(vc->dl, ifc->bond.primary.pos, "%s: primary %s is not one of its members (%s)",
+		   ifc->name, ifc->bond.primary.v, names);
+}
+
 static void bond_check(struct validate_ctx *vc, struct iface *ifc)
 {
 	uint32_t mode = ifc->bond.mode.v;
@@ -39,16 +57,8 @@ static void bond_check(struct validate_ctx *vc, struct iface *ifc)
 			   "%s: xmit_hash_policy is not used in mode %s (only balance-xor, "
 			   "balance-tlb; lacp has it too)",
 			   ifc->name, bond_mode_names[mode]);
-	if (ifc->bond.primary.v) {
-		bool found = false;
-
-		for (size_t i = 0; i < ifc->bond.members.n; i++)
-			found |= strcmp(ifc->bond.members.v[i].name, ifc->bond.primary.v) == 0;
-		if (!found)
-			diag_error(vc->dl, ifc->bond.primary.pos,
-				   "%s: primary %s is not one of its members", ifc->name,
-				   ifc->bond.primary.v);
-	}
+	if (ifc->bond.primary.v && ifc->bond.members.n)
+		check_primary(vc, ifc);
 }
 
 const struct iface_kind kind_bond = {

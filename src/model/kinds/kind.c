@@ -53,8 +53,8 @@ static const struct key_spec vrrp_key_specs[] = {
 	 .offset = U32(struct vrrp_cfg, advert_interval), .min = 10, .max = 255000, .step = 10,
 	 .def = 1000, .has_default = true,
 	 .help = "time between two adverts of the master",
-	 .range_text = "10ms..40950ms in 10ms steps (version 3), 1s..255s in whole seconds "
-		       "(version 2)"},
+	 .range_text = "10ms..40950ms in 10ms steps for version 3, 1s..255s in whole seconds "
+		       "for version 2"},
 	{.name = "priority", .type = KT_STRUCT, .offset = U32(struct vrrp_cfg, priority),
 	 .sub = &priority_keys, .help = "{preferred, other}"},
 	{.name = "preempt", .type = KT_BOOL, .offset = U32(struct vrrp_cfg, preempt), .def = 1,

@@ -24,8 +24,8 @@ static void lacp_check(struct validate_ctx *vc, struct iface *ifc)
 	validate_members(vc, ifc, &ifc->bond.members, TYPE_BIT(IFACE_ETHERNET), false);
 	if (ifc->bond.min_links.v > ifc->bond.members.n && ifc->bond.members.n > 0)
 		diag_error(vc->dl, ifc->bond.min_links.pos,
-			   "%s: min_links %u exceeds its %zu members", ifc->name,
-			   ifc->bond.min_links.v, ifc->bond.members.n);
+			   "%s: min_links %u exceeds its %zu members (allowed: 0..%zu)", ifc->name,
+			   ifc->bond.min_links.v, ifc->bond.members.n, ifc->bond.members.n);
 }
 
 const struct iface_kind kind_lacp = {

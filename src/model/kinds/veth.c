@@ -35,9 +35,10 @@ static void veth_check(struct validate_ctx *vc, struct iface *ifc)
 	 * port's receive handler. */
 	if (validate_is_port(vc->m, parent))
 		diag_error(vc->dl, ifc->macvlan.parent.pos,
-			   "%s: parent %s is a port of %s; the kernel refuses a macvlan on a "
+			   "%s: parent %s is a port of %s %s; the kernel refuses a macvlan on a "
 			   "bond or bridge port (use %s as parent)",
-			   ifc->name, parent->name, vc->m->ifaces[parent->master_idx].name,
+			   ifc->name, parent->name, vc->m->ifaces[parent->master_idx].kind->name,
+			   vc->m->ifaces[parent->master_idx].name,
 			   vc->m->ifaces[parent->master_idx].name);
 	validate_mtu_below_parent(vc, ifc, parent);
 }

@@ -30,11 +30,21 @@ static void vlan_check(struct validate_ctx *vc, struct iface *ifc)
 			   parent->name, parent->kind->name, validate_types_text(parents, types, sizeof(types)));
 		return;
 	}
-	if (validate_is_port(vc->m, parent))
-		diag_error(vc->dl, ifc->vlan.parent.pos,
-			   "%s: parent %s is a port of %s; put the vlan on %s instead", ifc->name,
-			   parent->name, vc->m->ifaces[parent->master_idx].name,
-			   vc->m->ifaces[parent->master_idx].name);
+	if (validate_is_port(vc->m, parent)) {
+		const struct iface *master = &vc->m->ifaces[parent->master_idx];
+
+		/* A bridge is no vlan parent here, so only a bond can be offered. */
+		if (master->type == IFACE_BRIDGE)
+			diag_error(vc->dl, ifc->vlan.parent.pos,
+				   "%s: parent %s is a port of bridge %s; a vlan's parent must be an "
+				   "ethernet, bond or lacp that is not a bridge port",
+				   ifc->name, parent->name, master->name);
+		else
+			diag_error(vc->dl, ifc->vlan.parent.pos,
+				   "%s: parent %s is a port of %s %s; put the vlan on %s instead",
+				   ifc->name, parent->name, master->kind->name, master->name,
+				   master->name);
+	}
 	validate_mtu_below_parent(vc, ifc, parent);
 	if (!ifc->vlan.id.set)
 		return;

@@ -44,8 +44,7 @@ static void pkt_add(struct vrrp_pkt *p, const char *addr)
  * the codec's own summing: v3's pseudo-header (RFC 768 layout for IPv4,
  * RFC 8200 8.1 for IPv6) and the message laid out in one buffer, then the
  * RFC 1071 sum over it. v2 sums the message alone. */
-static void fix_csum(uint8_t *msg, size_t len, const struct ip_addr *src,
-		     const struct ip_addr *dst)
+static void fix_csum(uint8_t *msg, size_t len, const struct ip_addr *src, const struct ip_addr *dst)
 {
 	uint8_t tmp[40 + VRRP_PKT_MAX_LEN + VRRP_PKT_V2_AUTH_LEN] = {0};
 	size_t alen = ip_len(src), ph = 0;
@@ -80,31 +79,30 @@ static void fix_csum(uint8_t *msg, size_t len, const struct ip_addr *src,
  * Checksum: pseudo-header c000+0201+e000+0012+0070+000c = 1a28f, message
  * 3133+c801+0064+0000+c000+020a, total 35e31, folded 5e34, inverted a1cb. */
 static const uint8_t v3_ipv4[] = {
-	0x31, 0x33, 0xc8, 0x01, 0x00, 0x64, 0xa1, 0xcb, 0xc0, 0x00, 0x02, 0x0a,
+    0x31, 0x33, 0xc8, 0x01, 0x00, 0x64, 0xa1, 0xcb, 0xc0, 0x00, 0x02, 0x0a,
 };
 
 /* The same behind its IPv4 header: 45c0+0020+0000+4000+ff70+c000+0201+
  * e000+0012 = 32763, folded 2766, inverted d899. */
 static const uint8_t v3_ipv4_ip[] = {
-	0x45, 0xc0, 0x00, 0x20, 0x00, 0x00, 0x40, 0x00, 0xff, 0x70, 0xd8, 0x99, 0xc0, 0x00,
-	0x02, 0x01, 0xe0, 0x00, 0x00, 0x12, 0x31, 0x33, 0xc8, 0x01, 0x00, 0x64, 0xa1, 0xcb,
-	0xc0, 0x00, 0x02, 0x0a,
+    0x45, 0xc0, 0x00, 0x20, 0x00, 0x00, 0x40, 0x00, 0xff, 0x70, 0xd8, 0x99, 0xc0, 0x00, 0x02, 0x01,
+    0xe0, 0x00, 0x00, 0x12, 0x31, 0x33, 0xc8, 0x01, 0x00, 0x64, 0xa1, 0xcb, 0xc0, 0x00, 0x02, 0x0a,
 };
 
 /* v3, fe80::1 -> ff02::12, VRID 1, priority 100, 1 s, VIP 2001:db8::10.
  * Pseudo-header fe80+0001+ff02+0012+(0000+0018)+(0000+0070), message
  * 3101+6401+0064+2001+0db8+0010: 2c14c, folded c14e, inverted 3eb1. */
 static const uint8_t v3_ipv6[] = {
-	0x31, 0x01, 0x64, 0x01, 0x00, 0x64, 0x3e, 0xb1, 0x20, 0x01, 0x0d, 0xb8,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+    0x31, 0x01, 0x64, 0x01, 0x00, 0x64, 0x3e, 0xb1, 0x20, 0x01, 0x0d, 0xb8,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
 };
 
 /* v2, VRID 51, priority 100, auth 0, 1 s, VIP 10.0.0.10, 8 zero bytes of
  * authentication data; no pseudo-header: 2133+6401+0001+0a00+000a = 8f3f,
  * inverted 70c0. */
 static const uint8_t v2_ipv4[] = {
-	0x21, 0x33, 0x64, 0x01, 0x00, 0x01, 0x70, 0xc0, 0x0a, 0x00,
-	0x00, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x21, 0x33, 0x64, 0x01, 0x00, 0x01, 0x70, 0xc0, 0x0a, 0x00,
+    0x00, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
 static void test_build_v3_ipv4(void **state)
@@ -119,8 +117,7 @@ static void test_build_v3_ipv4(void **state)
 	assert_int_equal(vrrp_pkt_len(&p), sizeof(v3_ipv4));
 	assert_int_equal(vrrp_pkt_build(&p, &src, &dst, buf, sizeof(buf)), sizeof(v3_ipv4));
 	assert_memory_equal(buf, v3_ipv4, sizeof(v3_ipv4));
-	assert_int_equal(vrrp_pkt_build_ipv4(&p, &src, &dst, buf, sizeof(buf)),
-			 sizeof(v3_ipv4_ip));
+	assert_int_equal(vrrp_pkt_build_ipv4(&p, &src, &dst, buf, sizeof(buf)), sizeof(v3_ipv4_ip));
 	assert_memory_equal(buf, v3_ipv4_ip, sizeof(v3_ipv4_ip));
 	assert_int_equal(vrrp_pkt_inet_checksum(buf, VRRP_PKT_IPV4_HDR_LEN), 0);
 }
@@ -174,9 +171,8 @@ static void test_parse_v3_ipv4(void **state)
 	assert_true(ip_equal(&p.addrs[0], &vip));
 	assert_int_equal(p.addrs[0].plen, 32);
 
-	assert_int_equal(vrrp_pkt_parse_ipv4(v3_ipv4_ip, sizeof(v3_ipv4_ip), &s, &d, &ttl, &p,
-					     &why),
-			 0);
+	assert_int_equal(
+	    vrrp_pkt_parse_ipv4(v3_ipv4_ip, sizeof(v3_ipv4_ip), &s, &d, &ttl, &p, &why), 0);
 	assert_true(ip_equal(&s, &src));
 	assert_true(ip_equal(&d, &dst));
 	assert_int_equal(ttl, 255);
@@ -514,8 +510,8 @@ static void test_parse_caller_errors(void **state)
 	assert_int_equal(vrrp_pkt_parse(v3_ipv4, sizeof(v3_ipv4), IP_V4, &src6, &src, &p, &why),
 			 -EINVAL);
 	assert_int_equal(
-		vrrp_pkt_parse(v3_ipv4, sizeof(v3_ipv4), (enum ip_family)5, &src, &src, &p, &why),
-		-EINVAL);
+	    vrrp_pkt_parse(v3_ipv4, sizeof(v3_ipv4), (enum ip_family)5, &src, &src, &p, &why),
+	    -EINVAL);
 }
 
 /* ---- the IPv4 header in front ---- */
@@ -604,38 +600,37 @@ static void test_drop_reason_names(void **state)
 		for (const char *c = n; *c; c++)
 			assert_true((*c >= 'a' && *c <= 'z') || *c == '_');
 		for (int j = 0; j < i; j++)
-			assert_string_not_equal(n,
-						vrrp_drop_reason_name((enum vrrp_drop_reason)j));
+			assert_string_not_equal(n, vrrp_drop_reason_name((enum vrrp_drop_reason)j));
 	}
 	assert_string_equal(vrrp_drop_reason_name(VRRP_DROP_ADDR_COUNT_MISMATCH),
 			    "addr_count_mismatch");
 	assert_string_equal(vrrp_drop_reason_name(VRRP_DROP_BAD_TTL), "bad_ttl");
 	assert_string_equal(vrrp_drop_reason_name(VRRP_DROP__COUNT), "unknown");
-	assert_string_equal(vrrp_drop_reason_name((enum vrrp_drop_reason)-1), "unknown");
+	assert_string_equal(vrrp_drop_reason_name((enum vrrp_drop_reason) - 1), "unknown");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_build_v3_ipv4),
-		cmocka_unit_test(test_build_v3_ipv6),
-		cmocka_unit_test(test_build_v2_ipv4),
-		cmocka_unit_test(test_parse_v3_ipv4),
-		cmocka_unit_test(test_parse_v3_ipv6),
-		cmocka_unit_test(test_parse_v2_ipv4),
-		cmocka_unit_test(test_parse_v3_rsvd_ignored),
-		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_zero_addrs),
-		cmocka_unit_test(test_255_addrs),
-		cmocka_unit_test(test_checksum_odd_length),
-		cmocka_unit_test(test_build_errors),
-		cmocka_unit_test(test_drop_vrrp),
-		cmocka_unit_test(test_drop_checksum),
-		cmocka_unit_test(test_drop_fields),
-		cmocka_unit_test(test_parse_caller_errors),
-		cmocka_unit_test(test_drop_ip_header),
-		cmocka_unit_test(test_parse_ipv4_options_and_trailer),
-		cmocka_unit_test(test_drop_reason_names),
+	    cmocka_unit_test(test_build_v3_ipv4),
+	    cmocka_unit_test(test_build_v3_ipv6),
+	    cmocka_unit_test(test_build_v2_ipv4),
+	    cmocka_unit_test(test_parse_v3_ipv4),
+	    cmocka_unit_test(test_parse_v3_ipv6),
+	    cmocka_unit_test(test_parse_v2_ipv4),
+	    cmocka_unit_test(test_parse_v3_rsvd_ignored),
+	    cmocka_unit_test(test_roundtrip),
+	    cmocka_unit_test(test_zero_addrs),
+	    cmocka_unit_test(test_255_addrs),
+	    cmocka_unit_test(test_checksum_odd_length),
+	    cmocka_unit_test(test_build_errors),
+	    cmocka_unit_test(test_drop_vrrp),
+	    cmocka_unit_test(test_drop_checksum),
+	    cmocka_unit_test(test_drop_fields),
+	    cmocka_unit_test(test_parse_caller_errors),
+	    cmocka_unit_test(test_drop_ip_header),
+	    cmocka_unit_test(test_parse_ipv4_options_and_trailer),
+	    cmocka_unit_test(test_drop_reason_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,48 @@
+# Convenience front end over meson/ninja. `make demo` and `make check` are
+# the two commands of README.md.
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+
+.PHONY: all deps build demo check check-unit check-asan check-topo check-kernel fuzz-smoke install clean format format-check
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --prefix=$(PREFIX)
+
+build: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: deps build
+	./scripts/demo.sh
+
+# Every test suite: unit (+ bad configs, examples), the same under
+# ASan+UBSan, topology tests in network namespaces, and the kernel-lab
+# tests (vlan, bond, lacp) under a kernel that has 8021q and bonding.
+check: deps
+	./scripts/check.sh
+
+check-unit: build
+	meson test -C $(BUILD) --suite unit --print-errorlogs
+
+check-asan:
+	[ -f $(BUILD_ASAN)/build.ninja ] || meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C $(BUILD_ASAN)
+	meson test -C $(BUILD_ASAN) --suite unit --print-errorlogs
+
+install: build
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) build-fuzz

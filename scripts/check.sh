@@ -1,0 +1,37 @@
+#!/bin/bash
+# Runs every test suite of vipd; exits non-zero if any fails.
+# Stages: unit (plain build), unit (ASan+UBSan), topology (network
+# namespaces, root), kernel lab (vlan/bond/lacp under a kernel that has
+# them), a short fuzz run. Each stage prints its own summary line.
+set -u
+cd "$(dirname "$0")/.."
+failed=()
+stage() {
+	local name=$1
+	shift
+	echo "=== $name"
+	if "$@"; then
+		echo "=== $name: ok"
+	else
+		echo "=== $name: FAILED"
+		failed+=("$name")
+	fi
+}
+
+stage "unit" make -s check-unit
+stage "unit (asan+ubsan)" make -s check-asan
+if [ -x scripts/check-topo.sh ]; then
+	stage "topology" scripts/check-topo.sh
+fi
+if [ -x scripts/check-kernel.sh ]; then
+	stage "kernel lab" scripts/check-kernel.sh
+fi
+if [ -x scripts/fuzz.sh ] && [ "${VIPD_SKIP_FUZZ:-0}" != 1 ]; then
+	stage "fuzz smoke" scripts/fuzz-smoke.sh
+fi
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "FAILED stages: ${failed[*]}"
+	exit 1
+fi
+echo "all test stages passed"

@@ -1,0 +1,253 @@
+/* vipctl plan / apply: read the kernel, plan, print, and (apply) carry the
+ * steps out with rollback. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "net/netns.h"
+#include "net/nl_apply.h"
+#include "net/nl_live.h"
+#include "plan/plan.h"
+
+#define APPLY_LOCK "/run/vipd/apply.lock"
+
+/* A name under /run/netns for the namespace vipctl runs in: reading it
+ * again under that name would make every link appear twice. */
+static bool is_own_netns(const char *name)
+{
+	struct stat own, other;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	return stat("/proc/self/ns/net", &own) == 0 && stat(path, &other) == 0 &&
+	       own.st_dev == other.st_dev && own.st_ino == other.st_ino;
+}
+
+/* Every namespace the file names, plus every existing one: links vipd
+ * created in a namespace the file no longer names are found and removed. */
+static int collect_namespaces(const struct model *m, char ***out, size_t *n)
+{
+	char **names = NULL;
+	size_t count = 0, kept = 0;
+
+	if (netns_list(&names, &count) < 0) {
+		names = NULL;
+		count = 0;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (is_own_netns(names[i]))
+			free(names[i]);
+		else
+			names[kept++] = names[i];
+	}
+	count = kept;
+	names = realloc(names, (count + 2 * m->n_ifaces + 1) * sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n_ifaces; i++) {
+		const char *cand[2] = {m->ifaces[i].netns.v, m->ifaces[i].veth_peer.peer_namespace.v};
+
+		for (int k = 0; k < 2; k++) {
+			bool dup = false;
+
+			if (!cand[k])
+				continue;
+			for (size_t j = 0; j < count && !dup; j++)
+				dup = strcmp(names[j], cand[k]) == 0;
+			if (!dup)
+				names[count++] = strdup(cand[k]);
+		}
+	}
+	*out = names;
+	*n = count;
+	return 0;
+}
+
+static int read_and_plan(const struct model *m, int node, struct net_ctx *ctx,
+			 struct live_state *live, struct plan *plan)
+{
+	struct diag_list dl;
+	char **ns = NULL;
+	size_t n_ns = 0;
+	int rc;
+
+	rc = collect_namespaces(m, &ns, &n_ns);
+	if (rc == 0)
+		rc = net_read_live(ctx, (const char *const *)ns, n_ns, live);
+	netns_list_free(ns, n_ns);
+	if (rc < 0) {
+		fprintf(stderr, "vipctl: error: cannot read the kernel's links: %s\n", strerror(-rc));
+		return EXIT_FAIL;
+	}
+	diag_list_init(&dl, m->file);
+	rc = plan_build(m, node, live, plan, &dl);
+	diag_list_sort(&dl);
+	diag_list_print(&dl, stderr);
+	diag_list_done(&dl);
+	return rc < 0 ? EXIT_BADCONF : EXIT_OK;
+}
+
+static json_t *step_json(const struct plan_step *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:s}", "op", plan_op_name(s->op), "namespace",
+			 s->netns, "interface", s->name, "text", s->text);
+}
+
+static void print_plan(const struct model *m, int node, const struct plan *p, bool json)
+{
+	if (json) {
+		json_t *steps = json_array();
+
+		for (size_t i = 0; i < p->n; i++)
+			json_array_append_new(steps, step_json(&p->steps[i]));
+		json_t *root = json_pack("{s:o}", "steps", steps);
+
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(root);
+		return;
+	}
+	if (p->n == 0) {
+		printf("nothing to do: the kernel matches %s for node %s\n", m->file,
+		       m->nodes[node].v);
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		printf("%4zu. %s\n", i + 1, p->steps[i].text);
+}
+
+struct plan_session {
+	struct model *m;
+	int node;
+	struct net_ctx ctx;
+	struct live_state live;
+	struct plan plan;
+	bool ctx_ok;
+};
+
+static int session_open(struct plan_session *ps, struct cli_opts *o)
+{
+	int rc;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->m = cli_load_model(o->config);
+	if (!ps->m)
+		return EXIT_BADCONF;
+	ps->node = cli_pick_node(ps->m, o->node);
+	if (ps->node < 0)
+		return EXIT_BADCONF;
+	rc = net_ctx_init(&ps->ctx);
+	if (rc < 0) {
+		fprintf(stderr, "vipctl: error: %s\n", strerror(-rc));
+		return EXIT_FAIL;
+	}
+	ps->ctx_ok = true;
+	return read_and_plan(ps->m, ps->node, &ps->ctx, &ps->live, &ps->plan);
+}
+
+static void session_close(struct plan_session *ps)
+{
+	plan_free(&ps->plan);
+	live_state_free(&ps->live);
+	if (ps->ctx_ok)
+		net_ctx_done(&ps->ctx);
+	model_free(ps->m);
+}
+
+int cmd_plan(struct cli_opts *o)
+{
+	struct plan_session ps;
+	int rc = session_open(&ps, o);
+
+	if (rc == EXIT_OK)
+		print_plan(ps.m, ps.node, &ps.plan, o->json);
+	session_close(&ps);
+	return rc;
+}
+
+/* One apply at a time: two would plan against the same state. */
+static int take_lock(void)
+{
+	int fd;
+
+	mkdir("/run/vipd", 0755);
+	fd = open(APPLY_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		close(fd);
+		return e == EWOULDBLOCK ? -EBUSY : -e;
+	}
+	return fd;
+}
+
+static int report_apply(const struct plan *p, const struct net_apply_report *rep, bool json)
+{
+	if (json) {
+		json_t *done = json_array();
+
+		for (size_t i = 0; i < rep->done && i < p->n; i++)
+			json_array_append_new(done, step_json(&p->steps[i]));
+		json_t *root = json_pack("{s:b, s:o, s:i}", "ok", rep->failed_step < 0, "steps",
+					 done, "failed_step", rep->failed_step);
+
+		if (rep->failed_step >= 0) {
+			json_object_set_new(root, "error", json_string(rep->reason));
+			json_object_set_new(root, "rolled_back", json_boolean(rep->rolled_back));
+		}
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(root);
+	} else if (rep->failed_step < 0) {
+		for (size_t i = 0; i < p->n; i++)
+			printf("done: %s\n", p->steps[i].text);
+		printf("applied %zu steps\n", p->n);
+	}
+	if (rep->failed_step >= 0) {
+		fprintf(stderr, "vipctl: error: step %d (%s) failed: %s\n", rep->failed_step + 1,
+			p->steps[rep->failed_step].text, rep->reason);
+		fprintf(stderr,
+			rep->rolled_back
+				? "vipctl: rolled back the %d steps before it; the kernel is as before\n"
+				: "vipctl: error: rollback of the %d steps before it was incomplete; check "
+				  "`vipctl plan`\n",
+			rep->failed_step);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+int cmd_apply(struct cli_opts *o)
+{
+	struct net_apply_report rep;
+	struct plan_session ps;
+	int lock = take_lock();
+	int rc;
+
+	if (lock < 0) {
+		fprintf(stderr, "vipctl: error: cannot lock %s: %s\n", APPLY_LOCK,
+			lock == -EBUSY ? "another apply is running" : strerror(-lock));
+		return EXIT_FAIL;
+	}
+	rc = session_open(&ps, o);
+	if (rc == EXIT_OK && ps.plan.n == 0) {
+		print_plan(ps.m, ps.node, &ps.plan, o->json);
+	} else if (rc == EXIT_OK) {
+		memset(&rep, 0, sizeof(rep));
+		net_apply(&ps.ctx, &ps.plan, &rep);
+		rc = report_apply(&ps.plan, &rep, o->json);
+	}
+	session_close(&ps);
+	close(lock);
+	return rc;
+}

@@ -1,0 +1,222 @@
+/* The control socket: a unix stream socket; each request is one JSON
+ * object on one line, each response too (see docs/json.md, "Control
+ * socket"). Requests: status, reload, drain, undrain. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "daemon/daemon.h"
+
+#define MAX_REQUEST 65536 /* a longer line closes the connection */
+
+struct control_client {
+	struct daemon *d;
+	struct bufferevent *bev;
+	struct control_client *next;
+};
+
+static void client_free(struct control_client *c)
+{
+	struct control_client **pp = &c->d->clients;
+
+	while (*pp && *pp != c)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = c->next;
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static json_t *reply_error(const char *msg, json_t *errors)
+{
+	json_t *r = json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+
+	if (errors)
+		json_object_set_new(r, "errors", errors);
+	return r;
+}
+
+static json_t *reply_ok(json_t *result)
+{
+	return json_pack("{s:b, s:o}", "ok", 1, "result", result ? result : json_object());
+}
+
+static json_t *do_reload(struct daemon *d)
+{
+	json_t *errors = json_array();
+
+	if (daemon_reload(d, errors) < 0)
+		return reply_error("the new configuration has errors; nothing changed", errors);
+	json_decref(errors);
+	return reply_ok(json_pack("{s:I}", "instances", (json_int_t)d->rt.n_insts));
+}
+
+static json_t *handle(struct daemon *d, const char *line)
+{
+	json_error_t jerr;
+	json_t *req = json_loads(line, 0, &jerr), *resp;
+	const char *cmd = NULL;
+
+	if (!req || json_unpack(req, "{s:s}", "cmd", &cmd) < 0) {
+		json_decref(req);
+		return reply_error("bad request: want {\"cmd\": \"status|reload|drain|undrain\"}",
+				   NULL);
+	}
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_DEBUG, "control: %s", cmd);
+	if (strcmp(cmd, "status") == 0) {
+		resp = reply_ok(status_json(d));
+	} else if (strcmp(cmd, "reload") == 0) {
+		resp = do_reload(d);
+	} else if (strcmp(cmd, "drain") == 0 || strcmp(cmd, "undrain") == 0) {
+		vrrp_rt_set_drained(&d->rt, strcmp(cmd, "drain") == 0);
+		resp = reply_ok(json_pack("{s:b}", "drained", d->rt.drained));
+	} else {
+		resp = reply_error("unknown command", NULL);
+	}
+	json_decref(req);
+	return resp;
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct control_client *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *line;
+	size_t n;
+
+	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF))) {
+		json_t *resp = handle(c->d, line);
+		char *text = json_dumps(resp, JSON_COMPACT);
+
+		free(line);
+		json_decref(resp);
+		if (text) {
+			bufferevent_write(bev, text, strlen(text));
+			bufferevent_write(bev, "\n", 1);
+			free(text);
+		}
+	}
+	if (evbuffer_get_length(in) > MAX_REQUEST)
+		client_free(c);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		client_free(arg);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
+		      void *arg)
+{
+	struct daemon *d = arg;
+	struct control_client *c = calloc(1, sizeof(*c));
+
+	(void)l;
+	(void)sa;
+	(void)len;
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->d = d;
+	c->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->next = d->clients;
+	d->clients = c;
+	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+/* A socket file nobody answers on is a leftover of a crash: remove it.
+ * One that answers belongs to a running vipd: refuse to start twice. */
+static int clear_stale(const struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0)
+		rc = -EADDRINUSE;
+	else if (errno == ECONNREFUSED)
+		unlink(sun->sun_path);
+	close(fd);
+	return rc;
+}
+
+static void make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755); /* /run/vipd; an existing one is fine */
+	}
+}
+
+static int bind_control(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd, rc;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	make_parent(path);
+	rc = clear_stale(&sun);
+	if (rc < 0)
+		return rc;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || chmod(path, 0660) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int control_open(struct daemon *d)
+{
+	int fd = bind_control(d->control_path);
+
+	if (fd < 0)
+		return fd;
+	d->listener = evconnlistener_new(d->base, on_accept, d,
+					 LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16, fd);
+	if (!d->listener) {
+		close(fd);
+		unlink(d->control_path);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void control_close(struct daemon *d)
+{
+	while (d->clients)
+		client_free(d->clients);
+	if (d->listener) {
+		evconnlistener_free(d->listener);
+		d->listener = NULL;
+		unlink(d->control_path);
+	}
+}

@@ -1,0 +1,192 @@
+/* vipd: the VRRP daemon. One libevent loop, no threads.
+ *
+ *   vipd -c FILE [--node N] [--control SOCK] [-f] [-v]
+ *
+ * Start: load the file (exit 2 with every error), open the control socket,
+ * remove left-over VIPs, start every instance, tell systemd READY=1.
+ * SIGTERM/SIGINT: every instance shuts down (masters send priority 0 and
+ * remove their VIPs), exit 0. SIGHUP: reload. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "daemon/daemon.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BADCONF = 2 };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vipd [-c FILE] [--node N] [--control SOCK] [-f] [-v]\n"
+		"  -c, --config FILE   cluster file (default %s)\n"
+		"  -n, --node N        which node this is (default: the host name)\n"
+		"  -s, --control SOCK  control socket (default %s)\n"
+		"  -f, --foreground    stay in the foreground, log to stderr (always so)\n"
+		"  -v, --verbose       debug logs (every dropped packet)\n"
+		"      --cleanup       remove this config's VIPs from its interfaces and exit\n"
+		"                      (ExecStopPost: after a crash the VIPs must not linger)\n",
+		VIPD_DEFAULT_CONFIG, VIPD_DEFAULT_CONTROL);
+}
+
+static int parse_args(struct daemon *d, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},  {"node", required_argument, NULL, 'n'},
+		{"control", required_argument, NULL, 's'}, {"foreground", no_argument, NULL, 'f'},
+		{"verbose", no_argument, NULL, 'v'},	   {"help", no_argument, NULL, 'h'},
+		{"cleanup", no_argument, NULL, 'C'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:n:s:fvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			d->config_path = optarg;
+			break;
+		case 'n':
+			d->node_opt = optarg;
+			break;
+		case 's':
+			d->control_path = optarg;
+			break;
+		case 'f':
+			d->foreground = true;
+			break;
+		case 'v':
+			d->rt.log_level = VRRP_RT_LOG_DEBUG;
+			break;
+		case 'C':
+			d->cleanup_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vipd: error: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		daemon_reload(d, NULL);
+		return;
+	}
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "%s: shutting down",
+		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	notify_send("STOPPING=1");
+	vrrp_rt_shutdown(&d->rt);
+	event_base_loopbreak(d->base);
+}
+
+static int add_signals(struct daemon *d)
+{
+	static const int sigs[3] = {SIGTERM, SIGINT, SIGHUP};
+
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < 3; i++) {
+		d->sig_ev[i] = evsignal_new(d->base, sigs[i], on_signal, d);
+		if (!d->sig_ev[i] || event_add(d->sig_ev[i], NULL) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void cleanup(struct daemon *d)
+{
+	vrrp_rt_shutdown(&d->rt); /* idempotent: nothing left to do after SIGTERM */
+	control_close(d);
+	for (int i = 0; i < 3; i++)
+		if (d->sig_ev[i])
+			event_free(d->sig_ev[i]);
+	if (d->watchdog_ev)
+		event_free(d->watchdog_ev);
+	vrrp_rt_done(&d->rt);
+	model_free(d->model);
+	if (d->base)
+		event_base_free(d->base);
+	libevent_global_shutdown();
+}
+
+/* --cleanup: what a restart would sweep, without starting. */
+static int cleanup_only(struct daemon *d)
+{
+	struct vrrp_inst_spec *specs;
+	size_t n;
+	int removed;
+
+	if (vrrp_rt_specs_from_model(d->model, d->node, &specs, &n) < 0)
+		return EXIT_FAIL;
+	removed = vrrp_rt_remove_leftovers(&d->rt, specs, n);
+	vrrp_rt_specs_free(specs, n);
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "cleanup: removed %d VIPs", removed);
+	return EXIT_OK;
+}
+
+/* Everything up to the loop; returns an exit code, or -1 to run. */
+static int setup(struct daemon *d)
+{
+	int rc;
+
+	if (daemon_load(d, &d->model, &d->node, NULL) < 0)
+		return EXIT_BADCONF;
+	if (d->cleanup_only)
+		return cleanup_only(d);
+	rc = add_signals(d);
+	if (rc == 0)
+		rc = control_open(d);
+	if (rc < 0) {
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "control socket %s: %s", d->control_path,
+			    strerror(-rc));
+		return EXIT_FAIL;
+	}
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
+		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
+		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);
+	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
+		return EXIT_FAIL;
+	notify_send("READY=1");
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = {.config_path = VIPD_DEFAULT_CONFIG,
+			   .control_path = VIPD_DEFAULT_CONTROL};
+	int rc;
+
+	d.base = event_base_new();
+	if (!d.base || vrrp_rt_init(&d.rt, d.base) < 0) {
+		fprintf(stderr, "vipd: error: cannot initialise: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (parse_args(&d, argc, argv) < 0) {
+		cleanup(&d);
+		return EXIT_BADCONF;
+	}
+	d.started_wall_ms = vrrp_rt_wall_ms();
+	rc = setup(&d);
+	if (rc < 0) {
+		event_base_dispatch(d.base);
+		rc = d.exit_code;
+		vrrp_rt_log(&d.rt, VRRP_RT_LOG_INFO, "stopped");
+	}
+	cleanup(&d);
+	return rc;
+}

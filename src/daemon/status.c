@@ -1,0 +1,150 @@
+/* The status document (docs/json.md, "vipctl status"): field names are
+ * stable; add, never rename. */
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/daemon.h"
+
+static json_t *addr_json(const struct ip_addr *a, bool with_prefix)
+{
+	char buf[IP_STR_MAX];
+
+	if (!a->family)
+		return json_null();
+	return json_string(with_prefix ? ip_ntop_prefix(a, buf) : ip_ntop(a, buf));
+}
+
+/* "2026-11-26T12:38:39.123Z" */
+static json_t *time_json(int64_t wall_ms)
+{
+	time_t secs = (time_t)(wall_ms / 1000);
+	struct tm tm;
+	char buf[40], out[48];
+
+	gmtime_r(&secs, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, sizeof(out), "%s.%03dZ", buf, (int)(wall_ms % 1000));
+	return json_string(out);
+}
+
+static json_t *drops_json(const uint64_t *drops)
+{
+	json_t *o = json_object();
+
+	for (int r = 1; r < VRRP_DROP__COUNT; r++)
+		json_object_set_new(o, vrrp_drop_reason_name((enum vrrp_drop_reason)r),
+				    json_integer((json_int_t)drops[r]));
+	return o;
+}
+
+static json_t *counters_json(const struct vrrp_inst *inst)
+{
+	const struct vrrp_fsm_counters *c = &inst->fsm.counters;
+	uint64_t drops[VRRP_DROP__COUNT];
+	json_t *o;
+
+	for (int r = 0; r < VRRP_DROP__COUNT; r++)
+		drops[r] = inst->drops[r];
+	drops[VRRP_DROP_INTERVAL_MISMATCH] += c->adverts_bad_interval;
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		      "adverts_sent", (json_int_t)c->adverts_sent, "adverts_received",
+		      (json_int_t)c->adverts_received, "prio0_sent", (json_int_t)c->prio0_sent,
+		      "prio0_received", (json_int_t)c->prio0_received, "transitions",
+		      (json_int_t)c->transitions, "became_master", (json_int_t)c->became_master,
+		      "became_backup", (json_int_t)c->became_backup, "resignations",
+		      (json_int_t)c->resignations, "garp_sent", (json_int_t)inst->garp_sent,
+		      "send_errors", (json_int_t)inst->send_errors, "vip_errors",
+		      (json_int_t)inst->vip_errors, "lower_priority_ignored",
+		      (json_int_t)c->adverts_lower_ignored);
+	json_object_set_new(o, "drops", drops_json(drops));
+	return o;
+}
+
+static json_t *transition_json(const struct vrrp_inst *inst)
+{
+	const struct vrrp_fsm_transition *t = &inst->last;
+
+	if (!inst->has_transition)
+		return json_null();
+	return json_pack("{s:o, s:s, s:s, s:s, s:s}", "time",
+			 time_json(inst->last_transition_wall_ms), "from",
+			 vrrp_fsm_state_name(t->from), "to", vrrp_fsm_state_name(t->to), "cause",
+			 vrrp_fsm_cause_name(t->cause), "reason", t->reason);
+}
+
+static json_t *master_json(const struct vrrp_inst *inst)
+{
+	if (inst->fsm.state == VRRP_FSM_MASTER)
+		return json_pack("{s:o, s:i, s:b}", "address", addr_json(&inst->cfg.own_addr, false),
+				 "priority", vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm),
+				 "self", 1);
+	if (!inst->fsm.master_known)
+		return json_null();
+	return json_pack("{s:o, s:i, s:b}", "address", addr_json(&inst->fsm.master_addr, false),
+			 "priority", inst->fsm.master_priority, "self", 0);
+}
+
+static json_t *vips_json(const struct vrrp_inst *inst)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < inst->spec.n_vips; i++)
+		json_array_append_new(a, addr_json(&inst->spec.vips[i], true));
+	return a;
+}
+
+static json_t *instance_json(const struct vrrp_inst *inst)
+{
+	const struct vrrp_inst_spec *sp = &inst->spec;
+	json_t *o = json_pack(
+		"{s:s, s:s, s:o, s:s, s:s, s:s, s:i, s:i, s:s, s:{s:i, s:i}, s:b, s:s, s:b}",
+		"name", sp->name, "interface", sp->ifname, "namespace",
+		*sp->netns ? json_string(sp->netns) : json_null(), "slot", vip_slot_name(sp->slot),
+		"family", ip_family_name(sp->family), "method", vip_method_name(sp->method), "vrid",
+		sp->vrid, "version", sp->fsm.version, "state",
+		inst->wait_reason[0] ? "WAITING" : vrrp_fsm_state_name(inst->fsm.state), "priority",
+		"effective", vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm), "configured",
+		sp->fsm.priority, "healthy", inst->fsm.healthy, "health_reason", inst->health_reason,
+		"drained", inst->fsm.drained);
+
+	json_object_set_new(o, "waiting", inst->wait_reason[0] ? json_string(inst->wait_reason)
+							       : json_null());
+	json_object_set_new(o, "vips", vips_json(inst));
+	json_object_set_new(o, "vips_held", json_boolean(inst->vips_held));
+	json_object_set_new(o, "vips_in_advert", json_integer((json_int_t)inst->n_advert_addrs));
+	json_object_set_new(o, "address", addr_json(&inst->cfg.own_addr, false));
+	json_object_set_new(o, "peer", addr_json(&sp->peer, false));
+	json_object_set_new(o, "unicast", json_boolean(sp->unicast));
+	json_object_set_new(o, "advert_interval_ms", json_integer(sp->fsm.advert_interval_ms));
+	json_object_set_new(o, "preempt", json_boolean(sp->fsm.preempt));
+	json_object_set_new(o, "preempt_delay_ms", json_integer(sp->fsm.preempt_delay_ms));
+	json_object_set_new(o, "master", master_json(inst));
+	json_object_set_new(o, "last_transition", transition_json(inst));
+	json_object_set_new(o, "counters", counters_json(inst));
+	return o;
+}
+
+static json_t *socket_json(const struct vrrp_rt_sock *s)
+{
+	return json_pack("{s:s, s:o, s:s, s:b, s:i, s:o}", "interface", s->ifname, "namespace",
+			 *s->netns ? json_string(s->netns) : json_null(), "family",
+			 ip_family_name(s->family), "multicast", s->multicast, "instances", s->refs,
+			 "drops", drops_json(s->drops));
+}
+
+json_t *status_json(const struct daemon *d)
+{
+	json_t *insts = json_array(), *socks = json_array();
+
+	for (size_t i = 0; i < d->rt.n_insts; i++)
+		json_array_append_new(insts, instance_json(d->rt.insts[i]));
+	for (size_t i = 0; i < d->rt.n_socks; i++)
+		json_array_append_new(socks, socket_json(d->rt.socks[i]));
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:o, s:o}", "cluster",
+			 d->model->cluster_name.v, "node", d->node_name, "config", d->config_path,
+			 "version", VIPD_VERSION, "pid", (int)getpid(), "started",
+			 time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
+			 (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
+			 "instances", insts, "sockets", socks);
+}

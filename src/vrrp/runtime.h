@@ -1,0 +1,171 @@
+/* The VRRP instance runtime: what turns the pure state machine (fsm.h) and
+ * codec (packet.h) into a router on the wire. It owns the raw sockets (one
+ * per namespace, interface, family and mode, shared by the instances on
+ * it and demultiplexed by VRID), the libevent timers, the VIP add/remove
+ * and GARP/NA bursts. Single-threaded: everything runs on one event_base.
+ *
+ * An instance is built from a spec (struct vrrp_inst_spec): a flat copy of
+ * what the model says for this node, so that a reload can compare the old
+ * and new specs and touch only the instances that changed. */
+#ifndef VIPD_VRRP_RUNTIME_H
+#define VIPD_VRRP_RUNTIME_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+#include "net/netns.h"
+#include "vrrp/fsm.h"
+#include "vrrp/packet.h"
+
+struct event_base;
+struct event;
+struct nl_sock;
+
+#define VRRP_RT_NAME_MAX   96
+#define VRRP_RT_IFNAME_MAX 16
+#define VRRP_RT_NETNS_MAX  64
+#define VRRP_RT_REASON_MAX 128
+
+enum vrrp_rt_log_level {
+	VRRP_RT_LOG_ERR,
+	VRRP_RT_LOG_WARN,
+	VRRP_RT_LOG_INFO,
+	VRRP_RT_LOG_DEBUG,
+};
+
+/* Everything an instance is made of, for this node. Owns vips. */
+struct vrrp_inst_spec {
+	char name[VRRP_RT_NAME_MAX]; /* "vlan100/master/ipv4/gw" */
+	char ifname[VRRP_RT_IFNAME_MAX];
+	char netns[VRRP_RT_NETNS_MAX]; /* "" = the daemon's own namespace */
+	enum vip_slot slot;
+	enum ip_family family;
+	enum vip_method method;
+	uint8_t vrid;
+	bool unicast;		   /* adverts to the peer; false: multicast group */
+	struct vrrp_fsm_cfg fsm;   /* version, priority, interval, preempt, own address */
+	struct ip_addr peer;	   /* the other node's communication-pair address */
+	uint32_t garp_count;	   /* frames per VIP on takeover */
+	uint32_t garp_interval_ms; /* between them */
+	uint32_t garp_refresh_ms;  /* 0: no refresh while MASTER */
+	struct ip_addr *vips;	   /* with prefix lengths, model order */
+	size_t n_vips;
+};
+
+struct vrrp_rt;
+struct vrrp_rt_sock;
+struct vrrp_inst;
+
+/* What a timer callback needs to know: whose timer it is. */
+struct vrrp_rt_timer_arg {
+	struct vrrp_inst *inst;
+	enum vrrp_fsm_timer timer;
+};
+
+/* A live instance. Fields are readable for status output. */
+struct vrrp_inst {
+	struct vrrp_rt *rt;
+	struct vrrp_inst_spec spec;
+	struct vrrp_fsm_cfg cfg; /* spec.fsm, with the IPv6 link-local source when multicast */
+	struct vrrp_fsm fsm;
+	struct vrrp_rt_sock *sock; /* NULL while the interface is not usable */
+	struct event *timers[VRRP_FSM_TIMER_COUNT];
+	struct vrrp_rt_timer_arg timer_args[VRRP_FSM_TIMER_COUNT];
+	struct event *garp_ev;	/* next GARP/NA round */
+	struct event *retry_ev; /* re-open the socket after an error */
+	uint32_t garp_left;	/* rounds left in the current burst */
+	bool vips_held;		/* ADD_VIPS done, REMOVE_VIPS not yet */
+	bool started;		/* STARTUP delivered */
+	char health_reason[VRRP_RT_REASON_MAX];
+	char wait_reason[VRRP_RT_REASON_MAX]; /* why it is not running, "" if it is */
+	bool has_transition;
+	struct vrrp_fsm_transition last;
+	int64_t last_transition_wall_ms; /* CLOCK_REALTIME */
+	uint64_t drops[VRRP_DROP__COUNT];
+	uint64_t garp_sent;
+	uint64_t vip_errors;
+	uint64_t send_errors;
+	bool send_failing; /* last send failed: logged once until it works again */
+	bool garp_failing;
+	size_t n_advert_addrs; /* VIPs that fit in an advert (see docs/vrrp.md) */
+};
+
+/* One raw socket; instances on it are found by VRID. */
+struct vrrp_rt_sock {
+	struct vrrp_rt *rt;
+	char netns[VRRP_RT_NETNS_MAX]; /* "" = the daemon's own */
+	char ifname[VRRP_RT_IFNAME_MAX];
+	enum ip_family family;
+	bool multicast;
+	int ifindex;
+	uint8_t mac[6];
+	struct ip_addr link_local; /* IPv6: fe80:: source for NA and multicast adverts */
+	bool has_link_local;
+	int fd;
+	int pkt_fd; /* AF_PACKET, GARP/NA */
+	struct event *rx_ev;
+	struct vrrp_inst *by_vrid[256];
+	uint64_t drops[VRRP_DROP__COUNT]; /* not attributable to an instance */
+	int refs;
+};
+
+struct vrrp_rt {
+	struct event_base *base;
+	enum vrrp_rt_log_level log_level;
+	bool drained;
+	struct vrrp_inst **insts;
+	size_t n_insts;
+	struct vrrp_rt_sock **socks;
+	size_t n_socks;
+	struct net_ctx net; /* namespaces and their netlink sockets */
+};
+
+/* ---- lifecycle ---- */
+int vrrp_rt_init(struct vrrp_rt *rt, struct event_base *base);
+/* Frees everything without sending anything (call vrrp_rt_shutdown first). */
+void vrrp_rt_done(struct vrrp_rt *rt);
+
+/* The specs of node's instances in m. *out is malloc'd; free with
+ * vrrp_rt_specs_free. 0 or -ENOMEM. */
+int vrrp_rt_specs_from_model(const struct model *m, int node, struct vrrp_inst_spec **out,
+			     size_t *n);
+void vrrp_rt_specs_free(struct vrrp_inst_spec *specs, size_t n);
+
+/* At start, before any instance joins: removes from the specs' interfaces
+ * every address tagged VIPD_ADDR_PROTO_VIP and every address equal to one
+ * of the specs' VIPs. Logs what it removes; returns how many. */
+int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n);
+
+/* Makes the running instances match specs (moves the VIP arrays it keeps
+ * out of them; the caller still calls vrrp_rt_specs_free): unchanged instances are not
+ * touched, removed ones shut down, new ones start, changed ones restart,
+ * and instances whose VIP list alone changed update it in place. Used at
+ * start too (everything is new). Logs a summary line. */
+void vrrp_rt_apply(struct vrrp_rt *rt, struct vrrp_inst_spec *specs, size_t n);
+
+/* SHUTDOWN every instance: masters send priority 0 and remove their VIPs. */
+void vrrp_rt_shutdown(struct vrrp_rt *rt);
+
+/* Drain: every instance advertises priority 1, masters resign. */
+void vrrp_rt_set_drained(struct vrrp_rt *rt, bool drained);
+
+/* The health entry point for checks (link, gateway): feeds HEALTH_CHANGED
+ * into the state machine when the value changes. reason is shown in status. */
+void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, const char *reason);
+
+/* ---- helpers shared with the daemon ---- */
+uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */
+int64_t vrrp_rt_wall_ms(void); /* CLOCK_REALTIME */
+__attribute__((format(printf, 3, 4))) void vrrp_rt_log(const struct vrrp_rt *rt,
+						       enum vrrp_rt_log_level lvl,
+						       const char *fmt, ...);
+void vrrp_rt_vlog(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt,
+		  va_list ap);
+__attribute__((format(printf, 3, 4))) void vrrp_inst_log(const struct vrrp_inst *inst,
+							 enum vrrp_rt_log_level lvl,
+							 const char *fmt, ...);
+
+#endif

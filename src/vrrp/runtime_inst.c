@@ -1,0 +1,320 @@
+/* One VRRP instance at run time: feeds events to the state machine and
+ * carries out the actions it returns, in order. */
+#include "vrrp/runtime_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "net/vip.h"
+
+#define RETRY_MS 1000 /* re-open a socket whose interface was missing */
+
+static struct timeval ms_tv(uint32_t ms)
+{
+	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+
+	return tv;
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_rt_timer_arg *ta = arg;
+	struct vrrp_fsm_event ev = {.type = vrrp_fsm_timer_event(ta->timer)};
+
+	(void)fd;
+	(void)what;
+	rt_inst_step(ta->inst, &ev);
+}
+
+static void try_start(struct vrrp_inst *inst);
+
+static void on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	try_start(arg);
+}
+
+static const char *health_text(enum vip_method m)
+{
+	if (m == METHOD_VRRP)
+		return "clusterIpMethod vrrp: always healthy";
+	return "link/gateway checks not running yet: assumed healthy";
+}
+
+struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
+{
+	struct vrrp_inst *inst = calloc(1, sizeof(*inst));
+	bool ok;
+
+	if (!inst)
+		return NULL;
+	inst->rt = rt;
+	inst->spec = *spec;
+	spec->vips = NULL; /* ownership moved */
+	spec->n_vips = 0;
+	inst->cfg = inst->spec.fsm;
+	vrrp_fsm_init(&inst->fsm);
+	snprintf(inst->health_reason, sizeof(inst->health_reason), "%s",
+		 health_text(inst->spec.method));
+	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
+	ok = true;
+	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) {
+		inst->timer_args[t].inst = inst;
+		inst->timer_args[t].timer = (enum vrrp_fsm_timer)t;
+		inst->timers[t] = evtimer_new(rt->base, on_timer, &inst->timer_args[t]);
+		ok = ok && inst->timers[t];
+	}
+	inst->garp_ev = evtimer_new(rt->base, rt_garp_on_timer, inst);
+	inst->retry_ev = evtimer_new(rt->base, on_retry, inst);
+	if (!ok || !inst->garp_ev || !inst->retry_ev) {
+		rt_inst_free(inst);
+		return NULL;
+	}
+	if (inst->n_advert_addrs < inst->spec.n_vips)
+		vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
+			      "%zu VIPs, adverts carry the first %zu (1280-byte cap); all are held",
+			      inst->spec.n_vips, inst->n_advert_addrs);
+	return inst;
+}
+
+void rt_inst_free(struct vrrp_inst *inst)
+{
+	if (!inst)
+		return;
+	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++)
+		if (inst->timers[t])
+			event_free(inst->timers[t]);
+	if (inst->garp_ev)
+		event_free(inst->garp_ev);
+	if (inst->retry_ev)
+		event_free(inst->retry_ev);
+	rt_sock_detach(inst);
+	rt_spec_done(&inst->spec);
+	free(inst);
+}
+
+/* ---- VIPs ---- */
+
+int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
+{
+	char a[IP_STR_MAX];
+	int rc = -ENOTCONN;
+	struct nl_sock *nl = inst->sock ? rt_nl(inst->rt, inst->sock->netns, &rc) : NULL;
+
+	if (nl)
+		rc = vip_add(nl, inst->sock->ifindex, vip);
+
+	if (rc < 0) {
+		inst->vip_errors++;
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "adding VIP %s: %s", ip_ntop_prefix(vip, a),
+			      strerror(-rc));
+	}
+	return rc;
+}
+
+int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
+{
+	char a[IP_STR_MAX];
+	int rc = -ENOTCONN;
+	struct nl_sock *nl = inst->sock ? rt_nl(inst->rt, inst->sock->netns, &rc) : NULL;
+
+	if (nl)
+		rc = vip_del(nl, inst->sock->ifindex, vip);
+
+	if (rc < 0) {
+		inst->vip_errors++;
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "removing VIP %s: %s",
+			      ip_ntop_prefix(vip, a), strerror(-rc));
+	}
+	return rc;
+}
+
+static void add_vips(struct vrrp_inst *inst)
+{
+	for (size_t i = 0; i < inst->spec.n_vips; i++)
+		rt_inst_add_vip(inst, &inst->spec.vips[i]);
+	inst->vips_held = true;
+}
+
+static void remove_vips(struct vrrp_inst *inst)
+{
+	rt_garp_stop(inst);
+	for (size_t i = 0; i < inst->spec.n_vips; i++)
+		rt_inst_del_vip(inst, &inst->spec.vips[i]);
+	inst->vips_held = false;
+}
+
+static bool has_vip(const struct vrrp_inst_spec *sp, const struct ip_addr *a)
+{
+	for (size_t i = 0; i < sp->n_vips; i++)
+		if (ip_equal(&sp->vips[i], a) && sp->vips[i].plen == a->plen)
+			return true;
+	return false;
+}
+
+void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
+{
+	struct ip_addr *old = inst->spec.vips;
+	size_t n_old = inst->spec.n_vips;
+	struct vrrp_inst_spec old_spec = inst->spec;
+
+	inst->spec.vips = spec->vips;
+	inst->spec.n_vips = spec->n_vips;
+	spec->vips = NULL;
+	spec->n_vips = 0;
+	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
+	if (inst->vips_held) {
+		for (size_t i = 0; i < n_old; i++)
+			if (!has_vip(&inst->spec, &old[i]))
+				rt_inst_del_vip(inst, &old[i]);
+		for (size_t i = 0; i < inst->spec.n_vips; i++) {
+			const struct ip_addr *v = &inst->spec.vips[i];
+
+			if (has_vip(&old_spec, v))
+				continue;
+			if (rt_inst_add_vip(inst, v) == 0)
+				rt_garp_round(inst, v, 1);
+		}
+	}
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "VIP list updated in place: %zu -> %zu VIPs%s",
+		      n_old, inst->spec.n_vips, inst->vips_held ? " (held)" : "");
+	free(old);
+}
+
+/* ---- the step ---- */
+
+static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
+{
+	struct timeval tv;
+
+	switch (a->type) {
+	case VRRP_FSM_ACT_SEND_ADVERT:
+		rt_send_advert(inst, a->priority);
+		break;
+	case VRRP_FSM_ACT_ARM_TIMER:
+		tv = ms_tv(a->delay_ms);
+		evtimer_add(inst->timers[a->timer], &tv);
+		break;
+	case VRRP_FSM_ACT_CANCEL_TIMER:
+		evtimer_del(inst->timers[a->timer]);
+		break;
+	case VRRP_FSM_ACT_ADD_VIPS:
+		add_vips(inst);
+		break;
+	case VRRP_FSM_ACT_REMOVE_VIPS:
+		remove_vips(inst);
+		break;
+	case VRRP_FSM_ACT_SEND_GARP:
+		rt_garp_start(inst);
+		break;
+	default:
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "unknown action %d: this is a bug", a->type);
+		break;
+	}
+}
+
+static void note_transition(struct vrrp_inst *inst, const struct vrrp_fsm_transition *t)
+{
+	char text[VRRP_FSM_REASON_MAX + 32];
+
+	inst->has_transition = true;
+	inst->last = *t;
+	inst->last_transition_wall_ms = vrrp_rt_wall_ms();
+	if (t->from == VRRP_FSM_MASTER)
+		rt_garp_stop(inst); /* no refresh once we are not master */
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s",
+		      vrrp_fsm_describe_transition(t, text, sizeof(text)));
+}
+
+void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev)
+{
+	struct vrrp_fsm_actions out;
+
+	vrrp_fsm_step(&inst->cfg, &inst->fsm, ev, vrrp_rt_now_ms(), &out);
+	for (size_t i = 0; i < out.count; i++)
+		run_action(inst, &out.items[i]);
+	if (out.has_transition)
+		note_transition(inst, &out.transition);
+	if (out.overflow)
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "state machine overflowed on %s: this is a bug",
+			      vrrp_fsm_event_name(ev->type));
+}
+
+/* ---- start and stop ---- */
+
+static void try_start(struct vrrp_inst *inst)
+{
+	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_STARTUP};
+	char why[VRRP_RT_REASON_MAX];
+	int err = 0;
+
+	if (!rt_sock_attach(inst, &err)) {
+		snprintf(why, sizeof(why), "interface %s%s%s: %s", inst->spec.ifname,
+			 *inst->spec.netns ? " in netns " : "", inst->spec.netns, strerror(-err));
+		if (strcmp(why, inst->wait_reason) != 0)
+			vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "waiting: %s (retrying every %d ms)",
+				      why, RETRY_MS);
+		memcpy(inst->wait_reason, why, sizeof(why));
+		struct timeval tv = ms_tv(RETRY_MS);
+
+		evtimer_add(inst->retry_ev, &tv);
+		return;
+	}
+	if (inst->wait_reason[0])
+		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "interface %s usable now", inst->spec.ifname);
+	inst->wait_reason[0] = '\0';
+	inst->started = true;
+	rt_inst_step(inst, &ev);
+}
+
+void rt_inst_start(struct vrrp_inst *inst)
+{
+	char own[IP_STR_MAX], peer[IP_STR_MAX];
+
+	if (inst->rt->drained) {
+		struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_DRAIN};
+
+		rt_inst_step(inst, &ev);
+	}
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO,
+		      "starting: v%u priority %u interval %u ms preempt %s delay %u ms, %s %s -> %s, "
+		      "%zu VIPs",
+		      inst->spec.fsm.version, inst->spec.fsm.priority,
+		      inst->spec.fsm.advert_interval_ms, inst->spec.fsm.preempt ? "on" : "off",
+		      inst->spec.fsm.preempt_delay_ms, inst->spec.unicast ? "unicast" : "multicast",
+		      ip_ntop(&inst->spec.fsm.own_addr, own), ip_ntop(&inst->spec.peer, peer),
+		      inst->spec.n_vips);
+	try_start(inst);
+}
+
+void rt_inst_stop(struct vrrp_inst *inst)
+{
+	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_SHUTDOWN};
+
+	evtimer_del(inst->retry_ev);
+	if (inst->started && inst->fsm.state != VRRP_FSM_INIT)
+		rt_inst_step(inst, &ev);
+	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++)
+		evtimer_del(inst->timers[t]);
+	rt_garp_stop(inst);
+	if (inst->vips_held) /* the machine always removes them; belt and braces */
+		remove_vips(inst);
+	inst->started = false;
+	rt_sock_detach(inst);
+}
+
+void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, const char *reason)
+{
+	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_HEALTH_CHANGED, .healthy = healthy};
+
+	snprintf(inst->health_reason, sizeof(inst->health_reason), "%s", reason ? reason : "");
+	if (inst->fsm.healthy == healthy)
+		return;
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s (%s)", healthy ? "healthy" : "unhealthy",
+		      inst->health_reason);
+	rt_inst_step(inst, &ev);
+}

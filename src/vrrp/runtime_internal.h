@@ -1,0 +1,47 @@
+/* Shared between the runtime's files; not for the daemon. */
+#ifndef VIPD_VRRP_RUNTIME_INTERNAL_H
+#define VIPD_VRRP_RUNTIME_INTERNAL_H
+
+#include <event2/util.h>
+
+#include "vrrp/runtime.h"
+
+/* runtime_io.c: namespaces, sockets, adverts */
+int rt_ns_enter(struct vrrp_rt *rt, const char *netns);
+void rt_ns_leave(struct vrrp_rt *rt, const char *netns);
+/* The netlink socket of a namespace; fetch it for each use (a re-created
+ * namespace gets a new one). NULL with -errno in *err. */
+struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err);
+/* The socket for inst's (netns, interface, family, mode), opened or shared;
+ * registers inst under its VRID. NULL with -errno in *err. */
+struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, int *err);
+void rt_sock_detach(struct vrrp_inst *inst);
+int rt_send_advert(struct vrrp_inst *inst, uint8_t priority);
+/* How many of the spec's VIPs fit in one advert of at most 1280 bytes. */
+size_t rt_advert_addr_cap(const struct vrrp_inst_spec *spec);
+
+/* runtime_inst.c: one instance */
+struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec);
+void rt_inst_start(struct vrrp_inst *inst);
+void rt_inst_stop(struct vrrp_inst *inst); /* SHUTDOWN, then release the socket */
+void rt_inst_free(struct vrrp_inst *inst);
+void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
+/* The VIP list changed, nothing else: adds/removes the difference if held. */
+void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec);
+int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
+int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
+
+/* runtime_garp.c: GARP/NA bursts and refresh */
+void rt_garp_on_timer(evutil_socket_t fd, short what, void *arg); /* arg: the instance */
+void rt_garp_start(struct vrrp_inst *inst);
+void rt_garp_stop(struct vrrp_inst *inst);
+/* One frame per VIP in vips[0..n) now. */
+void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n);
+
+/* runtime_spec.c */
+bool rt_spec_same_key(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
+bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
+bool rt_spec_same_vips(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
+void rt_spec_done(struct vrrp_inst_spec *s);
+
+#endif

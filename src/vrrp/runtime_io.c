@@ -1,0 +1,398 @@
+/* Runtime I/O: network namespaces, the shared raw sockets and their
+ * receive path (demultiplex by VRID, filter, count drops), advert sending.
+ *
+ * Namespaces: a socket belongs to the namespace it was created in, so the
+ * runtime enters the interface's namespace (setns) only to create sockets
+ * and look names up, and comes straight back. */
+#include "vrrp/runtime_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <linux/if_addr.h>
+
+#include "net/garp.h"
+#include "net/vip.h"
+#include "net/vrrp_sock.h"
+
+#define RX_BURST 64 /* packets read per wake-up before yielding to timers */
+
+int rt_ns_enter(struct vrrp_rt *rt, const char *netns)
+{
+	int fd;
+
+	if (!netns || !*netns)
+		return 0;
+	fd = net_ns_fd(&rt->net, netns);
+	if (fd < 0)
+		return fd;
+	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+/* Not coming back would leave every later socket in the wrong namespace. */
+void rt_ns_leave(struct vrrp_rt *rt, const char *netns)
+{
+	if (!netns || !*netns)
+		return;
+	if (setns(rt->net.own_fd, CLONE_NEWNET) < 0) {
+		vrrp_rt_log(rt, VRRP_RT_LOG_ERR,
+			    "cannot return to the daemon's namespace: %s (this is a bug)",
+			    strerror(errno));
+		abort();
+	}
+}
+
+struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err)
+{
+	struct nl_sock *sk = NULL;
+
+	*err = net_nl_get(&rt->net, netns, &sk);
+	return *err < 0 ? NULL : sk;
+}
+
+/* ---- receive ---- */
+
+static void count_sock_drop(struct vrrp_rt_sock *s, enum vrrp_drop_reason why,
+			    const struct vrrp_sock_rx *rx, int vrid)
+{
+	char a[IP_STR_MAX] = "?";
+
+	s->drops[why]++;
+	if (rx->src.family)
+		ip_ntop(&rx->src, a);
+	vrrp_rt_log(s->rt, VRRP_RT_LOG_DEBUG, "[sock %s/%s] advert from %s vrid %d dropped: %s",
+		    s->ifname, ip_family_name(s->family), a, vrid, vrrp_drop_reason_name(why));
+}
+
+static void inst_drop(struct vrrp_inst *inst, enum vrrp_drop_reason why,
+		      const struct vrrp_sock_rx *rx)
+{
+	char a[IP_STR_MAX];
+
+	inst->drops[why]++;
+	vrrp_inst_log(inst, VRRP_RT_LOG_DEBUG, "advert from %s dropped: %s", ip_ntop(&rx->src, a),
+		      vrrp_drop_reason_name(why));
+}
+
+/* The filters that need the instance: hop limit, peer, version. */
+static void deliver(struct vrrp_inst *inst, int rc, const struct vrrp_sock_rx *rx,
+		    const struct vrrp_pkt *pkt)
+{
+	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_ADVERT_RECEIVED};
+
+	if (rc < 0) {
+		inst_drop(inst, VRRP_DROP_BAD_TTL, rx);
+		return;
+	}
+	if (inst->spec.unicast && !ip_equal(&rx->src, &inst->spec.peer)) {
+		inst_drop(inst, VRRP_DROP_UNKNOWN_PEER, rx);
+		return;
+	}
+	if (pkt->version != inst->cfg.version) {
+		inst_drop(inst, VRRP_DROP_VERSION_MISMATCH, rx);
+		return;
+	}
+	ev.advert.src = rx->src;
+	ev.advert.priority = pkt->priority;
+	ev.advert.max_advert_int_ms = pkt->version == 3 ? (uint32_t)pkt->max_adver_int_cs * 10
+							: (uint32_t)pkt->adver_int_s * 1000;
+	rt_inst_step(inst, &ev);
+}
+
+/* Returns false when the socket has nothing more to read. */
+static bool rx_one(struct vrrp_rt_sock *s, struct vrrp_pkt *pkt)
+{
+	struct vrrp_sock_rx rx;
+	enum vrrp_drop_reason why;
+	struct vrrp_inst *inst;
+	int rc = vrrp_sock_recv(s->fd, s->family, &rx, pkt, &why);
+
+	if (rc == -EAGAIN || rc == -EINTR)
+		return false;
+	if (rc < 0 && rc != -EBADMSG) {
+		vrrp_rt_log(s->rt, VRRP_RT_LOG_WARN, "[sock %s/%s] receive: %s", s->ifname,
+			    ip_family_name(s->family), strerror(-rc));
+		return false;
+	}
+	if (rc == -EBADMSG && why != VRRP_DROP_BAD_TTL) {
+		count_sock_drop(s, why, &rx, -1);
+		return true;
+	}
+	inst = s->by_vrid[pkt->vrid];
+	if (!inst) {
+		count_sock_drop(s, VRRP_DROP_UNKNOWN_VRID, &rx, pkt->vrid);
+		return true;
+	}
+	deliver(inst, rc, &rx, pkt);
+	return true;
+}
+
+static void on_rx(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_rt_sock *s = arg;
+	struct vrrp_pkt *pkt = malloc(sizeof(*pkt)); /* 4.6 KiB: not on the stack */
+
+	(void)fd;
+	(void)what;
+	if (!pkt)
+		return;
+	for (int i = 0; i < RX_BURST && s->fd >= 0; i++)
+		if (!rx_one(s, pkt))
+			break;
+	free(pkt);
+}
+
+/* ---- sockets ---- */
+
+static void find_link_local(struct vrrp_rt_sock *s)
+{
+	struct vip_found *f;
+	struct nl_sock *nl;
+	size_t n;
+	int err;
+
+	if (s->family != IP_V6)
+		return;
+	nl = rt_nl(s->rt, s->netns, &err);
+	if (!nl || vip_list(nl, s->ifindex, &f, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		/* a tentative address cannot be a source yet (DAD running) */
+		if (f[i].addr.family == IP_V6 && ip_is_link_local(&f[i].addr) &&
+		    !(f[i].flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))) {
+			s->link_local = f[i].addr;
+			s->link_local.plen = 128;
+			s->has_link_local = true;
+			break;
+		}
+	}
+	free(f);
+}
+
+/* Inside the namespace: index, MAC, the two sockets. */
+static int sock_open_here(struct vrrp_rt_sock *s)
+{
+	int rc;
+
+	s->ifindex = (int)if_nametoindex(s->ifname);
+	if (s->ifindex <= 0)
+		return -errno;
+	rc = garp_link_mac(s->ifname, s->mac);
+	if (rc < 0)
+		return rc;
+	s->fd = vrrp_sock_open(s->family, s->ifname, s->ifindex, s->multicast);
+	if (s->fd < 0)
+		return s->fd;
+	s->pkt_fd = garp_open(s->ifindex);
+	return s->pkt_fd < 0 ? s->pkt_fd : 0;
+}
+
+static void sock_close(struct vrrp_rt_sock *s)
+{
+	if (s->rx_ev)
+		event_free(s->rx_ev);
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->pkt_fd >= 0)
+		close(s->pkt_fd);
+	free(s);
+}
+
+static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
+				      int *err)
+{
+	struct vrrp_rt_sock *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	s->rt = rt;
+	s->fd = s->pkt_fd = -1;
+	s->family = sp->family;
+	s->multicast = !sp->unicast;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", sp->ifname);
+	snprintf(s->netns, sizeof(s->netns), "%s", sp->netns);
+	*err = rt_ns_enter(rt, sp->netns);
+	if (*err == 0) {
+		*err = sock_open_here(s);
+		rt_ns_leave(rt, sp->netns);
+	}
+	if (*err == 0) {
+		find_link_local(s);
+		s->rx_ev = event_new(rt->base, s->fd, EV_READ | EV_PERSIST, on_rx, s);
+		if (!s->rx_ev || event_add(s->rx_ev, NULL) < 0)
+			*err = -ENOMEM;
+	}
+	if (*err) {
+		sock_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+static struct vrrp_rt_sock *sock_find(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp)
+{
+	for (size_t i = 0; i < rt->n_socks; i++) {
+		struct vrrp_rt_sock *s = rt->socks[i];
+
+		if (s->family == sp->family && s->multicast == !sp->unicast &&
+		    strcmp(s->ifname, sp->ifname) == 0 && strcmp(s->netns, sp->netns) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static struct vrrp_rt_sock *sock_get(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
+				     int *err)
+{
+	struct vrrp_rt_sock *s = sock_find(rt, sp), **nv;
+
+	if (s)
+		return s;
+	nv = realloc(rt->socks, (rt->n_socks + 1) * sizeof(*nv));
+	if (!nv) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	rt->socks = nv;
+	s = sock_open(rt, sp, err);
+	if (s)
+		rt->socks[rt->n_socks++] = s;
+	return s;
+}
+
+struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, int *err)
+{
+	struct vrrp_rt_sock *s = sock_get(inst->rt, &inst->spec, err);
+
+	if (!s)
+		return NULL;
+	if (s->by_vrid[inst->spec.vrid]) {
+		*err = -EADDRINUSE; /* two instances, one VRID: validation should prevent it */
+		if (s->refs == 0)
+			rt_sock_detach(inst);
+		return NULL;
+	}
+	s->by_vrid[inst->spec.vrid] = inst;
+	s->refs++;
+	inst->sock = s;
+	inst->cfg = inst->spec.fsm;
+	/* RFC 5798 5.1.2.2: the IPv6 source is link-local; while the interface
+	 * has none usable yet (DAD), the communication-pair address stands in. */
+	if (s->multicast && s->family == IP_V6 && s->has_link_local)
+		inst->cfg.own_addr = s->link_local;
+	return s;
+}
+
+static void sock_unlink(struct vrrp_rt *rt, struct vrrp_rt_sock *s)
+{
+	for (size_t i = 0; i < rt->n_socks; i++) {
+		if (rt->socks[i] == s) {
+			rt->socks[i] = rt->socks[--rt->n_socks];
+			break;
+		}
+	}
+	sock_close(s);
+}
+
+void rt_sock_detach(struct vrrp_inst *inst)
+{
+	struct vrrp_rt_sock *s = inst->sock;
+
+	if (!s) {
+		/* attach failed after opening: drop the socket if nobody uses it */
+		s = sock_find(inst->rt, &inst->spec);
+		if (s && s->refs == 0)
+			sock_unlink(inst->rt, s);
+		return;
+	}
+	if (s->by_vrid[inst->spec.vrid] == inst)
+		s->by_vrid[inst->spec.vrid] = NULL;
+	inst->sock = NULL;
+	if (--s->refs <= 0)
+		sock_unlink(inst->rt, s);
+}
+
+/* ---- send ---- */
+
+size_t rt_advert_addr_cap(const struct vrrp_inst_spec *spec)
+{
+	size_t per = spec->family == IP_V4 ? 4 : 16;
+	size_t overhead = (spec->family == IP_V4 ? 20 : 40) + VRRP_PKT_HDR_LEN +
+			  (spec->fsm.version == 2 ? VRRP_PKT_V2_AUTH_LEN : 0);
+	size_t cap = (VRRP_SOCK_MAX_WIRE - overhead) / per;
+
+	if (cap > VRRP_PKT_MAX_ADDRS)
+		cap = VRRP_PKT_MAX_ADDRS;
+	return cap < spec->n_vips ? cap : spec->n_vips;
+}
+
+static void fill_advert(const struct vrrp_inst *inst, uint8_t priority, struct vrrp_pkt *p)
+{
+	const struct vrrp_inst_spec *sp = &inst->spec;
+
+	memset(p, 0, sizeof(*p));
+	p->version = sp->fsm.version;
+	p->type = VRRP_PKT_TYPE_ADVERT;
+	p->vrid = sp->vrid;
+	p->priority = priority;
+	p->max_adver_int_cs = (uint16_t)(sp->fsm.advert_interval_ms / 10);
+	p->adver_int_s = (uint8_t)(sp->fsm.advert_interval_ms / 1000);
+	p->family = (uint8_t)sp->family;
+	p->n_addrs = (uint8_t)inst->n_advert_addrs;
+	for (size_t i = 0; i < inst->n_advert_addrs; i++) {
+		p->addrs[i] = sp->vips[i];
+		p->addrs[i].plen = sp->family == IP_V4 ? 32 : 128;
+	}
+}
+
+static void note_send(struct vrrp_inst *inst, int rc)
+{
+	if (rc < 0) {
+		inst->send_errors++;
+		if (!inst->send_failing)
+			vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "sending advert: %s", strerror(-rc));
+		inst->send_failing = true;
+	} else if (inst->send_failing) {
+		inst->send_failing = false;
+		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "sending adverts works again");
+	}
+}
+
+int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
+{
+	struct vrrp_rt_sock *s = inst->sock;
+	struct vrrp_pkt *p;
+	uint8_t buf[VRRP_SOCK_MAX_WIRE];
+	struct ip_addr dst;
+	int len, rc;
+
+	if (!s)
+		return -ENOTCONN;
+	p = malloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	fill_advert(inst, priority, p);
+	if (s->multicast)
+		vrrp_sock_group(s->family, &dst);
+	else
+		dst = inst->spec.peer;
+	if (s->family == IP_V4)
+		len = vrrp_pkt_build_ipv4(p, &inst->cfg.own_addr, &dst, buf, sizeof(buf));
+	else
+		len = vrrp_pkt_build(p, &inst->cfg.own_addr, &dst, buf, sizeof(buf));
+	free(p);
+	rc = len < 0 ? len
+		     : vrrp_sock_send(s->fd, s->family, s->ifindex, &inst->cfg.own_addr, &dst, buf,
+				      (size_t)len);
+	note_send(inst, rc);
+	return rc;
+}

@@ -1,0 +1,326 @@
+/* src/model/compile.c: VRRP instances per (interface, slot, family,
+ * method), the priorities of the two nodes, and VRIDs: deterministic,
+ * unique per segment and family, explicit ones honoured. */
+#include "model_test.h"
+
+#include <stdlib.h>
+
+#include "util/strmap.h"
+
+static const char two_slots[] =
+	MT_HEAD "  eth0:\n"                                                    /* 5 */
+	"    type: ethernet\n"                                                  /* 6 */
+	"    vrrp: {priority: {preferred: 180, other: 90}}\n"                   /* 7 */
+	"    addresses:\n"                                                      /* 8 */
+	"      adc1: [10.0.0.2/24, \"2001:db8::2/64\"]\n"                       /* 9 */
+	"      adc2: [10.0.0.3/24, \"2001:db8::3/64\"]\n"                       /* 10 */
+	"    gateway: {ipv4: 10.0.0.1}\n"                                       /* 11 */
+	"    vips:\n"                                                           /* 12 */
+	"      master:\n"                                                       /* 13 */
+	"        - 10.0.0.10/24\n"                                              /* 14 */
+	"        - {address: 10.0.0.11/24, clusterIpMethod: gw}\n"              /* 15 */
+	"        - \"2001:db8::10/64\"\n"                                       /* 16 */
+	"        - 10.0.0.12/24\n"                                              /* 17 */
+	"      backup:\n"                                                       /* 18 */
+	"        - {address: 10.0.0.20/24, clusterIpMethod: link}\n";           /* 19 */
+
+static const struct vrrp_instance *inst(const struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_instances; i++)
+		if (strcmp(m->instances[i].name, name) == 0)
+			return &m->instances[i];
+	fail_msg("no instance %s", name);
+	return NULL;
+}
+
+static void test_instances(void **state)
+{
+	struct model *m = mt_load_ok(two_slots);
+	const struct vrrp_instance *vi;
+	char buf[IP_STR_MAX];
+
+	(void)state;
+	assert_int_equal(m->n_instances, 4);
+	vi = inst(m, "eth0/master/ipv4/vrrp");
+	assert_int_equal(vi->slot, SLOT_MASTER);
+	assert_int_equal(vi->family, IP_V4);
+	assert_int_equal(vi->method, METHOD_VRRP);
+	assert_int_equal(vi->n_vips, 2); /* 10.0.0.10 and 10.0.0.12, in file order */
+	assert_int_equal(vi->vips[0], 0);
+	assert_int_equal(vi->vips[1], 3);
+	assert_true(vi->has_pair);
+	assert_string_equal(ip_ntop(&vi->addr[0], buf), "10.0.0.2");
+	assert_string_equal(ip_ntop(&vi->addr[1], buf), "10.0.0.3");
+	vi = inst(m, "eth0/master/ipv4/gw");
+	assert_int_equal(vi->n_vips, 1);
+	assert_int_equal(vi->vips[0], 1);
+	vi = inst(m, "eth0/master/ipv6/vrrp");
+	assert_int_equal(vi->n_vips, 1);
+	assert_string_equal(ip_ntop(&vi->addr[1], buf), "2001:db8::3");
+	vi = inst(m, "eth0/backup/ipv4/link");
+	assert_int_equal(vi->slot, SLOT_BACKUP);
+	assert_int_equal(vi->method, METHOD_LINK);
+	model_free(m);
+}
+
+static void test_priorities(void **state)
+{
+	struct model *m = mt_load_ok(two_slots);
+	const struct vrrp_instance *master = inst(m, "eth0/master/ipv4/vrrp");
+	const struct vrrp_instance *backup = inst(m, "eth0/backup/ipv4/link");
+
+	(void)state;
+	/* nodes[0] prefers the master slot, nodes[1] the backup slot */
+	assert_int_equal(model_instance_priority(master, 0), 180);
+	assert_int_equal(model_instance_priority(master, 1), 90);
+	assert_int_equal(model_instance_priority(backup, 0), 90);
+	assert_int_equal(model_instance_priority(backup, 1), 180);
+	assert_int_equal(model_instance_priority(backup, 2), 0);
+	assert_int_equal(model_instance_priority(backup, -1), 0);
+	model_free(m);
+}
+
+static void test_vrids_deterministic(void **state)
+{
+	struct model *a = mt_load_ok(two_slots), *b = mt_load_ok(two_slots);
+	char *other = strdup(two_slots);
+	struct model *c;
+	bool differs = false;
+
+	(void)state;
+	/* both nodes load the same file: the same VRIDs, with no node input */
+	assert_int_equal(a->n_instances, b->n_instances);
+	for (size_t i = 0; i < a->n_instances; i++) {
+		assert_string_equal(a->instances[i].name, b->instances[i].name);
+		assert_int_equal(a->instances[i].vrid, b->instances[i].vrid);
+		assert_true(a->instances[i].vrid >= 1);
+		assert_false(a->instances[i].vrid_explicit);
+	}
+	/* the cluster name seeds them: another cluster picks others */
+	memcpy(strstr(other, "name: lab"), "name: lob", 9);
+	c = mt_load_ok(other);
+	for (size_t i = 0; i < a->n_instances; i++)
+		differs |= a->instances[i].vrid != c->instances[i].vrid;
+	assert_true(differs);
+	/* an IPv4 and an IPv6 instance of one slot and method share the VRID */
+	assert_int_equal(inst(a, "eth0/master/ipv4/vrrp")->vrid,
+			 inst(a, "eth0/master/ipv6/vrrp")->vrid);
+	model_free(a);
+	model_free(b);
+	model_free(c);
+	free(other);
+}
+
+/* n macvlans on eth0, each with VIPs in both slots and all four methods:
+ * 8 IPv4 instances per macvlan on eth0's segment; with v6, 8 IPv6 ones. */
+static char *many_macvlans(int n, bool v6, const char *eth0_vrid)
+{
+	static const char *const methods[] = {"vrrp", "link", "gw", "link+gw"};
+	size_t cap = 4096 + (size_t)n * 2048, off = 0;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	off += (size_t)snprintf(s + off, cap - off, MT_HEAD "  eth0: {type: ethernet%s}\n",
+				eth0_vrid);
+	for (int i = 0; i < n; i++) {
+		off += (size_t)snprintf(s + off, cap - off,
+					"  mv%d:\n    type: veth\n    parent: eth0\n"
+					"    addresses: {adc1: [10.%d.0.2/24, \"fd%02x::2/64\"], "
+					"adc2: [10.%d.0.3/24, \"fd%02x::3/64\"]}\n"
+					"    gateway: {ipv4: 10.%d.0.1, ipv6: \"fd%02x::1\"}\n    vips:\n",
+					i, i, i, i, i, i, i);
+		for (int slot = 0; slot < 2; slot++) {
+			off += (size_t)snprintf(s + off, cap - off, "      %s:\n",
+						slot ? "backup" : "master");
+			for (int k = 0; k < 4; k++) {
+				off += (size_t)snprintf(s + off, cap - off,
+							"        - {address: 10.%d.0.%d/24, "
+							"clusterIpMethod: %s}\n",
+							i, 10 + slot * 10 + k, methods[k]);
+				if (v6)
+					off += (size_t)snprintf(
+						s + off, cap - off,
+						"        - {address: \"fd%02x::%d/64\", "
+						"clusterIpMethod: %s}\n",
+						i, 10 + slot * 10 + k, methods[k]);
+			}
+		}
+	}
+	assert_true(off < cap);
+	return s;
+}
+
+static void test_vrids_unique_per_segment(void **state)
+{
+	char *text = many_macvlans(31, true, ""); /* 248 per family: fits in 255 */
+	struct model *m = mt_load_ok(text);
+	bool seen[2][256] = {{false}};
+	long eth0 = model_iface_index(m, "eth0");
+
+	(void)state;
+	assert_int_equal(m->n_instances, 31 * 16);
+	for (size_t i = 0; i < m->n_instances; i++) {
+		const struct vrrp_instance *vi = &m->instances[i];
+		int f = vi->family == IP_V4 ? 0 : 1;
+
+		/* a macvlan's adverts travel on its parent's wire */
+		assert_int_equal(m->ifaces[vi->iface].vrid_domain, eth0);
+		assert_false(seen[f][vi->vrid]);
+		seen[f][vi->vrid] = true;
+	}
+	model_free(m);
+	free(text);
+}
+
+static void test_vrids_run_out(void **state)
+{
+	char *text = many_macvlans(32, false, ""); /* 256 IPv4 instances on one segment */
+	struct diag_list dl;
+	struct model *m = NULL;
+
+	(void)state;
+	assert_int_equal(mt_load(text, &m, &dl), -EINVAL);
+	if (dl.count != 1)
+		mt_print(&dl);
+	assert_int_equal(dl.count, 1); /* once, not once per instance left over */
+	assert_non_null(strstr(dl.items[0].msg, "mv31: no VRID left for instance "
+						"mv31/backup/ipv4/link+gw: the ipv4 segment of "
+						"eth0 needs 256 VRRP instances"));
+	diag_list_done(&dl);
+	model_free(m);
+	free(text);
+}
+
+static void test_explicit_vrids(void **state)
+{
+	char *text = many_macvlans(2, true, "");
+	static const char head[] =
+		MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 7}\n"
+			"    addresses: {adc1: [10.9.0.2/24, \"fd99::2/64\"], "
+			"adc2: [10.9.0.3/24, \"fd99::3/64\"]}\n"
+			"    vips:\n      master: [10.9.0.9/24, \"fd99::9/64\"]\n"
+			"      backup: [10.9.0.19/24]\n";
+	const char *macvlans = strstr(text, "  mv0:");
+	char *with = malloc(sizeof(head) + strlen(macvlans));
+	struct model *m, *e;
+
+	(void)state;
+	/* eth0 with an explicit base and VIPs of its own, then the macvlans */
+	strcpy(with, head);
+	strcat(with, macvlans);
+	m = mt_load_ok(with);
+	/* the interface's first instance per family takes the base, the next base+1 */
+	assert_int_equal(inst(m, "eth0/master/ipv4/vrrp")->vrid, 7);
+	assert_true(inst(m, "eth0/master/ipv4/vrrp")->vrid_explicit);
+	assert_int_equal(inst(m, "eth0/master/ipv6/vrrp")->vrid, 7);
+	assert_int_equal(inst(m, "eth0/backup/ipv4/vrrp")->vrid, 8);
+	assert_int_equal(m->n_instances, 3 + 2 * 16);
+	/* the automatic ones on the same segment keep clear of them */
+	for (size_t i = 0; i < m->n_instances; i++) {
+		const struct vrrp_instance *vi = &m->instances[i];
+
+		if (vi->vrid_explicit)
+			continue;
+		assert_true(vi->vrid != 7);
+		if (vi->family == IP_V4)
+			assert_true(vi->vrid != 8);
+	}
+	/* a vlan is a segment of its own: its VRIDs may repeat the parent's */
+	e = mt_load_ok(MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 7}\n"
+			       "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
+			       "    vips: {master: [10.9.0.9/24]}\n"
+			       "  v1:\n    type: vlan\n    parent: eth0\n    id: 1\n"
+			       "    vrrp: {virtual_router_id: 7}\n"
+			       "    addresses: {adc1: [10.1.0.2/24], adc2: [10.1.0.3/24]}\n"
+			       "    vips: {master: [10.1.0.9/24]}\n");
+	assert_int_equal(inst(e, "v1/master/ipv4/vrrp")->vrid, 7);
+	assert_int_equal(e->ifaces[model_iface_index(e, "v1")].vrid_domain,
+			 model_iface_index(e, "v1"));
+	model_free(e);
+	model_free(m);
+	free(with);
+	free(text);
+}
+
+/* An explicit VRID takes the value an automatic instance would have had
+ * on the same segment; the automatic one moves on. */
+static void test_explicit_wins(void **state)
+{
+	static const char fmt[] = MT_HEAD "  eth0:\n    type: ethernet\n%s"
+					  "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
+					  "    vips: {master: [10.9.0.9/24]}\n"
+					  "  mv0:\n    type: veth\n    parent: eth0\n"
+					  "    addresses: {adc1: [10.9.0.4/24], adc2: [10.9.0.5/24]}\n"
+					  "    vips: {master: [10.9.0.10/24]}\n";
+	char text[1024], vrid[64];
+	struct model *m;
+	unsigned natural;
+
+	(void)state;
+	snprintf(text, sizeof(text), fmt, "");
+	m = mt_load_ok(text);
+	natural = inst(m, "mv0/master/ipv4/vrrp")->vrid;
+	model_free(m);
+	snprintf(vrid, sizeof(vrid), "    vrrp: {virtual_router_id: %u}\n", natural);
+	snprintf(text, sizeof(text), fmt, vrid);
+	m = mt_load_ok(text);
+	assert_int_equal(inst(m, "eth0/master/ipv4/vrrp")->vrid, natural);
+	assert_true(inst(m, "eth0/master/ipv4/vrrp")->vrid_explicit);
+	assert_int_equal(inst(m, "mv0/master/ipv4/vrrp")->vrid, natural % 255 + 1);
+	model_free(m);
+}
+
+static void test_explicit_collision(void **state)
+{
+	(void)state;
+	mt_expect_one(MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 5}\n"
+			      "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
+			      "    vips: {master: [10.9.0.9/24]}\n"
+			      "  mv0:\n    type: veth\n    parent: eth0\n"
+			      "    vrrp: {virtual_router_id: 5}\n"
+			      "    addresses: {adc1: [10.9.0.4/24], adc2: [10.9.0.5/24]}\n"
+			      "    vips: {master: [10.9.0.10/24, 10.9.0.11/24]}\n",
+		      13, 31, "mv0: VRID 5 of instance mv0/master/ipv4/vrrp is already taken by "
+			      "eth0/master/ipv4/vrrp (line 5) on the ipv4 segment of eth0",
+		      NULL);
+	mt_expect_one(MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 255}\n"
+			      "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
+			      "    vips: {master: [10.9.0.9/24], backup: [10.9.0.8/24]}\n",
+		      7, 31, "virtual_router_id 255 leaves no VRID for instance eth0/backup/ipv4/vrrp",
+		      NULL);
+}
+
+static void test_bridged_peer_segment(void **state)
+{
+	struct model *m = mt_load_ok(MT_HEAD "  t:\n    type: veth-peer\n    namespace: t\n"
+					      "    peer: t-host\n"
+					      "    addresses: {adc1: [10.5.0.2/24], adc2: [10.5.0.3/24]}\n"
+					      "    vips: {master: [10.5.0.9/24]}\n"
+					      "  br0: {type: bridge, members: [t-host]}\n"
+					      "  u: {type: veth-peer, peer: u-host}\n");
+
+	(void)state;
+	/* a veth-peer whose other end is a bridge port talks on the bridge's segment */
+	assert_int_equal(m->ifaces[model_iface_index(m, "t")].vrid_domain,
+			 model_iface_index(m, "br0"));
+	assert_int_equal(m->ifaces[model_iface_index(m, "u")].vrid_domain,
+			 model_iface_index(m, "u"));
+	model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_instances),
+		cmocka_unit_test(test_priorities),
+		cmocka_unit_test(test_vrids_deterministic),
+		cmocka_unit_test(test_vrids_unique_per_segment),
+		cmocka_unit_test(test_vrids_run_out),
+		cmocka_unit_test(test_explicit_vrids),
+		cmocka_unit_test(test_explicit_wins),
+		cmocka_unit_test(test_explicit_collision),
+		cmocka_unit_test(test_bridged_peer_segment),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec tests/lab/kernel-run -t 1200 -m 1G -- \
-	python3 -m pytest -q -p no:cacheprovider tests/topo -m needs_kernel_features "$@"
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/topo -m needs_kernel_features "$@"

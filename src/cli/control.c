@@ -118,8 +118,7 @@ static json_t *result_or_report(json_t *reply)
 
 	if (json_is_true(json_object_get(reply, "ok")))
 		return json_object_get(reply, "result");
-	json_array_foreach(errors, i, e)
-		fprintf(stderr, "%s\n", json_string_value(e));
+	json_array_foreach(errors, i, e) fprintf(stderr, "%s\n", json_string_value(e));
 	fprintf(stderr, "vipctl: error: %s\n",
 		json_string_value(json_object_get(reply, "error")) ?: "request failed");
 	return NULL;
@@ -140,7 +139,8 @@ static void vips_text(json_t *inst, char *buf, size_t len)
 	buf[0] = '\0';
 	json_array_foreach(json_object_get(inst, "vips"), i, v)
 	{
-		int n = snprintf(buf + used, len - used, "%s%s", i ? "," : "", json_string_value(v));
+		int n =
+		    snprintf(buf + used, len - used, "%s%s", i ? "," : "", json_string_value(v));
 
 		if (n < 0 || (size_t)n >= len - used)
 			break;
@@ -181,8 +181,7 @@ static void print_status(json_t *st)
 	       json_is_true(json_object_get(st, "drained")) ? ", DRAINED" : "");
 	printf("%-28s %4s  %-7s %-8s %-9s %-24s %s\n", "INSTANCE", "VRID", "STATE", "PRIO",
 	       "HEALTH", "MASTER", "VIPS");
-	json_array_foreach(json_object_get(st, "instances"), i, inst)
-		print_instance(inst);
+	json_array_foreach(json_object_get(st, "instances"), i, inst) print_instance(inst);
 }
 
 static int run(struct cli_opts *o, const char *cmd)
@@ -204,8 +203,8 @@ static int run(struct cli_opts *o, const char *cmd)
 		       (long long)json_integer_value(json_object_get(res, "instances")));
 	else
 		printf("%s\n", json_is_true(json_object_get(res, "drained"))
-				       ? "drained: every instance advertises priority 1"
-				       : "undrained: configured priorities restored");
+				   ? "drained: every instance advertises priority 1"
+				   : "undrained: configured priorities restored");
 	json_decref(reply);
 	return rc;
 }

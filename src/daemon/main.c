@@ -36,11 +36,10 @@ static void usage(FILE *out)
 static int parse_args(struct daemon *d, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'},  {"node", required_argument, NULL, 'n'},
-		{"control", required_argument, NULL, 's'}, {"foreground", no_argument, NULL, 'f'},
-		{"verbose", no_argument, NULL, 'v'},	   {"help", no_argument, NULL, 'h'},
-		{"cleanup", no_argument, NULL, 'C'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},  {"node", required_argument, NULL, 'n'},
+	    {"control", required_argument, NULL, 's'}, {"foreground", no_argument, NULL, 'f'},
+	    {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
+	    {"cleanup", no_argument, NULL, 'C'},       {NULL, 0, NULL, 0},
 	};
 	int c;
 

@@ -76,9 +76,9 @@ static json_t *transition_json(const struct vrrp_inst *inst)
 static json_t *master_json(const struct vrrp_inst *inst)
 {
 	if (inst->fsm.state == VRRP_FSM_MASTER)
-		return json_pack("{s:o, s:i, s:b}", "address", addr_json(&inst->cfg.own_addr, false),
-				 "priority", vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm),
-				 "self", 1);
+		return json_pack("{s:o, s:i, s:b}", "address",
+				 addr_json(&inst->cfg.own_addr, false), "priority",
+				 vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm), "self", 1);
 	if (!inst->fsm.master_known)
 		return json_null();
 	return json_pack("{s:o, s:i, s:b}", "address", addr_json(&inst->fsm.master_addr, false),
@@ -98,18 +98,18 @@ static json_t *instance_json(const struct vrrp_inst *inst)
 {
 	const struct vrrp_inst_spec *sp = &inst->spec;
 	json_t *o = json_pack(
-		"{s:s, s:s, s:o, s:s, s:s, s:s, s:i, s:i, s:s, s:{s:i, s:i}, s:b, s:s, s:b}",
-		"name", sp->name, "interface", sp->ifname, "namespace",
-		*sp->netns ? json_string(sp->netns) : json_null(), "slot", vip_slot_name(sp->slot),
-		"family", ip_family_name(sp->family), "method", vip_method_name(sp->method), "vrid",
-		sp->vrid, "version", sp->fsm.version, "state",
-		inst->wait_reason[0] ? "WAITING" : vrrp_fsm_state_name(inst->fsm.state), "priority",
-		"effective", vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm), "configured",
-		sp->fsm.priority, "healthy", inst->fsm.healthy, "health_reason", inst->health_reason,
-		"drained", inst->fsm.drained);
+	    "{s:s, s:s, s:o, s:s, s:s, s:s, s:i, s:i, s:s, s:{s:i, s:i}, s:b, s:s, s:b}", "name",
+	    sp->name, "interface", sp->ifname, "namespace",
+	    *sp->netns ? json_string(sp->netns) : json_null(), "slot", vip_slot_name(sp->slot),
+	    "family", ip_family_name(sp->family), "method", vip_method_name(sp->method), "vrid",
+	    sp->vrid, "version", sp->fsm.version, "state",
+	    inst->wait_reason[0] ? "WAITING" : vrrp_fsm_state_name(inst->fsm.state), "priority",
+	    "effective", vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm), "configured",
+	    sp->fsm.priority, "healthy", inst->fsm.healthy, "health_reason", inst->health_reason,
+	    "drained", inst->fsm.drained);
 
-	json_object_set_new(o, "waiting", inst->wait_reason[0] ? json_string(inst->wait_reason)
-							       : json_null());
+	json_object_set_new(o, "waiting",
+			    inst->wait_reason[0] ? json_string(inst->wait_reason) : json_null());
 	json_object_set_new(o, "vips", vips_json(inst));
 	json_object_set_new(o, "vips_held", json_boolean(inst->vips_held));
 	json_object_set_new(o, "vips_in_advert", json_integer((json_int_t)inst->n_advert_addrs));

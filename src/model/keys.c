@@ -58,13 +58,15 @@ void keys_inherit(const struct key_table *t, void *dst, const void *src)
 			break;
 		case KT_BOOL:
 			if (!((struct bool_val *)field(dst, k))->set)
-				*(struct bool_val *)field(dst, k) = *(const struct bool_val *)cfield(src, k);
+				*(struct bool_val *)field(dst, k) =
+				    *(const struct bool_val *)cfield(src, k);
 			break;
 		case KT_U32:
 		case KT_DURATION:
 		case KT_ENUM:
 			if (!((struct u32_val *)field(dst, k))->set)
-				*(struct u32_val *)field(dst, k) = *(const struct u32_val *)cfield(src, k);
+				*(struct u32_val *)field(dst, k) =
+				    *(const struct u32_val *)cfield(src, k);
 			break;
 		default:
 			break;
@@ -190,10 +192,10 @@ const char *keys_describe_default(const struct key_spec *k, char *buf, size_t le
 const char *keys_type_name(const struct key_spec *k)
 {
 	static const char *const names[] = {
-		[KT_U32] = "integer",	  [KT_DURATION] = "duration", [KT_BOOL] = "boolean",
-		[KT_STRING] = "string",	  [KT_IFNAME] = "interface",  [KT_NSNAME] = "namespace",
-		[KT_IFNAMES] = "list",	  [KT_ENUM] = "enum",	      [KT_MAC] = "mac",
-		[KT_STRUCT] = "mapping", [KT_SPECIAL] = "mapping",
+	    [KT_U32] = "integer",    [KT_DURATION] = "duration", [KT_BOOL] = "boolean",
+	    [KT_STRING] = "string",  [KT_IFNAME] = "interface",	 [KT_NSNAME] = "namespace",
+	    [KT_IFNAMES] = "list",   [KT_ENUM] = "enum",	 [KT_MAC] = "mac",
+	    [KT_STRUCT] = "mapping", [KT_SPECIAL] = "mapping",
 	};
 	return names[k->type];
 }

@@ -11,7 +11,7 @@
 #include "model/model.h"
 
 enum key_type {
-	KT_U32,      /* struct u32_val, decimal integer in min..max */
+	KT_U32,	     /* struct u32_val, decimal integer in min..max */
 	KT_DURATION, /* struct u32_val in ms, "100ms" / "1s", min..max, step */
 	KT_BOOL,     /* struct bool_val */
 	KT_STRING,   /* struct str_val, free text (zone) */
@@ -19,7 +19,7 @@ enum key_type {
 	KT_NSNAME,   /* struct str_val, a network namespace name */
 	KT_IFNAMES,  /* struct names_val, list of interface names */
 	KT_ENUM,     /* struct u32_val holding the index into enum_names */
-	KT_MAC,      /* struct mac_val */
+	KT_MAC,	     /* struct mac_val */
 	KT_STRUCT,   /* nested table at offset */
 	KT_SPECIAL,  /* parsed by dedicated code (addresses, vips, ...) */
 };
@@ -31,9 +31,9 @@ struct key_spec {
 	enum key_type type;
 	size_t offset; /* of the *_val within the section's struct */
 	uint32_t min, max;
-	uint32_t step; /* KT_DURATION: value must be a multiple (0: any) */
+	uint32_t step;		       /* KT_DURATION: value must be a multiple (0: any) */
 	const char *const *enum_names; /* KT_ENUM: NULL-terminated */
-	uint32_t def;                  /* default for numbers, enums (index) and bools */
+	uint32_t def;		       /* default for numbers, enums (index) and bools */
 	bool has_default;
 	bool required;
 	const struct key_table *sub; /* KT_STRUCT */
@@ -49,7 +49,10 @@ struct key_table {
 	size_t n;
 };
 
-#define KEY_TABLE(tname, arr) {.name = (tname), .keys = (arr), .n = sizeof(arr) / sizeof((arr)[0])}
+#define KEY_TABLE(tname, arr)                                                                      \
+	{                                                                                          \
+		.name = (tname), .keys = (arr), .n = sizeof(arr) / sizeof((arr)[0])                \
+	}
 
 const struct key_spec *keys_find(const struct key_table *t, const char *name);
 /* Fill unset values with the table's defaults (recursing into structs). */

@@ -97,8 +97,8 @@ bool load_check_dup_keys(struct load_ctx *lc, yaml_node_t *map, const char *ctx)
 
 		while (first > 0 && strcmp(scalar_text(keys[first - 1]), scalar_text(keys[i])) == 0)
 			first--;
-		diag_error(lc->dl, load_pos(keys[i]), "%s: duplicate key '%s' (first at %d:%d)", ctx,
-			   scalar_text(keys[i]), load_pos(keys[first]).line,
+		diag_error(lc->dl, load_pos(keys[i]), "%s: duplicate key '%s' (first at %d:%d)",
+			   ctx, scalar_text(keys[i]), load_pos(keys[first]).line,
 			   load_pos(keys[first]).col);
 		ok = false;
 	}
@@ -145,8 +145,7 @@ static bool valid_nsname(const char *s, const char **why)
 {
 	size_t len = strlen(s);
 
-	if (len == 0 || len > 64 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
-	    strchr(s, '/')) {
+	if (len == 0 || len > 64 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 || strchr(s, '/')) {
 		*why = "must be 1..64 characters without '/'";
 		return false;
 	}
@@ -204,7 +203,8 @@ static void load_u32(struct load_ctx *lc, const struct key_spec *k, yaml_node_t 
 		return;
 	}
 	if (v < k->min || v > k->max) {
-		diag_error(lc->dl, load_pos(val), "%s: %s %u out of range %s", ctx, k->name, v, range);
+		diag_error(lc->dl, load_pos(val), "%s: %s %u out of range %s", ctx, k->name, v,
+			   range);
 		return;
 	}
 	out->v = v;
@@ -262,8 +262,9 @@ static void load_enum(struct load_ctx *lc, const struct key_spec *k, yaml_node_t
 	}
 	keys_describe_range(k, range, sizeof(range));
 	if (best)
-		diag_error(lc->dl, load_pos(val), "%s: %s '%s' is not one of %s (did you mean '%s'?)",
-			   ctx, k->name, s, range, best);
+		diag_error(lc->dl, load_pos(val),
+			   "%s: %s '%s' is not one of %s (did you mean '%s'?)", ctx, k->name, s,
+			   range, best);
 	else
 		diag_error(lc->dl, load_pos(val), "%s: %s '%s' is not one of %s", ctx, k->name, s,
 			   range);
@@ -286,8 +287,9 @@ static void load_names(struct load_ctx *lc, const struct key_spec *k, yaml_node_
 		const char *why;
 
 		if (item->type != YAML_SCALAR_NODE) {
-			diag_error(lc->dl, load_pos(item), "%s: %s entries must be interface names, got %s",
-				   ctx, k->name, load_node_what(item));
+			diag_error(lc->dl, load_pos(item),
+				   "%s: %s entries must be interface names, got %s", ctx, k->name,
+				   load_node_what(item));
 			continue;
 		}
 		if (!load_valid_ifname(scalar_text(item), &why)) {
@@ -327,6 +329,45 @@ static void load_string(struct load_ctx *lc, const struct key_spec *k, yaml_node
 	out->pos = load_pos(val);
 }
 
+static void load_bool(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
+		      struct bool_val *b, const char *ctx)
+{
+	const char *s = scalar_text(val);
+
+	b->pos = load_pos(val);
+	if (is_plain(val) && strcmp(s, "true") == 0) {
+		b->v = b->set = true;
+	} else if (is_plain(val) && strcmp(s, "false") == 0) {
+		b->v = false;
+		b->set = true;
+	} else {
+		diag_error(lc->dl, load_pos(val), "%s: %s must be true or false, got '%s'", ctx,
+			   k->name, s);
+	}
+}
+
+static void load_mac(struct load_ctx *lc, yaml_node_t *val, struct mac_val *m, const char *ctx)
+{
+	static const uint8_t zero[6];
+
+	m->pos = load_pos(val);
+	if (!parse_mac_text(scalar_text(val), m->v))
+		diag_error(lc->dl, load_pos(val),
+			   "%s: mac '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", ctx,
+			   scalar_text(val));
+	else if (m->v[0] & 1)
+		diag_error(lc->dl, load_pos(val),
+			   "%s: mac %s is a multicast address; an interface needs a unicast one "
+			   "(first octet even)",
+			   ctx, scalar_text(val));
+	else if (memcmp(m->v, zero, 6) == 0)
+		diag_error(lc->dl, load_pos(val),
+			   "%s: mac %s is the all-zero address; the kernel refuses it", ctx,
+			   scalar_text(val));
+	else
+		m->set = true;
+}
+
 void load_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val, void *base,
 		const char *ctx)
 {
@@ -349,22 +390,9 @@ void load_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
 		load_enum(lc, k, val, f, ctx);
 		((struct u32_val *)f)->pos = load_pos(val);
 		break;
-	case KT_BOOL: {
-		struct bool_val *b = f;
-		const char *s = scalar_text(val);
-
-		b->pos = load_pos(val);
-		if (is_plain(val) && strcmp(s, "true") == 0) {
-			b->v = b->set = true;
-		} else if (is_plain(val) && strcmp(s, "false") == 0) {
-			b->v = false;
-			b->set = true;
-		} else {
-			diag_error(lc->dl, load_pos(val), "%s: %s must be true or false, got '%s'",
-				   ctx, k->name, s);
-		}
+	case KT_BOOL:
+		load_bool(lc, k, val, f, ctx);
 		break;
-	}
 	case KT_STRING:
 	case KT_IFNAME:
 	case KT_NSNAME:
@@ -373,24 +401,9 @@ void load_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
 	case KT_IFNAMES:
 		load_names(lc, k, val, f, ctx);
 		break;
-	case KT_MAC: {
-		struct mac_val *m = f;
-
-		m->pos = load_pos(val);
-		if (!parse_mac_text(scalar_text(val), m->v)) {
-			diag_error(lc->dl, load_pos(val),
-				   "%s: mac '%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", ctx,
-				   scalar_text(val));
-		} else if (m->v[0] & 1) {
-			diag_error(lc->dl, load_pos(val),
-				   "%s: mac %s is a multicast address; an interface needs a unicast "
-				   "one (first octet even)",
-				   ctx, scalar_text(val));
-		} else {
-			m->set = true;
-		}
+	case KT_MAC:
+		load_mac(lc, val, f, ctx);
 		break;
-	}
 	case KT_STRUCT:
 		if (!load_expect(lc, val, YAML_MAPPING_NODE, ctx, k->name))
 			return;
@@ -433,7 +446,8 @@ static const char *key_list(const struct key_table *t, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < t->n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", t->keys[i].name);
+		off +=
+		    (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", t->keys[i].name);
 	return buf;
 }
 

@@ -152,14 +152,54 @@ static bool parse_method(const char *s, enum vip_method *out)
 	return false;
 }
 
-static void load_vip_map(struct load_ctx *lc, struct iface *ifc, yaml_node_t *item,
-			 struct vip *vip, bool *ok)
+static void bad_method(struct load_ctx *lc, const struct iface *ifc, yaml_node_t *v)
+{
+	const char *near = NULL;
+
+	for (int i = 0; i < METHOD_COUNT && !near; i++)
+		if (strcasecmp(text(v), vip_method_name((enum vip_method)i)) == 0 ||
+		    keys_edit_distance(text(v), vip_method_name((enum vip_method)i)) == 1)
+			near = vip_method_name((enum vip_method)i);
+	if (near)
+		diag_error(lc->dl, load_pos(v),
+			   "%s: clusterIpMethod '%s' is not one of vrrp | link | gw | link+gw (did "
+			   "you mean '%s'?)",
+			   ifc->name, text(v), near);
+	else
+		diag_error(lc->dl, load_pos(v),
+			   "%s: clusterIpMethod '%s' is not one of vrrp | link | gw | link+gw",
+			   ifc->name, text(v));
+}
+
+/* "method" and near spellings are taken for clusterIpMethod, the key
+ * users most often get wrong; otherwise say what a VIP accepts. */
+static void vip_unknown_key(struct load_ctx *lc, const struct iface *ifc, yaml_node_t *key)
+{
+	static const char *const names[] = {"address", "clusterIpMethod", "zone"};
+	const char *k = text(key), *near = NULL;
+
+	if (strcasecmp(k, "method") == 0 || strcasecmp(k, "clusteripmethod") == 0)
+		near = names[1];
+	for (size_t i = 0; i < 3 && !near; i++)
+		if (keys_edit_distance(k, names[i]) <= (i == 1 ? 4u : 2u))
+			near = names[i];
+	if (near)
+		diag_error(lc->dl, load_pos(key), "%s: unknown VIP key '%s' (did you mean '%s'?)",
+			   ifc->name, k, near);
+	else
+		diag_error(lc->dl, load_pos(key),
+			   "%s: unknown VIP key '%s' (allowed: address, clusterIpMethod, zone)",
+			   ifc->name, k);
+}
+
+static void load_vip_map(struct load_ctx *lc, struct iface *ifc, yaml_node_t *item, struct vip *vip,
+			 bool *ok)
 {
 	bool have_addr = false;
 
 	load_check_dup_keys(lc, item, ifc->name);
-	for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
-	     p < item->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *key = load_node(lc, p->key), *v = load_node(lc, p->value);
 		const char *k;
 
@@ -174,10 +214,7 @@ static void load_vip_map(struct load_ctx *lc, struct iface *ifc, yaml_node_t *it
 			if (!load_expect(lc, v, YAML_SCALAR_NODE, ifc->name, "clusterIpMethod")) {
 				*ok = false;
 			} else if (!parse_method(text(v), &vip->method)) {
-				diag_error(lc->dl, load_pos(v),
-					   "%s: clusterIpMethod '%s' is not one of vrrp | link | gw | "
-					   "link+gw",
-					   ifc->name, text(v));
+				bad_method(lc, ifc, v);
 				*ok = false;
 			}
 			vip->method_pos = load_pos(v);
@@ -185,22 +222,13 @@ static void load_vip_map(struct load_ctx *lc, struct iface *ifc, yaml_node_t *it
 			if (load_expect(lc, v, YAML_SCALAR_NODE, ifc->name, "zone"))
 				vip->zone = arena_strdup(&lc->m->arena, text(v));
 		} else {
-			unsigned d = keys_edit_distance(k, "clusterIpMethod");
-
-			if (d <= 4 || strcasecmp(k, "method") == 0 || strcasecmp(k, "clusteripmethod") == 0)
-				diag_error(lc->dl, load_pos(key),
-					   "%s: unknown VIP key '%s' (did you mean 'clusterIpMethod'?)",
-					   ifc->name, k);
-			else
-				diag_error(lc->dl, load_pos(key),
-					   "%s: unknown VIP key '%s' (allowed: address, clusterIpMethod, "
-					   "zone)",
-					   ifc->name, k);
+			vip_unknown_key(lc, ifc, key);
 			*ok = false;
 		}
 	}
 	if (!have_addr && *ok) {
-		diag_error(lc->dl, load_pos(item), "%s: VIP without 'address'", ifc->name);
+		diag_error(lc->dl, load_pos(item), "%s: VIP without 'address' (address: ADDR/PLEN)",
+			   ifc->name);
 		*ok = false;
 	}
 }
@@ -252,8 +280,8 @@ static void load_vips(struct load_ctx *lc, struct iface *ifc, yaml_node_t *val)
 			slot = SLOT_BACKUP;
 		} else {
 			diag_error(lc->dl, load_pos(key),
-				   "%s: vips: unknown slot '%s' (allowed: master, backup)", ifc->name,
-				   text(key));
+				   "%s: vips: unknown slot '%s' (allowed: master, backup)",
+				   ifc->name, text(key));
 			continue;
 		}
 		if (!load_expect(lc, v, YAML_SEQUENCE_NODE, ifc->name, "a VIP slot"))
@@ -368,11 +396,12 @@ static const struct iface_kind *load_type(struct load_ctx *lc, struct iface *ifc
 				   "%s: type '%s' is not one of %s (did you mean '%s'?)", ifc->name,
 				   text(val), iface_kind_list(), near);
 		else
-			diag_error(lc->dl, load_pos(val), "%s: type '%s' is not one of %s", ifc->name,
-				   text(val), iface_kind_list());
+			diag_error(lc->dl, load_pos(val), "%s: type '%s' is not one of %s",
+				   ifc->name, text(val), iface_kind_list());
 		return NULL;
 	}
-	diag_error(lc->dl, ifc->pos, "%s: missing 'type' (one of %s)", ifc->name, iface_kind_list());
+	diag_error(lc->dl, ifc->pos, "%s: missing 'type' (one of %s)", ifc->name,
+		   iface_kind_list());
 	return NULL;
 }
 
@@ -403,6 +432,10 @@ static void load_one_iface(struct load_ctx *lc, yaml_node_t *key, yaml_node_t *v
 	if (!ifc->kind)
 		return;
 	load_iface_keys(lc, ifc, val);
+	/* After all keys: zone may follow vips in the entry. */
+	for (size_t i = 0; i < ifc->n_vips; i++)
+		if (!ifc->vips[i].zone)
+			ifc->vips[i].zone = ifc->zone.v;
 	check_required(lc, ifc, val);
 	keys_apply_defaults(&ifc->kind->keys, ifc);
 	keys_inherit(&vrrp_keys, &ifc->vrrp, &m->vrrp);

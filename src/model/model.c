@@ -63,10 +63,11 @@ static void load_nodes(struct load_ctx *lc, yaml_node_t *val)
 		const char *name;
 
 		if (n >= MODEL_NODES) {
-			diag_error(lc->dl, load_pos(item),
-				   "cluster: nodes lists %d nodes; a vipd cluster is exactly two "
-				   "nodes",
-				   (int)(val->data.sequence.items.top - val->data.sequence.items.start));
+			diag_error(
+			    lc->dl, load_pos(item),
+			    "cluster: nodes lists %d nodes; a vipd cluster is exactly two "
+			    "nodes",
+			    (int)(val->data.sequence.items.top - val->data.sequence.items.start));
 			return;
 		}
 		if (!load_expect(lc, item, YAML_SCALAR_NODE, "cluster", "a node name"))
@@ -147,10 +148,12 @@ bool model_nodes_known(const struct model *m)
 
 static void load_root(struct load_ctx *lc, yaml_node_t *root)
 {
+	// clang-format off
 	static const struct key_spec root_specs[] = {
 		{.name = "cluster", .type = KT_SPECIAL, .required = true},
 		{.name = "interfaces", .type = KT_SPECIAL, .required = true},
 	};
+	// clang-format on
 	static const struct key_table root_keys = KEY_TABLE("file", root_specs);
 	const struct key_table *tables[] = {&root_keys};
 	yaml_node_t *cluster = NULL, *ifaces = NULL;
@@ -159,8 +162,8 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 	if (!load_expect(lc, root, YAML_MAPPING_NODE, "file", "the top level"))
 		return;
 	load_check_dup_keys(lc, root, "file");
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-	     p < root->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *key = load_node(lc, p->key);
 		const char *name;
 
@@ -279,7 +282,8 @@ int model_load_buffer(const char *buf, size_t len, const char *file, struct mode
 	m->file = arena_strdup(&m->arena, file);
 	*out = m;
 	if (memchr(buf, '\0', len)) {
-		diag_error(dl, (struct src_pos){0, 0}, "the file contains a NUL byte; not YAML text");
+		diag_error(dl, (struct src_pos){0, 0},
+			   "the file contains a NUL byte; not YAML text");
 		return -EINVAL;
 	}
 	if (parse_document(buf, len, &doc, dl) < 0)

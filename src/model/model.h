@@ -13,7 +13,7 @@
 #include "util/ipaddr.h"
 #include "util/strmap.h"
 
-#define MODEL_NODES 2
+#define MODEL_NODES    2
 #define MODEL_NAME_MAX 15 /* IFNAMSIZ - 1 */
 
 /* ---- positioned values: every value remembers where it was written ---- */
@@ -59,25 +59,15 @@ enum iface_type {
 	IFACE_VLAN,
 	IFACE_BOND,
 	IFACE_LACP,
-	IFACE_VETH,      /* macvlan */
+	IFACE_VETH,	 /* macvlan */
 	IFACE_VETH_PEER, /* veth pair */
 	IFACE_BRIDGE,
 	IFACE_TYPE_COUNT
 };
 
-enum vip_method {
-	METHOD_VRRP,
-	METHOD_LINK,
-	METHOD_GW,
-	METHOD_LINK_GW,
-	METHOD_COUNT
-};
+enum vip_method { METHOD_VRRP, METHOD_LINK, METHOD_GW, METHOD_LINK_GW, METHOD_COUNT };
 
-enum vip_slot {
-	SLOT_MASTER,
-	SLOT_BACKUP,
-	SLOT_COUNT
-};
+enum vip_slot { SLOT_MASTER, SLOT_BACKUP, SLOT_COUNT };
 
 const char *vip_method_name(enum vip_method m); /* exactly the clusterIpMethod spelling */
 const char *vip_slot_name(enum vip_slot s);
@@ -89,7 +79,7 @@ struct priority_cfg {
 };
 
 struct vrrp_cfg {
-	struct u32_val version;         /* 2 or 3 */
+	struct u32_val version;		/* 2 or 3 */
 	struct u32_val advert_interval; /* ms */
 	struct priority_cfg priority;
 	struct bool_val preempt;
@@ -101,12 +91,12 @@ struct vrrp_cfg {
 struct garp_cfg {
 	struct u32_val count;
 	struct u32_val interval; /* ms */
-	struct u32_val refresh;  /* ms; 0 = off */
+	struct u32_val refresh;	 /* ms; 0 = off */
 };
 
 struct gwcheck_cfg {
 	struct u32_val interval; /* ms */
-	struct u32_val timeout;  /* ms */
+	struct u32_val timeout;	 /* ms */
 	struct u32_val fall;
 	struct u32_val rise;
 };
@@ -134,7 +124,7 @@ struct vlan_opts {
 };
 struct bond_opts {
 	struct names_val members;
-	struct u32_val mode;     /* enum bond_mode */
+	struct u32_val mode;	  /* enum bond_mode */
 	struct u32_val lacp_rate; /* lacp only: 0 slow, 1 fast */
 	struct u32_val xmit_hash_policy;
 	struct u32_val miimon; /* ms */
@@ -169,9 +159,9 @@ struct iface {
 	struct str_val netns; /* NULL: the daemon's own namespace */
 	struct str_val zone;
 	struct addr_list addrs[MODEL_NODES]; /* by node index */
-	bool addrs_bad; /* some address or node key was invalid (reported) */
+	bool addrs_bad;			     /* some address or node key was invalid (reported) */
 	struct addr_val gateway4, gateway6;
-	struct vrrp_cfg vrrp;      /* merged over the cluster's */
+	struct vrrp_cfg vrrp;	    /* merged over the cluster's */
 	struct gwcheck_cfg gwcheck; /* merged over the cluster's */
 	struct vip *vips;
 	size_t n_vips;
@@ -184,9 +174,9 @@ struct iface {
 	struct bridge_opts bridge;
 
 	/* resolved by validation */
-	long parent_idx; /* -1: none */
-	long master_idx; /* bond/lacp/bridge that holds it, -1: none */
-	long vrid_domain; /* interface whose L2 segment carries its adverts */
+	long parent_idx;       /* -1: none */
+	long master_idx;       /* bond/lacp/bridge that holds it, -1: none */
+	long vrid_domain;      /* interface whose L2 segment carries its adverts */
 	bool peer_end_bridged; /* veth-peer: its host end is a bridge member */
 	long peer_end_master;  /* veth-peer: bridge holding the host end, -1 */
 };
@@ -220,9 +210,9 @@ struct model {
 
 	struct iface *ifaces;
 	size_t n_ifaces;
-	struct strmap by_name;      /* interface name → index */
+	struct strmap by_name;	    /* interface name → index */
 	struct strmap by_peer_name; /* veth-peer host-end name → index of the veth-peer */
-	size_t *order;              /* creation order: parents and members first */
+	size_t *order;		    /* creation order: parents and members first */
 
 	struct vrrp_instance *instances;
 	size_t n_instances;

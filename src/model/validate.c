@@ -35,11 +35,12 @@ long validate_ref(struct validate_ctx *vc, const struct iface *owner, const char
 		return -1;
 	idx = model_iface_index(vc->m, name);
 	if (idx < 0 && strmap_get(&vc->m->by_peer_name, name, &peer)) {
-		diag_error(vc->dl, pos,
-			   "%s: %s %s is the other end of veth-peer %s (line %d); that end can only "
-			   "be a bridge member",
-			   owner->name, role, name, vc->m->ifaces[peer].name,
-			   vc->m->ifaces[peer].pos.line);
+		diag_error(
+		    vc->dl, pos,
+		    "%s: %s %s is the other end of veth-peer %s (line %d); that end can only "
+		    "be a bridge member",
+		    owner->name, role, name, vc->m->ifaces[peer].name,
+		    vc->m->ifaces[peer].pos.line);
 		return -1;
 	}
 	if (idx < 0) {
@@ -91,11 +92,12 @@ static void validate_peer_end_member(struct validate_ctx *vc, struct iface *mast
 	char a[96], b[96];
 
 	if (vp->peer_end_master >= 0) {
-		diag_error(vc->dl, ref->pos,
-			   "%s: member %s is already a member of %s (line %d); an interface has one "
-			   "master",
-			   master->name, ref->name, vc->m->ifaces[vp->peer_end_master].name,
-			   vc->m->ifaces[vp->peer_end_master].pos.line);
+		diag_error(
+		    vc->dl, ref->pos,
+		    "%s: member %s is already a member of %s (line %d); an interface has one "
+		    "master",
+		    master->name, ref->name, vc->m->ifaces[vp->peer_end_master].name,
+		    vc->m->ifaces[vp->peer_end_master].pos.line);
 		return;
 	}
 	if (!same_ns(vp->veth_peer.peer_namespace.v, master->netns.v)) {
@@ -142,18 +144,20 @@ static void validate_member(struct validate_ctx *vc, struct iface *master, struc
 			diag_error(vc->dl, ref->pos, "%s: member %s is listed twice", master->name,
 				   mem->name);
 		else
-			diag_error(vc->dl, ref->pos,
-				   "%s: member %s is already a member of %s (line %d); an interface "
-				   "has one master",
-				   master->name, mem->name, other->name, other->pos.line);
+			diag_error(
+			    vc->dl, ref->pos,
+			    "%s: member %s is already a member of %s (line %d); an interface "
+			    "has one master",
+			    master->name, mem->name, other->name, other->pos.line);
 		return;
 	}
 	if (!same_ns(mem->netns.v, master->netns.v)) {
 		diag_error(vc->dl, ref->pos,
 			   "%s: member %s lives in %s but %s lives in %s; a %s and its members "
 			   "share one namespace",
-			   master->name, mem->name, ns_name(mem->netns.v, a, sizeof(a)), master->name,
-			   ns_name(master->netns.v, b, sizeof(b)), master->kind->name);
+			   master->name, mem->name, ns_name(mem->netns.v, a, sizeof(a)),
+			   master->name, ns_name(master->netns.v, b, sizeof(b)),
+			   master->kind->name);
 		return;
 	}
 	mem->master_idx = (long)(master - m->ifaces);

@@ -30,9 +30,9 @@ static bool addr_index_claim(struct validate_ctx *vc, struct addr_index *ix,
 	if (strmap_get(&ix->map, key, &other)) {
 		const struct addr_owner *o = &ix->owners[other];
 
-		diag_error(vc->dl, pos, "%s: %s %s is already used as %s on %s (line %d)", ifc->name,
-			   is_vip ? "vip" : "address", key, o->is_vip ? "a vip" : "an address",
-			   o->ifc->name, o->pos.line);
+		diag_error(vc->dl, pos, "%s: %s %s is already used as %s on %s (line %d)",
+			   ifc->name, is_vip ? "vip" : "address", key,
+			   o->is_vip ? "a vip" : "an address", o->ifc->name, o->pos.line);
 		return false;
 	}
 	if (ix->n == ix->cap) {
@@ -82,8 +82,7 @@ static bool in_some_subnet(const struct addr_list *al, const struct ip_addr *a)
 
 /* "10.0.0.2/24, 10.0.1.2/24": what a node has of a family, for messages
  * that must say what would be allowed. */
-static const char *family_addrs(const struct addr_list *al, enum ip_family f, char *buf,
-				size_t len)
+static const char *family_addrs(const struct addr_list *al, enum ip_family f, char *buf, size_t len)
 {
 	char a[IP_STR_MAX];
 	size_t off = 0;
@@ -258,8 +257,9 @@ static void check_vips(struct validate_ctx *vc, struct addr_index *ix, const str
 
 	for (size_t i = 0; i < ifc->n_vips; i++) {
 		const struct vip *vip = &ifc->vips[i];
-		bool pair_ok = nodes_ok && check_vip_pair(vc, ifc, vip,
-							  &reported[vip->addr.family == IP_V4 ? 0 : 1]);
+		bool pair_ok =
+		    nodes_ok &&
+		    check_vip_pair(vc, ifc, vip, &reported[vip->addr.family == IP_V4 ? 0 : 1]);
 
 		check_vip(vc, ix, ifc, vip, pair_ok);
 	}
@@ -276,22 +276,25 @@ static void check_gateway(struct validate_ctx *vc, const struct iface *ifc,
 	ip_ntop(&gw->v, buf);
 	for (int n = 0; n < MODEL_NODES; n++) {
 		if (!first_of_family(&ifc->addrs[n], f)) {
-			diag_error(vc->dl, gw->pos,
-				   "%s: gateway %s cannot be probed: node %s has no %s address on %s",
-				   ifc->name, buf, vc->m->nodes[n].v, family_text(f), ifc->name);
+			diag_error(
+			    vc->dl, gw->pos,
+			    "%s: gateway %s cannot be probed: node %s has no %s address on %s",
+			    ifc->name, buf, vc->m->nodes[n].v, family_text(f), ifc->name);
 			return;
 		}
 		if (!in_some_subnet(&ifc->addrs[n], &gw->v)) {
-			diag_error(vc->dl, gw->pos,
-				   "%s: gateway %s is outside every %s subnet of %s on node %s (%s)",
-				   ifc->name, buf, family_text(f), ifc->name, vc->m->nodes[n].v,
-				   family_addrs(&ifc->addrs[n], f, have, sizeof(have)));
+			diag_error(
+			    vc->dl, gw->pos,
+			    "%s: gateway %s is outside every %s subnet of %s on node %s (%s)",
+			    ifc->name, buf, family_text(f), ifc->name, vc->m->nodes[n].v,
+			    family_addrs(&ifc->addrs[n], f, have, sizeof(have)));
 			return;
 		}
 		for (size_t i = 0; i < ifc->addrs[n].n; i++)
 			if (ip_equal(&ifc->addrs[n].v[i].v, &gw->v))
-				diag_error(vc->dl, gw->pos, "%s: gateway %s is node %s's own address",
-					   ifc->name, buf, vc->m->nodes[n].v);
+				diag_error(vc->dl, gw->pos,
+					   "%s: gateway %s is node %s's own address", ifc->name,
+					   buf, vc->m->nodes[n].v);
 	}
 	for (size_t i = 0; i < ifc->n_vips; i++)
 		if (ip_equal(&ifc->vips[i].addr, &gw->v))

@@ -49,8 +49,8 @@ int garp_link_mac(const char *ifname, uint8_t mac[6])
 
 static int send_frame(int fd, int ifindex, const uint8_t *frame, size_t len)
 {
-	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_ifindex = ifindex,
-				  .sll_halen = ARPND_ETH_ALEN};
+	struct sockaddr_ll sll = {
+	    .sll_family = AF_PACKET, .sll_ifindex = ifindex, .sll_halen = ARPND_ETH_ALEN};
 
 	memcpy(sll.sll_addr, frame, ARPND_ETH_ALEN); /* the frame's destination */
 	if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)

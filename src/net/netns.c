@@ -168,8 +168,9 @@ static int socket_in(struct net_ctx *ctx, struct net_ns_entry *e)
 		return -errno;
 	err = nlu_sock_new(&e->sk);
 	if (away && setns(ctx->own_fd, CLONE_NEWNET) < 0) {
-		fprintf(stderr, "vipd: cannot return to the own network namespace: %s; "
-				"this is a bug\n",
+		fprintf(stderr,
+			"vipd: cannot return to the own network namespace: %s; "
+			"this is a bug\n",
 			strerror(errno));
 		abort();
 	}
@@ -328,7 +329,8 @@ int netns_list(char ***names, size_t *n)
 		len++;
 	}
 	closedir(d);
-	qsort(v, len, sizeof(*v), cmp_str);
+	if (len)
+		qsort(v, len, sizeof(*v), cmp_str);
 	*names = v;
 	*n = len;
 	return 0;

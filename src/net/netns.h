@@ -6,7 +6,8 @@
  * of the namespace the process was in at net_ctx_init() (the one vipd calls
  * "", its own), and per named namespace an open fd and a socket created
  * inside it. A thread only ever visits another namespace for the few
- * system calls that create a socket, and always comes back.
+ * system calls that create a socket, and always comes back. A context
+ * belongs to one thread at a time (setns() moves the calling thread).
  *
  * Errors are negative errno values. */
 #ifndef VIPD_NET_NETNS_H
@@ -25,10 +26,10 @@ struct nl_sock;
 /* One namespace the context has touched. Private to src/net. */
 struct net_ns_entry {
 	char name[LIVE_NS_MAX]; /* "" = own */
-	int fd;                 /* the namespace (an nsfs fd) */
-	dev_t dev;              /* identity of the file under /run/netns when */
-	ino_t ino;              /*   opened: a deleted and re-added name is new */
-	struct nl_sock *sk;     /* NETLINK_ROUTE inside, NULL until asked for */
+	int fd;			/* the namespace (an nsfs fd) */
+	dev_t dev;		/* identity of the file under /run/netns when */
+	ino_t ino;		/*   opened: a deleted and re-added name is new */
+	struct nl_sock *sk;	/* NETLINK_ROUTE inside, NULL until asked for */
 };
 
 struct net_ctx {

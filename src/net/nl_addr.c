@@ -17,8 +17,8 @@ static bool v4_broadcast(const struct ip_addr *a, uint8_t out[4])
 	if (a->family != IP_V4 || a->plen >= 31)
 		return false;
 	host = a->plen == 0 ? 0xffffffffu : (1u << (32 - a->plen)) - 1;
-	v = (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 |
-	    (uint32_t)a->bytes[2] << 8 | a->bytes[3];
+	v = (uint32_t)a->bytes[0] << 24 | (uint32_t)a->bytes[1] << 16 | (uint32_t)a->bytes[2] << 8 |
+	    a->bytes[3];
 	v |= host;
 	out[0] = (uint8_t)(v >> 24);
 	out[1] = (uint8_t)(v >> 16);
@@ -33,9 +33,9 @@ static struct nl_msg *addr_msg(int type, int flags, int ifindex, const struct li
 			       bool with_proto)
 {
 	struct ifaddrmsg ifa = {
-		.ifa_family = a->addr.family == IP_V4 ? AF_INET : AF_INET6,
-		.ifa_prefixlen = a->addr.plen,
-		.ifa_index = (unsigned)ifindex,
+	    .ifa_family = a->addr.family == IP_V4 ? AF_INET : AF_INET6,
+	    .ifa_prefixlen = a->addr.plen,
+	    .ifa_index = (unsigned)ifindex,
 	};
 	struct nl_msg *m = nlmsg_alloc_simple(type, flags);
 	int len = (int)ip_len(&a->addr);
@@ -70,7 +70,8 @@ int nlo_addr_add(struct nl_ops *o, const char *ns, const char *name, const struc
 	 * strictly refuses it: then do without, from now on (only when that
 	 * helps, so that a bad address does not switch IFA_PROTO off). */
 	if (proto && (err == -EINVAL || err == -EOPNOTSUPP)) {
-		err = nlo_send(o, ns, addr_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, idx, a, false));
+		err = nlo_send(o, ns,
+			       addr_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, idx, a, false));
 		if (err == 0)
 			o->ctx->no_ifa_proto = true;
 	}

@@ -51,8 +51,7 @@ static int do_netns_add(struct apply_run *r, const struct plan_step *s)
 	err = netns_create(s->netns);
 	memset(&r->o.err, 0, sizeof(r->o.err));
 	if (err == -EEXIST)
-		snprintf(r->o.err.msg, sizeof(r->o.err.msg), "%s/%s exists", NETNS_RUN_DIR,
-			 s->netns);
+		nlo_note(&r->o, "%s/%s exists", NETNS_RUN_DIR, s->netns);
 	return err;
 }
 
@@ -74,7 +73,8 @@ static int do_step(struct apply_run *r, size_t i)
 		err = undo_snapshot(r, i);
 		return err < 0 ? err : nlo_link_move(o, s->netns, s->name, s->to_netns);
 	case PLAN_LINK_MTU:
-		return nlo_link_mtu(o, s->netns, s->name, s->mtu);
+		err = undo_snapshot(r, i);
+		return err < 0 ? err : nlo_link_mtu(o, s->netns, s->name, s->mtu);
 	case PLAN_LINK_MAC:
 		return nlo_link_mac(o, s->netns, s->name, s->mac);
 	case PLAN_LINK_MASTER:
@@ -89,7 +89,7 @@ static int do_step(struct apply_run *r, size_t i)
 		break;
 	}
 	memset(&o->err, 0, sizeof(o->err));
-	snprintf(o->err.msg, sizeof(o->err.msg), "unknown step op %d: this is a bug", (int)s->op);
+	nlo_note(o, "unknown step op %d: this is a bug", (int)s->op);
 	return -EINVAL;
 }
 
@@ -99,8 +99,8 @@ void apply_describe(const struct plan_step *s, size_t i, int err, const struct n
 	char tmp[256];
 
 	nlu_reason(err, e, reason ? reason : tmp, reason ? rlen : sizeof(tmp));
-	snprintf(msg, mlen, "step %zu (%s): %s", i,
-		 *s->text ? s->text : plan_op_name(s->op), reason ? reason : tmp);
+	snprintf(msg, mlen, "step %zu (%s): %s", i, *s->text ? s->text : plan_op_name(s->op),
+		 reason ? reason : tmp);
 }
 
 static void rollback(struct apply_run *r, struct net_apply_report *rep)
@@ -115,7 +115,8 @@ static void rollback(struct apply_run *r, struct net_apply_report *rep)
 		if (rep->n_undo_failed++ == 0) {
 			char m[sizeof(rep->undo_message) - 8];
 
-			apply_describe(&r->plan->steps[k], k, err, &r->o.err, NULL, 0, m, sizeof(m));
+			apply_describe(&r->plan->steps[k], k, err, &r->o.err, NULL, 0, m,
+				       sizeof(m));
 			snprintf(rep->undo_message, sizeof(rep->undo_message), "undo %s", m);
 		}
 	}

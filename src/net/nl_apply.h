@@ -35,10 +35,10 @@
 #include "plan/plan.h"
 
 struct net_apply_report {
-	size_t n_steps;  /* in the plan */
-	size_t done;     /* carried out before the failure (all of them on success) */
-	int failed_step; /* index of the failed step, -1 when none failed */
-	int error;       /* its negative errno, 0 when none failed */
+	size_t n_steps;	   /* in the plan */
+	size_t done;	   /* carried out before the failure (all of them on success) */
+	int failed_step;   /* index of the failed step, -1 when none failed */
+	int error;	   /* its negative errno, 0 when none failed */
 	char reason[256];  /* the kernel's reason: strerror, and its own words if any */
 	char message[512]; /* "step 3 (create vlan vlan100 ...): <reason>" */
 	bool rolled_back;  /* after a failure: every step done was undone, the

@@ -50,12 +50,12 @@ static int set_parent(struct nl_ops *o, const char *ns, const struct live_link *
 	int idx, err;
 
 	if (!*l->parent) {
-		snprintf(o->err.msg, sizeof(o->err.msg), "%s %s needs a parent", l->kind, l->name);
+		nlo_note(o, "%s %s needs a parent", l->kind, l->name);
 		return -EINVAL;
 	}
 	err = nlo_ifindex(o, ns, l->parent, &idx);
 	if (err == -ENODEV)
-		snprintf(o->err.msg, sizeof(o->err.msg), "parent %s not found", l->parent);
+		nlo_note(o, "parent %s not found", l->parent);
 	if (err < 0)
 		return err;
 	rtnl_link_set_link(k, idx);
@@ -74,8 +74,7 @@ static int veth_object(struct nl_ops *o, const struct live_link *l, const struct
 		rtnl_link_set_name(p, l->veth_peer);
 	fd = net_ns_fd(o->ctx, l->veth_peer_ns);
 	if (fd < 0) {
-		snprintf(o->err.msg, sizeof(o->err.msg), "no namespace %s for peer %s",
-			 l->veth_peer_ns, l->veth_peer);
+		nlo_note(o, "no namespace %s for peer %s", l->veth_peer_ns, l->veth_peer);
 		rtnl_link_put(p);
 		return fd;
 	}
@@ -119,8 +118,7 @@ static int kind_object(struct nl_ops *o, const char *ns, const struct live_link 
 	int err = 0;
 
 	if (!*l->kind) {
-		snprintf(o->err.msg, sizeof(o->err.msg), "%s has no kind: a port is not created",
-			 l->name);
+		nlo_note(o, "%s has no kind: a port is not created", l->name);
 		return -EINVAL;
 	}
 	if (!(k = alloc_kind(l->kind)))
@@ -153,7 +151,8 @@ static int put_bond(struct nl_msg *m, const struct live_link *l)
 	    nla_put_u8(m, IFLA_BOND_XMIT_HASH_POLICY, l->xmit_hash) < 0)
 		return -ENOMEM;
 	/* the kernel takes lacp_rate in 802.3ad mode only */
-	if (l->bond_mode == BOND_MODE_8023AD && nla_put_u8(m, IFLA_BOND_AD_LACP_RATE, l->lacp_rate) < 0)
+	if (l->bond_mode == BOND_MODE_8023AD &&
+	    nla_put_u8(m, IFLA_BOND_AD_LACP_RATE, l->lacp_rate) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -162,7 +161,8 @@ static int put_bridge(struct nl_msg *m, const struct live_link *l)
 {
 	/* forward delay in clock_t (centiseconds); 0 keeps the kernel's 15 s.
 	 * It goes first: the kernel checks its range only while STP is on. */
-	if (l->forward_delay_ms && nla_put_u32(m, IFLA_BR_FORWARD_DELAY, l->forward_delay_ms / 10) < 0)
+	if (l->forward_delay_ms &&
+	    nla_put_u32(m, IFLA_BR_FORWARD_DELAY, l->forward_delay_ms / 10) < 0)
 		return -ENOMEM;
 	if (nla_put_u32(m, IFLA_BR_STP_STATE, l->stp ? 1 : 0) < 0)
 		return -ENOMEM;

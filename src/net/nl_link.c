@@ -2,6 +2,7 @@
 #include "net/nl_ops.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,16 @@ static void ifx_clear(struct nl_ops *o)
 	if (o->ifx)
 		memset(o->ifx, 0, o->ifx_cap * sizeof(*o->ifx));
 	o->ifx_n = 0;
+}
+
+void nlo_note(struct nl_ops *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->err.msg, sizeof(o->err.msg), fmt, ap);
+	va_end(ap);
+	o->err.from_kernel = false;
 }
 
 int nlo_send(struct nl_ops *o, const char *ns, struct nl_msg *msg)

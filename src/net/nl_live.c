@@ -31,7 +31,7 @@ struct rd_link *rd_find(struct reader *rd, size_t ns, int ifindex)
 {
 	struct rd_link key = {.ns = ns, .l.ifindex = ifindex};
 
-	if (ifindex <= 0)
+	if (ifindex <= 0 || rd->n == 0)
 		return NULL;
 	return bsearch(&key, rd->v, rd->n, sizeof(*rd->v), cmp_rd);
 }
@@ -321,7 +321,8 @@ static int rd_read_all(struct reader *rd)
 		err = rd_dump_links(rd, i);
 	if (err)
 		return err;
-	qsort(rd->v, rd->n, sizeof(*rd->v), cmp_rd);
+	if (rd->n)
+		qsort(rd->v, rd->n, sizeof(*rd->v), cmp_rd);
 	for (size_t i = 0; err == 0 && i < rd->n_ns; i++)
 		err = rd_dump_addrs(rd, i);
 	if (err)
@@ -371,8 +372,7 @@ static int getlink_msg(const char *name, struct nl_msg **out)
 	return 0;
 }
 
-int net_read_link(struct net_ctx *ctx, const char *netns, const char *name,
-		  struct live_link *out)
+int net_read_link(struct net_ctx *ctx, const char *netns, const char *name, struct live_link *out)
 {
 	struct reader rd = {.ctx = ctx};
 	struct nl_sock *sk;
@@ -403,7 +403,7 @@ int net_read_link(struct net_ctx *ctx, const char *netns, const char *name,
 	return err;
 }
 
-int net_read_ports(struct net_ctx *ctx, const char *netns, const char *master,
+int net_read_links(struct net_ctx *ctx, const char *netns, const char *master,
 		   struct live_state *out)
 {
 	struct reader rd = {.ctx = ctx};
@@ -413,12 +413,13 @@ int net_read_ports(struct net_ctx *ctx, const char *netns, const char *master,
 	memset(out, 0, sizeof(*out));
 	if (err == 0)
 		err = net_nl_get(ctx, rd.ns[0], &sk);
-	if (err == 0)
+	if (err == 0 && master)
 		err = nlu_ifindex(sk, master, &rd.want_master, NULL);
 	if (err == 0)
 		err = rd_dump_links(&rd, 0);
 	if (err == 0) {
-		qsort(rd.v, rd.n, sizeof(*rd.v), cmp_rd);
+		if (rd.n)
+			qsort(rd.v, rd.n, sizeof(*rd.v), cmp_rd);
 		rd_resolve(&rd);
 		err = rd_take_links(&rd, &out->links, &out->n_links);
 	}

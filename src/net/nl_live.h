@@ -26,12 +26,12 @@ int net_read_live(struct net_ctx *ctx, const char *const *namespaces, size_t n,
 
 /* One link with its addresses; the caller frees out->addrs. -ENODEV if the
  * namespace has no link of that name. */
-int net_read_link(struct net_ctx *ctx, const char *netns, const char *name,
-		  struct live_link *out);
+int net_read_link(struct net_ctx *ctx, const char *netns, const char *name, struct live_link *out);
 
-/* The links enslaved to `master` in `netns`, without addresses, in
- * out->links (out->netns stays empty). Free with live_state_free(). */
-int net_read_ports(struct net_ctx *ctx, const char *netns, const char *master,
+/* The links of `netns` without addresses, only those enslaved to `master`
+ * when it is not NULL, in out->links (out->netns stays empty). Free with
+ * live_state_free(). */
+int net_read_links(struct net_ctx *ctx, const char *netns, const char *master,
 		   struct live_state *out);
 
 #endif

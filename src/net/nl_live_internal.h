@@ -37,10 +37,10 @@ struct reader {
 	size_t n_ns;
 	struct rd_link *v; /* sorted by (ns, ifindex) once the link dumps are in */
 	size_t n, cap;
-	size_t cur;       /* namespace of the dump in progress */
-	int want_index;   /* address dump: only this ifindex (0: all) */
-	int want_master;  /* link dump: only ports of this ifindex (0: all) */
-	int err;          /* out-of-memory inside a callback */
+	size_t cur;	 /* namespace of the dump in progress */
+	int want_index;	 /* address dump: only this ifindex (0: all) */
+	int want_master; /* link dump: only ports of this ifindex (0: all) */
+	int err;	 /* out-of-memory inside a callback */
 	struct rd_nsid *memo;
 	size_t n_memo, cap_memo;
 	char **all_ns; /* names under /run/netns, for veth peers elsewhere */

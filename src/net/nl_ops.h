@@ -67,6 +67,9 @@ int nlo_bond_primary(struct nl_ops *o, const char *ns, const char *bond, const c
 int nlo_addr_add(struct nl_ops *o, const char *ns, const char *name, const struct live_addr *a);
 int nlo_addr_del(struct nl_ops *o, const char *ns, const char *name, const struct live_addr *a);
 
+/* Puts vipd's own context into o->err.msg (the kernel said nothing). */
+void nlo_note(struct nl_ops *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Sends a request built elsewhere in namespace ns (consumes msg). */
 int nlo_send(struct nl_ops *o, const char *ns, struct nl_msg *msg);
 

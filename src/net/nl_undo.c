@@ -12,6 +12,11 @@ static bool is_master_kind(const char *kind)
 	return strcmp(kind, "bond") == 0 || strcmp(kind, "bridge") == 0;
 }
 
+static bool lowers_mtu(const struct plan_step *s)
+{
+	return s->op == PLAN_LINK_MTU && (s->old_mtu == 0 || s->mtu < s->old_mtu);
+}
+
 int undo_snapshot(struct apply_run *r, size_t i)
 {
 	const struct plan_step *s = &r->plan->steps[i];
@@ -20,6 +25,13 @@ int undo_snapshot(struct apply_run *r, size_t i)
 	int err;
 
 	memset(&r->o.err, 0, sizeof(r->o.err));
+	if (lowers_mtu(s)) {
+		err = net_read_links(r->ctx, s->netns, NULL, &u->below);
+		u->taken = err == 0;
+		return err;
+	}
+	if (s->op != PLAN_LINK_DEL && s->op != PLAN_LINK_MOVE)
+		return 0;
 	err = net_read_link(r->ctx, s->netns, s->name, l);
 	if (err < 0)
 		return err;
@@ -29,7 +41,7 @@ int undo_snapshot(struct apply_run *r, size_t i)
 	if (strcmp(l->kind, "veth") == 0 && *l->veth_peer)
 		u->has_peer = net_read_link(r->ctx, l->veth_peer_ns, l->veth_peer, &u->peer) == 0;
 	if (is_master_kind(l->kind))
-		return net_read_ports(r->ctx, s->netns, s->name, &u->ports);
+		return net_read_links(r->ctx, s->netns, s->name, &u->ports);
 	return 0;
 }
 
@@ -39,6 +51,7 @@ void undo_free(struct apply_run *r)
 		free(r->undo[i].link.addrs);
 		free(r->undo[i].peer.addrs);
 		live_state_free(&r->undo[i].ports);
+		live_state_free(&r->undo[i].below);
 	}
 	free(r->undo);
 	r->undo = NULL;
@@ -87,14 +100,32 @@ static int restore_ports(struct apply_run *r, const char *ns, const struct undo_
 	return err;
 }
 
+/* A bridge whose MAC is one of its ports' took it from them (the lowest
+ * port MAC): it comes back with the ports. Setting it would pin it, and
+ * the bridge would stop following its ports. A bond's ports take the
+ * bond's MAC instead, so a bond gets its MAC back explicitly. */
+static bool mac_from_ports(const struct undo_snap *u)
+{
+	if (strcmp(u->link.kind, "bridge") != 0)
+		return false;
+	for (size_t k = 0; k < u->ports.n_links; k++)
+		if (memcmp(u->ports.links[k].mac, u->link.mac, 6) == 0)
+			return true;
+	return false;
+}
+
 static int undo_del(struct apply_run *r, const struct plan_step *s, const struct undo_snap *u)
 {
 	const struct live_link *peer = u->has_peer ? &u->peer : NULL;
+	struct live_link want;
 	int err;
 
 	if (!u->taken)
 		return -ENODATA;
-	err = nlo_link_create(&r->o, s->netns, &u->link, peer);
+	want = u->link;
+	if (mac_from_ports(u))
+		memset(want.mac, 0, sizeof(want.mac));
+	err = nlo_link_create(&r->o, s->netns, &want, peer);
 	if (err == 0)
 		err = restore_attachments(r, s->netns, &u->link);
 	if (err == 0 && peer)
@@ -110,6 +141,41 @@ static int undo_move(struct apply_run *r, const struct plan_step *s, const struc
 
 	if (err == 0 && u->taken)
 		err = restore_attachments(r, s->netns, &u->link);
+	return err;
+}
+
+static bool in_names(const char *const *names, size_t n, const char *name)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(names[k], name) == 0)
+			return true;
+	return false;
+}
+
+/* The old MTU, then the MTUs of the vlans and macvlans stacked on the
+ * link (at any depth) that the kernel lowered with it, parents first. */
+static int undo_mtu(struct apply_run *r, const struct plan_step *s, const struct undo_snap *u)
+{
+	const struct live_state *b = &u->below;
+	const char **names;
+	size_t n = 1;
+	int err = s->old_mtu ? nlo_link_mtu(&r->o, s->netns, s->name, s->old_mtu) : 0;
+
+	if (err < 0 || !u->taken || !(names = calloc(b->n_links + 1, sizeof(*names))))
+		return err;
+	names[0] = s->name;
+	for (size_t k = 0; k < n && err == 0; k++) {
+		for (size_t j = 0; j < b->n_links && err == 0; j++) {
+			const struct live_link *c = &b->links[j];
+
+			if (strcmp(c->parent, names[k]) != 0 || in_names(names, n, c->name))
+				continue;
+			names[n++] = c->name;
+			if (c->mtu > s->mtu)
+				err = nlo_link_mtu(&r->o, s->netns, c->name, c->mtu);
+		}
+	}
+	free(names);
 	return err;
 }
 
@@ -142,7 +208,7 @@ int undo_step(struct apply_run *r, size_t i)
 	case PLAN_LINK_MOVE:
 		return undo_move(r, s, &r->undo[i]);
 	case PLAN_LINK_MTU:
-		return s->old_mtu ? nlo_link_mtu(o, s->netns, s->name, s->old_mtu) : 0;
+		return undo_mtu(r, s, &r->undo[i]);
 	case PLAN_LINK_MAC:
 		return mac_set(s->old_mac) ? nlo_link_mac(o, s->netns, s->name, s->old_mac) : 0;
 	case PLAN_LINK_MASTER:

@@ -6,13 +6,15 @@
 #include "net/nl_ops.h"
 #include "plan/plan.h"
 
-/* What the kernel had before a LINK_DEL or LINK_MOVE step. */
+/* What the kernel had before a LINK_DEL, LINK_MOVE or lowering LINK_MTU. */
 struct undo_snap {
 	bool taken;
 	struct live_link link; /* with its addresses */
 	struct live_link peer; /* a veth's other end, when has_peer */
 	bool has_peer;
 	struct live_state ports; /* a bond's or bridge's ports (links only) */
+	struct live_state below; /* MTU: the namespace's links, for the vlans and
+				  * macvlans the kernel lowers with their parent */
 };
 
 struct apply_run {
@@ -22,7 +24,8 @@ struct apply_run {
 	struct undo_snap *undo; /* per step */
 };
 
-/* Reads what undoing step i needs (LINK_DEL, LINK_MOVE; others: nothing). */
+/* Reads what undoing step i needs (LINK_DEL, LINK_MOVE, a LINK_MTU that
+ * lowers; others need nothing). */
 int undo_snapshot(struct apply_run *r, size_t i);
 /* Undoes step i, which was carried out. */
 int undo_step(struct apply_run *r, size_t i);

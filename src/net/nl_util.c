@@ -57,7 +57,7 @@ static void extack_msg(const struct nlmsgerr *ne, struct nlu_err *e)
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)ne + off),
 		      (int)(h->nlmsg_len - NLMSG_HDRLEN - off), NULL) < 0)
 		return;
-	nlu_get_str(tb, NLMSGERR_ATTR_MSG, e->msg, sizeof(e->msg));
+	e->from_kernel = nlu_get_str(tb, NLMSGERR_ATTR_MSG, e->msg, sizeof(e->msg));
 }
 
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *ne, void *arg)
@@ -81,10 +81,12 @@ int nlu_exchange(struct nl_sock *sk, struct nl_msg *msg, nl_recvmsg_msg_cb_t on_
 		 struct nlu_err *e)
 {
 	struct nlu_err local;
-	struct nl_cb *cb = nl_cb_clone(nl_socket_get_cb(sk));
+	struct nl_cb *base = nl_socket_get_cb(sk); /* a reference of our own */
+	struct nl_cb *cb = nl_cb_clone(base);
 	bool done = false;
 	int err;
 
+	nl_cb_put(base);
 	if (!e)
 		e = &local;
 	memset(e, 0, sizeof(*e));
@@ -112,28 +114,28 @@ int nlu_exchange(struct nl_sock *sk, struct nl_msg *msg, nl_recvmsg_msg_cb_t on_
 int nlu_errno_from_nle(int nle)
 {
 	static const int map[][2] = {
-		{NLE_NOMEM, ENOMEM},
-		{NLE_EXIST, EEXIST},
-		{NLE_INVAL, EINVAL},
-		{NLE_RANGE, ERANGE},
-		{NLE_MSGSIZE, EMSGSIZE},
-		{NLE_OPNOTSUPP, EOPNOTSUPP},
-		{NLE_AF_NOSUPPORT, EAFNOSUPPORT},
-		{NLE_OBJ_NOTFOUND, ENOENT},
-		{NLE_NOATTR, EINVAL},
-		{NLE_AGAIN, EAGAIN},
-		{NLE_BUSY, EBUSY},
-		{NLE_PERM, EPERM},
-		{NLE_NOACCESS, EACCES},
-		{NLE_NODEV, ENODEV},
-		{NLE_NOADDR, EADDRNOTAVAIL},
-		{NLE_DUMP_INTR, EINTR},
-		{NLE_INTR, EINTR},
-		{NLE_BAD_SOCK, EBADF},
-		{NLE_PROTO_MISMATCH, EPROTO},
-		{NLE_SEQ_MISMATCH, EPROTO},
-		{NLE_MSG_TRUNC, EMSGSIZE},
-		{NLE_IMMUTABLE, EPERM},
+	    {NLE_NOMEM, ENOMEM},
+	    {NLE_EXIST, EEXIST},
+	    {NLE_INVAL, EINVAL},
+	    {NLE_RANGE, ERANGE},
+	    {NLE_MSGSIZE, EMSGSIZE},
+	    {NLE_OPNOTSUPP, EOPNOTSUPP},
+	    {NLE_AF_NOSUPPORT, EAFNOSUPPORT},
+	    {NLE_OBJ_NOTFOUND, ENOENT},
+	    {NLE_NOATTR, EINVAL},
+	    {NLE_AGAIN, EAGAIN},
+	    {NLE_BUSY, EBUSY},
+	    {NLE_PERM, EPERM},
+	    {NLE_NOACCESS, EACCES},
+	    {NLE_NODEV, ENODEV},
+	    {NLE_NOADDR, EADDRNOTAVAIL},
+	    {NLE_DUMP_INTR, EINTR},
+	    {NLE_INTR, EINTR},
+	    {NLE_BAD_SOCK, EBADF},
+	    {NLE_PROTO_MISMATCH, EPROTO},
+	    {NLE_SEQ_MISMATCH, EPROTO},
+	    {NLE_MSG_TRUNC, EMSGSIZE},
+	    {NLE_IMMUTABLE, EPERM},
 	};
 
 	if (nle < 0)
@@ -147,7 +149,8 @@ int nlu_errno_from_nle(int nle)
 const char *nlu_reason(int err, const struct nlu_err *e, char *buf, size_t len)
 {
 	if (e && e->msg[0])
-		snprintf(buf, len, "%s (kernel: %s)", strerror(-err), e->msg);
+		snprintf(buf, len, "%s (%s%s)", strerror(-err), e->from_kernel ? "kernel: " : "",
+			 e->msg);
 	else
 		snprintf(buf, len, "%s", strerror(-err));
 	return buf;
@@ -179,8 +182,8 @@ static int on_getlink(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *h = nlmsg_hdr(msg);
 	struct nlattr *tb[IFLA_MAX + 1];
 
-	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX,
-							  NULL) < 0)
+	if (h->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
 		return NL_SKIP;
 	a->ifindex = ((struct ifinfomsg *)nlmsg_data(h))->ifi_index;
 	nlu_get_str(tb, IFLA_IFNAME, a->name, sizeof(a->name));

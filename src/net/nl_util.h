@@ -22,8 +22,9 @@
 #define NLU_IFA_PROTO 11
 
 struct nlu_err {
-	int error;     /* negative errno, 0 when the kernel did not complain */
-	char msg[160]; /* the kernel's extended-ack message, "" if none */
+	int error;	  /* negative errno, 0 when the kernel did not complain */
+	char msg[160];	  /* the kernel's extended-ack message, or vipd's own context */
+	bool from_kernel; /* msg is the kernel's words */
 };
 
 /* A NETLINK_ROUTE socket in the calling thread's namespace: connected,
@@ -39,7 +40,8 @@ int nlu_exchange(struct nl_sock *sk, struct nl_msg *msg, nl_recvmsg_msg_cb_t on_
 
 /* libnl NLE_* code (negative or not) to a negative errno. */
 int nlu_errno_from_nle(int nle);
-/* "strerror(-err)" plus " (kernel: <extack>)" when the kernel said more. */
+/* "strerror(-err)", then " (kernel: <extack>)" when the kernel said more,
+ * or " (<context>)" when vipd added its own. */
 const char *nlu_reason(int err, const struct nlu_err *e, char *buf, size_t len);
 
 /* ifindex of `name` in the socket's namespace; -ENODEV if absent. */

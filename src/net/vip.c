@@ -19,10 +19,10 @@
 static struct nl_msg *addr_msg(int type, int flags, int ifindex, const struct ip_addr *a)
 {
 	struct ifaddrmsg ifa = {
-		.ifa_family = a->family == IP_V4 ? AF_INET : AF_INET6,
-		.ifa_prefixlen = a->plen,
-		.ifa_scope = RT_SCOPE_UNIVERSE,
-		.ifa_index = (unsigned)ifindex,
+	    .ifa_family = a->family == IP_V4 ? AF_INET : AF_INET6,
+	    .ifa_prefixlen = a->plen,
+	    .ifa_scope = RT_SCOPE_UNIVERSE,
+	    .ifa_index = (unsigned)ifindex,
 	};
 	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
 	int len = (int)ip_len(a);
@@ -45,9 +45,8 @@ static int send_and_ack(struct nl_sock *sk, struct nl_msg *msg)
 
 int vip_add(struct nl_sock *sk, int ifindex, const struct ip_addr *vip)
 {
-	struct nl_msg *msg = addr_msg(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-							   NLM_F_REPLACE,
-				      ifindex, vip);
+	struct nl_msg *msg = addr_msg(
+	    RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, ifindex, vip);
 	uint32_t flags = vip->family == IP_V6 ? IFA_F_NODAD : 0;
 
 	if (!msg)

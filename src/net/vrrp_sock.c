@@ -84,12 +84,13 @@ int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool mul
 	if (fd < 0)
 		return -errno;
 	rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0
-		     ? -errno
-		     : 0;
+		 ? -errno
+		 : 0;
 	if (!rc)
 		rc = setint(fd, SOL_SOCKET, SO_PRIORITY, 6); /* TC_PRIO_INTERACTIVE */
 	if (!rc)
-		rc = fam == IP_V4 ? setup_v4(fd, ifindex, multicast) : setup_v6(fd, ifindex, multicast);
+		rc = fam == IP_V4 ? setup_v4(fd, ifindex, multicast)
+				  : setup_v6(fd, ifindex, multicast);
 	if (rc) {
 		close(fd);
 		return rc;

@@ -14,7 +14,7 @@ enum ip_family {
 
 struct ip_addr {
 	uint8_t family; /* enum ip_family */
-	uint8_t plen;   /* prefix length; 32/128 for a host address */
+	uint8_t plen;	/* prefix length; 32/128 for a host address */
 	uint8_t bytes[16];
 };
 
@@ -37,7 +37,7 @@ bool ip_is_broadcast_address(const struct ip_addr *a);
 bool ip_is_multicast(const struct ip_addr *a);
 bool ip_is_link_local(const struct ip_addr *a);
 bool ip_is_unspecified(const struct ip_addr *a);
-size_t ip_len(const struct ip_addr *a); /* 4 or 16 */
+size_t ip_len(const struct ip_addr *a);	      /* 4 or 16 */
 const char *ip_family_name(enum ip_family f); /* "ipv4" / "ipv6" */
 
 #endif

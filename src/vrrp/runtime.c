@@ -67,8 +67,7 @@ int64_t vrrp_rt_wall_ms(void)
 
 static const char *const level_names[] = {"error", "warning", "info", "debug"};
 
-void vrrp_rt_vlog(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt,
-		  va_list ap)
+void vrrp_rt_vlog(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt, va_list ap)
 {
 	int64_t now = vrrp_rt_wall_ms();
 	time_t secs = (time_t)(now / 1000);

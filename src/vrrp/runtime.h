@@ -90,6 +90,7 @@ struct vrrp_inst {
 	uint64_t send_errors;
 	bool send_failing; /* last send failed: logged once until it works again */
 	bool garp_failing;
+	bool ttl_warned;       /* the peer's hop limit was wrong once: said so */
 	size_t n_advert_addrs; /* VIPs that fit in an advert (see docs/vrrp.md) */
 };
 
@@ -159,13 +160,11 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, const char *rea
 /* ---- helpers shared with the daemon ---- */
 uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */
 int64_t vrrp_rt_wall_ms(void); /* CLOCK_REALTIME */
-__attribute__((format(printf, 3, 4))) void vrrp_rt_log(const struct vrrp_rt *rt,
-						       enum vrrp_rt_log_level lvl,
-						       const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) void
+vrrp_rt_log(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt, ...);
 void vrrp_rt_vlog(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt,
 		  va_list ap);
-__attribute__((format(printf, 3, 4))) void vrrp_inst_log(const struct vrrp_inst *inst,
-							 enum vrrp_rt_log_level lvl,
-							 const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) void
+vrrp_inst_log(const struct vrrp_inst *inst, enum vrrp_rt_log_level lvl, const char *fmt, ...);
 
 #endif

@@ -127,8 +127,8 @@ int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 
 	if (rc < 0) {
 		inst->vip_errors++;
-		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "removing VIP %s: %s",
-			      ip_ntop_prefix(vip, a), strerror(-rc));
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "removing VIP %s: %s", ip_ntop_prefix(vip, a),
+			      strerror(-rc));
 	}
 	return rc;
 }
@@ -180,8 +180,8 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 				rt_garp_round(inst, v, 1);
 		}
 	}
-	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "VIP list updated in place: %zu -> %zu VIPs%s",
-		      n_old, inst->spec.n_vips, inst->vips_held ? " (held)" : "");
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "VIP list updated in place: %zu -> %zu VIPs%s", n_old,
+		      inst->spec.n_vips, inst->vips_held ? " (held)" : "");
 	free(old);
 }
 
@@ -240,7 +240,8 @@ void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev)
 	if (out.has_transition)
 		note_transition(inst, &out.transition);
 	if (out.overflow)
-		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "state machine overflowed on %s: this is a bug",
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR,
+			      "state machine overflowed on %s: this is a bug",
 			      vrrp_fsm_event_name(ev->type));
 }
 
@@ -280,14 +281,14 @@ void rt_inst_start(struct vrrp_inst *inst)
 
 		rt_inst_step(inst, &ev);
 	}
-	vrrp_inst_log(inst, VRRP_RT_LOG_INFO,
-		      "starting: v%u priority %u interval %u ms preempt %s delay %u ms, %s %s -> %s, "
-		      "%zu VIPs",
-		      inst->spec.fsm.version, inst->spec.fsm.priority,
-		      inst->spec.fsm.advert_interval_ms, inst->spec.fsm.preempt ? "on" : "off",
-		      inst->spec.fsm.preempt_delay_ms, inst->spec.unicast ? "unicast" : "multicast",
-		      ip_ntop(&inst->spec.fsm.own_addr, own), ip_ntop(&inst->spec.peer, peer),
-		      inst->spec.n_vips);
+	vrrp_inst_log(
+	    inst, VRRP_RT_LOG_INFO,
+	    "starting: v%u priority %u interval %u ms preempt %s delay %u ms, %s %s -> %s, "
+	    "%zu VIPs",
+	    inst->spec.fsm.version, inst->spec.fsm.priority, inst->spec.fsm.advert_interval_ms,
+	    inst->spec.fsm.preempt ? "on" : "off", inst->spec.fsm.preempt_delay_ms,
+	    inst->spec.unicast ? "unicast" : "multicast", ip_ntop(&inst->spec.fsm.own_addr, own),
+	    ip_ntop(&inst->spec.peer, peer), inst->spec.n_vips);
 	try_start(inst);
 }
 

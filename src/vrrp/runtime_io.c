@@ -89,6 +89,13 @@ static void deliver(struct vrrp_inst *inst, int rc, const struct vrrp_sock_rx *r
 
 	if (rc < 0) {
 		inst_drop(inst, VRRP_DROP_BAD_TTL, rx);
+		if (!inst->ttl_warned && ip_equal(&rx->src, &inst->spec.peer))
+			vrrp_inst_log(
+			    inst, VRRP_RT_LOG_WARN,
+			    "the peer's adverts arrive with hop limit %d, not 255: dropped "
+			    "(RFC 5798 5.1.1.3; keepalived peers need 'unicast_ttl 255')",
+			    rx->hop_limit);
+		inst->ttl_warned = true;
 		return;
 	}
 	if (inst->spec.unicast && !ip_equal(&rx->src, &inst->spec.peer)) {
@@ -205,8 +212,7 @@ static void sock_close(struct vrrp_rt_sock *s)
 	free(s);
 }
 
-static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
-				      int *err)
+static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp, int *err)
 {
 	struct vrrp_rt_sock *s = calloc(1, sizeof(*s));
 
@@ -250,8 +256,7 @@ static struct vrrp_rt_sock *sock_find(struct vrrp_rt *rt, const struct vrrp_inst
 	return NULL;
 }
 
-static struct vrrp_rt_sock *sock_get(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
-				     int *err)
+static struct vrrp_rt_sock *sock_get(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp, int *err)
 {
 	struct vrrp_rt_sock *s = sock_find(rt, sp), **nv;
 

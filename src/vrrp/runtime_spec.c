@@ -94,14 +94,13 @@ void vrrp_rt_specs_free(struct vrrp_inst_spec *specs, size_t n)
 
 bool rt_spec_same_key(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b)
 {
-	return strcmp(a->ifname, b->ifname) == 0 && a->slot == b->slot &&
-	       a->family == b->family && a->method == b->method;
+	return strcmp(a->ifname, b->ifname) == 0 && a->slot == b->slot && a->family == b->family &&
+	       a->method == b->method;
 }
 
 static bool addr_same(const struct ip_addr *a, const struct ip_addr *b)
 {
-	return a->family == b->family && a->plen == b->plen &&
-	       (a->family == 0 || ip_equal(a, b));
+	return a->family == b->family && a->plen == b->plen && (a->family == 0 || ip_equal(a, b));
 }
 
 bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b)
@@ -111,9 +110,10 @@ bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_
 	return strcmp(a->netns, b->netns) == 0 && a->vrid == b->vrid && a->unicast == b->unicast &&
 	       x->version == y->version && x->priority == y->priority &&
 	       x->advert_interval_ms == y->advert_interval_ms && x->preempt == y->preempt &&
-	       x->preempt_delay_ms == y->preempt_delay_ms && addr_same(&x->own_addr, &y->own_addr) &&
-	       addr_same(&a->peer, &b->peer) && a->garp_count == b->garp_count &&
-	       a->garp_interval_ms == b->garp_interval_ms && a->garp_refresh_ms == b->garp_refresh_ms;
+	       x->preempt_delay_ms == y->preempt_delay_ms &&
+	       addr_same(&x->own_addr, &y->own_addr) && addr_same(&a->peer, &b->peer) &&
+	       a->garp_count == b->garp_count && a->garp_interval_ms == b->garp_interval_ms &&
+	       a->garp_refresh_ms == b->garp_refresh_ms;
 }
 
 bool rt_spec_same_vips(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b)
@@ -138,7 +138,8 @@ static void start_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec, struct vr
 	struct vrrp_inst *inst = rt_inst_new(rt, spec);
 
 	if (!inst) {
-		vrrp_rt_log(rt, VRRP_RT_LOG_ERR, "[vr %s] cannot create: out of memory", spec->name);
+		vrrp_rt_log(rt, VRRP_RT_LOG_ERR, "[vr %s] cannot create: out of memory",
+			    spec->name);
 		st->failed++;
 		return;
 	}
@@ -219,8 +220,8 @@ void vrrp_rt_apply(struct vrrp_rt *rt, struct vrrp_inst_spec *specs, size_t n)
 	vrrp_rt_log(rt, VRRP_RT_LOG_INFO,
 		    "configuration applied: %zu instances (%zu unchanged, %zu VIP lists updated, "
 		    "%zu started, %zu restarted, %zu stopped%s)",
-		    rt->n_insts, st.unchanged, st.vips_updated, st.started, st.restarted, st.stopped,
-		    st.failed ? ", some failed" : "");
+		    rt->n_insts, st.unchanged, st.vips_updated, st.started, st.restarted,
+		    st.stopped, st.failed ? ", some failed" : "");
 	free(used);
 	free(restart);
 }
@@ -260,11 +261,12 @@ static int sweep_iface(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, s
 				    !is_config_vip(specs, n, sp->netns, sp->ifname, &f[i].addr))
 					continue;
 				err = vip_del(nl, ifindex, &f[i].addr);
-				vrrp_rt_log(rt, err ? VRRP_RT_LOG_ERR : VRRP_RT_LOG_INFO,
-					    "[if %s] left-over VIP %s %s%s%s", sp->ifname,
-					    ip_ntop_prefix(&f[i].addr, a),
-					    err ? "not removed: " : "removed", err ? strerror(-err) : "",
-					    f[i].proto == VIPD_ADDR_PROTO_VIP ? " (tagged vipd)" : "");
+				vrrp_rt_log(
+				    rt, err ? VRRP_RT_LOG_ERR : VRRP_RT_LOG_INFO,
+				    "[if %s] left-over VIP %s %s%s%s", sp->ifname,
+				    ip_ntop_prefix(&f[i].addr, a),
+				    err ? "not removed: " : "removed", err ? strerror(-err) : "",
+				    f[i].proto == VIPD_ADDR_PROTO_VIP ? " (tagged vipd)" : "");
 				removed += err == 0;
 			}
 			free(f);

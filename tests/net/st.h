@@ -19,8 +19,7 @@ struct st {
 };
 
 /* One result: prints "ok" (verbose) or "FAIL" with the reason. */
-void st_result(struct st *t, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void st_result(struct st *t, bool ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Plan building. Each returns the new step (zeroed but for op, ns, name). */
 struct plan_step *st_push(struct plan *p, enum plan_op op, const char *ns, const char *name);

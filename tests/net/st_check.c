@@ -40,8 +40,7 @@ struct plan_step *st_push(struct plan *p, enum plan_op op, const char *ns, const
 	s->op = op;
 	snprintf(s->netns, sizeof(s->netns), "%s", ns);
 	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
-	snprintf(s->text, sizeof(s->text), "%s %s in '%s'", plan_op_name(op), name ? name : "",
-		 ns);
+	snprintf(s->text, sizeof(s->text), "%s %s in '%s'", plan_op_name(op), name ? name : "", ns);
 	return s;
 }
 

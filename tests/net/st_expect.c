@@ -14,7 +14,8 @@ static const char *final_ns(const struct plan *p, size_t i)
 	const char *ns = p->steps[i].netns;
 
 	for (size_t j = i + 1; j < p->n; j++)
-		if (p->steps[j].op == PLAN_LINK_MOVE && strcmp(p->steps[j].name, p->steps[i].name) == 0 &&
+		if (p->steps[j].op == PLAN_LINK_MOVE &&
+		    strcmp(p->steps[j].name, p->steps[i].name) == 0 &&
 		    strcmp(p->steps[j].netns, ns) == 0)
 			ns = p->steps[j].to_netns;
 	return ns;
@@ -28,8 +29,8 @@ static bool moved(const struct plan *p, size_t i)
 static bool same_kind_options(const struct live_link *w, const struct live_link *l, bool was_moved,
 			      char *why, size_t len)
 {
-	if (strcmp(w->kind, "vlan") == 0 && (w->vlan_id != l->vlan_id ||
-					     strcmp(was_moved ? "" : w->parent, l->parent) != 0))
+	if (strcmp(w->kind, "vlan") == 0 &&
+	    (w->vlan_id != l->vlan_id || strcmp(was_moved ? "" : w->parent, l->parent) != 0))
 		snprintf(why, len, "vlan id %u parent '%s'", l->vlan_id, l->parent);
 	else if (strcmp(w->kind, "macvlan") == 0 &&
 		 ((w->macvlan_mode && w->macvlan_mode != l->macvlan_mode) ||
@@ -39,14 +40,17 @@ static bool same_kind_options(const struct live_link *w, const struct live_link 
 						  strcmp(w->veth_peer_ns, l->veth_peer_ns) != 0))
 		snprintf(why, len, "veth peer '%s' in '%s'", l->veth_peer, l->veth_peer_ns);
 	else if (strcmp(w->kind, "bridge") == 0 &&
-		 (w->stp != l->stp || (w->forward_delay_ms && w->forward_delay_ms != l->forward_delay_ms)))
-		snprintf(why, len, "bridge stp %d forward_delay %u ms", l->stp, l->forward_delay_ms);
+		 (w->stp != l->stp ||
+		  (w->forward_delay_ms && w->forward_delay_ms != l->forward_delay_ms)))
+		snprintf(why, len, "bridge stp %d forward_delay %u ms", l->stp,
+			 l->forward_delay_ms);
 	else if (strcmp(w->kind, "bond") == 0 &&
 		 (w->bond_mode != l->bond_mode || w->miimon_ms != l->miimon_ms ||
 		  w->xmit_hash != l->xmit_hash || w->min_links != l->min_links ||
 		  (w->bond_mode == 4 && w->lacp_rate != l->lacp_rate) ||
 		  strcmp(w->primary, l->primary) != 0))
-		snprintf(why, len, "bond mode %u miimon %u hash %u min_links %u lacp_rate %u primary '%s'",
+		snprintf(why, len,
+			 "bond mode %u miimon %u hash %u min_links %u lacp_rate %u primary '%s'",
 			 l->bond_mode, l->miimon_ms, l->xmit_hash, l->min_links, l->lacp_rate,
 			 l->primary);
 	else
@@ -64,8 +68,8 @@ static bool check_add(const struct plan *p, size_t i, const struct live_state *l
 		return snprintf(why, len, "missing in '%s'", final_ns(p, i)), false;
 	if (strcmp(l->kind, w->kind) != 0 || strcmp(l->alias, w->alias) != 0)
 		return snprintf(why, len, "kind '%s' alias '%s'", l->kind, l->alias), false;
-	if ((w->mtu && w->mtu != l->mtu) || (memcmp(w->mac, "\0\0\0\0\0", 6) != 0 &&
-					     memcmp(w->mac, l->mac, 6) != 0))
+	if ((w->mtu && w->mtu != l->mtu) ||
+	    (memcmp(w->mac, "\0\0\0\0\0", 6) != 0 && memcmp(w->mac, l->mac, 6) != 0))
 		return snprintf(why, len, "mtu %u or mac differs", l->mtu), false;
 	return same_kind_options(w, l, moved(p, i), why, len);
 }
@@ -122,8 +126,8 @@ void st_expect_plan(struct st *t, const struct plan *p, const char *phase)
 		char why[160] = "";
 		bool ok = check_step(p, i, &ls, why, sizeof(why));
 
-		st_result(t, ok, "%s: step %zu %s%s%s", phase, i, p->steps[i].text, *why ? ": " : "",
-			  why);
+		st_result(t, ok, "%s: step %zu %s%s%s", phase, i, p->steps[i].text,
+			  *why ? ": " : "", why);
 	}
 	live_state_free(&ls);
 }
@@ -145,7 +149,8 @@ static int cmp_link(const void *a, const void *b)
 /* Sorted copy without what may change across a delete/re-create. */
 static void normalise(struct live_state *ls)
 {
-	qsort(ls->links, ls->n_links, sizeof(*ls->links), cmp_link);
+	if (ls->n_links)
+		qsort(ls->links, ls->n_links, sizeof(*ls->links), cmp_link);
 	for (size_t i = 0; i < ls->n_links; i++) {
 		struct live_link *l = &ls->links[i];
 		size_t n = 0;
@@ -156,7 +161,8 @@ static void normalise(struct live_state *ls)
 			if (!l->addrs[k].link_local)
 				l->addrs[n++] = l->addrs[k];
 		l->n_addrs = n;
-		qsort(l->addrs, n, sizeof(*l->addrs), cmp_addr);
+		if (n)
+			qsort(l->addrs, n, sizeof(*l->addrs), cmp_addr);
 	}
 }
 
@@ -171,7 +177,7 @@ static void normalise(struct live_state *ls)
 #define DIFF_S(field)                                                                              \
 	do {                                                                                       \
 		if (strcmp(a->field, b->field) != 0) {                                             \
-			printf("  %s/%s: " #field " '%s' -> '%s'\n", a->netns, a->name, a->field,   \
+			printf("  %s/%s: " #field " '%s' -> '%s'\n", a->netns, a->name, a->field,  \
 			       b->field);                                                          \
 			same = false;                                                              \
 		}                                                                                  \
@@ -207,7 +213,8 @@ static bool same_link(const struct live_link *a, const struct live_link *b)
 	for (size_t k = 0; same && k < a->n_addrs; k++) {
 		char x[IP_STR_MAX], y[IP_STR_MAX];
 
-		if (cmp_addr(&a->addrs[k], &b->addrs[k]) == 0 && a->addrs[k].proto == b->addrs[k].proto)
+		if (cmp_addr(&a->addrs[k], &b->addrs[k]) == 0 &&
+		    a->addrs[k].proto == b->addrs[k].proto)
 			continue;
 		printf("  %s/%s: address %s proto %u -> %s proto %u\n", a->netns, a->name,
 		       ip_ntop_prefix(&a->addrs[k].addr, x), a->addrs[k].proto,

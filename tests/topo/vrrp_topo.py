@@ -26,12 +26,14 @@ CLIENT_ADDR = ("192.0.2.100", "2001:db8::100")
 
 
 def config(vips_master=(), vips_backup=(), version=3, interval="100ms", preempt=True,
-           preempt_delay="0s", unicast=True, garp="{count: 3, interval: 100ms}", vrid=None):
+           preempt_delay="0s", unicast=True, garp="{count: 3, interval: 100ms}", vrid=None,
+           priority=(200, 100)):
     """A cluster file for the lab: eth0 with the communication pair and VIPs."""
     vrrp = (f"{{version: {version}, advert_interval: {interval}, preempt: "
             f"{'true' if preempt else 'false'}, preempt_delay: {preempt_delay}, unicast: "
             f"{'true' if unicast else 'false'}"
-            + (f", virtual_router_id: {vrid}" if vrid else "") + "}")
+            + (f", virtual_router_id: {vrid}" if vrid else "")
+            + f", priority: {{preferred: {priority[0]}, other: {priority[1]}}}}}")
 
     def vlist(v):
         return "[" + ", ".join(f'"{x}"' for x in v) + "]"
@@ -221,6 +223,7 @@ vrrp_instance VI_{vrid} {{
   advert_int {interval_s}
   version {version}
   unicast_src_ip {src}
+  unicast_ttl 255
   unicast_peer {{
     {peer}
   }}

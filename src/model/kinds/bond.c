@@ -7,6 +7,7 @@
 
 enum { BOND_ACTIVE_BACKUP, BOND_BALANCE_RR, BOND_BALANCE_XOR, BOND_BROADCAST, BOND_TLB, BOND_ALB };
 
+// clang-format off
 static const struct key_spec bond_key_specs[] = {
 	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, bond.members),
 	 .required = true, .help = "ethernet ports enslaved to the bond"},
@@ -22,6 +23,7 @@ static const struct key_spec bond_key_specs[] = {
 	 .offset = offsetof(struct iface, bond.xmit_hash_policy), .enum_names = xmit_hash_names,
 	 .def = 0, .has_default = true, .help = "transmit hash (balance-xor, balance-tlb)"},
 };
+// clang-format on
 
 static void check_primary(struct validate_ctx *vc, const struct iface *ifc)
 {
@@ -62,10 +64,10 @@ static void bond_check(struct validate_ctx *vc, struct iface *ifc)
 }
 
 const struct iface_kind kind_bond = {
-	.type = IFACE_BOND,
-	.name = "bond",
-	.summary = "bonding master (active-backup, balance-*, broadcast)",
-	.netlink_kind = "bond",
-	.keys = KEY_TABLE("bond", bond_key_specs),
-	.check = bond_check,
+    .type = IFACE_BOND,
+    .name = "bond",
+    .summary = "bonding master (active-backup, balance-*, broadcast)",
+    .netlink_kind = "bond",
+    .keys = KEY_TABLE("bond", bond_key_specs),
+    .check = bond_check,
 };

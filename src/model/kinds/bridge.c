@@ -3,6 +3,7 @@
 #include "model/kinds/kind.h"
 #include "model/validate.h"
 
+// clang-format off
 static const struct key_spec bridge_key_specs[] = {
 	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, bridge.members),
 	 .help = "ports: ethernet, vlan, bond, lacp, veth, or a veth-peer's peer end"},
@@ -13,12 +14,13 @@ static const struct key_spec bridge_key_specs[] = {
 	 .step = 1000, .def = 15000, .has_default = true,
 	 .help = "STP listening/learning time (used when stp is true)"},
 };
+// clang-format on
 
 static void bridge_check(struct validate_ctx *vc, struct iface *ifc)
 {
 	const unsigned ports = TYPE_BIT(IFACE_ETHERNET) | TYPE_BIT(IFACE_VLAN) |
-			       TYPE_BIT(IFACE_BOND) | TYPE_BIT(IFACE_LACP) |
-			       TYPE_BIT(IFACE_VETH) | TYPE_BIT(IFACE_VETH_PEER);
+			       TYPE_BIT(IFACE_BOND) | TYPE_BIT(IFACE_LACP) | TYPE_BIT(IFACE_VETH) |
+			       TYPE_BIT(IFACE_VETH_PEER);
 
 	validate_members(vc, ifc, &ifc->bridge.members, ports, true);
 	if (ifc->bridge.forward_delay.set && !ifc->bridge.stp.v)
@@ -27,10 +29,10 @@ static void bridge_check(struct validate_ctx *vc, struct iface *ifc)
 }
 
 const struct iface_kind kind_bridge = {
-	.type = IFACE_BRIDGE,
-	.name = "bridge",
-	.summary = "Linux bridge over ports of the file and veth-peer ends",
-	.netlink_kind = "bridge",
-	.keys = KEY_TABLE("bridge", bridge_key_specs),
-	.check = bridge_check,
+    .type = IFACE_BRIDGE,
+    .name = "bridge",
+    .summary = "Linux bridge over ports of the file and veth-peer ends",
+    .netlink_kind = "bridge",
+    .keys = KEY_TABLE("bridge", bridge_key_specs),
+    .check = bridge_check,
 };

@@ -4,12 +4,14 @@
 #include <stddef.h>
 #include <string.h>
 
+// clang-format off
 static const struct iface_kind *const all_kinds[IFACE_TYPE_COUNT] = {
 	[IFACE_ETHERNET] = &kind_ethernet,   [IFACE_VLAN] = &kind_vlan,
 	[IFACE_BOND] = &kind_bond,	     [IFACE_LACP] = &kind_lacp,
 	[IFACE_VETH] = &kind_veth,	     [IFACE_VETH_PEER] = &kind_veth_peer,
 	[IFACE_BRIDGE] = &kind_bridge,
 };
+// clang-format on
 
 const struct iface_kind *iface_kind_get(enum iface_type t)
 {
@@ -36,15 +38,19 @@ const char *iface_type_name(enum iface_type t)
 
 #define U32(s, f) offsetof(s, f)
 
+// clang-format off
 static const struct key_spec priority_key_specs[] = {
 	{.name = "preferred", .type = KT_U32, .offset = U32(struct priority_cfg, preferred),
 	 .min = 1, .max = 254, .def = 200, .has_default = true,
-	 .help = "priority of the node that prefers the slot (nodes[0] for master, nodes[1] for backup)"},
+	 .help = "priority of the node that prefers the slot (nodes[0] for master, nodes[1] "
+		 "for backup)"},
 	{.name = "other", .type = KT_U32, .offset = U32(struct priority_cfg, other), .min = 1,
 	 .max = 254, .def = 100, .has_default = true, .help = "priority of the other node"},
 };
+// clang-format on
 static const struct key_table priority_keys = KEY_TABLE("priority", priority_key_specs);
 
+// clang-format off
 static const struct key_spec vrrp_key_specs[] = {
 	{.name = "version", .type = KT_U32, .offset = U32(struct vrrp_cfg, version), .min = 2,
 	 .max = 3, .def = 3, .has_default = true,
@@ -70,8 +76,10 @@ static const struct key_spec vrrp_key_specs[] = {
 	 .help = "explicit VRID of the interface's first instance per family; the others follow "
 		 "(default: automatic)"},
 };
+// clang-format on
 const struct key_table vrrp_keys = KEY_TABLE("vrrp", vrrp_key_specs);
 
+// clang-format off
 static const struct key_spec garp_key_specs[] = {
 	{.name = "count", .type = KT_U32, .offset = U32(struct garp_cfg, count), .min = 1,
 	 .max = 100, .def = 5, .has_default = true,
@@ -82,8 +90,10 @@ static const struct key_spec garp_key_specs[] = {
 	 .min = 0, .max = 3600000, .def = 0, .has_default = true,
 	 .help = "repeat them this often while master (0s: never)"},
 };
+// clang-format on
 const struct key_table garp_keys = KEY_TABLE("garp", garp_key_specs);
 
+// clang-format off
 static const struct key_spec gwcheck_key_specs[] = {
 	{.name = "interval", .type = KT_DURATION, .offset = U32(struct gwcheck_cfg, interval),
 	 .min = 10, .max = 60000, .def = 500, .has_default = true,
@@ -98,8 +108,10 @@ static const struct key_spec gwcheck_key_specs[] = {
 	 .max = 100, .def = 2, .has_default = true,
 	 .help = "answered probes in a row before it counts as back"},
 };
+// clang-format on
 const struct key_table gwcheck_keys = KEY_TABLE("gateway_check", gwcheck_key_specs);
 
+// clang-format off
 static const struct key_spec cluster_key_specs[] = {
 	{.name = "name", .type = KT_SPECIAL, .required = true,
 	 .help = "cluster name; also seeds the automatic VRIDs"},
@@ -112,8 +124,10 @@ static const struct key_spec cluster_key_specs[] = {
 	{.name = "gateway_check", .type = KT_STRUCT, .offset = offsetof(struct model, gwcheck),
 	 .sub = &gwcheck_keys, .help = "gateway probe defaults"},
 };
+// clang-format on
 const struct key_table cluster_keys = KEY_TABLE("cluster", cluster_key_specs);
 
+// clang-format off
 static const struct key_spec common_key_specs[] = {
 	{.name = "type", .type = KT_SPECIAL, .required = true, .help = "the interface kind"},
 	{.name = "mtu", .type = KT_U32, .offset = offsetof(struct iface, mtu), .min = 68,
@@ -136,6 +150,7 @@ static const struct key_spec common_key_specs[] = {
 	{.name = "vrrp", .type = KT_STRUCT, .offset = offsetof(struct iface, vrrp),
 	 .sub = &vrrp_keys, .help = "overrides cluster.vrrp"},
 };
+// clang-format on
 const struct key_table common_iface_keys = KEY_TABLE("interface", common_key_specs);
 
 const char *const bond_mode_names[] = {"active-backup", "balance-rr",  "balance-xor", "broadcast",

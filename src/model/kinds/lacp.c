@@ -2,6 +2,7 @@
 #include "model/kinds/kind.h"
 #include "model/validate.h"
 
+// clang-format off
 static const struct key_spec lacp_key_specs[] = {
 	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, bond.members),
 	 .required = true, .help = "ethernet ports aggregated by LACP"},
@@ -18,6 +19,7 @@ static const struct key_spec lacp_key_specs[] = {
 	 .min = 0, .max = 1024, .def = 0, .has_default = true,
 	 .help = "members that must be up for the bundle to be up"},
 };
+// clang-format on
 
 static void lacp_check(struct validate_ctx *vc, struct iface *ifc)
 {
@@ -29,10 +31,10 @@ static void lacp_check(struct validate_ctx *vc, struct iface *ifc)
 }
 
 const struct iface_kind kind_lacp = {
-	.type = IFACE_LACP,
-	.name = "lacp",
-	.summary = "802.3ad link aggregation (a bond in mode 802.3ad)",
-	.netlink_kind = "bond",
-	.keys = KEY_TABLE("lacp", lacp_key_specs),
-	.check = lacp_check,
+    .type = IFACE_LACP,
+    .name = "lacp",
+    .summary = "802.3ad link aggregation (a bond in mode 802.3ad)",
+    .netlink_kind = "bond",
+    .keys = KEY_TABLE("lacp", lacp_key_specs),
+    .check = lacp_check,
 };

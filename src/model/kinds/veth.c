@@ -2,6 +2,7 @@
 #include "model/kinds/kind.h"
 #include "model/validate.h"
 
+// clang-format off
 static const struct key_spec veth_key_specs[] = {
 	{.name = "parent", .type = KT_IFNAME, .offset = offsetof(struct iface, macvlan.parent),
 	 .required = true, .help = "the ethernet, vlan, bond, lacp or bridge it sits on"},
@@ -9,6 +10,7 @@ static const struct key_spec veth_key_specs[] = {
 	 .enum_names = macvlan_mode_names, .def = 2, .has_default = true,
 	 .help = "macvlan mode"},
 };
+// clang-format on
 
 static void veth_check(struct validate_ctx *vc, struct iface *ifc)
 {
@@ -44,10 +46,10 @@ static void veth_check(struct validate_ctx *vc, struct iface *ifc)
 }
 
 const struct iface_kind kind_veth = {
-	.type = IFACE_VETH,
-	.name = "veth",
-	.summary = "V-ETH: MAC-level virtual interface over a parent (macvlan)",
-	.netlink_kind = "macvlan",
-	.keys = KEY_TABLE("veth", veth_key_specs),
-	.check = veth_check,
+    .type = IFACE_VETH,
+    .name = "veth",
+    .summary = "V-ETH: MAC-level virtual interface over a parent (macvlan)",
+    .netlink_kind = "macvlan",
+    .keys = KEY_TABLE("veth", veth_key_specs),
+    .check = veth_check,
 };

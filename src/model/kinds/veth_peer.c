@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+// clang-format off
 static const struct key_spec veth_peer_key_specs[] = {
 	{.name = "peer", .type = KT_IFNAME, .offset = offsetof(struct iface, veth_peer.peer),
 	 .required = true, .help = "name of the other end of the pair"},
@@ -13,6 +14,7 @@ static const struct key_spec veth_peer_key_specs[] = {
 	 .offset = offsetof(struct iface, veth_peer.peer_namespace),
 	 .help = "namespace of the other end (default: the daemon's own)"},
 };
+// clang-format on
 
 static void veth_peer_check(struct validate_ctx *vc, struct iface *ifc)
 {
@@ -34,11 +36,11 @@ static void veth_peer_check(struct validate_ctx *vc, struct iface *ifc)
 }
 
 const struct iface_kind kind_veth_peer = {
-	.type = IFACE_VETH_PEER,
-	.name = "veth-peer",
-	.summary = "V-ETH(peer): a veth pair, this end in `namespace`, the other in "
-		   "`peer_namespace`",
-	.netlink_kind = "veth",
-	.keys = KEY_TABLE("veth-peer", veth_peer_key_specs),
-	.check = veth_peer_check,
+    .type = IFACE_VETH_PEER,
+    .name = "veth-peer",
+    .summary = "V-ETH(peer): a veth pair, this end in `namespace`, the other in "
+	       "`peer_namespace`",
+    .netlink_kind = "veth",
+    .keys = KEY_TABLE("veth-peer", veth_peer_key_specs),
+    .check = veth_peer_check,
 };

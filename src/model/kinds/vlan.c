@@ -4,17 +4,19 @@
 
 #include <stdio.h>
 
+// clang-format off
 static const struct key_spec vlan_key_specs[] = {
 	{.name = "parent", .type = KT_IFNAME, .offset = offsetof(struct iface, vlan.parent),
 	 .required = true, .help = "the ethernet, bond or lacp interface carrying the tag"},
 	{.name = "id", .type = KT_U32, .offset = offsetof(struct iface, vlan.id), .min = 1,
 	 .max = 4094, .required = true, .help = "802.1Q VLAN id"},
 };
+// clang-format on
 
 static void vlan_check(struct validate_ctx *vc, struct iface *ifc)
 {
-	const unsigned parents = TYPE_BIT(IFACE_ETHERNET) | TYPE_BIT(IFACE_BOND) |
-				 TYPE_BIT(IFACE_LACP);
+	const unsigned parents =
+	    TYPE_BIT(IFACE_ETHERNET) | TYPE_BIT(IFACE_BOND) | TYPE_BIT(IFACE_LACP);
 	struct iface *parent;
 	char key[64], types[96];
 	long p;
@@ -27,7 +29,8 @@ static void vlan_check(struct validate_ctx *vc, struct iface *ifc)
 	if (!(parents & TYPE_BIT(parent->type))) {
 		diag_error(vc->dl, ifc->vlan.parent.pos,
 			   "%s: parent %s is a %s; a vlan's parent must be an %s", ifc->name,
-			   parent->name, parent->kind->name, validate_types_text(parents, types, sizeof(types)));
+			   parent->name, parent->kind->name,
+			   validate_types_text(parents, types, sizeof(types)));
 		return;
 	}
 	if (validate_is_port(vc->m, parent)) {
@@ -35,10 +38,11 @@ static void vlan_check(struct validate_ctx *vc, struct iface *ifc)
 
 		/* A bridge is no vlan parent here, so only a bond can be offered. */
 		if (master->type == IFACE_BRIDGE)
-			diag_error(vc->dl, ifc->vlan.parent.pos,
-				   "%s: parent %s is a port of bridge %s; a vlan's parent must be an "
-				   "ethernet, bond or lacp that is not a bridge port",
-				   ifc->name, parent->name, master->name);
+			diag_error(
+			    vc->dl, ifc->vlan.parent.pos,
+			    "%s: parent %s is a port of bridge %s; a vlan's parent must be an "
+			    "ethernet, bond or lacp that is not a bridge port",
+			    ifc->name, parent->name, master->name);
 		else
 			diag_error(vc->dl, ifc->vlan.parent.pos,
 				   "%s: parent %s is a port of %s %s; put the vlan on %s instead",
@@ -64,10 +68,10 @@ static void vlan_check(struct validate_ctx *vc, struct iface *ifc)
 }
 
 const struct iface_kind kind_vlan = {
-	.type = IFACE_VLAN,
-	.name = "vlan",
-	.summary = "802.1Q VLAN sub-interface over an ethernet, bond or lacp",
-	.netlink_kind = "vlan",
-	.keys = KEY_TABLE("vlan", vlan_key_specs),
-	.check = vlan_check,
+    .type = IFACE_VLAN,
+    .name = "vlan",
+    .summary = "802.1Q VLAN sub-interface over an ethernet, bond or lacp",
+    .netlink_kind = "vlan",
+    .keys = KEY_TABLE("vlan", vlan_key_specs),
+    .check = vlan_check,
 };

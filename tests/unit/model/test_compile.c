@@ -8,21 +8,21 @@
 #include "util/strmap.h"
 
 static const char two_slots[] =
-	MT_HEAD "  eth0:\n"                                                    /* 5 */
-	"    type: ethernet\n"                                                  /* 6 */
-	"    vrrp: {priority: {preferred: 180, other: 90}}\n"                   /* 7 */
-	"    addresses:\n"                                                      /* 8 */
-	"      adc1: [10.0.0.2/24, \"2001:db8::2/64\"]\n"                       /* 9 */
-	"      adc2: [10.0.0.3/24, \"2001:db8::3/64\"]\n"                       /* 10 */
-	"    gateway: {ipv4: 10.0.0.1}\n"                                       /* 11 */
-	"    vips:\n"                                                           /* 12 */
-	"      master:\n"                                                       /* 13 */
-	"        - 10.0.0.10/24\n"                                              /* 14 */
-	"        - {address: 10.0.0.11/24, clusterIpMethod: gw}\n"              /* 15 */
-	"        - \"2001:db8::10/64\"\n"                                       /* 16 */
-	"        - 10.0.0.12/24\n"                                              /* 17 */
-	"      backup:\n"                                                       /* 18 */
-	"        - {address: 10.0.0.20/24, clusterIpMethod: link}\n";           /* 19 */
+    MT_HEAD "  eth0:\n"							  /* 5 */
+	    "    type: ethernet\n"					  /* 6 */
+	    "    vrrp: {priority: {preferred: 180, other: 90}}\n"	  /* 7 */
+	    "    addresses:\n"						  /* 8 */
+	    "      adc1: [10.0.0.2/24, \"2001:db8::2/64\"]\n"		  /* 9 */
+	    "      adc2: [10.0.0.3/24, \"2001:db8::3/64\"]\n"		  /* 10 */
+	    "    gateway: {ipv4: 10.0.0.1}\n"				  /* 11 */
+	    "    vips:\n"						  /* 12 */
+	    "      master:\n"						  /* 13 */
+	    "        - 10.0.0.10/24\n"					  /* 14 */
+	    "        - {address: 10.0.0.11/24, clusterIpMethod: gw}\n"	  /* 15 */
+	    "        - \"2001:db8::10/64\"\n"				  /* 16 */
+	    "        - 10.0.0.12/24\n"					  /* 17 */
+	    "      backup:\n"						  /* 18 */
+	    "        - {address: 10.0.0.20/24, clusterIpMethod: link}\n"; /* 19 */
 
 static const struct vrrp_instance *inst(const struct model *m, const char *name)
 {
@@ -120,15 +120,16 @@ static char *many_macvlans(int n, bool v6, const char *eth0_vrid)
 	char *s = malloc(cap);
 
 	assert_non_null(s);
-	off += (size_t)snprintf(s + off, cap - off, MT_HEAD "  eth0: {type: ethernet%s}\n",
-				eth0_vrid);
+	off +=
+	    (size_t)snprintf(s + off, cap - off, MT_HEAD "  eth0: {type: ethernet%s}\n", eth0_vrid);
 	for (int i = 0; i < n; i++) {
-		off += (size_t)snprintf(s + off, cap - off,
-					"  mv%d:\n    type: veth\n    parent: eth0\n"
-					"    addresses: {adc1: [10.%d.0.2/24, \"fd%02x::2/64\"], "
-					"adc2: [10.%d.0.3/24, \"fd%02x::3/64\"]}\n"
-					"    gateway: {ipv4: 10.%d.0.1, ipv6: \"fd%02x::1\"}\n    vips:\n",
-					i, i, i, i, i, i, i);
+		off += (size_t)snprintf(
+		    s + off, cap - off,
+		    "  mv%d:\n    type: veth\n    parent: eth0\n"
+		    "    addresses: {adc1: [10.%d.0.2/24, \"fd%02x::2/64\"], "
+		    "adc2: [10.%d.0.3/24, \"fd%02x::3/64\"]}\n"
+		    "    gateway: {ipv4: 10.%d.0.1, ipv6: \"fd%02x::1\"}\n    vips:\n",
+		    i, i, i, i, i, i, i);
 		for (int slot = 0; slot < 2; slot++) {
 			off += (size_t)snprintf(s + off, cap - off, "      %s:\n",
 						slot ? "backup" : "master");
@@ -139,10 +140,10 @@ static char *many_macvlans(int n, bool v6, const char *eth0_vrid)
 							i, 10 + slot * 10 + k, methods[k]);
 				if (v6)
 					off += (size_t)snprintf(
-						s + off, cap - off,
-						"        - {address: \"fd%02x::%d/64\", "
-						"clusterIpMethod: %s}\n",
-						i, 10 + slot * 10 + k, methods[k]);
+					    s + off, cap - off,
+					    "        - {address: \"fd%02x::%d/64\", "
+					    "clusterIpMethod: %s}\n",
+					    i, 10 + slot * 10 + k, methods[k]);
 			}
 		}
 	}
@@ -195,11 +196,11 @@ static void test_explicit_vrids(void **state)
 {
 	char *text = many_macvlans(2, true, "");
 	static const char head[] =
-		MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 7}\n"
-			"    addresses: {adc1: [10.9.0.2/24, \"fd99::2/64\"], "
-			"adc2: [10.9.0.3/24, \"fd99::3/64\"]}\n"
-			"    vips:\n      master: [10.9.0.9/24, \"fd99::9/64\"]\n"
-			"      backup: [10.9.0.19/24]\n";
+	    MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 7}\n"
+		    "    addresses: {adc1: [10.9.0.2/24, \"fd99::2/64\"], "
+		    "adc2: [10.9.0.3/24, \"fd99::3/64\"]}\n"
+		    "    vips:\n      master: [10.9.0.9/24, \"fd99::9/64\"]\n"
+		    "      backup: [10.9.0.19/24]\n";
 	const char *macvlans = strstr(text, "  mv0:");
 	char *with = malloc(sizeof(head) + strlen(macvlans));
 	struct model *m, *e;
@@ -246,12 +247,13 @@ static void test_explicit_vrids(void **state)
  * on the same segment; the automatic one moves on. */
 static void test_explicit_wins(void **state)
 {
-	static const char fmt[] = MT_HEAD "  eth0:\n    type: ethernet\n%s"
-					  "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
-					  "    vips: {master: [10.9.0.9/24]}\n"
-					  "  mv0:\n    type: veth\n    parent: eth0\n"
-					  "    addresses: {adc1: [10.9.0.4/24], adc2: [10.9.0.5/24]}\n"
-					  "    vips: {master: [10.9.0.10/24]}\n";
+	static const char fmt[] =
+	    MT_HEAD "  eth0:\n    type: ethernet\n%s"
+		    "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
+		    "    vips: {master: [10.9.0.9/24]}\n"
+		    "  mv0:\n    type: veth\n    parent: eth0\n"
+		    "    addresses: {adc1: [10.9.0.4/24], adc2: [10.9.0.5/24]}\n"
+		    "    vips: {master: [10.9.0.10/24]}\n";
 	char text[1024], vrid[64];
 	struct model *m;
 	unsigned natural;
@@ -280,24 +282,26 @@ static void test_explicit_collision(void **state)
 			      "    vrrp: {virtual_router_id: 5}\n"
 			      "    addresses: {adc1: [10.9.0.4/24], adc2: [10.9.0.5/24]}\n"
 			      "    vips: {master: [10.9.0.10/24, 10.9.0.11/24]}\n",
-		      13, 31, "mv0: VRID 5 of instance mv0/master/ipv4/vrrp is already taken by "
-			      "eth0/master/ipv4/vrrp (line 5) on the ipv4 segment of eth0",
+		      13, 31,
+		      "mv0: VRID 5 of instance mv0/master/ipv4/vrrp is already taken by "
+		      "eth0/master/ipv4/vrrp (line 5) on the ipv4 segment of eth0",
 		      NULL);
-	mt_expect_one(MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 255}\n"
-			      "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
-			      "    vips: {master: [10.9.0.9/24], backup: [10.9.0.8/24]}\n",
-		      7, 31, "virtual_router_id 255 leaves no VRID for instance eth0/backup/ipv4/vrrp",
-		      NULL);
+	mt_expect_one(
+	    MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 255}\n"
+		    "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
+		    "    vips: {master: [10.9.0.9/24], backup: [10.9.0.8/24]}\n",
+	    7, 31, "virtual_router_id 255 leaves no VRID for instance eth0/backup/ipv4/vrrp", NULL);
 }
 
 static void test_bridged_peer_segment(void **state)
 {
-	struct model *m = mt_load_ok(MT_HEAD "  t:\n    type: veth-peer\n    namespace: t\n"
-					      "    peer: t-host\n"
-					      "    addresses: {adc1: [10.5.0.2/24], adc2: [10.5.0.3/24]}\n"
-					      "    vips: {master: [10.5.0.9/24]}\n"
-					      "  br0: {type: bridge, members: [t-host]}\n"
-					      "  u: {type: veth-peer, peer: u-host}\n");
+	struct model *m =
+	    mt_load_ok(MT_HEAD "  t:\n    type: veth-peer\n    namespace: t\n"
+			       "    peer: t-host\n"
+			       "    addresses: {adc1: [10.5.0.2/24], adc2: [10.5.0.3/24]}\n"
+			       "    vips: {master: [10.5.0.9/24]}\n"
+			       "  br0: {type: bridge, members: [t-host]}\n"
+			       "  u: {type: veth-peer, peer: u-host}\n");
 
 	(void)state;
 	/* a veth-peer whose other end is a bridge port talks on the bridge's segment */
@@ -311,15 +315,15 @@ static void test_bridged_peer_segment(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_instances),
-		cmocka_unit_test(test_priorities),
-		cmocka_unit_test(test_vrids_deterministic),
-		cmocka_unit_test(test_vrids_unique_per_segment),
-		cmocka_unit_test(test_vrids_run_out),
-		cmocka_unit_test(test_explicit_vrids),
-		cmocka_unit_test(test_explicit_wins),
-		cmocka_unit_test(test_explicit_collision),
-		cmocka_unit_test(test_bridged_peer_segment),
+	    cmocka_unit_test(test_instances),
+	    cmocka_unit_test(test_priorities),
+	    cmocka_unit_test(test_vrids_deterministic),
+	    cmocka_unit_test(test_vrids_unique_per_segment),
+	    cmocka_unit_test(test_vrids_run_out),
+	    cmocka_unit_test(test_explicit_vrids),
+	    cmocka_unit_test(test_explicit_wins),
+	    cmocka_unit_test(test_explicit_collision),
+	    cmocka_unit_test(test_bridged_peer_segment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,7 +77,8 @@ static void test_parse_errors(void **state)
 	assert_string_equal(bad("10.0.0.1", true), "needs a prefix length (/N)");
 	assert_string_equal(bad("10.0.0.1/24", false), "takes no prefix length");
 	assert_string_equal(bad("10.0.0.1/33", true), "has a prefix length out of range 0..32");
-	assert_string_equal(bad("2001:db8::1/129", true), "has a prefix length out of range 0..128");
+	assert_string_equal(bad("2001:db8::1/129", true),
+			    "has a prefix length out of range 0..128");
 	assert_string_equal(bad("10.0.0.1/", true), "has a prefix length that is not a number");
 	assert_string_equal(bad("10.0.0.1/-1", true), "has a prefix length that is not a number");
 	assert_string_equal(bad("10.0.0.1/24x", true), "has a prefix length that is not a number");
@@ -129,22 +130,27 @@ static void test_in_subnet(void **state)
 	struct ip_addr n6 = pfx("2001:db8::2/127");
 
 	(void)state;
-	assert_true(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 255}}, &net));
+	assert_true(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 255}}, &net));
 	assert_true(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 0}}, &net));
-	assert_false(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 1, 0}}, &net));
+	assert_false(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 1, 0}}, &net));
 	/* a prefix that does not end on a byte */
-	assert_true(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 3, 200}}, &n23));
-	assert_false(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 4, 1}}, &n23));
-	assert_false(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 1, 1}}, &n23));
-	assert_true(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {203, 0, 113, 9}}, &all));
+	assert_true(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 3, 200}}, &n23));
+	assert_false(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 4, 1}}, &n23));
+	assert_false(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 1, 1}}, &n23));
+	assert_true(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {203, 0, 113, 9}}, &all));
 	assert_true(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 2}}, &one));
-	assert_false(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 3}}, &one));
-	assert_true(ip_in_subnet(&(struct ip_addr){.family = IP_V6,
-						    .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 3}},
-				 &n6));
-	assert_false(ip_in_subnet(&(struct ip_addr){.family = IP_V6,
-						     .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 4}},
-				  &n6));
+	assert_false(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 3}}, &one));
+	assert_true(ip_in_subnet(
+	    &(struct ip_addr){.family = IP_V6, .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 3}}, &n6));
+	assert_false(ip_in_subnet(
+	    &(struct ip_addr){.family = IP_V6, .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 4}}, &n6));
 	/* families never mix, not even 0.0.0.0/0 */
 	assert_false(ip_in_subnet(&n6, &all));
 }
@@ -206,10 +212,10 @@ static void test_classes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_v4), cmocka_unit_test(test_parse_v6),
-		cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_print),
-		cmocka_unit_test(test_equal), cmocka_unit_test(test_in_subnet),
-		cmocka_unit_test(test_classes),
+	    cmocka_unit_test(test_parse_v4),	 cmocka_unit_test(test_parse_v6),
+	    cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_print),
+	    cmocka_unit_test(test_equal),	 cmocka_unit_test(test_in_subnet),
+	    cmocka_unit_test(test_classes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

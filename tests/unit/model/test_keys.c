@@ -74,17 +74,18 @@ static void test_edit_distance(void **state)
 	(void)state;
 	assert_int_equal(keys_edit_distance("", ""), 0);
 	assert_int_equal(keys_edit_distance("mtu", "mtu"), 0);
-	assert_int_equal(keys_edit_distance("mtus", "mtu"), 1);  /* insertion */
-	assert_int_equal(keys_edit_distance("mut", "mtu"), 2);   /* no transpositions */
-	assert_int_equal(keys_edit_distance("mtx", "mtu"), 1);   /* substitution */
+	assert_int_equal(keys_edit_distance("mtus", "mtu"), 1); /* insertion */
+	assert_int_equal(keys_edit_distance("mut", "mtu"), 2);	/* no transpositions */
+	assert_int_equal(keys_edit_distance("mtx", "mtu"), 1);	/* substitution */
 	assert_int_equal(keys_edit_distance("", "abc"), 3);
 	assert_int_equal(keys_edit_distance("kitten", "sitting"), 3);
 	assert_int_equal(keys_edit_distance("sitting", "kitten"), 3);
 	assert_int_equal(keys_edit_distance("method", "clusterIpMethod"), 10);
 	/* too long to be a typo of a key: the table is bounded */
-	assert_int_equal(keys_edit_distance("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-					    "a"),
-			 99);
+	assert_int_equal(
+	    keys_edit_distance("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+			       "a"),
+	    99);
 }
 
 static const struct key_spec *key(const struct key_table *t, const char *name)
@@ -115,16 +116,16 @@ static void test_ranges(void **state)
 			    "1..4094");
 	assert_string_equal(keys_describe_range(key(&common_iface_keys, "mtu"), buf, sizeof(buf)),
 			    "68..65535");
-	assert_string_equal(keys_describe_range(key(&kind_lacp.keys, "lacp_rate"), buf,
-						sizeof(buf)),
-			    "slow | fast");
+	assert_string_equal(
+	    keys_describe_range(key(&kind_lacp.keys, "lacp_rate"), buf, sizeof(buf)),
+	    "slow | fast");
 	assert_string_equal(keys_describe_range(key(&vrrp_keys, "preempt"), buf, sizeof(buf)),
 			    "true | false");
 	assert_string_equal(keys_describe_range(key(&gwcheck_keys, "interval"), buf, sizeof(buf)),
 			    "10ms..60s");
-	assert_string_equal(keys_describe_range(key(&kind_bridge.keys, "forward_delay"), buf,
-						sizeof(buf)),
-			    "2s..30s in 1s steps");
+	assert_string_equal(
+	    keys_describe_range(key(&kind_bridge.keys, "forward_delay"), buf, sizeof(buf)),
+	    "2s..30s in 1s steps");
 	/* the advert interval's domain depends on the version: both are named */
 	keys_describe_range(key(&vrrp_keys, "advert_interval"), buf, sizeof(buf));
 	assert_non_null(strstr(buf, "10ms..40950ms in 10ms steps for version 3"));
@@ -142,9 +143,8 @@ static void test_defaults_text(void **state)
 			    "(required)");
 	assert_string_equal(keys_describe_default(key(&common_iface_keys, "mtu"), buf, sizeof(buf)),
 			    "-");
-	assert_string_equal(keys_describe_default(key(&vrrp_keys, "advert_interval"), buf,
-						  sizeof(buf)),
-			    "1s");
+	assert_string_equal(
+	    keys_describe_default(key(&vrrp_keys, "advert_interval"), buf, sizeof(buf)), "1s");
 	assert_string_equal(keys_describe_default(key(&kind_veth.keys, "mode"), buf, sizeof(buf)),
 			    "bridge");
 	assert_string_equal(keys_describe_default(key(&vrrp_keys, "unicast"), buf, sizeof(buf)),
@@ -208,11 +208,15 @@ static void test_inherit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_duration_units),	 cmocka_unit_test(test_duration_errors),
-		cmocka_unit_test(test_duration_format),	 cmocka_unit_test(test_edit_distance),
-		cmocka_unit_test(test_find),		 cmocka_unit_test(test_ranges),
-		cmocka_unit_test(test_defaults_text),	 cmocka_unit_test(test_apply_defaults),
-		cmocka_unit_test(test_inherit),
+	    cmocka_unit_test(test_duration_units),
+	    cmocka_unit_test(test_duration_errors),
+	    cmocka_unit_test(test_duration_format),
+	    cmocka_unit_test(test_edit_distance),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_ranges),
+	    cmocka_unit_test(test_defaults_text),
+	    cmocka_unit_test(test_apply_defaults),
+	    cmocka_unit_test(test_inherit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,46 +7,46 @@
 
 /* Line numbers in the tests below refer to this text (line 1 = cluster:). */
 static const char full[] =
-	"cluster:\n"                                                  /* 1 */
-	"  name: adc-prod\n"                                          /* 2 */
-	"  nodes: [adc1, adc2]\n"                                     /* 3 */
-	"  vrrp:\n"                                                   /* 4 */
-	"    version: 3\n"                                            /* 5 */
-	"    advert_interval: 200ms\n"                                /* 6 */
-	"    priority: {preferred: 150}\n"                            /* 7 */
-	"  garp: {count: 3, interval: \"50ms\"}\n"                    /* 8 */
-	"  gateway_check: {interval: 1s, fall: 4}\n"                  /* 9 */
-	"interfaces:\n"                                               /* 10 */
-	"  eth0: {type: ethernet, mtu: 9000}\n"                       /* 11 */
-	"  eth1: {type: ethernet, mtu: 9000, mac: \"02:00:00:00:00:01\"}\n" /* 12 */
-	"  bond0:\n"                                                  /* 13 */
-	"    type: lacp\n"                                            /* 14 */
-	"    members: [eth0, eth1]\n"                                 /* 15 */
-	"    lacp_rate: fast\n"                                       /* 16 */
-	"    mtu: 9000\n"                                             /* 17 */
-	"  vlan100:\n"                                                /* 18 */
-	"    type: vlan\n"                                            /* 19 */
-	"    parent: bond0\n"                                         /* 20 */
-	"    id: 100\n"                                               /* 21 */
-	"    zone: dmz\n"                                             /* 22 */
-	"    vrrp: {advert_interval: 1s, priority: {other: 50}}\n"    /* 23 */
-	"    gateway_check: {timeout: 300ms}\n"                       /* 24 */
-	"    addresses:\n"                                            /* 25 */
-	"      adc1: [10.0.100.2/24, \"2001:db8:100::2/64\"]\n"       /* 26 */
-	"      adc2: 10.0.100.3/24\n"                                 /* 27 */
-	"    gateway: {ipv4: 10.0.100.1}\n"                           /* 28 */
-	"    vips:\n"                                                 /* 29 */
-	"      master:\n"                                             /* 30 */
-	"        - {address: 10.0.100.10/24, clusterIpMethod: link+gw, zone: web}\n" /* 31 */
-	"      backup:\n"                                             /* 32 */
-	"        - 10.0.100.20/24\n"                                  /* 33 */
-	"  mv0: {type: veth, parent: eth2}\n"                         /* 34 */
-	"  eth2: {type: ethernet}\n"                                  /* 35 */
-	"  tenant-a:\n"                                               /* 36 */
-	"    type: veth-peer\n"                                       /* 37 */
-	"    namespace: tenant-a\n"                                   /* 38 */
-	"    peer: tenant-a-host\n"                                   /* 39 */
-	"  br0: {type: bridge, members: [tenant-a-host], stp: true}\n"; /* 40 */
+    "cluster:\n"								 /* 1 */
+    "  name: adc-prod\n"							 /* 2 */
+    "  nodes: [adc1, adc2]\n"							 /* 3 */
+    "  vrrp:\n"									 /* 4 */
+    "    version: 3\n"								 /* 5 */
+    "    advert_interval: 200ms\n"						 /* 6 */
+    "    priority: {preferred: 150}\n"						 /* 7 */
+    "  garp: {count: 3, interval: \"50ms\"}\n"					 /* 8 */
+    "  gateway_check: {interval: 1s, fall: 4}\n"				 /* 9 */
+    "interfaces:\n"								 /* 10 */
+    "  eth0: {type: ethernet, mtu: 9000}\n"					 /* 11 */
+    "  eth1: {type: ethernet, mtu: 9000, mac: \"02:00:00:00:00:01\"}\n"		 /* 12 */
+    "  bond0:\n"								 /* 13 */
+    "    type: lacp\n"								 /* 14 */
+    "    members: [eth0, eth1]\n"						 /* 15 */
+    "    lacp_rate: fast\n"							 /* 16 */
+    "    mtu: 9000\n"								 /* 17 */
+    "  vlan100:\n"								 /* 18 */
+    "    type: vlan\n"								 /* 19 */
+    "    parent: bond0\n"							 /* 20 */
+    "    id: 100\n"								 /* 21 */
+    "    zone: dmz\n"								 /* 22 */
+    "    vrrp: {advert_interval: 1s, priority: {other: 50}}\n"			 /* 23 */
+    "    gateway_check: {timeout: 300ms}\n"					 /* 24 */
+    "    addresses:\n"								 /* 25 */
+    "      adc1: [10.0.100.2/24, \"2001:db8:100::2/64\"]\n"			 /* 26 */
+    "      adc2: 10.0.100.3/24\n"						 /* 27 */
+    "    gateway: {ipv4: 10.0.100.1}\n"						 /* 28 */
+    "    vips:\n"								 /* 29 */
+    "      master:\n"								 /* 30 */
+    "        - {address: 10.0.100.10/24, clusterIpMethod: link+gw, zone: web}\n" /* 31 */
+    "      backup:\n"								 /* 32 */
+    "        - 10.0.100.20/24\n"						 /* 33 */
+    "  mv0: {type: veth, parent: eth2}\n"					 /* 34 */
+    "  eth2: {type: ethernet}\n"						 /* 35 */
+    "  tenant-a:\n"								 /* 36 */
+    "    type: veth-peer\n"							 /* 37 */
+    "    namespace: tenant-a\n"							 /* 38 */
+    "    peer: tenant-a-host\n"							 /* 39 */
+    "  br0: {type: bridge, members: [tenant-a-host], stp: true}\n";		 /* 40 */
 
 static const struct iface *iface(const struct model *m, const char *name)
 {
@@ -165,7 +165,7 @@ static void test_addresses_and_vips(void **state)
 	assert_pos(ifc->vips[0].method_pos, 31, 54);
 	assert_int_equal(ifc->vips[1].slot, SLOT_BACKUP);
 	assert_int_equal(ifc->vips[1].method, METHOD_VRRP); /* short form */
-	assert_null(ifc->vips[1].zone);
+	assert_string_equal(ifc->vips[1].zone, "dmz");	    /* the interface's */
 	assert_string_equal(ip_ntop_prefix(&ifc->vips[1].addr, buf), "10.0.100.20/24");
 	assert_pos(ifc->vips[1].pos, 33, 11);
 	model_free(m);
@@ -193,7 +193,7 @@ static void test_inheritance(void **state)
 	assert_int_equal(v->vrrp.advert_interval.v, 1000);
 	assert_pos(v->vrrp.advert_interval.pos, 23, 29);
 	assert_int_equal(v->vrrp.priority.preferred.v, 150); /* the cluster's */
-	assert_int_equal(v->vrrp.priority.other.v, 50);      /* its own */
+	assert_int_equal(v->vrrp.priority.other.v, 50);	     /* its own */
 	assert_int_equal(v->gwcheck.timeout.v, 300);
 	assert_int_equal(v->gwcheck.interval.v, 1000);
 	assert_int_equal(v->gwcheck.rise.v, 2);
@@ -249,9 +249,12 @@ static void test_errors_keep_a_model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cluster),		  cmocka_unit_test(test_interfaces),
-		cmocka_unit_test(test_addresses_and_vips), cmocka_unit_test(test_inheritance),
-		cmocka_unit_test(test_minimal_defaults),  cmocka_unit_test(test_errors_keep_a_model),
+	    cmocka_unit_test(test_cluster),
+	    cmocka_unit_test(test_interfaces),
+	    cmocka_unit_test(test_addresses_and_vips),
+	    cmocka_unit_test(test_inheritance),
+	    cmocka_unit_test(test_minimal_defaults),
+	    cmocka_unit_test(test_errors_keep_a_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -91,9 +91,10 @@ static void test_cycle(void **state)
 	if (dl.count != 1)
 		mt_print(&dl);
 	assert_int_equal(dl.count, 1);
-	assert_non_null(mt_find(&dl, 5, 3,
-				"a: dependency cycle: a is a member of br2, br2 is the parent of b, "
-				"b is a member of br1, br1 is the parent of a; no creation order"));
+	assert_non_null(
+	    mt_find(&dl, 5, 3,
+		    "a: dependency cycle: a is a member of br2, br2 is the parent of b, "
+		    "b is a member of br1, br1 is the parent of a; no creation order"));
 	diag_list_done(&dl);
 	model_free(m);
 }
@@ -135,9 +136,9 @@ static void test_order_is_permutation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_order_kept),	   cmocka_unit_test(test_parents_first),
-		cmocka_unit_test(test_peer_before_bridge), cmocka_unit_test(test_cycle),
-		cmocka_unit_test(test_order_is_permutation),
+	    cmocka_unit_test(test_file_order_kept),	 cmocka_unit_test(test_parents_first),
+	    cmocka_unit_test(test_peer_before_bridge),	 cmocka_unit_test(test_cycle),
+	    cmocka_unit_test(test_order_is_permutation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

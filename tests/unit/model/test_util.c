@@ -135,9 +135,9 @@ static void test_diag(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_arena),
-		cmocka_unit_test(test_strmap),
-		cmocka_unit_test(test_diag),
+	    cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_strmap),
+	    cmocka_unit_test(test_diag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,7 @@
  * tests/bad holds the full catalogue with exact messages. */
 #include "model_test.h"
 
-#define PAIR                                                                                      \
+#define PAIR                                                                                       \
 	"    addresses:\n"                                                                         \
 	"      adc1: [10.0.0.2/24]\n"                                                              \
 	"      adc2: [10.0.0.3/24]\n"
@@ -21,8 +21,9 @@ static void test_unknown_keys(void **state)
 		      "eth0.vrrp: unknown key 'timeout' (allowed: version, advert_interval,", NULL);
 	mt_expect_one(MT_HEAD "  eth0: {type: ethernet, colour: red}\n", 5, 26,
 		      "unknown key 'colour' (vipctl explain ethernet lists", NULL);
-	mt_expect_one("cluster: {name: a, nodes: [x, y], node: z}\ninterfaces: {e: {type: ethernet}}\n",
-		      1, 35, "cluster: unknown key 'node' (did you mean 'nodes'?)", NULL);
+	mt_expect_one(
+	    "cluster: {name: a, nodes: [x, y], node: z}\ninterfaces: {e: {type: ethernet}}\n", 1,
+	    35, "cluster: unknown key 'node' (did you mean 'nodes'?)", NULL);
 	mt_expect_one(MT_HEAD "  eth0: {type: ether}\n", 5, 16, "did you mean 'ethernet'?", NULL);
 }
 
@@ -33,8 +34,8 @@ static void test_values(void **state)
 		      "e: mtu must be a single value, got a list", NULL);
 	mt_expect_one(MT_HEAD "  e: {type: ethernet, mtu: }\n", 5, 28,
 		      "mtu must be an integer (68..65535), got nothing", NULL);
-	mt_expect_one(MT_HEAD "  e: {type: ethernet, mtu: 67}\n", 5, 28, "mtu 67 out of range 68..65535",
-		      NULL);
+	mt_expect_one(MT_HEAD "  e: {type: ethernet, mtu: 67}\n", 5, 28,
+		      "mtu 67 out of range 68..65535", NULL);
 	mt_expect_one(MT_HEAD "  e: {type: ethernet, gateway_check: {interval: 5}}\n", 5, 49,
 		      "interval '5' needs a unit", "(allowed: 10ms..60s)", NULL);
 	mt_expect_one(MT_HEAD "  e: {type: ethernet, vrrp: {advert_interval: 15ms}}\n", 5, 47,
@@ -43,6 +44,32 @@ static void test_values(void **state)
 		      "multicast", NULL);
 	mt_expect_one(MT_HEAD "  e: {type: ethernet, mac: \"02:00:00:00:00\"}\n", 5, 28,
 		      "is not a MAC address", NULL);
+	mt_expect_one(MT_HEAD "  e: {type: ethernet, mac: \"00:00:00:00:00:00\"}\n", 5, 28,
+		      "all-zero", NULL);
+}
+
+static void test_vip_keys(void **state)
+{
+	static const char fmt[] = MT_HEAD "  e:\n    type: ethernet\n" PAIR "    vips:\n"
+					  "      master: [%s]\n";
+	char text[512];
+
+	(void)state;
+	snprintf(text, sizeof(text), fmt, "{adress: 10.0.0.9/24}");
+	mt_expect_one(text, 11, 17, "unknown VIP key 'adress' (did you mean 'address'?)", NULL);
+	snprintf(text, sizeof(text), fmt, "{address: 10.0.0.9/24, Method: gw}");
+	mt_expect_one(text, 11, 39, "unknown VIP key 'Method' (did you mean 'clusterIpMethod'?)",
+		      NULL);
+	snprintf(text, sizeof(text), fmt, "{address: 10.0.0.9/24, weight: 5}");
+	mt_expect_one(text, 11, 39,
+		      "unknown VIP key 'weight' (allowed: address, clusterIpMethod, zone)", NULL);
+	snprintf(text, sizeof(text), fmt, "{clusterIpMethod: link}");
+	mt_expect_one(text, 11, 16, "VIP without 'address' (address: ADDR/PLEN)", NULL);
+	snprintf(text, sizeof(text), fmt, "{address: 10.0.0.9/24, clusterIpMethod: Link}");
+	mt_expect_one(text, 11, 56,
+		      "clusterIpMethod 'Link' is not one of vrrp | link | gw | link+gw (did you "
+		      "mean 'link'?)",
+		      NULL);
 }
 
 static void test_vlan(void **state)
@@ -93,27 +120,32 @@ static void test_members(void **state)
 static void test_addresses(void **state)
 {
 	(void)state;
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR "    vips: {master: [10.0.1.1/24]}\n",
-		      10, 21, "e: vip 10.0.1.1/24 is outside every IPv4 subnet of e on node adc1 "
-			      "(10.0.0.2/24)",
-		      NULL);
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR "    vips: {master: [10.0.0.3/24]}\n",
+	mt_expect_one(
+	    MT_HEAD "  e:\n    type: ethernet\n" PAIR "    vips: {master: [10.0.1.1/24]}\n", 10, 21,
+	    "e: vip 10.0.1.1/24 is outside every IPv4 subnet of e on node adc1 "
+	    "(10.0.0.2/24)",
+	    NULL);
+	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR
+			      "    vips: {master: [10.0.0.3/24]}\n",
 		      10, 21, "vip 10.0.0.3 is already used as an address on e (line 9)", NULL);
 	/* two IPv6 VIPs without a pair: said once */
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR
 			      "    vips: {master: [\"2001:db8::1/64\", \"2001:db8::2/64\"]}\n",
-		      10, 21, "IPv6 VIPs need a communication pair, but node adc1 has no IPv6", NULL);
+		      10, 21, "IPv6 VIPs need a communication pair, but node adc1 has no IPv6",
+		      NULL);
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR
 			      "    vips: {backup: [{address: 10.0.0.9/24, clusterIpMethod: gw}]}\n",
 		      10, 61, "uses clusterIpMethod gw but e has no IPv4 gateway", NULL);
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR "    gateway: {ipv4: 10.0.9.1}\n",
-		      10, 21, "gateway 10.0.9.1 is outside every IPv4 subnet of e on node adc1", NULL);
+		      10, 21, "gateway 10.0.9.1 is outside every IPv4 subnet of e on node adc1",
+		      NULL);
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n    mtu: 1200\n"
 			      "    addresses: {adc1: [\"fd00::1/64\"], adc2: [\"fd00::2/64\"]}\n",
 		      7, 10, "mtu 1200 is below 1280", NULL);
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n    vips: {master: [10.0.0.9/24]}\n"
 			      "  b: {type: bond, members: [e]}\n",
-		      7, 21, "e: a member of bond b cannot have addresses, VIPs or a gateway", NULL);
+		      7, 21, "e: a member of bond b cannot have addresses, VIPs or a gateway",
+		      NULL);
 }
 
 static void test_no_cascades(void **state)
@@ -157,7 +189,8 @@ static void test_vrrp_params(void **state)
 	(void)state;
 	mt_expect_one("cluster:\n  name: a\n  nodes: [x, y]\n  vrrp: {advert_interval: 41s}\n"
 		      "interfaces:\n  e: {type: ethernet}\n  f: {type: ethernet}\n",
-		      4, 27, "cluster.vrrp: advert_interval 41s out of range for VRRP version 3", NULL);
+		      4, 27, "cluster.vrrp: advert_interval 41s out of range for VRRP version 3",
+		      NULL);
 	/* the interface changes the version; the interval it inherits is named */
 	mt_expect_one("cluster:\n  name: a\n  nodes: [x, y]\n  vrrp: {advert_interval: 500ms}\n"
 		      "interfaces:\n  e: {type: ethernet, vrrp: {version: 2}}\n",
@@ -218,11 +251,16 @@ static void test_yaml_syntax(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unknown_keys),	   cmocka_unit_test(test_values),
-		cmocka_unit_test(test_vlan),		   cmocka_unit_test(test_members),
-		cmocka_unit_test(test_addresses),	   cmocka_unit_test(test_no_cascades),
-		cmocka_unit_test(test_vrrp_params),	   cmocka_unit_test(test_sorted_and_warning),
-		cmocka_unit_test(test_yaml_syntax),
+	    cmocka_unit_test(test_unknown_keys),
+	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_vip_keys),
+	    cmocka_unit_test(test_vlan),
+	    cmocka_unit_test(test_members),
+	    cmocka_unit_test(test_addresses),
+	    cmocka_unit_test(test_no_cascades),
+	    cmocka_unit_test(test_vrrp_params),
+	    cmocka_unit_test(test_sorted_and_warning),
+	    cmocka_unit_test(test_yaml_syntax),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Failover benchmark: vipd against keepalived in ANCHORS.md's lab.
+
+Namespaces a (.11, priority 150), b (.12, priority 100) and a client (.100)
+on one bridge; one VRRP instance, unicast, preempt on. The client pings the
+VIP every 5 ms and records which MAC answers (bench/failover/probe.py).
+Failover time = fault on a -> first reply from b's MAC.
+
+Scenarios: VRRPv3 at 100 ms and VRRPv2 at 1 s; the master's daemon
+SIGKILLed, and stopped with SIGTERM. Prints median (min-max) per scenario
+next to the protocol limit: 3 x interval + skew after a crash, the skew
+after a priority-0 advert.
+
+usage (root): bench/failover/run.py [--reps N] [--only vipd|keepalived]
+              [--scenario 100ms|1s] [--fault SIGKILL|SIGTERM]
+Needs a built vipd (VIPD_BUILD, default ./build) and keepalived.
+This is a benchmark, not a test: it prints a table and exits 0.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "topo"))
+
+from lab import Lab, wait_until  # noqa: E402
+from vrrp_topo import Cluster, config, keepalived_conf  # noqa: E402
+
+VIP = "192.0.2.200/24"
+VIP_IP = "192.0.2.200"
+NAME = "eth0/master/ipv4/vrrp"
+SCENARIOS = {  # name: (version, vipd interval, seconds)
+    "100ms": (3, "100ms", 0.1),
+    "1s": (2, "1s", 1.0),
+}
+PRIO_A, PRIO_B = 150, 100
+
+
+def skew_ms(iv_s, prio=PRIO_B):
+    return math.ceil((256 - prio) * iv_s * 1000 / 256)
+
+
+def limit_ms(iv_s, fault):
+    return skew_ms(iv_s) if fault == "SIGTERM" else 3 * iv_s * 1000 + skew_ms(iv_s)
+
+
+class Vipd:
+    name = "vipd"
+
+    def __init__(self, c, version, interval, iv_s):
+        self.c = c
+        c.write_config(config(vips_master=[VIP], version=version, interval=interval,
+                              priority=(PRIO_A, PRIO_B), garp="{count: 5, interval: 100ms}"))
+
+    def start(self, node):
+        self.c.start(node)
+
+    def fault(self, sig):
+        self.c.signal("a", sig)
+
+    def a_is_master(self):
+        return (self.c.state("a", NAME) == "MASTER" and self.c.state("b", NAME) == "BACKUP")
+
+
+class Keepalived:
+    name = "keepalived"
+
+    def __init__(self, c, version, interval, iv_s):
+        self.c = c
+        self.version, self.iv_s = version, iv_s
+        self.vrid = 51
+
+    def start(self, node):
+        prio = PRIO_A if node == "a" else PRIO_B
+        self.c.start_keepalived(node, keepalived_conf(node, self.vrid, [VIP], self.version,
+                                                      self.iv_s, prio, 4))
+
+    def fault(self, sig):
+        proc = self.c.procs["a"]
+        if sig == signal.SIGKILL:
+            os.killpg(proc.pid, signal.SIGKILL)  # parent and VRRP child at once
+        else:
+            os.kill(proc.pid, sig)
+        proc.wait(timeout=15)
+
+    def state(self, node):
+        states = re.findall(r"Entering (MASTER|BACKUP) STATE", self.c.log(node))
+        return states[-1] if states else None
+
+    def a_is_master(self):
+        return self.state("a") == "MASTER" and self.state("b") == "BACKUP"
+
+
+def probe(c, duration):
+    return subprocess.Popen(c.ns["client"].argv(
+        ["python3", os.path.join(HERE, "probe.py"), VIP_IP, str(duration), "0.005"]),
+        stdout=subprocess.PIPE, text=True)
+
+
+def answered_by(c, mac, seconds=0.3):
+    p = probe(c, seconds)
+    out = json.loads(p.communicate()[0])
+    return out["replies"] and out["replies"][-1][1] == mac
+
+
+def settle(c, d, iv_s):
+    """a is master, b is not holding the VIP, the client talks to a."""
+    wait_until(d.a_is_master, timeout=10 + 5 * iv_s, interval=0.05, what="a to be master")
+    wait_until(lambda: VIP not in c.addrs("b"), timeout=5, what="VIP to leave b")
+    mac_a = c.mac("a")
+    wait_until(lambda: answered_by(c, mac_a), timeout=10, interval=0.1,
+               what="client to reach a")
+
+
+def one_rep(c, d, iv_s, fault):
+    mac_b = c.mac("b")
+    duration = 1.0 + 3 * iv_s + 1.0 + 0.5
+    p = probe(c, duration)
+    time.sleep(0.5)
+    t0 = time.time()
+    d.fault(fault)
+    out = json.loads(p.communicate()[0])
+    after = [t for t, mac in out["replies"] if t > t0 and mac == mac_b]
+    d.start("a")  # back for the next repetition (preempts)
+    settle(c, d, iv_s)
+    return (after[0] - t0) * 1000 if after else None
+
+
+def run_scenario(daemon_cls, scen, fault, reps):
+    version, interval, iv_s = SCENARIOS[scen]
+    with Lab() as lab:
+        c = Cluster(lab)
+        d = daemon_cls(c, version, interval, iv_s)
+        d.start("a")
+        d.start("b")
+        settle(c, d, iv_s)
+        results = []
+        for i in range(reps):
+            ms = one_rep(c, d, iv_s, fault)
+            results.append(ms)
+            print(f"  {d.name:10s} {scen:5s} {fault.name:7s} rep {i + 1}: "
+                  f"{'no takeover' if ms is None else f'{ms:.0f} ms'}", file=sys.stderr)
+        return results
+
+
+def fmt(results):
+    ok = [r for r in results if r is not None]
+    if not ok:
+        return "no takeover"
+    s = f"{statistics.median(ok):.0f} ms ({min(ok):.0f}–{max(ok):.0f})"
+    if len(ok) < len(results):
+        s += f", {len(results) - len(ok)} missed"
+    return s
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reps", type=int, default=10)
+    ap.add_argument("--only", choices=["vipd", "keepalived"])
+    ap.add_argument("--scenario", choices=list(SCENARIOS))
+    ap.add_argument("--fault", choices=["SIGKILL", "SIGTERM"])
+    args = ap.parse_args()
+    daemons = [x for x in (Vipd, Keepalived) if not args.only or x.name == args.only]
+    rows = []
+    for scen in SCENARIOS:
+        if args.scenario and scen != args.scenario:
+            continue
+        for fault in ("SIGKILL", "SIGTERM"):
+            if args.fault and fault != args.fault:
+                continue
+            row = [scen, fault, f"{limit_ms(SCENARIOS[scen][2], fault):.0f} ms"]
+            for dc in daemons:
+                row.append(fmt(run_scenario(dc, scen, getattr(signal, fault), args.reps)))
+            rows.append(row)
+    head = ["advert", "fault", "protocol limit"] + [d.name for d in daemons]
+    print(f"\nfailover: fault -> first reply from the backup's MAC, {args.reps} repetitions, "
+          "median (min–max)\n")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""vipd's control plane: reload (SIGHUP and `vipctl reload`) that touches
+only changed instances, drain/undrain, status output, drop counters,
+sd_notify. Same lab as test_vrrp_failover.py."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+
+from lab import wait_until
+from vipd_env import VIPD
+from vrrp_topo import Cluster, config, send_raw_vrrp
+
+V4 = "eth0/master/ipv4/vrrp"
+V6 = "eth0/master/ipv6/vrrp"
+V4B = "eth0/backup/ipv4/vrrp"
+VIP4, VIP6, VIP4B, VIP4X = "192.0.2.200/24", "2001:db8::200/64", "192.0.2.201/24", "192.0.2.202/24"
+
+
+def up(lab, text):
+    c = Cluster(lab)
+    c.write_config(text)
+    c.start("a")
+    c.start("b")
+    c.wait_state("a", V4, "MASTER")
+    c.wait_state("b", V4, "BACKUP")
+    return c
+
+
+def transitions(c, node):
+    return {i["name"]: i["counters"]["transitions"] for i in c.status(node)["instances"]}
+
+
+def test_reload_of_an_unchanged_file_touches_no_instance(lab):
+    c = up(lab, config(vips_master=[VIP4, VIP6], vips_backup=[VIP4B]))
+    c.wait_state("b", V4B, "MASTER")
+    before = {n: transitions(c, n) for n in "ab"}
+    assert c.vipctl("a", "reload").returncode == 0
+    c.signal("b", signal.SIGHUP)
+    wait_until(lambda: c.status("b")["reloads"] == 1, timeout=5, what="b to reload")
+    time.sleep(0.5)
+    assert {n: transitions(c, n) for n in "ab"} == before
+    assert VIP4 in c.addrs("a") and VIP4B in c.addrs("b")
+    assert "3 unchanged" in c.log("a")
+
+
+def test_reload_adds_a_vip_in_place_without_a_transition(lab):
+    c = up(lab, config(vips_master=[VIP4]))
+    before = transitions(c, "a")
+    c.write_config(config(vips_master=[VIP4, VIP4X]))
+    assert c.vipctl("a", "reload").returncode == 0
+    assert c.vipctl("b", "reload").returncode == 0
+    assert VIP4X in c.addrs("a") and VIP4 in c.addrs("a")
+    assert VIP4X not in c.addrs("b")
+    assert transitions(c, "a") == before
+    assert c.instance("a", V4)["vips"] == [VIP4, VIP4X]
+    assert c.client_ping(VIP4X)
+    # and out again
+    c.write_config(config(vips_master=[VIP4]))
+    assert c.vipctl("a", "reload").returncode == 0
+    assert VIP4X not in c.addrs("a") and VIP4 in c.addrs("a")
+    assert transitions(c, "a") == before
+
+
+def test_reload_restarts_a_changed_instance_starts_new_and_stops_removed_ones(lab):
+    c = up(lab, config(vips_master=[VIP4, VIP6]))
+    c.wait_state("a", V6, "MASTER")
+    # V4 keeps its parameters, V6 is removed, the backup slot is new
+    c.write_config(config(vips_master=[VIP4], vips_backup=[VIP4B]))
+    v4_before = c.instance("a", V4)["counters"]["transitions"]
+    for n in "ab":
+        assert c.vipctl(n, "reload").returncode == 0
+    names = {i["name"] for i in c.status("a")["instances"]}
+    assert names == {V4, V4B}
+    assert VIP6 not in c.addrs("a")
+    c.wait_state("b", V4B, "MASTER")
+    assert VIP4B in c.addrs("b")
+    assert c.instance("a", V4)["counters"]["transitions"] == v4_before
+    # a changed parameter (preempt_delay) restarts the instance
+    c.write_config(config(vips_master=[VIP4], vips_backup=[VIP4B], preempt_delay="2s"))
+    assert c.vipctl("a", "reload").returncode == 0
+    assert "changed by the new configuration" in c.log("a")
+
+
+def test_reload_of_a_bad_file_keeps_running_and_reports_every_error(lab):
+    c = up(lab, config(vips_master=[VIP4]))
+    good = open(c.config_path).read()
+    with open(c.config_path, "w") as f:
+        f.write(good.replace("type: ethernet", "type: ethernet\n    mtu: 99999\n    colour: red"))
+    cp = c.vipctl("a", "reload", check=False)
+    assert cp.returncode == 2
+    errors = [l for l in cp.stderr.splitlines() if l.startswith(c.config_path + ":")]
+    assert len(errors) >= 2, cp.stderr  # mtu and colour, file:line:col each
+    assert all(": error: " in l for l in errors), errors
+    assert "mtu 99999" in cp.stderr and "colour" in cp.stderr
+    assert c.state("a", V4) == "MASTER"
+    assert c.status("a")["reload_failures"] == 1
+    c.signal("a", signal.SIGHUP)
+    wait_until(lambda: c.status("a")["reload_failures"] == 2, timeout=5, what="SIGHUP reload")
+    assert c.state("a", V4) == "MASTER" and VIP4 in c.addrs("a")
+
+
+def test_drain_moves_every_vip_to_the_peer_and_undrain_brings_them_back(lab):
+    c = up(lab, config(vips_master=[VIP4, VIP6]))
+    c.wait_state("a", V6, "MASTER")
+    out = c.vipctl("a", "drain").stdout
+    assert "drained" in out
+    c.wait_state("b", V4, "MASTER", timeout=3)
+    c.wait_state("b", V6, "MASTER", timeout=3)
+    st = c.status("a")
+    assert st["drained"] is True
+    for inst in st["instances"]:
+        assert inst["state"] == "BACKUP" and inst["drained"] is True
+        assert inst["priority"] == {"effective": 1, "configured": 200}
+        assert inst["last_transition"]["cause"] == "drained"
+    assert VIP4 in c.addrs("b") and VIP4 not in c.addrs("a")
+    text = c.vipctl("a", "status").stdout
+    assert "DRAINED" in text and "1/200" in text
+    c.vipctl("a", "undrain")
+    c.wait_state("a", V4, "MASTER", timeout=3)
+    c.wait_state("a", V6, "MASTER", timeout=3)
+    assert c.status("a")["drained"] is False
+
+
+def test_adverts_from_strangers_bad_ttl_or_unknown_vrid_are_dropped_and_counted(lab):
+    c = up(lab, config(vips_master=[VIP4]))
+    vrid = c.instance("a", V4)["vrid"]
+    client = c.ns["client"]
+    # a stranger claims priority 250: must not make the master step down
+    send_raw_vrrp(client, "192.0.2.100", "192.0.2.11", vrid, priority=250)
+    # the peer's address but TTL 64: not from the link
+    send_raw_vrrp(client, "192.0.2.12", "192.0.2.11", vrid, priority=250, ttl=64)
+    # a VRID nobody runs here
+    other = 1 if vrid != 1 else 2
+    send_raw_vrrp(client, "192.0.2.12", "192.0.2.11", other)
+    time.sleep(0.3)
+    inst = c.instance("a", V4)
+    assert inst["state"] == "MASTER"
+    assert inst["counters"]["drops"]["unknown_peer"] == 1
+    assert inst["counters"]["drops"]["bad_ttl"] == 1
+    sock = c.status("a")["sockets"][0]
+    assert sock["drops"]["unknown_vrid"] == 1
+
+
+def test_status_table_and_json_describe_each_instance(lab):
+    c = up(lab, config(vips_master=[VIP4, VIP6]))
+    text = c.vipctl("b", "status").stdout
+    assert "INSTANCE" in text and V4 in text and "BACKUP" in text and "192.0.2.11" in text
+    st = c.status("a")
+    assert st["node"] == "a" and st["cluster"] == "vtlab"
+    inst = {i["name"]: i for i in st["instances"]}[V4]
+    for key in ("name", "interface", "namespace", "slot", "family", "method", "vrid", "state",
+                "priority", "healthy", "health_reason", "vips", "peer", "last_transition",
+                "counters"):
+        assert key in inst
+    assert inst["interface"] == "eth0" and inst["namespace"] is None
+    assert inst["peer"] == "192.0.2.12" and inst["vips"] == [VIP4]
+    assert inst["last_transition"]["to"] == "MASTER"
+
+
+def test_sd_notify_ready_then_stopping(lab):
+    c = Cluster(lab)
+    c.write_config(config(vips_master=[VIP4]))
+    path = os.path.join(lab.workdir, "notify.sock")
+    rx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    rx.bind(path)
+    rx.settimeout(5)
+    proc = lab.popen(c.ns["a"], [VIPD, "-c", c.config_path, "--node", "a", "--control",
+                                 c.sock("a")],
+                     env={**os.environ, "NOTIFY_SOCKET": path, "WATCHDOG_USEC": "200000"})
+    got = []
+    deadline = time.time() + 5
+    while time.time() < deadline and "WATCHDOG=1" not in got:
+        got.append(rx.recv(256).decode())
+    assert got[0] == "READY=1" and "WATCHDOG=1" in got
+    proc.send_signal(signal.SIGTERM)
+    while True:
+        msg = rx.recv(256).decode()
+        if msg != "WATCHDOG=1":
+            break
+    assert msg == "STOPPING=1"
+    assert proc.wait(timeout=5) == 0
+
+
+def test_bad_config_at_start_exits_2_with_every_error(lab):
+    c = Cluster(lab)
+    c.write_config(config(vips_master=[VIP4]).replace("type: ethernet",
+                                                      "type: ethernet\n    colour: red"))
+    cp = c.ns["a"].run([VIPD, "-c", c.config_path, "--node", "a", "--control", c.sock("a")],
+                       check=False)
+    assert cp.returncode == 2
+    assert "colour" in cp.stderr and c.config_path + ":" in cp.stderr

@@ -19,9 +19,15 @@ static void key_row_text(const struct key_spec *k, const char *prefix)
 	char range[160], def[64], name[64];
 
 	snprintf(name, sizeof(name), "%s%s", prefix, k->name);
-	printf("  %-26s %-9s %-11s %-34s %s\n", name, keys_type_name(k),
-	       keys_describe_default(k, def, sizeof(def)), keys_describe_range(k, range, sizeof(range)),
-	       k->help ? k->help : "");
+	keys_describe_range(k, range, sizeof(range));
+	/* a long range gets its own line so the columns stay aligned */
+	if (strlen(range) > 34)
+		printf("  %-26s %-9s %-11s %s\n  %-26s %-9s %-11s %-34s %s\n", name,
+		       keys_type_name(k), keys_describe_default(k, def, sizeof(def)), range, "", "",
+		       "", "", k->help ? k->help : "");
+	else
+		printf("  %-26s %-9s %-11s %-34s %s\n", name, keys_type_name(k),
+		       keys_describe_default(k, def, sizeof(def)), range, k->help ? k->help : "");
 	if (k->type == KT_STRUCT && strcmp(k->name, "priority") == 0) {
 		char sub[64];
 

@@ -159,21 +159,32 @@ static void print_text(const struct model *m, int node)
 	printf("interfaces (creation order):\n");
 	for (size_t i = 0; i < m->n_ifaces; i++) {
 		const struct iface *ifc = &m->ifaces[m->order[i]];
+		char line[1024];
+		size_t off = 0;
 
-		printf("  %-15s %-9s", ifc->name, ifc->kind->name);
+#define APPEND(...)                                                                          \
+	off += (size_t)snprintf(line + off, off < sizeof(line) ? sizeof(line) - off : 0,     \
+				__VA_ARGS__)
+		APPEND("  %-15s %-9s", ifc->name, ifc->kind->name);
 		if (ifc->parent_idx >= 0)
-			printf(" parent %s", m->ifaces[ifc->parent_idx].name);
+			APPEND(" parent %s", m->ifaces[ifc->parent_idx].name);
 		if (ifc->type == IFACE_VLAN)
-			printf(" id %u", ifc->vlan.id.v);
+			APPEND(" id %u", ifc->vlan.id.v);
 		if (ifc->master_idx >= 0)
-			printf(" in %s", m->ifaces[ifc->master_idx].name);
+			APPEND(" in %s", m->ifaces[ifc->master_idx].name);
 		if (ifc->mtu.set)
-			printf(" mtu %u", ifc->mtu.v);
+			APPEND(" mtu %u", ifc->mtu.v);
 		if (ifc->netns.v)
-			printf(" netns %s", ifc->netns.v);
+			APPEND(" netns %s", ifc->netns.v);
 		for (size_t a = 0; a < ifc->addrs[node].n; a++)
-			printf(" %s", ip_ntop_prefix(&ifc->addrs[node].v[a].v, buf));
-		printf("\n");
+			APPEND(" %s", ip_ntop_prefix(&ifc->addrs[node].v[a].v, buf));
+#undef APPEND
+		if (off >= sizeof(line))
+			off = sizeof(line) - 1;
+		while (off > 0 && line[off - 1] == ' ')
+			off--;
+		line[off] = '\0';
+		puts(line);
 	}
 	printf("\nVRRP instances:\n");
 	printf("  %-32s %4s %4s %-8s %-40s %s\n", "INSTANCE", "VRID", "PRIO", "ADVERT", "PAIR",
@@ -230,8 +241,9 @@ int cmd_validate(struct cli_opts *o)
 		putchar('\n');
 		json_decref(r);
 	} else {
-		printf("%s: ok: cluster %s, %zu interfaces, %zu VRRP instances\n", o->config,
-		       m->cluster_name.v, m->n_ifaces, m->n_instances);
+		printf("%s: ok: cluster %s, %zu interface%s, %zu VRRP instance%s\n", o->config,
+		       m->cluster_name.v, m->n_ifaces, m->n_ifaces == 1 ? "" : "s", m->n_instances,
+		       m->n_instances == 1 ? "" : "s");
 	}
 	model_free(m);
 	return EXIT_OK;

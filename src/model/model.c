@@ -184,6 +184,15 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 		diag_error(lc->dl, load_pos(root), "file: missing required section 'cluster'");
 	else if (load_expect(lc, cluster, YAML_MAPPING_NODE, "file", "cluster"))
 		load_cluster(lc, cluster, cluster_at);
+	/* A VRID names one router on one segment: as a cluster default every
+	 * interface would inherit it, and stacked ones would collide. */
+	if (lc->m->vrrp.virtual_router_id.set) {
+		diag_error(lc->dl, lc->m->vrrp.virtual_router_id.pos,
+			   "cluster.vrrp: virtual_router_id cannot be a cluster default; set it in "
+			   "the vrrp of the interface it belongs to (automatic VRIDs are unique per "
+			   "segment)");
+		lc->m->vrrp.virtual_router_id.set = false;
+	}
 	keys_apply_defaults(&vrrp_keys, &lc->m->vrrp);
 	keys_apply_defaults(&garp_keys, &lc->m->garp);
 	keys_apply_defaults(&gwcheck_keys, &lc->m->gwcheck);

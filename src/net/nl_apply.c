@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/nl_live.h"
 #include "net/nl_ops.h"
 #include "net/nl_undo.h"
 

@@ -111,12 +111,13 @@ int rd_on_link(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[IFLA_MAX + 1];
 	const struct ifinfomsg *ifi;
 	struct rd_link *r;
+	uint32_t master = 0;
 
 	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
 		return NL_SKIP;
 	ifi = nlmsg_data(h);
 	if (rd->want_master &&
-	    (!tb[IFLA_MASTER] || nla_get_u32(tb[IFLA_MASTER]) != (uint32_t)rd->want_master))
+	    (!nlu_get_u32(tb, IFLA_MASTER, &master) || master != (uint32_t)rd->want_master))
 		return NL_SKIP; /* a kernel that ignores the dump filter */
 	if (!(r = rd_push(rd))) {
 		rd->err = -ENOMEM;

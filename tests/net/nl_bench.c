@@ -169,8 +169,8 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	for (int r = 0; r < ROUNDS; r++) {
-		ours[r] = measure(n, true, del && r == 0, &d_ours, r == 0 ? &rd : &x);
-		ip[r] = measure(n, false, del && r == 0, &d_ip, &x);
+		ours[r] = measure(n, true, del && r == 0, r == 0 ? &d_ours : &x, r == 0 ? &rd : &x);
+		ip[r] = measure(n, false, del && r == 0, r == 0 ? &d_ip : &x, &x);
 		if (ours[r] < 0 || ip[r] < 0)
 			return 1;
 		if (r == 0 && del)

@@ -4,5 +4,8 @@
 # kernel has both, else inside user-mode Linux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec tests/lab/kernel-run -t 1200 -m 1G -- \
+exec tests/lab/kernel-run -t 1200 -m 1G -- bash -c '
+	set -e
+	build/tests/net/nl_selftest --kinds=all
 	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/topo -m needs_kernel_features "$@"
+' kernel-tests "$@"

@@ -30,7 +30,7 @@ case $build in /*) ;; *) build=$root/$build ;; esac
 
 case $target in
 fuzz_config)
-	seeds="$root/tests/fuzz/corpus/config $root/examples"
+	seeds="$root/tests/fuzz/corpus/config $root/examples $root/tests/bad"
 	extra="-max_len=8192"
 	[ -f "$root/tests/fuzz/fuzz_config.dict" ] && extra="$extra -dict=$root/tests/fuzz/fuzz_config.dict"
 	;;
@@ -75,8 +75,8 @@ done
 
 echo "fuzz.sh: $target for ${seconds}s; seeds:$existing; output: $out"
 # UBSan in the libraries would only print and carry on: make it fatal.
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 rc=0
 # The first directory receives the new inputs; the seed directories are read only.
 # shellcheck disable=SC2086
@@ -84,11 +84,13 @@ rc=0
 	-artifact_prefix="$out/artifacts/" $extra "$@" "$out/corpus" $existing) \
 	>"$out/fuzz.log" 2>&1 || rc=$?
 
-# With -jobs=N the workers log to fuzz-K.log in the working directory.
-logs=$out/fuzz.log
+# With -jobs=N the workers log to fuzz-K.log in the working directory, and
+# fuzz.log repeats each worker's log: count the workers' logs only.
+logs=""
 for l in "$out"/fuzz-*.log; do
 	[ -f "$l" ] && logs="$logs $l"
 done
+[ -n "$logs" ] || logs=$out/fuzz.log
 # shellcheck disable=SC2086
 runs=$(grep -h -E '^stat::number_of_executed_units:' $logs | awk '{s += $2} END {print s + 0}')
 # shellcheck disable=SC2086

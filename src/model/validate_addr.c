@@ -80,7 +80,7 @@ static bool in_some_subnet(const struct addr_list *al, const struct ip_addr *a)
 	return false;
 }
 
-/* "10.0.0.2/24, 10.0.1.2/24": what a node has of a family, for messages
+/* "192.0.2.2/24, 198.51.100.2/24": what a node has of a family, for messages
  * that must say what would be allowed. */
 static const char *family_addrs(const struct addr_list *al, enum ip_family f, char *buf, size_t len)
 {

@@ -93,12 +93,12 @@ static void build_basic(struct plan *p)
 		up(p, "", *n, true);
 	up(p, ns_b, "ten", true);
 	up(p, ns_a, "mv1", true);
-	st_addr(p, PLAN_ADDR_ADD, "", "mv0", "10.0.0.2/24", VIPD_ADDR_PROTO_NODE);
+	st_addr(p, PLAN_ADDR_ADD, "", "mv0", "203.0.113.2/26", VIPD_ADDR_PROTO_NODE);
 	st_addr(p, PLAN_ADDR_ADD, "", "mv0", "2001:db8::2/64", VIPD_ADDR_PROTO_NODE);
 	st_addr(p, PLAN_ADDR_ADD, ns_b, "ten", "192.0.2.11/24", VIPD_ADDR_PROTO_VIP);
-	st_addr(p, PLAN_ADDR_ADD, ns_a, "mv1", "10.1.0.2/24", VIPD_ADDR_PROTO_NODE);
+	st_addr(p, PLAN_ADDR_ADD, ns_a, "mv1", "203.0.113.66/26", VIPD_ADDR_PROTO_NODE);
 	st_addr(p, PLAN_ADDR_ADD, "", "br0", "198.51.100.1/24", 0);
-	st_addr(p, PLAN_ADDR_ADD, "", "e2", "10.2.0.2/24", VIPD_ADDR_PROTO_NODE);
+	st_addr(p, PLAN_ADDR_ADD, "", "e2", "203.0.113.130/26", VIPD_ADDR_PROTO_NODE);
 }
 
 static void build_all(struct plan *p)
@@ -125,7 +125,7 @@ static void build_all(struct plan *p)
 	     *n; n++)
 		up(p, "", *n, true);
 	up(p, ns_a, "v200", true);
-	st_addr(p, PLAN_ADDR_ADD, "", "v100", "10.100.0.2/24", VIPD_ADDR_PROTO_NODE);
+	st_addr(p, PLAN_ADDR_ADD, "", "v100", "203.0.113.194/26", VIPD_ADDR_PROTO_NODE);
 	st_addr(p, PLAN_ADDR_ADD, "", "v300", "2001:db8:300::2/64", VIPD_ADDR_PROTO_NODE);
 }
 
@@ -143,8 +143,8 @@ static void phase_build(struct st *t, bool all)
 
 static void modify_plan(struct plan *p, bool all)
 {
-	st_addr(p, PLAN_ADDR_DEL, "", "mv0", "10.0.0.2/24", 0);
-	st_addr(p, PLAN_ADDR_ADD, "", "mv0", "10.0.0.3/24", VIPD_ADDR_PROTO_VIP);
+	st_addr(p, PLAN_ADDR_DEL, "", "mv0", "203.0.113.2/26", 0);
+	st_addr(p, PLAN_ADDR_ADD, "", "mv0", "203.0.113.3/26", VIPD_ADDR_PROTO_VIP);
 	enslave(p, "", "e1", "");
 	st_push(p, PLAN_LINK_MTU, "", "mv0")->mtu = 1400;
 	st_mac(st_push(p, PLAN_LINK_MAC, "", "mv0")->mac, 0x11);

@@ -8,21 +8,21 @@
 #include "util/strmap.h"
 
 static const char two_slots[] =
-    MT_HEAD "  eth0:\n"							  /* 5 */
-	    "    type: ethernet\n"					  /* 6 */
-	    "    vrrp: {priority: {preferred: 180, other: 90}}\n"	  /* 7 */
-	    "    addresses:\n"						  /* 8 */
-	    "      adc1: [10.0.0.2/24, \"2001:db8::2/64\"]\n"		  /* 9 */
-	    "      adc2: [10.0.0.3/24, \"2001:db8::3/64\"]\n"		  /* 10 */
-	    "    gateway: {ipv4: 10.0.0.1}\n"				  /* 11 */
-	    "    vips:\n"						  /* 12 */
-	    "      master:\n"						  /* 13 */
-	    "        - 10.0.0.10/24\n"					  /* 14 */
-	    "        - {address: 10.0.0.11/24, clusterIpMethod: gw}\n"	  /* 15 */
-	    "        - \"2001:db8::10/64\"\n"				  /* 16 */
-	    "        - 10.0.0.12/24\n"					  /* 17 */
-	    "      backup:\n"						  /* 18 */
-	    "        - {address: 10.0.0.20/24, clusterIpMethod: link}\n"; /* 19 */
+    MT_HEAD "  eth0:\n"							   /* 5 */
+	    "    type: ethernet\n"					   /* 6 */
+	    "    vrrp: {priority: {preferred: 180, other: 90}}\n"	   /* 7 */
+	    "    addresses:\n"						   /* 8 */
+	    "      adc1: [192.0.2.2/24, \"2001:db8::2/64\"]\n"		   /* 9 */
+	    "      adc2: [192.0.2.3/24, \"2001:db8::3/64\"]\n"		   /* 10 */
+	    "    gateway: {ipv4: 192.0.2.1}\n"				   /* 11 */
+	    "    vips:\n"						   /* 12 */
+	    "      master:\n"						   /* 13 */
+	    "        - 192.0.2.10/24\n"					   /* 14 */
+	    "        - {address: 192.0.2.11/24, clusterIpMethod: gw}\n"	   /* 15 */
+	    "        - \"2001:db8::10/64\"\n"				   /* 16 */
+	    "        - 192.0.2.12/24\n"					   /* 17 */
+	    "      backup:\n"						   /* 18 */
+	    "        - {address: 192.0.2.20/24, clusterIpMethod: link}\n"; /* 19 */
 
 static const struct vrrp_instance *inst(const struct model *m, const char *name)
 {
@@ -45,12 +45,12 @@ static void test_instances(void **state)
 	assert_int_equal(vi->slot, SLOT_MASTER);
 	assert_int_equal(vi->family, IP_V4);
 	assert_int_equal(vi->method, METHOD_VRRP);
-	assert_int_equal(vi->n_vips, 2); /* 10.0.0.10 and 10.0.0.12, in file order */
+	assert_int_equal(vi->n_vips, 2); /* 192.0.2.10 and 192.0.2.12, in file order */
 	assert_int_equal(vi->vips[0], 0);
 	assert_int_equal(vi->vips[1], 3);
 	assert_true(vi->has_pair);
-	assert_string_equal(ip_ntop(&vi->addr[0], buf), "10.0.0.2");
-	assert_string_equal(ip_ntop(&vi->addr[1], buf), "10.0.0.3");
+	assert_string_equal(ip_ntop(&vi->addr[0], buf), "192.0.2.2");
+	assert_string_equal(ip_ntop(&vi->addr[1], buf), "192.0.2.3");
 	vi = inst(m, "eth0/master/ipv4/gw");
 	assert_int_equal(vi->n_vips, 1);
 	assert_int_equal(vi->vips[0], 1);
@@ -112,36 +112,43 @@ static void test_vrids_deterministic(void **state)
 }
 
 /* n macvlans on eth0, each with VIPs in both slots and all four methods:
- * 8 IPv4 instances per macvlan on eth0's segment; with v6, 8 IPv6 ones. */
+ * 8 IPv4 instances per macvlan on eth0's segment; with v6, 8 IPv6 ones.
+ * Macvlan i has the IPv4 subnet /28 number i % 16 of the documentation
+ * /24 number i / 16 (n <= 48), and the IPv6 subnet 2001:db8:i::/64, i in hex. */
 static char *many_macvlans(int n, bool v6, const char *eth0_vrid)
 {
 	static const char *const methods[] = {"vrrp", "link", "gw", "link+gw"};
+	static const char *const nets[] = {"192.0.2", "198.51.100", "203.0.113"};
 	size_t cap = 4096 + (size_t)n * 2048, off = 0;
 	char *s = malloc(cap);
 
 	assert_non_null(s);
+	assert_true(n <= 48);
 	off +=
 	    (size_t)snprintf(s + off, cap - off, MT_HEAD "  eth0: {type: ethernet%s}\n", eth0_vrid);
 	for (int i = 0; i < n; i++) {
+		const char *net = nets[i / 16];
+		int base = i % 16 * 16;
+
 		off += (size_t)snprintf(
 		    s + off, cap - off,
 		    "  mv%d:\n    type: veth\n    parent: eth0\n"
-		    "    addresses: {adc1: [10.%d.0.2/24, \"fd%02x::2/64\"], "
-		    "adc2: [10.%d.0.3/24, \"fd%02x::3/64\"]}\n"
-		    "    gateway: {ipv4: 10.%d.0.1, ipv6: \"fd%02x::1\"}\n    vips:\n",
-		    i, i, i, i, i, i, i);
+		    "    addresses: {adc1: [%s.%d/28, \"2001:db8:%x::2/64\"], "
+		    "adc2: [%s.%d/28, \"2001:db8:%x::3/64\"]}\n"
+		    "    gateway: {ipv4: %s.%d, ipv6: \"2001:db8:%x::1\"}\n    vips:\n",
+		    i, net, base + 2, i, net, base + 3, i, net, base + 1, i);
 		for (int slot = 0; slot < 2; slot++) {
 			off += (size_t)snprintf(s + off, cap - off, "      %s:\n",
 						slot ? "backup" : "master");
 			for (int k = 0; k < 4; k++) {
 				off += (size_t)snprintf(s + off, cap - off,
-							"        - {address: 10.%d.0.%d/24, "
+							"        - {address: %s.%d/28, "
 							"clusterIpMethod: %s}\n",
-							i, 10 + slot * 10 + k, methods[k]);
+							net, base + 4 + slot * 4 + k, methods[k]);
 				if (v6)
 					off += (size_t)snprintf(
 					    s + off, cap - off,
-					    "        - {address: \"fd%02x::%d/64\", "
+					    "        - {address: \"2001:db8:%x::%d/64\", "
 					    "clusterIpMethod: %s}\n",
 					    i, 10 + slot * 10 + k, methods[k]);
 			}
@@ -197,10 +204,10 @@ static void test_explicit_vrids(void **state)
 	char *text = many_macvlans(2, true, "");
 	static const char head[] =
 	    MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 7}\n"
-		    "    addresses: {adc1: [10.9.0.2/24, \"fd99::2/64\"], "
-		    "adc2: [10.9.0.3/24, \"fd99::3/64\"]}\n"
-		    "    vips:\n      master: [10.9.0.9/24, \"fd99::9/64\"]\n"
-		    "      backup: [10.9.0.19/24]\n";
+		    "    addresses: {adc1: [203.0.113.2/24, \"2001:db8:99::2/64\"], "
+		    "adc2: [203.0.113.3/24, \"2001:db8:99::3/64\"]}\n"
+		    "    vips:\n      master: [203.0.113.9/24, \"2001:db8:99::9/64\"]\n"
+		    "      backup: [203.0.113.19/24]\n";
 	const char *macvlans = strstr(text, "  mv0:");
 	char *with = malloc(sizeof(head) + strlen(macvlans));
 	struct model *m, *e;
@@ -228,12 +235,12 @@ static void test_explicit_vrids(void **state)
 	}
 	/* a vlan is a segment of its own: its VRIDs may repeat the parent's */
 	e = mt_load_ok(MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 7}\n"
-			       "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
-			       "    vips: {master: [10.9.0.9/24]}\n"
+			       "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}\n"
+			       "    vips: {master: [192.0.2.9/24]}\n"
 			       "  v1:\n    type: vlan\n    parent: eth0\n    id: 1\n"
 			       "    vrrp: {virtual_router_id: 7}\n"
-			       "    addresses: {adc1: [10.1.0.2/24], adc2: [10.1.0.3/24]}\n"
-			       "    vips: {master: [10.1.0.9/24]}\n");
+			       "    addresses: {adc1: [198.51.100.2/24], adc2: [198.51.100.3/24]}\n"
+			       "    vips: {master: [198.51.100.9/24]}\n");
 	assert_int_equal(inst(e, "v1/master/ipv4/vrrp")->vrid, 7);
 	assert_int_equal(e->ifaces[model_iface_index(e, "v1")].vrid_domain,
 			 model_iface_index(e, "v1"));
@@ -249,11 +256,11 @@ static void test_explicit_wins(void **state)
 {
 	static const char fmt[] =
 	    MT_HEAD "  eth0:\n    type: ethernet\n%s"
-		    "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
-		    "    vips: {master: [10.9.0.9/24]}\n"
+		    "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}\n"
+		    "    vips: {master: [192.0.2.9/24]}\n"
 		    "  mv0:\n    type: veth\n    parent: eth0\n"
-		    "    addresses: {adc1: [10.9.0.4/24], adc2: [10.9.0.5/24]}\n"
-		    "    vips: {master: [10.9.0.10/24]}\n";
+		    "    addresses: {adc1: [192.0.2.4/24], adc2: [192.0.2.5/24]}\n"
+		    "    vips: {master: [192.0.2.10/24]}\n";
 	char text[1024], vrid[64];
 	struct model *m;
 	unsigned natural;
@@ -276,20 +283,20 @@ static void test_explicit_collision(void **state)
 {
 	(void)state;
 	mt_expect_one(MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 5}\n"
-			      "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
-			      "    vips: {master: [10.9.0.9/24]}\n"
+			      "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}\n"
+			      "    vips: {master: [192.0.2.9/24]}\n"
 			      "  mv0:\n    type: veth\n    parent: eth0\n"
 			      "    vrrp: {virtual_router_id: 5}\n"
-			      "    addresses: {adc1: [10.9.0.4/24], adc2: [10.9.0.5/24]}\n"
-			      "    vips: {master: [10.9.0.10/24, 10.9.0.11/24]}\n",
+			      "    addresses: {adc1: [192.0.2.4/24], adc2: [192.0.2.5/24]}\n"
+			      "    vips: {master: [192.0.2.10/24, 192.0.2.11/24]}\n",
 		      13, 31,
 		      "mv0: VRID 5 of instance mv0/master/ipv4/vrrp is already taken by "
 		      "eth0/master/ipv4/vrrp (line 5) on the ipv4 segment of eth0",
 		      NULL);
 	mt_expect_one(
 	    MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 255}\n"
-		    "    addresses: {adc1: [10.9.0.2/24], adc2: [10.9.0.3/24]}\n"
-		    "    vips: {master: [10.9.0.9/24], backup: [10.9.0.8/24]}\n",
+		    "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}\n"
+		    "    vips: {master: [192.0.2.9/24], backup: [192.0.2.8/24]}\n",
 	    7, 31, "virtual_router_id 255 leaves no VRID for instance eth0/backup/ipv4/vrrp", NULL);
 }
 
@@ -298,8 +305,8 @@ static void test_bridged_peer_segment(void **state)
 	struct model *m =
 	    mt_load_ok(MT_HEAD "  t:\n    type: veth-peer\n    namespace: t\n"
 			       "    peer: t-host\n"
-			       "    addresses: {adc1: [10.5.0.2/24], adc2: [10.5.0.3/24]}\n"
-			       "    vips: {master: [10.5.0.9/24]}\n"
+			       "    addresses: {adc1: [198.51.100.2/24], adc2: [198.51.100.3/24]}\n"
+			       "    vips: {master: [198.51.100.9/24]}\n"
 			       "  br0: {type: bridge, members: [t-host]}\n"
 			       "  u: {type: veth-peer, peer: u-host}\n");
 

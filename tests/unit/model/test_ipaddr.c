@@ -49,9 +49,9 @@ static void test_parse_v4(void **state)
 	assert_int_equal(a.plen, 24);
 	assert_memory_equal(a.bytes, want, 4);
 	assert_int_equal(ip_len(&a), 4);
-	assert_int_equal(pfx("10.0.0.1/0").plen, 0);
-	assert_int_equal(pfx("10.0.0.1/32").plen, 32);
-	assert_int_equal(host("10.0.0.1").plen, 32); /* a host address */
+	assert_int_equal(pfx("192.0.2.1/0").plen, 0);
+	assert_int_equal(pfx("192.0.2.1/32").plen, 32);
+	assert_int_equal(host("192.0.2.1").plen, 32); /* a host address */
 }
 
 static void test_parse_v6(void **state)
@@ -74,18 +74,18 @@ static void test_parse_v6(void **state)
 static void test_parse_errors(void **state)
 {
 	(void)state;
-	assert_string_equal(bad("10.0.0.1", true), "needs a prefix length (/N)");
-	assert_string_equal(bad("10.0.0.1/24", false), "takes no prefix length");
-	assert_string_equal(bad("10.0.0.1/33", true), "has a prefix length out of range 0..32");
+	assert_string_equal(bad("192.0.2.1", true), "needs a prefix length (/N)");
+	assert_string_equal(bad("192.0.2.1/24", false), "takes no prefix length");
+	assert_string_equal(bad("192.0.2.1/33", true), "has a prefix length out of range 0..32");
 	assert_string_equal(bad("2001:db8::1/129", true),
 			    "has a prefix length out of range 0..128");
-	assert_string_equal(bad("10.0.0.1/", true), "has a prefix length that is not a number");
-	assert_string_equal(bad("10.0.0.1/-1", true), "has a prefix length that is not a number");
-	assert_string_equal(bad("10.0.0.1/24x", true), "has a prefix length that is not a number");
-	assert_string_equal(bad("10.0.0.1/99999999999999999999", true),
+	assert_string_equal(bad("192.0.2.1/", true), "has a prefix length that is not a number");
+	assert_string_equal(bad("192.0.2.1/-1", true), "has a prefix length that is not a number");
+	assert_string_equal(bad("192.0.2.1/24x", true), "has a prefix length that is not a number");
+	assert_string_equal(bad("192.0.2.1/99999999999999999999", true),
 			    "has a prefix length out of range 0..32");
-	assert_string_equal(bad("10.0.0.300/24", true), "is not an IPv4 address");
-	assert_string_equal(bad("10.0.0/24", true), "is not an IPv4 address");
+	assert_string_equal(bad("192.0.2.300/24", true), "is not an IPv4 address");
+	assert_string_equal(bad("192.0.2/24", true), "is not an IPv4 address");
 	assert_string_equal(bad("2001:db8:::1/64", true), "is not an IPv6 address");
 	assert_string_equal(bad("adc1", false), "is not an IPv4 address");
 	assert_string_equal(bad("", false), "is not an IP address");
@@ -105,17 +105,17 @@ static void test_print(void **state)
 	(void)state;
 	assert_string_equal(ip_ntop(&a, buf), "2001:db8::10");
 	assert_string_equal(ip_ntop_prefix(&a, buf), "2001:db8::10/64");
-	a = pfx("10.0.100.2/24");
-	assert_string_equal(ip_ntop(&a, buf), "10.0.100.2");
-	assert_string_equal(ip_ntop_prefix(&a, buf), "10.0.100.2/24");
+	a = pfx("198.51.100.2/24");
+	assert_string_equal(ip_ntop(&a, buf), "198.51.100.2");
+	assert_string_equal(ip_ntop_prefix(&a, buf), "198.51.100.2/24");
 	assert_string_equal(ip_family_name(IP_V4), "ipv4");
 	assert_string_equal(ip_family_name(IP_V6), "ipv6");
 }
 
 static void test_equal(void **state)
 {
-	struct ip_addr a = pfx("10.0.0.1/24"), b = pfx("10.0.0.1/16"), c = pfx("10.0.0.2/24");
-	struct ip_addr v6 = pfx("::ffff:10.0.0.1/120");
+	struct ip_addr a = pfx("192.0.2.1/24"), b = pfx("192.0.2.1/16"), c = pfx("192.0.2.2/24");
+	struct ip_addr v6 = pfx("::ffff:192.0.2.1/120");
 
 	(void)state;
 	assert_true(ip_equal(&a, &b)); /* the address only, not the prefix */
@@ -125,28 +125,30 @@ static void test_equal(void **state)
 
 static void test_in_subnet(void **state)
 {
-	struct ip_addr net = pfx("10.0.0.2/24"), n23 = pfx("10.0.2.1/23");
-	struct ip_addr all = pfx("0.0.0.0/0"), one = pfx("10.0.0.2/32");
+	struct ip_addr net = pfx("192.0.2.2/24"), n26 = pfx("192.0.2.65/26");
+	struct ip_addr all = pfx("0.0.0.0/0"), one = pfx("192.0.2.2/32");
 	struct ip_addr n6 = pfx("2001:db8::2/127");
 
 	(void)state;
 	assert_true(
-	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 255}}, &net));
-	assert_true(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 0}}, &net));
-	assert_false(
-	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 1, 0}}, &net));
-	/* a prefix that does not end on a byte */
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {192, 0, 2, 255}}, &net));
 	assert_true(
-	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 3, 200}}, &n23));
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {192, 0, 2, 0}}, &net));
 	assert_false(
-	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 4, 1}}, &n23));
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {198, 51, 100, 0}}, &net));
+	/* a prefix that does not end on a byte: 192.0.2.64..127 */
+	assert_true(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {192, 0, 2, 127}}, &n26));
 	assert_false(
-	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 1, 1}}, &n23));
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {192, 0, 2, 128}}, &n26));
+	assert_false(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {192, 0, 2, 63}}, &n26));
 	assert_true(
 	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {203, 0, 113, 9}}, &all));
-	assert_true(ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 2}}, &one));
+	assert_true(
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {192, 0, 2, 2}}, &one));
 	assert_false(
-	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {10, 0, 0, 3}}, &one));
+	    ip_in_subnet(&(struct ip_addr){.family = IP_V4, .bytes = {192, 0, 2, 3}}, &one));
 	assert_true(ip_in_subnet(
 	    &(struct ip_addr){.family = IP_V6, .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 3}}, &n6));
 	assert_false(ip_in_subnet(
@@ -160,22 +162,24 @@ static void test_classes(void **state)
 	struct ip_addr a;
 
 	(void)state;
-	a = pfx("10.0.0.0/24");
+	a = pfx("192.0.2.0/24");
 	assert_true(ip_is_network_address(&a));
 	assert_false(ip_is_broadcast_address(&a));
-	a = pfx("10.0.0.255/24");
+	a = pfx("192.0.2.255/24");
 	assert_true(ip_is_broadcast_address(&a));
 	assert_false(ip_is_network_address(&a));
-	a = pfx("10.0.1.255/23"); /* host bits all one across a byte edge */
+	/* host bits all one across a byte edge (113 is odd: the last address of
+	 * its /23), and host bits zero in one byte only */
+	a = pfx("203.0.113.255/23");
 	assert_true(ip_is_broadcast_address(&a));
-	a = pfx("10.0.1.0/23");
+	a = pfx("203.0.113.0/23");
 	assert_false(ip_is_network_address(&a));
 	/* /31 (RFC 3021) and /32 have neither */
-	a = pfx("10.0.0.0/31");
+	a = pfx("192.0.2.0/31");
 	assert_false(ip_is_network_address(&a));
-	a = pfx("10.0.0.1/31");
+	a = pfx("192.0.2.1/31");
 	assert_false(ip_is_broadcast_address(&a));
-	a = pfx("10.0.0.0/32");
+	a = pfx("192.0.2.0/32");
 	assert_false(ip_is_network_address(&a));
 	/* IPv6: the subnet-router anycast address, never a broadcast */
 	a = pfx("2001:db8::/64");

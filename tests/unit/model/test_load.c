@@ -7,46 +7,46 @@
 
 /* Line numbers in the tests below refer to this text (line 1 = cluster:). */
 static const char full[] =
-    "cluster:\n"								 /* 1 */
-    "  name: adc-prod\n"							 /* 2 */
-    "  nodes: [adc1, adc2]\n"							 /* 3 */
-    "  vrrp:\n"									 /* 4 */
-    "    version: 3\n"								 /* 5 */
-    "    advert_interval: 200ms\n"						 /* 6 */
-    "    priority: {preferred: 150}\n"						 /* 7 */
-    "  garp: {count: 3, interval: \"50ms\"}\n"					 /* 8 */
-    "  gateway_check: {interval: 1s, fall: 4}\n"				 /* 9 */
-    "interfaces:\n"								 /* 10 */
-    "  eth0: {type: ethernet, mtu: 9000}\n"					 /* 11 */
-    "  eth1: {type: ethernet, mtu: 9000, mac: \"02:00:00:00:00:01\"}\n"		 /* 12 */
-    "  bond0:\n"								 /* 13 */
-    "    type: lacp\n"								 /* 14 */
-    "    members: [eth0, eth1]\n"						 /* 15 */
-    "    lacp_rate: fast\n"							 /* 16 */
-    "    mtu: 9000\n"								 /* 17 */
-    "  vlan100:\n"								 /* 18 */
-    "    type: vlan\n"								 /* 19 */
-    "    parent: bond0\n"							 /* 20 */
-    "    id: 100\n"								 /* 21 */
-    "    zone: dmz\n"								 /* 22 */
-    "    vrrp: {advert_interval: 1s, priority: {other: 50}}\n"			 /* 23 */
-    "    gateway_check: {timeout: 300ms}\n"					 /* 24 */
-    "    addresses:\n"								 /* 25 */
-    "      adc1: [10.0.100.2/24, \"2001:db8:100::2/64\"]\n"			 /* 26 */
-    "      adc2: 10.0.100.3/24\n"						 /* 27 */
-    "    gateway: {ipv4: 10.0.100.1}\n"						 /* 28 */
-    "    vips:\n"								 /* 29 */
-    "      master:\n"								 /* 30 */
-    "        - {address: 10.0.100.10/24, clusterIpMethod: link+gw, zone: web}\n" /* 31 */
-    "      backup:\n"								 /* 32 */
-    "        - 10.0.100.20/24\n"						 /* 33 */
-    "  mv0: {type: veth, parent: eth2}\n"					 /* 34 */
-    "  eth2: {type: ethernet}\n"						 /* 35 */
-    "  tenant-a:\n"								 /* 36 */
-    "    type: veth-peer\n"							 /* 37 */
-    "    namespace: tenant-a\n"							 /* 38 */
-    "    peer: tenant-a-host\n"							 /* 39 */
-    "  br0: {type: bridge, members: [tenant-a-host], stp: true}\n";		 /* 40 */
+    "cluster:\n"								   /* 1 */
+    "  name: adc-prod\n"							   /* 2 */
+    "  nodes: [adc1, adc2]\n"							   /* 3 */
+    "  vrrp:\n"									   /* 4 */
+    "    version: 3\n"								   /* 5 */
+    "    advert_interval: 200ms\n"						   /* 6 */
+    "    priority: {preferred: 150}\n"						   /* 7 */
+    "  garp: {count: 3, interval: \"50ms\"}\n"					   /* 8 */
+    "  gateway_check: {interval: 1s, fall: 4}\n"				   /* 9 */
+    "interfaces:\n"								   /* 10 */
+    "  eth0: {type: ethernet, mtu: 9000}\n"					   /* 11 */
+    "  eth1: {type: ethernet, mtu: 9000, mac: \"02:00:00:00:00:01\"}\n"		   /* 12 */
+    "  bond0:\n"								   /* 13 */
+    "    type: lacp\n"								   /* 14 */
+    "    members: [eth0, eth1]\n"						   /* 15 */
+    "    lacp_rate: fast\n"							   /* 16 */
+    "    mtu: 9000\n"								   /* 17 */
+    "  vlan100:\n"								   /* 18 */
+    "    type: vlan\n"								   /* 19 */
+    "    parent: bond0\n"							   /* 20 */
+    "    id: 100\n"								   /* 21 */
+    "    zone: dmz\n"								   /* 22 */
+    "    vrrp: {advert_interval: 1s, priority: {other: 50}}\n"			   /* 23 */
+    "    gateway_check: {timeout: 300ms}\n"					   /* 24 */
+    "    addresses:\n"								   /* 25 */
+    "      adc1: [198.51.100.2/24, \"2001:db8:100::2/64\"]\n"			   /* 26 */
+    "      adc2: 198.51.100.3/24\n"						   /* 27 */
+    "    gateway: {ipv4: 198.51.100.1}\n"					   /* 28 */
+    "    vips:\n"								   /* 29 */
+    "      master:\n"								   /* 30 */
+    "        - {address: 198.51.100.10/24, clusterIpMethod: link+gw, zone: web}\n" /* 31 */
+    "      backup:\n"								   /* 32 */
+    "        - 198.51.100.20/24\n"						   /* 33 */
+    "  mv0: {type: veth, parent: eth2}\n"					   /* 34 */
+    "  eth2: {type: ethernet}\n"						   /* 35 */
+    "  tenant-a:\n"								   /* 36 */
+    "    type: veth-peer\n"							   /* 37 */
+    "    namespace: tenant-a\n"							   /* 38 */
+    "    peer: tenant-a-host\n"							   /* 39 */
+    "  br0: {type: bridge, members: [tenant-a-host], stp: true}\n";		   /* 40 */
 
 static const struct iface *iface(const struct model *m, const char *name)
 {
@@ -149,24 +149,24 @@ static void test_addresses_and_vips(void **state)
 	(void)state;
 	assert_int_equal(ifc->addrs[0].n, 2);
 	assert_string_equal(ip_ntop_prefix(&ifc->addrs[0].v[1].v, buf), "2001:db8:100::2/64");
-	assert_pos(ifc->addrs[0].v[1].pos, 26, 29);
+	assert_pos(ifc->addrs[0].v[1].pos, 26, 31);
 	assert_pos(ifc->addrs[0].pos, 26, 7);
 	assert_int_equal(ifc->addrs[1].n, 1); /* a single address without a list */
-	assert_string_equal(ip_ntop_prefix(&ifc->addrs[1].v[0].v, buf), "10.0.100.3/24");
+	assert_string_equal(ip_ntop_prefix(&ifc->addrs[1].v[0].v, buf), "198.51.100.3/24");
 	assert_true(ifc->gateway4.set);
 	assert_false(ifc->gateway6.set);
-	assert_string_equal(ip_ntop(&ifc->gateway4.v, buf), "10.0.100.1");
+	assert_string_equal(ip_ntop(&ifc->gateway4.v, buf), "198.51.100.1");
 	assert_pos(ifc->gateway4.pos, 28, 21);
 	assert_int_equal(ifc->n_vips, 2);
 	assert_int_equal(ifc->vips[0].slot, SLOT_MASTER);
 	assert_int_equal(ifc->vips[0].method, METHOD_LINK_GW);
 	assert_string_equal(ifc->vips[0].zone, "web");
 	assert_pos(ifc->vips[0].pos, 31, 11);
-	assert_pos(ifc->vips[0].method_pos, 31, 54);
+	assert_pos(ifc->vips[0].method_pos, 31, 56);
 	assert_int_equal(ifc->vips[1].slot, SLOT_BACKUP);
 	assert_int_equal(ifc->vips[1].method, METHOD_VRRP); /* short form */
 	assert_string_equal(ifc->vips[1].zone, "dmz");	    /* the interface's */
-	assert_string_equal(ip_ntop_prefix(&ifc->vips[1].addr, buf), "10.0.100.20/24");
+	assert_string_equal(ip_ntop_prefix(&ifc->vips[1].addr, buf), "198.51.100.20/24");
 	assert_pos(ifc->vips[1].pos, 33, 11);
 	model_free(m);
 }

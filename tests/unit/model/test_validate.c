@@ -5,8 +5,8 @@
 
 #define PAIR                                                                                       \
 	"    addresses:\n"                                                                         \
-	"      adc1: [10.0.0.2/24]\n"                                                              \
-	"      adc2: [10.0.0.3/24]\n"
+	"      adc1: [192.0.2.2/24]\n"                                                             \
+	"      adc2: [192.0.2.3/24]\n"
 
 static void test_unknown_keys(void **state)
 {
@@ -55,18 +55,18 @@ static void test_vip_keys(void **state)
 	char text[512];
 
 	(void)state;
-	snprintf(text, sizeof(text), fmt, "{adress: 10.0.0.9/24}");
+	snprintf(text, sizeof(text), fmt, "{adress: 192.0.2.9/24}");
 	mt_expect_one(text, 11, 17, "unknown VIP key 'adress' (did you mean 'address'?)", NULL);
-	snprintf(text, sizeof(text), fmt, "{address: 10.0.0.9/24, Method: gw}");
-	mt_expect_one(text, 11, 39, "unknown VIP key 'Method' (did you mean 'clusterIpMethod'?)",
+	snprintf(text, sizeof(text), fmt, "{address: 192.0.2.9/24, Method: gw}");
+	mt_expect_one(text, 11, 40, "unknown VIP key 'Method' (did you mean 'clusterIpMethod'?)",
 		      NULL);
-	snprintf(text, sizeof(text), fmt, "{address: 10.0.0.9/24, weight: 5}");
-	mt_expect_one(text, 11, 39,
+	snprintf(text, sizeof(text), fmt, "{address: 192.0.2.9/24, weight: 5}");
+	mt_expect_one(text, 11, 40,
 		      "unknown VIP key 'weight' (allowed: address, clusterIpMethod, zone)", NULL);
 	snprintf(text, sizeof(text), fmt, "{clusterIpMethod: link}");
 	mt_expect_one(text, 11, 16, "VIP without 'address' (address: ADDR/PLEN)", NULL);
-	snprintf(text, sizeof(text), fmt, "{address: 10.0.0.9/24, clusterIpMethod: Link}");
-	mt_expect_one(text, 11, 56,
+	snprintf(text, sizeof(text), fmt, "{address: 192.0.2.9/24, clusterIpMethod: Link}");
+	mt_expect_one(text, 11, 57,
 		      "clusterIpMethod 'Link' is not one of vrrp | link | gw | link+gw (did you "
 		      "mean 'link'?)",
 		      NULL);
@@ -120,29 +120,32 @@ static void test_members(void **state)
 static void test_addresses(void **state)
 {
 	(void)state;
-	mt_expect_one(
-	    MT_HEAD "  e:\n    type: ethernet\n" PAIR "    vips: {master: [10.0.1.1/24]}\n", 10, 21,
-	    "e: vip 10.0.1.1/24 is outside every IPv4 subnet of e on node adc1 "
-	    "(10.0.0.2/24)",
-	    NULL);
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR
-			      "    vips: {master: [10.0.0.3/24]}\n",
-		      10, 21, "vip 10.0.0.3 is already used as an address on e (line 9)", NULL);
+			      "    vips: {master: [198.51.100.1/24]}\n",
+		      10, 21,
+		      "e: vip 198.51.100.1/24 is outside every IPv4 subnet of e on node adc1 "
+		      "(192.0.2.2/24)",
+		      NULL);
+	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR
+			      "    vips: {master: [192.0.2.3/24]}\n",
+		      10, 21, "vip 192.0.2.3 is already used as an address on e (line 9)", NULL);
 	/* two IPv6 VIPs without a pair: said once */
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR
 			      "    vips: {master: [\"2001:db8::1/64\", \"2001:db8::2/64\"]}\n",
 		      10, 21, "IPv6 VIPs need a communication pair, but node adc1 has no IPv6",
 		      NULL);
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR
-			      "    vips: {backup: [{address: 10.0.0.9/24, clusterIpMethod: gw}]}\n",
-		      10, 61, "uses clusterIpMethod gw but e has no IPv4 gateway", NULL);
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR "    gateway: {ipv4: 10.0.9.1}\n",
-		      10, 21, "gateway 10.0.9.1 is outside every IPv4 subnet of e on node adc1",
-		      NULL);
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n    mtu: 1200\n"
-			      "    addresses: {adc1: [\"fd00::1/64\"], adc2: [\"fd00::2/64\"]}\n",
+	mt_expect_one(MT_HEAD
+		      "  e:\n    type: ethernet\n" PAIR
+		      "    vips: {backup: [{address: 192.0.2.9/24, clusterIpMethod: gw}]}\n",
+		      10, 62, "uses clusterIpMethod gw but e has no IPv4 gateway", NULL);
+	mt_expect_one(
+	    MT_HEAD "  e:\n    type: ethernet\n" PAIR "    gateway: {ipv4: 203.0.113.1}\n", 10, 21,
+	    "gateway 203.0.113.1 is outside every IPv4 subnet of e on node adc1", NULL);
+	mt_expect_one(MT_HEAD
+		      "  e:\n    type: ethernet\n    mtu: 1200\n"
+		      "    addresses: {adc1: [\"2001:db8::1/64\"], adc2: [\"2001:db8::2/64\"]}\n",
 		      7, 10, "mtu 1200 is below 1280", NULL);
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n    vips: {master: [10.0.0.9/24]}\n"
+	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n    vips: {master: [192.0.2.9/24]}\n"
 			      "  b: {type: bond, members: [e]}\n",
 		      7, 21, "e: a member of bond b cannot have addresses, VIPs or a gateway",
 		      NULL);
@@ -153,33 +156,35 @@ static void test_no_cascades(void **state)
 	(void)state;
 	/* nodes missing: addresses are not all "not a node", VIPs not "no pair" */
 	mt_expect_one("cluster:\n  name: lab\ninterfaces:\n  e:\n    type: ethernet\n" PAIR
-		      "    vips: {master: [10.0.0.9/24]}\n",
+		      "    vips: {master: [192.0.2.9/24]}\n",
 		      1, 1, "cluster: missing required key 'nodes'", NULL);
 	/* one bad node address: no "no pair" for the VIP, no "cannot be probed" */
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n"
-			      "    addresses: {adc1: [10.0.0.2/24], adc2: [10.0.0.256/24]}\n"
-			      "    gateway: {ipv4: 10.0.0.1}\n"
-			      "    vips: {master: [{address: 10.0.0.9/24, clusterIpMethod: gw}]}\n",
-		      7, 45, "address '10.0.0.256/24' is not an IPv4 address", NULL);
+	mt_expect_one(MT_HEAD
+		      "  e:\n    type: ethernet\n"
+		      "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.256/24]}\n"
+		      "    gateway: {ipv4: 192.0.2.1}\n"
+		      "    vips: {master: [{address: 192.0.2.9/24, clusterIpMethod: gw}]}\n",
+		      7, 46, "address '192.0.2.256/24' is not an IPv4 address", NULL);
 	/* a node key misspelt: one error */
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n"
-			      "    addresses: {adc1: [10.0.0.2/24], adc3: [10.0.0.3/24]}\n"
-			      "    vips: {master: [10.0.0.9/24]}\n",
-		      7, 38, "'adc3' is not a node of the cluster (adc1, adc2)", NULL);
+			      "    addresses: {adc1: [192.0.2.2/24], adc3: [192.0.2.3/24]}\n"
+			      "    vips: {master: [192.0.2.9/24]}\n",
+		      7, 39, "'adc3' is not a node of the cluster (adc1, adc2)", NULL);
 	/* a bad gateway: no "has no IPv4 gateway" for its gw VIP */
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR "    gateway: {ipv4: 10.0.0.1/24}\n"
-			      "    vips: {master: [{address: 10.0.0.9/24, clusterIpMethod: gw}]}\n",
-		      10, 21, "gateway '10.0.0.1/24' takes no prefix length", NULL);
+	mt_expect_one(MT_HEAD
+		      "  e:\n    type: ethernet\n" PAIR "    gateway: {ipv4: 192.0.2.1/24}\n"
+		      "    vips: {master: [{address: 192.0.2.9/24, clusterIpMethod: gw}]}\n",
+		      10, 21, "gateway '192.0.2.1/24' takes no prefix length", NULL);
 	/* a repeated key: the first value counts, the repeat adds nothing */
 	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n" PAIR
-			      "    vips: {master: [{address: 10.0.0.9/24, clusterIpMethod: vrrp, "
+			      "    vips: {master: [{address: 192.0.2.9/24, clusterIpMethod: vrrp, "
 			      "clusterIpMethod: gw}]}\n",
-		      10, 67, "duplicate key 'clusterIpMethod' (first at 10:44)", NULL);
+		      10, 68, "duplicate key 'clusterIpMethod' (first at 10:45)", NULL);
 	/* an interface whose type is wrong is not also "not defined" for its users */
 	mt_expect_one(MT_HEAD "  e: {type: eth}\n  v: {type: vlan, parent: e, id: 1}\n", 5, 13,
 		      "type 'eth' is not one of", NULL);
 	/* a port's VIPs are one error, not also "no communication pair" */
-	mt_expect_one(MT_HEAD "  e: {type: ethernet, vips: {master: [10.0.0.9/24]}}\n"
+	mt_expect_one(MT_HEAD "  e: {type: ethernet, vips: {master: [192.0.2.9/24]}}\n"
 			      "  b: {type: bond, members: [e]}\n",
 		      5, 39, "a member of bond b cannot have", NULL);
 }
@@ -200,10 +205,11 @@ static void test_vrrp_params(void **state)
 		      "priority preferred 200 (default) must be above other 200", NULL);
 	mt_expect_one(MT_HEAD "  e: {type: ethernet, gateway_check: {timeout: 600ms}}\n", 5, 48,
 		      "gateway_check timeout 600ms exceeds its interval 500ms (default)", NULL);
-	mt_expect_one(MT_HEAD "  e:\n    type: ethernet\n    vrrp: {version: 2}\n"
-			      "    addresses: {adc1: [\"fd00::1/64\"], adc2: [\"fd00::2/64\"]}\n"
-			      "    vips: {master: [\"fd00::9/64\"]}\n",
-		      9, 21, "vip fd00::9/64 is IPv6 but VRRP version 2", NULL);
+	mt_expect_one(MT_HEAD
+		      "  e:\n    type: ethernet\n    vrrp: {version: 2}\n"
+		      "    addresses: {adc1: [\"2001:db8::1/64\"], adc2: [\"2001:db8::2/64\"]}\n"
+		      "    vips: {master: [\"2001:db8::9/64\"]}\n",
+		      9, 21, "vip 2001:db8::9/64 is IPv6 but VRRP version 2", NULL);
 }
 
 static void test_sorted_and_warning(void **state)

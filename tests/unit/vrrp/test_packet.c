@@ -97,12 +97,12 @@ static const uint8_t v3_ipv6[] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
 };
 
-/* v2, VRID 51, priority 100, auth 0, 1 s, VIP 10.0.0.10, 8 zero bytes of
- * authentication data; no pseudo-header: 2133+6401+0001+0a00+000a = 8f3f,
- * inverted 70c0. */
+/* v2, VRID 51, priority 100, auth 0, 1 s, VIP 192.0.2.10, 8 zero bytes of
+ * authentication data; no pseudo-header: 2133+6401+0001+c000+020a = 1473f,
+ * folded 4740, inverted b8bf. */
 static const uint8_t v2_ipv4[] = {
-    0x21, 0x33, 0x64, 0x01, 0x00, 0x01, 0x70, 0xc0, 0x0a, 0x00,
-    0x00, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x21, 0x33, 0x64, 0x01, 0x00, 0x01, 0xb8, 0xbf, 0xc0, 0x00,
+    0x02, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
 static void test_build_v3_ipv4(void **state)
@@ -142,7 +142,7 @@ static void test_build_v2_ipv4(void **state)
 
 	(void)state;
 	pkt_init(&p, 2, IP_V4, 51, 100);
-	pkt_add(&p, "10.0.0.10");
+	pkt_add(&p, "192.0.2.10");
 	memset(buf, 0xaa, sizeof(buf)); /* authentication data must come out zero */
 	assert_int_equal(vrrp_pkt_build(&p, NULL, NULL, buf, sizeof(buf)), sizeof(v2_ipv4));
 	assert_memory_equal(buf, v2_ipv4, sizeof(v2_ipv4));
@@ -196,7 +196,7 @@ static void test_parse_v3_ipv6(void **state)
 
 static void test_parse_v2_ipv4(void **state)
 {
-	struct ip_addr vip = ip("10.0.0.10");
+	struct ip_addr vip = ip("192.0.2.10");
 	enum vrrp_drop_reason why;
 	struct vrrp_pkt p;
 	uint8_t buf[sizeof(v2_ipv4)];
@@ -264,9 +264,9 @@ static void test_roundtrip(void **state)
 	(void)state;
 	pkt_init(&p, 3, IP_V4, 255, 0);
 	p.max_adver_int_cs = VRRP_PKT_V3_MAX_INT_CS;
-	pkt_add(&p, "10.0.100.10");
-	pkt_add(&p, "10.0.100.20");
-	roundtrip(&p, "10.0.100.2", "10.0.100.3");
+	pkt_add(&p, "198.51.100.10");
+	pkt_add(&p, "198.51.100.20");
+	roundtrip(&p, "198.51.100.2", "198.51.100.3");
 
 	pkt_init(&p, 3, IP_V6, 7, 255);
 	p.max_adver_int_cs = 1;
@@ -304,7 +304,7 @@ static void fill_255(struct vrrp_pkt *p)
 	for (unsigned i = 0; i < VRRP_PKT_MAX_ADDRS; i++) {
 		struct ip_addr *a = &p->addrs[i];
 
-		*a = ip(p->family == IP_V4 ? "10.1.0.0" : "2001:db8::");
+		*a = ip(p->family == IP_V4 ? "203.0.113.0" : "2001:db8::");
 		a->bytes[ip_len(a) - 1] = (uint8_t)i;
 	}
 	p->n_addrs = VRRP_PKT_MAX_ADDRS;
@@ -323,11 +323,11 @@ static void test_255_addrs(void **state)
 	pkt_init(&p, 3, IP_V4, 200, 100);
 	fill_255(&p);
 	assert_int_equal(vrrp_pkt_len(&p), 8 + 255 * 4);
-	roundtrip(&p, "10.0.0.1", "10.0.0.2");
+	roundtrip(&p, "192.0.2.1", "192.0.2.2");
 	pkt_init(&p, 2, IP_V4, 200, 100);
 	fill_255(&p);
 	assert_int_equal(vrrp_pkt_len(&p), 8 + 255 * 4 + 8);
-	roundtrip(&p, "10.0.0.1", "10.0.0.2");
+	roundtrip(&p, "192.0.2.1", "192.0.2.2");
 }
 
 /* RFC 1071 4.1's example words 0001 f203 f4f5 f6f7 sum to ddf2, checksum

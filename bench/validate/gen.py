@@ -3,7 +3,8 @@
 
 Writes a cluster file for the validate benchmark: N LACP bundles of two
 ports each; on every bundle --vlans VLANs (1..4094), each with a
-communication pair (IPv4 /24), a gateway and --vips VIPs spread over both
+communication pair (an IPv6 /64 under the documentation prefix
+2001:db8::/32: 4094 IPv4 /24s would not fit the documentation ranges), a gateway and --vips VIPs spread over both
 slots (first half master, second half backup) and the four clusterIpMethods
 in turn. Defaults: 1 bundle, 4094 VLANs, 10 VIPs = 40,940 VIPs.
 """
@@ -14,8 +15,8 @@ METHODS = ("vrrp", "link", "gw", "link+gw")
 
 
 def subnet(bundle, vlan):
-    """10.B.V.0/24 with B = bundle * 16 + vlan / 256: unique per VLAN."""
-    return "10.%d.%d" % (bundle * 16 + (vlan >> 8), vlan & 255)
+    """2001:db8:B:V::/64: unique per VLAN."""
+    return '"2001:db8:%x:%x::' % (bundle, vlan)
 
 
 def write(out, bundles, vlans, vips):
@@ -36,8 +37,8 @@ def write(out, bundles, vlans, vips):
             net = subnet(b, v)
             w("  b%dv%d:\n" % (b, v))
             w("    type: vlan\n    parent: bond%d\n    id: %d\n    mtu: 1500\n" % (b, v))
-            w("    addresses: {n1: [%s.2/24], n2: [%s.3/24]}\n" % (net, net))
-            w("    gateway: {ipv4: %s.1}\n" % net)
+            w('    addresses: {n1: [%s2/64"], n2: [%s3/64"]}\n' % (net, net))
+            w('    gateway: {ipv6: %s1"}\n' % net)
             w("    vips:\n")
             half = (vips + 1) // 2
             for slot, rng in (("master", range(0, half)), ("backup", range(half, vips))):
@@ -45,7 +46,7 @@ def write(out, bundles, vlans, vips):
                     continue
                 w("      %s:\n" % slot)
                 for i in rng:
-                    w("        - {address: %s.%d/24, clusterIpMethod: %s}\n"
+                    w('        - {address: %s%x/64", clusterIpMethod: %s}\n'
                       % (net, 10 + i, METHODS[i % 4]))
 
 

@@ -35,7 +35,9 @@ check-asan:
 	ninja -C $(BUILD_ASAN)
 	meson test -C $(BUILD_ASAN) --suite unit --print-errorlogs
 
+# PREFIX is applied even when $(BUILD) was configured earlier with another one.
 install: build
+	meson configure $(BUILD) -Dprefix=$(PREFIX)
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD)
 
 format:

@@ -2,7 +2,7 @@
 """usage: gen-config-doc.py [--vipctl PATH] [--template FILE] [--output FILE | --check]
 
 Generates docs/config.md from docs/config.md.in: the prose is the
-template's, the key tables come from `vipctl explain TYPE -o json`, so the
+template's, the key tables come from `vipctl -o json explain [TYPE]`, so the
 documentation and the tables the loader enforces cannot drift apart.
 
 Markers in the template, each alone on its line:
@@ -34,28 +34,20 @@ class GenError(Exception):
     pass
 
 
-def explain(vipctl, what=None, as_json=True):
-    cmd = [vipctl] + (["-o", "json"] if as_json else []) + ["explain"] + ([what] if what else [])
+def explain(vipctl, what=None):
+    cmd = [vipctl, "-o", "json", "explain"] + ([what] if what else [])
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True)
     if p.returncode != 0:
         raise GenError("%s failed: %s" % (" ".join(cmd), p.stderr.strip()))
-    return json.loads(p.stdout) if as_json else p.stdout
+    return json.loads(p.stdout)
 
 
 def listing(vipctl):
-    """[(kind, name, summary)] from `vipctl explain` without argument."""
-    out, section = [], None
-    for line in explain(vipctl, as_json=False).splitlines():
-        if line.startswith("interface types:"):
-            section = "type"
-        elif line.startswith("sections:"):
-            section = "section"
-        elif section and line.startswith("  ") and line.strip():
-            name, _, summary = line.strip().partition(" ")
-            out.append((section, name, summary.strip()))
-        elif not line.strip():
-            section = None
+    """[(kind, name, summary)] from `vipctl -o json explain` without argument."""
+    doc = explain(vipctl)
+    out = [("type", t["name"], t["summary"]) for t in doc.get("types", [])]
+    out += [("section", s["name"], s["summary"]) for s in doc.get("sections", [])]
     if not out:
         raise GenError("`vipctl explain` listed no types")
     return out
@@ -65,36 +57,21 @@ def cell(text):
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def sub_rows_from_text(vipctl, what, key):
-    """Sub-keys of a nested key (priority.preferred, ...) when the JSON does
-    not carry them: the rows `KEY.SUB TYPE DEFAULT VALUES MEANING` of the text."""
-    rows = []
-    pat = re.compile(r"^\s+(%s\.\S+)\s+(\S+)\s+(\S+)\s+(.*?)\s{2,}(.*)$" % re.escape(key))
-    for line in explain(vipctl, what, as_json=False).splitlines():
-        m = pat.match(line)
-        if m:
-            name, typ, default, rng, helptext = m.groups()
-            rows.append({"name": name, "type": typ, "required": default == "(required)",
-                         "default": None if default in ("-", "(required)") else default,
-                         "range": rng, "help": helptext})
-    return rows
-
-
-def flatten(vipctl, what, keys, prefix=""):
+def flatten(keys, sections, prefix=""):
+    """Rows of a key table: nested keys (priority.preferred) inline, except
+    a nested section documented on its own (vrrp, gateway_check, ...)."""
     rows = []
     for k in keys:
         k = dict(k, name=prefix + k["name"])
         rows.append(k)
-        if k.get("keys"):
-            rows.extend(flatten(vipctl, what, k["keys"], k["name"] + "."))
-        elif k["type"] == "mapping" and not prefix:
-            rows.extend(sub_rows_from_text(vipctl, what, k["name"]))
+        if k.get("keys") and k["name"] not in sections:
+            rows.extend(flatten(k["keys"], sections, k["name"] + "."))
     return rows
 
 
-def key_table(vipctl, what, keys):
+def key_table(keys, sections):
     lines = ["| key | type | default | values | meaning |", "|---|---|---|---|---|"]
-    for k in flatten(vipctl, what, keys):
+    for k in flatten(keys, sections):
         if k.get("required"):
             default = "*required*"
         elif k.get("default") is None:
@@ -109,6 +86,7 @@ def key_table(vipctl, what, keys):
 def render(vipctl, template):
     items = listing(vipctl)
     known = {name for _, name, _ in items}
+    sections = {name for kind, name, _ in items if kind == "section"}
     documented = set()
     out = [HEADER]
     for line in template.splitlines(keepends=True):
@@ -125,7 +103,7 @@ def render(vipctl, template):
         elif m.group(1) == "common-keys":
             first_type = next(name for kind, name, _ in items if kind == "type")
             keys = [k for k in explain(vipctl, first_type)["keys"] if k.get("common")]
-            out.append(key_table(vipctl, first_type, keys))
+            out.append(key_table(keys, sections))
         else:
             what = m.group(2)
             if what not in known:
@@ -133,7 +111,7 @@ def render(vipctl, template):
             documented.add(what)
             keys = [k for k in explain(vipctl, what)["keys"] if not k.get("common")]
             if keys:
-                out.append(key_table(vipctl, what, keys))
+                out.append(key_table(keys, sections))
             else:
                 out.append("No keys of its own; only the keys of every interface.\n")
     missing = sorted(known - documented)

@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import random
 import re
 import signal
 import statistics
@@ -123,9 +124,11 @@ def settle(c, d, iv_s):
 
 def one_rep(c, d, iv_s, fault):
     mac_b = c.mac("b")
-    duration = 1.0 + 3 * iv_s + 1.0 + 0.5
+    duration = 0.5 + iv_s + 3 * iv_s + 1.0 + 0.5
     p = probe(c, duration)
-    time.sleep(0.5)
+    # a random phase against the master's advert timer: the fault lands
+    # anywhere in an interval, as a real one would
+    time.sleep(0.5 + random.uniform(0, iv_s))
     t0 = time.time()
     d.fault(fault)
     out = json.loads(p.communicate()[0])

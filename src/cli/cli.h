@@ -23,6 +23,10 @@ struct cli_opts {
 
 /* Read and load the file; prints every diagnostic to stderr. NULL on errors. */
 struct model *cli_load_model(const char *path);
+/* The same, and leaves the diagnostics, sorted, in *dl (initialised here;
+ * the caller calls diag_list_done). A file that cannot be read is one
+ * error without position. */
+struct model *cli_load_model_diags(const char *path, struct diag_list *dl);
 /* --node, else the host name; prints why on failure. Returns the index or -1. */
 int cli_pick_node(const struct model *m, const char *node_opt);
 

@@ -48,28 +48,36 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-struct model *cli_load_model(const char *path)
+struct model *cli_load_model_diags(const char *path, struct diag_list *dl)
 {
-	struct diag_list dl;
 	struct model *m = NULL;
 	size_t len = 0;
 	char *buf = read_file(path, &len);
-	int rc;
+	int rc, err = errno;
 
+	diag_list_init(dl, path);
 	if (!buf) {
-		fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(errno));
+		diag_error(dl, (struct src_pos){0, 0}, "cannot read: %s", strerror(err));
+		diag_list_print(dl, stderr);
 		return NULL;
 	}
-	diag_list_init(&dl, path);
-	rc = model_load_buffer(buf, len, path, &m, &dl);
+	rc = model_load_buffer(buf, len, path, &m, dl);
 	free(buf);
-	diag_list_sort(&dl);
-	diag_list_print(&dl, stderr);
-	diag_list_done(&dl);
+	diag_list_sort(dl);
+	diag_list_print(dl, stderr);
 	if (rc < 0) {
 		model_free(m);
 		return NULL;
 	}
+	return m;
+}
+
+struct model *cli_load_model(const char *path)
+{
+	struct diag_list dl;
+	struct model *m = cli_load_model_diags(path, &dl);
+
+	diag_list_done(&dl);
 	return m;
 }
 
@@ -81,7 +89,8 @@ int cli_pick_node(const struct model *m, const char *node_opt)
 	if (node_opt) {
 		idx = model_node_index(m, node_opt);
 		if (idx < 0)
-			fprintf(stderr, "vipctl: error: --node %s is not a node of cluster %s (%s, %s)\n",
+			fprintf(stderr,
+				"vipctl: error: --node %s is not a node of cluster %s (%s, %s)\n",
 				node_opt, m->cluster_name.v, m->nodes[0].v, m->nodes[1].v);
 		return idx;
 	}

@@ -34,9 +34,10 @@ static void kind_options_json(const struct model *m, const struct iface *ifc, js
 		for (size_t i = 0; i < ifc->bond.members.n; i++)
 			json_array_append_new(members, json_string(ifc->bond.members.v[i].name));
 		json_object_set_new(o, "members", members);
-		json_object_set_new(o, "mode", json_string(ifc->type == IFACE_LACP
-								    ? "802.3ad"
-								    : bond_mode_names[ifc->bond.mode.v]));
+		json_object_set_new(o, "mode",
+				    json_string(ifc->type == IFACE_LACP
+						    ? "802.3ad"
+						    : bond_mode_names[ifc->bond.mode.v]));
 		json_object_set_new(o, "miimon_ms", json_integer(ifc->bond.miimon.v));
 		json_object_set_new(o, "xmit_hash_policy",
 				    json_string(xmit_hash_names[ifc->bond.xmit_hash_policy.v]));
@@ -50,15 +51,17 @@ static void kind_options_json(const struct model *m, const struct iface *ifc, js
 		break;
 	case IFACE_VETH:
 		json_object_set_new(o, "parent", json_string(ifc->macvlan.parent.v));
-		json_object_set_new(o, "mode", json_string(macvlan_mode_names[ifc->macvlan.mode.v]));
+		json_object_set_new(o, "mode",
+				    json_string(macvlan_mode_names[ifc->macvlan.mode.v]));
 		break;
 	case IFACE_VETH_PEER:
 		json_object_set_new(o, "peer", json_string(ifc->veth_peer.peer.v));
-		json_object_set_new(o, "peer_namespace", str_or_null(ifc->veth_peer.peer_namespace.v));
+		json_object_set_new(o, "peer_namespace",
+				    str_or_null(ifc->veth_peer.peer_namespace.v));
 		json_object_set_new(o, "peer_master",
 				    ifc->peer_end_master >= 0
-					    ? json_string(m->ifaces[ifc->peer_end_master].name)
-					    : json_null());
+					? json_string(m->ifaces[ifc->peer_end_master].name)
+					: json_null());
 		break;
 	case IFACE_BRIDGE:
 		members = json_array();
@@ -66,10 +69,33 @@ static void kind_options_json(const struct model *m, const struct iface *ifc, js
 			json_array_append_new(members, json_string(ifc->bridge.members.v[i].name));
 		json_object_set_new(o, "members", members);
 		json_object_set_new(o, "stp", json_boolean(ifc->bridge.stp.v));
+		json_object_set_new(o, "forward_delay_ms",
+				    json_integer(ifc->bridge.forward_delay.v));
 		break;
 	default:
 		break;
 	}
+}
+
+/* The values in force on an interface: its own, else the cluster's, else
+ * the defaults. */
+static json_t *vrrp_json(const struct vrrp_cfg *c)
+{
+	const struct u32_val *vrid = &c->virtual_router_id;
+
+	return json_pack("{s:i, s:i, s:{s:i, s:i}, s:b, s:i, s:b, s:o, s:o}", "version",
+			 (int)c->version.v, "advert_interval_ms", (int)c->advert_interval.v,
+			 "priority", "preferred", (int)c->priority.preferred.v, "other",
+			 (int)c->priority.other.v, "preempt", c->preempt.v, "preempt_delay_ms",
+			 (int)c->preempt_delay.v, "unicast", c->unicast.v, "virtual_router_id",
+			 vrid->set ? json_integer(vrid->v) : json_null(), "via",
+			 str_or_null(c->via.v));
+}
+
+static json_t *gwcheck_json(const struct gwcheck_cfg *g)
+{
+	return json_pack("{s:i, s:i, s:i, s:i}", "interval_ms", (int)g->interval.v, "timeout_ms",
+			 (int)g->timeout.v, "fall", (int)g->fall.v, "rise", (int)g->rise.v);
 }
 
 static json_t *iface_json(const struct model *m, const struct iface *ifc, int node)
@@ -99,20 +125,23 @@ static json_t *iface_json(const struct model *m, const struct iface *ifc, int no
 		json_array_append_new(addrs, addr_json(&ifc->addrs[node].v[i].v, true));
 	json_object_set_new(o, "addresses", addrs);
 	json_object_set_new(o, "gateway", gw);
-	json_object_set_new(gw, "ipv4", ifc->gateway4.set ? addr_json(&ifc->gateway4.v, false)
-							  : json_null());
-	json_object_set_new(gw, "ipv6", ifc->gateway6.set ? addr_json(&ifc->gateway6.v, false)
-							  : json_null());
+	json_object_set_new(gw, "ipv4",
+			    ifc->gateway4.set ? addr_json(&ifc->gateway4.v, false) : json_null());
+	json_object_set_new(gw, "ipv6",
+			    ifc->gateway6.set ? addr_json(&ifc->gateway6.v, false) : json_null());
+	json_object_set_new(o, "gateway_check", gwcheck_json(&ifc->gwcheck));
+	json_object_set_new(o, "vrrp", vrrp_json(&ifc->vrrp));
 	return o;
 }
 
 static json_t *instance_json(const struct model *m, const struct vrrp_instance *vi, int node)
 {
 	const struct iface *ifc = &m->ifaces[vi->iface];
-	json_t *o = json_object(), *vips = json_array();
+	json_t *o = json_object(), *vips = json_array(), *details = json_array();
 
 	json_object_set_new(o, "name", json_string(vi->name));
 	json_object_set_new(o, "interface", json_string(ifc->name));
+	json_object_set_new(o, "advert_interface", json_string(m->ifaces[vi->advert_iface].name));
 	json_object_set_new(o, "namespace", str_or_null(ifc->netns.v));
 	json_object_set_new(o, "slot", json_string(vip_slot_name(vi->slot)));
 	json_object_set_new(o, "family", json_string(ip_family_name(vi->family)));
@@ -128,9 +157,16 @@ static json_t *instance_json(const struct model *m, const struct vrrp_instance *
 	json_object_set_new(o, "preempt", json_boolean(ifc->vrrp.preempt.v));
 	json_object_set_new(o, "preempt_delay_ms", json_integer(ifc->vrrp.preempt_delay.v));
 	json_object_set_new(o, "unicast", json_boolean(ifc->vrrp.unicast.v));
-	for (size_t i = 0; i < vi->n_vips; i++)
-		json_array_append_new(vips, addr_json(&ifc->vips[vi->vips[i]].addr, true));
+	for (size_t i = 0; i < vi->n_vips; i++) {
+		const struct vip *v = &ifc->vips[vi->vips[i]];
+
+		json_array_append_new(vips, addr_json(&v->addr, true));
+		json_array_append_new(details,
+				      json_pack("{s:o, s:o}", "address", addr_json(&v->addr, true),
+						"zone", str_or_null(v->zone)));
+	}
 	json_object_set_new(o, "vips", vips);
+	json_object_set_new(o, "vip_details", details);
 	return o;
 }
 
@@ -141,6 +177,10 @@ static json_t *model_json(const struct model *m, int node)
 	json_object_set_new(root, "cluster", json_string(m->cluster_name.v));
 	json_object_set_new(root, "node", json_string(m->nodes[node].v));
 	json_object_set_new(root, "peer_node", json_string(m->nodes[1 - node].v));
+	json_object_set_new(root, "garp",
+			    json_pack("{s:i, s:i, s:i}", "count", (int)m->garp.count.v,
+				      "interval_ms", (int)m->garp.interval.v, "refresh_ms",
+				      (int)m->garp.refresh.v));
 	for (size_t i = 0; i < m->n_ifaces; i++)
 		json_array_append_new(ifaces, iface_json(m, &m->ifaces[m->order[i]], node));
 	for (size_t i = 0; i < m->n_instances; i++)
@@ -162,9 +202,9 @@ static void print_text(const struct model *m, int node)
 		char line[1024];
 		size_t off = 0;
 
-#define APPEND(...)                                                                          \
-	off += (size_t)snprintf(line + off, off < sizeof(line) ? sizeof(line) - off : 0,     \
-				__VA_ARGS__)
+#define APPEND(...)                                                                                \
+	off +=                                                                                     \
+	    (size_t)snprintf(line + off, off < sizeof(line) ? sizeof(line) - off : 0, __VA_ARGS__)
 		APPEND("  %-15s %-9s", ifc->name, ifc->kind->name);
 		if (ifc->parent_idx >= 0)
 			APPEND(" parent %s", m->ifaces[ifc->parent_idx].name);
@@ -192,10 +232,15 @@ static void print_text(const struct model *m, int node)
 	for (size_t i = 0; i < m->n_instances; i++) {
 		const struct vrrp_instance *vi = &m->instances[i];
 		const struct iface *ifc = &m->ifaces[vi->iface];
-		char pair[2 * IP_STR_MAX + 4];
+		char pair[2 * IP_STR_MAX + 32];
 
-		snprintf(pair, sizeof(pair), "%s -> %s", ip_ntop(&vi->addr[node], src),
-			 ip_ntop(&vi->addr[1 - node], peer));
+		if (vi->advert_iface != vi->iface)
+			snprintf(pair, sizeof(pair), "%s -> %s via %s",
+				 ip_ntop(&vi->addr[node], src), ip_ntop(&vi->addr[1 - node], peer),
+				 m->ifaces[vi->advert_iface].name);
+		else
+			snprintf(pair, sizeof(pair), "%s -> %s", ip_ntop(&vi->addr[node], src),
+				 ip_ntop(&vi->addr[1 - node], peer));
 		printf("  %-32s %4u %4u %-8s %-40s %zu\n", vi->name, vi->vrid, vi->priority[node],
 		       model_fmt_duration(ifc->vrrp.advert_interval.v, iv), pair, vi->n_vips);
 	}
@@ -226,25 +271,52 @@ int cmd_show(struct cli_opts *o)
 	return EXIT_OK;
 }
 
+/* Every diagnostic, in the order printed: {file, line, col, severity,
+ * message}; line and col are 0 for the whole file. */
+static json_t *diags_json(const struct diag_list *dl)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < dl->count; i++) {
+		const struct diag *d = &dl->items[i];
+
+		json_array_append_new(a,
+				      json_pack("{s:s, s:i, s:i, s:s, s:s}", "file", dl->file,
+						"line", d->pos.line, "col", d->pos.col, "severity",
+						d->severity == DIAG_ERROR ? "error" : "warning",
+						"message", d->msg));
+	}
+	return a;
+}
+
+static void print_compact(json_t *r)
+{
+	json_dumpf(r, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(r);
+}
+
+/* With -o json the verdict is on stdout either way; stderr still gets the
+ * diagnostics as text. */
 int cmd_validate(struct cli_opts *o)
 {
-	struct model *m = cli_load_model(o->config);
+	struct diag_list dl;
+	struct model *m = cli_load_model_diags(o->config, &dl);
 
-	if (!m)
-		return EXIT_BADCONF;
-	if (o->json) {
-		json_t *r = json_pack("{s:b, s:s, s:i, s:i}", "valid", 1, "cluster",
-				      m->cluster_name.v, "interfaces", (int)m->n_ifaces, "instances",
-				      (int)m->n_instances);
-
-		json_dumpf(r, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(r);
-	} else {
+	if (o->json && !m)
+		print_compact(json_pack("{s:b, s:o}", "valid", 0, "errors", diags_json(&dl)));
+	else if (o->json)
+		print_compact(json_pack("{s:b, s:s, s:i, s:i, s:o}", "valid", 1, "cluster",
+					m->cluster_name.v, "interfaces", (int)m->n_ifaces,
+					"instances", (int)m->n_instances, "warnings",
+					diags_json(&dl)));
+	else if (m)
 		printf("%s: ok: cluster %s, %zu interface%s, %zu VRRP instance%s\n", o->config,
 		       m->cluster_name.v, m->n_ifaces, m->n_ifaces == 1 ? "" : "s", m->n_instances,
 		       m->n_instances == 1 ? "" : "s");
-	}
+	diag_list_done(&dl);
+	if (!m)
+		return EXIT_BADCONF;
 	model_free(m);
 	return EXIT_OK;
 }

@@ -23,24 +23,63 @@ static size_t bucket_of(const struct vip *v)
 	       (size_t)v->method;
 }
 
-/* The L2 segment an interface's adverts travel on: a macvlan shares its
- * parent's wire, a bridge port and a veth-peer behind a bridge share the
- * bridge's. VRIDs must be unique per segment and family. */
-static long vrid_domain(const struct model *m, long i)
+static long seg_find(struct model *m, long i)
 {
-	for (int guard = 0; guard < 64; guard++) {
+	while (m->ifaces[i].vrid_domain != i) {
+		/* path halving keeps the trees flat */
+		m->ifaces[i].vrid_domain = m->ifaces[m->ifaces[i].vrid_domain].vrid_domain;
+		i = m->ifaces[i].vrid_domain;
+	}
+	return i;
+}
+
+static void seg_union(struct model *m, long a, long b)
+{
+	a = seg_find(m, a);
+	b = seg_find(m, b);
+	if (a < b)
+		m->ifaces[b].vrid_domain = a;
+	else if (b < a)
+		m->ifaces[a].vrid_domain = b;
+}
+
+/* L2 segments, for VRID uniqueness: a macvlan shares its parent's wire, a
+ * bridge port and a veth-peer whose other end is a bridge port share the
+ * bridge's, transitively (eth4 - macvlan mv0 - bridge br0 - tenant). A
+ * union-find over those links; each segment is named by its smallest
+ * interface index, so both nodes agree. */
+static void compute_segments(struct model *m)
+{
+	for (size_t i = 0; i < m->n_ifaces; i++)
+		m->ifaces[i].vrid_domain = (long)i;
+	for (size_t i = 0; i < m->n_ifaces; i++) {
 		const struct iface *ifc = &m->ifaces[i];
 
 		if (ifc->type == IFACE_VETH && ifc->parent_idx >= 0)
-			i = ifc->parent_idx;
-		else if (ifc->master_idx >= 0 && m->ifaces[ifc->master_idx].type == IFACE_BRIDGE)
-			i = ifc->master_idx;
-		else if (ifc->peer_end_master >= 0)
-			i = ifc->peer_end_master;
-		else
-			return i;
+			seg_union(m, (long)i, ifc->parent_idx);
+		if (ifc->master_idx >= 0 && m->ifaces[ifc->master_idx].type == IFACE_BRIDGE)
+			seg_union(m, (long)i, ifc->master_idx);
+		if (ifc->peer_end_master >= 0)
+			seg_union(m, (long)i, ifc->peer_end_master);
 	}
-	return i;
+	for (size_t i = 0; i < m->n_ifaces; i++)
+		m->ifaces[i].vrid_domain = seg_find(m, (long)i);
+}
+
+/* The segment an instance's adverts travel on: its via's, else its own. */
+static long vrid_domain(const struct model *m, const struct vrrp_instance *vi)
+{
+	return m->ifaces[vi->advert_iface].vrid_domain;
+}
+
+/* A segment's name in messages: its bridge, if it has one (what the
+ * operator thinks of as the segment), else its first interface. */
+static const char *segment_name(const struct model *m, long dom)
+{
+	for (size_t i = 0; i < m->n_ifaces; i++)
+		if (m->ifaces[i].vrid_domain == dom && m->ifaces[i].type == IFACE_BRIDGE)
+			return m->ifaces[i].name;
+	return m->ifaces[dom].name;
 }
 
 static bool vrid_taken(const struct vrid_set *s, int fi, unsigned v)
@@ -59,9 +98,11 @@ static struct vrrp_instance *new_instance(struct model *m, size_t iface, size_t 
 {
 	struct vrrp_instance *vi = &m->instances[m->n_instances++];
 	const struct iface *ifc = &m->ifaces[iface];
+	const struct iface *adv = ifc->via_idx >= 0 ? &m->ifaces[ifc->via_idx] : ifc;
 	char name[96];
 
 	vi->iface = iface;
+	vi->advert_iface = (size_t)(adv - m->ifaces);
 	vi->method = (enum vip_method)(bucket % METHOD_COUNT);
 	vi->family = (bucket / METHOD_COUNT) % 2 ? IP_V6 : IP_V4;
 	vi->slot = (enum vip_slot)(bucket / (METHOD_COUNT * 2));
@@ -74,9 +115,9 @@ static struct vrrp_instance *new_instance(struct model *m, size_t iface, size_t 
 
 		vi->priority[n] = (uint8_t)(prefers ? ifc->vrrp.priority.preferred.v
 						    : ifc->vrrp.priority.other.v);
-		for (size_t a = 0; a < ifc->addrs[n].n; a++) {
-			if (ifc->addrs[n].v[a].v.family == vi->family) {
-				vi->addr[n] = ifc->addrs[n].v[a].v;
+		for (size_t a = 0; a < adv->addrs[n].n; a++) {
+			if (adv->addrs[n].v[a].v.family == vi->family) {
+				vi->addr[n] = adv->addrs[n].v[a].v;
 				vi->has_pair = true;
 				break;
 			}
@@ -110,7 +151,7 @@ static const struct vrrp_instance *vrid_holder(const struct model *m, long dom, 
 	for (size_t i = 0; i < m->n_instances; i++) {
 		const struct vrrp_instance *vi = &m->instances[i];
 
-		if (vi->vrid == vrid && vi->family == f && vrid_domain(m, (long)vi->iface) == dom)
+		if (vi->vrid == vrid && vi->family == f && vrid_domain(m, vi) == dom)
 			return vi;
 	}
 	return NULL;
@@ -132,7 +173,7 @@ static void explicit_error(struct model *m, const struct vrrp_instance *vi, unsi
 {
 	const struct iface *ifc = &m->ifaces[vi->iface];
 	const struct u32_val *base = &ifc->vrrp.virtual_router_id;
-	long dom = vrid_domain(m, (long)vi->iface);
+	long dom = vrid_domain(m, vi);
 	const struct vrrp_instance *h;
 
 	if (v > 255) {
@@ -150,7 +191,7 @@ static void explicit_error(struct model *m, const struct vrrp_instance *vi, unsi
 	    "%s: VRID %u%s of instance %s is already taken by %s (line %d) on the %s segment "
 	    "of %s; choose another virtual_router_id or leave it automatic",
 	    ifc->name, v, inherited(m, base), vi->name, h ? h->name : "?",
-	    h ? m->ifaces[h->iface].pos.line : 0, ip_family_name(vi->family), m->ifaces[dom].name);
+	    h ? m->ifaces[h->iface].pos.line : 0, ip_family_name(vi->family), segment_name(m, dom));
 }
 
 /* Explicit VRIDs: the interface's first instance of a family takes the
@@ -165,7 +206,7 @@ static void assign_explicit(struct model *m, struct vrid_set *sets, struct diag_
 		struct vrrp_instance *vi = &m->instances[i];
 		const struct iface *ifc = &m->ifaces[vi->iface];
 		const struct u32_val *base = &ifc->vrrp.virtual_router_id;
-		struct vrid_set *s = &sets[vrid_domain(m, (long)vi->iface)];
+		struct vrid_set *s = &sets[vrid_domain(m, vi)];
 		int fi = fam_index(vi->family);
 		unsigned v;
 
@@ -197,7 +238,7 @@ static size_t *count_needed(struct model *m)
 	for (size_t i = 0; i < m->n_instances; i++) {
 		const struct vrrp_instance *vi = &m->instances[i];
 
-		need[(size_t)vrid_domain(m, (long)vi->iface) * 2 + (size_t)fam_index(vi->family)]++;
+		need[(size_t)vrid_domain(m, vi) * 2 + (size_t)fam_index(vi->family)]++;
 	}
 	return need;
 }
@@ -224,7 +265,7 @@ static void assign_auto(struct model *m, struct vrid_set *sets, struct diag_list
 	for (size_t i = 0; i < m->n_instances; i++) {
 		struct vrrp_instance *vi = &m->instances[i];
 		const struct iface *ifc = &m->ifaces[vi->iface];
-		long dom = vrid_domain(m, (long)vi->iface);
+		long dom = vrid_domain(m, vi);
 		struct vrid_set *s = &sets[dom];
 		int fi = fam_index(vi->family);
 		size_t *n = &need[(size_t)dom * 2 + (size_t)fi];
@@ -240,7 +281,7 @@ static void assign_auto(struct model *m, struct vrid_set *sets, struct diag_list
 					   "needs %zu VRRP instances (one per interface, slot and "
 					   "clusterIpMethod with VIPs), but VRIDs are 1..255",
 					   ifc->name, vi->name, ip_family_name(vi->family),
-					   m->ifaces[dom].name, *n);
+					   segment_name(m, dom), *n);
 			*n = 0;
 			continue;
 		}
@@ -264,8 +305,7 @@ void model_compile(struct model *m, struct diag_list *dl)
 		if (m->ifaces[i].n_vips)
 			build_instances(m, i);
 	sets = arena_alloc(&m->arena, (m->n_ifaces ? m->n_ifaces : 1) * sizeof(*sets));
+	compute_segments(m);
 	assign_explicit(m, sets, dl);
 	assign_auto(m, sets, dl);
-	for (size_t i = 0; i < m->n_ifaces; i++)
-		m->ifaces[i].vrid_domain = vrid_domain(m, (long)i);
 }

@@ -197,7 +197,7 @@ const char *keys_type_name(const struct key_spec *k)
 	    [KT_IFNAMES] = "list",   [KT_ENUM] = "enum",	 [KT_MAC] = "mac",
 	    [KT_STRUCT] = "mapping", [KT_SPECIAL] = "mapping",
 	};
-	return names[k->type];
+	return k->type_text ? k->type_text : names[k->type];
 }
 
 unsigned keys_edit_distance(const char *a, const char *b)

@@ -41,6 +41,9 @@ struct key_spec {
 	/* Replaces the range derived from min/max/step in messages and explain
 	 * when the real domain depends on another key (advert_interval: v2/v3). */
 	const char *range_text;
+	/* Replaces the type name derived from `type` in explain: what a
+	 * KT_SPECIAL key holds ("string", "list", "enum", "mapping"). */
+	const char *type_text;
 };
 
 struct key_table {

@@ -416,6 +416,7 @@ static void load_one_iface(struct load_ctx *lc, yaml_node_t *key, yaml_node_t *v
 	ifc->pos = load_pos(key);
 	ifc->parent_idx = ifc->master_idx = ifc->peer_end_master = -1;
 	ifc->vrid_domain = (long)m->n_ifaces;
+	ifc->via_idx = -1;
 	if (!load_valid_ifname(ifc->name, &why)) {
 		diag_error(lc->dl, ifc->pos, "interface name '%s' %s", ifc->name, why);
 		return;

@@ -146,6 +146,30 @@ bool model_nodes_known(const struct model *m)
 	return m->nodes[0].v && m->nodes[1].v && strcmp(m->nodes[0].v, m->nodes[1].v) != 0;
 }
 
+/* Keys of the vrrp table that name something of one interface: as a
+ * cluster default every interface would inherit them. */
+static void reject_interface_only(struct load_ctx *lc)
+{
+	/* A VRID names one router on one segment: as a cluster default every
+	 * interface would inherit it, and stacked ones would collide. */
+	if (lc->m->vrrp.virtual_router_id.set) {
+		diag_error(
+		    lc->dl, lc->m->vrrp.virtual_router_id.pos,
+		    "cluster.vrrp: virtual_router_id cannot be a cluster default; set it in "
+		    "the vrrp of the interface it belongs to (automatic VRIDs are unique per "
+		    "segment)");
+		lc->m->vrrp.virtual_router_id.set = false;
+	}
+	/* A dedicated advert link belongs to the interfaces that use it. */
+	if (lc->m->vrrp.via.v) {
+		diag_error(lc->dl, lc->m->vrrp.via.pos,
+			   "cluster.vrrp: via cannot be a cluster default; set it in the vrrp of "
+			   "each interface whose adverts go over %s",
+			   lc->m->vrrp.via.v);
+		lc->m->vrrp.via.v = NULL;
+	}
+}
+
 static void load_root(struct load_ctx *lc, yaml_node_t *root)
 {
 	// clang-format off
@@ -184,15 +208,7 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 		diag_error(lc->dl, load_pos(root), "file: missing required section 'cluster'");
 	else if (load_expect(lc, cluster, YAML_MAPPING_NODE, "file", "cluster"))
 		load_cluster(lc, cluster, cluster_at);
-	/* A VRID names one router on one segment: as a cluster default every
-	 * interface would inherit it, and stacked ones would collide. */
-	if (lc->m->vrrp.virtual_router_id.set) {
-		diag_error(lc->dl, lc->m->vrrp.virtual_router_id.pos,
-			   "cluster.vrrp: virtual_router_id cannot be a cluster default; set it in "
-			   "the vrrp of the interface it belongs to (automatic VRIDs are unique per "
-			   "segment)");
-		lc->m->vrrp.virtual_router_id.set = false;
-	}
+	reject_interface_only(lc);
 	keys_apply_defaults(&vrrp_keys, &lc->m->vrrp);
 	keys_apply_defaults(&garp_keys, &lc->m->garp);
 	keys_apply_defaults(&gwcheck_keys, &lc->m->gwcheck);

@@ -86,6 +86,9 @@ struct vrrp_cfg {
 	struct u32_val preempt_delay; /* ms */
 	struct bool_val unicast;
 	struct u32_val virtual_router_id; /* explicit base VRID; unset = automatic */
+	/* An interface whose communication pair carries the adverts (a dedicated
+	 * HA link); unset: the interface itself. Never a cluster default. */
+	struct str_val via;
 };
 
 struct garp_cfg {
@@ -176,7 +179,8 @@ struct iface {
 	/* resolved by validation */
 	long parent_idx;       /* -1: none */
 	long master_idx;       /* bond/lacp/bridge that holds it, -1: none */
-	long vrid_domain;      /* interface whose L2 segment carries its adverts */
+	long vrid_domain;      /* its L2 segment: the smallest interface index on it */
+	long via_idx;	       /* resolved vrrp.via, -1: none (or invalid, reported) */
 	bool peer_end_bridged; /* veth-peer: its host end is a bridge member */
 	long peer_end_master;  /* veth-peer: bridge holding the host end, -1 */
 };
@@ -184,7 +188,7 @@ struct iface {
 /* One VRRP instance: (interface, slot, family, method) with VIPs. */
 struct vrrp_instance {
 	const char *name; /* "vlan100/master/ipv4/gw" */
-	size_t iface;
+	size_t iface;	  /* holds the VIPs; link and gateway health are judged here */
 	enum vip_slot slot;
 	enum ip_family family;
 	enum vip_method method;
@@ -194,8 +198,11 @@ struct vrrp_instance {
 	size_t n_vips;
 	/* per node: priority for this node, own address, the peer's address */
 	uint8_t priority[MODEL_NODES];
-	struct ip_addr addr[MODEL_NODES]; /* the communication pair */
+	struct ip_addr addr[MODEL_NODES]; /* the communication pair, on advert_iface */
 	bool has_pair;
+	/* The interface the adverts go out of and whose segment holds the VRID:
+	 * vrrp.via when set, else iface. */
+	size_t advert_iface;
 };
 
 struct model {

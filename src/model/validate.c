@@ -71,7 +71,7 @@ bool validate_is_port(const struct model *m, const struct iface *ifc)
 	return ifc->master_idx >= 0;
 }
 
-static const char *ns_name(const char *ns, char *buf, size_t len)
+const char *validate_ns_text(const char *ns, char *buf, size_t len)
 {
 	if (!ns)
 		return "the daemon's namespace";
@@ -79,7 +79,7 @@ static const char *ns_name(const char *ns, char *buf, size_t len)
 	return buf;
 }
 
-static bool same_ns(const char *a, const char *b)
+bool validate_same_ns(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
@@ -100,13 +100,13 @@ static void validate_peer_end_member(struct validate_ctx *vc, struct iface *mast
 		    vc->m->ifaces[vp->peer_end_master].pos.line);
 		return;
 	}
-	if (!same_ns(vp->veth_peer.peer_namespace.v, master->netns.v)) {
+	if (!validate_same_ns(vp->veth_peer.peer_namespace.v, master->netns.v)) {
 		diag_error(vc->dl, ref->pos,
 			   "%s: member %s lives in %s but %s lives in %s; a bridge and its ports "
 			   "share one namespace",
 			   master->name, ref->name,
-			   ns_name(vp->veth_peer.peer_namespace.v, a, sizeof(a)), master->name,
-			   ns_name(master->netns.v, b, sizeof(b)));
+			   validate_ns_text(vp->veth_peer.peer_namespace.v, a, sizeof(a)),
+			   master->name, validate_ns_text(master->netns.v, b, sizeof(b)));
 		return;
 	}
 	vp->peer_end_master = master - vc->m->ifaces;
@@ -151,12 +151,12 @@ static void validate_member(struct validate_ctx *vc, struct iface *master, struc
 			    master->name, mem->name, other->name, other->pos.line);
 		return;
 	}
-	if (!same_ns(mem->netns.v, master->netns.v)) {
+	if (!validate_same_ns(mem->netns.v, master->netns.v)) {
 		diag_error(vc->dl, ref->pos,
 			   "%s: member %s lives in %s but %s lives in %s; a %s and its members "
 			   "share one namespace",
-			   master->name, mem->name, ns_name(mem->netns.v, a, sizeof(a)),
-			   master->name, ns_name(master->netns.v, b, sizeof(b)),
+			   master->name, mem->name, validate_ns_text(mem->netns.v, a, sizeof(a)),
+			   master->name, validate_ns_text(master->netns.v, b, sizeof(b)),
 			   master->kind->name);
 		return;
 	}
@@ -229,6 +229,7 @@ void model_validate(struct model *m, struct diag_list *dl)
 	strmap_init(&vc.vlan_ids);
 	register_peer_names(&vc);
 	run_kind_checks(&vc);
+	validate_via(&vc);
 	validate_addresses(&vc);
 	validate_vrrp(&vc);
 	strmap_done(&vc.vlan_ids);

@@ -24,6 +24,10 @@ void validate_members(struct validate_ctx *vc, struct iface *master, struct name
 		      unsigned allowed_types_mask, bool allow_peer_ends);
 /* Is the interface (or, for a veth-peer, its host end) a port of a bond or bridge? */
 bool validate_is_port(const struct model *m, const struct iface *ifc);
+/* Same namespace (NULL: the daemon's own)? */
+bool validate_same_ns(const char *a, const char *b);
+/* "namespace X" or "the daemon's namespace", for messages. */
+const char *validate_ns_text(const char *ns, char *buf, size_t len);
 /* A description like "ethernet, bond or lacp" of a mask of types. */
 const char *validate_types_text(unsigned mask, char *buf, size_t len);
 
@@ -31,6 +35,9 @@ const char *validate_types_text(unsigned mask, char *buf, size_t len);
 
 /* validate_addr.c: node addresses, VIPs and gateways, cluster-wide uniqueness. */
 void validate_addresses(struct validate_ctx *vc);
+/* validate_vrrp.c: resolve vrrp.via into via_idx; after the kinds' checks
+ * (it asks whether the target is a port), before the addresses. */
+void validate_via(struct validate_ctx *vc);
 /* validate_vrrp.c: VRRP and probe parameters after inheritance. */
 void validate_vrrp(struct validate_ctx *vc);
 

@@ -92,6 +92,8 @@ static const char *family_addrs(const struct addr_list *al, enum ip_family f, ch
 		if (al->v[i].v.family == f)
 			off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
 						ip_ntop_prefix(&al->v[i].v, a));
+	if (off == 0)
+		snprintf(buf, len, "no %s address", f == IP_V4 ? "IPv4" : "IPv6");
 	return buf;
 }
 
@@ -178,24 +180,64 @@ static void check_pair(struct validate_ctx *vc, const struct iface *ifc, enum ip
 			   ip_ntop_prefix(&b->v, y), vc->m->nodes[1].v, family_text(f));
 }
 
-/* Checks of a VIP against the node addresses and gateways of its
- * interface; only when those are complete (see check_vips). */
-static void check_vip_subnet(struct validate_ctx *vc, const struct iface *ifc,
+/* The subnet of a node that holds a VIP: one with the VIP's own prefix
+ * length if there is one, else the first; NULL when none holds it. */
+static const struct addr_val *vip_subnet(const struct addr_list *al, const struct ip_addr *vip)
+{
+	const struct addr_val *first = NULL;
+
+	for (size_t i = 0; i < al->n; i++) {
+		if (!ip_in_subnet(vip, &al->v[i].v))
+			continue;
+		if (al->v[i].v.plen == vip->plen)
+			return &al->v[i];
+		if (!first)
+			first = &al->v[i];
+	}
+	return first;
+}
+
+/* Every node has a subnet that holds the VIP (false: reported). A VIP
+ * whose prefix length differs from its subnet's gets another broadcast
+ * address and route than the node addresses: a warning, said once. */
+static bool check_vip_subnet(struct validate_ctx *vc, const struct iface *ifc,
 			     const struct vip *vip, const char *text)
 {
 	enum ip_family f = (enum ip_family)vip->addr.family;
-	const struct addr_val *gw = f == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
-	char have[256];
+	const struct addr_val *sub[MODEL_NODES];
+	char have[256], a[IP_STR_MAX];
 
 	for (int n = 0; n < MODEL_NODES; n++) {
-		if (!in_some_subnet(&ifc->addrs[n], &vip->addr)) {
-			diag_error(vc->dl, vip->pos,
-				   "%s: vip %s is outside every %s subnet of %s on node %s (%s)",
-				   ifc->name, text, family_text(f), ifc->name, vc->m->nodes[n].v,
-				   family_addrs(&ifc->addrs[n], f, have, sizeof(have)));
-			return;
-		}
+		sub[n] = vip_subnet(&ifc->addrs[n], &vip->addr);
+		if (sub[n])
+			continue;
+		diag_error(vc->dl, vip->pos,
+			   "%s: vip %s is outside every %s subnet of %s on node %s (%s)", ifc->name,
+			   text, family_text(f), ifc->name, vc->m->nodes[n].v,
+			   family_addrs(&ifc->addrs[n], f, have, sizeof(have)));
+		return false;
 	}
+	for (int n = 0; n < MODEL_NODES; n++) {
+		if (sub[n]->v.plen == vip->addr.plen)
+			continue;
+		diag_warning(
+		    vc->dl, vip->pos,
+		    "%s: vip %s has prefix /%u but its subnet on %s is /%u (%s on node %s); "
+		    "write %s/%u",
+		    ifc->name, text, (unsigned)vip->addr.plen, ifc->name, (unsigned)sub[n]->v.plen,
+		    ip_ntop_prefix(&sub[n]->v, have), vc->m->nodes[n].v, ip_ntop(&vip->addr, a),
+		    (unsigned)sub[n]->v.plen);
+		break;
+	}
+	return true;
+}
+
+static void check_vip_gateway(struct validate_ctx *vc, const struct iface *ifc,
+			      const struct vip *vip, const char *text)
+{
+	enum ip_family f = (enum ip_family)vip->addr.family;
+	const struct addr_val *gw = f == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
+
 	if ((vip->method == METHOD_GW || vip->method == METHOD_LINK_GW) && !gw->set && !gw->bad)
 		diag_error(vc->dl, vip->method_pos,
 			   "%s: vip %s uses clusterIpMethod %s but %s has no %s gateway "
@@ -204,8 +246,11 @@ static void check_vip_subnet(struct validate_ctx *vc, const struct iface *ifc,
 			   ip_family_name(f));
 }
 
+/* l3_ok: the node addresses this VIP depends on are complete, so the
+ * checks against them do not repeat another error; subnet: the VIP must
+ * be inside a subnet of the interface's own addresses. */
 static void check_vip(struct validate_ctx *vc, struct addr_index *ix, const struct iface *ifc,
-		      const struct vip *vip, bool pair_ok)
+		      const struct vip *vip, bool l3_ok, bool subnet)
 {
 	char buf[IP_STR_MAX];
 	const char *why = unusable_address(&vip->addr);
@@ -220,48 +265,79 @@ static void check_vip(struct validate_ctx *vc, struct addr_index *ix, const stru
 			   ifc->name, buf);
 		return;
 	}
-	if (!addr_index_claim(vc, ix, ifc, &vip->addr, vip->pos, true))
+	if (!addr_index_claim(vc, ix, ifc, &vip->addr, vip->pos, true) || !l3_ok)
 		return;
-	if (pair_ok)
-		check_vip_subnet(vc, ifc, vip, buf);
+	if (subnet && !check_vip_subnet(vc, ifc, vip, buf))
+		return;
+	check_vip_gateway(vc, ifc, vip, buf);
 }
 
-/* A family's VIPs need an address of that family on both nodes; said once
- * per family, at its first VIP. Returns whether the pair exists. */
-static bool check_vip_pair(struct validate_ctx *vc, const struct iface *ifc, const struct vip *vip,
-			   bool *reported)
+/* A family's VIPs need an address of that family on both nodes of the
+ * interface that carries the adverts (adv: the interface itself, or its
+ * vrrp.via); said once per family. Returns whether the pair exists. */
+static bool check_vip_pair(struct validate_ctx *vc, const struct iface *ifc,
+			   const struct iface *adv, const struct vip *vip, bool *reported)
 {
 	enum ip_family f = (enum ip_family)vip->addr.family;
+	const char *node;
 
 	for (int n = 0; n < MODEL_NODES; n++) {
-		if (first_of_family(&ifc->addrs[n], f))
+		if (first_of_family(&adv->addrs[n], f))
 			continue;
-		if (!*reported)
+		node = vc->m->nodes[n].v;
+		if (*reported)
+			return false;
+		*reported = true;
+		if (adv == ifc)
 			diag_error(vc->dl, vip->pos,
 				   "%s: %s VIPs need a communication pair, but node %s has no %s "
 				   "address on %s (addresses: {%s: [...]})",
-				   ifc->name, family_text(f), vc->m->nodes[n].v, family_text(f),
-				   ifc->name, vc->m->nodes[n].v);
-		*reported = true;
+				   ifc->name, family_text(f), node, family_text(f), ifc->name,
+				   node);
+		else
+			diag_error(
+			    vc->dl, ifc->vrrp.via.pos,
+			    "%s: %s VIPs need a communication pair on vrrp.via %s, but node %s "
+			    "has no %s address on %s (give it one on both nodes, or choose a "
+			    "via that has them)",
+			    ifc->name, family_text(f), adv->name, node, family_text(f), adv->name);
 		return false;
 	}
 	return true;
 }
 
+static bool has_family(const struct iface *ifc, enum ip_family f)
+{
+	for (int n = 0; n < MODEL_NODES; n++)
+		if (first_of_family(&ifc->addrs[n], f))
+			return true;
+	return false;
+}
+
 /* nodes_ok: node names and addresses are complete; otherwise only what
- * does not depend on them is checked, so one mistake is one error. */
+ * does not depend on them is checked, so one mistake is one error.
+ * Without vrrp.via the pair is made of the interface's own addresses, so
+ * a missing pair is a missing subnet too. With it the pair is the via's,
+ * and a VIP needs a subnet only of a family the interface has addresses of. */
 static void check_vips(struct validate_ctx *vc, struct addr_index *ix, const struct iface *ifc,
 		       bool nodes_ok)
 {
+	const bool via = ifc->vrrp.via.v != NULL;
+	const struct iface *adv = ifc->via_idx >= 0 ? &vc->m->ifaces[ifc->via_idx] : ifc;
+	/* An invalid via, or broken addresses on it, are reported already. */
+	const bool adv_ok = nodes_ok && (!via || (ifc->via_idx >= 0 && !adv->addrs_bad));
 	bool reported[2] = {false, false};
 
 	for (size_t i = 0; i < ifc->n_vips; i++) {
 		const struct vip *vip = &ifc->vips[i];
+		enum ip_family f = (enum ip_family)vip->addr.family;
 		bool pair_ok =
-		    nodes_ok &&
-		    check_vip_pair(vc, ifc, vip, &reported[vip->addr.family == IP_V4 ? 0 : 1]);
+		    adv_ok && check_vip_pair(vc, ifc, adv, vip, &reported[f == IP_V4 ? 0 : 1]);
 
-		check_vip(vc, ix, ifc, vip, pair_ok);
+		if (via)
+			check_vip(vc, ix, ifc, vip, nodes_ok, nodes_ok && has_family(ifc, f));
+		else
+			check_vip(vc, ix, ifc, vip, pair_ok, pair_ok);
 	}
 }
 
@@ -330,7 +406,8 @@ void validate_addresses(struct validate_ctx *vc)
 			continue;
 		check_port_has_no_l3(vc, ifc);
 		check_node_addresses(vc, &ix, ifc);
-		if (nodes_known && !ifc->addrs_bad && ifc->master_idx < 0) {
+		/* With vrrp.via the own addresses are no communication pair. */
+		if (nodes_known && !ifc->addrs_bad && ifc->master_idx < 0 && !ifc->vrrp.via.v) {
 			check_pair(vc, ifc, IP_V4);
 			check_pair(vc, ifc, IP_V6);
 		}

@@ -133,6 +133,51 @@ static void check_v2_ipv6(struct validate_ctx *vc, const struct iface *ifc)
 	}
 }
 
+/* vrrp.via: the target carries the adverts, so it must be an interface
+ * with layer 3 in the same namespace. Whether it has a communication pair
+ * of each family with VIPs is checked with the addresses. */
+static void check_via(struct validate_ctx *vc, struct iface *ifc)
+{
+	const struct str_val *via = &ifc->vrrp.via;
+	const struct iface *t, *master;
+	char a[96], b[96];
+	long idx = validate_ref(vc, ifc, "vrrp.via", via->v, via->pos);
+
+	if (idx < 0)
+		return;
+	t = &vc->m->ifaces[idx];
+	if (t->master_idx >= 0) {
+		master = &vc->m->ifaces[t->master_idx];
+		diag_error(vc->dl, via->pos,
+			   "%s: vrrp.via %s is a port of %s %s; a port has no addresses to "
+			   "advertise from (use %s, or an interface on it)",
+			   ifc->name, t->name, master->kind->name, master->name, master->name);
+	} else if (t->vrrp.via.v) {
+		diag_error(vc->dl, via->pos,
+			   "%s: vrrp.via %s sends its own adverts via %s; name the interface that "
+			   "carries them (via does not chain)",
+			   ifc->name, t->name, t->vrrp.via.v);
+	} else if (!validate_same_ns(t->netns.v, ifc->netns.v)) {
+		diag_error(vc->dl, via->pos,
+			   "%s: vrrp.via %s lives in %s but %s lives in %s; the adverts must leave "
+			   "from the VIPs' namespace",
+			   ifc->name, t->name, validate_ns_text(t->netns.v, a, sizeof(a)),
+			   ifc->name, validate_ns_text(ifc->netns.v, b, sizeof(b)));
+	} else {
+		ifc->via_idx = idx;
+	}
+}
+
+void validate_via(struct validate_ctx *vc)
+{
+	for (size_t i = 0; i < vc->m->n_ifaces; i++) {
+		struct iface *ifc = &vc->m->ifaces[i];
+
+		if (ifc->kind && ifc->vrrp.via.v)
+			check_via(vc, ifc);
+	}
+}
+
 void validate_vrrp(struct validate_ctx *vc)
 {
 	const struct model *m = vc->m;

@@ -39,7 +39,8 @@ static void check_instances(const struct model *m)
 		const struct vrrp_instance *a = &m->instances[i];
 		const struct iface *ia = &m->ifaces[a->iface];
 
-		if (a->iface >= m->n_ifaces || a->vrid == 0 || a->n_vips == 0 || !a->has_pair)
+		if (a->iface >= m->n_ifaces || a->advert_iface >= m->n_ifaces || a->vrid == 0 ||
+		    a->n_vips == 0 || !a->has_pair)
 			abort();
 		/* Each slot has one preferred node: the priorities are mirrored. */
 		if (a->priority[0] == a->priority[1] ||
@@ -52,8 +53,10 @@ static void check_instances(const struct model *m)
 		for (size_t j = i + 1; j < m->n_instances; j++) {
 			const struct vrrp_instance *b = &m->instances[j];
 
+			/* VRIDs count on the segment the adverts travel (vrrp.via) */
 			if (a->vrid == b->vrid && a->family == b->family &&
-			    ia->vrid_domain == m->ifaces[b->iface].vrid_domain)
+			    m->ifaces[a->advert_iface].vrid_domain ==
+				m->ifaces[b->advert_iface].vrid_domain)
 				abort(); /* two instances share a VRID on one segment */
 		}
 	}

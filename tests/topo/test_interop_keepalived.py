@@ -32,7 +32,8 @@ def keepalived_installed():
         pytest.fail("keepalived is not installed (apt-get install keepalived); "
                     "scripts/install-deps.sh installs it", pytrace=False)
     # its packaged service must never run beside the tests
-    subprocess.run(["systemctl", "disable", "--now", "keepalived"], capture_output=True)
+    if shutil.which("systemctl"):
+        subprocess.run(["systemctl", "disable", "--now", "keepalived"], capture_output=True)
 
 
 def ka_log(c):
@@ -64,8 +65,6 @@ def test_vipd_and_keepalived_elect_one_master_and_fail_over_both_ways(
     wait_until(lambda: ka_state(c) == "BACKUP", timeout=tmo, what="keepalived BACKUP")
 
     # 1. one master: vipd (200) over keepalived (100)
-    wait_until(lambda: (c.instance("a", name)["counters"]["lower_priority_ignored"]) > 0
-               or True, timeout=1)
     assert c.state("a", name) == "MASTER" and ka_state(c) == "BACKUP"
     assert vip in c.addrs("a") and vip not in c.addrs("b")
     assert c.client_ping(vip)

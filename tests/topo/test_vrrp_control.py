@@ -191,3 +191,18 @@ def test_bad_config_at_start_exits_2_with_every_error(lab):
                        check=False)
     assert cp.returncode == 2
     assert "colour" in cp.stderr and c.config_path + ":" in cp.stderr
+
+
+def test_garp_refresh_runs_while_master_and_stops_when_leaving_master(lab):
+    c = up(lab, config(vips_master=[VIP4], garp="{count: 2, interval: 50ms, refresh: 200ms}"))
+
+    def sent():
+        return c.instance("a", V4)["counters"]["garp_sent"]
+
+    first = sent()
+    wait_until(lambda: sent() >= first + 2, timeout=3, what="GARP refresh rounds")
+    c.vipctl("a", "drain")
+    c.wait_state("a", V4, "BACKUP", timeout=3)
+    stopped = sent()
+    time.sleep(0.7)
+    assert sent() == stopped, "GARP refresh went on after leaving MASTER"

@@ -181,3 +181,40 @@ def test_multicast_mode_elects_and_fails_over(lab):
     c.wait_state("b", V4, "MASTER", timeout=5)
     c.wait_state("b", V6, "MASTER", timeout=5)
     assert_client_follows(c, "b", [VIP4, VIP6])
+
+
+def test_instance_on_an_interface_in_another_namespace(lab):
+    """vipd in node a's namespace runs an instance whose interface lives in
+    a named namespace (`namespace:` in the file): sockets, VIPs and GARP
+    all happen in there."""
+    c = Cluster(lab)
+    tenant = lab.netns("ta")
+    a = c.ns["a"]
+    a.ip(["link", "set", "eth0", "netns", tenant.name])
+    tenant.ip("link set eth0 up")
+    tenant.ip("addr add 192.0.2.11/24 dev eth0")
+    tenant.ip("addr add 2001:db8::11/64 dev eth0 nodad")
+    text = config(vips_master=[VIP4, VIP6])
+    with_ns = text.replace("type: ethernet", f"type: ethernet\n    namespace: {tenant.name}")
+    c.write_config(text, name="b.yaml")
+    path_b = c.config_path
+    c.write_config(with_ns, name="a.yaml")
+    c.start("a")
+    c.config_path = path_b
+    c.start("b")
+    c.wait_state("a", V4, "MASTER")
+    c.wait_state("a", V6, "MASTER")
+    c.wait_state("b", V4, "BACKUP")
+    inst = c.instance("a", V4)
+    assert inst["namespace"] == tenant.name
+    addrs = {f"{i['local']}/{i['prefixlen']}"
+             for i in tenant.json("addr show dev eth0")[0]["addr_info"]}
+    assert VIP4 in addrs and VIP6 in addrs
+    mac = tenant.link("eth0")["address"]
+    assert c.client_ping(VIP4)
+    wait_until(lambda: c.client_neigh_mac(VIP4) == mac, timeout=3, what="client -> a's MAC")
+    c.signal("a", signal.SIGTERM)
+    c.wait_state("b", V4, "MASTER", timeout=5)
+    addrs = {f"{i['local']}/{i['prefixlen']}"
+             for i in tenant.json("addr show dev eth0")[0]["addr_info"]}
+    assert VIP4 not in addrs and VIP6 not in addrs

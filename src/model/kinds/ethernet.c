@@ -4,10 +4,10 @@
 #include "model/validate.h"
 
 const struct iface_kind kind_ethernet = {
-	.type = IFACE_ETHERNET,
-	.name = "ethernet",
-	.summary = "a physical port (or any existing device); configured, never created",
-	.netlink_kind = NULL,
-	.keys = {.name = "ethernet", .keys = NULL, .n = 0},
-	.check = NULL,
+    .type = IFACE_ETHERNET,
+    .name = "ethernet",
+    .summary = "a physical port (or any existing device); configured, never created",
+    .netlink_kind = NULL,
+    .keys = {.name = "ethernet", .keys = NULL, .n = 0},
+    .check = NULL,
 };

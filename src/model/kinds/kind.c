@@ -31,6 +31,10 @@ const char *iface_kind_list(void)
 	return "ethernet, vlan, bond, lacp, veth, veth-peer, bridge";
 }
 
+/* What `type:` accepts, for the key table: tests/unit/model/test_keys.c
+ * checks it against the registry. */
+#define IFACE_KIND_NAMES "ethernet | vlan | bond | lacp | veth | veth-peer | bridge"
+
 const char *iface_type_name(enum iface_type t)
 {
 	return t < IFACE_TYPE_COUNT ? all_kinds[t]->name : "?";
@@ -75,6 +79,10 @@ static const struct key_spec vrrp_key_specs[] = {
 	 .offset = U32(struct vrrp_cfg, virtual_router_id), .min = 1, .max = 255,
 	 .help = "explicit VRID of the interface's first instance per family; the others follow "
 		 "(default: automatic)"},
+	{.name = "via", .type = KT_IFNAME, .offset = U32(struct vrrp_cfg, via),
+	 .help = "send the adverts over this interface's communication pair (a dedicated HA "
+		 "link); the VIPs and their link and gateway checks stay here (default: the "
+		 "interface itself)"},
 };
 // clang-format on
 const struct key_table vrrp_keys = KEY_TABLE("vrrp", vrrp_key_specs);
@@ -113,9 +121,10 @@ const struct key_table gwcheck_keys = KEY_TABLE("gateway_check", gwcheck_key_spe
 
 // clang-format off
 static const struct key_spec cluster_key_specs[] = {
-	{.name = "name", .type = KT_SPECIAL, .required = true,
-	 .help = "cluster name; also seeds the automatic VRIDs"},
-	{.name = "nodes", .type = KT_SPECIAL, .required = true,
+	{.name = "name", .type = KT_SPECIAL, .required = true, .type_text = "string",
+	 .range_text = "non-empty text", .help = "cluster name; also seeds the automatic VRIDs"},
+	{.name = "nodes", .type = KT_SPECIAL, .required = true, .type_text = "list",
+	 .range_text = "[NODE, NODE]: exactly two distinct names",
 	 .help = "the two node names; nodes[0] prefers the master slot"},
 	{.name = "vrrp", .type = KT_STRUCT, .offset = offsetof(struct model, vrrp),
 	 .sub = &vrrp_keys, .help = "VRRP defaults; an interface may override any of them"},
@@ -129,7 +138,8 @@ const struct key_table cluster_keys = KEY_TABLE("cluster", cluster_key_specs);
 
 // clang-format off
 static const struct key_spec common_key_specs[] = {
-	{.name = "type", .type = KT_SPECIAL, .required = true, .help = "the interface kind"},
+	{.name = "type", .type = KT_SPECIAL, .required = true, .type_text = "enum",
+	 .range_text = IFACE_KIND_NAMES, .help = "the interface kind"},
 	{.name = "mtu", .type = KT_U32, .offset = offsetof(struct iface, mtu), .min = 68,
 	 .max = 65535, .help = "unset: leave the kernel's value"},
 	{.name = "mac", .type = KT_MAC, .offset = offsetof(struct iface, mac),
@@ -138,15 +148,20 @@ static const struct key_spec common_key_specs[] = {
 	 .help = "network namespace the interface lives in (created if missing)"},
 	{.name = "zone", .type = KT_STRING, .offset = offsetof(struct iface, zone),
 	 .help = "free-form zone label, inherited by the VIPs"},
-	{.name = "addresses", .type = KT_SPECIAL,
-	 .help = "node-local addresses per node: {NODE: [ADDR/PLEN, ...]}; the first of each "
-		 "family forms the communication pair"},
-	{.name = "gateway", .type = KT_SPECIAL, .help = "{ipv4: ADDR, ipv6: ADDR}"},
+	{.name = "addresses", .type = KT_SPECIAL, .type_text = "mapping",
+	 .range_text = "{NODE: [ADDR/PLEN, ...]} per node of cluster.nodes",
+	 .help = "node-local addresses per node; the first of each family forms the "
+		 "communication pair"},
+	{.name = "gateway", .type = KT_SPECIAL, .type_text = "mapping",
+	 .range_text = "{ipv4: ADDR, ipv6: ADDR} without prefix length",
+	 .help = "the upstream router of each family, probed by gw and link+gw"},
 	{.name = "gateway_check", .type = KT_STRUCT, .offset = offsetof(struct iface, gwcheck),
 	 .sub = &gwcheck_keys, .help = "overrides cluster.gateway_check"},
-	{.name = "vips", .type = KT_SPECIAL,
-	 .help = "{master: [...], backup: [...]}; each ADDR/PLEN or {address, clusterIpMethod, "
-		 "zone}"},
+	{.name = "vips", .type = KT_SPECIAL, .type_text = "mapping",
+	 .range_text = "{master: [VIP, ...], backup: [VIP, ...]}; VIP: ADDR/PLEN or {address: "
+		       "ADDR/PLEN, clusterIpMethod: vrrp | link | gw | link+gw, zone: TEXT}",
+	 .help = "the VIPs of the two slots: master is preferred by nodes[0], backup by "
+		 "nodes[1]"},
 	{.name = "vrrp", .type = KT_STRUCT, .offset = offsetof(struct iface, vrrp),
 	 .sub = &vrrp_keys, .help = "overrides cluster.vrrp"},
 };

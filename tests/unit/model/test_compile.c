@@ -311,11 +311,47 @@ static void test_bridged_peer_segment(void **state)
 			       "  u: {type: veth-peer, peer: u-host}\n");
 
 	(void)state;
-	/* a veth-peer whose other end is a bridge port talks on the bridge's segment */
+	/* a veth-peer whose other end is a bridge port talks on the bridge's
+	 * segment, named by its smallest index: t, written before br0 */
 	assert_int_equal(m->ifaces[model_iface_index(m, "t")].vrid_domain,
-			 model_iface_index(m, "br0"));
+			 model_iface_index(m, "t"));
+	assert_int_equal(m->ifaces[model_iface_index(m, "br0")].vrid_domain,
+			 model_iface_index(m, "t"));
 	assert_int_equal(m->ifaces[model_iface_index(m, "u")].vrid_domain,
 			 model_iface_index(m, "u"));
+	model_free(m);
+}
+
+/* eth4 - macvlan mv0 - bridge br0 - the tenant's veth: one segment, though
+ * no single link joins eth4 and the tenant. */
+static void test_segments_transitive(void **state)
+{
+	static const char fmt[] =
+	    MT_HEAD "  eth4:\n    type: ethernet\n    vrrp: {virtual_router_id: 10}\n"
+		    "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}\n"
+		    "    vips: {master: [192.0.2.10/24]}\n"
+		    "  mv0: {type: veth, parent: eth4, mode: passthru}\n"
+		    "  br0: {type: bridge, members: [mv0, t-host]}\n"
+		    "  t:\n    type: veth-peer\n    namespace: t\n    peer: t-host\n"
+		    "    vrrp: {virtual_router_id: %u}\n"
+		    "    addresses: {adc1: [198.51.100.2/24], adc2: [198.51.100.3/24]}\n"
+		    "    vips: {master: [198.51.100.10/24]}\n";
+	char text[1024];
+	struct model *m;
+	long eth4;
+
+	(void)state;
+	snprintf(text, sizeof(text), fmt, 10u);
+	mt_expect_one(text, 16, 31,
+		      "t: VRID 10 of instance t/master/ipv4/vrrp is already taken by "
+		      "eth4/master/ipv4/vrrp (line 5) on the ipv4 segment of br0",
+		      NULL);
+	snprintf(text, sizeof(text), fmt, 11u);
+	m = mt_load_ok(text);
+	eth4 = model_iface_index(m, "eth4");
+	/* named by the smallest index on it, eth4 */
+	for (size_t i = 0; i < m->n_ifaces; i++)
+		assert_int_equal(m->ifaces[i].vrid_domain, eth4);
 	model_free(m);
 }
 
@@ -331,6 +367,7 @@ int main(void)
 	    cmocka_unit_test(test_explicit_wins),
 	    cmocka_unit_test(test_explicit_collision),
 	    cmocka_unit_test(test_bridged_peer_segment),
+	    cmocka_unit_test(test_segments_transitive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

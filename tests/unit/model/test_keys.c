@@ -134,6 +134,37 @@ static void test_ranges(void **state)
 	assert_string_equal(keys_describe_range(key(&kind_bond.keys, "mode"), buf, 8), "active-");
 }
 
+/* Keys parsed by dedicated code still say what they hold; `type` lists
+ * exactly the kinds of the registry. */
+static void test_special_keys(void **state)
+{
+	char want[200], buf[300];
+	size_t off = 0;
+
+	(void)state;
+	for (int t = 0; t < IFACE_TYPE_COUNT; t++)
+		off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%s", t ? " | " : "",
+					iface_type_name((enum iface_type)t));
+	assert_string_equal(keys_type_name(key(&common_iface_keys, "type")), "enum");
+	assert_string_equal(keys_describe_range(key(&common_iface_keys, "type"), buf, sizeof(buf)),
+			    want);
+	assert_string_equal(keys_type_name(key(&cluster_keys, "name")), "string");
+	assert_string_equal(keys_type_name(key(&cluster_keys, "nodes")), "list");
+	keys_describe_range(key(&cluster_keys, "nodes"), buf, sizeof(buf));
+	assert_non_null(strstr(buf, "two"));
+	assert_string_equal(keys_type_name(key(&common_iface_keys, "addresses")), "mapping");
+	assert_non_null(
+	    strstr(keys_describe_range(key(&common_iface_keys, "addresses"), buf, sizeof(buf)),
+		   "{NODE: [ADDR/PLEN, ...]}"));
+	assert_non_null(
+	    strstr(keys_describe_range(key(&common_iface_keys, "gateway"), buf, sizeof(buf)),
+		   "{ipv4: ADDR, ipv6: ADDR}"));
+	assert_non_null(
+	    strstr(keys_describe_range(key(&common_iface_keys, "vips"), buf, sizeof(buf)),
+		   "{master: [VIP, ...], backup: [VIP, ...]}"));
+	assert_string_equal(keys_type_name(key(&vrrp_keys, "via")), "interface");
+}
+
 static void test_defaults_text(void **state)
 {
 	char buf[64];
@@ -214,6 +245,7 @@ int main(void)
 	    cmocka_unit_test(test_edit_distance),
 	    cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_ranges),
+	    cmocka_unit_test(test_special_keys),
 	    cmocka_unit_test(test_defaults_text),
 	    cmocka_unit_test(test_apply_defaults),
 	    cmocka_unit_test(test_inherit),

@@ -243,6 +243,37 @@ static void test_sorted_and_warning(void **state)
 	model_free(m);
 }
 
+/* A VIP whose prefix length is not its subnet's: a warning, once. */
+static void test_vip_prefix_warning(void **state)
+{
+	static const char fmt[] = MT_HEAD "  e:\n    type: ethernet\n" PAIR "    vips:\n"
+					  "      master: [%s]\n";
+	char text[512];
+	struct diag_list dl;
+	struct model *m = NULL;
+
+	(void)state;
+	snprintf(text, sizeof(text), fmt, "192.0.2.11/16");
+	assert_int_equal(mt_load(text, &m, &dl), 0);
+	if (dl.count != 1)
+		mt_print(&dl);
+	assert_int_equal(dl.count, 1);
+	assert_int_equal(dl.items[0].severity, DIAG_WARNING);
+	assert_non_null(mt_find(&dl, 11, 16,
+				"e: vip 192.0.2.11/16 has prefix /16 but its subnet on e is /24 "
+				"(192.0.2.2/24 on node adc1); write 192.0.2.11/24"));
+	assert_int_equal(m->n_instances, 1);
+	diag_list_done(&dl);
+	model_free(m);
+	/* a wider node subnet that also holds it with the same length: fine */
+	m = mt_load_ok(MT_HEAD "  e:\n    type: ethernet\n"
+			       "    addresses:\n"
+			       "      adc1: [192.0.2.2/24, 192.0.2.130/25]\n"
+			       "      adc2: [192.0.2.3/24, 192.0.2.131/25]\n"
+			       "    vips: {master: [192.0.2.140/25]}\n");
+	model_free(m);
+}
+
 static void test_yaml_syntax(void **state)
 {
 	(void)state;
@@ -266,6 +297,7 @@ int main(void)
 	    cmocka_unit_test(test_no_cascades),
 	    cmocka_unit_test(test_vrrp_params),
 	    cmocka_unit_test(test_sorted_and_warning),
+	    cmocka_unit_test(test_vip_prefix_warning),
 	    cmocka_unit_test(test_yaml_syntax),
 	};
 

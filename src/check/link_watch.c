@@ -1,0 +1,445 @@
+/* Event-driven link state, one rtnetlink socket per namespace. */
+#include "check/link_watch.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <linux/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "check/check_io.h"
+#include "check/link_state.h"
+#include "net/netns.h"
+
+#define LW_RCVBUF	   (4 << 20) /* a storm of 4094 VLANs flapping fits */
+#define LW_BUF_SIZE	   (64 * 1024)
+#define LW_RX_BURST	   64	/* datagrams per wake-up: the loop has others */
+#define LW_DUMP_WATCHDOG_MS 2000 /* a dump that never ends is redone */
+#define LW_DUMP_RETRY_MS    100	 /* after the kernel refused a dump */
+
+struct link_watch_item {
+	struct lw_ns *ns;
+	char ifname[IFNAMSIZ];
+	char subject[IFNAMSIZ + LIVE_NS_MAX + 8]; /* "link [netns/]ifname" */
+	int ifindex;				  /* 0: not present */
+	unsigned judge_gen; /* the dump that must report it (absent if not) */
+	unsigned seen_gen;  /* the dump during which it was last heard of */
+	struct check_state cs;
+	link_watch_cb cb;
+	void *arg;
+	struct link_watch_item *next;
+};
+
+struct lw_ns {
+	struct link_watch *lw;
+	char name[LIVE_NS_MAX];
+	int fd;
+	struct event *rx, *watchdog;
+	uint32_t seq;	   /* of the last dump request */
+	unsigned gen;	   /* dumps started */
+	bool dumping;	   /* a dump is running */
+	bool resync;	   /* another dump is due when this one ends */
+	struct link_watch_item *items;
+	struct lw_ns *next;
+};
+
+struct link_watch {
+	struct event_base *base;
+	struct net_ctx *ctx;
+	struct lw_ns *ns;
+	struct link_watch_stats stats;
+	uint8_t buf[LW_BUF_SIZE];
+};
+
+static void lw_rx(evutil_socket_t fd, short what, void *arg);
+static void lw_watchdog(evutil_socket_t fd, short what, void *arg);
+
+struct link_watch *link_watch_new(struct event_base *base, struct net_ctx *ctx)
+{
+	struct link_watch *lw = calloc(1, sizeof(*lw));
+
+	if (!lw)
+		return NULL;
+	lw->base = base;
+	lw->ctx = ctx;
+	return lw;
+}
+
+static void arm_ms(struct event *ev, unsigned ms)
+{
+	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+
+	event_add(ev, &tv);
+}
+
+/* ---- the socket ---- */
+
+/* The receive buffer is the slack between the kernel and a busy loop;
+ * SO_RCVBUFFORCE (root) goes past net.core.rmem_max, SO_RCVBUF is the
+ * best effort without it. */
+static int lw_socket(struct link_watch *lw, const char *netns)
+{
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	int grp = RTNLGRP_LINK, size = LW_RCVBUF, one = 1;
+	int fd = check_socket_in(lw->ctx, netns, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK,
+				 NETLINK_ROUTE);
+
+	if (fd < 0)
+		return fd;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/* the kernel's "this dump is inconsistent" flag is on by default;
+	 * extended acks only make error messages readable */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void lw_ns_close(struct lw_ns *ns)
+{
+	if (ns->rx)
+		event_free(ns->rx);
+	if (ns->watchdog)
+		event_free(ns->watchdog);
+	if (ns->fd >= 0)
+		close(ns->fd);
+	free(ns);
+}
+
+static int lw_ns_open(struct link_watch *lw, const char *name, struct lw_ns **out)
+{
+	struct lw_ns *ns = calloc(1, sizeof(*ns));
+
+	if (!ns)
+		return -ENOMEM;
+	ns->lw = lw;
+	snprintf(ns->name, sizeof(ns->name), "%s", name);
+	ns->fd = lw_socket(lw, name);
+	if (ns->fd < 0) {
+		int err = ns->fd;
+
+		free(ns);
+		return err;
+	}
+	ns->rx = event_new(lw->base, ns->fd, EV_READ | EV_PERSIST, lw_rx, ns);
+	ns->watchdog = evtimer_new(lw->base, lw_watchdog, ns);
+	if (!ns->rx || !ns->watchdog || event_add(ns->rx, NULL) < 0) {
+		lw_ns_close(ns);
+		return -ENOMEM;
+	}
+	ns->next = lw->ns;
+	lw->ns = ns;
+	*out = ns;
+	return 0;
+}
+
+/* ---- dumps ---- */
+
+/* Asks for every link of the namespace. One dump at a time per socket
+ * (the kernel says EBUSY otherwise): a request during a dump is
+ * remembered and made when it ends. */
+static void lw_dump_start(struct lw_ns *ns)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req = {
+	    .nh = {.nlmsg_len = sizeof(req),
+		   .nlmsg_type = RTM_GETLINK,
+		   .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+	    .ifi = {.ifi_family = AF_UNSPEC},
+	};
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+
+	if (ns->dumping) {
+		ns->resync = true;
+		return;
+	}
+	req.nh.nlmsg_seq = ++ns->seq;
+	ns->lw->stats.dumps++;
+	ns->resync = false;
+	if (sendto(ns->fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		arm_ms(ns->watchdog, LW_DUMP_RETRY_MS);
+		return;
+	}
+	ns->gen++;
+	ns->dumping = true;
+	for (struct link_watch_item *it = ns->items; it; it = it->next)
+		it->judge_gen = ns->gen;
+	arm_ms(ns->watchdog, LW_DUMP_WATCHDOG_MS);
+}
+
+static void lw_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	struct lw_ns *ns = arg;
+
+	(void)fd;
+	(void)what;
+	ns->dumping = false;
+	lw_dump_start(ns);
+}
+
+/* ---- observations ---- */
+
+static void lw_observe(struct link_watch_item *it, bool up, const char *why)
+{
+	char text[CHECK_TEXT_MAX];
+
+	if (up)
+		snprintf(text, sizeof(text), "%s up", it->subject);
+	else
+		snprintf(text, sizeof(text), "%s down: %s", it->subject, why);
+	if (check_result(&it->cs, up, check_now_ms(), text) != CHECK_CHANGE_NONE)
+		it->cb(it->arg, up, it->cs.reason);
+}
+
+static void lw_gone(struct link_watch_item *it, const char *why)
+{
+	it->ifindex = 0;
+	lw_observe(it, false, why);
+}
+
+/* Items the finished dump did not mention are absent; those added while it
+ * ran are judged by the next one. */
+static void lw_dump_done(struct lw_ns *ns)
+{
+	ns->dumping = false;
+	event_del(ns->watchdog);
+	for (struct link_watch_item *it = ns->items; it; it = it->next) {
+		if (it->judge_gen != ns->gen || it->seen_gen == ns->gen)
+			continue;
+		if (it->ifindex != 0)
+			lw_gone(it, "interface removed");
+		else if (it->cs.probes == 0)
+			lw_gone(it, "interface not found");
+	}
+	if (ns->resync)
+		lw_dump_start(ns);
+}
+
+struct lw_link {
+	bool del;
+	int ifindex;
+	unsigned flags;
+	int operstate; /* -1: absent */
+	char name[IFNAMSIZ];
+};
+
+static bool lw_link_parse(struct nlmsghdr *nh, struct lw_link *out)
+{
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct ifinfomsg *ifi;
+
+	if (nlmsg_parse(nh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_IFNAME])
+		return false;
+	ifi = nlmsg_data(nh);
+	out->del = nh->nlmsg_type == RTM_DELLINK;
+	out->ifindex = ifi->ifi_index;
+	out->flags = ifi->ifi_flags;
+	out->operstate = tb[IFLA_OPERSTATE] ? nla_get_u8(tb[IFLA_OPERSTATE]) : -1;
+	nla_strlcpy(out->name, tb[IFLA_IFNAME], sizeof(out->name));
+	return true;
+}
+
+static void lw_link_item(struct lw_ns *ns, struct link_watch_item *it, const struct lw_link *l)
+{
+	char why[96];
+
+	if (strcmp(it->ifname, l->name) != 0) {
+		/* the name we watch went away under the same index */
+		if (it->ifindex == l->ifindex) {
+			snprintf(why, sizeof(why), "renamed to %s", l->name);
+			lw_gone(it, l->del ? "interface removed" : why);
+		}
+		return;
+	}
+	it->seen_gen = ns->gen;
+	if (l->del) {
+		if (it->ifindex == l->ifindex)
+			lw_gone(it, "interface removed");
+		return;
+	}
+	it->ifindex = l->ifindex;
+	lw_observe(it, link_state_up(l->flags, l->operstate, why, sizeof(why)), why);
+}
+
+static void lw_message(struct lw_ns *ns, struct nlmsghdr *nh)
+{
+	struct lw_link l;
+
+	if (nh->nlmsg_flags & NLM_F_DUMP_INTR && ns->dumping && nh->nlmsg_seq == ns->seq) {
+		ns->lw->stats.interrupts++;
+		ns->resync = true;
+	}
+	switch (nh->nlmsg_type) {
+	case NLMSG_DONE:
+		if (ns->dumping && nh->nlmsg_seq == ns->seq)
+			lw_dump_done(ns);
+		return;
+	case NLMSG_ERROR:
+		/* only our dump request can be answered with an error */
+		if (ns->dumping && nh->nlmsg_seq == ns->seq) {
+			ns->dumping = false;
+			arm_ms(ns->watchdog, LW_DUMP_RETRY_MS);
+		}
+		return;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		break;
+	default:
+		return;
+	}
+	if (!lw_link_parse(nh, &l))
+		return;
+	ns->lw->stats.messages++;
+	for (struct link_watch_item *it = ns->items; it; it = it->next)
+		lw_link_item(ns, it, &l);
+}
+
+static void lw_datagram(struct lw_ns *ns, uint8_t *buf, size_t len)
+{
+	int rem = (int)len;
+
+	for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, rem);
+	     nh = NLMSG_NEXT(nh, rem))
+		lw_message(ns, nh);
+}
+
+static void lw_rx(evutil_socket_t fd, short what, void *arg)
+{
+	struct lw_ns *ns = arg;
+	struct link_watch *lw = ns->lw;
+
+	(void)what;
+	for (int i = 0; i < LW_RX_BURST; i++) {
+		ssize_t n = recv(fd, lw->buf, sizeof(lw->buf), MSG_DONTWAIT);
+
+		if (n < 0 && errno == ENOBUFS) {
+			/* events were dropped: only a fresh dump knows the truth */
+			lw->stats.overruns++;
+			lw_dump_start(ns);
+			continue;
+		}
+		if (n < 0)
+			return; /* EAGAIN, or nothing a retry would fix */
+		lw_datagram(ns, lw->buf, (size_t)n);
+	}
+}
+
+/* ---- API ---- */
+
+static struct lw_ns *lw_ns_find(struct link_watch *lw, const char *name)
+{
+	for (struct lw_ns *ns = lw->ns; ns; ns = ns->next)
+		if (strcmp(ns->name, name) == 0)
+			return ns;
+	return NULL;
+}
+
+static void lw_ns_unlink(struct link_watch *lw, struct lw_ns *ns)
+{
+	for (struct lw_ns **pp = &lw->ns; *pp; pp = &(*pp)->next) {
+		if (*pp == ns) {
+			*pp = ns->next;
+			break;
+		}
+	}
+	lw_ns_close(ns);
+}
+
+int link_watch_add(struct link_watch *lw, const char *netns, const char *ifname, link_watch_cb cb,
+		   void *arg, struct link_watch_item **out)
+{
+	struct lw_ns *ns;
+	struct link_watch_item *it;
+	int err;
+
+	netns = netns ? netns : "";
+	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ || strlen(netns) >= LIVE_NS_MAX ||
+	    !cb)
+		return -EINVAL;
+	ns = lw_ns_find(lw, netns);
+	if (!ns && (err = lw_ns_open(lw, netns, &ns)) < 0)
+		return err;
+	it = calloc(1, sizeof(*it));
+	if (!it) {
+		if (!ns->items)
+			lw_ns_unlink(lw, ns);
+		return -ENOMEM;
+	}
+	it->ns = ns;
+	snprintf(it->ifname, sizeof(it->ifname), "%s", ifname);
+	snprintf(it->subject, sizeof(it->subject), "link %s%s%s", netns, *netns ? "/" : "",
+		 ifname);
+	check_state_init(&it->cs, 1, 1, false);
+	it->cb = cb;
+	it->arg = arg;
+	it->next = ns->items;
+	ns->items = it;
+	lw_dump_start(ns);
+	if (out)
+		*out = it;
+	return 0;
+}
+
+void link_watch_del(struct link_watch *lw, struct link_watch_item *item)
+{
+	struct link_watch_item *it = item;
+	struct lw_ns *ns;
+
+	if (!it)
+		return;
+	ns = it->ns;
+	for (struct link_watch_item **pp = &ns->items; *pp; pp = &(*pp)->next) {
+		if (*pp == it) {
+			*pp = it->next;
+			break;
+		}
+	}
+	free(it);
+	if (!ns->items)
+		lw_ns_unlink(lw, ns);
+}
+
+const struct check_state *link_watch_item_state(const struct link_watch_item *item)
+{
+	return &item->cs;
+}
+
+void link_watch_get_stats(const struct link_watch *lw, struct link_watch_stats *out)
+{
+	*out = lw->stats;
+}
+
+void link_watch_free(struct link_watch *lw)
+{
+	if (!lw)
+		return;
+	while (lw->ns) {
+		struct lw_ns *ns = lw->ns;
+
+		while (ns->items) {
+			struct link_watch_item *it = ns->items;
+
+			ns->items = it->next;
+			free(it);
+		}
+		lw->ns = ns->next;
+		lw_ns_close(ns);
+	}
+	free(lw);
+}

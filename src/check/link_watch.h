@@ -1,0 +1,75 @@
+/* The `link` signal: is a watched interface operationally up, event-driven.
+ *
+ * One NETLINK_ROUTE socket per namespace, created inside it and subscribed
+ * to RTNLGRP_LINK; a dump of all links gives the initial state, the
+ * kernel's RTM_NEWLINK/RTM_DELLINK messages every change after. The rule
+ * for "up" is link_state_up() on the watched device itself (see
+ * link_state.h: the kernel's operational state already accounts for the
+ * bond or veth peer below).
+ *
+ * Every observation goes through the fall/rise funnel with fall = rise = 1
+ * (one kernel event is the truth; damping, if any, is the daemon's), so a
+ * callback comes once initially, after the namespace's first dump, and
+ * then on every change of up/down only (a new reason while staying down
+ * does not call back; link_watch_item_state() shows it).
+ *
+ * Losing messages (ENOBUFS: the socket's buffer overflowed because the
+ * loop was busy or a storm of link events came) triggers a new dump; the
+ * dump's answer replaces whatever was missed. An interface that is
+ * deleted, moved to another namespace or renamed reads as down with the
+ * reason "interface removed" (or "renamed to X"); one that appears under
+ * the watched name is picked up and judged like any other.
+ *
+ * A namespace is opened by name when its first item is added: the socket
+ * keeps that namespace, so a namespace deleted and re-created under the
+ * same name later is not followed (remove and re-add the items).
+ *
+ * Callbacks run from the event loop; a callback must not call
+ * link_watch_del() or link_watch_free(). */
+#ifndef VIPD_CHECK_LINK_WATCH_H
+#define VIPD_CHECK_LINK_WATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check/rise_fall.h"
+
+struct event_base;
+struct net_ctx;
+struct link_watch;
+struct link_watch_item;
+
+/* up: the new state; reason: "link vlan100 down: no carrier (operstate
+ * lowerlayerdown)", "link tenant-a/eth0 down: interface removed", "link
+ * vlan100 up". The text is only valid during the call. */
+typedef void (*link_watch_cb)(void *arg, bool up, const char *reason);
+
+struct link_watch_stats {
+	uint64_t messages;   /* link messages read (events and dump parts) */
+	uint64_t dumps;	     /* dumps requested, initial ones included */
+	uint64_t overruns;   /* ENOBUFS seen: messages lost, resync by dump */
+	uint64_t interrupts; /* dumps the kernel flagged inconsistent (redone) */
+};
+
+/* ctx: the daemon's namespace context (namespaces are opened through it;
+ * it must outlive the watcher). NULL with errno set on failure. */
+struct link_watch *link_watch_new(struct event_base *base, struct net_ctx *ctx);
+
+/* Watches ifname in netns (NULL or "" = own). The first callback comes
+ * from the loop after a dump; *out (may be NULL) receives a handle for
+ * link_watch_del and link_watch_item_state. 0 or a negative errno
+ * (-ENOENT: no such namespace; -EINVAL: bad name). */
+int link_watch_add(struct link_watch *lw, const char *netns, const char *ifname, link_watch_cb cb,
+		   void *arg, struct link_watch_item **out);
+
+/* Stops watching; the namespace's socket closes with its last item. */
+void link_watch_del(struct link_watch *lw, struct link_watch_item *item);
+
+/* Status for `vipctl status`: UNKNOWN until the first dump answered. */
+const struct check_state *link_watch_item_state(const struct link_watch_item *item);
+
+void link_watch_get_stats(const struct link_watch *lw, struct link_watch_stats *out);
+
+void link_watch_free(struct link_watch *lw);
+
+#endif

@@ -1,0 +1,179 @@
+/* Scratch namespaces, shell commands and loop control for check_selftest. */
+#include "ck.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <event2/event.h>
+
+#include "check/check_io.h"
+
+void ck_result(struct ck *t, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		t->passed++;
+	else
+		t->failed++;
+	if (ok && !t->verbose)
+		return;
+	printf("%s: ", ok ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static bool vsh(struct ck *t, const char *fmt, va_list ap)
+{
+	char cmd[1024];
+	int n = vsnprintf(cmd, sizeof(cmd), fmt, ap), rc;
+
+	if (n < 0 || (size_t)n + 20 >= sizeof(cmd))
+		return false;
+	if (t->verbose)
+		printf("+ %s\n", cmd);
+	else
+		strcat(cmd, " >/dev/null 2>&1");
+	fflush(stdout);
+	rc = system(cmd);
+	return rc == 0;
+}
+
+bool ck_sh(struct ck *t, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = vsh(t, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+bool ck_must(struct ck *t, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	ok = vsh(t, fmt, ap);
+	va_end(ap);
+	if (!ok)
+		ck_result(t, false, "command failed: %s", cmd);
+	return ok;
+}
+
+void ck_on_change(void *arg, bool up, const char *reason)
+{
+	struct ck_watch *w = arg;
+
+	w->calls++;
+	w->up = up;
+	snprintf(w->reason, sizeof(w->reason), "%s", reason);
+	w->at_ms = check_now_ms();
+	if (w->t->verbose)
+		printf("  callback %d: %s (%s)\n", w->calls, up ? "up" : "down", reason);
+	event_base_loopbreak(w->t->base);
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	*(bool *)arg = true;
+}
+
+bool ck_wait(struct ck *t, struct ck_watch *w, int calls, unsigned max_ms)
+{
+	struct timeval tv = {.tv_sec = max_ms / 1000, .tv_usec = (max_ms % 1000) * 1000};
+	bool expired = false;
+	struct event *ev = evtimer_new(t->base, on_deadline, &expired);
+
+	evtimer_add(ev, &tv);
+	while (w->calls < calls && !expired)
+		event_base_loop(t->base, EVLOOP_ONCE);
+	event_free(ev);
+	return w->calls >= calls;
+}
+
+void ck_run(struct ck *t, unsigned ms)
+{
+	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+	bool expired = false;
+	struct event *ev = evtimer_new(t->base, on_deadline, &expired);
+
+	evtimer_add(ev, &tv);
+	while (!expired)
+		event_base_loop(t->base, EVLOOP_ONCE);
+	event_free(ev);
+}
+
+int ck_private_netns_dir(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if (mount("ck-netns", NETNS_RUN_DIR, "tmpfs", MS_NODEV | MS_NOEXEC | MS_NOSUID,
+		  "mode=0755") < 0)
+		return -errno;
+	return 0;
+}
+
+bool ck_veth_add(struct ck *t)
+{
+	return ck_must(t, "ip -n %s link add ck0 type veth peer name ck1 netns %s", t->node,
+		       t->gw) &&
+	       ck_must(t, "ip -n %s addr add 192.0.2.11/24 dev ck0", t->node) &&
+	       ck_must(t, "ip -n %s addr add 2001:db8::11/64 dev ck0 nodad", t->node) &&
+	       ck_must(t, "ip -n %s addr add 192.0.2.1/24 dev ck1", t->gw) &&
+	       ck_must(t, "ip -n %s addr add 2001:db8::1/64 dev ck1 nodad", t->gw) &&
+	       ck_must(t, "ip -n %s link set ck0 up", t->node) &&
+	       ck_must(t, "ip -n %s link set ck1 up", t->gw);
+}
+
+bool ck_topo_up(struct ck *t)
+{
+	const char *ns[] = {t->node, t->gw};
+
+	for (int i = 0; i < 2; i++) {
+		int err = netns_create(ns[i]);
+
+		if (err < 0) {
+			ck_result(t, false, "create namespace %s: %s", ns[i], strerror(-err));
+			return false;
+		}
+		/* without it a link going down flushes IPv6 addresses */
+		if (!ck_must(t, "ip netns exec %s sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1",
+			     ns[i]) ||
+		    !ck_must(t, "ip -n %s link set lo up", ns[i]))
+			return false;
+	}
+	return ck_veth_add(t);
+}
+
+void ck_topo_down(struct ck *t)
+{
+	const char *ns[] = {t->node, t->gw};
+
+	for (int i = 0; i < 2; i++) {
+		net_ctx_forget(&t->ctx, ns[i]);
+		if (netns_exists(ns[i]))
+			ck_result(t, netns_delete(ns[i]) == 0, "delete namespace %s", ns[i]);
+	}
+}

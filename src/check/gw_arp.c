@@ -111,8 +111,8 @@ static int arp_recv(struct gw_probe *p)
 	socklen_t flen = sizeof(from);
 	enum arpnd_drop_reason why;
 	struct arpnd_arp arp;
-	ssize_t n = recvfrom(p->fd, frame, sizeof(frame), MSG_DONTWAIT, (struct sockaddr *)&from,
-			     &flen);
+	ssize_t n =
+	    recvfrom(p->fd, frame, sizeof(frame), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
 
 	if (n < 0)
 		return -errno;

@@ -70,8 +70,8 @@ static int nd_open(struct gw_probe *p)
 	uint8_t junk[ND_RECV_MAX];
 	int err;
 
-	p->fd = check_socket_in(p->ctx, p->netns, AF_INET6, SOCK_RAW | SOCK_NONBLOCK,
-				IPPROTO_ICMPV6);
+	p->fd =
+	    check_socket_in(p->ctx, p->netns, AF_INET6, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMPV6);
 	if (p->fd < 0) {
 		err = p->fd;
 		p->fd = -1;

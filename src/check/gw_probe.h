@@ -59,10 +59,10 @@ struct gw_probe_cfg {
 typedef void (*gw_probe_cb)(void *arg, bool up, const char *reason);
 
 struct gw_probe_status {
-	const char *method;	 /* "arp" | "nd" */
+	const char *method; /* "arp" | "nd" */
 	enum check_status status;
 	uint32_t ok_run, fail_run; /* consecutive successes / failures */
-	uint64_t last_change_ms; /* check_now_ms() clock; 0: never changed */
+	uint64_t last_change_ms;   /* check_now_ms() clock; 0: never changed */
 	uint64_t changes;
 	char reason[CHECK_TEXT_MAX]; /* of the last change */
 	char detail[CHECK_TEXT_MAX]; /* of the last probe */

@@ -8,12 +8,9 @@
 const char *link_operstate_name(int operstate)
 {
 	static const char *const names[] = {
-	    [IF_OPER_UNKNOWN] = "unknown",
-	    [IF_OPER_NOTPRESENT] = "notpresent",
-	    [IF_OPER_DOWN] = "down",
-	    [IF_OPER_LOWERLAYERDOWN] = "lowerlayerdown",
-	    [IF_OPER_TESTING] = "testing",
-	    [IF_OPER_DORMANT] = "dormant",
+	    [IF_OPER_UNKNOWN] = "unknown", [IF_OPER_NOTPRESENT] = "notpresent",
+	    [IF_OPER_DOWN] = "down",	   [IF_OPER_LOWERLAYERDOWN] = "lowerlayerdown",
+	    [IF_OPER_TESTING] = "testing", [IF_OPER_DORMANT] = "dormant",
 	    [IF_OPER_UP] = "up",
 	};
 

@@ -19,9 +19,9 @@
 #include "check/link_state.h"
 #include "net/netns.h"
 
-#define LW_RCVBUF	   (4 << 20) /* a storm of 4094 VLANs flapping fits */
-#define LW_BUF_SIZE	   (64 * 1024)
-#define LW_RX_BURST	   64	/* datagrams per wake-up: the loop has others */
+#define LW_RCVBUF	    (4 << 20) /* a storm of 4094 VLANs flapping fits */
+#define LW_BUF_SIZE	    (64 * 1024)
+#define LW_RX_BURST	    64	 /* datagrams per wake-up: the loop has others */
 #define LW_DUMP_WATCHDOG_MS 2000 /* a dump that never ends is redone */
 #define LW_DUMP_RETRY_MS    100	 /* after the kernel refused a dump */
 
@@ -30,9 +30,11 @@ struct link_watch_item {
 	char ifname[IFNAMSIZ];
 	char subject[IFNAMSIZ + LIVE_NS_MAX + 8]; /* "link [netns/]ifname" */
 	int ifindex;				  /* 0: not present */
-	unsigned judge_gen; /* the dump that must report it (absent if not) */
-	unsigned seen_gen;  /* the dump during which it was last heard of */
+	unsigned judge_gen;			  /* the dump that must report it (absent if not) */
+	unsigned seen_gen;			  /* the dump during which it was last heard of */
 	struct check_state cs;
+	enum check_status notified; /* what the callback was last told */
+	struct event *notify;	    /* runs the callback, from the loop */
 	link_watch_cb cb;
 	void *arg;
 	struct link_watch_item *next;
@@ -43,10 +45,11 @@ struct lw_ns {
 	char name[LIVE_NS_MAX];
 	int fd;
 	struct event *rx, *watchdog;
-	uint32_t seq;	   /* of the last dump request */
-	unsigned gen;	   /* dumps started */
-	bool dumping;	   /* a dump is running */
-	bool resync;	   /* another dump is due when this one ends */
+	uint32_t seq; /* of the last dump request */
+	unsigned gen; /* dumps started */
+	bool dumping; /* a dump is running */
+	bool live;    /* its first part has arrived: what follows is newer */
+	bool resync;  /* another dump is due when this one ends */
 	struct link_watch_item *items;
 	struct lw_ns *next;
 };
@@ -89,8 +92,8 @@ static int lw_socket(struct link_watch *lw, const char *netns)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	int grp = RTNLGRP_LINK, size = LW_RCVBUF, one = 1;
-	int fd = check_socket_in(lw->ctx, netns, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK,
-				 NETLINK_ROUTE);
+	int fd =
+	    check_socket_in(lw->ctx, netns, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, NETLINK_ROUTE);
 
 	if (fd < 0)
 		return fd;
@@ -178,6 +181,7 @@ static void lw_dump_start(struct lw_ns *ns)
 	}
 	ns->gen++;
 	ns->dumping = true;
+	ns->live = false;
 	for (struct link_watch_item *it = ns->items; it; it = it->next)
 		it->judge_gen = ns->gen;
 	arm_ms(ns->watchdog, LW_DUMP_WATCHDOG_MS);
@@ -195,6 +199,22 @@ static void lw_watchdog(evutil_socket_t fd, short what, void *arg)
 
 /* ---- observations ---- */
 
+/* The callback runs from its own event, after the whole batch of messages
+ * read in one wake-up: a deletion (down, then gone) is told once, with the
+ * last word ("interface removed"), and a callback may delete items or
+ * free the watcher, since nothing touches them after it. */
+static void lw_notify(evutil_socket_t fd, short what, void *arg)
+{
+	struct link_watch_item *it = arg;
+
+	(void)fd;
+	(void)what;
+	if (it->cs.status == it->notified)
+		return;
+	it->notified = it->cs.status;
+	it->cb(it->arg, it->cs.status == CHECK_UP, it->cs.detail);
+}
+
 static void lw_observe(struct link_watch_item *it, bool up, const char *why)
 {
 	char text[CHECK_TEXT_MAX];
@@ -204,7 +224,7 @@ static void lw_observe(struct link_watch_item *it, bool up, const char *why)
 	else
 		snprintf(text, sizeof(text), "%s down: %s", it->subject, why);
 	if (check_result(&it->cs, up, check_now_ms(), text) != CHECK_CHANGE_NONE)
-		it->cb(it->arg, up, it->cs.reason);
+		event_active(it->notify, EV_TIMEOUT, 0);
 }
 
 static void lw_gone(struct link_watch_item *it, const char *why)
@@ -247,6 +267,10 @@ static bool lw_link_parse(struct nlmsghdr *nh, struct lw_link *out)
 	if (nlmsg_parse(nh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_IFNAME])
 		return false;
 	ifi = nlmsg_data(nh);
+	/* the bridge's port messages (AF_BRIDGE) share the group; its
+	 * RTM_DELLINK means "left the bridge", not "deleted" */
+	if (ifi->ifi_family != AF_UNSPEC)
+		return false;
 	out->del = nh->nlmsg_type == RTM_DELLINK;
 	out->ifindex = ifi->ifi_index;
 	out->flags = ifi->ifi_flags;
@@ -255,7 +279,11 @@ static bool lw_link_parse(struct nlmsghdr *nh, struct lw_link *out)
 	return true;
 }
 
-static void lw_link_item(struct lw_ns *ns, struct link_watch_item *it, const struct lw_link *l)
+/* fresh: the message is the dump's, or an event newer than the dump's
+ * start; only those say the interface exists now (events queued before
+ * the dump request, after an overflow, may describe one since deleted). */
+static void lw_link_item(struct lw_ns *ns, struct link_watch_item *it, const struct lw_link *l,
+			 bool fresh)
 {
 	char why[96];
 
@@ -267,7 +295,8 @@ static void lw_link_item(struct lw_ns *ns, struct link_watch_item *it, const str
 		}
 		return;
 	}
-	it->seen_gen = ns->gen;
+	if (fresh)
+		it->seen_gen = ns->gen;
 	if (l->del) {
 		if (it->ifindex == l->ifindex)
 			lw_gone(it, "interface removed");
@@ -279,7 +308,14 @@ static void lw_link_item(struct lw_ns *ns, struct link_watch_item *it, const str
 
 static void lw_message(struct lw_ns *ns, struct nlmsghdr *nh)
 {
+	bool fresh;
 	struct lw_link l;
+
+	/* the dump's parts are queued behind the events that were waiting
+	 * when it was asked for, and ahead of the events after */
+	if (ns->dumping && nh->nlmsg_seq == ns->seq)
+		ns->live = true;
+	fresh = ns->live;
 
 	if (nh->nlmsg_flags & NLM_F_DUMP_INTR && ns->dumping && nh->nlmsg_seq == ns->seq) {
 		ns->lw->stats.interrupts++;
@@ -307,7 +343,7 @@ static void lw_message(struct lw_ns *ns, struct nlmsghdr *nh)
 		return;
 	ns->lw->stats.messages++;
 	for (struct link_watch_item *it = ns->items; it; it = it->next)
-		lw_link_item(ns, it, &l);
+		lw_link_item(ns, it, &l, fresh);
 }
 
 static void lw_datagram(struct lw_ns *ns, uint8_t *buf, size_t len)
@@ -326,16 +362,22 @@ static void lw_rx(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	for (int i = 0; i < LW_RX_BURST; i++) {
-		ssize_t n = recv(fd, lw->buf, sizeof(lw->buf), MSG_DONTWAIT);
+		struct sockaddr_nl from;
+		socklen_t flen = sizeof(from);
+		ssize_t n = recvfrom(fd, lw->buf, sizeof(lw->buf), MSG_DONTWAIT | MSG_TRUNC,
+				     (struct sockaddr *)&from, &flen);
 
-		if (n < 0 && errno == ENOBUFS) {
-			/* events were dropped: only a fresh dump knows the truth */
+		if ((n < 0 && errno == ENOBUFS) || n > (ssize_t)sizeof(lw->buf)) {
+			/* messages were dropped (or cut): only a fresh dump
+			 * knows the truth */
 			lw->stats.overruns++;
 			lw_dump_start(ns);
 			continue;
 		}
 		if (n < 0)
 			return; /* EAGAIN, or nothing a retry would fix */
+		if (from.nl_pid != 0)
+			continue; /* only the kernel speaks for the links */
 		lw_datagram(ns, lw->buf, (size_t)n);
 	}
 }
@@ -376,16 +418,19 @@ int link_watch_add(struct link_watch *lw, const char *netns, const char *ifname,
 	if (!ns && (err = lw_ns_open(lw, netns, &ns)) < 0)
 		return err;
 	it = calloc(1, sizeof(*it));
-	if (!it) {
+	if (it)
+		it->notify = event_new(lw->base, -1, 0, lw_notify, it);
+	if (!it || !it->notify) {
+		free(it);
 		if (!ns->items)
 			lw_ns_unlink(lw, ns);
 		return -ENOMEM;
 	}
 	it->ns = ns;
 	snprintf(it->ifname, sizeof(it->ifname), "%s", ifname);
-	snprintf(it->subject, sizeof(it->subject), "link %s%s%s", netns, *netns ? "/" : "",
-		 ifname);
+	snprintf(it->subject, sizeof(it->subject), "link %s%s%s", netns, *netns ? "/" : "", ifname);
 	check_state_init(&it->cs, 1, 1, false);
+	it->notified = CHECK_UNKNOWN;
 	it->cb = cb;
 	it->arg = arg;
 	it->next = ns->items;
@@ -410,6 +455,7 @@ void link_watch_del(struct link_watch *lw, struct link_watch_item *item)
 			break;
 		}
 	}
+	event_free(it->notify);
 	free(it);
 	if (!ns->items)
 		lw_ns_unlink(lw, ns);
@@ -436,6 +482,7 @@ void link_watch_free(struct link_watch *lw)
 			struct link_watch_item *it = ns->items;
 
 			ns->items = it->next;
+			event_free(it->notify);
 			free(it);
 		}
 		lw->ns = ns->next;

@@ -11,7 +11,17 @@
  * (one kernel event is the truth; damping, if any, is the daemon's), so a
  * callback comes once initially, after the namespace's first dump, and
  * then on every change of up/down only (a new reason while staying down
- * does not call back; link_watch_item_state() shows it).
+ * does not call back; link_watch_item_state() shows it). Callbacks run
+ * from an event of their own after all messages read in one wake-up, so
+ * they carry the last word: an interface deleted (the kernel first reports
+ * it down, then gone) is told once, as "interface removed"; a flap that
+ * went and came back within one batch is not told at all.
+ *
+ * Latency is the kernel's: it sends operational-state changes from its
+ * linkwatch work, at once for "urgent" devices (stacked ones such as a
+ * VLAN, a bond and its ports, a veth whose peer index differs from its
+ * own, carrier gained) and otherwise at most once a second (carrier lost on
+ * a plain NIC): a link check on a physical port can lag by up to 1 s.
  *
  * Losing messages (ENOBUFS: the socket's buffer overflowed because the
  * loop was busy or a storm of link events came) triggers a new dump; the
@@ -24,8 +34,8 @@
  * keeps that namespace, so a namespace deleted and re-created under the
  * same name later is not followed (remove and re-add the items).
  *
- * Callbacks run from the event loop; a callback must not call
- * link_watch_del() or link_watch_free(). */
+ * Callbacks run from the event loop; a callback may call link_watch_del()
+ * or link_watch_free() (nothing touches the watcher after it). */
 #ifndef VIPD_CHECK_LINK_WATCH_H
 #define VIPD_CHECK_LINK_WATCH_H
 

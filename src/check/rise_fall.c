@@ -42,8 +42,7 @@ static enum check_status next_status(const struct check_state *st, bool ok)
 	return st->status;
 }
 
-enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms,
-			       const char *detail)
+enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms, const char *detail)
 {
 	enum check_status to;
 

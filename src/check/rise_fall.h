@@ -47,13 +47,13 @@ struct check_state {
 
 	/* state */
 	enum check_status status;
-	uint32_t ok_run;	 /* consecutive successes, 0 after a failure */
-	uint32_t fail_run;	 /* consecutive failures, 0 after a success */
-	uint64_t probes;	 /* results seen */
-	uint64_t oks;		 /* of which successes */
-	uint64_t changes;	 /* status changes, UNKNOWN -> x included */
-	uint64_t last_change_ms; /* now_ms of the last change; 0: none yet */
-	uint64_t last_ms;	 /* now_ms of the last result; 0: none yet */
+	uint32_t ok_run;	     /* consecutive successes, 0 after a failure */
+	uint32_t fail_run;	     /* consecutive failures, 0 after a success */
+	uint64_t probes;	     /* results seen */
+	uint64_t oks;		     /* of which successes */
+	uint64_t changes;	     /* status changes, UNKNOWN -> x included */
+	uint64_t last_change_ms;     /* now_ms of the last change; 0: none yet */
+	uint64_t last_ms;	     /* now_ms of the last result; 0: none yet */
 	char detail[CHECK_TEXT_MAX]; /* last result: its detail + counts */
 	char reason[CHECK_TEXT_MAX]; /* the detail that made the last change */
 };

@@ -82,6 +82,11 @@ struct vrrp_fsm_cfg {
 	bool preempt;		     /* Preempt_Mode */
 	uint32_t preempt_delay_ms;   /* 0: preempt as soon as a lower master is heard */
 	struct ip_addr own_addr;     /* our primary address: breaks equal-priority ties */
+	/* Unicast between the node pair: the resigning master's peer is the only
+	 * backup there is, so Skew_Time (which lets several backups arbitrate)
+	 * only delays the takeover. With it set, a priority-0 advert makes the
+	 * backup master at once. */
+	bool single_peer;
 };
 
 /* An advert the runtime has already parsed and filtered (VRID, peer address). */

@@ -39,6 +39,7 @@ static int spec_fill(const struct model *m, const struct vrrp_instance *vi, int 
 	s->fsm.preempt = ifc->vrrp.preempt.v;
 	s->fsm.preempt_delay_ms = ifc->vrrp.preempt_delay.v;
 	s->fsm.own_addr = vi->addr[node];
+	s->fsm.single_peer = s->unicast;
 	host_plen(&s->fsm.own_addr);
 	s->peer = vi->addr[1 - node];
 	host_plen(&s->peer);
@@ -110,7 +111,7 @@ bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_
 	return strcmp(a->netns, b->netns) == 0 && a->vrid == b->vrid && a->unicast == b->unicast &&
 	       x->version == y->version && x->priority == y->priority &&
 	       x->advert_interval_ms == y->advert_interval_ms && x->preempt == y->preempt &&
-	       x->preempt_delay_ms == y->preempt_delay_ms &&
+	       x->preempt_delay_ms == y->preempt_delay_ms && x->single_peer == y->single_peer &&
 	       addr_same(&x->own_addr, &y->own_addr) && addr_same(&a->peer, &b->peer) &&
 	       a->garp_count == b->garp_count && a->garp_interval_ms == b->garp_interval_ms &&
 	       a->garp_refresh_ms == b->garp_refresh_ms;

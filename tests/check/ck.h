@@ -8,12 +8,14 @@
 
 #include "check/rise_fall.h"
 #include "net/netns.h"
+#include "net/nl_ops.h"
 
 struct event_base;
 
 struct ck {
 	struct event_base *base;
 	struct net_ctx ctx;
+	struct nl_ops ops; /* the timed faults go through netlink directly */
 	int passed, failed;
 	bool verbose;
 	char node[LIVE_NS_MAX]; /* the node under test */
@@ -48,10 +50,18 @@ void ck_run(struct ck *t, unsigned ms);
  * here die with the process, whichever way it ends. 0 or -errno. */
 int ck_private_netns_dir(void);
 /* node <-> gateway over veth ck0/ck1, 192.0.2.11 / .1 and 2001:db8::11 /
- * ::1 (nodad), everything up, IPv6 addresses kept on link down. */
+ * ::1, everything up; no DAD, IPv6 addresses kept on link down. */
 bool ck_topo_up(struct ck *t);
-/* Re-creates the veth pair with its addresses (after a deletion). */
+/* Creates the veth pair with its addresses (again after a deletion). It is
+ * made in the node's namespace and its gateway end moved, so that the two
+ * ends have different ifindexes: the kernel reports a veth's carrier at
+ * once then, rate-limited to 1/s otherwise (see link_watch.h). */
 bool ck_veth_add(struct ck *t);
 void ck_topo_down(struct ck *t);
+
+/* Timed faults: the change is made when these return; the time is taken
+ * right after. Counts a failure if the kernel refused. */
+uint64_t ck_link_set(struct ck *t, const char *ns, const char *ifname, bool up);
+uint64_t ck_addr_set(struct ck *t, const char *ns, const char *ifname, const char *cidr, bool add);
 
 #endif

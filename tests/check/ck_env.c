@@ -137,8 +137,10 @@ int ck_private_netns_dir(void)
 
 bool ck_veth_add(struct ck *t)
 {
-	return ck_must(t, "ip -n %s link add ck0 type veth peer name ck1 netns %s", t->node,
-		       t->gw) &&
+	nlo_forget(&t->ops, t->node, "ck0");
+	nlo_forget(&t->ops, t->gw, "ck1");
+	return ck_must(t, "ip -n %s link add ck0 type veth peer name ck1", t->node) &&
+	       ck_must(t, "ip -n %s link set ck1 netns %s", t->node, t->gw) &&
 	       ck_must(t, "ip -n %s addr add 192.0.2.11/24 dev ck0", t->node) &&
 	       ck_must(t, "ip -n %s addr add 2001:db8::11/64 dev ck0 nodad", t->node) &&
 	       ck_must(t, "ip -n %s addr add 192.0.2.1/24 dev ck1", t->gw) &&
@@ -158,8 +160,11 @@ bool ck_topo_up(struct ck *t)
 			ck_result(t, false, "create namespace %s: %s", ns[i], strerror(-err));
 			return false;
 		}
-		/* without it a link going down flushes IPv6 addresses */
-		if (!ck_must(t, "ip netns exec %s sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1",
+		/* without them a link going down flushes IPv6 addresses, and
+		 * one added again is tentative for a second */
+		if (!ck_must(t,
+			     "ip netns exec %s sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1 "
+			     "net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0",
 			     ns[i]) ||
 		    !ck_must(t, "ip -n %s link set lo up", ns[i]))
 			return false;
@@ -176,4 +181,32 @@ void ck_topo_down(struct ck *t)
 		if (netns_exists(ns[i]))
 			ck_result(t, netns_delete(ns[i]) == 0, "delete namespace %s", ns[i]);
 	}
+}
+
+uint64_t ck_link_set(struct ck *t, const char *ns, const char *ifname, bool up)
+{
+	int err = nlo_link_up(&t->ops, ns, ifname, up);
+	uint64_t now = check_now_ms();
+
+	if (err < 0)
+		ck_result(t, false, "set %s/%s %s: %s", ns, ifname, up ? "up" : "down",
+			  strerror(-err));
+	return now;
+}
+
+uint64_t ck_addr_set(struct ck *t, const char *ns, const char *ifname, const char *cidr, bool add)
+{
+	struct live_addr a = {0};
+	const char *why;
+	uint64_t now;
+	int err = ip_parse(cidr, true, &a.addr, &why);
+
+	if (err == 0)
+		err = add ? nlo_addr_add(&t->ops, ns, ifname, &a)
+			  : nlo_addr_del(&t->ops, ns, ifname, &a);
+	now = check_now_ms();
+	if (err < 0)
+		ck_result(t, false, "%s %s on %s/%s: %s", add ? "add" : "delete", cidr, ns, ifname,
+			  strerror(-err));
+	return now;
 }

@@ -48,8 +48,8 @@ static void test_dormant_with_carrier(void **state)
 	char why[96];
 
 	(void)state;
-	assert_false(link_state_up(IFF_UP | IFF_LOWER_UP | IFF_DORMANT, IF_OPER_DORMANT, why,
-				   sizeof(why)));
+	assert_false(
+	    link_state_up(IFF_UP | IFF_LOWER_UP | IFF_DORMANT, IF_OPER_DORMANT, why, sizeof(why)));
 	assert_string_equal(why, "operstate dormant");
 }
 
@@ -80,12 +80,9 @@ static void test_operstate_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_oper_up),
-	    cmocka_unit_test(test_admin_down),
-	    cmocka_unit_test(test_lower_layer_down),
-	    cmocka_unit_test(test_dormant_with_carrier),
-	    cmocka_unit_test(test_unknown_operstate),
-	    cmocka_unit_test(test_operstate_names),
+	    cmocka_unit_test(test_oper_up),	      cmocka_unit_test(test_admin_down),
+	    cmocka_unit_test(test_lower_layer_down),  cmocka_unit_test(test_dormant_with_carrier),
+	    cmocka_unit_test(test_unknown_operstate), cmocka_unit_test(test_operstate_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

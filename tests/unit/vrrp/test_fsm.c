@@ -256,6 +256,32 @@ static void test_priority_zero_skew_takeover(void **state)
 			  "priority 0 from peer 192.0.2.12 (resigned)");
 }
 
+/* Unicast pair: the resigning master's peer is the only backup, so it
+ * takes over at once instead of after Skew_Time. */
+static void test_priority_zero_single_peer_takes_over_at_once(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 100, 100, true, 0, PEER_LO);
+	h.cfg.single_peer = true;
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 100, PEER_HI, 200, 100);
+	advert(&h, 150, PEER_HI, 0, 100);
+	EXPECT(&h, ARM(MASTER_DOWN, 0));
+	fire(&h, VRRP_FSM_TIMER_MASTER_DOWN);
+	assert_int_equal(h.now, 150);
+	EXPECT(&h, TAKEOVER(100, 100));
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PEER_RESIGNED,
+			  "priority 0 from peer 192.0.2.12 (resigned)");
+	/* a silent master still costs the full Master_Down_Interval */
+	h_init(&h, 3, 100, 100, true, 0, PEER_LO);
+	h.cfg.single_peer = true;
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 100, PEER_HI, 200, 100);
+	EXPECT(&h, ARM(MASTER_DOWN, 361));
+}
+
 /* ---- MASTER receiving adverts ---- */
 
 static void test_master_yields_to_higher(void **state)
@@ -831,6 +857,7 @@ int main(void)
 	    cmocka_unit_test(test_startup_backup_then_master),
 	    cmocka_unit_test(test_backup_higher_priority_keeps_backup),
 	    cmocka_unit_test(test_priority_zero_skew_takeover),
+	    cmocka_unit_test(test_priority_zero_single_peer_takes_over_at_once),
 	    cmocka_unit_test(test_master_yields_to_higher),
 	    cmocka_unit_test(test_master_ignores_lower_reasserts_on_zero),
 	    cmocka_unit_test(test_master_tie_broken_by_address),

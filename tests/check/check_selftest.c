@@ -1,0 +1,521 @@
+/* check_selftest -- the link and gateway checks against a real kernel.
+ *
+ * Usage: check_selftest [--stack] [-v]
+ *   (default) a node and a gateway namespace joined by a veth pair
+ *             (192.0.2.0/24, 2001:db8::/64): the ARP and ND probes go up
+ *             after rise, down after fall when the gateway's address goes
+ *             or its link goes down (detection time printed and bounded by
+ *             timeout + fall x interval + 50 ms), up again; the ARP probe
+ *             follows a gateway MAC change without going down and an
+ *             interface deleted and re-created; the link watcher reports
+ *             carrier loss, admin down, removal, re-creation, rename and
+ *             recovers from a lost-message overflow (ENOBUFS) by a dump.
+ *   --stack   only a VLAN over an active-backup bond whose one member loses
+ *             its carrier: needs 8021q and bonding, e.g. under
+ *             tests/lab/kernel-run -- build/tests/check/check_selftest --stack
+ *
+ * Runs as root. The namespaces are ckst<pid>n (node) and ckst<pid>g
+ * (gateway), named in a private mount namespace with its own /run/netns,
+ * so they disappear with the process however it ends; they are also
+ * deleted at the end. No traffic leaves them. Prints "N passed, M failed";
+ * exits 0, 1 on failures, 77 when it cannot run here. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "check/check_io.h"
+#include "check/gw_probe.h"
+#include "check/link_watch.h"
+#include "ck.h"
+
+#define EXIT_SKIP 77
+
+/* the production targets of ANCHORS.md: interval 100 ms, fall 3 */
+#define INTERVAL   100
+#define TIMEOUT	   50
+#define FALL	   3
+#define RISE	   2
+#define BOUND_DOWN (TIMEOUT + FALL * INTERVAL + 50)
+#define BOUND_UP   (RISE * INTERVAL + 50)
+#define CYCLES	   5 /* faults per family, at different phases */
+
+/* the kernel tells urgent link changes at once: a few ms */
+#define LINK_BOUND 50
+
+#define GW_MAC	 "02:00:00:00:0c:01"
+#define GW_MAC_2 "02:00:00:00:0c:02"
+
+struct gw_case {
+	enum ip_family family;
+	const char *label; /* "ipv4/arp" */
+	const char *own, *gw;
+	const char *gw_cidr; /* as `ip addr add` takes it */
+};
+
+static const struct gw_case v4 = {IP_V4, "ipv4/arp", "192.0.2.11", "192.0.2.1", "192.0.2.1/24"};
+static const struct gw_case v6 = {IP_V6, "ipv6/nd", "2001:db8::11", "2001:db8::1",
+				  "2001:db8::1/64"};
+
+static struct ip_addr ip(const char *text)
+{
+	struct ip_addr a = {0};
+	const char *why;
+
+	if (ip_parse(text, false, &a, &why) < 0)
+		abort(); /* the test's own constants */
+	return a;
+}
+
+/* Waits for the next callback and checks its direction and delay from
+ * t0 (taken as soon as the kernel acknowledged the fault). */
+static uint64_t expect(struct ck *t, struct ck_watch *w, bool up, uint64_t t0, unsigned bound_ms,
+		       const char *what)
+{
+	bool got = ck_wait(t, w, w->calls + 1, 3000);
+	uint64_t ms = w->at_ms - t0;
+
+	if (got)
+		printf("timing: %s: %s after %" PRIu64 " ms (bound %u ms)\n", what,
+		       w->up ? "up" : "down", ms, bound_ms);
+	ck_result(t, got && w->up == up && ms < bound_ms,
+		  "%s: %s within %u ms (%s, %" PRIu64 " ms: %s)", what, up ? "up" : "down",
+		  bound_ms, got ? (w->up ? "up" : "down") : "no callback", got ? ms : 0,
+		  got ? w->reason : "-");
+	return got ? ms : UINT64_MAX;
+}
+
+static struct gw_probe *gw_start(struct ck *t, const struct gw_case *c, const char *ifname,
+				 struct ck_watch *w)
+{
+	struct gw_probe_cfg cfg = {
+	    .netns = t->node,
+	    .ifname = ifname,
+	    .family = c->family,
+	    .own = ip(c->own),
+	    .gateway = ip(c->gw),
+	    .interval_ms = INTERVAL,
+	    .timeout_ms = TIMEOUT,
+	    .fall = FALL,
+	    .rise = RISE,
+	};
+	struct gw_probe *p = gw_probe_new(t->base, &t->ctx, &cfg, ck_on_change, w);
+
+	ck_result(t, p != NULL, "%s: gw_probe_new (%s)", c->label, p ? "ok" : strerror(errno));
+	return p;
+}
+
+static void gw_print_state(const struct gw_case *c, const struct gw_probe *p)
+{
+	struct gw_probe_status s;
+
+	gw_probe_state(p, &s);
+	printf("status: %s: %s, sent %" PRIu64 " answered %" PRIu64 " late %" PRIu64
+	       " discarded %" PRIu64 " send errors %" PRIu64 ", last rtt %u us, "
+	       "changes %" PRIu64 ", last reason \"%s\"\n",
+	       c->label, check_status_name(s.status), s.sent, s.answered, s.late, s.discarded,
+	       s.send_errors, s.last_rtt_us, s.changes, s.reason);
+}
+
+/* up after rise, then down and up around a removed address and a link
+ * down at the gateway */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The gateway's address removed and restored CYCLES times, the fault
+ * landing at a different phase of the probe clock each time: the first
+ * right after an answer (the worst case, fall x interval + timeout), then
+ * later and later into the interval. */
+static void gw_addr_cycles(struct ck *t, const struct gw_case *c, struct ck_watch *w)
+{
+	uint64_t down[CYCLES], t0;
+	char what[96];
+
+	for (int i = 0; i < CYCLES; i++) {
+		ck_run(t, (unsigned)(i * INTERVAL / CYCLES));
+		snprintf(what, sizeof(what), "%s: gateway address removed (+%d ms)", c->label,
+			 i * INTERVAL / CYCLES);
+		t0 = ck_addr_set(t, t->gw, "ck1", c->gw_cidr, false);
+		down[i] = expect(t, w, false, t0, BOUND_DOWN, what);
+		if (i == 0)
+			ck_result(t, strstr(w->reason, "unreachable (3/3 probes)") != NULL,
+				  "%s: reason names the gateway and the count: \"%s\"", c->label,
+				  w->reason);
+		snprintf(what, sizeof(what), "%s: gateway address restored", c->label);
+		t0 = ck_addr_set(t, t->gw, "ck1", c->gw_cidr, true);
+		expect(t, w, true, t0, BOUND_UP, what);
+		if (i == 0)
+			ck_result(t, strstr(w->reason, "answers (2/2 probes)") != NULL,
+				  "%s: reason \"%s\"", c->label, w->reason);
+	}
+	qsort(down, CYCLES, sizeof(down[0]), cmp_u64);
+	printf("timing: %s: gateway lost -> down, %d faults: min %" PRIu64 " median %" PRIu64
+	       " max %" PRIu64 " ms (interval %d, timeout %d, fall %d; bound %d ms)\n",
+	       c->label, CYCLES, down[0], down[CYCLES / 2], down[CYCLES - 1], INTERVAL, TIMEOUT,
+	       FALL, BOUND_DOWN);
+}
+
+/* up after rise, then down and up around a removed address and a link
+ * down at the gateway */
+static void gw_faults(struct ck *t, const struct gw_case *c, struct ck_watch *w)
+{
+	char what[96];
+	uint64_t t0;
+
+	gw_addr_cycles(t, c, w);
+	snprintf(what, sizeof(what), "%s: gateway link down", c->label);
+	t0 = ck_link_set(t, t->gw, "ck1", false);
+	expect(t, w, false, t0, BOUND_DOWN, what);
+	snprintf(what, sizeof(what), "%s: gateway link up", c->label);
+	t0 = ck_link_set(t, t->gw, "ck1", true);
+	expect(t, w, true, t0, BOUND_UP, what);
+}
+
+static void phase_gw(struct ck *t, const struct gw_case *c)
+{
+	struct ck_watch w = {.t = t};
+	struct gw_probe_status s;
+	uint64_t t0 = check_now_ms();
+	struct gw_probe *p = gw_start(t, c, "ck0", &w);
+	char what[96];
+
+	if (!p)
+		return;
+	snprintf(what, sizeof(what), "%s: probe started", c->label);
+	expect(t, &w, true, t0, BOUND_UP, what);
+	gw_probe_state(p, &s);
+	ck_result(t, s.status == CHECK_UP && s.sent >= RISE && s.answered >= RISE,
+		  "%s: status up, %" PRIu64 " sent, %" PRIu64 " answered", c->label, s.sent,
+		  s.answered);
+	ck_result(t, s.gw_mac_known && s.gw_mac[5] == 0x01,
+		  "%s: gateway MAC learnt from the answer (%02x:..:%02x)", c->label, s.gw_mac[0],
+		  s.gw_mac[5]);
+	gw_faults(t, c, &w);
+	gw_print_state(c, p);
+	gw_probe_free(p);
+}
+
+/* A unicast probe to the old MAC goes unanswered, the broadcast one after
+ * learns the new MAC: one failure, no DOWN with fall 3. */
+static void phase_gw_mac_change(struct ck *t)
+{
+	struct ck_watch w = {.t = t};
+	struct gw_probe *p = gw_start(t, &v4, "ck0", &w);
+	struct gw_probe_status s;
+
+	if (!p)
+		return;
+	ck_wait(t, &w, 1, 1000);
+	ck_run(t, 300); /* a few unicast probes */
+	ck_must(t, "ip -n %s link set ck1 address %s", t->gw, GW_MAC_2);
+	ck_run(t, 1000);
+	gw_probe_state(p, &s);
+	ck_result(t, w.calls == 1 && s.status == CHECK_UP && s.gw_mac[5] == 0x02,
+		  "ipv4/arp: gateway MAC change: stays up (%d callbacks), new MAC learnt "
+		  "(..:%02x), %" PRIu64 " sent %" PRIu64 " answered",
+		  w.calls, s.gw_mac[5], s.sent, s.answered);
+	ck_result(t, s.sent - s.answered <= 2,
+		  "ipv4/arp: gateway MAC change costs at most one probe (+1 in flight): "
+		  "%" PRIu64 " unanswered",
+		  s.sent - s.answered);
+	ck_must(t, "ip -n %s link set ck1 address %s", t->gw, GW_MAC);
+	gw_probe_free(p);
+}
+
+/* The probed interface deleted and re-created: the probe reopens its
+ * socket on the new interface. */
+static void phase_gw_recreate(struct ck *t)
+{
+	struct ck_watch w = {.t = t};
+	struct gw_probe *p = gw_start(t, &v4, "ck0", &w);
+	uint64_t t0;
+
+	if (!p)
+		return;
+	ck_wait(t, &w, 1, 1000);
+	ck_must(t, "ip -n %s link del ck0", t->node);
+	t0 = check_now_ms();
+	expect(t, &w, false, t0, BOUND_DOWN, "ipv4/arp: interface deleted");
+	ck_result(t, strstr(w.reason, "No such device") || strstr(w.reason, "unreachable"),
+		  "ipv4/arp: reason \"%s\"", w.reason);
+	ck_veth_add(t);
+	ck_must(t, "ip -n %s link set ck1 address %s", t->gw, GW_MAC);
+	t0 = check_now_ms();
+	expect(t, &w, true, t0, BOUND_UP, "ipv4/arp: interface re-created");
+	gw_print_state(&v4, p);
+	gw_probe_free(p);
+}
+
+/* Configuration errors and an interface that is not there. */
+static void phase_gw_edges(struct ck *t)
+{
+	struct gw_probe_cfg bad = {.netns = t->node,
+				   .ifname = "ck0",
+				   .family = IP_V4,
+				   .own = ip("2001:db8::11"),
+				   .gateway = ip("192.0.2.1"),
+				   .interval_ms = INTERVAL,
+				   .timeout_ms = TIMEOUT,
+				   .fall = FALL,
+				   .rise = RISE};
+	struct ck_watch w = {.t = t};
+	struct gw_probe *p = gw_probe_new(t->base, &t->ctx, &bad, ck_on_change, &w);
+	uint64_t t0;
+
+	ck_result(t, !p && errno == EINVAL, "gw_probe_new refuses mixed families");
+	gw_probe_free(p);
+	bad.own = ip("192.0.2.11");
+	bad.interval_ms = 5;
+	p = gw_probe_new(t->base, &t->ctx, &bad, ck_on_change, &w);
+	ck_result(t, !p && errno == EINVAL, "gw_probe_new refuses interval 5 ms");
+	gw_probe_free(p);
+	t0 = check_now_ms();
+	p = gw_start(t, &v4, "nosuch0", &w);
+	if (!p)
+		return;
+	expect(t, &w, false, t0, BOUND_DOWN, "ipv4/arp: missing interface");
+	ck_result(t, strstr(w.reason, "open nosuch0: No such device") != NULL,
+		  "ipv4/arp: missing interface reason \"%s\"", w.reason);
+	gw_probe_free(p);
+}
+
+/* ---- link watcher ---- */
+
+/* The bridge tells its ports' joins and departures in the same group
+ * (AF_BRIDGE); leaving a bridge is an RTM_DELLINK there, not a removal. */
+static void link_bridge_port(struct ck *t, struct ck_watch *w, struct link_watch_item *it)
+{
+	int calls = w->calls;
+	uint64_t changes = link_watch_item_state(it)->changes;
+
+	ck_must(t, "ip -n %s link add ckbr type bridge", t->node);
+	ck_must(t, "ip -n %s link set ck0 master ckbr", t->node);
+	ck_must(t, "ip -n %s link set ck0 nomaster", t->node);
+	ck_must(t, "ip -n %s link del ckbr", t->node);
+	ck_run(t, 50);
+	ck_result(t,
+		  w->calls == calls && link_watch_item_state(it)->changes == changes &&
+		      link_watch_item_state(it)->status == CHECK_UP,
+		  "link: joining and leaving a bridge is no removal (%d callbacks, %" PRIu64
+		  " changes, \"%s\")",
+		  w->calls - calls, link_watch_item_state(it)->changes - changes,
+		  link_watch_item_state(it)->detail);
+}
+
+static void link_changes(struct ck *t, struct ck_watch *w, struct link_watch_item *it)
+{
+	uint64_t t0 = ck_link_set(t, t->gw, "ck1", false);
+
+	expect(t, w, false, t0, LINK_BOUND, "link: veth peer down");
+	ck_result(t, strstr(w->reason, "no carrier") != NULL, "link: reason \"%s\"", w->reason);
+	t0 = ck_link_set(t, t->gw, "ck1", true);
+	expect(t, w, true, t0, LINK_BOUND, "link: veth peer up");
+	t0 = ck_link_set(t, t->node, "ck0", false);
+	expect(t, w, false, t0, LINK_BOUND, "link: admin down");
+	ck_result(t, strstr(w->reason, "administratively down") != NULL, "link: reason \"%s\"",
+		  w->reason);
+	ck_must(t, "ip -n %s link set ck0 name ckx", t->node);
+	ck_run(t, 50);
+	ck_result(t, strstr(link_watch_item_state(it)->detail, "renamed to ckx") != NULL,
+		  "link: rename seen while down: \"%s\"", link_watch_item_state(it)->detail);
+	ck_must(t, "ip -n %s link set ckx name ck0", t->node);
+	nlo_forget(&t->ops, t->node, "ck0");
+	t0 = ck_link_set(t, t->node, "ck0", true);
+	expect(t, w, true, t0, LINK_BOUND, "link: admin up after rename back");
+	link_bridge_port(t, w, it);
+	ck_must(t, "ip -n %s link del ck0", t->node);
+	t0 = check_now_ms();
+	expect(t, w, false, t0, LINK_BOUND, "link: interface removed");
+	ck_result(t, strstr(w->reason, "interface removed") != NULL, "link: reason \"%s\"",
+		  w->reason);
+	ck_veth_add(t);
+	ck_must(t, "ip -n %s link set ck1 address %s", t->gw, GW_MAC);
+	t0 = check_now_ms();
+	expect(t, w, true, t0, LINK_BOUND, "link: interface re-created");
+}
+
+/* Thousands of link events while the loop sleeps overflow the socket;
+ * the last one (down) is lost with the rest: only the dump that follows
+ * the ENOBUFS can tell. */
+static void link_overflow(struct ck *t, struct link_watch *lw, struct ck_watch *w,
+			  struct link_watch_item *it)
+{
+	struct link_watch_stats st;
+	int calls = w->calls;
+
+	ck_must(t,
+		"{ for i in $(seq 4000); do echo 'link set ck0 down'; echo 'link set ck0 up'; "
+		"done; echo 'link set ck0 down'; } | ip -n %s -batch -",
+		t->node);
+	ck_wait(t, w, calls + 1, 2000);
+	ck_run(t, 200);
+	link_watch_get_stats(lw, &st);
+	printf("status: link: %" PRIu64 " messages, %" PRIu64 " dumps, %" PRIu64
+	       " overruns, %" PRIu64 " interrupted dumps\n",
+	       st.messages, st.dumps, st.overruns, st.interrupts);
+	ck_result(t, st.overruns >= 1, "link: event flood overflowed the socket (%" PRIu64 ")",
+		  st.overruns);
+	ck_result(t, link_watch_item_state(it)->status == CHECK_DOWN && !w->up,
+		  "link: after the overflow the state is the kernel's (down): %s",
+		  link_watch_item_state(it)->detail);
+	calls = w->calls;
+	ck_must(t, "ip -n %s link set ck0 up", t->node);
+	ck_result(t, ck_wait(t, w, calls + 1, 1000) && w->up, "link: events flow after resync");
+}
+
+static void phase_link(struct ck *t)
+{
+	struct link_watch *lw = link_watch_new(t->base, &t->ctx);
+	struct ck_watch w = {.t = t}, missing = {.t = t};
+	struct link_watch_item *it = NULL;
+	int err;
+
+	if (!lw) {
+		ck_result(t, false, "link_watch_new");
+		return;
+	}
+	err = link_watch_add(lw, t->node, "ck0", ck_on_change, &w, &it);
+	ck_result(t, err == 0, "link: watch ck0 in %s (%d)", t->node, err);
+	err = link_watch_add(lw, t->node, "nosuch0", ck_on_change, &missing, NULL);
+	ck_result(t, err == 0, "link: watch nosuch0 (%d)", err);
+	err = link_watch_add(lw, "ckst-no-such-namespace", "ck0", ck_on_change, &w, NULL);
+	ck_result(t, err == -ENOENT, "link: a namespace that does not exist is ENOENT (%d)", err);
+	ck_result(t, ck_wait(t, &w, 1, 1000) && w.up, "link: initial callback up (%s)", w.reason);
+	ck_result(t,
+		  ck_wait(t, &missing, 1, 1000) && !missing.up &&
+		      strstr(missing.reason, "interface not found"),
+		  "link: initial callback for a missing interface: \"%s\"", missing.reason);
+	ck_run(t, 100);
+	ck_result(t, w.calls == 1, "link: no callback without a change (%d)", w.calls);
+	if (it) {
+		link_changes(t, &w, it);
+		link_overflow(t, lw, &w, it);
+	}
+	link_watch_del(lw, it);
+	link_watch_free(lw);
+}
+
+/* ---- VLAN over bond (lab kernels) ---- */
+
+static bool stack_topo(struct ck *t)
+{
+	return ck_must(t, "ip -n %s link add ckm0 type veth peer name ckm1", t->node) &&
+	       ck_must(t, "ip -n %s link set ckm1 netns %s", t->node, t->gw) &&
+	       ck_must(t, "ip -n %s link add ckb0 type bond mode active-backup miimon 10",
+		       t->node) &&
+	       ck_must(t, "ip -n %s link set ckm0 master ckb0", t->node) &&
+	       ck_must(t, "ip -n %s link add link ckb0 name ckv0 type vlan id 100", t->node) &&
+	       ck_must(t, "ip -n %s link set ckb0 up", t->node) &&
+	       ck_must(t, "ip -n %s link set ckv0 up", t->node) &&
+	       ck_must(t, "ip -n %s link set ckm1 up", t->gw);
+}
+
+static void phase_stack(struct ck *t)
+{
+	struct link_watch *lw = link_watch_new(t->base, &t->ctx);
+	struct ck_watch w = {.t = t};
+	uint64_t t0;
+
+	if (!lw || !stack_topo(t) || link_watch_add(lw, t->node, "ckv0", ck_on_change, &w, NULL)) {
+		ck_result(t, false, "stack: set up the bond, the VLAN and the watch");
+		link_watch_free(lw);
+		return;
+	}
+	/* the bond may first be seen without carrier: its miimon has not run */
+	while (ck_wait(t, &w, w.calls + 1, 3000) && !w.up)
+		;
+	ck_result(t, w.up, "stack: vlan over bond up (%s)", w.reason);
+	t0 = ck_link_set(t, t->gw, "ckm1", false);
+	expect(t, &w, false, t0, 1000, "stack: bond's only member lost carrier");
+	ck_result(t, strstr(w.reason, "lowerlayerdown") != NULL, "stack: reason \"%s\"", w.reason);
+	t0 = ck_link_set(t, t->gw, "ckm1", true);
+	expect(t, &w, true, t0, 1000, "stack: member carrier back");
+	link_watch_free(lw);
+}
+
+/* ---- main ---- */
+
+static int run(struct ck *t, bool stack)
+{
+	if (!ck_topo_up(t))
+		return 1;
+	if (!ck_must(t, "ip -n %s link set ck1 address %s", t->gw, GW_MAC))
+		return 1;
+	if (stack) {
+		phase_stack(t);
+		return 0;
+	}
+	phase_gw(t, &v4);
+	phase_gw(t, &v6);
+	phase_gw_mac_change(t);
+	phase_gw_recreate(t);
+	phase_gw_edges(t);
+	phase_link(t);
+	return 0;
+}
+
+static bool have_module(const char *name)
+{
+	char path[64], cmd[96];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	if (access(path, F_OK) == 0)
+		return true;
+	snprintf(cmd, sizeof(cmd), "modprobe -q %s 2>/dev/null", name);
+	return system(cmd) == 0 && access(path, F_OK) == 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ck t = {0};
+	bool stack = false;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--stack") == 0)
+			stack = true;
+		else if (strcmp(argv[i], "-v") == 0)
+			t.verbose = true;
+		else {
+			fprintf(stderr, "usage: %s [--stack] [-v]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (geteuid() != 0) {
+		printf("SKIPPED: check_selftest needs root (network namespaces)\n");
+		return EXIT_SKIP;
+	}
+	if (stack && (!have_module("8021q") || !have_module("bonding"))) {
+		printf("SKIPPED: kernel lacks 8021q/bonding (run under tests/lab/kernel-run)\n");
+		return EXIT_SKIP;
+	}
+	err = ck_private_netns_dir();
+	if (err < 0) {
+		printf("SKIPPED: private /run/netns: %s\n", strerror(-err));
+		return EXIT_SKIP;
+	}
+	snprintf(t.node, sizeof(t.node), "ckst%dn", (int)getpid());
+	snprintf(t.gw, sizeof(t.gw), "ckst%dg", (int)getpid());
+	t.base = event_base_new();
+	if (!t.base || net_ctx_init(&t.ctx) < 0) {
+		printf("FAIL: event_base_new / net_ctx_init\n");
+		return 1;
+	}
+	nlo_init(&t.ops, &t.ctx);
+	run(&t, stack);
+	nlo_done(&t.ops);
+	ck_topo_down(&t);
+	net_ctx_done(&t.ctx);
+	event_base_free(t.base);
+	printf("check_selftest%s: %d passed, %d failed\n", stack ? " --stack" : "", t.passed,
+	       t.failed);
+	return t.failed ? 1 : 0;
+}

@@ -2,6 +2,8 @@
  * the wire) so that this file needs no socket header. */
 #include "net/arpnd.h"
 
+#include "util/inet_csum.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -258,30 +260,12 @@ void arpnd_ip6_mcast_mac(const struct ip_addr *group, uint8_t mac[ARPND_ETH_ALEN
 	memcpy(mac + 2, group->bytes + 12, 4);
 }
 
-/* One's complement sum, 16-bit big-endian words; only the last chunk of a
- * chained sum may have an odd length (its last byte is padded with zero). */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
 uint16_t arpnd_icmp6_checksum(const struct ip_addr *src, const struct ip_addr *dst,
 			      const uint8_t *msg, size_t len)
 {
-	uint32_t sum = csum_add(0, src->bytes, 16);
+	uint32_t sum = inet_csum_pseudo(src, dst, len, ICMP6_NEXT_HDR);
 
-	sum = csum_add(sum, dst->bytes, 16);
-	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + ICMP6_NEXT_HDR;
-	sum = csum_add(sum, msg, len);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return inet_csum_fold(inet_csum_add(sum, msg, len));
 }
 
 static void ip6_header_put(uint8_t *h, size_t payload_len, const struct ip_addr *src,

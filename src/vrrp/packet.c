@@ -2,6 +2,8 @@
  * wire) so that this file needs no socket header. */
 #include "vrrp/packet.h"
 
+#include "util/inet_csum.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -31,50 +33,18 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* One's complement sum, 16-bit big-endian words. Only the last chunk of a
- * chained sum may have an odd length: its last byte is padded with zero. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += get16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 uint16_t vrrp_pkt_inet_checksum(const uint8_t *buf, size_t len)
 {
-	return csum_fold(csum_add(0, buf, len));
-}
-
-/* RFC 5798 5.2.8: v3 sums the IPv4 pseudo-header (RFC 768 layout) or the
- * IPv6 one (RFC 8200 8.1) in front of the message. */
-static uint32_t csum_pseudo(const struct ip_addr *src, const struct ip_addr *dst, size_t len)
-{
-	size_t alen = ip_len(src);
-	uint32_t sum = csum_add(0, src->bytes, alen);
-
-	sum = csum_add(sum, dst->bytes, alen);
-	if (src->family == IP_V6)
-		sum += (uint32_t)(len >> 16); /* 32-bit upper-layer length */
-	return sum + (uint32_t)(len & 0xffff) + VRRP_PKT_PROTO;
+	return inet_csum_fold(inet_csum_add(0, buf, len));
 }
 
 static uint16_t vrrp_csum(const uint8_t *msg, size_t len, uint8_t version,
 			  const struct ip_addr *src, const struct ip_addr *dst)
 {
-	uint32_t sum = version == 3 ? csum_pseudo(src, dst, len) : 0;
+	/* RFC 5798 5.2.8: v3 sums the pseudo-header in front of the message */
+	uint32_t sum = version == 3 ? inet_csum_pseudo(src, dst, len, VRRP_PKT_PROTO) : 0;
 
-	return csum_fold(csum_add(sum, msg, len));
+	return inet_csum_fold(inet_csum_add(sum, msg, len));
 }
 
 static size_t addr_len(uint8_t family)

@@ -53,7 +53,8 @@ static int collect_namespaces(const struct model *m, char ***out, size_t *n)
 	if (!names)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->n_ifaces; i++) {
-		const char *cand[2] = {m->ifaces[i].netns.v, m->ifaces[i].veth_peer.peer_namespace.v};
+		const char *cand[2] = {m->ifaces[i].netns.v,
+				       m->ifaces[i].veth_peer.peer_namespace.v};
 
 		for (int k = 0; k < 2; k++) {
 			bool dup = false;
@@ -84,7 +85,8 @@ static int read_and_plan(const struct model *m, int node, struct net_ctx *ctx,
 		rc = net_read_live(ctx, (const char *const *)ns, n_ns, live);
 	netns_list_free(ns, n_ns);
 	if (rc < 0) {
-		fprintf(stderr, "vipctl: error: cannot read the kernel's links: %s\n", strerror(-rc));
+		fprintf(stderr, "vipctl: error: cannot read the kernel's links: %s\n",
+			strerror(-rc));
 		return EXIT_FAIL;
 	}
 	diag_list_init(&dl, m->file);
@@ -97,8 +99,8 @@ static int read_and_plan(const struct model *m, int node, struct net_ctx *ctx,
 
 static json_t *step_json(const struct plan_step *s)
 {
-	return json_pack("{s:s, s:s, s:s, s:s}", "op", plan_op_name(s->op), "namespace",
-			 s->netns, "interface", s->name, "text", s->text);
+	return json_pack("{s:s, s:s, s:s, s:s}", "op", plan_op_name(s->op), "namespace", s->netns,
+			 "interface", s->name, "text", s->text);
 }
 
 static void print_plan(const struct model *m, int node, const struct plan *p, bool json)
@@ -216,12 +218,13 @@ static int report_apply(const struct plan *p, const struct net_apply_report *rep
 	if (rep->failed_step >= 0) {
 		fprintf(stderr, "vipctl: error: step %d (%s) failed: %s\n", rep->failed_step + 1,
 			p->steps[rep->failed_step].text, rep->reason);
-		fprintf(stderr,
-			rep->rolled_back
-				? "vipctl: rolled back the %d steps before it; the kernel is as before\n"
-				: "vipctl: error: rollback of the %d steps before it was incomplete; check "
-				  "`vipctl plan`\n",
-			rep->failed_step);
+		fprintf(
+		    stderr,
+		    rep->rolled_back
+			? "vipctl: rolled back the %d steps before it; the kernel is as before\n"
+			: "vipctl: error: rollback of the %d steps before it was incomplete; check "
+			  "`vipctl plan`\n",
+		    rep->failed_step);
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

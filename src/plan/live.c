@@ -15,8 +15,7 @@ void live_state_free(struct live_state *ls)
 	memset(ls, 0, sizeof(*ls));
 }
 
-const struct live_link *live_find(const struct live_state *ls, const char *netns,
-				  const char *name)
+const struct live_link *live_find(const struct live_state *ls, const char *netns, const char *name)
 {
 	if (!netns)
 		netns = "";

@@ -9,8 +9,8 @@
 
 #include "util/ipaddr.h"
 
-#define LIVE_NAME_MAX 16  /* IFNAMSIZ */
-#define LIVE_NS_MAX   64
+#define LIVE_NAME_MAX  16 /* IFNAMSIZ */
+#define LIVE_NS_MAX    64
 #define LIVE_ALIAS_MAX 128
 
 /* IFA_PROTO values vipd puts on the addresses it adds (Linux >= 6.1), so
@@ -24,7 +24,7 @@
 
 struct live_addr {
 	struct ip_addr addr; /* with prefix length */
-	uint8_t proto;       /* IFA_PROTO, 0 when unknown */
+	uint8_t proto;	     /* IFA_PROTO, 0 when unknown */
 	bool link_local;     /* fe80::/10 and 169.254/16: never touched */
 };
 
@@ -38,19 +38,19 @@ struct live_link {
 	char master[LIVE_NAME_MAX]; /* IFLA_MASTER name, "" if none */
 	uint32_t mtu;
 	uint8_t mac[6];
-	bool admin_up;  /* IFF_UP */
-	bool oper_up;   /* IFF_RUNNING / IF_OPER_UP */
+	bool admin_up; /* IFF_UP */
+	bool oper_up;  /* IFF_RUNNING / IF_OPER_UP */
 	/* kind options, meaningful for that kind only */
 	uint16_t vlan_id;
-	uint8_t bond_mode;  /* kernel numbering, 4 = 802.3ad */
-	uint8_t lacp_rate;  /* 0 slow, 1 fast */
-	uint8_t xmit_hash;  /* kernel numbering */
+	uint8_t bond_mode; /* kernel numbering, 4 = 802.3ad */
+	uint8_t lacp_rate; /* 0 slow, 1 fast */
+	uint8_t xmit_hash; /* kernel numbering */
 	uint32_t miimon_ms;
 	uint32_t min_links;
 	char primary[LIVE_NAME_MAX];
-	uint32_t macvlan_mode; /* kernel MACVLAN_MODE_* */
-	char veth_peer[LIVE_NAME_MAX];    /* veth: peer name if known */
-	char veth_peer_ns[LIVE_NS_MAX];  /* veth: namespace of the peer if known */
+	uint32_t macvlan_mode;		/* kernel MACVLAN_MODE_* */
+	char veth_peer[LIVE_NAME_MAX];	/* veth: peer name if known */
+	char veth_peer_ns[LIVE_NS_MAX]; /* veth: namespace of the peer if known */
 	bool stp;
 	uint32_t forward_delay_ms;
 
@@ -66,8 +66,7 @@ struct live_state {
 };
 
 void live_state_free(struct live_state *ls);
-const struct live_link *live_find(const struct live_state *ls, const char *netns,
-				  const char *name);
+const struct live_link *live_find(const struct live_state *ls, const char *netns, const char *name);
 bool live_has_netns(const struct live_state *ls, const char *netns);
 /* Is the link one vipd created for this cluster? */
 bool live_is_owned(const struct live_link *l, const char *cluster);

@@ -21,11 +21,11 @@
 const char *plan_op_name(enum plan_op op)
 {
 	static const char *const names[] = {
-		[PLAN_NETNS_ADD] = "netns-add", [PLAN_LINK_ADD] = "link-add",
-		[PLAN_LINK_DEL] = "link-del",	[PLAN_LINK_MOVE] = "link-move",
-		[PLAN_LINK_MTU] = "link-mtu",	[PLAN_LINK_MAC] = "link-mac",
-		[PLAN_LINK_MASTER] = "link-master", [PLAN_LINK_UP] = "link-up",
-		[PLAN_ADDR_ADD] = "addr-add",	[PLAN_ADDR_DEL] = "addr-del",
+	    [PLAN_NETNS_ADD] = "netns-add",	[PLAN_LINK_ADD] = "link-add",
+	    [PLAN_LINK_DEL] = "link-del",	[PLAN_LINK_MOVE] = "link-move",
+	    [PLAN_LINK_MTU] = "link-mtu",	[PLAN_LINK_MAC] = "link-mac",
+	    [PLAN_LINK_MASTER] = "link-master", [PLAN_LINK_UP] = "link-up",
+	    [PLAN_ADDR_ADD] = "addr-add",	[PLAN_ADDR_DEL] = "addr-del",
 	};
 	return op < PLAN_OP_COUNT && names[op] ? names[op] : "?";
 }

@@ -8,16 +8,16 @@
 #include "util/diag.h"
 
 enum plan_op {
-	PLAN_NETNS_ADD,  /* create namespace `netns` as `ip netns add` does */
-	PLAN_LINK_ADD,   /* create `link` (all its options) in `netns` */
-	PLAN_LINK_DEL,   /* delete `name` in `netns`; `link` is the snapshot for undo */
-	PLAN_LINK_MOVE,  /* move `name` from `netns` to `to_netns` */
-	PLAN_LINK_MTU,   /* set mtu (old_mtu for undo) */
-	PLAN_LINK_MAC,   /* set mac (old_mac for undo) */
+	PLAN_NETNS_ADD,	  /* create namespace `netns` as `ip netns add` does */
+	PLAN_LINK_ADD,	  /* create `link` (all its options) in `netns` */
+	PLAN_LINK_DEL,	  /* delete `name` in `netns`; `link` is the snapshot for undo */
+	PLAN_LINK_MOVE,	  /* move `name` from `netns` to `to_netns` */
+	PLAN_LINK_MTU,	  /* set mtu (old_mtu for undo) */
+	PLAN_LINK_MAC,	  /* set mac (old_mac for undo) */
 	PLAN_LINK_MASTER, /* enslave to `master`, "" = release (old_master for undo) */
-	PLAN_LINK_UP,    /* admin state `up` (old_up for undo) */
-	PLAN_ADDR_ADD,   /* add `addr` to `name` with IFA_PROTO addr.proto */
-	PLAN_ADDR_DEL,   /* remove `addr` from `name` */
+	PLAN_LINK_UP,	  /* admin state `up` (old_up for undo) */
+	PLAN_ADDR_ADD,	  /* add `addr` to `name` with IFA_PROTO addr.proto */
+	PLAN_ADDR_DEL,	  /* remove `addr` from `name` */
 	PLAN_OP_COUNT
 };
 

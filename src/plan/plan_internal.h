@@ -8,9 +8,9 @@ struct iface_plan_state {
 	const struct live_link *live;  /* in its namespace, NULL when missing */
 	const struct live_link *moved; /* ours, still where it was created: to move */
 	const struct live_link *peer;  /* veth-peer: the live other end */
-	const char *create_ns;         /* where the kernel creates it */
-	bool recreate;                 /* ours, but an option fixed at creation differs */
-	bool created;                  /* created by this plan */
+	const char *create_ns;	       /* where the kernel creates it */
+	bool recreate;		       /* ours, but an option fixed at creation differs */
+	bool created;		       /* created by this plan */
 };
 
 struct plan_ctx {

@@ -53,8 +53,8 @@ void plan_deletions(struct plan_ctx *pc)
 			snprintf(s->text, sizeof(s->text), "delete %s %s in namespace %s (%s)",
 				 l->kind, l->name, plan_ns_text(l->netns),
 				 model_iface_index(pc->m, l->name) >= 0
-					 ? "re-created with new options"
-					 : "no longer in the file");
+				     ? "re-created with new options"
+				     : "no longer in the file");
 		}
 	}
 }
@@ -97,8 +97,7 @@ static void plan_up(struct plan_ctx *pc, const char *ns, const char *name, bool 
 	snprintf(s->text, sizeof(s->text), "set %s up", name);
 }
 
-static void plan_create(struct plan_ctx *pc, const struct iface *ifc,
-			struct iface_plan_state *st)
+static void plan_create(struct plan_ctx *pc, const struct iface *ifc, struct iface_plan_state *st)
 {
 	struct plan_step *s;
 	const char *target = ns_or_empty(ifc->netns.v);
@@ -116,7 +115,8 @@ static void plan_create(struct plan_ctx *pc, const struct iface *ifc,
 		break;
 	case IFACE_VETH_PEER:
 		snprintf(s->text, sizeof(s->text), "create veth %s in %s, peer %s in %s", ifc->name,
-			 plan_ns_text(s->netns), s->link.veth_peer, plan_ns_text(s->link.veth_peer_ns));
+			 plan_ns_text(s->netns), s->link.veth_peer,
+			 plan_ns_text(s->link.veth_peer_ns));
 		break;
 	case IFACE_LACP:
 		snprintf(s->text, sizeof(s->text), "create bond %s (802.3ad, lacp_rate %s, %s)",
@@ -160,9 +160,8 @@ static void plan_adjust(struct plan_ctx *pc, const struct iface *ifc, const stru
 		s = plan_push(pc, PLAN_LINK_MAC, l->netns, l->name);
 		memcpy(s->mac, ifc->mac.v, 6);
 		memcpy(s->old_mac, l->mac, 6);
-		snprintf(s->text, sizeof(s->text),
-			 "set mac of %s to %02x:%02x:%02x:%02x:%02x:%02x", l->name, s->mac[0],
-			 s->mac[1], s->mac[2], s->mac[3], s->mac[4], s->mac[5]);
+		snprintf(s->text, sizeof(s->text), "set mac of %s to %02x:%02x:%02x:%02x:%02x:%02x",
+			 l->name, s->mac[0], s->mac[1], s->mac[2], s->mac[3], s->mac[4], s->mac[5]);
 	}
 }
 
@@ -196,8 +195,8 @@ static void plan_member(struct plan_ctx *pc, const struct iface *master, bool ma
 static void plan_members(struct plan_ctx *pc, const struct iface *ifc, bool master_new)
 {
 	const struct model *m = pc->m;
-	const struct names_val *mem = ifc->type == IFACE_BRIDGE ? &ifc->bridge.members
-								: &ifc->bond.members;
+	const struct names_val *mem =
+	    ifc->type == IFACE_BRIDGE ? &ifc->bridge.members : &ifc->bond.members;
 	const char *ns = ns_or_empty(ifc->netns.v);
 
 	for (size_t i = 0; i < mem->n; i++) {

@@ -72,8 +72,8 @@ static bool same_creation_options(const struct live_link *want, const struct liv
 	if (strcmp(want->kind, "bond") == 0)
 		return want->bond_mode == have->bond_mode && want->miimon_ms == have->miimon_ms &&
 		       want->xmit_hash == have->xmit_hash &&
-		       (want->bond_mode != 4 || (want->lacp_rate == have->lacp_rate &&
-						 want->min_links == have->min_links));
+		       (want->bond_mode != 4 ||
+			(want->lacp_rate == have->lacp_rate && want->min_links == have->min_links));
 	if (strcmp(want->kind, "veth") == 0)
 		return !*have->veth_peer || strcmp(want->veth_peer, have->veth_peer) == 0;
 	if (strcmp(want->kind, "bridge") == 0)
@@ -82,8 +82,7 @@ static bool same_creation_options(const struct live_link *want, const struct liv
 	return true;
 }
 
-static void report_foreign(struct plan_ctx *pc, const struct iface *ifc,
-			   const struct live_link *l)
+static void report_foreign(struct plan_ctx *pc, const struct iface *ifc, const struct live_link *l)
 {
 	diag_error(pc->dl, ifc->pos,
 		   "%s: an interface of that name already exists in namespace %s (kind %s) and was "
@@ -98,7 +97,8 @@ static void match_created_kind(struct plan_ctx *pc, const struct iface *ifc,
 
 	if (!st->live && st->create_ns != ifc->netns.v &&
 	    strcmp(ns_or_empty(st->create_ns), ns_or_empty(ifc->netns.v)) != 0) {
-		const struct live_link *l = live_find(pc->live, ns_or_empty(st->create_ns), ifc->name);
+		const struct live_link *l =
+		    live_find(pc->live, ns_or_empty(st->create_ns), ifc->name);
 
 		if (l && !live_is_owned(l, pc->m->cluster_name.v))
 			report_foreign(pc, ifc, l);

@@ -411,7 +411,8 @@ static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	if (adv->priority == 0) {
 		stop_preempt(st, out);
 		arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN,
-		    cfg->single_peer ? 0 : vrrp_fsm_skew_time_ms(prio, st->master_adver_interval_ms),
+		    cfg->single_peer ? 0
+				     : vrrp_fsm_skew_time_ms(prio, st->master_adver_interval_ms),
 		    now_ms);
 		return;
 	}

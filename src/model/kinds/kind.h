@@ -10,10 +10,10 @@ struct validate_ctx;
 
 struct iface_kind {
 	enum iface_type type;
-	const char *name;         /* as written in `type:` */
-	const char *summary;      /* one line for `vipctl explain` */
+	const char *name;	  /* as written in `type:` */
+	const char *summary;	  /* one line for `vipctl explain` */
 	const char *netlink_kind; /* rtnetlink IFLA_INFO_KIND; NULL: never created (ethernet) */
-	struct key_table keys;    /* the kind's own keys, besides the common ones */
+	struct key_table keys;	  /* the kind's own keys, besides the common ones */
 	/* Cross-interface checks once every interface is parsed and names resolve. */
 	void (*check)(struct validate_ctx *vc, struct iface *ifc);
 };

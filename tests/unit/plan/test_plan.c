@@ -153,7 +153,8 @@ static void test_second_plan_is_empty(void **state)
 		   "  mv0:\n"
 		   "    type: veth\n"
 		   "    parent: eth0\n"
-		   "    addresses: {n1: [192.0.2.11/24, 2001:db8::11/64], n2: [192.0.2.12/24, 2001:db8::12/64]}\n");
+		   "    addresses: {n1: [192.0.2.11/24, 2001:db8::11/64], n2: [192.0.2.12/24, "
+		   "2001:db8::12/64]}\n");
 	add_link(&f.live, "", "eth0", "", "");
 	l = add_link(&f.live, "", "mv0", "macvlan", "vipd:lab");
 	l->macvlan_mode = 4;
@@ -266,9 +267,10 @@ static void test_changed_mode_recreates(void **state)
 	l->macvlan_mode = 4;
 	run_plan(&f, "n1");
 	assert_int_equal(f.rc, 0);
-	assert_plan(&f.plan, "delete macvlan mv0 in namespace default (re-created with new options)\n"
-			     "create macvlan mv0 (parent eth0, mode private)\n"
-			     "set mv0 up\n");
+	assert_plan(&f.plan,
+		    "delete macvlan mv0 in namespace default (re-created with new options)\n"
+		    "create macvlan mv0 (parent eth0, mode private)\n"
+		    "set mv0 up\n");
 	fixture_done(&f);
 }
 
@@ -329,7 +331,7 @@ static void test_stale_own_address_removed(void **state)
 		   "    addresses: {n1: [192.0.2.11/24], n2: [192.0.2.12/24]}\n");
 	l = add_link(&f.live, "", "eth0", "", "");
 	add_addr(l, "192.0.2.99/24", VIPD_ADDR_PROTO_NODE); /* ours, dropped from the file */
-	add_addr(l, "203.0.113.5/24", 0);                   /* somebody else's: kept */
+	add_addr(l, "203.0.113.5/24", 0);		    /* somebody else's: kept */
 	add_addr(l, "192.0.2.100/24", VIPD_ADDR_PROTO_VIP); /* the daemon's VIP: kept */
 	run_plan(&f, "n1");
 	assert_int_equal(f.rc, 0);
@@ -341,17 +343,17 @@ static void test_stale_own_address_removed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_missing_ethernet_is_an_error),
-		cmocka_unit_test(test_create_macvlan_with_address),
-		cmocka_unit_test(test_second_plan_is_empty),
-		cmocka_unit_test(test_foreign_name_clash),
-		cmocka_unit_test(test_removed_links_deleted_children_first),
-		cmocka_unit_test(test_bond_members_enslaved_while_down),
-		cmocka_unit_test(test_mtu_lowered_child_first),
-		cmocka_unit_test(test_changed_mode_recreates),
-		cmocka_unit_test(test_veth_peer_into_namespace_and_bridge),
-		cmocka_unit_test(test_macvlan_moved_into_namespace),
-		cmocka_unit_test(test_stale_own_address_removed),
+	    cmocka_unit_test(test_missing_ethernet_is_an_error),
+	    cmocka_unit_test(test_create_macvlan_with_address),
+	    cmocka_unit_test(test_second_plan_is_empty),
+	    cmocka_unit_test(test_foreign_name_clash),
+	    cmocka_unit_test(test_removed_links_deleted_children_first),
+	    cmocka_unit_test(test_bond_members_enslaved_while_down),
+	    cmocka_unit_test(test_mtu_lowered_child_first),
+	    cmocka_unit_test(test_changed_mode_recreates),
+	    cmocka_unit_test(test_veth_peer_into_namespace_and_bridge),
+	    cmocka_unit_test(test_macvlan_moved_into_namespace),
+	    cmocka_unit_test(test_stale_own_address_removed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@ stage() {
 	fi
 }
 
+stage "format" make -s format-check
 stage "unit" make -s check-unit
 stage "unit (asan+ubsan)" make -s check-asan
 if [ -x scripts/check-topo.sh ]; then

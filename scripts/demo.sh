@@ -1,14 +1,184 @@
 #!/bin/bash
-# The main job. Until the daemon lands this validates every example and
-# shows the resolved model of both nodes.
+# The two-node vipd demo (`make demo`; root, Debian 12, about 30 s).
+#
+#   scripts/demo.sh             build the lab, play the scenarios, clean up
+#   scripts/demo.sh --cleanup   remove what an interrupted or killed run left
+#
+# The lab lives in network namespaces named vdemo-*; nothing is created in
+# the host's own network and no packet leaves the namespaces. Addresses are
+# documentation ones (192.0.2.0/24, 198.51.100.0/24, 2001:db8::/64):
+#
+#                        vdemo-sw: bridge br0, ports vdemo-p{A,B,G,C}
+#            ┌───────────────┬───────────────┬───────────────┐
+#     vdemo-nodeA:eth0   vdemo-nodeB:eth0   vdemo-gw:eth0    vdemo-client:eth0
+#     192.0.2.11, ::11   192.0.2.12, ::12   192.0.2.1, ::1   192.0.2.50, ::50
+#          eth1 ──── HA link ──── eth1      (the gateway)
+#     198.51.100.1            198.51.100.2
+#
+# Both nodes get examples/demo.yaml (`vipctl apply`, run with nsenter
+# --net so that it sees the host's /run/netns) and a vipd with its own
+# control socket. The client pings a VIP every 5 ms (scripts/demo-probe.py)
+# and a failover time is the time from the fault to the first echo reply
+# from the new owner's MAC. Everything is removed on exit, on error and on
+# Ctrl-C; the last line says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for f in examples/*.yaml; do
-	./build/src/vipctl -c "$f" validate
+ROOT=$PWD
+
+P=vdemo # namespace prefix: also how leftovers are recognised
+NS_A=$P-nodeA NS_B=$P-nodeB NS_SW=$P-sw NS_GW=$P-gw NS_C=$P-client
+ALL_NS="$NS_A $NS_B $NS_SW $NS_GW $NS_C"
+MAC_A=02:de:00:00:00:0a MAC_B=02:de:00:00:00:0b
+MAC_GW=02:de:00:00:00:01 MAC_C=02:de:00:00:00:50
+VIPD=$ROOT/build/src/vipd
+VIPCTL=$ROOT/build/src/vipctl
+CONF=$ROOT/examples/demo.yaml
+PY=/usr/bin/python3
+PROBE=$ROOT/scripts/demo-probe.py
+TMP= # the run's temp dir: logs, control sockets, pid list
+PIDS=()
+T0_MS=$(date +%s%3N)
+
+# ---- helpers ---------------------------------------------------------------
+
+say() { printf '%s\n' "$*"; }
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+die() {
+	say "demo: error: $*" >&2
+	exit 1
+}
+in_ns() { # in_ns NS CMD...: the network namespace only (see tests/topo/vipd_env.py)
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+bg_ns() { # bg_ns NS LOG CMD...: CMD in NS in the background, output to LOG; pid in BG_PID
+	local ns=$1 log=$2
+	shift 2
+	nsenter --net="/run/netns/$ns" "$@" >>"$log" 2>&1 & # nsenter execs CMD: same pid
+	BG_PID=$!
+	track "$BG_PID"
+}
+ctl() { # ctl nodeA|nodeB ARGS...: vipctl against that node's daemon
+	local node=$1
+	shift
+	in_ns "$P-$node" "$VIPCTL" --control "$TMP/$node.sock" "$@"
+}
+track() { # remember a pid to stop at exit (also in $TMP/pids for --cleanup)
+	PIDS+=("$1")
+	echo "$1" >>"$TMP/pids"
+}
+now_ms() { date +%s%3N; }
+
+# ---- cleanup ----------------------------------------------------------------
+
+# Processes we started (by pid, checked to still be ours), then whatever
+# still runs in our namespaces, then the namespaces and the temp dirs.
+ours() { # ours PID: the pid runs one of our programs
+	local cmd
+	[[ -r /proc/$1/cmdline ]] || return 1
+	cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
+	[[ $cmd == *"$VIPD"* || $cmd == *"$VIPCTL"* || $cmd == *"$PROBE"* ]]
+}
+
+stop_pids() {
+	local pid
+	for pid in "$@"; do
+		ours "$pid" && kill -TERM "$pid" 2>/dev/null
+	done
+	sleep 0.2
+	for pid in "$@"; do
+		ours "$pid" && kill -KILL "$pid" 2>/dev/null
+	done
+	return 0
+}
+
+remove_everything() {
+	local ns pid f dirs=()
+	for f in /tmp/"$P".*/pids; do
+		[[ -f $f ]] && stop_pids $(cat "$f")
+	done
+	((${#PIDS[@]})) && stop_pids "${PIDS[@]}"
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$P-"); do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	for f in /tmp/"$P".*; do
+		[[ -d $f ]] && dirs+=("$f")
+	done
+	((${#dirs[@]})) && rm -rf "${dirs[@]}"
+	return 0
+}
+
+leftovers() { # prints what a run left behind; true if anything
+	local found=1 pid
+	ip netns list 2>/dev/null | awk '{print $1}' | grep "^$P-" && found=0
+	compgen -G "/tmp/$P.*" && found=0
+	for pid in "${PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null && ours "$pid" && echo "process $pid" && found=0
+	done
+	# every interface lives in a vdemo- namespace; one in the host's would be a leak
+	ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | grep "^$P-" | sed 's/^/interface /' &&
+		found=0
+	return $found
+}
+
+on_exit() {
+	local rc=$?
+	trap - EXIT INT TERM
+	set +e
+	if ((rc != 0)) && [[ -n $TMP && -d $TMP ]]; then
+		for f in "$TMP"/nodeA.log "$TMP"/nodeB.log; do
+			[[ -s $f ]] && say "--- last lines of $(basename "$f") ---" && tail -n 15 "$f"
+		done
+	fi
+	remove_everything
+	if left=$(leftovers); then
+		say "demo: cleanup incomplete, left behind:" $left >&2
+		exit 1
+	fi
+	say "demo: cleaned up"
+	exit "$rc"
+}
+
+if [[ ${1:-} == --cleanup ]]; then
+	[[ $EUID -eq 0 ]] || die "run as root"
+	remove_everything
+	if left=$(leftovers); then
+		die "still there:" $left
+	fi
+	say "demo: cleaned up"
+	exit 0
+elif [[ $# -gt 0 ]]; then
+	die "usage: scripts/demo.sh [--cleanup]"
+fi
+
+# ---- preconditions ----------------------------------------------------------
+
+[[ $EUID -eq 0 ]] || die "run as root (it creates network namespaces): sudo make demo"
+for tool in ip nsenter bridge "$PY"; do
+	command -v "$tool" >/dev/null || die "$tool is missing (scripts/install-deps.sh installs it)"
 done
-first=$(ls examples/*.yaml | head -1)
-nodes=$(./build/src/vipctl -c "$first" show --node "$(sed -n 's/.*nodes: *\[\([^,]*\),.*/\1/p' "$first" | tr -d ' ')" -o json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["node"], d["peer_node"])')
-for n in $nodes; do
-	./build/src/vipctl -c "$first" show --node "$n"
-	echo
-done
+[[ -x $VIPD && -x $VIPCTL ]] || die "build first: make build (or make demo)"
+if left=$(leftovers); then
+	die "an earlier run left this behind:" $left "-- remove it with: scripts/demo.sh --cleanup"
+fi
+TMP=$(mktemp -d "/tmp/$P.XXXXXX")
+trap on_exit EXIT
+trap 'say; say "demo: interrupted"; exit 130' INT TERM
+
+source "$ROOT/scripts/demo-lab.sh"
+source "$ROOT/scripts/demo-lab-scenarios.sh"
+
+main() {
+	build_lab
+	start_nodes
+	scenario_kill
+	scenario_back
+	scenario_gateway
+	scenario_link
+	summary
+}
+main

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "model/model.h"
 
 #define VIPD_DEFAULT_CONFIG  "/etc/vipd/cluster.yaml"
@@ -17,8 +19,17 @@ struct cli_opts {
 	const char *node;
 	const char *control;
 	bool json;
-	int argc; /* the verb's own arguments */
+	bool text; /* -o text given explicitly (events: human lines, not JSON) */
+	int argc;  /* the verb's own arguments */
 	char **argv;
+	/* status, events: only instances on this interface / in this zone /
+	 * namespace ("-": the daemon's own); NULL: all. Filtered in vipctl. */
+	const char *filter_interface;
+	const char *filter_zone;
+	const char *filter_namespace;
+	bool watch;	    /* status --watch[=SECS] [SECS] */
+	double watch_secs;  /* 0: the default, 1 s */
+	long backlog;	    /* events --backlog N: the last N kept events first */
 };
 
 /* Read and load the file; prints every diagnostic to stderr. NULL on errors. */
@@ -34,10 +45,35 @@ int cmd_validate(struct cli_opts *o);
 int cmd_show(struct cli_opts *o);
 int cmd_explain(struct cli_opts *o);
 /* control.c: talk to the daemon on --control SOCK */
-int cmd_status(struct cli_opts *o);
 int cmd_reload(struct cli_opts *o);
 int cmd_drain(struct cli_opts *o);
 int cmd_undrain(struct cli_opts *o);
+/* status.c */
+int cmd_status(struct cli_opts *o);
+/* events.c: vipctl events | metrics */
+int cmd_events(struct cli_opts *o);
+int cmd_metrics(struct cli_opts *o);
+/* control.c, for the other verbs that talk to the daemon */
+int cli_control_connect(const char *path, int timeout_s); /* fd, or -1 with errno */
+int cli_send_line(int fd, const char *line);		  /* adds the newline */
+/* A connection that reads line by line (a stream may carry many lines). */
+struct cli_conn {
+	int fd;
+	char *buf;
+	size_t len, cap;
+};
+/* timeout_s: receive timeout, 0 = none. 0, or -1 with errno. */
+int cli_conn_open(struct cli_conn *c, const char *path, int timeout_s);
+/* The next line without its newline (malloc'd); NULL at EOF, on error,
+ * timeout or a signal (errno says which). */
+char *cli_conn_readline(struct cli_conn *c);
+void cli_conn_close(struct cli_conn *c);
+/* Sends req (borrowed), returns the parsed reply or NULL (reason printed). */
+json_t *cli_request(const struct cli_opts *o, const json_t *req);
+/* ok: the borrowed result; else prints the error and every "errors" line. */
+json_t *cli_result_or_report(json_t *reply);
+/* The instance passes --interface/--zone/--namespace. */
+bool cli_instance_selected(const struct cli_opts *o, json_t *inst);
 int cmd_plan(struct cli_opts *o);
 int cmd_apply(struct cli_opts *o);
 

@@ -1,5 +1,7 @@
-/* vipctl status | reload | drain | undrain: one request to the daemon's
- * control socket, one JSON line back (docs/json.md, "Control socket"). */
+/* vipctl reload | drain | undrain, and what every verb that talks to the
+ * daemon's control socket shares: one JSON request on a line, one JSON
+ * line back (docs/json.md, "Control socket"). status.c and events.c hold
+ * the other verbs. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,16 +11,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "cli/cli.h"
 
 #define REPLY_MAX (16u << 20) /* a status of thousands of instances fits */
 
-static int connect_control(const char *path)
+int cli_control_connect(const char *path, int timeout_s)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	struct timeval tv = {.tv_sec = 30};
+	struct timeval tv = {.tv_sec = timeout_s};
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -29,7 +29,8 @@ static int connect_control(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (timeout_s > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
 		int e = errno;
 
@@ -55,51 +56,94 @@ static int send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Reads up to the first newline. */
-static char *recv_line(int fd)
+int cli_send_line(int fd, const char *line)
 {
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-
-	while (buf) {
-		ssize_t got = recv(fd, buf + n, cap - n, 0);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-		if (memchr(buf + n - (size_t)got, '\n', (size_t)got))
-			break;
-		if (n == cap) {
-			char *nb = cap < REPLY_MAX ? realloc(buf, (cap *= 2) + 1) : NULL;
-
-			if (!nb)
-				break;
-			buf = nb;
-		}
-	}
-	if (buf)
-		buf[n] = '\0';
-	return buf;
+	if (send_all(fd, line, strlen(line)) < 0)
+		return -1;
+	return send_all(fd, "\n", 1);
 }
 
-/* Sends {"cmd": cmd}; returns the parsed reply or NULL (reason printed). */
-static json_t *request(const struct cli_opts *o, const char *cmd)
+static char *take_line(struct cli_conn *c)
 {
-	char req[64], *line;
+	char *nl = c->len ? memchr(c->buf, '\n', c->len) : NULL, *line;
+	size_t n;
+
+	if (!nl)
+		return NULL;
+	n = (size_t)(nl - c->buf);
+	line = malloc(n + 1);
+	if (!line)
+		return NULL;
+	memcpy(line, c->buf, n);
+	line[n] = '\0';
+	memmove(c->buf, nl + 1, c->len - n - 1);
+	c->len -= n + 1;
+	return line;
+}
+
+static int fill(struct cli_conn *c)
+{
+	ssize_t got;
+
+	if (c->len == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 65536;
+		char *nb = cap <= REPLY_MAX ? realloc(c->buf, cap) : NULL;
+
+		if (!nb)
+			return -1;
+		c->buf = nb;
+		c->cap = cap;
+	}
+	got = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+	if (got <= 0)
+		return -1; /* EOF, error, timeout, or EINTR (Ctrl-C): the caller decides */
+	c->len += (size_t)got;
+	return 0;
+}
+
+char *cli_conn_readline(struct cli_conn *c)
+{
+	char *line;
+
+	while (!(line = take_line(c)))
+		if (fill(c) < 0)
+			return NULL;
+	return line;
+}
+
+int cli_conn_open(struct cli_conn *c, const char *path, int timeout_s)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = cli_control_connect(path, timeout_s);
+	return c->fd < 0 ? -1 : 0;
+}
+
+void cli_conn_close(struct cli_conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->buf);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+json_t *cli_request(const struct cli_opts *o, const json_t *req)
+{
+	char *text = json_dumps(req, JSON_COMPACT), *line = NULL;
+	struct cli_conn c;
 	json_error_t jerr;
 	json_t *reply;
-	int fd = connect_control(o->control);
 
-	if (fd < 0) {
+	if (cli_conn_open(&c, o->control, 30) < 0) {
 		fprintf(stderr, "vipctl: error: cannot connect to %s: %s (is vipd running?)\n",
 			o->control, strerror(errno));
+		free(text);
 		return NULL;
 	}
-	snprintf(req, sizeof(req), "{\"cmd\": \"%s\"}\n", cmd);
-	line = send_all(fd, req, strlen(req)) == 0 ? recv_line(fd) : NULL;
-	close(fd);
+	if (text && cli_send_line(c.fd, text) == 0)
+		line = cli_conn_readline(&c);
+	cli_conn_close(&c);
+	free(text);
 	reply = line && *line ? json_loads(line, 0, &jerr) : NULL;
 	free(line);
 	if (!json_is_object(reply)) {
@@ -110,8 +154,7 @@ static json_t *request(const struct cli_opts *o, const char *cmd)
 	return reply;
 }
 
-/* ok: the result; otherwise prints the error and every "errors" line. */
-static json_t *result_or_report(json_t *reply)
+json_t *cli_result_or_report(json_t *reply)
 {
 	json_t *errors = json_object_get(reply, "errors"), *e;
 	size_t i;
@@ -124,80 +167,20 @@ static json_t *result_or_report(json_t *reply)
 	return NULL;
 }
 
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "-";
-}
-
-static void vips_text(json_t *inst, char *buf, size_t len)
-{
-	json_t *v;
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	json_array_foreach(json_object_get(inst, "vips"), i, v)
-	{
-		int n =
-		    snprintf(buf + used, len - used, "%s%s", i ? "," : "", json_string_value(v));
-
-		if (n < 0 || (size_t)n >= len - used)
-			break;
-		used += (size_t)n;
-	}
-}
-
-static void print_instance(json_t *inst)
-{
-	json_t *prio = json_object_get(inst, "priority"), *master = json_object_get(inst, "master");
-	char pr[16], vips[512], who[IP_STR_MAX + 8];
-
-	snprintf(pr, sizeof(pr), "%lld/%lld",
-		 (long long)json_integer_value(json_object_get(prio, "effective")),
-		 (long long)json_integer_value(json_object_get(prio, "configured")));
-	if (!json_is_object(master))
-		snprintf(who, sizeof(who), "-");
-	else if (json_is_true(json_object_get(master, "self")))
-		snprintf(who, sizeof(who), "self");
-	else
-		snprintf(who, sizeof(who), "%s", str(master, "address"));
-	vips_text(inst, vips, sizeof(vips));
-	printf("%-28s %4lld  %-7s %-8s %-9s %-24s %s\n", str(inst, "name"),
-	       (long long)json_integer_value(json_object_get(inst, "vrid")), str(inst, "state"), pr,
-	       json_is_true(json_object_get(inst, "healthy")) ? "ok" : "UNHEALTHY", who, vips);
-	if (json_is_string(json_object_get(inst, "waiting")))
-		printf("%-28s waiting: %s\n", "", str(inst, "waiting"));
-}
-
-static void print_status(json_t *st)
-{
-	json_t *inst;
-	size_t i;
-
-	printf("vipd %s, cluster %s, node %s, pid %lld, started %s%s\n", str(st, "version"),
-	       str(st, "cluster"), str(st, "node"),
-	       (long long)json_integer_value(json_object_get(st, "pid")), str(st, "started"),
-	       json_is_true(json_object_get(st, "drained")) ? ", DRAINED" : "");
-	printf("%-28s %4s  %-7s %-8s %-9s %-24s %s\n", "INSTANCE", "VRID", "STATE", "PRIO",
-	       "HEALTH", "MASTER", "VIPS");
-	json_array_foreach(json_object_get(st, "instances"), i, inst) print_instance(inst);
-}
-
 static int run(struct cli_opts *o, const char *cmd)
 {
-	json_t *reply = request(o, cmd), *res;
+	json_t *req = json_pack("{s:s}", "cmd", cmd);
+	json_t *reply = cli_request(o, req), *res;
 	int rc = EXIT_OK;
 
+	json_decref(req);
 	if (!reply)
 		return EXIT_FAIL;
-	res = result_or_report(reply);
+	res = cli_result_or_report(reply);
 	if (!res)
 		rc = strcmp(cmd, "reload") == 0 ? EXIT_BADCONF : EXIT_FAIL;
 	else if (o->json)
 		json_dumpf(res, stdout, JSON_INDENT(2)), putchar('\n');
-	else if (strcmp(cmd, "status") == 0)
-		print_status(res);
 	else if (strcmp(cmd, "reload") == 0)
 		printf("reloaded: %lld instances\n",
 		       (long long)json_integer_value(json_object_get(res, "instances")));
@@ -207,11 +190,6 @@ static int run(struct cli_opts *o, const char *cmd)
 				   : "undrained: configured priorities restored");
 	json_decref(reply);
 	return rc;
-}
-
-int cmd_status(struct cli_opts *o)
-{
-	return run(o, "status");
 }
 
 int cmd_reload(struct cli_opts *o)

@@ -16,7 +16,10 @@ static const struct verb verbs[] = {
 	{"validate", cmd_validate, "validate [-c FILE]          check the file; exit 2 with every error"},
 	{"show", cmd_show, "show [-c FILE] [--node N]   resolved model: interfaces, VRRP instances"},
 	{"explain", cmd_explain, "explain [TYPE|SECTION]      the keys a type or section accepts"},
-	{"status", cmd_status, "status [-o json]            live state from the daemon, per instance"},
+	{"status", cmd_status, "status [--watch [SECS]]     live state from the daemon, per instance\n"
+			       "         [--interface IF] [--zone Z] [--namespace NS]"},
+	{"events", cmd_events, "events [--backlog N]        stream transitions and health changes (JSON lines)"},
+	{"metrics", cmd_metrics, "metrics                     Prometheus text: state, priorities, counters"},
 	{"reload", cmd_reload, "reload                      the daemon reloads its file; exit 2 with errors"},
 	{"drain", cmd_drain, "drain                       advertise priority 1: move every VIP to the peer"},
 	{"undrain", cmd_undrain, "undrain                     back to the configured priorities"},
@@ -38,7 +41,11 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'}, {"node", required_argument, NULL, 'n'},
 		{"control", required_argument, NULL, 's'}, {"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},
+		/* status, events */
+		{"interface", required_argument, NULL, 'I'}, {"zone", required_argument, NULL, 'Z'},
+		{"namespace", required_argument, NULL, 'N'}, {"watch", optional_argument, NULL, 'W'},
+		{"backlog", required_argument, NULL, 'B'},   {NULL, 0, NULL, 0},
 	};
 	struct cli_opts o = {.config = VIPD_DEFAULT_CONFIG, .control = VIPD_DEFAULT_CONTROL};
 	int c;
@@ -61,6 +68,23 @@ int main(int argc, char **argv)
 				return EXIT_BADCONF;
 			}
 			o.json = strcmp(optarg, "json") == 0;
+			o.text = !o.json;
+			break;
+		case 'I':
+			o.filter_interface = optarg;
+			break;
+		case 'Z':
+			o.filter_zone = optarg;
+			break;
+		case 'N':
+			o.filter_namespace = optarg;
+			break;
+		case 'W':
+			o.watch = true;
+			o.watch_secs = optarg ? strtod(optarg, NULL) : 0;
+			break;
+		case 'B':
+			o.backlog = strtol(optarg, NULL, 10);
 			break;
 		case 'h':
 			usage(stdout);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/health.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -139,7 +140,9 @@ int daemon_start_instances(struct daemon *d)
 	if (removed > 0)
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "removed %d left-over VIPs before joining",
 			    removed);
+	health_sync(d->health, d->model, d->node); /* checks first: instances start bound */
 	vrrp_rt_apply(&d->rt, specs, n);
+	health_commit(d->health);
 	vrrp_rt_specs_free(specs, n);
 	return 0;
 }
@@ -164,7 +167,9 @@ int daemon_reload(struct daemon *d, json_t *errors)
 		d->reload_failures++;
 		return -ENOMEM;
 	}
+	health_sync(d->health, m, node); /* unchanged checks keep their state */
 	vrrp_rt_apply(&d->rt, specs, n);
+	health_commit(d->health);
 	vrrp_rt_specs_free(specs, n);
 	model_free(d->model);
 	d->model = m;

@@ -1,6 +1,8 @@
 /* The control socket: a unix stream socket; each request is one JSON
  * object on one line, each response too (see docs/json.md, "Control
- * socket"). Requests: status, reload, drain, undrain. */
+ * socket"). Requests: status, reload, drain, undrain, metrics, subscribe.
+ * After "subscribe" the connection carries events (events.c), one per
+ * line, until the client closes it; what it sends then is ignored. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +18,14 @@
 
 #include "daemon/daemon.h"
 
-#define MAX_REQUEST 65536 /* a longer line closes the connection */
+#define MAX_REQUEST 65536	 /* a longer line closes the connection */
+#define MAX_BACKLOG (4u << 20) /* a subscriber this far behind is dropped */
 
 struct control_client {
 	struct daemon *d;
 	struct bufferevent *bev;
 	struct control_client *next;
+	bool subscribed;
 };
 
 static void client_free(struct control_client *c)
@@ -54,34 +58,95 @@ static json_t *do_reload(struct daemon *d)
 {
 	json_t *errors = json_array();
 
-	if (daemon_reload(d, errors) < 0)
+	if (daemon_reload(d, errors) < 0) {
+		events_daemon(d, "reload-failed", "the new configuration has errors; nothing changed");
 		return reply_error("the new configuration has errors; nothing changed", errors);
+	}
 	json_decref(errors);
+	events_daemon(d, "reload", d->config_path);
 	return reply_ok(json_pack("{s:I}", "instances", (json_int_t)d->rt.n_insts));
 }
 
-static json_t *handle(struct daemon *d, const char *line)
+static json_t *do_drain(struct daemon *d, bool drain)
 {
+	bool was = d->rt.drained;
+
+	vrrp_rt_set_drained(&d->rt, drain);
+	if (was != drain)
+		events_daemon(d, drain ? "drain" : "undrain", "vipctl");
+	return reply_ok(json_pack("{s:b}", "drained", d->rt.drained));
+}
+
+static json_t *do_metrics(struct daemon *d)
+{
+	size_t len = 0;
+	char *text = metrics_text(d, &len);
+	json_t *r;
+
+	if (!text)
+		return reply_error("out of memory", NULL);
+	r = reply_ok(json_pack("{s:s%}", "text", text, len));
+	free(text);
+	return r;
+}
+
+static void send_json(struct control_client *c, const json_t *obj)
+{
+	char *text = json_dumps(obj, JSON_COMPACT);
+
+	if (!text)
+		return;
+	bufferevent_write(c->bev, text, strlen(text));
+	bufferevent_write(c->bev, "\n", 1);
+	free(text);
+}
+
+/* {"cmd": "subscribe", "backlog": N}: the answer, then the last N kept
+ * events, then every new one. */
+static json_t *do_subscribe(struct control_client *c, json_t *req)
+{
+	json_int_t backlog = json_integer_value(json_object_get(req, "backlog"));
+	size_t n = backlog > 0 ? (size_t)backlog : 0;
+	json_t *r;
+
+	if (n > events_kept(c->d))
+		n = events_kept(c->d);
+	r = reply_ok(json_pack("{s:b, s:I, s:I}", "subscribed", 1, "backlog", (json_int_t)n,
+			       "seq", (json_int_t)c->d->events.seq));
+	send_json(c, r);
+	json_decref(r);
+	for (size_t i = 0; i < n; i++)
+		send_json(c, events_recent(c->d, n, i));
+	c->subscribed = true;
+	return NULL;
+}
+
+static json_t *handle(struct control_client *c, const char *line)
+{
+	struct daemon *d = c->d;
 	json_error_t jerr;
 	json_t *req = json_loads(line, 0, &jerr), *resp;
 	const char *cmd = NULL;
 
 	if (!req || json_unpack(req, "{s:s}", "cmd", &cmd) < 0) {
 		json_decref(req);
-		return reply_error("bad request: want {\"cmd\": \"status|reload|drain|undrain\"}",
+		return reply_error("bad request: want {\"cmd\": "
+				   "\"status|reload|drain|undrain|metrics|subscribe\"}",
 				   NULL);
 	}
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_DEBUG, "control: %s", cmd);
-	if (strcmp(cmd, "status") == 0) {
+	if (strcmp(cmd, "status") == 0)
 		resp = reply_ok(status_json(d));
-	} else if (strcmp(cmd, "reload") == 0) {
+	else if (strcmp(cmd, "reload") == 0)
 		resp = do_reload(d);
-	} else if (strcmp(cmd, "drain") == 0 || strcmp(cmd, "undrain") == 0) {
-		vrrp_rt_set_drained(&d->rt, strcmp(cmd, "drain") == 0);
-		resp = reply_ok(json_pack("{s:b}", "drained", d->rt.drained));
-	} else {
+	else if (strcmp(cmd, "drain") == 0 || strcmp(cmd, "undrain") == 0)
+		resp = do_drain(d, strcmp(cmd, "drain") == 0);
+	else if (strcmp(cmd, "metrics") == 0)
+		resp = do_metrics(d);
+	else if (strcmp(cmd, "subscribe") == 0)
+		resp = do_subscribe(c, req);
+	else
 		resp = reply_error("unknown command", NULL);
-	}
 	json_decref(req);
 	return resp;
 }
@@ -93,20 +158,38 @@ static void on_read(struct bufferevent *bev, void *arg)
 	char *line;
 	size_t n;
 
-	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF))) {
-		json_t *resp = handle(c->d, line);
-		char *text = json_dumps(resp, JSON_COMPACT);
+	if (c->subscribed) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	while (!c->subscribed && (line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF))) {
+		json_t *resp = handle(c, line);
 
 		free(line);
+		if (resp)
+			send_json(c, resp);
 		json_decref(resp);
-		if (text) {
-			bufferevent_write(bev, text, strlen(text));
-			bufferevent_write(bev, "\n", 1);
-			free(text);
-		}
 	}
 	if (evbuffer_get_length(in) > MAX_REQUEST)
 		client_free(c);
+}
+
+void control_broadcast(struct daemon *d, const json_t *event)
+{
+	struct control_client *c = d->clients, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		if (!c->subscribed)
+			continue;
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > MAX_BACKLOG) {
+			vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN,
+				    "control: an event subscriber stopped reading: dropped");
+			client_free(c);
+			continue;
+		}
+		send_json(c, event);
+	}
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
@@ -212,6 +295,10 @@ int control_open(struct daemon *d)
 
 void control_close(struct daemon *d)
 {
+	/* subscribers get the shutdown's events if their socket takes them now */
+	for (struct control_client *c = d->clients; c; c = c->next)
+		if (c->subscribed)
+			evbuffer_write(bufferevent_get_output(c->bev), bufferevent_getfd(c->bev));
 	while (d->clients)
 		client_free(d->clients);
 	if (d->listener) {

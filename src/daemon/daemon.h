@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -16,7 +17,18 @@
 
 struct event;
 struct evconnlistener;
+struct evhttp;
 struct control_client;
+struct health;
+
+#define EVENTS_KEEP 256 /* recent events kept for `subscribe` with a backlog */
+
+/* events.c: the recent events, oldest first from `head`. */
+struct daemon_events {
+	json_t *ring[EVENTS_KEEP];
+	size_t head, count;
+	uint64_t seq; /* of the last event; the first is 1 */
+};
 
 struct daemon {
 	/* command line */
@@ -30,6 +42,8 @@ struct daemon {
 	struct vrrp_rt rt;
 	struct model *model; /* the configuration in force */
 	int node;	     /* index in cluster.nodes */
+	/* link and gateway checks (health.h) */
+	struct health *health;
 	char node_name[64];
 	int64_t started_wall_ms;
 	uint64_t reloads, reload_failures;
@@ -40,6 +54,11 @@ struct daemon {
 	struct control_client *clients; /* open control connections */
 	struct event *watchdog_ev;
 	uint64_t watchdog_usec;
+
+	/* the operator's surface: events.c, metrics.c, http.c */
+	struct daemon_events events;
+	const char *metrics_listen; /* --metrics-listen ADDR:PORT; NULL: no HTTP */
+	struct evhttp *http;
 };
 
 /* config.c: load the file aside. On success *out is the model and *node
@@ -56,8 +75,33 @@ int daemon_start_instances(struct daemon *d);
 int control_open(struct daemon *d);
 void control_close(struct daemon *d);
 
+/* Subscribed connections get `event` as one line (control.c). */
+void control_broadcast(struct daemon *d, const json_t *event);
+
 /* status.c */
 json_t *status_json(const struct daemon *d);
+
+/* events.c: every transition and health change, and drain/undrain/reload,
+ * as one JSON object each (docs/json.md, "vipctl events"), kept in a ring
+ * and pushed to subscribers. events_init hooks into the runtime. */
+void events_init(struct daemon *d);
+void events_done(struct daemon *d);
+/* A daemon-wide event: type "drain", "undrain", "reload", "reload-failed". */
+void events_daemon(struct daemon *d, const char *type, const char *reason);
+/* The i-th of the last n kept events (i = 0 the oldest of them); borrowed. */
+size_t events_kept(const struct daemon *d);
+const json_t *events_recent(const struct daemon *d, size_t n, size_t i);
+/* "2026-11-26T12:38:39.123Z" */
+json_t *events_time_json(int64_t wall_ms);
+
+/* metrics.c: the Prometheus text exposition (docs/operations.md); malloc'd. */
+char *metrics_text(const struct daemon *d, size_t *len);
+/* metrics_checks.c: the health probes' series (link, gateway). */
+void metrics_write_checks(FILE *out, const struct daemon *d);
+
+/* http.c: --metrics-listen, GET /metrics on evhttp. 0 or -errno. */
+int http_open(struct daemon *d);
+void http_close(struct daemon *d);
 
 /* notify.c: sd_notify without libsystemd. */
 void notify_send(const char *msg);

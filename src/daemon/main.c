@@ -1,6 +1,6 @@
 /* vipd: the VRRP daemon. One libevent loop, no threads.
  *
- *   vipd -c FILE [--node N] [--control SOCK] [-f] [-v]
+ *   vipd -c FILE [--node N] [--control SOCK] [-f] [-v] [--metrics-listen ADDR:PORT]
  *
  * Start: load the file (exit 2 with every error), open the control socket,
  * remove left-over VIPs, start every instance, tell systemd READY=1.
@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "daemon/daemon.h"
+#include "daemon/health.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BADCONF = 2 };
 
@@ -29,7 +30,10 @@ static void usage(FILE *out)
 		"  -f, --foreground    stay in the foreground, log to stderr (always so)\n"
 		"  -v, --verbose       debug logs (every dropped packet)\n"
 		"      --cleanup       remove this config's VIPs from its interfaces and exit\n"
-		"                      (ExecStopPost: after a crash the VIPs must not linger)\n",
+		"                      (ExecStopPost: after a crash the VIPs must not linger)\n"
+		"      --metrics-listen ADDR:PORT\n"
+		"                      serve GET /metrics (Prometheus text) there, e.g.\n"
+		"                      127.0.0.1:9712\n",
 		VIPD_DEFAULT_CONFIG, VIPD_DEFAULT_CONTROL);
 }
 
@@ -39,7 +43,8 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 	    {"config", required_argument, NULL, 'c'},  {"node", required_argument, NULL, 'n'},
 	    {"control", required_argument, NULL, 's'}, {"foreground", no_argument, NULL, 'f'},
 	    {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
-	    {"cleanup", no_argument, NULL, 'C'},       {NULL, 0, NULL, 0},
+	    {"cleanup", no_argument, NULL, 'C'},       {"metrics-listen", required_argument, NULL, 'M'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -63,6 +68,9 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 		case 'C':
 			d->cleanup_only = true;
 			break;
+		case 'M':
+			d->metrics_listen = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
@@ -84,12 +92,16 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		daemon_reload(d, NULL);
+		if (daemon_reload(d, NULL) < 0)
+			events_daemon(d, "reload-failed", "SIGHUP: the new configuration has errors");
+		else
+			events_daemon(d, "reload", "SIGHUP");
 		return;
 	}
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "%s: shutting down",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	notify_send("STOPPING=1");
+	events_daemon(d, "shutdown", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	vrrp_rt_shutdown(&d->rt);
 	event_base_loopbreak(d->base);
 }
@@ -110,12 +122,15 @@ static int add_signals(struct daemon *d)
 static void cleanup(struct daemon *d)
 {
 	vrrp_rt_shutdown(&d->rt); /* idempotent: nothing left to do after SIGTERM */
+	http_close(d);
 	control_close(d);
+	events_done(d);
 	for (int i = 0; i < 3; i++)
 		if (d->sig_ev[i])
 			event_free(d->sig_ev[i]);
 	if (d->watchdog_ev)
 		event_free(d->watchdog_ev);
+	health_free(d->health); /* unbinds the instances: before vrrp_rt_done */
 	vrrp_rt_done(&d->rt);
 	model_free(d->model);
 	if (d->base)
@@ -155,10 +170,14 @@ static int setup(struct daemon *d)
 			    strerror(-rc));
 		return EXIT_FAIL;
 	}
+	if (http_open(d) < 0)
+		return EXIT_FAIL;
+	events_init(d);
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
 		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);
-	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
+	d->health = health_new(&d->rt); /* link and gateway checks */
+	if (!d->health || daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
 		return EXIT_FAIL;
 	notify_send("READY=1");
 	return -1;

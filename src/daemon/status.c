@@ -1,10 +1,12 @@
 /* The status document (docs/json.md, "vipctl status"): field names are
  * stable; add, never rename. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/health.h"
 
 static json_t *addr_json(const struct ip_addr *a, bool with_prefix)
 {
@@ -70,7 +72,7 @@ static json_t *transition_json(const struct vrrp_inst *inst)
 	return json_pack("{s:o, s:s, s:s, s:s, s:s}", "time",
 			 time_json(inst->last_transition_wall_ms), "from",
 			 vrrp_fsm_state_name(t->from), "to", vrrp_fsm_state_name(t->to), "cause",
-			 vrrp_fsm_cause_name(t->cause), "reason", t->reason);
+			 vrrp_fsm_cause_name(t->cause), "reason", inst->last_reason);
 }
 
 static json_t *master_json(const struct vrrp_inst *inst)
@@ -113,6 +115,9 @@ static json_t *instance_json(const struct vrrp_inst *inst)
 	json_object_set_new(o, "vips", vips_json(inst));
 	json_object_set_new(o, "vips_held", json_boolean(inst->vips_held));
 	json_object_set_new(o, "vips_in_advert", json_integer((json_int_t)inst->n_advert_addrs));
+	/* health checks (docs/health.md) */
+	json_object_set_new(o, "advert_interface", json_string(sp->advert_ifname));
+	json_object_set_new(o, "health", health_inst_json(inst));
 	json_object_set_new(o, "address", addr_json(&inst->cfg.own_addr, false));
 	json_object_set_new(o, "peer", addr_json(&sp->peer, false));
 	json_object_set_new(o, "unicast", json_boolean(sp->unicast));
@@ -133,12 +138,52 @@ static json_t *socket_json(const struct vrrp_rt_sock *s)
 			 "drops", drops_json(s->drops));
 }
 
+/* "zone": the interface's zone; "zones": the distinct zones of its VIPs
+ * (a VIP's own, else the interface's), for `vipctl status --zone`. */
+static void add_zones(const struct daemon *d, const struct vrrp_inst *inst, json_t *o)
+{
+	const struct model *m = d->model;
+	json_t *zones = json_array();
+	const char *zone = NULL;
+
+	for (size_t k = 0; k < m->n_instances; k++) {
+		const struct vrrp_instance *vi = &m->instances[k];
+		const struct iface *ifc = &m->ifaces[vi->iface];
+
+		if (strcmp(vi->name, inst->spec.name) != 0)
+			continue;
+		zone = ifc->zone.v;
+		for (size_t j = 0; j < vi->n_vips; j++) {
+			const char *z = ifc->vips[vi->vips[j]].zone;
+			bool seen = false;
+			size_t x;
+			json_t *v;
+
+			if (!z)
+				continue;
+			json_array_foreach(zones, x, v)
+			{
+				seen = seen || strcmp(json_string_value(v), z) == 0;
+			}
+			if (!seen)
+				json_array_append_new(zones, json_string(z));
+		}
+		break;
+	}
+	json_object_set_new(o, "zone", zone ? json_string(zone) : json_null());
+	json_object_set_new(o, "zones", zones);
+}
+
 json_t *status_json(const struct daemon *d)
 {
 	json_t *insts = json_array(), *socks = json_array();
 
-	for (size_t i = 0; i < d->rt.n_insts; i++)
-		json_array_append_new(insts, instance_json(d->rt.insts[i]));
+	for (size_t i = 0; i < d->rt.n_insts; i++) {
+		json_t *o = instance_json(d->rt.insts[i]);
+
+		add_zones(d, d->rt.insts[i], o);
+		json_array_append_new(insts, o);
+	}
 	for (size_t i = 0; i < d->rt.n_socks; i++)
 		json_array_append_new(socks, socket_json(d->rt.socks[i]));
 	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:o, s:o}", "cluster",

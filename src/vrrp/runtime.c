@@ -24,9 +24,11 @@ void vrrp_rt_done(struct vrrp_rt *rt)
 	free(rt->insts);
 	rt->insts = NULL;
 	rt->n_insts = 0;
-	/* sockets went with their last instance */
+	/* sockets and VIP sides went with their last instance */
 	free(rt->socks);
 	rt->socks = NULL;
+	free(rt->vsides);
+	rt->vsides = NULL;
 	net_ctx_done(&rt->net);
 }
 

@@ -4,6 +4,12 @@
  * it and demultiplexed by VRID), the libevent timers, the VIP add/remove
  * and GARP/NA bursts. Single-threaded: everything runs on one event_base.
  *
+ * An instance has two sides that may be two interfaces (vrrp.via): the
+ * advert side, a raw socket on the interface whose communication pair
+ * carries the adverts, and the VIP side (struct vrrp_rt_vside), the
+ * interface that holds the VIPs and sends GARP/NA, shared by every
+ * instance on it. Without vrrp.via both are the same interface.
+ *
  * An instance is built from a spec (struct vrrp_inst_spec): a flat copy of
  * what the model says for this node, so that a reload can compare the old
  * and new specs and touch only the instances that changed. */
@@ -38,9 +44,10 @@ enum vrrp_rt_log_level {
 
 /* Everything an instance is made of, for this node. Owns vips. */
 struct vrrp_inst_spec {
-	char name[VRRP_RT_NAME_MAX]; /* "vlan100/master/ipv4/gw" */
-	char ifname[VRRP_RT_IFNAME_MAX];
-	char netns[VRRP_RT_NETNS_MAX]; /* "" = the daemon's own namespace */
+	char name[VRRP_RT_NAME_MAX];		/* "vlan100/master/ipv4/gw" */
+	char ifname[VRRP_RT_IFNAME_MAX];	/* holds the VIPs; GARP/NA go out here */
+	char advert_ifname[VRRP_RT_IFNAME_MAX]; /* the adverts' (vrrp.via), else ifname */
+	char netns[VRRP_RT_NETNS_MAX];		/* of both; "" = the daemon's own */
 	enum vip_slot slot;
 	enum ip_family family;
 	enum vip_method method;
@@ -57,6 +64,7 @@ struct vrrp_inst_spec {
 
 struct vrrp_rt;
 struct vrrp_rt_sock;
+struct vrrp_rt_vside;
 struct vrrp_inst;
 
 /* What a timer callback needs to know: whose timer it is. */
@@ -71,7 +79,8 @@ struct vrrp_inst {
 	struct vrrp_inst_spec spec;
 	struct vrrp_fsm_cfg cfg; /* spec.fsm, with the IPv6 link-local source when multicast */
 	struct vrrp_fsm fsm;
-	struct vrrp_rt_sock *sock; /* NULL while the interface is not usable */
+	struct vrrp_rt_sock *sock;   /* advert side; NULL while not usable */
+	struct vrrp_rt_vside *vside; /* VIP side; NULL while not usable */
 	struct event *timers[VRRP_FSM_TIMER_COUNT];
 	struct vrrp_rt_timer_arg timer_args[VRRP_FSM_TIMER_COUNT];
 	struct event *garp_ev;	/* next GARP/NA round */
@@ -80,6 +89,8 @@ struct vrrp_inst {
 	bool vips_held;		/* ADD_VIPS done, REMOVE_VIPS not yet */
 	bool started;		/* STARTUP delivered */
 	char health_reason[VRRP_RT_REASON_MAX];
+	uint64_t health_changes;	      /* healthy <-> unhealthy, as fed to the machine */
+	int64_t health_changed_wall_ms;	      /* CLOCK_REALTIME of the last; 0: never */
 	char wait_reason[VRRP_RT_REASON_MAX]; /* why it is not running, "" if it is */
 	bool has_transition;
 	struct vrrp_fsm_transition last;
@@ -92,9 +103,15 @@ struct vrrp_inst {
 	bool garp_failing;
 	bool ttl_warned;       /* the peer's hop limit was wrong once: said so */
 	size_t n_advert_addrs; /* VIPs that fit in an advert (see docs/vrrp.md) */
+	/* The last transition's reason as logged and shown: the machine's,
+	 * or for a health resignation "unhealthy: " and the health reason. */
+	char last_reason[VRRP_FSM_REASON_MAX + VRRP_RT_REASON_MAX];
+	/* Whoever set vrrp_rt.hooks (the daemon's health checks) keeps its
+	 * binding of this instance here; the runtime never reads it. */
+	void *hook_data;
 };
 
-/* One raw socket; instances on it are found by VRID. */
+/* One raw socket on an advert interface; instances on it are found by VRID. */
 struct vrrp_rt_sock {
 	struct vrrp_rt *rt;
 	char netns[VRRP_RT_NETNS_MAX]; /* "" = the daemon's own */
@@ -102,25 +119,62 @@ struct vrrp_rt_sock {
 	enum ip_family family;
 	bool multicast;
 	int ifindex;
-	uint8_t mac[6];
-	struct ip_addr link_local; /* IPv6: fe80:: source for NA and multicast adverts */
+	struct ip_addr link_local; /* IPv6: fe80:: source of multicast adverts */
 	bool has_link_local;
 	int fd;
-	int pkt_fd; /* AF_PACKET, GARP/NA */
 	struct event *rx_ev;
 	struct vrrp_inst *by_vrid[256];
 	uint64_t drops[VRRP_DROP__COUNT]; /* not attributable to an instance */
 	int refs;
 };
 
+/* What vrrp_rt.on_event reports. */
+enum vrrp_rt_event {
+	VRRP_RT_EV_TRANSITION, /* inst->last holds it; called after it was logged */
+	VRRP_RT_EV_HEALTHY,    /* health is changing to good / bad, inst->health_reason */
+	VRRP_RT_EV_UNHEALTHY,  /*   says why; called before the state machine sees it */
+};
+
+/* The VIP side of an interface, shared by every instance whose VIPs live on
+ * it (both families): where VIPs are added and GARP/NA frames leave. */
+struct vrrp_rt_vside {
+	struct vrrp_rt *rt;
+	char netns[VRRP_RT_NETNS_MAX]; /* "" = the daemon's own */
+	char ifname[VRRP_RT_IFNAME_MAX];
+	int ifindex;		   /* VIPs are added here */
+	uint8_t mac[6];		   /* GARP/NA sender */
+	struct ip_addr link_local; /* source of NAs; looked up again while missing */
+	bool has_link_local;
+	int pkt_fd; /* AF_PACKET, send only */
+	int refs;
+};
+
+/* Calls out of the runtime, for the daemon's health checks. Optional. */
+struct vrrp_rt_hooks {
+	void *arg;
+	/* A new instance, before it starts: bind it to its checks and tell
+	 * it its health (vrrp_inst_set_healthy) so that it starts right. */
+	void (*inst_start)(void *arg, struct vrrp_inst *inst);
+	/* An instance about to be freed: drop inst->hook_data. */
+	void (*inst_free)(void *arg, struct vrrp_inst *inst);
+};
+
 struct vrrp_rt {
 	struct event_base *base;
+	struct vrrp_rt_hooks hooks;
 	enum vrrp_rt_log_level log_level;
 	bool drained;
+	/* The daemon's event stream (vipctl events): called once per state
+	 * transition and health change, from the step. It must not call back
+	 * into the runtime. NULL: nobody listens. */
+	void (*on_event)(void *arg, const struct vrrp_inst *inst, enum vrrp_rt_event what);
+	void *on_event_arg;
 	struct vrrp_inst **insts;
 	size_t n_insts;
 	struct vrrp_rt_sock **socks;
 	size_t n_socks;
+	struct vrrp_rt_vside **vsides;
+	size_t n_vsides;
 	struct net_ctx net; /* namespaces and their netlink sockets */
 };
 

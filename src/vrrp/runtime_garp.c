@@ -25,21 +25,21 @@ static void schedule(struct vrrp_inst *inst)
 	evtimer_add(inst->garp_ev, &tv);
 }
 
+/* From the VIP side: the interface holding the VIPs, never the advert one. */
 static int send_one(struct vrrp_inst *inst, const struct ip_addr *vip)
 {
-	struct vrrp_rt_sock *s = inst->sock;
+	struct vrrp_rt_vside *v = inst->vside;
 
 	if (vip->family == IP_V4)
-		return garp_send_arp(s->pkt_fd, s->ifindex, s->mac, vip);
-	return garp_send_na(s->pkt_fd, s->ifindex, s->mac, s->has_link_local ? &s->link_local : vip,
-			    vip);
+		return garp_send_arp(v->pkt_fd, v->ifindex, v->mac, vip);
+	return garp_send_na(v->pkt_fd, v->ifindex, v->mac, rt_vside_na_source(v, vip), vip);
 }
 
 void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n)
 {
 	int rc = 0;
 
-	if (!inst->sock)
+	if (!inst->vside)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		int r = send_one(inst, &vips[i]);

@@ -92,7 +92,10 @@ void rt_inst_free(struct vrrp_inst *inst)
 		event_free(inst->garp_ev);
 	if (inst->retry_ev)
 		event_free(inst->retry_ev);
+	if (inst->rt->hooks.inst_free)
+		inst->rt->hooks.inst_free(inst->rt->hooks.arg, inst);
 	rt_sock_detach(inst);
+	rt_vside_detach(inst);
 	rt_spec_done(&inst->spec);
 	free(inst);
 }
@@ -103,10 +106,10 @@ int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 {
 	char a[IP_STR_MAX];
 	int rc = -ENOTCONN;
-	struct nl_sock *nl = inst->sock ? rt_nl(inst->rt, inst->sock->netns, &rc) : NULL;
+	struct nl_sock *nl = inst->vside ? rt_nl(inst->rt, inst->vside->netns, &rc) : NULL;
 
 	if (nl)
-		rc = vip_add(nl, inst->sock->ifindex, vip);
+		rc = vip_add(nl, inst->vside->ifindex, vip);
 
 	if (rc < 0) {
 		inst->vip_errors++;
@@ -120,10 +123,10 @@ int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 {
 	char a[IP_STR_MAX];
 	int rc = -ENOTCONN;
-	struct nl_sock *nl = inst->sock ? rt_nl(inst->rt, inst->sock->netns, &rc) : NULL;
+	struct nl_sock *nl = inst->vside ? rt_nl(inst->rt, inst->vside->netns, &rc) : NULL;
 
 	if (nl)
-		rc = vip_del(nl, inst->sock->ifindex, vip);
+		rc = vip_del(nl, inst->vside->ifindex, vip);
 
 	if (rc < 0) {
 		inst->vip_errors++;
@@ -217,17 +220,29 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 	}
 }
 
+/* A resignation for health says which signal failed: "unhealthy:
+ * gateway 192.0.2.1 unreachable (3/3 probes)", not the machine's bare
+ * "unhealthy: resign" (the machine knows no signals). inst->last.reason
+ * gets as much of it as fits; inst->last_reason all of it. */
 static void note_transition(struct vrrp_inst *inst, const struct vrrp_fsm_transition *t)
 {
-	char text[VRRP_FSM_REASON_MAX + 32];
-
 	inst->has_transition = true;
 	inst->last = *t;
 	inst->last_transition_wall_ms = vrrp_rt_wall_ms();
+	if (t->cause == VRRP_FSM_CAUSE_UNHEALTHY && inst->health_reason[0]) {
+		snprintf(inst->last_reason, sizeof(inst->last_reason), "unhealthy: %s",
+			 inst->health_reason);
+		memcpy(inst->last.reason, inst->last_reason, sizeof(inst->last.reason) - 1);
+		inst->last.reason[sizeof(inst->last.reason) - 1] = '\0';
+	} else {
+		snprintf(inst->last_reason, sizeof(inst->last_reason), "%s", t->reason);
+	}
 	if (t->from == VRRP_FSM_MASTER)
 		rt_garp_stop(inst); /* no refresh once we are not master */
-	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s",
-		      vrrp_fsm_describe_transition(t, text, sizeof(text)));
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s -> %s (%s)", vrrp_fsm_state_name(t->from),
+		      vrrp_fsm_state_name(t->to), inst->last_reason);
+	if (inst->rt->on_event)
+		inst->rt->on_event(inst->rt->on_event_arg, inst, VRRP_RT_EV_TRANSITION);
 }
 
 void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev)
@@ -247,14 +262,31 @@ void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev)
 
 /* ---- start and stop ---- */
 
+/* Both sides, or neither: the interface that failed in *ifname. */
+static int attach(struct vrrp_inst *inst, const char **ifname)
+{
+	int err = 0;
+
+	*ifname = inst->spec.advert_ifname;
+	if (!rt_sock_attach(inst, &err))
+		return err;
+	*ifname = inst->spec.ifname;
+	if (!rt_vside_attach(inst, &err)) {
+		rt_sock_detach(inst);
+		return err;
+	}
+	return 0;
+}
+
 static void try_start(struct vrrp_inst *inst)
 {
 	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_STARTUP};
 	char why[VRRP_RT_REASON_MAX];
-	int err = 0;
+	const char *ifname;
+	int err = attach(inst, &ifname);
 
-	if (!rt_sock_attach(inst, &err)) {
-		snprintf(why, sizeof(why), "interface %s%s%s: %s", inst->spec.ifname,
+	if (err < 0) {
+		snprintf(why, sizeof(why), "interface %s%s%s: %s", ifname,
 			 *inst->spec.netns ? " in netns " : "", inst->spec.netns, strerror(-err));
 		if (strcmp(why, inst->wait_reason) != 0)
 			vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "waiting: %s (retrying every %d ms)",
@@ -266,7 +298,7 @@ static void try_start(struct vrrp_inst *inst)
 		return;
 	}
 	if (inst->wait_reason[0])
-		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "interface %s usable now", inst->spec.ifname);
+		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "interface %s usable now", ifname);
 	inst->wait_reason[0] = '\0';
 	inst->started = true;
 	rt_inst_step(inst, &ev);
@@ -275,20 +307,25 @@ static void try_start(struct vrrp_inst *inst)
 void rt_inst_start(struct vrrp_inst *inst)
 {
 	char own[IP_STR_MAX], peer[IP_STR_MAX];
+	const struct vrrp_inst_spec *sp = &inst->spec;
+	bool via = strcmp(sp->advert_ifname, sp->ifname) != 0;
 
 	if (inst->rt->drained) {
 		struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_DRAIN};
 
 		rt_inst_step(inst, &ev);
 	}
-	vrrp_inst_log(
-	    inst, VRRP_RT_LOG_INFO,
-	    "starting: v%u priority %u interval %u ms preempt %s delay %u ms, %s %s -> %s, "
-	    "%zu VIPs",
-	    inst->spec.fsm.version, inst->spec.fsm.priority, inst->spec.fsm.advert_interval_ms,
-	    inst->spec.fsm.preempt ? "on" : "off", inst->spec.fsm.preempt_delay_ms,
-	    inst->spec.unicast ? "unicast" : "multicast", ip_ntop(&inst->spec.fsm.own_addr, own),
-	    ip_ntop(&inst->spec.peer, peer), inst->spec.n_vips);
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO,
+		      "starting: v%u priority %u interval %u ms preempt %s delay %u ms, %s %s -> "
+		      "%s%s%s, %zu VIPs",
+		      sp->fsm.version, sp->fsm.priority, sp->fsm.advert_interval_ms,
+		      sp->fsm.preempt ? "on" : "off", sp->fsm.preempt_delay_ms,
+		      sp->unicast ? "unicast" : "multicast", ip_ntop(&sp->fsm.own_addr, own),
+		      ip_ntop(&sp->peer, peer), via ? " via " : "", via ? sp->advert_ifname : "",
+		      sp->n_vips);
+	/* before STARTUP: an instance that starts unhealthy starts at priority 1 */
+	if (inst->rt->hooks.inst_start)
+		inst->rt->hooks.inst_start(inst->rt->hooks.arg, inst);
 	try_start(inst);
 }
 
@@ -306,16 +343,26 @@ void rt_inst_stop(struct vrrp_inst *inst)
 		remove_vips(inst);
 	inst->started = false;
 	rt_sock_detach(inst);
+	rt_vside_detach(inst);
 }
 
 void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, const char *reason)
 {
 	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_HEALTH_CHANGED, .healthy = healthy};
+	bool plain; /* the reason says no more than the verdict */
 
 	snprintf(inst->health_reason, sizeof(inst->health_reason), "%s", reason ? reason : "");
 	if (inst->fsm.healthy == healthy)
 		return;
-	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s (%s)", healthy ? "healthy" : "unhealthy",
-		      inst->health_reason);
+	plain = strcmp(inst->health_reason, "healthy") == 0;
+	inst->health_changes++;
+	inst->health_changed_wall_ms = vrrp_rt_wall_ms();
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s%s%s%s: effective priority %u",
+		      healthy ? "healthy" : "unhealthy", plain ? "" : " (",
+		      plain ? "" : inst->health_reason, plain ? "" : ")",
+		      healthy && !inst->fsm.drained ? inst->cfg.priority : 1);
+	if (inst->rt->on_event)
+		inst->rt->on_event(inst->rt->on_event_arg, inst,
+				   healthy ? VRRP_RT_EV_HEALTHY : VRRP_RT_EV_UNHEALTHY);
 	rt_inst_step(inst, &ev);
 }

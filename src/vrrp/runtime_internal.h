@@ -16,9 +16,19 @@ struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err);
  * registers inst under its VRID. NULL with -errno in *err. */
 struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, int *err);
 void rt_sock_detach(struct vrrp_inst *inst);
+/* The IPv6 link-local address of ifindex in netns that can be a source
+ * (not tentative). */
+bool rt_find_link_local(struct vrrp_rt *rt, const char *netns, int ifindex, struct ip_addr *out);
 int rt_send_advert(struct vrrp_inst *inst, uint8_t priority);
 /* How many of the spec's VIPs fit in one advert of at most 1280 bytes. */
 size_t rt_advert_addr_cap(const struct vrrp_inst_spec *spec);
+
+/* runtime_vside.c: the VIP side of inst's interface, opened or shared.
+ * NULL with -errno in *err. */
+struct vrrp_rt_vside *rt_vside_attach(struct vrrp_inst *inst, int *err);
+void rt_vside_detach(struct vrrp_inst *inst);
+/* Source of an unsolicited NA for vip: the link-local address, else vip. */
+const struct ip_addr *rt_vside_na_source(struct vrrp_rt_vside *v, const struct ip_addr *vip);
 
 /* runtime_inst.c: one instance */
 struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec);

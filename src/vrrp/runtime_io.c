@@ -1,5 +1,6 @@
-/* Runtime I/O: network namespaces, the shared raw sockets and their
- * receive path (demultiplex by VRID, filter, count drops), advert sending.
+/* Runtime I/O: network namespaces, the shared raw sockets of the advert
+ * interfaces and their receive path (demultiplex by VRID, filter, count
+ * drops), advert sending. The VIP side is runtime_vside.c.
  *
  * Namespaces: a socket belongs to the namespace it was created in, so the
  * runtime enters the interface's namespace (setns) only to create sockets
@@ -18,7 +19,6 @@
 #include <event2/event.h>
 #include <linux/if_addr.h>
 
-#include "net/garp.h"
 #include "net/vip.h"
 #include "net/vrrp_sock.h"
 
@@ -158,47 +158,37 @@ static void on_rx(evutil_socket_t fd, short what, void *arg)
 
 /* ---- sockets ---- */
 
-static void find_link_local(struct vrrp_rt_sock *s)
+bool rt_find_link_local(struct vrrp_rt *rt, const char *netns, int ifindex, struct ip_addr *out)
 {
 	struct vip_found *f;
-	struct nl_sock *nl;
-	size_t n;
 	int err;
+	struct nl_sock *nl = rt_nl(rt, netns, &err);
+	bool found = false;
+	size_t n;
 
-	if (s->family != IP_V6)
-		return;
-	nl = rt_nl(s->rt, s->netns, &err);
-	if (!nl || vip_list(nl, s->ifindex, &f, &n) < 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
+	if (!nl || vip_list(nl, ifindex, &f, &n) < 0)
+		return false;
+	for (size_t i = 0; i < n && !found; i++) {
 		/* a tentative address cannot be a source yet (DAD running) */
 		if (f[i].addr.family == IP_V6 && ip_is_link_local(&f[i].addr) &&
 		    !(f[i].flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))) {
-			s->link_local = f[i].addr;
-			s->link_local.plen = 128;
-			s->has_link_local = true;
-			break;
+			*out = f[i].addr;
+			out->plen = 128;
+			found = true;
 		}
 	}
 	free(f);
+	return found;
 }
 
-/* Inside the namespace: index, MAC, the two sockets. */
+/* Inside the namespace: index and socket. */
 static int sock_open_here(struct vrrp_rt_sock *s)
 {
-	int rc;
-
 	s->ifindex = (int)if_nametoindex(s->ifname);
 	if (s->ifindex <= 0)
 		return -errno;
-	rc = garp_link_mac(s->ifname, s->mac);
-	if (rc < 0)
-		return rc;
 	s->fd = vrrp_sock_open(s->family, s->ifname, s->ifindex, s->multicast);
-	if (s->fd < 0)
-		return s->fd;
-	s->pkt_fd = garp_open(s->ifindex);
-	return s->pkt_fd < 0 ? s->pkt_fd : 0;
+	return s->fd < 0 ? s->fd : 0;
 }
 
 static void sock_close(struct vrrp_rt_sock *s)
@@ -207,8 +197,6 @@ static void sock_close(struct vrrp_rt_sock *s)
 		event_free(s->rx_ev);
 	if (s->fd >= 0)
 		close(s->fd);
-	if (s->pkt_fd >= 0)
-		close(s->pkt_fd);
 	free(s);
 }
 
@@ -221,10 +209,10 @@ static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst
 		return NULL;
 	}
 	s->rt = rt;
-	s->fd = s->pkt_fd = -1;
+	s->fd = -1;
 	s->family = sp->family;
 	s->multicast = !sp->unicast;
-	snprintf(s->ifname, sizeof(s->ifname), "%s", sp->ifname);
+	snprintf(s->ifname, sizeof(s->ifname), "%s", sp->advert_ifname);
 	snprintf(s->netns, sizeof(s->netns), "%s", sp->netns);
 	*err = rt_ns_enter(rt, sp->netns);
 	if (*err == 0) {
@@ -232,7 +220,9 @@ static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst
 		rt_ns_leave(rt, sp->netns);
 	}
 	if (*err == 0) {
-		find_link_local(s);
+		if (s->family == IP_V6)
+			s->has_link_local =
+			    rt_find_link_local(rt, s->netns, s->ifindex, &s->link_local);
 		s->rx_ev = event_new(rt->base, s->fd, EV_READ | EV_PERSIST, on_rx, s);
 		if (!s->rx_ev || event_add(s->rx_ev, NULL) < 0)
 			*err = -ENOMEM;
@@ -250,7 +240,7 @@ static struct vrrp_rt_sock *sock_find(struct vrrp_rt *rt, const struct vrrp_inst
 		struct vrrp_rt_sock *s = rt->socks[i];
 
 		if (s->family == sp->family && s->multicast == !sp->unicast &&
-		    strcmp(s->ifname, sp->ifname) == 0 && strcmp(s->netns, sp->netns) == 0)
+		    strcmp(s->ifname, sp->advert_ifname) == 0 && strcmp(s->netns, sp->netns) == 0)
 			return s;
 	}
 	return NULL;

@@ -22,11 +22,13 @@ static int spec_fill(const struct model *m, const struct vrrp_instance *vi, int 
 		     struct vrrp_inst_spec *s)
 {
 	const struct iface *ifc = &m->ifaces[vi->iface];
+	const struct iface *adv = &m->ifaces[vi->advert_iface];
 	const char *ns = model_iface_netns(m, ifc);
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", vi->name);
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifc->name);
+	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "%s", adv->name);
 	snprintf(s->netns, sizeof(s->netns), "%s", ns ? ns : "");
 	s->slot = vi->slot;
 	s->family = vi->family;
@@ -108,12 +110,13 @@ bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_
 {
 	const struct vrrp_fsm_cfg *x = &a->fsm, *y = &b->fsm;
 
-	return strcmp(a->netns, b->netns) == 0 && a->vrid == b->vrid && a->unicast == b->unicast &&
-	       x->version == y->version && x->priority == y->priority &&
-	       x->advert_interval_ms == y->advert_interval_ms && x->preempt == y->preempt &&
-	       x->preempt_delay_ms == y->preempt_delay_ms && x->single_peer == y->single_peer &&
-	       addr_same(&x->own_addr, &y->own_addr) && addr_same(&a->peer, &b->peer) &&
-	       a->garp_count == b->garp_count && a->garp_interval_ms == b->garp_interval_ms &&
+	return strcmp(a->netns, b->netns) == 0 && strcmp(a->advert_ifname, b->advert_ifname) == 0 &&
+	       a->vrid == b->vrid && a->unicast == b->unicast && x->version == y->version &&
+	       x->priority == y->priority && x->advert_interval_ms == y->advert_interval_ms &&
+	       x->preempt == y->preempt && x->preempt_delay_ms == y->preempt_delay_ms &&
+	       x->single_peer == y->single_peer && addr_same(&x->own_addr, &y->own_addr) &&
+	       addr_same(&a->peer, &b->peer) && a->garp_count == b->garp_count &&
+	       a->garp_interval_ms == b->garp_interval_ms &&
 	       a->garp_refresh_ms == b->garp_refresh_ms;
 }
 

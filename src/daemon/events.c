@@ -1,0 +1,146 @@
+/* The event stream (`vipctl events`, docs/json.md): one JSON object per
+ * state transition, health change, drain, undrain and reload. The runtime
+ * calls on_event() from its step; each event is kept in a ring of the last
+ * EVENTS_KEEP (for a subscriber that asks for a backlog) and pushed at once
+ * to every subscribed control connection. Nothing here blocks: a
+ * subscriber that does not read is dropped by control.c. */
+#include <stdio.h>
+#include <time.h>
+
+#include "daemon/daemon.h"
+
+json_t *events_time_json(int64_t wall_ms)
+{
+	time_t secs = (time_t)(wall_ms / 1000);
+	struct tm tm;
+	char buf[40], out[48];
+
+	gmtime_r(&secs, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, sizeof(out), "%s.%03dZ", buf, (int)(wall_ms % 1000));
+	return json_string(out);
+}
+
+/* Takes the reference. */
+static void emit(struct daemon *d, json_t *ev)
+{
+	struct daemon_events *e = &d->events;
+	size_t slot;
+
+	if (!ev)
+		return;
+	json_object_set_new(ev, "seq", json_integer((json_int_t)++e->seq));
+	if (e->count == EVENTS_KEEP) {
+		json_decref(e->ring[e->head]);
+		e->ring[e->head] = ev;
+		e->head = (e->head + 1) % EVENTS_KEEP;
+	} else {
+		slot = (e->head + e->count) % EVENTS_KEEP;
+		e->ring[slot] = ev;
+		e->count++;
+	}
+	control_broadcast(d, ev);
+}
+
+/* The fields every event has, in the documented order. */
+static json_t *base_json(const struct daemon *d, const char *type)
+{
+	return json_pack("{s:I, s:o, s:s, s:s}", "seq", (json_int_t)0, "time",
+			 events_time_json(vrrp_rt_wall_ms()), "node", d->node_name, "type", type);
+}
+
+static void add_instance(json_t *ev, const struct vrrp_inst *inst)
+{
+	const struct vrrp_inst_spec *sp = &inst->spec;
+
+	json_object_set_new(ev, "instance", json_string(sp->name));
+	json_object_set_new(ev, "interface", json_string(sp->ifname));
+	json_object_set_new(ev, "vrid", json_integer(sp->vrid));
+	json_object_set_new(ev, "family", json_string(ip_family_name(sp->family)));
+	json_object_set_new(ev, "slot", json_string(vip_slot_name(sp->slot)));
+	json_object_set_new(ev, "method", json_string(vip_method_name(sp->method)));
+}
+
+static json_t *transition_event(const struct daemon *d, const struct vrrp_inst *inst)
+{
+	const struct vrrp_fsm_transition *t = &inst->last;
+	json_t *ev = base_json(d, "transition");
+
+	add_instance(ev, inst);
+	json_object_set_new(ev, "from", json_string(vrrp_fsm_state_name(t->from)));
+	json_object_set_new(ev, "to", json_string(vrrp_fsm_state_name(t->to)));
+	json_object_set_new(ev, "cause", json_string(vrrp_fsm_cause_name(t->cause)));
+	json_object_set_new(ev, "reason",
+			    json_string(inst->last_reason[0] ? inst->last_reason : t->reason));
+	json_object_set_new(ev, "priority",
+			    json_integer(vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm)));
+	json_object_set_new(ev, "healthy", json_boolean(inst->fsm.healthy));
+	json_object_set_new(ev, "vips_held", json_boolean(inst->vips_held));
+	return ev;
+}
+
+/* Called before the state machine sees the change: the priority is the
+ * one the instance is about to advertise. */
+static json_t *health_event(const struct daemon *d, const struct vrrp_inst *inst, bool healthy)
+{
+	json_t *ev = base_json(d, "health");
+	int prio = healthy && !inst->fsm.drained ? inst->cfg.priority : 1;
+
+	add_instance(ev, inst);
+	json_object_set_new(ev, "state", json_string(vrrp_fsm_state_name(inst->fsm.state)));
+	json_object_set_new(ev, "healthy", json_boolean(healthy));
+	json_object_set_new(ev, "reason", json_string(inst->health_reason));
+	json_object_set_new(ev, "priority", json_integer(prio));
+	return ev;
+}
+
+static void on_event(void *arg, const struct vrrp_inst *inst, enum vrrp_rt_event what)
+{
+	struct daemon *d = arg;
+
+	if (what == VRRP_RT_EV_TRANSITION)
+		emit(d, transition_event(d, inst));
+	else
+		emit(d, health_event(d, inst, what == VRRP_RT_EV_HEALTHY));
+}
+
+void events_daemon(struct daemon *d, const char *type, const char *reason)
+{
+	json_t *ev = base_json(d, type);
+
+	json_object_set_new(ev, "reason", json_string(reason ? reason : ""));
+	emit(d, ev);
+}
+
+void events_init(struct daemon *d)
+{
+	d->rt.on_event = on_event;
+	d->rt.on_event_arg = d;
+}
+
+void events_done(struct daemon *d)
+{
+	struct daemon_events *e = &d->events;
+
+	d->rt.on_event = NULL;
+	for (size_t i = 0; i < e->count; i++)
+		json_decref(e->ring[(e->head + i) % EVENTS_KEEP]);
+	e->count = 0;
+	e->head = 0;
+}
+
+size_t events_kept(const struct daemon *d)
+{
+	return d->events.count;
+}
+
+const json_t *events_recent(const struct daemon *d, size_t n, size_t i)
+{
+	const struct daemon_events *e = &d->events;
+
+	if (n > e->count)
+		n = e->count;
+	if (i >= n)
+		return NULL;
+	return e->ring[(e->head + e->count - n + i) % EVENTS_KEEP];
+}

@@ -1,0 +1,507 @@
+/* Health: the checks behind the clusterIpMethods, shared per interface,
+ * and their verdict per instance (health.h). */
+#include "daemon/health_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "check/link_watch.h"
+
+#define LINK_RETRY_MS 1000 /* a namespace that is not there yet */
+
+static bool uses_link(enum vip_method m)
+{
+	return m == METHOD_LINK || m == METHOD_LINK_GW;
+}
+
+static bool uses_gw(enum vip_method m)
+{
+	return m == METHOD_GW || m == METHOD_LINK_GW;
+}
+
+static const char *ns_prefix(const char *netns)
+{
+	return *netns ? "/" : "";
+}
+
+/* ---- judging ---- */
+
+/* Failing signals (each its own reason) and signals not judged yet. */
+struct verdict {
+	char down[VRRP_RT_REASON_MAX];
+	char unknown[VRRP_RT_REASON_MAX];
+};
+
+/* Appends text, after "; " if buf holds some already; cut to fit. */
+static void add_text(char *buf, size_t len, const char *text)
+{
+	size_t n = strlen(buf), k = strlen(text);
+
+	if (n && n + 2 < len) {
+		memcpy(buf + n, "; ", 2);
+		n += 2;
+	}
+	if (k > len - 1 - n)
+		k = len - 1 - n;
+	memcpy(buf + n, text, k);
+	buf[n + k] = '\0';
+}
+
+static void judge_link(const struct health_link *l, struct verdict *v)
+{
+	const struct check_state *cs;
+	char text[CHECK_TEXT_MAX];
+
+	if (!l->item) {
+		add_text(v->down, sizeof(v->down), l->error);
+		return;
+	}
+	cs = link_watch_item_state(l->item);
+	if (cs->status == CHECK_DOWN) {
+		add_text(v->down, sizeof(v->down), cs->detail);
+	} else if (cs->status == CHECK_UNKNOWN) {
+		snprintf(text, sizeof(text), "link %s not judged yet", l->ifname);
+		add_text(v->unknown, sizeof(v->unknown), text);
+	}
+}
+
+static void judge_gw(const struct health_gw *g, struct verdict *v)
+{
+	struct gw_probe_status st;
+	char text[CHECK_TEXT_MAX], a[IP_STR_MAX];
+
+	ip_ntop(&g->cfg.gateway, a);
+	if (!g->probe) {
+		snprintf(text, sizeof(text), "gateway %s not probed (could not start)", a);
+		add_text(v->unknown, sizeof(v->unknown), text);
+		return;
+	}
+	gw_probe_state(g->probe, &st);
+	if (st.status == CHECK_UNKNOWN && g->inherited == CHECK_DOWN) {
+		add_text(v->down, sizeof(v->down), g->inherited_reason);
+	} else if (st.status == CHECK_DOWN) {
+		add_text(v->down, sizeof(v->down), st.reason);
+	} else if (st.status == CHECK_UNKNOWN) {
+		snprintf(text, sizeof(text), "gateway %s not judged yet", a);
+		add_text(v->unknown, sizeof(v->unknown), text);
+	}
+}
+
+/* The instance's health from its signals; UNKNOWN counts as up. */
+static void judge(struct vrrp_inst *inst)
+{
+	const struct health_bind *b = inst->hook_data;
+	struct verdict v = {{0}};
+	char reason[VRRP_RT_REASON_MAX];
+
+	if (inst->spec.method == METHOD_VRRP || !b) {
+		vrrp_inst_set_healthy(inst, true, "clusterIpMethod vrrp: always healthy");
+		return;
+	}
+	if (b->link)
+		judge_link(b->link, &v);
+	if (b->gw)
+		judge_gw(b->gw, &v);
+	if (v.down[0]) {
+		vrrp_inst_set_healthy(inst, false, v.down);
+		return;
+	}
+	if (v.unknown[0])
+		snprintf(reason, sizeof(reason), "healthy: %.100s (assumed up)", v.unknown);
+	else
+		snprintf(reason, sizeof(reason), "healthy");
+	vrrp_inst_set_healthy(inst, true, reason);
+}
+
+/* A signal changed: the instances judged by it are judged again. */
+static void rejudge_users(struct health *h, const void *check)
+{
+	for (size_t i = 0; i < h->rt->n_insts; i++) {
+		struct vrrp_inst *inst = h->rt->insts[i];
+		const struct health_bind *b = inst->hook_data;
+
+		if (b && (b->link == check || b->gw == check))
+			judge(inst);
+	}
+}
+
+static void on_link(void *arg, bool up, const char *reason)
+{
+	struct health_link *l = arg;
+
+	vrrp_rt_log(l->h->rt, up ? VRRP_RT_LOG_INFO : VRRP_RT_LOG_WARN, "[check %s%s%s] %s",
+		    l->netns, ns_prefix(l->netns), l->ifname, reason);
+	rejudge_users(l->h, l);
+}
+
+static void on_gw(void *arg, bool up, const char *reason)
+{
+	struct health_gw *g = arg;
+
+	vrrp_rt_log(g->h->rt, up ? VRRP_RT_LOG_INFO : VRRP_RT_LOG_WARN, "[check %s%s%s %s] %s",
+		    g->netns, ns_prefix(g->netns), g->ifname, ip_family_name(g->cfg.family),
+		    reason);
+	rejudge_users(g->h, g);
+}
+
+/* ---- link checks ---- */
+
+static void link_try(struct health_link *l)
+{
+	struct timeval tv = {.tv_sec = LINK_RETRY_MS / 1000,
+			     .tv_usec = (LINK_RETRY_MS % 1000) * 1000};
+	char error[CHECK_TEXT_MAX];
+	int err = link_watch_add(l->h->lw, l->netns, l->ifname, on_link, l, &l->item);
+
+	if (err == 0) {
+		if (l->error[0])
+			vrrp_rt_log(l->h->rt, VRRP_RT_LOG_INFO, "[check %s%s%s] watching now",
+				    l->netns, ns_prefix(l->netns), l->ifname);
+		l->error[0] = '\0';
+		return;
+	}
+	l->item = NULL;
+	snprintf(error, sizeof(error), "link %s%s%s cannot be watched: %s", l->netns,
+		 ns_prefix(l->netns), l->ifname, strerror(-err));
+	if (strcmp(error, l->error) != 0)
+		vrrp_rt_log(l->h->rt, VRRP_RT_LOG_WARN, "[check] %s (retrying every %d ms)", error,
+			    LINK_RETRY_MS);
+	memcpy(l->error, error, sizeof(error));
+	evtimer_add(l->retry, &tv);
+}
+
+static void on_link_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct health_link *l = arg;
+
+	(void)fd;
+	(void)what;
+	link_try(l);
+	if (l->item)
+		rejudge_users(l->h, l); /* from "cannot be watched" to not judged yet */
+}
+
+static void link_free(struct health *h, struct health_link *l)
+{
+	if (l->item)
+		link_watch_del(h->lw, l->item);
+	if (l->retry)
+		event_free(l->retry);
+	free(l);
+}
+
+static struct health_link *link_find(const struct health *h, const char *netns, const char *ifname)
+{
+	for (size_t i = 0; i < h->n_links; i++) {
+		struct health_link *l = h->links[i];
+
+		if (strcmp(l->ifname, ifname) == 0 && strcmp(l->netns, netns) == 0)
+			return l;
+	}
+	return NULL;
+}
+
+static int link_want(struct health *h, const char *netns, const char *ifname)
+{
+	struct health_link *l = link_find(h, netns, ifname), **nv;
+
+	if (l) {
+		l->gen = h->gen;
+		return 0;
+	}
+	nv = realloc(h->links, (h->n_links + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	h->links = nv;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->h = h;
+	l->gen = h->gen;
+	snprintf(l->netns, sizeof(l->netns), "%s", netns);
+	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	l->retry = evtimer_new(h->rt->base, on_link_retry, l);
+	if (!l->retry) {
+		free(l);
+		return -ENOMEM;
+	}
+	h->links[h->n_links++] = l;
+	vrrp_rt_log(h->rt, VRRP_RT_LOG_INFO, "[check %s%s%s] watching the link", netns,
+		    ns_prefix(netns), ifname);
+	link_try(l);
+	return 0;
+}
+
+/* ---- gateway checks ---- */
+
+static bool gw_cfg_same(const struct gw_probe_cfg *a, const struct gw_probe_cfg *b)
+{
+	return a->family == b->family && ip_equal(&a->own, &b->own) &&
+	       ip_equal(&a->gateway, &b->gateway) && a->interval_ms == b->interval_ms &&
+	       a->timeout_ms == b->timeout_ms && a->fall == b->fall && a->rise == b->rise;
+}
+
+static struct health_gw *gw_find(const struct health *h, const char *netns, const char *ifname,
+				 enum ip_family f, const struct gw_probe_cfg *cfg)
+{
+	for (size_t i = 0; i < h->n_gws; i++) {
+		struct health_gw *g = h->gws[i];
+
+		if (g->cfg.family == f && strcmp(g->ifname, ifname) == 0 &&
+		    strcmp(g->netns, netns) == 0 && (cfg ? gw_cfg_same(&g->cfg, cfg) : true) &&
+		    (cfg || g->gen == h->gen))
+			return g;
+	}
+	return NULL;
+}
+
+static void gw_start(struct health *h, struct health_gw *g)
+{
+	char gw[IP_STR_MAX], own[IP_STR_MAX];
+
+	ip_ntop(&g->cfg.gateway, gw);
+	ip_ntop(&g->cfg.own, own);
+	g->probe = gw_probe_new(h->rt->base, &h->rt->net, &g->cfg, on_gw, g);
+	if (!g->probe) {
+		vrrp_rt_log(h->rt, VRRP_RT_LOG_ERR,
+			    "[check %s%s%s] cannot probe gateway %s: %s; its instances stay "
+			    "healthy",
+			    g->netns, ns_prefix(g->netns), g->ifname, gw, strerror(errno));
+		return;
+	}
+	vrrp_rt_log(h->rt, VRRP_RT_LOG_INFO,
+		    "[check %s%s%s] probing gateway %s from %s every %u ms (timeout %u ms, fall "
+		    "%u, rise %u)",
+		    g->netns, ns_prefix(g->netns), g->ifname, gw, own, g->cfg.interval_ms,
+		    g->cfg.timeout_ms, g->cfg.fall, g->cfg.rise);
+}
+
+/* A new probe of the same gateway as a running one (its settings
+ * changed) starts from that one's verdict. */
+static void gw_inherit(const struct health *h, struct health_gw *g)
+{
+	struct gw_probe_status st;
+
+	for (size_t i = 0; i < h->n_gws; i++) {
+		const struct health_gw *old = h->gws[i];
+
+		if (old == g || !old->probe || old->cfg.family != g->cfg.family ||
+		    strcmp(old->ifname, g->ifname) != 0 || strcmp(old->netns, g->netns) != 0 ||
+		    !ip_equal(&old->cfg.gateway, &g->cfg.gateway))
+			continue;
+		gw_probe_state(old->probe, &st);
+		g->inherited = st.status;
+		snprintf(g->inherited_reason, sizeof(g->inherited_reason), "%.120s (before reload)",
+			 st.reason);
+		return;
+	}
+}
+
+static int gw_want(struct health *h, const char *netns, const char *ifname,
+		   const struct gw_probe_cfg *cfg)
+{
+	struct health_gw *g = gw_find(h, netns, ifname, cfg->family, cfg), **nv;
+
+	if (g) {
+		g->gen = h->gen;
+		return 0;
+	}
+	nv = realloc(h->gws, (h->n_gws + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	h->gws = nv;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->h = h;
+	g->gen = h->gen;
+	snprintf(g->netns, sizeof(g->netns), "%s", netns);
+	snprintf(g->ifname, sizeof(g->ifname), "%s", ifname);
+	g->cfg = *cfg;
+	g->cfg.netns = g->netns;
+	g->cfg.ifname = g->ifname;
+	h->gws[h->n_gws++] = g;
+	gw_inherit(h, g);
+	gw_start(h, g);
+	return g->probe ? 0 : -errno;
+}
+
+static void gw_free(struct health_gw *g)
+{
+	gw_probe_free(g->probe);
+	free(g);
+}
+
+/* The node's own address to probe from: of the gateway's family, not
+ * link-local, in the gateway's subnet if one is, else the first. */
+static const struct ip_addr *own_address(const struct addr_list *al, const struct ip_addr *gw)
+{
+	const struct ip_addr *first = NULL;
+
+	for (size_t i = 0; i < al->n; i++) {
+		const struct ip_addr *a = &al->v[i].v;
+
+		if (a->family != gw->family || ip_is_link_local(a))
+			continue;
+		if (ip_in_subnet(gw, a))
+			return a;
+		if (!first)
+			first = a;
+	}
+	return first;
+}
+
+static bool gw_cfg_from_model(const struct iface *ifc, int node, enum ip_family f,
+			      struct gw_probe_cfg *out)
+{
+	const struct addr_val *gw = f == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
+	const struct ip_addr *own = gw->set ? own_address(&ifc->addrs[node], &gw->v) : NULL;
+
+	if (!own)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->family = f;
+	out->own = *own;
+	out->gateway = gw->v;
+	out->interval_ms = ifc->gwcheck.interval.v;
+	out->timeout_ms = ifc->gwcheck.timeout.v;
+	out->fall = ifc->gwcheck.fall.v;
+	out->rise = ifc->gwcheck.rise.v;
+	return true;
+}
+
+/* ---- binding ---- */
+
+static void inst_bind(struct health *h, struct vrrp_inst *inst)
+{
+	struct health_bind *b = inst->hook_data;
+	const struct vrrp_inst_spec *sp = &inst->spec;
+
+	if (sp->method == METHOD_VRRP)
+		return;
+	if (!b) {
+		b = calloc(1, sizeof(*b));
+		if (!b)
+			return; /* judged healthy, as without checks */
+		inst->hook_data = b;
+	}
+	b->link = uses_link(sp->method) ? link_find(h, sp->netns, sp->ifname) : NULL;
+	b->gw = uses_gw(sp->method) ? gw_find(h, sp->netns, sp->ifname, sp->family, NULL) : NULL;
+}
+
+static void hook_start(void *arg, struct vrrp_inst *inst)
+{
+	inst_bind(arg, inst);
+	judge(inst);
+}
+
+static void hook_free(void *arg, struct vrrp_inst *inst)
+{
+	(void)arg;
+	free(inst->hook_data);
+	inst->hook_data = NULL;
+}
+
+/* ---- API ---- */
+
+struct health *health_new(struct vrrp_rt *rt)
+{
+	struct health *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->rt = rt;
+	h->lw = link_watch_new(rt->base, &rt->net);
+	if (!h->lw) {
+		free(h);
+		return NULL;
+	}
+	rt->hooks.arg = h;
+	rt->hooks.inst_start = hook_start;
+	rt->hooks.inst_free = hook_free;
+	return h;
+}
+
+static int sync_instance(struct health *h, const struct model *m, int node,
+			 const struct vrrp_instance *vi)
+{
+	const struct iface *ifc = &m->ifaces[vi->iface];
+	const char *ns = model_iface_netns(m, ifc);
+	struct gw_probe_cfg cfg;
+	int rc = 0;
+
+	ns = ns ? ns : "";
+	if (uses_link(vi->method))
+		rc = link_want(h, ns, ifc->name);
+	if (!uses_gw(vi->method) || rc < 0)
+		return rc;
+	if (!gw_cfg_from_model(ifc, node, vi->family, &cfg)) {
+		vrrp_rt_log(h->rt, VRRP_RT_LOG_ERR,
+			    "[vr %s] no %s gateway or own address to probe from: this is a bug",
+			    vi->name, ip_family_name(vi->family));
+		return -EINVAL;
+	}
+	return gw_want(h, ns, ifc->name, &cfg);
+}
+
+int health_sync(struct health *h, const struct model *m, int node)
+{
+	int failed = 0;
+
+	h->gen++;
+	for (size_t i = 0; i < m->n_instances; i++) {
+		const struct vrrp_instance *vi = &m->instances[i];
+
+		/* the same instances as vrrp_rt_specs_from_model */
+		if (!vi->has_pair || vi->n_vips == 0 || vi->method == METHOD_VRRP)
+			continue;
+		failed += sync_instance(h, m, node, vi) < 0;
+	}
+	return failed;
+}
+
+void health_commit(struct health *h)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < h->rt->n_insts; i++) {
+		inst_bind(h, h->rt->insts[i]);
+		judge(h->rt->insts[i]);
+	}
+	for (size_t i = 0; i < h->n_links; i++) {
+		if (h->links[i]->gen == h->gen)
+			h->links[k++] = h->links[i];
+		else
+			link_free(h, h->links[i]);
+	}
+	h->n_links = k;
+	k = 0;
+	for (size_t i = 0; i < h->n_gws; i++) {
+		if (h->gws[i]->gen == h->gen)
+			h->gws[k++] = h->gws[i];
+		else
+			gw_free(h->gws[i]);
+	}
+	h->n_gws = k;
+}
+
+void health_free(struct health *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->rt->n_insts; i++)
+		hook_free(h, h->rt->insts[i]);
+	memset(&h->rt->hooks, 0, sizeof(h->rt->hooks));
+	for (size_t i = 0; i < h->n_links; i++)
+		link_free(h, h->links[i]);
+	for (size_t i = 0; i < h->n_gws; i++)
+		gw_free(h->gws[i]);
+	free(h->links);
+	free(h->gws);
+	link_watch_free(h->lw);
+	free(h);
+}

@@ -1,0 +1,121 @@
+/* --metrics-listen ADDR:PORT: a small HTTP server (libevent's evhttp) on
+ * the daemon's loop that serves GET /metrics (metrics.c) and nothing else.
+ * Meant for loopback (127.0.0.1:9712, [::1]:9712): the page is read-only
+ * but tells a lot about the cluster; any other address is logged as a
+ * warning. ADDR is numeric; IPv6 in brackets. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include "daemon/daemon.h"
+
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+static void on_metrics(struct evhttp_request *req, void *arg)
+{
+	struct daemon *d = arg;
+	struct evbuffer *body;
+	size_t len = 0;
+	char *text;
+
+	text = metrics_text(d, &len);
+	body = evbuffer_new();
+	if (!text || !body) {
+		free(text);
+		if (body)
+			evbuffer_free(body);
+		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", CONTENT_TYPE);
+	evbuffer_add(body, text, len);
+	free(text);
+	evhttp_send_reply(req, HTTP_OK, "OK", body);
+	evbuffer_free(body);
+}
+
+static void on_other(struct evhttp_request *req, void *arg)
+{
+	(void)arg;
+	evhttp_send_error(req, HTTP_NOTFOUND, "only /metrics here");
+}
+
+/* "127.0.0.1:9712" or "[::1]:9712" into host and port. */
+static int split_listen(const char *spec, char *host, size_t len, uint16_t *port)
+{
+	const char *colon = strrchr(spec, ':'), *h = spec;
+	size_t hlen;
+	char *end;
+	long p;
+
+	if (!colon || colon == spec)
+		return -EINVAL;
+	hlen = (size_t)(colon - spec);
+	if (spec[0] == '[') {
+		if (colon[-1] != ']')
+			return -EINVAL;
+		h = spec + 1;
+		hlen -= 2;
+	}
+	p = strtol(colon + 1, &end, 10);
+	if (*end || p < 1 || p > 65535 || hlen == 0 || hlen >= len)
+		return -EINVAL;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static bool loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
+int http_open(struct daemon *d)
+{
+	char host[64];
+	uint16_t port;
+	int rc;
+
+	if (!d->metrics_listen)
+		return 0;
+	rc = split_listen(d->metrics_listen, host, sizeof(host), &port);
+	if (rc < 0) {
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
+			    "--metrics-listen %s: want ADDR:PORT, e.g. 127.0.0.1:9712",
+			    d->metrics_listen);
+		return rc;
+	}
+	d->http = evhttp_new(d->base);
+	if (!d->http)
+		return -ENOMEM;
+	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_timeout(d->http, 10);
+	evhttp_set_cb(d->http, "/metrics", on_metrics, d);
+	evhttp_set_gencb(d->http, on_other, d);
+	if (!evhttp_bind_socket_with_handle(d->http, host, port)) {
+		rc = errno ? -errno : -EADDRNOTAVAIL;
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "--metrics-listen %s: cannot listen: %s",
+			    d->metrics_listen, strerror(-rc));
+		http_close(d);
+		return rc;
+	}
+	if (!loopback(host))
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN,
+			    "metrics on %s: not a loopback address, anyone who reaches it reads "
+			    "the cluster's state",
+			    d->metrics_listen);
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "metrics on http://%s/metrics", d->metrics_listen);
+	return 0;
+}
+
+void http_close(struct daemon *d)
+{
+	if (d->http) {
+		evhttp_free(d->http);
+		d->http = NULL;
+	}
+}

@@ -1,0 +1,123 @@
+/* The VIP side of an interface: its index (VIPs are added there), its MAC
+ * and a send-only packet socket (GARP/NA), shared by every instance whose
+ * VIPs live on it, whatever interface carries their adverts (vrrp.via). */
+#include "vrrp/runtime_internal.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/garp.h"
+
+/* Inside the namespace: index, MAC, packet socket. */
+static int vside_open_here(struct vrrp_rt_vside *v)
+{
+	int rc;
+
+	v->ifindex = (int)if_nametoindex(v->ifname);
+	if (v->ifindex <= 0)
+		return -errno;
+	rc = garp_link_mac(v->ifname, v->mac);
+	if (rc < 0)
+		return rc;
+	v->pkt_fd = garp_open(v->ifindex);
+	return v->pkt_fd < 0 ? v->pkt_fd : 0;
+}
+
+static void vside_close(struct vrrp_rt_vside *v)
+{
+	if (v->pkt_fd >= 0)
+		close(v->pkt_fd);
+	free(v);
+}
+
+static struct vrrp_rt_vside *vside_open(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
+					int *err)
+{
+	struct vrrp_rt_vside *v = calloc(1, sizeof(*v));
+
+	if (!v) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	v->rt = rt;
+	v->pkt_fd = -1;
+	snprintf(v->ifname, sizeof(v->ifname), "%s", sp->ifname);
+	snprintf(v->netns, sizeof(v->netns), "%s", sp->netns);
+	*err = rt_ns_enter(rt, sp->netns);
+	if (*err == 0) {
+		*err = vside_open_here(v);
+		rt_ns_leave(rt, sp->netns);
+	}
+	if (*err) {
+		vside_close(v);
+		return NULL;
+	}
+	v->has_link_local = rt_find_link_local(rt, v->netns, v->ifindex, &v->link_local);
+	return v;
+}
+
+static struct vrrp_rt_vside *vside_find(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp)
+{
+	for (size_t i = 0; i < rt->n_vsides; i++) {
+		struct vrrp_rt_vside *v = rt->vsides[i];
+
+		if (strcmp(v->ifname, sp->ifname) == 0 && strcmp(v->netns, sp->netns) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+struct vrrp_rt_vside *rt_vside_attach(struct vrrp_inst *inst, int *err)
+{
+	struct vrrp_rt *rt = inst->rt;
+	struct vrrp_rt_vside *v = vside_find(rt, &inst->spec), **nv;
+
+	if (!v) {
+		nv = realloc(rt->vsides, (rt->n_vsides + 1) * sizeof(*nv));
+		if (!nv) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		rt->vsides = nv;
+		v = vside_open(rt, &inst->spec, err);
+		if (!v)
+			return NULL;
+		rt->vsides[rt->n_vsides++] = v;
+	}
+	v->refs++;
+	inst->vside = v;
+	return v;
+}
+
+void rt_vside_detach(struct vrrp_inst *inst)
+{
+	struct vrrp_rt_vside *v = inst->vside;
+	struct vrrp_rt *rt = inst->rt;
+
+	if (!v)
+		return;
+	inst->vside = NULL;
+	if (--v->refs > 0)
+		return;
+	for (size_t i = 0; i < rt->n_vsides; i++) {
+		if (rt->vsides[i] == v) {
+			rt->vsides[i] = rt->vsides[--rt->n_vsides];
+			break;
+		}
+	}
+	vside_close(v);
+}
+
+/* RFC 4861 7.2.6: an unsolicited NA comes from the interface's link-local
+ * address. Right after the link came up it may still be tentative (DAD):
+ * it is looked up again on each use until found, the VIP standing in. */
+const struct ip_addr *rt_vside_na_source(struct vrrp_rt_vside *v, const struct ip_addr *vip)
+{
+	if (!v->has_link_local)
+		v->has_link_local = rt_find_link_local(v->rt, v->netns, v->ifindex, &v->link_local);
+	return v->has_link_local ? &v->link_local : vip;
+}

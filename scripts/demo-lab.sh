@@ -148,7 +148,7 @@ d = json.loads(sys.stdin.read()); print("" if d["ms"] is None else d["ms"])' 2>/
 	fi
 }
 
-all_vips_answer() { # ping all ten VIPs for 0.4 s; who answers each
+all_vips_answer() { # ping all ten VIPs for 0.4 s; who answers each; true if all do
 	local out=$TMP/count.out pid
 	rm -f "$out"
 	bg_ns "$NS_C" "$out" "$PY" "$PROBE" count --interval 0.02 $A_VIPS $B_VIPS
@@ -163,5 +163,19 @@ for vip, r in json.loads(sys.stdin.read()).items():
     who = macs.get(r["macs"][-1][1], r["macs"][-1][1]) if r["macs"] else "nobody"
     got, sent = r["answered"], r["sent"]
     print(f"    {vip:<15} answered by {who:<6} ({got}/{sent} replies)")
-' "$MAC_A" "$MAC_B"
+' "$MAC_A" "$MAC_B" | tee "$TMP/answers"
+	! grep -q nobody "$TMP/answers"
+}
+
+# For each VIP nobody answers: where the client's neighbour cache sends it.
+explain_silence() {
+	local vip mac who
+	for vip in $(awk '/nobody/ {print $1}' "$TMP/answers"); do
+		mac=$(ip -n "$NS_C" neigh show dev eth0 to "$vip" | awk '{for (i = 1; i < NF; i++)
+			if ($i == "lladdr") print $(i + 1)}')
+		who=$mac
+		[[ $mac == "$MAC_A" ]] && who=nodeA
+		[[ $mac == "$MAC_B" ]] && who=nodeB
+		say "    $vip: the client still sends it to ${who:-nobody}, which no longer holds it"
+	done
 }

@@ -172,7 +172,13 @@ def vipd_config(ports, ifaces, advert):
 
 def keepalived_config(node, ifaces, advert_s):
     peer = "b" if node == "a" else "a"
-    out = ["global_defs {", f"  router_id scale-{node}", "}"]
+    # vrrp_garp_master_delay 0: no second round of GARP/NA 5 s after a
+    # takeover. With keepalived's default (5 s) the 5000 unsolicited NAs of
+    # that round stall its loop for seconds in this lab (each NA is flooded to
+    # every macvlan, and each copy walks the 500 per-interface ff00::/8 routes:
+    # __find_rr_leaf), the peer times out and the election never settles at
+    # N=1000. It changes nothing in the steady state that is measured.
+    out = ["global_defs {", f"  router_id scale-{node}", "  vrrp_garp_master_delay 0", "}"]
     for f in ifaces:
         for i in range(f.n):
             out += [f"vrrp_instance {f.name}_{i} {{",
@@ -452,13 +458,27 @@ def profile(d, tag, outdir, seconds=10):
         log(f"perf: {data} (+ .report.txt)")
 
 
-def run_daemon(cls, topo, advert, seconds, prof, tag):
+def run_daemon(cls, topo, advert, seconds, prof, tag, together):
     d = cls(topo, advert)
+    want = len(topo.vip_set)
     try:
-        log(f"{d.name}: starting on a and b ({len(topo.vip_set)} instances, {advert})")
+        log(f"{d.name}: starting on a{' and b' if together else ''} "
+            f"({want} instances, {advert})")
         d.start("a")
+        if not together:
+            # b joins once a is master of all: no election storm (see --together)
+            t0 = time.monotonic()
+            while len(topo.vips_on("a")) < want:
+                d.alive()
+                if time.monotonic() - t0 > 120:
+                    raise RuntimeError(f"a alone holds {len(topo.vips_on('a'))} of {want}")
+                time.sleep(0.5)
+            log(f"{d.name}: a holds every VIP after {time.monotonic() - t0:.1f} s; "
+                "starting b")
+        t0 = time.monotonic()
         d.start("b")
         settle(topo, d, ADVERTS[advert])
+        log(f"{d.name}: stable {time.monotonic() - t0 - HOLD_S:.1f} s after b started")
         res = measure(topo, d, seconds)
         if prof and cls is Vipd:
             profile(d, tag, prof)
@@ -500,6 +520,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--only", choices=["vipd", "keepalived"])
     ap.add_argument("--profile", metavar="DIR")
+    ap.add_argument("--together", action="store_true",
+                    help="start both nodes at once (default: b once a is master of all)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("needs root (network namespaces)")
@@ -530,7 +552,8 @@ def main():
                 topo.apply(topo.write("apply.yaml", vipd_config(ports, ifaces, adverts[0])))
                 for adv in adverts:
                     tag = f"n{n}-{adv}-{fam}"
-                    res = {c.name: run_daemon(c, topo, adv, args.seconds, args.profile, tag)
+                    res = {c.name: run_daemon(c, topo, adv, args.seconds, args.profile, tag,
+                                              args.together)
                            for c in daemons}
                     rows.append((n, adv, fam, len(ifaces), res))
 

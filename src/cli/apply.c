@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,42 +18,20 @@
 
 #define APPLY_LOCK "/run/vipd/apply.lock"
 
-/* A name under /run/netns for the namespace vipctl runs in: reading it
- * again under that name would make every link appear twice. */
-static bool is_own_netns(const char *name)
-{
-	struct stat own, other;
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
-	return stat("/proc/self/ns/net", &own) == 0 && stat(path, &other) == 0 &&
-	       own.st_dev == other.st_dev && own.st_ino == other.st_ino;
-}
-
-/* Every namespace the file names, plus every existing one: links vipd
- * created in a namespace the file no longer names are found and removed. */
+/* The namespaces the file names. Only they are read: other namespaces
+ * under /run/netns may belong to containers or, on a test host, to the
+ * other node of the same cluster, whose links carry the same alias. So a
+ * link vipd created in a namespace the file no longer names is left alone
+ * (docs/apply.md). */
 static int collect_namespaces(const struct model *m, char ***out, size_t *n)
 {
-	char **names = NULL;
-	size_t count = 0, kept = 0;
+	char **names = calloc(2 * m->n_ifaces + 1, sizeof(*names));
+	size_t count = 0;
 
-	if (netns_list(&names, &count) < 0) {
-		names = NULL;
-		count = 0;
-	}
-	for (size_t i = 0; i < count; i++) {
-		if (is_own_netns(names[i]))
-			free(names[i]);
-		else
-			names[kept++] = names[i];
-	}
-	count = kept;
-	names = realloc(names, (count + 2 * m->n_ifaces + 1) * sizeof(*names));
 	if (!names)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->n_ifaces; i++) {
-		const char *cand[2] = {m->ifaces[i].netns.v,
-				       m->ifaces[i].veth_peer.peer_namespace.v};
+		const char *cand[2] = {m->ifaces[i].netns.v, m->ifaces[i].veth_peer.peer_namespace.v};
 
 		for (int k = 0; k < 2; k++) {
 			bool dup = false;

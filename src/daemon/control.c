@@ -4,6 +4,7 @@
  * After "subscribe" the connection carries events (events.c), one per
  * line, until the client closes it; what it sends then is ignored. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -69,11 +70,9 @@ static json_t *do_reload(struct daemon *d)
 
 static json_t *do_drain(struct daemon *d, bool drain)
 {
-	bool was = d->rt.drained;
-
-	vrrp_rt_set_drained(&d->rt, drain);
-	if (was != drain)
+	if (d->rt.drained != drain) /* first the cause, then the transitions it brings */
 		events_daemon(d, drain ? "drain" : "undrain", "vipctl");
+	vrrp_rt_set_drained(&d->rt, drain);
 	return reply_ok(json_pack("{s:b}", "drained", d->rt.drained));
 }
 
@@ -297,8 +296,11 @@ void control_close(struct daemon *d)
 {
 	/* subscribers get the shutdown's events if their socket takes them now */
 	for (struct control_client *c = d->clients; c; c = c->next)
-		if (c->subscribed)
-			evbuffer_write(bufferevent_get_output(c->bev), bufferevent_getfd(c->bev));
+		if (c->subscribed) {
+			fprintf(stderr, "DBG close: %zu pending\n", evbuffer_get_length(bufferevent_get_output(c->bev)));
+			int r = evbuffer_write(bufferevent_get_output(c->bev), bufferevent_getfd(c->bev));
+			fprintf(stderr, "DBG wrote %d fd %d errno %s\n", r, (int)bufferevent_getfd(c->bev), strerror(errno));
+		}
 	while (d->clients)
 		client_free(d->clients);
 	if (d->listener) {

@@ -133,6 +133,8 @@ static void on_link(void *arg, bool up, const char *reason)
 {
 	struct health_link *l = arg;
 
+	l->told_wall_ms = vrrp_rt_wall_ms();
+	l->changes_told = link_watch_item_state(l->item)->changes;
 	vrrp_rt_log(l->h->rt, up ? VRRP_RT_LOG_INFO : VRRP_RT_LOG_WARN, "[check %s%s%s] %s",
 		    l->netns, ns_prefix(l->netns), l->ifname, reason);
 	rejudge_users(l->h, l);
@@ -141,7 +143,11 @@ static void on_link(void *arg, bool up, const char *reason)
 static void on_gw(void *arg, bool up, const char *reason)
 {
 	struct health_gw *g = arg;
+	struct gw_probe_status st;
 
+	gw_probe_state(g->probe, &st);
+	g->told_wall_ms = vrrp_rt_wall_ms();
+	g->changes_told = st.changes;
 	vrrp_rt_log(g->h->rt, up ? VRRP_RT_LOG_INFO : VRRP_RT_LOG_WARN, "[check %s%s%s %s] %s",
 		    g->netns, ns_prefix(g->netns), g->ifname, ip_family_name(g->cfg.family),
 		    reason);

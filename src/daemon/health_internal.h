@@ -16,7 +16,10 @@ struct health_link {
 	struct link_watch_item *item; /* NULL while it cannot be watched */
 	char error[CHECK_TEXT_MAX];   /* why not ("namespace x: ...") */
 	struct event *retry;	      /* the next attempt while item is NULL */
-	unsigned gen;		      /* the last configuration that wanted it */
+	/* when the daemon was told of the check's change number changes_told */
+	int64_t told_wall_ms;
+	uint64_t changes_told;
+	unsigned gen; /* the last configuration that wanted it */
 };
 
 /* The gateway signal of one (namespace, interface, family). */
@@ -31,6 +34,9 @@ struct health_gw {
 	 * a node whose gateway is down does not look healthy meanwhile. */
 	enum check_status inherited;
 	char inherited_reason[CHECK_TEXT_MAX];
+	/* when the daemon was told of the check's change number changes_told */
+	int64_t told_wall_ms;
+	uint64_t changes_told;
 	unsigned gen;
 };
 

@@ -24,19 +24,26 @@ static json_t *wall_json(int64_t wall_ms)
 	return json_string(out);
 }
 
-/* A check's last change (check_now_ms clock) as "last_change" (wall
- * time) and "since_ms" (how long ago); both null before any change. */
-static void set_change(json_t *o, uint64_t last_change_ms)
+/* A check's last change as "last_change" (wall time: when the daemon was
+ * told of it, so that it reads the same from one status to the next; from
+ * the check's own clock for a change it was not told of, such as a flap
+ * within one batch of link events) and "since_ms" (how long ago, on the
+ * check's clock); null before any change. */
+static void set_change(json_t *o, uint64_t last_change_ms, uint64_t changes, int64_t told_wall_ms,
+		       uint64_t changes_told)
 {
 	uint64_t now = check_now_ms();
 	uint64_t ago = last_change_ms && now > last_change_ms ? now - last_change_ms : 0;
+	int64_t wall = vrrp_rt_wall_ms() - (int64_t)ago;
 
 	if (!last_change_ms) {
 		json_object_set_new(o, "last_change", json_null());
 		json_object_set_new(o, "since_ms", json_null());
 		return;
 	}
-	json_object_set_new(o, "last_change", wall_json(vrrp_rt_wall_ms() - (int64_t)ago));
+	if (told_wall_ms && changes == changes_told)
+		wall = told_wall_ms;
+	json_object_set_new(o, "last_change", wall_json(wall));
 	json_object_set_new(o, "since_ms", json_integer((json_int_t)ago));
 }
 
@@ -53,13 +60,13 @@ static json_t *link_json(const struct health_link *l)
 	if (!cs) {
 		json_object_set_new(o, "state", json_string("down"));
 		json_object_set_new(o, "reason", json_string(l->error));
-		set_change(o, 0);
+		set_change(o, 0, 0, 0, 0);
 		json_object_set_new(o, "changes", json_integer(0));
 		return o;
 	}
 	json_object_set_new(o, "state", json_string(check_status_name(cs->status)));
 	json_object_set_new(o, "reason", json_string(cs->probes ? cs->detail : "not judged yet"));
-	set_change(o, cs->last_change_ms);
+	set_change(o, cs->last_change_ms, cs->changes, l->told_wall_ms, l->changes_told);
 	json_object_set_new(o, "changes", json_integer((json_int_t)cs->changes));
 	return o;
 }
@@ -110,7 +117,7 @@ static json_t *gw_json(const struct health_gw *g)
 		gw_probe_state(g->probe, &st);
 	gw_state(o, g, &st);
 	json_object_set_new(o, "detail", json_string(st.detail));
-	set_change(o, st.last_change_ms);
+	set_change(o, st.last_change_ms, st.changes, g->told_wall_ms, g->changes_told);
 	json_object_set_new(o, "changes", json_integer((json_int_t)st.changes));
 	gw_counters(o, &st);
 	json_object_set_new(o, "interval_ms", json_integer(c->interval_ms));

@@ -42,7 +42,7 @@ static const char *health_text(enum vip_method m)
 {
 	if (m == METHOD_VRRP)
 		return "clusterIpMethod vrrp: always healthy";
-	return "link/gateway checks not running yet: assumed healthy";
+	return "link/gateway checks not judged yet: assumed healthy";
 }
 
 struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)

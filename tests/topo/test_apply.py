@@ -178,3 +178,28 @@ def test_failed_step_rolls_back_to_the_exact_previous_state(lab, node):
     assert "failed" in cp.stderr and "create macvlan mv1" in cp.stderr
     assert "the kernel is as before" in cp.stderr
     assert link_state(node) == before
+
+
+def test_other_node_on_the_same_host_is_left_alone(lab, node):
+    # Two nodes of one cluster as namespaces of one host (a lab, a CI box):
+    # each apply must see only its own namespace, though both namespaces
+    # are listed under /run/netns and carry links with the same alias.
+    other = lab.netns("other")
+    lab.veth(other, "eth0", lab.netns("sw2"), "p0")
+    text = CLUSTER.format(name="apply") + """\
+  eth0: {type: ethernet}
+  mv0:
+    type: veth
+    parent: eth0
+    addresses: {n1: [192.0.2.11/24], n2: [192.0.2.12/24]}
+"""
+    cfg = write_config(lab, "c.yaml", text)
+    vipctl(other, "-c", cfg, "--node", "n2", "apply")
+    smaller = write_config(lab, "c2.yaml", CLUSTER.format(name="apply") +
+                           "  eth0: {type: ethernet}\n")
+    steps = vipctl_json(node, "-c", smaller, "--node", "n1", "plan")["steps"]
+    assert steps == []
+    vipctl(node, "-c", cfg, "--node", "n1", "apply")
+    vipctl(node, "-c", smaller, "--node", "n1", "apply")
+    assert other.link("mv0")["ifalias"] == "vipd:apply"
+    assert "mv0" not in {l["ifname"] for l in node.json("link show")}

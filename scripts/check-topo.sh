@@ -1,8 +1,10 @@
 #!/bin/bash
-# Tests on the running kernel, as root: the netlink selftest (basic kinds)
+# Tests on the running kernel, as root: the netlink selftest (basic kinds),
+# the link/gateway check selftest
 # and the pytest topologies in network namespaces. Tests marked
 # needs_kernel_features run in scripts/check-kernel.sh instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build/tests/net/nl_selftest --kinds=basic
+build/tests/check/check_selftest
 exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/topo -m "not needs_kernel_features" "$@"

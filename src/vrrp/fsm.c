@@ -265,17 +265,23 @@ static void enter_master(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, ui
 	st->lower_seen = false;
 	st->peer_resigned = false;
 	st->master_adver_interval_ms = cfg->advert_interval_ms;
-	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
+	st->releasing = false;
+	/* VIPs and GARP before the advert: the old master releases when it
+	 * hears us, and by then clients already find the VIPs here. */
 	emit(out, VRRP_FSM_ACT_ADD_VIPS);
 	emit(out, VRRP_FSM_ACT_SEND_GARP);
+	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
 	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
 }
 
-/* MASTER -> BACKUP, after the caller sent whatever it must (priority 0). */
+/* MASTER -> BACKUP, after the caller sent whatever it must (priority 0).
+ * keep_vips: a resigning master keeps them until the peer is heard. */
 static void leave_master(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
-			 struct vrrp_fsm_actions *out)
+			 struct vrrp_fsm_actions *out, bool keep_vips)
 {
-	emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
+	st->releasing = keep_vips;
+	if (!keep_vips)
+		emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
 	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
 	st->backup_since_ms = now_ms;
 	st->lower_seen = false;
@@ -350,6 +356,9 @@ static void on_shutdown(struct vrrp_fsm *st, struct vrrp_fsm_actions *out)
 		cancel(st, out, VRRP_FSM_TIMER_MASTER_DOWN);
 		cancel(st, out, VRRP_FSM_TIMER_PREEMPT);
 		st->lower_seen = false;
+		if (st->releasing)
+			emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
+		st->releasing = false;
 		transition(st, out, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN, "shutdown");
 		break;
 	case VRRP_FSM_MASTER:
@@ -408,6 +417,11 @@ static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	uint8_t prio = vrrp_fsm_effective_priority(cfg, st);
 
 	note_master(st, adv, now_ms);
+	if (st->releasing && adv->priority > 0) {
+		/* the peer is master now: the VIPs we kept can go */
+		emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
+		st->releasing = false;
+	}
 	if (adv->priority == 0) {
 		stop_preempt(st, out);
 		arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN,
@@ -426,6 +440,21 @@ static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 }
 
 /* RFC 5798 6.4.3. */
+/* Two masters (a healed split): the lower one yields when it hears us, but
+ * while it was master it sent GARPs, so clients may still send to it. Assert
+ * now with an advert and a GARP round, at most once per advert interval. */
+static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			    struct vrrp_fsm_actions *out)
+{
+	if (st->counters.reasserts && now_ms - st->last_reassert_ms < cfg->advert_interval_ms)
+		return;
+	st->last_reassert_ms = now_ms;
+	st->counters.reasserts++;
+	emit(out, VRRP_FSM_ACT_SEND_GARP);
+	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
+	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
+}
+
 static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 			     const struct vrrp_fsm_advert *adv, uint64_t now_ms,
 			     struct vrrp_fsm_actions *out)
@@ -442,12 +471,13 @@ static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	if (adv->priority < prio ||
 	    (adv->priority == prio && !addr_greater(&adv->src, &cfg->own_addr))) {
 		st->counters.adverts_lower_ignored++;
+		master_reassert(cfg, st, now_ms, out);
 		return;
 	}
 	note_master(st, adv, now_ms);
 	learn_interval(cfg, st, adv);
 	cancel(st, out, VRRP_FSM_TIMER_ADVERT);
-	leave_master(cfg, st, now_ms, out);
+	leave_master(cfg, st, now_ms, out, false);
 	ip_ntop(&adv->src, a);
 	if (adv->priority > prio)
 		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_HIGHER_PRIORITY,
@@ -581,7 +611,7 @@ static void on_priority_input(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *s
 	cancel(st, out, VRRP_FSM_TIMER_ADVERT);
 	send_advert(st, out, 0);
 	st->master_adver_interval_ms = cfg->advert_interval_ms;
-	leave_master(cfg, st, now_ms, out);
+	leave_master(cfg, st, now_ms, out, true);
 	st->counters.resignations++;
 	if (drain)
 		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_DRAINED, "drained: resign");

@@ -137,6 +137,7 @@ struct vrrp_fsm_counters {
 	uint64_t adverts_lower_ignored; /* MASTER: lower priority, discarded (RFC 5798 6.4.3) */
 	uint64_t adverts_bad_interval;	/* v2: interval differs from ours; v3: zero */
 	uint64_t resignations;		/* MASTER -> BACKUP for health or drain */
+	uint64_t reasserts;		/* MASTER: advert + GARP answering a lower master */
 	uint64_t preempts_delayed;	/* PREEMPT timer armed */
 	uint64_t stale_timers;		/* expiry of a timer not armed (raced with a cancel) */
 	uint64_t ignored_events;	/* events meaningless in the current state */
@@ -160,6 +161,10 @@ struct vrrp_fsm {
 	uint64_t backup_since_ms;	   /* when we last entered BACKUP */
 	bool peer_resigned;		   /* last advert had priority 0 */
 	bool lower_seen;		   /* preempt delay running since lower_since_ms */
+	/* Resigned but still holding the VIPs until the peer is heard as master
+	 * (make-before-break: no client request hits a node without them). */
+	bool releasing;
+	uint64_t last_reassert_ms;
 	uint64_t lower_since_ms;
 	struct vrrp_fsm_timer_state timers[VRRP_FSM_TIMER_COUNT];
 	struct vrrp_fsm_counters counters;

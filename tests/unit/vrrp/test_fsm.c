@@ -42,7 +42,7 @@
 		.type = VRRP_FSM_ACT_SEND_GARP                                                     \
 	}
 /* What every takeover ends with (RFC 5798 6.4.2 "transition to Master"). */
-#define TAKEOVER(p, iv) SEND(p), ADD, GARP, ARM(ADVERT, iv)
+#define TAKEOVER(p, iv) ADD, GARP, SEND(p), ARM(ADVERT, iv)
 
 #define EXPECT(h, ...)                                                                             \
 	do {                                                                                       \
@@ -309,13 +309,21 @@ static void test_master_ignores_lower_reasserts_on_zero(void **state)
 	(void)state;
 	h_init(&h, 3, 150, 100, true, 0, PEER_LO);
 	make_master(&h);
+	/* a lower master (a healed split): assert with GARP and an advert */
 	advert(&h, 400, PEER_HI, 100, 100);
-	EXPECT_NONE(&h);
+	EXPECT(&h, GARP, SEND(150), ARM(ADVERT, 100));
 	assert_int_equal(h.st.counters.adverts_lower_ignored, 1);
+	assert_int_equal(h.st.counters.reasserts, 1);
 	advert(&h, 420, PEER_HI, 0, 100);
 	EXPECT(&h, SEND(150), ARM(ADVERT, 100));
 	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
 	assert_int_equal(h.st.counters.prio0_received, 1);
+	/* at most one reassertion per advert interval */
+	advert(&h, 450, PEER_HI, 100, 100);
+	EXPECT_NONE(&h);
+	advert(&h, 500, PEER_HI, 100, 100);
+	EXPECT(&h, GARP, SEND(150), ARM(ADVERT, 100));
+	assert_int_equal(h.st.counters.reasserts, 2);
 }
 
 static void test_master_tie_broken_by_address(void **state)
@@ -334,7 +342,7 @@ static void test_master_tie_broken_by_address(void **state)
 	h_init(&hi, 3, 100, 100, true, 0, "192.0.2.128");
 	make_master(&hi);
 	advert(&hi, 400, "192.0.2.127", 100, 100);
-	EXPECT_NONE(&hi);
+	EXPECT(&hi, GARP, SEND(100), ARM(ADVERT, 100));
 	assert_int_equal(hi.st.state, VRRP_FSM_MASTER);
 
 	h_init(&v6, 3, 100, 100, true, 0, "2001:db8::2");
@@ -537,11 +545,12 @@ static void test_unhealthy_master_resigns_once(void **state)
 	(void)state;
 	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
 	make_master(&h);
-	advert(&h, 350, PEER_HI, 100, 100); /* a lower priority: ignored, not noted */
-	EXPECT_NONE(&h);
+	advert(&h, 350, PEER_HI, 100, 100); /* a lower priority: reasserted, not noted */
+	EXPECT(&h, GARP, SEND(200), ARM(ADVERT, 100));
 	h.now = 1000;
 	health(&h, false);
-	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 400));
+	/* make-before-break: the VIPs stay until the peer is heard as master */
+	EXPECT(&h, CANCEL(ADVERT), SEND(0), ARM(MASTER_DOWN, 400));
 	expect_transition(&h, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_UNHEALTHY,
 			  "unhealthy: resign");
 	assert_int_equal(vrrp_fsm_effective_priority(&h.cfg, &h.st), 1);
@@ -579,12 +588,14 @@ static void test_drain_undrain(void **state)
 	make_master(&h);
 	h.now = 500;
 	ev(&h, VRRP_FSM_EV_DRAIN);
-	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 400));
+	EXPECT(&h, CANCEL(ADVERT), SEND(0), ARM(MASTER_DOWN, 400));
 	expect_transition(&h, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_DRAINED,
 			  "drained: resign");
-	/* the peer takes over; drained, we stay behind it */
+	assert_true(h.st.releasing);
+	/* the peer takes over: now the VIPs go; drained, we stay behind it */
 	advert(&h, 561, PEER_HI, 100, 100);
-	EXPECT(&h, ARM(MASTER_DOWN, 400));
+	EXPECT(&h, REMOVE, ARM(MASTER_DOWN, 400));
+	assert_false(h.st.releasing);
 	/* health flapping while drained changes nothing */
 	health(&h, false);
 	EXPECT_NONE(&h);
@@ -608,7 +619,7 @@ static void test_health_recovery_preempts_back(void **state)
 	h.now = 400;
 	health(&h, false);
 	advert(&h, 461, PEER_HI, 100, 100);
-	EXPECT(&h, ARM(MASTER_DOWN, 400));
+	EXPECT(&h, REMOVE, ARM(MASTER_DOWN, 400));
 	/* unhealthy: lower-priority adverts no longer count as lower */
 	advert(&h, 561, PEER_HI, 100, 100);
 	EXPECT(&h, ARM(MASTER_DOWN, 400));

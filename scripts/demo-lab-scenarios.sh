@@ -22,7 +22,8 @@ start_nodes() {
 
 scenario_kill() {
 	step "1. nodeA's vipd is killed (SIGKILL): its VIPs move to nodeB"
-	say "  expected: nodeB hears no advert for 3 x 100 ms + skew 61 ms = 361 ms, takes over, sends GARP/NA"
+	say "  expected: 361 ms (3 x 100 ms + skew 61 ms) after nodeA's last advert nodeB takes over"
+	say "  and sends GARP/NA"
 	measure "nodeA's vipd killed (SIGKILL)" 192.0.2.100 nodeB 2 kill_vipd nodeA
 	wait_layout 2 "$A_VIPS" "$(xargs -n1 <<<"$A_VIPS $B_VIPS" | sort | xargs)" || true
 	show_layout

@@ -5,8 +5,9 @@
 
 A_VIPS="192.0.2.100 192.0.2.101 192.0.2.102 192.0.2.103 2001:db8::100"
 B_VIPS="192.0.2.200 192.0.2.201 192.0.2.202 192.0.2.203 2001:db8::200"
-declare -A VPID EVPID
+declare -A VPID
 ROWS=()
+# shellcheck disable=SC2034 # read through ${!var} in show_events
 EVENTS_SEEN_nodeA=0 EVENTS_SEEN_nodeB=0
 
 # ---- the lab -----------------------------------------------------------------
@@ -14,6 +15,7 @@ EVENTS_SEEN_nodeA=0 EVENTS_SEEN_nodeB=0
 netns() { # a namespace with lo up and no duplicate address detection
 	ip netns add "$1"
 	ip -n "$1" link set lo up
+	# shellcheck disable=SC2016 # expanded by that sh
 	in_ns "$1" sh -c 'for f in all default; do
 		echo 0 >/proc/sys/net/ipv6/conf/$f/accept_dad; done'
 }
@@ -70,7 +72,6 @@ kill_vipd() { # kill_vipd NODE: SIGKILL, no goodbye
 
 watch_events() { # vipctl events of NODE into a log, printed after each scenario
 	bg_ns "$P-$1" "$TMP/events-$1.log" "$VIPCTL" --control "$TMP/$1.sock" -o text events
-	EVPID[$1]=$BG_PID
 }
 
 show_events() { # the event lines of both nodes that were not shown yet
@@ -151,6 +152,7 @@ d = json.loads(sys.stdin.read()); print("" if d["ms"] is None else d["ms"])' 2>/
 all_vips_answer() { # ping all ten VIPs for 0.4 s; who answers each; true if all do
 	local out=$TMP/count.out pid
 	rm -f "$out"
+	# shellcheck disable=SC2086 # one argument per VIP
 	bg_ns "$NS_C" "$out" "$PY" "$PROBE" count --interval 0.02 $A_VIPS $B_VIPS
 	pid=$BG_PID
 	sleep 0.4
@@ -170,7 +172,7 @@ for vip, r in json.loads(sys.stdin.read()).items():
 # For each VIP nobody answers: where the client's neighbour cache sends it.
 explain_silence() {
 	local vip mac who
-	for vip in $(awk '/nobody/ {print $1}' "$TMP/answers"); do
+	for vip in $(awk '/nobody/ {print $1}' "$TMP/answers" | xargs); do
 		mac=$(ip -n "$NS_C" neigh show dev eth0 to "$vip" | awk '{for (i = 1; i < NF; i++)
 			if ($i == "lladdr") print $(i + 1)}')
 		who=$mac

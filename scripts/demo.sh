@@ -42,7 +42,9 @@ T0_MS=$(date +%s%3N)
 # ---- helpers ---------------------------------------------------------------
 
 say() { printf '%s\n' "$*"; }
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+step() {
+	if [[ -t 1 ]]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi
+}
 die() {
 	say "demo: error: $*" >&2
 	exit 1
@@ -94,9 +96,9 @@ stop_pids() {
 }
 
 remove_everything() {
-	local ns pid f dirs=()
+	local ns pid f old dirs=()
 	for f in /tmp/"$P".*/pids; do
-		[[ -f $f ]] && stop_pids $(cat "$f")
+		[[ -f $f ]] && mapfile -t old <"$f" && stop_pids "${old[@]}"
 	done
 	((${#PIDS[@]})) && stop_pids "${PIDS[@]}"
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$P-"); do
@@ -135,8 +137,8 @@ on_exit() {
 		done
 	fi
 	remove_everything
-	if left=$(leftovers); then
-		say "demo: cleanup incomplete, left behind:" $left >&2
+	if left=$(leftovers | xargs); then
+		say "demo: cleanup incomplete, left behind: $left" >&2
 		exit 1
 	fi
 	say "demo: cleaned up"
@@ -146,8 +148,8 @@ on_exit() {
 if [[ ${1:-} == --cleanup ]]; then
 	[[ $EUID -eq 0 ]] || die "run as root"
 	remove_everything
-	if left=$(leftovers); then
-		die "still there:" $left
+	if left=$(leftovers | xargs); then
+		die "still there: $left"
 	fi
 	say "demo: cleaned up"
 	exit 0
@@ -162,14 +164,16 @@ for tool in ip nsenter bridge "$PY"; do
 	command -v "$tool" >/dev/null || die "$tool is missing (scripts/install-deps.sh installs it)"
 done
 [[ -x $VIPD && -x $VIPCTL ]] || die "build first: make build (or make demo)"
-if left=$(leftovers); then
-	die "an earlier run left this behind:" $left "-- remove it with: scripts/demo.sh --cleanup"
+if left=$(leftovers | xargs); then
+	die "an earlier run left this behind: $left -- remove it with: scripts/demo.sh --cleanup"
 fi
 TMP=$(mktemp -d "/tmp/$P.XXXXXX")
 trap on_exit EXIT
 trap 'say; say "demo: interrupted"; exit 130' INT TERM
 
+# shellcheck source=scripts/demo-lab.sh
 source "$ROOT/scripts/demo-lab.sh"
+# shellcheck source=scripts/demo-lab-scenarios.sh
 source "$ROOT/scripts/demo-lab-scenarios.sh"
 
 main() {

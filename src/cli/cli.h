@@ -27,9 +27,9 @@ struct cli_opts {
 	const char *filter_interface;
 	const char *filter_zone;
 	const char *filter_namespace;
-	bool watch;	    /* status --watch[=SECS] [SECS] */
-	double watch_secs;  /* 0: the default, 1 s */
-	long backlog;	    /* events --backlog N: the last N kept events first */
+	bool watch;	   /* status --watch[=SECS] [SECS] */
+	double watch_secs; /* 0: the default, 1 s */
+	long backlog;	   /* events --backlog N: the last N kept events first */
 };
 
 /* Read and load the file; prints every diagnostic to stderr. NULL on errors. */

@@ -55,8 +55,7 @@ static bool selected(const struct cli_opts *o, json_t *ev)
 {
 	if (!json_is_string(json_object_get(ev, "instance")))
 		return true;
-	return !o->filter_interface ||
-	       strcmp(str(ev, "interface"), o->filter_interface) == 0;
+	return !o->filter_interface || strcmp(str(ev, "interface"), o->filter_interface) == 0;
 }
 
 static int stream(const struct cli_opts *o, struct cli_conn *c)

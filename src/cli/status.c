@@ -16,8 +16,18 @@
 
 #include "cli/cli.h"
 
-enum { COL_NAME, COL_VRID, COL_STATE, COL_PRIO, COL_HEALTH, COL_VIPS, COL_OWNER, COL_SINCE,
-       COL_REASON, COL_COUNT };
+enum {
+	COL_NAME,
+	COL_VRID,
+	COL_STATE,
+	COL_PRIO,
+	COL_HEALTH,
+	COL_VIPS,
+	COL_OWNER,
+	COL_SINCE,
+	COL_REASON,
+	COL_COUNT
+};
 
 static const char *const headers[COL_COUNT] = {"INSTANCE", "VRID",  "STATE", "PRIO",  "HEALTH",
 					       "VIPS",	   "OWNER", "SINCE", "REASON"};
@@ -40,8 +50,7 @@ static bool in_zones(json_t *inst, const char *zone)
 	json_t *z;
 	size_t i;
 
-	if (json_is_string(json_object_get(inst, "zone")) &&
-	    strcmp(str(inst, "zone"), zone) == 0)
+	if (json_is_string(json_object_get(inst, "zone")) && strcmp(str(inst, "zone"), zone) == 0)
 		return true;
 	json_array_foreach(json_object_get(inst, "zones"), i, z)
 	{
@@ -182,9 +191,9 @@ static void fill_row(json_t *inst, struct row *r)
 	health_text(inst, r->cell[COL_HEALTH], CELL_MAX);
 	vips_text(inst, r->cell[COL_VIPS], CELL_MAX);
 	owner_text(inst, r->cell[COL_OWNER], CELL_MAX);
-	age_text(json_string_value(json_object_get(json_object_get(inst, "last_transition"),
-						   "time")),
-		 r->cell[COL_SINCE], CELL_MAX);
+	age_text(
+	    json_string_value(json_object_get(json_object_get(inst, "last_transition"), "time")),
+	    r->cell[COL_SINCE], CELL_MAX);
 	reason_text(inst, r->cell[COL_REASON], CELL_MAX);
 }
 

@@ -4,7 +4,6 @@
  * After "subscribe" the connection carries events (events.c), one per
  * line, until the client closes it; what it sends then is ignored. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,7 +18,7 @@
 
 #include "daemon/daemon.h"
 
-#define MAX_REQUEST 65536	 /* a longer line closes the connection */
+#define MAX_REQUEST 65536      /* a longer line closes the connection */
 #define MAX_BACKLOG (4u << 20) /* a subscriber this far behind is dropped */
 
 struct control_client {
@@ -60,7 +59,8 @@ static json_t *do_reload(struct daemon *d)
 	json_t *errors = json_array();
 
 	if (daemon_reload(d, errors) < 0) {
-		events_daemon(d, "reload-failed", "the new configuration has errors; nothing changed");
+		events_daemon(d, "reload-failed",
+			      "the new configuration has errors; nothing changed");
 		return reply_error("the new configuration has errors; nothing changed", errors);
 	}
 	json_decref(errors);
@@ -110,8 +110,8 @@ static json_t *do_subscribe(struct control_client *c, json_t *req)
 
 	if (n > events_kept(c->d))
 		n = events_kept(c->d);
-	r = reply_ok(json_pack("{s:b, s:I, s:I}", "subscribed", 1, "backlog", (json_int_t)n,
-			       "seq", (json_int_t)c->d->events.seq));
+	r = reply_ok(json_pack("{s:b, s:I, s:I}", "subscribed", 1, "backlog", (json_int_t)n, "seq",
+			       (json_int_t)c->d->events.seq));
 	send_json(c, r);
 	json_decref(r);
 	for (size_t i = 0; i < n; i++)
@@ -292,15 +292,25 @@ int control_open(struct daemon *d)
 	return 0;
 }
 
+/* The loop has stopped, so a bufferevent no longer writes (and its output
+ * buffer's start is frozen): push what the subscribers have pending, the
+ * shutdown's events, straight to their sockets if they take it now. */
+static void flush_subscribers(struct daemon *d)
+{
+	for (struct control_client *c = d->clients; c; c = c->next) {
+		struct evbuffer *out = bufferevent_get_output(c->bev);
+		size_t len = evbuffer_get_length(out);
+		unsigned char *data = len ? evbuffer_pullup(out, -1) : NULL;
+
+		if (c->subscribed && data)
+			(void)!send(bufferevent_getfd(c->bev), data, len,
+				    MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
+}
+
 void control_close(struct daemon *d)
 {
-	/* subscribers get the shutdown's events if their socket takes them now */
-	for (struct control_client *c = d->clients; c; c = c->next)
-		if (c->subscribed) {
-			fprintf(stderr, "DBG close: %zu pending\n", evbuffer_get_length(bufferevent_get_output(c->bev)));
-			int r = evbuffer_write(bufferevent_get_output(c->bev), bufferevent_getfd(c->bev));
-			fprintf(stderr, "DBG wrote %d fd %d errno %s\n", r, (int)bufferevent_getfd(c->bev), strerror(errno));
-		}
+	flush_subscribers(d);
 	while (d->clients)
 		client_free(d->clients);
 	if (d->listener) {

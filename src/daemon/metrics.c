@@ -167,8 +167,7 @@ static const struct {
     {"vipd_adverts_received_total", "counter", "VRRP adverts accepted", v_received},
     {"vipd_priority0_sent_total", "counter", "priority-0 adverts sent (resign, shutdown)",
      v_prio0_sent},
-    {"vipd_priority0_received_total", "counter", "priority-0 adverts received",
-     v_prio0_received},
+    {"vipd_priority0_received_total", "counter", "priority-0 adverts received", v_prio0_received},
     {"vipd_garp_sent_total", "counter", "gratuitous ARP / unsolicited NA frames sent", v_garp},
     {"vipd_send_errors_total", "counter", "adverts that could not be sent", v_send_errors},
     {"vipd_vip_errors_total", "counter", "VIP add/remove failures", v_vip_errors},
@@ -210,12 +209,13 @@ static void socket_drops(FILE *out, const struct daemon *d)
 		escape(ns, sizeof(ns), s->netns);
 		for (int r = 1; r < VRRP_DROP__COUNT; r++)
 			if (s->drops[r] || r == VRRP_DROP_UNKNOWN_VRID)
-				fprintf(out,
-					"vipd_socket_dropped_total{interface=\"%s\",namespace=\"%s\","
-					"family=\"%s\",reason=\"%s\"} %llu\n",
-					ifn, ns, ip_family_name(s->family),
-					vrrp_drop_reason_name((enum vrrp_drop_reason)r),
-					(unsigned long long)s->drops[r]);
+				fprintf(
+				    out,
+				    "vipd_socket_dropped_total{interface=\"%s\",namespace=\"%s\","
+				    "family=\"%s\",reason=\"%s\"} %llu\n",
+				    ifn, ns, ip_family_name(s->family),
+				    vrrp_drop_reason_name((enum vrrp_drop_reason)r),
+				    (unsigned long long)s->drops[r]);
 	}
 }
 

@@ -32,10 +32,11 @@ static void gw_labels(const struct health_gw_view *v, char *buf, size_t len)
 {
 	char gw[IP_STR_MAX];
 
-	snprintf(buf, len, "interface=\"%s\",namespace=\"%s\",family=\"%s\",method=\"%s\","
+	snprintf(buf, len,
+		 "interface=\"%s\",namespace=\"%s\",family=\"%s\",method=\"%s\","
 		 "gateway=\"%s\"",
-		 v->ifname, v->netns, ip_family_name(v->family),
-		 v->family == IP_V4 ? "arp" : "nd", ip_ntop(&v->cfg->gateway, gw));
+		 v->ifname, v->netns, ip_family_name(v->family), v->family == IP_V4 ? "arp" : "nd",
+		 ip_ntop(&v->cfg->gateway, gw));
 }
 
 typedef double (*gw_value_fn)(const struct health_gw_view *v);
@@ -74,11 +75,9 @@ static const struct {
      g_sent},
     {"vipd_gateway_probes_answered_total", "counter", "probes answered within the timeout",
      g_answered},
-    {"vipd_gateway_probe_send_errors_total", "counter", "probes that could not be sent",
-     g_errors},
+    {"vipd_gateway_probe_send_errors_total", "counter", "probes that could not be sent", g_errors},
     {"vipd_gateway_changes_total", "counter", "changes of the gw signal", g_changes},
-    {"vipd_gateway_probe_rtt_seconds", "gauge", "round-trip time of the last answer",
-     g_rtt},
+    {"vipd_gateway_probe_rtt_seconds", "gauge", "round-trip time of the last answer", g_rtt},
 };
 
 static void gateways(FILE *out, const struct daemon *d)

@@ -2,10 +2,13 @@
 #include "check/check_io.h"
 
 #include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,4 +55,20 @@ uint64_t check_now_us(void)
 uint64_t check_now_ms(void)
 {
 	return check_now_us() / 1000u;
+}
+
+int check_iface_ids(int fd, const char *ifname, int *ifindex, uint8_t mac[6])
+{
+	struct ifreq ifr = {0};
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	*ifindex = ifr.ifr_ifindex;
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -errno;
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		return -EPFNOSUPPORT; /* ARP and NA/NS here speak Ethernet only */
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
 }

@@ -14,6 +14,10 @@ struct net_ctx;
  * setns. type gets SOCK_CLOEXEC. fd, or a negative errno. */
 int check_socket_in(struct net_ctx *ctx, const char *netns, int domain, int type, int proto);
 
+/* Index and MAC address of interface `ifname`, asked through socket `fd`.
+ * Returns 0 or a negative errno (-EPFNOSUPPORT: not an Ethernet device). */
+int check_iface_ids(int fd, const char *ifname, int *ifindex, uint8_t mac[6]);
+
 /* CLOCK_MONOTONIC in milliseconds: never 0, never goes back. */
 uint64_t check_now_ms(void);
 /* The same in microseconds, for round-trip times. */

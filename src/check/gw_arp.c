@@ -39,22 +39,6 @@ void gw_arp_filter(const struct ip_addr *gw, struct sock_filter code[GW_ARP_FILT
 	memcpy(code, prog, sizeof(prog));
 }
 
-static int iface_ids(struct gw_probe *p)
-{
-	struct ifreq ifr = {0};
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", p->ifname);
-	if (ioctl(p->fd, SIOCGIFINDEX, &ifr) < 0)
-		return -errno;
-	p->ifindex = ifr.ifr_ifindex;
-	if (ioctl(p->fd, SIOCGIFHWADDR, &ifr) < 0)
-		return -errno;
-	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
-		return -EPFNOSUPPORT; /* ARP for Ethernet only */
-	memcpy(p->mac, ifr.ifr_hwaddr.sa_data, sizeof(p->mac));
-	return 0;
-}
-
 /* Opened with protocol 0, so nothing is queued before the filter is on;
  * bind() then names the protocol and the interface. */
 static int arp_open(struct gw_probe *p)
@@ -71,7 +55,7 @@ static int arp_open(struct gw_probe *p)
 		return err;
 	}
 	gw_arp_filter(&p->cfg.gateway, code);
-	err = iface_ids(p);
+	err = check_iface_ids(p->fd, p->ifname, &p->ifindex, p->mac);
 	if (!err && setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
 		err = -errno;
 	sll.sll_ifindex = p->ifindex;

@@ -21,20 +21,6 @@ static int set_int(int fd, int level, int opt, int val)
 	return setsockopt(fd, level, opt, &val, sizeof(val)) < 0 ? -errno : 0;
 }
 
-static int iface_ids(struct gw_probe *p)
-{
-	struct ifreq ifr = {0};
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", p->ifname);
-	if (ioctl(p->fd, SIOCGIFINDEX, &ifr) < 0)
-		return -errno;
-	p->ifindex = ifr.ifr_ifindex;
-	if (ioctl(p->fd, SIOCGIFHWADDR, &ifr) < 0)
-		return -errno;
-	memcpy(p->mac, ifr.ifr_hwaddr.sa_data, sizeof(p->mac));
-	return 0;
-}
-
 /* Type 136 only, this interface only, hop limits 255 out, hop limit and
  * interface reported in. */
 static int nd_setup(struct gw_probe *p)
@@ -46,7 +32,7 @@ static int nd_setup(struct gw_probe *p)
 	ICMP6_FILTER_SETPASS(ND_NEIGHBOR_ADVERT, &filt);
 	if (setsockopt(p->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt)) < 0)
 		return -errno;
-	err = iface_ids(p);
+	err = check_iface_ids(p->fd, p->ifname, &p->ifindex, p->mac);
 	if (!err && setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE, p->ifname,
 			       (socklen_t)strlen(p->ifname)) < 0)
 		err = -errno;

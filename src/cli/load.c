@@ -5,54 +5,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		int e = errno;
-
-		free(buf);
-		fclose(f);
-		errno = e;
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
+#include "util/file.h"
 
 struct model *cli_load_model_diags(const char *path, struct diag_list *dl)
 {
 	struct model *m = NULL;
 	size_t len = 0;
-	char *buf = read_file(path, &len);
+	char *buf = file_read_all(path, &len);
 	int rc, err = errno;
 
 	diag_list_init(dl, path);

@@ -8,41 +8,7 @@
 
 #include "daemon/daemon.h"
 #include "daemon/health.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n == cap) {
-			char *nb = realloc(buf, (cap = cap ? cap * 2 : 65536) + 1);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
+#include "util/file.h"
 
 /* Logs every diagnostic line and collects the errors. */
 static void report(struct daemon *d, struct diag_list *dl, json_t *errors)
@@ -104,7 +70,7 @@ int daemon_load(struct daemon *d, struct model **out, int *node, json_t *errors)
 	struct diag_list dl;
 	struct model *m = NULL;
 	size_t len = 0;
-	char *buf = slurp(d->config_path, &len);
+	char *buf = file_read_all(d->config_path, &len);
 	int rc;
 
 	*out = NULL;

@@ -17,19 +17,6 @@ static json_t *addr_json(const struct ip_addr *a, bool with_prefix)
 	return json_string(with_prefix ? ip_ntop_prefix(a, buf) : ip_ntop(a, buf));
 }
 
-/* "2026-11-26T12:38:39.123Z" */
-static json_t *time_json(int64_t wall_ms)
-{
-	time_t secs = (time_t)(wall_ms / 1000);
-	struct tm tm;
-	char buf[40], out[48];
-
-	gmtime_r(&secs, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, sizeof(out), "%s.%03dZ", buf, (int)(wall_ms % 1000));
-	return json_string(out);
-}
-
 static json_t *drops_json(const uint64_t *drops)
 {
 	json_t *o = json_object();
@@ -70,7 +57,7 @@ static json_t *transition_json(const struct vrrp_inst *inst)
 	if (!inst->has_transition)
 		return json_null();
 	return json_pack("{s:o, s:s, s:s, s:s, s:s}", "time",
-			 time_json(inst->last_transition_wall_ms), "from",
+			 events_time_json(inst->last_transition_wall_ms), "from",
 			 vrrp_fsm_state_name(t->from), "to", vrrp_fsm_state_name(t->to), "cause",
 			 vrrp_fsm_cause_name(t->cause), "reason", inst->last_reason);
 }
@@ -189,7 +176,7 @@ json_t *status_json(const struct daemon *d)
 	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:o, s:o}", "cluster",
 			 d->model->cluster_name.v, "node", d->node_name, "config", d->config_path,
 			 "version", VIPD_VERSION, "pid", (int)getpid(), "started",
-			 time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
+			 events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
 			 (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
 			 "instances", insts, "sockets", socks);
 }

@@ -6,9 +6,11 @@
 set -u
 cd "$(dirname "$0")/.."
 failed=()
+total=0
 stage() {
 	local name=$1
 	shift
+	total=$((total + 1))
 	echo "=== $name"
 	if "$@"; then
 		echo "=== $name: ok"
@@ -31,8 +33,8 @@ if [ "${VIPD_SKIP_FUZZ:-0}" != 1 ]; then
 	stage "fuzz smoke" scripts/fuzz-smoke.sh
 fi
 
+echo "stages: $((total - ${#failed[@]})) passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "FAILED stages: ${failed[*]}"
 	exit 1
 fi
-echo "all test stages passed"

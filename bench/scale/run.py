@@ -18,21 +18,35 @@ IPv4 only fits the documentation ranges (3 x /24 = 96 /29s) up to 192
 instances, so IPv4 is measured for N <= 192 only. (This kernel has no
 802.1Q, so VLANs are not an option.)
 
-Per (N, advert, family): `vipctl apply` on both nodes (nsenter), then
-  vipd: both nodes, wait until a holds every VIP and b none (held for 6 s:
-        the GARP bursts are over), then measure for --seconds;
+Per (N, advert, family): `vipctl apply` on both nodes (nsenter, with a
+private empty /run/netns each: see Topo.apply), then for each daemon:
+  start it on a; once a holds every VIP and its takeover burst of GARP/NA
+  is over (wait_quiet), start it on b; once a holds every VIP and b none
+  for 6 s, measure --seconds (x --reps). --together starts both at once
+  (an election storm at N=1000 in this lab: that is a finding, not a
+  steady state).
+  vipd: the cluster file below, vipd -f on each node.
   keepalived: one per node (-P: VRRP only, foreground, pid files in the
         lab), N vrrp_instance blocks with unicast_src_ip/unicast_peer,
-        `unicast_ttl 255`, the same VRIDs; the VRRP child is measured
-        (the parent only supervises it).
+        `unicast_ttl 255`, the same VRIDs (pinned in the cluster file);
+        the VRRP child is measured (the parent only supervises it).
 CPU% = delta(utime+stime) of /proc/PID/stat over the window, in % of one
-core; RSS = VmRSS (and VmHWM) at the end of the window. The adverts/s sent
-by a (tx packets of its macvlans) check that both daemons did the same
+core (schedstat's run time is logged beside it); RSS = VmRSS (and VmHWM)
+at the end of the window. Nothing queries the daemons during a window
+(a `vipctl status` costs CPU and, at N=1000, memory). The adverts/s sent
+by a (tx packets of its macvlans) show that both daemons did the same
 work; transitions during the window (from the logs) must be 0.
 
+Lab caveats: both nodes share one kernel, so a's sendmsg() also runs b's
+receive path (veth -> bridge -> macvlan -> ipv6_rcv -> raw socket lookup)
+and that time is charged to a: "master CPU" includes the backup host's
+softirq work. The neighbour tables are host-wide (NeighTables). The
+ANCHORS.md numbers come from another lab (its interface layout is not
+given); compare vipd with the keepalived columns measured here.
+
 usage (root): bench/scale/run.py [--instances 100,1000] [--advert 1s,100ms]
-       [--family ipv6,ipv4] [--seconds 20] [--only vipd|keepalived]
-       [--profile DIR]
+       [--family ipv6,ipv4] [--seconds 20] [--reps 1] [--only vipd|keepalived]
+       [--together] [--profile DIR]
 --profile DIR: after each vipd window, `perf record -g` both vipds for
 10 s (outside the window) and write DIR/<row>-<node>.perf.data and a
 `perf report` summary beside it.
@@ -65,7 +79,6 @@ V4_NETS = [ipaddress.ip_network(n) for n in
            ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 V4_MAX_IFACES = 96  # /29s in the three ranges
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PAGE_MIB = 1 / 1024
 
 # ANCHORS.md: keepalived 2.2.7, one per node, unicast VRRPv3, VRRP process
 ANCHORS = {

@@ -31,7 +31,8 @@ static int collect_namespaces(const struct model *m, char ***out, size_t *n)
 	if (!names)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->n_ifaces; i++) {
-		const char *cand[2] = {m->ifaces[i].netns.v, m->ifaces[i].veth_peer.peer_namespace.v};
+		const char *cand[2] = {m->ifaces[i].netns.v,
+				       m->ifaces[i].veth_peer.peer_namespace.v};
 
 		for (int k = 0; k < 2; k++) {
 			bool dup = false;

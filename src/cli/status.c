@@ -171,8 +171,8 @@ static void reason_text(json_t *inst, char *buf, size_t len)
 		snprintf(buf, len, "waiting: %s", str(inst, "waiting"));
 	else if (!json_is_true(json_object_get(inst, "healthy")))
 		snprintf(buf, len, "unhealthy: %s", str(inst, "health_reason"));
-	else if (json_is_object(last) && strncmp(str(last, "reason"), str(last, "cause"),
-						  strlen(str(last, "cause"))) == 0)
+	else if (json_is_object(last) &&
+		 strncmp(str(last, "reason"), str(last, "cause"), strlen(str(last, "cause"))) == 0)
 		snprintf(buf, len, "%s", str(last, "reason")); /* "unhealthy: ..." already */
 	else if (json_is_object(last))
 		snprintf(buf, len, "%s: %s", str(last, "cause"), str(last, "reason"));

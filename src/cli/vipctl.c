@@ -13,23 +13,30 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{"validate", cmd_validate, "validate [-c FILE]          check the file; exit 2 with every error"},
-	{"show", cmd_show, "show [-c FILE] [--node N]   resolved model: interfaces, VRRP instances"},
-	{"explain", cmd_explain, "explain [TYPE|SECTION]      the keys a type or section accepts"},
-	{"status", cmd_status, "status [--watch [SECS]]     live state from the daemon, per instance\n"
-			       "         [--interface IF] [--zone Z] [--namespace NS]"},
-	{"events", cmd_events, "events [--backlog N]        stream transitions and health changes (JSON lines)"},
-	{"metrics", cmd_metrics, "metrics                     Prometheus text: state, priorities, counters"},
-	{"reload", cmd_reload, "reload                      the daemon reloads its file; exit 2 with errors"},
-	{"drain", cmd_drain, "drain                       advertise priority 1: move every VIP to the peer"},
-	{"undrain", cmd_undrain, "undrain                     back to the configured priorities"},
-	{"plan", cmd_plan, "plan [-c FILE] [--node N]   what apply would change on this node"},
-	{"apply", cmd_apply, "apply [-c FILE] [--node N]  make the kernel match the file (idempotent)"},
+    {"validate", cmd_validate,
+     "validate [-c FILE]          check the file; exit 2 with every error"},
+    {"show", cmd_show, "show [-c FILE] [--node N]   resolved model: interfaces, VRRP instances"},
+    {"explain", cmd_explain, "explain [TYPE|SECTION]      the keys a type or section accepts"},
+    {"status", cmd_status,
+     "status [--watch [SECS]]     live state from the daemon, per instance\n"
+     "         [--interface IF] [--zone Z] [--namespace NS]"},
+    {"events", cmd_events,
+     "events [--backlog N]        stream transitions and health changes (JSON lines)"},
+    {"metrics", cmd_metrics,
+     "metrics                     Prometheus text: state, priorities, counters"},
+    {"reload", cmd_reload,
+     "reload                      the daemon reloads its file; exit 2 with errors"},
+    {"drain", cmd_drain,
+     "drain                       advertise priority 1: move every VIP to the peer"},
+    {"undrain", cmd_undrain, "undrain                     back to the configured priorities"},
+    {"plan", cmd_plan, "plan [-c FILE] [--node N]   what apply would change on this node"},
+    {"apply", cmd_apply, "apply [-c FILE] [--node N]  make the kernel match the file (idempotent)"},
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: vipctl [-c FILE] [--node N] [--control SOCK] [-o json] VERB [ARGS]\n\n");
+	fprintf(out,
+		"usage: vipctl [-c FILE] [--node N] [--control SOCK] [-o json] VERB [ARGS]\n\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  vipctl %s\n", verbs[i].usage);
 	fprintf(out, "\nFILE defaults to %s, SOCK to %s.\n", VIPD_DEFAULT_CONFIG,
@@ -39,13 +46,18 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"config", required_argument, NULL, 'c'}, {"node", required_argument, NULL, 'n'},
-		{"control", required_argument, NULL, 's'}, {"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		/* status, events */
-		{"interface", required_argument, NULL, 'I'}, {"zone", required_argument, NULL, 'Z'},
-		{"namespace", required_argument, NULL, 'N'}, {"watch", optional_argument, NULL, 'W'},
-		{"backlog", required_argument, NULL, 'B'},   {NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"node", required_argument, NULL, 'n'},
+	    {"control", required_argument, NULL, 's'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    /* status, events */
+	    {"interface", required_argument, NULL, 'I'},
+	    {"zone", required_argument, NULL, 'Z'},
+	    {"namespace", required_argument, NULL, 'N'},
+	    {"watch", optional_argument, NULL, 'W'},
+	    {"backlog", required_argument, NULL, 'B'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct cli_opts o = {.config = VIPD_DEFAULT_CONFIG, .control = VIPD_DEFAULT_CONTROL};
 	int c;

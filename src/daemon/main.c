@@ -40,10 +40,14 @@ static void usage(FILE *out)
 static int parse_args(struct daemon *d, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'},  {"node", required_argument, NULL, 'n'},
-	    {"control", required_argument, NULL, 's'}, {"foreground", no_argument, NULL, 'f'},
-	    {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
-	    {"cleanup", no_argument, NULL, 'C'},       {"metrics-listen", required_argument, NULL, 'M'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"node", required_argument, NULL, 'n'},
+	    {"control", required_argument, NULL, 's'},
+	    {"foreground", no_argument, NULL, 'f'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"cleanup", no_argument, NULL, 'C'},
+	    {"metrics-listen", required_argument, NULL, 'M'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -93,7 +97,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		if (daemon_reload(d, NULL) < 0)
-			events_daemon(d, "reload-failed", "SIGHUP: the new configuration has errors");
+			events_daemon(d, "reload-failed",
+				      "SIGHUP: the new configuration has errors");
 		else
 			events_daemon(d, "reload", "SIGHUP");
 		return;

@@ -105,10 +105,9 @@ scenario_link() {
 	if ! all_vips_answer; then
 		SILENT=$(awk '/nobody/ {print $1}' "$TMP/answers" | xargs)
 		explain_silence
-		say "  While eth0 was down both nodes were MASTER of these instances. When the link came"
-		say "  back one of them stepped down and removed the VIPs; the one that stayed MASTER did"
-		say "  not announce them again (no GARP/NA on a split that heals), so the client keeps"
-		say "  its stale ARP/ND entry until it expires (tens of seconds)."
+		say "  While eth0 was down both nodes were MASTER of these instances; when it came back"
+		say "  the one that stayed MASTER should have reasserted with GARP/NA (docs/operations.md,"
+		say "  'A split that heals'). A VIP that does not answer here is a bug: please report it."
 	fi
 }
 

@@ -81,6 +81,24 @@ def test_vlan_id_change_recreates_the_vlan(lab):
     assert vipctl_json(node, "-c", cfg, "--node", "n1", "plan") == {"steps": []}
 
 
+def check_kind_options(want, link):
+    """The options `vipctl show -o json` resolved, as the kernel reports them."""
+    data = (link.get("linkinfo") or {}).get("info_data", {})
+    name = want["name"]
+    if want["type"] == "vlan":
+        assert data["id"] == want["id"], name
+    if want["type"] in ("vlan", "veth") and not want["namespace"]:
+        assert link.get("link") == want["parent"], name
+    if want["type"] in ("bond", "lacp"):
+        assert data["mode"] == want["mode"], name
+        assert data["xmit_hash_policy"] == want["xmit_hash_policy"], name
+        assert data["miimon"] == want["miimon_ms"], name
+    if want["type"] == "lacp":
+        assert data["ad_lacp_rate"] == want["lacp_rate"], name
+    if want["type"] == "veth":
+        assert data["mode"] == want["mode"], name
+
+
 @pytest.mark.parametrize("example", sorted(
     f for f in os.listdir(os.path.join(ROOT, "examples")) if f.endswith(".yaml")))
 def test_every_example_applies_and_is_idempotent(lab, example):
@@ -110,6 +128,7 @@ def test_every_example_applies_and_is_idempotent(lab, example):
                 assert link["mtu"] == i["mtu"], i["name"]
             if i.get("master"):
                 assert link.get("master") == i["master"], i["name"]
+            check_kind_options(i, link)
     finally:
         for i in model["interfaces"]:
             for ns in (i.get("namespace"), i.get("peer_namespace")):

@@ -3,8 +3,10 @@
 # the link/gateway check selftest
 # and the pytest topologies in network namespaces. Tests marked
 # needs_kernel_features run in scripts/check-kernel.sh instead.
+# VIPD_BUILD=build-asan runs them against the ASan+UBSan build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build/tests/net/nl_selftest --kinds=basic
-build/tests/check/check_selftest
+build=${VIPD_BUILD:-build}
+"$build"/tests/net/nl_selftest --kinds=basic
+"$build"/tests/check/check_selftest
 exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/topo -m "not needs_kernel_features" "$@"

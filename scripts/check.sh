@@ -23,12 +23,10 @@ stage() {
 stage "format" make -s format-check
 stage "unit" make -s check-unit
 stage "unit (asan+ubsan)" make -s check-asan
-if [ -x scripts/check-topo.sh ]; then
-	stage "topology" scripts/check-topo.sh
-fi
-if [ -x scripts/check-kernel.sh ]; then
-	stage "kernel lab" scripts/check-kernel.sh
-fi
+stage "topology" scripts/check-topo.sh
+stage "topology (asan+ubsan)" env VIPD_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 \
+	scripts/check-topo.sh
+stage "kernel lab" scripts/check-kernel.sh
 if [ "${VIPD_SKIP_FUZZ:-0}" != 1 ]; then
 	stage "fuzz smoke" scripts/fuzz-smoke.sh
 fi

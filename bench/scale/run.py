@@ -234,13 +234,10 @@ class Topo:
         return self.path(name)
 
     def apply(self, cfg):
-        """`vipctl apply` on each node, as if the nodes were two hosts.
-
-        vipctl also looks for links of its cluster in every namespace under
-        /run/netns (to remove those a namespace change left behind), so on
-        one host node b's apply would find node a's macvlans and re-create
-        them. Each node's apply therefore sees an empty /run/netns (a
-        private mount namespace), as on a host of its own."""
+        """`vipctl apply` on each node, as if the nodes were two hosts: each
+        node's apply sees an empty /run/netns (a private mount namespace),
+        as on a host of its own. (vipctl before 6af3bb9 read every
+        namespace there, and node b's apply re-created node a's macvlans.)"""
         for node, ns in self.ns.items():
             t0 = time.monotonic()
             host_run(in_netns(ns, ["unshare", "--mount", "--propagation", "private",

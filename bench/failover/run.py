@@ -24,7 +24,6 @@ import os
 import random
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -32,8 +31,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "topo"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from lab import Lab, wait_until  # noqa: E402
+from stats import fmt_ms  # noqa: E402
 from vrrp_topo import Cluster, config, keepalived_conf  # noqa: E402
 
 VIP = "192.0.2.200/24"
@@ -155,16 +156,6 @@ def run_scenario(daemon_cls, scen, fault, reps):
         return results
 
 
-def fmt(results):
-    ok = [r for r in results if r is not None]
-    if not ok:
-        return "no takeover"
-    s = f"{statistics.median(ok):.0f} ms ({min(ok):.0f}–{max(ok):.0f})"
-    if len(ok) < len(results):
-        s += f", {len(results) - len(ok)} missed"
-    return s
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=10)
@@ -182,7 +173,7 @@ def main():
                 continue
             row = [scen, fault, f"{limit_ms(SCENARIOS[scen][2], fault):.0f} ms"]
             for dc in daemons:
-                row.append(fmt(run_scenario(dc, scen, getattr(signal, fault), args.reps)))
+                row.append(fmt_ms(run_scenario(dc, scen, getattr(signal, fault), args.reps)))
             rows.append(row)
     head = ["advert", "fault", "protocol limit"] + [d.name for d in daemons]
     print(f"\nfailover: fault -> first reply from the backup's MAC, {args.reps} repetitions, "

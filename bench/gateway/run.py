@@ -35,9 +35,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "topo"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from health_topo import GW, HealthCluster  # noqa: E402
 from lab import Lab, wait_until  # noqa: E402
+from stats import fmt_ms  # noqa: E402
 from vrrp_topo import NODE_ADDR  # noqa: E402
 
 PROBE = os.path.join(ROOT, "bench", "failover", "probe.py")
@@ -195,16 +197,6 @@ def run(daemon_cls, reps):
         return results
 
 
-def fmt(results):
-    ok = [r for r in results if r is not None]
-    if not ok:
-        return "no takeover"
-    s = f"{statistics.median(ok):.0f} ms ({min(ok):.0f}–{max(ok):.0f})"
-    if len(ok) < len(results):
-        s += f", {len(results) - len(ok)} missed"
-    return s
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=5)
@@ -217,7 +209,7 @@ def main():
     print("| daemon | check | failover |")
     print("|---|---|---|")
     for d in daemons:
-        print(f"| {d.name} | {d.setting} | {fmt(res[d.name])} |")
+        print(f"| {d.name} | {d.setting} | {fmt_ms(res[d.name])} |")
     ok = {n: [r for r in v if r is not None] for n, v in res.items()}
     if ok.get("vipd") and ok.get("keepalived"):
         ratio = statistics.median(ok["keepalived"]) / statistics.median(ok["vipd"])

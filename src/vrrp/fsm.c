@@ -442,16 +442,25 @@ static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 /* RFC 5798 6.4.3. */
 /* Two masters (a healed split): the lower one yields when it hears us, but
  * while it was master it sent GARPs, so clients may still send to it. Assert
- * now with an advert and a GARP round, at most once per advert interval. */
+ * now with an advert and ONE GARP round (not a burst: with hundreds of
+ * instances bursts feed a storm while both nodes start), at most once per
+ * max(1 s, 3 advert intervals). */
 static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
 			    struct vrrp_fsm_actions *out)
 {
-	if (st->counters.reasserts && now_ms - st->last_reassert_ms < cfg->advert_interval_ms)
+	uint64_t gap = 3ull * cfg->advert_interval_ms;
+	struct vrrp_fsm_action *garp;
+
+	if (gap < 1000)
+		gap = 1000;
+	if (st->counters.reasserts && now_ms - st->last_reassert_ms < gap)
 		return;
 	st->last_reassert_ms = now_ms;
 	st->counters.reasserts++;
-	emit(out, VRRP_FSM_ACT_SEND_GARP);
 	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
+	garp = push(out, VRRP_FSM_ACT_SEND_GARP);
+	if (garp)
+		garp->single_round = true;
 	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
 }
 
@@ -550,10 +559,19 @@ static void on_master_down(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, 
 static void on_advert_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
 			    struct vrrp_fsm_actions *out)
 {
+	uint64_t next;
+
 	if (!timer_live(st, VRRP_FSM_TIMER_ADVERT, VRRP_FSM_MASTER))
 		return;
 	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
-	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
+	/* The next advert is due one interval after this one was due, not after
+	 * it was sent: a loop busy with many instances must not stretch the
+	 * interval (and approach the backup's Master_Down_Interval). More than
+	 * an interval late, start afresh rather than send a burst. */
+	next = st->timers[VRRP_FSM_TIMER_ADVERT].deadline_ms + cfg->advert_interval_ms;
+	if (next <= now_ms)
+		next = now_ms + cfg->advert_interval_ms;
+	arm(st, out, VRRP_FSM_TIMER_ADVERT, (uint32_t)(next - now_ms), now_ms);
 }
 
 static void on_preempt_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,

@@ -107,6 +107,7 @@ struct vrrp_fsm_action {
 	uint8_t priority;	   /* SEND_ADVERT: 0 (resign/shutdown), else effective priority */
 	enum vrrp_fsm_timer timer; /* ARM_TIMER, CANCEL_TIMER */
 	uint32_t delay_ms;	   /* ARM_TIMER: from now */
+	bool single_round;	   /* SEND_GARP: one round, not the garp.count burst */
 };
 
 #define VRRP_FSM_MAX_ACTIONS 8 /* the longest path (preempt takeover) needs 6 */

@@ -212,7 +212,10 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		remove_vips(inst);
 		break;
 	case VRRP_FSM_ACT_SEND_GARP:
-		rt_garp_start(inst);
+		if (!a->single_round)
+			rt_garp_start(inst);
+		else if (inst->garp_left == 0) /* a running burst covers it */
+			rt_garp_round(inst, inst->spec.vips, inst->spec.n_vips);
 		break;
 	default:
 		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "unknown action %d: this is a bug", a->type);

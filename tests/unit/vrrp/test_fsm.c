@@ -41,6 +41,10 @@
 	{                                                                                          \
 		.type = VRRP_FSM_ACT_SEND_GARP                                                     \
 	}
+#define GARP1                                                                                      \
+	{                                                                                          \
+		.type = VRRP_FSM_ACT_SEND_GARP, .single_round = true                               \
+	}
 /* What every takeover ends with (RFC 5798 6.4.2 "transition to Master"). */
 #define TAKEOVER(p, iv) ADD, GARP, SEND(p), ARM(ADVERT, iv)
 
@@ -92,7 +96,8 @@ static void expect_actions(const struct vrrp_fsm_actions *out, const struct vrrp
 		const struct vrrp_fsm_action *a = i < out->count ? &out->items[i] : NULL;
 
 		if (a && i < n && a->type == e[i].type && a->priority == e[i].priority &&
-		    a->timer == e[i].timer && a->delay_ms == e[i].delay_ms)
+		    a->timer == e[i].timer && a->delay_ms == e[i].delay_ms &&
+		    a->single_round == e[i].single_round)
 			continue;
 		if (a)
 			print_error("action %zu: got %s prio %u timer %s delay %u\n", i,
@@ -282,6 +287,23 @@ static void test_priority_zero_single_peer_takes_over_at_once(void **state)
 	EXPECT(&h, ARM(MASTER_DOWN, 361));
 }
 
+/* A late advert timer does not stretch the interval: the next one is due
+ * one interval after the late one was due. */
+static void test_advert_timer_does_not_drift(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 150, 100, true, 0, PEER_LO);
+	make_master(&h);
+	h.now = h.st.timers[VRRP_FSM_TIMER_ADVERT].deadline_ms + 20; /* 20 ms late */
+	ev(&h, VRRP_FSM_EV_ADVERT_TIMER);
+	EXPECT(&h, SEND(150), ARM(ADVERT, 80));
+	h.now = h.st.timers[VRRP_FSM_TIMER_ADVERT].deadline_ms + 250; /* > an interval late */
+	ev(&h, VRRP_FSM_EV_ADVERT_TIMER);
+	EXPECT(&h, SEND(150), ARM(ADVERT, 100));
+}
+
 /* ---- MASTER receiving adverts ---- */
 
 static void test_master_yields_to_higher(void **state)
@@ -309,20 +331,20 @@ static void test_master_ignores_lower_reasserts_on_zero(void **state)
 	(void)state;
 	h_init(&h, 3, 150, 100, true, 0, PEER_LO);
 	make_master(&h);
-	/* a lower master (a healed split): assert with GARP and an advert */
+	/* a lower master (a healed split): assert with an advert and one GARP round */
 	advert(&h, 400, PEER_HI, 100, 100);
-	EXPECT(&h, GARP, SEND(150), ARM(ADVERT, 100));
+	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
 	assert_int_equal(h.st.counters.adverts_lower_ignored, 1);
 	assert_int_equal(h.st.counters.reasserts, 1);
 	advert(&h, 420, PEER_HI, 0, 100);
 	EXPECT(&h, SEND(150), ARM(ADVERT, 100));
 	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
 	assert_int_equal(h.st.counters.prio0_received, 1);
-	/* at most one reassertion per advert interval */
-	advert(&h, 450, PEER_HI, 100, 100);
+	/* at most one reassertion per max(1 s, 3 advert intervals) */
+	advert(&h, 1000, PEER_HI, 100, 100);
 	EXPECT_NONE(&h);
-	advert(&h, 500, PEER_HI, 100, 100);
-	EXPECT(&h, GARP, SEND(150), ARM(ADVERT, 100));
+	advert(&h, 1400, PEER_HI, 100, 100);
+	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
 	assert_int_equal(h.st.counters.reasserts, 2);
 }
 
@@ -342,7 +364,7 @@ static void test_master_tie_broken_by_address(void **state)
 	h_init(&hi, 3, 100, 100, true, 0, "192.0.2.128");
 	make_master(&hi);
 	advert(&hi, 400, "192.0.2.127", 100, 100);
-	EXPECT(&hi, GARP, SEND(100), ARM(ADVERT, 100));
+	EXPECT(&hi, SEND(100), GARP1, ARM(ADVERT, 100));
 	assert_int_equal(hi.st.state, VRRP_FSM_MASTER);
 
 	h_init(&v6, 3, 100, 100, true, 0, "2001:db8::2");
@@ -546,7 +568,7 @@ static void test_unhealthy_master_resigns_once(void **state)
 	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
 	make_master(&h);
 	advert(&h, 350, PEER_HI, 100, 100); /* a lower priority: reasserted, not noted */
-	EXPECT(&h, GARP, SEND(200), ARM(ADVERT, 100));
+	EXPECT(&h, SEND(200), GARP1, ARM(ADVERT, 100));
 	h.now = 1000;
 	health(&h, false);
 	/* make-before-break: the VIPs stay until the peer is heard as master */
@@ -868,6 +890,7 @@ int main(void)
 	    cmocka_unit_test(test_startup_backup_then_master),
 	    cmocka_unit_test(test_backup_higher_priority_keeps_backup),
 	    cmocka_unit_test(test_priority_zero_skew_takeover),
+	    cmocka_unit_test(test_advert_timer_does_not_drift),
 	    cmocka_unit_test(test_priority_zero_single_peer_takes_over_at_once),
 	    cmocka_unit_test(test_master_yields_to_higher),
 	    cmocka_unit_test(test_master_ignores_lower_reasserts_on_zero),

@@ -88,4 +88,14 @@ static inline void mt_expect_one(const char *yaml, int line, int col, ...)
 
 #define MT_HEAD "cluster:\n  name: lab\n  nodes: [adc1, adc2]\ninterfaces:\n"
 
+/* The instance named "IFACE/SLOT/FAMILY/METHOD"; fails the test if absent. */
+static inline const struct vrrp_instance *mt_inst(const struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_instances; i++)
+		if (strcmp(m->instances[i].name, name) == 0)
+			return &m->instances[i];
+	fail_msg("no instance %s", name);
+	return NULL;
+}
+
 #endif

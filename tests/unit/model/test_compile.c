@@ -24,15 +24,6 @@ static const char two_slots[] =
 	    "      backup:\n"						   /* 18 */
 	    "        - {address: 192.0.2.20/24, clusterIpMethod: link}\n"; /* 19 */
 
-static const struct vrrp_instance *inst(const struct model *m, const char *name)
-{
-	for (size_t i = 0; i < m->n_instances; i++)
-		if (strcmp(m->instances[i].name, name) == 0)
-			return &m->instances[i];
-	fail_msg("no instance %s", name);
-	return NULL;
-}
-
 static void test_instances(void **state)
 {
 	struct model *m = mt_load_ok(two_slots);
@@ -41,7 +32,7 @@ static void test_instances(void **state)
 
 	(void)state;
 	assert_int_equal(m->n_instances, 4);
-	vi = inst(m, "eth0/master/ipv4/vrrp");
+	vi = mt_inst(m, "eth0/master/ipv4/vrrp");
 	assert_int_equal(vi->slot, SLOT_MASTER);
 	assert_int_equal(vi->family, IP_V4);
 	assert_int_equal(vi->method, METHOD_VRRP);
@@ -51,13 +42,13 @@ static void test_instances(void **state)
 	assert_true(vi->has_pair);
 	assert_string_equal(ip_ntop(&vi->addr[0], buf), "192.0.2.2");
 	assert_string_equal(ip_ntop(&vi->addr[1], buf), "192.0.2.3");
-	vi = inst(m, "eth0/master/ipv4/gw");
+	vi = mt_inst(m, "eth0/master/ipv4/gw");
 	assert_int_equal(vi->n_vips, 1);
 	assert_int_equal(vi->vips[0], 1);
-	vi = inst(m, "eth0/master/ipv6/vrrp");
+	vi = mt_inst(m, "eth0/master/ipv6/vrrp");
 	assert_int_equal(vi->n_vips, 1);
 	assert_string_equal(ip_ntop(&vi->addr[1], buf), "2001:db8::3");
-	vi = inst(m, "eth0/backup/ipv4/link");
+	vi = mt_inst(m, "eth0/backup/ipv4/link");
 	assert_int_equal(vi->slot, SLOT_BACKUP);
 	assert_int_equal(vi->method, METHOD_LINK);
 	model_free(m);
@@ -66,8 +57,8 @@ static void test_instances(void **state)
 static void test_priorities(void **state)
 {
 	struct model *m = mt_load_ok(two_slots);
-	const struct vrrp_instance *master = inst(m, "eth0/master/ipv4/vrrp");
-	const struct vrrp_instance *backup = inst(m, "eth0/backup/ipv4/link");
+	const struct vrrp_instance *master = mt_inst(m, "eth0/master/ipv4/vrrp");
+	const struct vrrp_instance *backup = mt_inst(m, "eth0/backup/ipv4/link");
 
 	(void)state;
 	/* nodes[0] prefers the master slot, nodes[1] the backup slot */
@@ -103,8 +94,8 @@ static void test_vrids_deterministic(void **state)
 		differs |= a->instances[i].vrid != c->instances[i].vrid;
 	assert_true(differs);
 	/* an IPv4 and an IPv6 instance of one slot and method share the VRID */
-	assert_int_equal(inst(a, "eth0/master/ipv4/vrrp")->vrid,
-			 inst(a, "eth0/master/ipv6/vrrp")->vrid);
+	assert_int_equal(mt_inst(a, "eth0/master/ipv4/vrrp")->vrid,
+			 mt_inst(a, "eth0/master/ipv6/vrrp")->vrid);
 	model_free(a);
 	model_free(b);
 	model_free(c);
@@ -218,10 +209,10 @@ static void test_explicit_vrids(void **state)
 	strcat(with, macvlans);
 	m = mt_load_ok(with);
 	/* the interface's first instance per family takes the base, the next base+1 */
-	assert_int_equal(inst(m, "eth0/master/ipv4/vrrp")->vrid, 7);
-	assert_true(inst(m, "eth0/master/ipv4/vrrp")->vrid_explicit);
-	assert_int_equal(inst(m, "eth0/master/ipv6/vrrp")->vrid, 7);
-	assert_int_equal(inst(m, "eth0/backup/ipv4/vrrp")->vrid, 8);
+	assert_int_equal(mt_inst(m, "eth0/master/ipv4/vrrp")->vrid, 7);
+	assert_true(mt_inst(m, "eth0/master/ipv4/vrrp")->vrid_explicit);
+	assert_int_equal(mt_inst(m, "eth0/master/ipv6/vrrp")->vrid, 7);
+	assert_int_equal(mt_inst(m, "eth0/backup/ipv4/vrrp")->vrid, 8);
 	assert_int_equal(m->n_instances, 3 + 2 * 16);
 	/* the automatic ones on the same segment keep clear of them */
 	for (size_t i = 0; i < m->n_instances; i++) {
@@ -241,7 +232,7 @@ static void test_explicit_vrids(void **state)
 			       "    vrrp: {virtual_router_id: 7}\n"
 			       "    addresses: {adc1: [198.51.100.2/24], adc2: [198.51.100.3/24]}\n"
 			       "    vips: {master: [198.51.100.9/24]}\n");
-	assert_int_equal(inst(e, "v1/master/ipv4/vrrp")->vrid, 7);
+	assert_int_equal(mt_inst(e, "v1/master/ipv4/vrrp")->vrid, 7);
 	assert_int_equal(e->ifaces[model_iface_index(e, "v1")].vrid_domain,
 			 model_iface_index(e, "v1"));
 	model_free(e);
@@ -268,14 +259,14 @@ static void test_explicit_wins(void **state)
 	(void)state;
 	snprintf(text, sizeof(text), fmt, "");
 	m = mt_load_ok(text);
-	natural = inst(m, "mv0/master/ipv4/vrrp")->vrid;
+	natural = mt_inst(m, "mv0/master/ipv4/vrrp")->vrid;
 	model_free(m);
 	snprintf(vrid, sizeof(vrid), "    vrrp: {virtual_router_id: %u}\n", natural);
 	snprintf(text, sizeof(text), fmt, vrid);
 	m = mt_load_ok(text);
-	assert_int_equal(inst(m, "eth0/master/ipv4/vrrp")->vrid, natural);
-	assert_true(inst(m, "eth0/master/ipv4/vrrp")->vrid_explicit);
-	assert_int_equal(inst(m, "mv0/master/ipv4/vrrp")->vrid, natural % 255 + 1);
+	assert_int_equal(mt_inst(m, "eth0/master/ipv4/vrrp")->vrid, natural);
+	assert_true(mt_inst(m, "eth0/master/ipv4/vrrp")->vrid_explicit);
+	assert_int_equal(mt_inst(m, "mv0/master/ipv4/vrrp")->vrid, natural % 255 + 1);
 	model_free(m);
 }
 

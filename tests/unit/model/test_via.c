@@ -19,20 +19,11 @@ static const char ha_link[] =
 	    "      master: [192.0.2.10/24, \"2001:db8::10/64\"]\n"		 /* 15 */
 	    "      backup: [{address: 192.0.2.20/24, clusterIpMethod: link}]\n"; /* 16 */
 
-static const struct vrrp_instance *inst(const struct model *m, const char *name)
-{
-	for (size_t i = 0; i < m->n_instances; i++)
-		if (strcmp(m->instances[i].name, name) == 0)
-			return &m->instances[i];
-	fail_msg("no instance %s", name);
-	return NULL;
-}
-
 static void test_via_compiles(void **state)
 {
 	struct model *m = mt_load_ok(ha_link);
 	long ha0 = model_iface_index(m, "ha0"), eth0 = model_iface_index(m, "eth0");
-	const struct vrrp_instance *own = inst(m, "ha0/master/ipv4/vrrp");
+	const struct vrrp_instance *own = mt_inst(m, "ha0/master/ipv4/vrrp");
 	char buf[IP_STR_MAX];
 
 	(void)state;
@@ -49,12 +40,12 @@ static void test_via_compiles(void **state)
 			if (m->instances[j].family == vi->family)
 				assert_true(m->instances[j].vrid != vi->vrid);
 	}
-	assert_int_equal(inst(m, "eth0/master/ipv4/vrrp")->iface, (size_t)eth0);
-	assert_string_equal(ip_ntop(&inst(m, "eth0/master/ipv4/vrrp")->addr[0], buf),
+	assert_int_equal(mt_inst(m, "eth0/master/ipv4/vrrp")->iface, (size_t)eth0);
+	assert_string_equal(ip_ntop(&mt_inst(m, "eth0/master/ipv4/vrrp")->addr[0], buf),
 			    "198.51.100.2");
-	assert_string_equal(ip_ntop(&inst(m, "eth0/master/ipv6/vrrp")->addr[1], buf),
+	assert_string_equal(ip_ntop(&mt_inst(m, "eth0/master/ipv6/vrrp")->addr[1], buf),
 			    "2001:db8:a::3");
-	assert_string_equal(ip_ntop(&inst(m, "eth0/backup/ipv4/link")->addr[1], buf),
+	assert_string_equal(ip_ntop(&mt_inst(m, "eth0/backup/ipv4/link")->addr[1], buf),
 			    "198.51.100.3");
 	model_free(m);
 }
@@ -84,8 +75,8 @@ static void test_via_vrid_segment(void **state)
 			       "  mv0:\n    type: veth\n    parent: eth0\n"
 			       "    vrrp: {via: ha0, virtual_router_id: 9}\n"
 			       "    vips: {master: [192.0.2.11/24]}\n");
-	assert_int_equal(inst(m, "eth0/master/ipv4/vrrp")->vrid, 9);
-	assert_int_equal(inst(m, "mv0/master/ipv4/vrrp")->vrid, 9);
+	assert_int_equal(mt_inst(m, "eth0/master/ipv4/vrrp")->vrid, 9);
+	assert_int_equal(mt_inst(m, "mv0/master/ipv4/vrrp")->vrid, 9);
 	model_free(m);
 }
 

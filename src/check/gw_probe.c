@@ -45,7 +45,7 @@ static void gw_notify(evutil_socket_t fd, short what, void *arg)
 	if (p->cs.status == p->notified)
 		return;
 	p->notified = p->cs.status;
-	p->cb(p->arg, p->cs.status == CHECK_UP, p->cs.reason);
+	p->cb(p->arg, p->cs.status != CHECK_DOWN, p->cs.reason);
 }
 
 static void gw_close(struct gw_probe *p)
@@ -285,6 +285,45 @@ void gw_probe_state(const struct gw_probe *p, struct gw_probe_status *out)
 bool gw_probe_healthy(const struct gw_probe *p)
 {
 	return check_healthy(&p->cs);
+}
+
+/* While the link is down nothing is sent, so nothing fails either. */
+static void gw_pause(struct gw_probe *p, const char *reason)
+{
+	p->paused = true;
+	p->outstanding = false;
+	event_del(p->tick);
+	event_del(p->expire);
+	check_force_down(&p->cs, check_now_ms(), reason);
+	event_active(p->notify, EV_TIMEOUT, 0);
+}
+
+static void gw_resume(struct gw_probe *p)
+{
+	char text[CHECK_TEXT_MAX];
+
+	p->paused = false;
+	snprintf(text, sizeof(text), "%s: link back, judged afresh", p->subject);
+	check_restart(&p->cs, check_now_ms(), text);
+	p->unicast = false; /* the gateway's MAC may have changed meanwhile */
+	p->next_ms = check_now_ms();
+	arm_ms(p->tick, 0);
+	event_active(p->notify, EV_TIMEOUT, 0);
+}
+
+void gw_probe_set_link(struct gw_probe *p, bool up, const char *reason)
+{
+	char text[CHECK_TEXT_MAX];
+
+	if (!p || up != p->paused)
+		return;
+	if (up) {
+		gw_resume(p);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s unreachable: %s", p->subject,
+		 reason ? reason : "link down");
+	gw_pause(p, text);
 }
 
 void gw_probe_free(struct gw_probe *p)

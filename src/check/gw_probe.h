@@ -87,6 +87,16 @@ void gw_probe_state(const struct gw_probe *p, struct gw_probe_status *out);
 /* Healthy for the daemon: UP or UNKNOWN. */
 bool gw_probe_healthy(const struct gw_probe *p);
 
+/* The interface's link went down or came back (the daemon's link watch
+ * says so). Down: probing pauses and the check is DOWN at once with
+ * reason (a gateway cannot answer over a dead link, and waiting for fall
+ * probes would only delay the verdict). Up: the check starts afresh,
+ * UNKNOWN with no counts, and a probe goes out at once, so the verdict
+ * after a link returns comes from fresh samples only: failures counted
+ * while the link was down are never the gateway's. Callbacks as for any
+ * change. A repeated call with the same value does nothing. */
+void gw_probe_set_link(struct gw_probe *p, bool up, const char *reason);
+
 void gw_probe_free(struct gw_probe *p);
 
 #endif

@@ -53,6 +53,7 @@ struct gw_probe {
 	struct event *notify; /* runs the callback, from the loop */
 	uint64_t next_ms;     /* deadline of the next tick */
 	bool outstanding;     /* a probe is out, neither answered nor expired */
+	bool paused;	      /* the interface is down: no probes (gw_probe_set_link) */
 	uint64_t sent_us;
 
 	struct check_state cs;

@@ -67,6 +67,31 @@ enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms,
 	return to == CHECK_UP ? CHECK_CHANGE_BECAME_UP : CHECK_CHANGE_BECAME_DOWN;
 }
 
+static enum check_change force(struct check_state *st, enum check_status to, uint64_t now_ms,
+			       const char *detail)
+{
+	st->ok_run = 0;
+	st->fail_run = 0;
+	snprintf(st->detail, sizeof(st->detail), "%s", detail ? detail : "");
+	if (st->status == to)
+		return CHECK_CHANGE_NONE;
+	st->status = to;
+	st->changes++;
+	st->last_change_ms = now_ms;
+	memcpy(st->reason, st->detail, sizeof(st->reason));
+	return to == CHECK_DOWN ? CHECK_CHANGE_BECAME_DOWN : CHECK_CHANGE_NONE;
+}
+
+enum check_change check_force_down(struct check_state *st, uint64_t now_ms, const char *detail)
+{
+	return force(st, CHECK_DOWN, now_ms, detail);
+}
+
+enum check_change check_restart(struct check_state *st, uint64_t now_ms, const char *detail)
+{
+	return force(st, CHECK_UNKNOWN, now_ms, detail);
+}
+
 bool check_healthy(const struct check_state *st)
 {
 	return st->status != CHECK_DOWN;

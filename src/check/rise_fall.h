@@ -68,6 +68,14 @@ void check_state_init(struct check_state *st, uint32_t fall, uint32_t rise, bool
 enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms,
 			       const char *detail);
 
+/* A verdict that no probe gave: the check's interface went down, so it is
+ * DOWN at once (force_down), or it came back, so it starts afresh as
+ * UNKNOWN with its runs cleared (restart) and needs `rise` fresh results.
+ * Probes and oks are not counted; a status change is, as for a result.
+ * Returns what changed. */
+enum check_change check_force_down(struct check_state *st, uint64_t now_ms, const char *detail);
+enum check_change check_restart(struct check_state *st, uint64_t now_ms, const char *detail);
+
 /* Healthy for the daemon: UP or UNKNOWN. */
 bool check_healthy(const struct check_state *st);
 

@@ -30,10 +30,13 @@ static const char *ns_prefix(const char *netns)
 
 /* ---- judging ---- */
 
-/* Failing signals (each its own reason) and signals not judged yet. */
+/* Failing signals (each its own reason), signals not judged yet (pending:
+ * the instance does not preempt until they are), and signals that cannot
+ * be judged at all (assumed up, not pending: they never will be). */
 struct verdict {
 	char down[VRRP_RT_REASON_MAX];
 	char unknown[VRRP_RT_REASON_MAX];
+	char unjudgeable[VRRP_RT_REASON_MAX];
 };
 
 /* Appends text, after "; " if buf holds some already; cut to fit. */
@@ -77,7 +80,7 @@ static void judge_gw(const struct health_gw *g, struct verdict *v)
 	ip_ntop(&g->cfg.gateway, a);
 	if (!g->probe) {
 		snprintf(text, sizeof(text), "gateway %s not probed (could not start)", a);
-		add_text(v->unknown, sizeof(v->unknown), text);
+		add_text(v->unjudgeable, sizeof(v->unjudgeable), text);
 		return;
 	}
 	gw_probe_state(g->probe, &st);
@@ -91,7 +94,9 @@ static void judge_gw(const struct health_gw *g, struct verdict *v)
 	}
 }
 
-/* The instance's health from its signals; UNKNOWN counts as up. */
+/* The instance's health from its signals. UNKNOWN counts as up, but
+ * pending: a node whose checks have not risen since they (re)started does
+ * not preempt. */
 static void judge(struct vrrp_inst *inst)
 {
 	const struct health_bind *b = inst->hook_data;
@@ -99,7 +104,7 @@ static void judge(struct vrrp_inst *inst)
 	char reason[VRRP_RT_REASON_MAX];
 
 	if (inst->spec.method == METHOD_VRRP || !b) {
-		vrrp_inst_set_healthy(inst, true, "clusterIpMethod vrrp: always healthy");
+		vrrp_inst_set_healthy(inst, true, false, "clusterIpMethod vrrp: always healthy");
 		return;
 	}
 	if (b->link)
@@ -107,26 +112,67 @@ static void judge(struct vrrp_inst *inst)
 	if (b->gw)
 		judge_gw(b->gw, &v);
 	if (v.down[0]) {
-		vrrp_inst_set_healthy(inst, false, v.down);
+		vrrp_inst_set_healthy(inst, false, false, v.down);
 		return;
 	}
 	if (v.unknown[0])
-		snprintf(reason, sizeof(reason), "healthy: %.100s (assumed up)", v.unknown);
+		snprintf(reason, sizeof(reason), "healthy: %.80s (pending: no preemption yet)",
+			 v.unknown);
+	else if (v.unjudgeable[0])
+		snprintf(reason, sizeof(reason), "healthy: %.100s (assumed up)", v.unjudgeable);
 	else
 		snprintf(reason, sizeof(reason), "healthy");
-	vrrp_inst_set_healthy(inst, true, reason);
+	vrrp_inst_set_healthy(inst, true, v.unknown[0] != '\0', reason);
 }
 
-/* A signal changed: the instances judged by it are judged again. */
-static void rejudge_users(struct health *h, const void *check)
+/* Whether the advert interface is up, for the state machine's FAULT. A
+ * link that cannot be watched or is not judged yet counts as up: the
+ * socket tells the rest. */
+static void judge_advert(struct vrrp_inst *inst)
+{
+	const struct health_bind *b = inst->hook_data;
+	const struct check_state *cs;
+
+	if (!b || !b->advert || !b->advert->item)
+		return;
+	cs = link_watch_item_state(b->advert->item);
+	vrrp_inst_set_link(inst, cs->status != CHECK_DOWN, cs->detail);
+}
+
+static bool uses_check(const struct health_bind *b, const void *check)
+{
+	return b && (b->link == check || b->gw == check || b->advert == check ||
+		     (b->gw && b->gw->link == check));
+}
+
+/* A signal changed: the instances judged by it are judged again. A link
+ * that went down puts the instance in FAULT before its health is judged
+ * (nothing is sent on a dead link); one that came back is judged first,
+ * so that the instance is back in BACKUP knowing its checks are pending. */
+static void rejudge_users(struct health *h, const void *check, bool link_up)
 {
 	for (size_t i = 0; i < h->rt->n_insts; i++) {
 		struct vrrp_inst *inst = h->rt->insts[i];
 		const struct health_bind *b = inst->hook_data;
 
-		if (b && (b->link == check || b->gw == check))
-			judge(inst);
+		if (!uses_check(b, check))
+			continue;
+		if (b->advert == check && !link_up)
+			judge_advert(inst);
+		judge(inst);
+		if (b->advert == check && link_up)
+			judge_advert(inst);
 	}
+}
+
+/* The gateway probes on a link follow it: paused while it is down, judged
+ * afresh when it returns (gw_probe_set_link). */
+static void gws_follow_link(struct health *h, const struct health_link *l, bool up,
+			    const char *reason)
+{
+	for (size_t i = 0; i < h->n_gws; i++)
+		if (h->gws[i]->link == l && h->gws[i]->probe)
+			gw_probe_set_link(h->gws[i]->probe, up, reason);
 }
 
 static void on_link(void *arg, bool up, const char *reason)
@@ -137,7 +183,8 @@ static void on_link(void *arg, bool up, const char *reason)
 	l->changes_told = link_watch_item_state(l->item)->changes;
 	vrrp_rt_log(l->h->rt, up ? VRRP_RT_LOG_INFO : VRRP_RT_LOG_WARN, "[check %s%s%s] %s",
 		    l->netns, ns_prefix(l->netns), l->ifname, reason);
-	rejudge_users(l->h, l);
+	gws_follow_link(l->h, l, up, reason);
+	rejudge_users(l->h, l, up);
 }
 
 static void on_gw(void *arg, bool up, const char *reason)
@@ -151,7 +198,7 @@ static void on_gw(void *arg, bool up, const char *reason)
 	vrrp_rt_log(g->h->rt, up ? VRRP_RT_LOG_INFO : VRRP_RT_LOG_WARN, "[check %s%s%s %s] %s",
 		    g->netns, ns_prefix(g->netns), g->ifname, ip_family_name(g->cfg.family),
 		    reason);
-	rejudge_users(g->h, g);
+	rejudge_users(g->h, g, true);
 }
 
 /* ---- link checks ---- */
@@ -188,7 +235,7 @@ static void on_link_retry(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	link_try(l);
 	if (l->item)
-		rejudge_users(l->h, l); /* from "cannot be watched" to not judged yet */
+		rejudge_users(l->h, l, true); /* from "cannot be watched" to not judged yet */
 }
 
 static void link_free(struct health *h, struct health_link *l)
@@ -307,6 +354,16 @@ static void gw_inherit(const struct health *h, struct health_gw *g)
 	}
 }
 
+/* A probe started while its link is known to be down starts paused. */
+static void gw_follow_current_link(struct health_gw *g)
+{
+	const struct check_state *cs =
+	    g->link && g->link->item ? link_watch_item_state(g->link->item) : NULL;
+
+	if (cs && cs->status == CHECK_DOWN && g->probe)
+		gw_probe_set_link(g->probe, false, cs->detail);
+}
+
 static int gw_want(struct health *h, const char *netns, const char *ifname,
 		   const struct gw_probe_cfg *cfg)
 {
@@ -330,9 +387,11 @@ static int gw_want(struct health *h, const char *netns, const char *ifname,
 	g->cfg = *cfg;
 	g->cfg.netns = g->netns;
 	g->cfg.ifname = g->ifname;
+	g->link = link_find(h, netns, ifname);
 	h->gws[h->n_gws++] = g;
 	gw_inherit(h, g);
 	gw_start(h, g);
+	gw_follow_current_link(g);
 	return g->probe ? 0 : -errno;
 }
 
@@ -387,8 +446,6 @@ static void inst_bind(struct health *h, struct vrrp_inst *inst)
 	struct health_bind *b = inst->hook_data;
 	const struct vrrp_inst_spec *sp = &inst->spec;
 
-	if (sp->method == METHOD_VRRP)
-		return;
 	if (!b) {
 		b = calloc(1, sizeof(*b));
 		if (!b)
@@ -397,12 +454,16 @@ static void inst_bind(struct health *h, struct vrrp_inst *inst)
 	}
 	b->link = uses_link(sp->method) ? link_find(h, sp->netns, sp->ifname) : NULL;
 	b->gw = uses_gw(sp->method) ? gw_find(h, sp->netns, sp->ifname, sp->family, NULL) : NULL;
+	b->advert = link_find(h, sp->netns, sp->advert_ifname);
 }
 
+/* Before STARTUP: an instance whose advert interface is known to be down
+ * starts in FAULT. */
 static void hook_start(void *arg, struct vrrp_inst *inst)
 {
 	inst_bind(arg, inst);
 	judge(inst);
+	judge_advert(inst);
 }
 
 static void hook_free(void *arg, struct vrrp_inst *inst)
@@ -441,7 +502,8 @@ static int sync_instance(struct health *h, const struct model *m, int node,
 	int rc = 0;
 
 	ns = ns ? ns : "";
-	if (uses_link(vi->method))
+	rc = link_want(h, ns, m->ifaces[vi->advert_iface].name);
+	if (rc == 0 && (uses_link(vi->method) || uses_gw(vi->method)))
 		rc = link_want(h, ns, ifc->name);
 	if (!uses_gw(vi->method) || rc < 0)
 		return rc;
@@ -463,7 +525,7 @@ int health_sync(struct health *h, const struct model *m, int node)
 		const struct vrrp_instance *vi = &m->instances[i];
 
 		/* the same instances as vrrp_rt_specs_from_model */
-		if (!vi->has_pair || vi->n_vips == 0 || vi->method == METHOD_VRRP)
+		if (!vi->has_pair || vi->n_vips == 0)
 			continue;
 		failed += sync_instance(h, m, node, vi) < 0;
 	}
@@ -477,6 +539,7 @@ void health_commit(struct health *h)
 	for (size_t i = 0; i < h->rt->n_insts; i++) {
 		inst_bind(h, h->rt->insts[i]);
 		judge(h->rt->insts[i]);
+		judge_advert(h->rt->insts[i]);
 	}
 	for (size_t i = 0; i < h->n_links; i++) {
 		if (h->links[i]->gen == h->gen)

@@ -27,8 +27,9 @@ struct health_gw {
 	struct health *h;
 	char netns[VRRP_RT_NETNS_MAX];
 	char ifname[VRRP_RT_IFNAME_MAX];
-	struct gw_probe_cfg cfg; /* netns and ifname point at the copies above */
-	struct gw_probe *probe;	 /* NULL: it could not be created (logged) */
+	struct gw_probe_cfg cfg;  /* netns and ifname point at the copies above */
+	struct gw_probe *probe;	  /* NULL: it could not be created (logged) */
+	struct health_link *link; /* its interface's link: pauses the probe while down */
 	/* A probe that replaced one of the same gateway (its timing changed
 	 * on reload) keeps the old verdict until it has one of its own, so
 	 * a node whose gateway is down does not look healthy meanwhile. */
@@ -42,8 +43,9 @@ struct health_gw {
 
 /* inst->hook_data: the checks an instance is judged by. */
 struct health_bind {
-	struct health_link *link; /* link, link+gw */
-	struct health_gw *gw;	  /* gw, link+gw */
+	struct health_link *link;   /* link, link+gw */
+	struct health_gw *gw;	    /* gw, link+gw */
+	struct health_link *advert; /* the advert interface (any method): FAULT while down */
 };
 
 struct health {

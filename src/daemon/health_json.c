@@ -152,7 +152,7 @@ static size_t users(const struct health *h, const void *check)
 	for (size_t i = 0; i < h->rt->n_insts; i++) {
 		const struct health_bind *b = h->rt->insts[i]->hook_data;
 
-		n += b && (b->link == check || b->gw == check);
+		n += b && (b->link == check || b->gw == check || b->advert == check);
 	}
 	return n;
 }

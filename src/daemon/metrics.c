@@ -70,11 +70,11 @@ static const char *state_of(const struct vrrp_inst *inst)
 
 static void states(FILE *out, const struct daemon *d)
 {
-	static const char *const names[] = {"INIT", "BACKUP", "MASTER", "WAITING"};
+	static const char *const names[] = {"INIT", "BACKUP", "MASTER", "FAULT", "WAITING"};
 	char labels[LABELS_MAX];
 
 	family(out, "vipd_instance_state", "gauge",
-	       "1 for the state the instance is in (INIT, BACKUP, MASTER, WAITING), else 0");
+	       "1 for the state the instance is in (INIT, BACKUP, MASTER, FAULT, WAITING), else 0");
 	for (size_t i = 0; i < d->rt.n_insts; i++) {
 		inst_labels(d->rt.insts[i], labels, sizeof(labels));
 		for (size_t s = 0; s < sizeof(names) / sizeof(names[0]); s++)

@@ -97,6 +97,7 @@ static json_t *instance_json(const struct vrrp_inst *inst)
 	    sp->fsm.priority, "healthy", inst->fsm.healthy, "health_reason", inst->health_reason,
 	    "drained", inst->fsm.drained);
 
+	json_object_set_new(o, "pending", json_boolean(inst->fsm.pending));
 	json_object_set_new(o, "waiting",
 			    inst->wait_reason[0] ? json_string(inst->wait_reason) : json_null());
 	json_object_set_new(o, "vips", vips_json(inst));

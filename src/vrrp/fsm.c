@@ -12,6 +12,7 @@ static const char *const state_names[VRRP_FSM_STATE_COUNT] = {
     [VRRP_FSM_INIT] = "INIT",
     [VRRP_FSM_BACKUP] = "BACKUP",
     [VRRP_FSM_MASTER] = "MASTER",
+    [VRRP_FSM_FAULT] = "FAULT",
 };
 
 static const char *const event_names[VRRP_FSM_EV_COUNT] = {
@@ -24,6 +25,8 @@ static const char *const event_names[VRRP_FSM_EV_COUNT] = {
     [VRRP_FSM_EV_HEALTH_CHANGED] = "health-changed",
     [VRRP_FSM_EV_DRAIN] = "drain",
     [VRRP_FSM_EV_UNDRAIN] = "undrain",
+    [VRRP_FSM_EV_LINK_DOWN] = "link-down",
+    [VRRP_FSM_EV_LINK_UP] = "link-up",
 };
 
 static const char *const action_names[VRRP_FSM_ACT_COUNT] = {
@@ -48,6 +51,8 @@ static const char *const cause_names[VRRP_FSM_CAUSE_COUNT] = {
     [VRRP_FSM_CAUSE_PREEMPT] = "preempt",
     [VRRP_FSM_CAUSE_UNHEALTHY] = "unhealthy",
     [VRRP_FSM_CAUSE_DRAINED] = "drained",
+    [VRRP_FSM_CAUSE_LINK_DOWN] = "link-down",
+    [VRRP_FSM_CAUSE_LINK_UP] = "link-up",
 };
 
 static const char *name_of(const char *const *table, size_t n, unsigned v)
@@ -332,6 +337,22 @@ static bool addr_greater(const struct ip_addr *a, const struct ip_addr *b)
 
 /* ---- STARTUP / SHUTDOWN ---- */
 
+/* Backup with nothing known of the master: at startup and when the advert
+ * interface returns. We never own the addresses (no priority 255), so a
+ * node always begins as Backup and takes its slot through a normal
+ * transition. */
+static void enter_backup(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			 struct vrrp_fsm_actions *out)
+{
+	st->master_adver_interval_ms = cfg->advert_interval_ms;
+	st->master_known = false;
+	st->backup_since_ms = now_ms;
+	st->lower_seen = false;
+	st->peer_resigned = false;
+	st->releasing = false;
+	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
+}
+
 static void on_startup(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
 		       struct vrrp_fsm_actions *out)
 {
@@ -339,13 +360,13 @@ static void on_startup(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint
 		st->counters.ignored_events++;
 		return;
 	}
-	/* We never own the addresses (no priority 255), so always Backup first. */
-	st->master_adver_interval_ms = cfg->advert_interval_ms;
-	st->master_known = false;
-	st->backup_since_ms = now_ms;
-	st->lower_seen = false;
-	st->peer_resigned = false;
-	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
+	if (st->link_down) {
+		transition(st, out, VRRP_FSM_FAULT, VRRP_FSM_CAUSE_LINK_DOWN,
+			   "startup: advert interface down");
+		st->counters.faults++;
+		return;
+	}
+	enter_backup(cfg, st, now_ms, out);
 	transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_STARTUP, "startup");
 }
 
@@ -368,6 +389,9 @@ static void on_shutdown(struct vrrp_fsm *st, struct vrrp_fsm_actions *out)
 		emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
 		transition(st, out, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN,
 			   "shutdown: priority 0 sent");
+		break;
+	case VRRP_FSM_FAULT:
+		transition(st, out, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN, "shutdown");
 		break;
 	default:
 		st->counters.ignored_events++;
@@ -431,8 +455,13 @@ static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 		return;
 	}
 	if (adv->priority < prio && (cfg->preempt || adv->priority == 1)) {
-		backup_preempt(cfg, st, adv, now_ms, out);
-		return;
+		if (!st->pending) {
+			backup_preempt(cfg, st, adv, now_ms, out);
+			return;
+		}
+		/* Our checks have not risen since they (re)started: taking the
+		 * slot now could mean giving it back a moment later. */
+		st->counters.preempts_pending++;
 	}
 	stop_preempt(st, out);
 	learn_interval(cfg, st, adv);
@@ -440,21 +469,14 @@ static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 }
 
 /* RFC 5798 6.4.3. */
-/* Two masters (a healed split): the lower one yields when it hears us, but
- * while it was master it sent GARPs, so clients may still send to it. Assert
- * now with an advert and ONE GARP round (not a burst: with hundreds of
- * instances bursts feed a storm while both nodes start), at most once per
- * max(1 s, 3 advert intervals). */
-static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+
+/* Announce the VIPs again: an advert and ONE GARP/NA round (not a burst:
+ * with hundreds of instances bursts feed a storm while both nodes start). */
+static void master_announce(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
 			    struct vrrp_fsm_actions *out)
 {
-	uint64_t gap = 3ull * cfg->advert_interval_ms;
 	struct vrrp_fsm_action *garp;
 
-	if (gap < 1000)
-		gap = 1000;
-	if (st->counters.reasserts && now_ms - st->last_reassert_ms < gap)
-		return;
 	st->last_reassert_ms = now_ms;
 	st->counters.reasserts++;
 	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
@@ -462,6 +484,25 @@ static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 	if (garp)
 		garp->single_round = true;
 	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
+}
+
+/* Two masters (a healed split): the lower one yields when it hears us, but
+ * while it was master it sent GARPs, so clients may still send to it. The
+ * first lower advert of an episode (none heard for 3 intervals) is always
+ * answered: that is the round that repairs the clients. Within an episode
+ * (a peer that cannot hear us keeps advertising) the rounds are thinned
+ * to one per max(1 s, 3 advert intervals). */
+static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			    struct vrrp_fsm_actions *out)
+{
+	uint64_t episode_gap = 3ull * cfg->advert_interval_ms;
+	uint64_t thin = episode_gap < 1000 ? 1000 : episode_gap;
+	bool new_episode = !st->last_lower_ms || now_ms - st->last_lower_ms > episode_gap;
+
+	st->last_lower_ms = now_ms;
+	if (!new_episode && now_ms - st->last_reassert_ms < thin)
+		return;
+	master_announce(cfg, st, now_ms, out);
 }
 
 static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
@@ -472,9 +513,10 @@ static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	char a[IP_STR_MAX];
 
 	if (adv->priority == 0) {
-		/* A peer that thought it was master is leaving: reassert at once. */
-		send_advert(st, out, prio);
-		arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
+		/* A peer that thought it was master is leaving (it heard us, or
+		 * it resigns): it may have announced our VIPs meanwhile, so we
+		 * announce them again, never thinned. */
+		master_announce(cfg, st, now_ms, out);
 		return;
 	}
 	if (adv->priority < prio ||
@@ -486,6 +528,10 @@ static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	note_master(st, adv, now_ms);
 	learn_interval(cfg, st, adv);
 	cancel(st, out, VRRP_FSM_TIMER_ADVERT);
+	/* Priority 0 on the way out: the master we yield to may not have heard
+	 * us as master (our adverts lost in the split), yet we announced the
+	 * VIPs; this tells it to announce them again (master_on_advert). */
+	send_advert(st, out, 0);
 	leave_master(cfg, st, now_ms, out, false);
 	ip_ntop(&adv->src, a);
 	if (adv->priority > prio)
@@ -500,7 +546,7 @@ static void on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 		      const struct vrrp_fsm_advert *adv, uint64_t now_ms,
 		      struct vrrp_fsm_actions *out)
 {
-	if (st->state == VRRP_FSM_INIT) {
+	if (st->state == VRRP_FSM_INIT || st->state == VRRP_FSM_FAULT) {
 		st->counters.ignored_events++;
 		return;
 	}
@@ -584,7 +630,7 @@ static void on_preempt_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	if (!timer_live(st, VRRP_FSM_TIMER_PREEMPT, VRRP_FSM_BACKUP))
 		return;
 	/* Re-check: the timer only says the delay is over, not that we still win. */
-	if (!st->lower_seen || lower >= vrrp_fsm_effective_priority(cfg, st)) {
+	if (!st->lower_seen || st->pending || lower >= vrrp_fsm_effective_priority(cfg, st)) {
 		st->counters.ignored_events++;
 		return;
 	}
@@ -608,12 +654,14 @@ static void on_priority_input(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *s
 	uint8_t after;
 	bool drain = ev->type == VRRP_FSM_EV_DRAIN || ev->type == VRRP_FSM_EV_UNDRAIN;
 
-	if (ev->type == VRRP_FSM_EV_HEALTH_CHANGED)
+	if (ev->type == VRRP_FSM_EV_HEALTH_CHANGED) {
 		st->healthy = ev->healthy;
-	else
+		st->pending = ev->healthy && ev->pending;
+	} else {
 		st->drained = ev->type == VRRP_FSM_EV_DRAIN;
+	}
 	after = vrrp_fsm_effective_priority(cfg, st);
-	if (after == before || st->state == VRRP_FSM_INIT)
+	if (after == before || st->state == VRRP_FSM_INIT || st->state == VRRP_FSM_FAULT)
 		return;
 	if (st->state == VRRP_FSM_BACKUP) {
 		/* Outranking changed: the next advert decides, and a recovered
@@ -635,6 +683,43 @@ static void on_priority_input(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *s
 		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_DRAINED, "drained: resign");
 	else
 		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_UNHEALTHY, "unhealthy: resign");
+}
+
+/* ---- the advert interface ---- */
+
+/* Down: nothing can be sent or heard, so the instance cannot take part in
+ * VRRP. It leaves Master at once and gives up its VIPs: the peer, which
+ * stops hearing us, takes them over; keeping them here would leave two
+ * masters, and the heal would be a silent one. */
+static void on_link_down(struct vrrp_fsm *st, struct vrrp_fsm_actions *out)
+{
+	enum vrrp_fsm_state was = st->state;
+
+	st->link_down = true;
+	if (was == VRRP_FSM_INIT || was == VRRP_FSM_FAULT)
+		return;
+	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++)
+		cancel(st, out, (enum vrrp_fsm_timer)t);
+	if (was == VRRP_FSM_MASTER || st->releasing)
+		emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
+	st->releasing = false;
+	st->lower_seen = false;
+	st->counters.faults++;
+	transition(st, out, VRRP_FSM_FAULT, VRRP_FSM_CAUSE_LINK_DOWN,
+		   was == VRRP_FSM_MASTER ? "advert interface down: VIPs released"
+					  : "advert interface down");
+}
+
+/* Back: Backup, as at startup; taking the slot again is an ordinary
+ * preemption (or Master_Down) with its full announcement. */
+static void on_link_up(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+		       struct vrrp_fsm_actions *out)
+{
+	st->link_down = false;
+	if (st->state != VRRP_FSM_FAULT)
+		return;
+	enter_backup(cfg, st, now_ms, out);
+	transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_LINK_UP, "advert interface up");
 }
 
 void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
@@ -664,6 +749,12 @@ void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 	case VRRP_FSM_EV_DRAIN:
 	case VRRP_FSM_EV_UNDRAIN:
 		on_priority_input(cfg, st, ev, now_ms, out);
+		break;
+	case VRRP_FSM_EV_LINK_DOWN:
+		on_link_down(st, out);
+		break;
+	case VRRP_FSM_EV_LINK_UP:
+		on_link_up(cfg, st, now_ms, out);
 		break;
 	default:
 		st->counters.ignored_events++; /* unknown event type: this is a bug */

@@ -26,6 +26,9 @@ enum vrrp_fsm_state {
 	VRRP_FSM_INIT,	 /* RFC 5798 Initialize */
 	VRRP_FSM_BACKUP, /* RFC 5798 Backup */
 	VRRP_FSM_MASTER, /* RFC 5798 Master */
+	/* The advert interface is down (DESIGN 3): no VRRP, no VIPs, no timers.
+	 * keepalived's FAULT, FRR's Initialize. Left for BACKUP when it returns. */
+	VRRP_FSM_FAULT,
 	VRRP_FSM_STATE_COUNT,
 };
 
@@ -39,6 +42,8 @@ enum vrrp_fsm_event_type {
 	VRRP_FSM_EV_HEALTH_CHANGED,    /* uses ev.healthy */
 	VRRP_FSM_EV_DRAIN,
 	VRRP_FSM_EV_UNDRAIN,
+	VRRP_FSM_EV_LINK_DOWN, /* the advert interface went down */
+	VRRP_FSM_EV_LINK_UP,   /* ... and is back */
 	VRRP_FSM_EV_COUNT,
 };
 
@@ -70,6 +75,8 @@ enum vrrp_fsm_cause {
 	VRRP_FSM_CAUSE_PREEMPT,		/* backup outranks the current master */
 	VRRP_FSM_CAUSE_UNHEALTHY,	/* master resigned: health check failed */
 	VRRP_FSM_CAUSE_DRAINED,		/* master resigned: operator drain */
+	VRRP_FSM_CAUSE_LINK_DOWN,	/* advert interface down: FAULT */
+	VRRP_FSM_CAUSE_LINK_UP,		/* advert interface back: FAULT -> BACKUP */
 	VRRP_FSM_CAUSE_COUNT,
 };
 
@@ -100,6 +107,9 @@ struct vrrp_fsm_event {
 	enum vrrp_fsm_event_type type;
 	struct vrrp_fsm_advert advert; /* ADVERT_RECEIVED */
 	bool healthy;		       /* HEALTH_CHANGED: the new value */
+	/* HEALTH_CHANGED: healthy, but some signal has not been confirmed yet
+	 * (a check that just started or restarted after its link returned). */
+	bool pending;
 };
 
 struct vrrp_fsm_action {
@@ -140,6 +150,8 @@ struct vrrp_fsm_counters {
 	uint64_t resignations;		/* MASTER -> BACKUP for health or drain */
 	uint64_t reasserts;		/* MASTER: advert + GARP answering a lower master */
 	uint64_t preempts_delayed;	/* PREEMPT timer armed */
+	uint64_t preempts_pending;	/* a preempt held back: our checks have not risen */
+	uint64_t faults;		/* entered FAULT (advert interface down) */
 	uint64_t stale_timers;		/* expiry of a timer not armed (raced with a cancel) */
 	uint64_t ignored_events;	/* events meaningless in the current state */
 };
@@ -154,6 +166,11 @@ struct vrrp_fsm {
 	enum vrrp_fsm_state state;
 	bool healthy; /* runtime inputs: both feed the effective priority */
 	bool drained;
+	/* Healthy but not yet confirmed by fresh samples: a BACKUP does not
+	 * preempt while it is set (it still takes over from a silent master:
+	 * a VIP is never left without an owner). */
+	bool pending;
+	bool link_down;			   /* the advert interface is down: FAULT */
 	uint32_t master_adver_interval_ms; /* RFC 5798 Master_Adver_Interval */
 	bool master_known;		   /* have we heard a master since startup? */
 	struct ip_addr master_addr;	   /* last master heard */
@@ -166,13 +183,14 @@ struct vrrp_fsm {
 	 * (make-before-break: no client request hits a node without them). */
 	bool releasing;
 	uint64_t last_reassert_ms;
+	uint64_t last_lower_ms; /* MASTER: when a lower master was last heard */
 	uint64_t lower_since_ms;
 	struct vrrp_fsm_timer_state timers[VRRP_FSM_TIMER_COUNT];
 	struct vrrp_fsm_counters counters;
 };
 
-/* INIT, healthy, not drained. Send HEALTH_CHANGED before STARTUP if the first
- * check result is already known to be bad. */
+/* INIT, healthy, not drained, link up. Send HEALTH_CHANGED (and LINK_DOWN)
+ * before STARTUP if the first check result is already known. */
 void vrrp_fsm_init(struct vrrp_fsm *st);
 
 /* 0, or -EINVAL with a reason in *why (version, priority, interval range/step). */

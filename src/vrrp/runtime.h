@@ -89,6 +89,7 @@ struct vrrp_inst {
 	bool vips_held;		/* ADD_VIPS done, REMOVE_VIPS not yet */
 	bool started;		/* STARTUP delivered */
 	char health_reason[VRRP_RT_REASON_MAX];
+	char link_reason[VRRP_RT_REASON_MAX]; /* the advert interface's last word */
 	uint64_t health_changes;	      /* healthy <-> unhealthy, as fed to the machine */
 	int64_t health_changed_wall_ms;	      /* CLOCK_REALTIME of the last; 0: never */
 	char wait_reason[VRRP_RT_REASON_MAX]; /* why it is not running, "" if it is */
@@ -208,8 +209,13 @@ void vrrp_rt_shutdown(struct vrrp_rt *rt);
 void vrrp_rt_set_drained(struct vrrp_rt *rt, bool drained);
 
 /* The health entry point for checks (link, gateway): feeds HEALTH_CHANGED
- * into the state machine when the value changes. reason is shown in status. */
-void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, const char *reason);
+ * into the state machine when the value changes. pending: healthy, but a
+ * signal has not been confirmed by fresh samples yet (the instance does not
+ * preempt meanwhile). reason is shown in status. */
+void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, const char *reason);
+/* The advert interface's operational state (DESIGN 3): down puts the
+ * instance in FAULT (no VRRP, no VIPs), up brings it back as BACKUP. */
+void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason);
 
 /* ---- helpers shared with the daemon ---- */
 uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */

@@ -225,21 +225,24 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 
 /* A resignation for health says which signal failed: "unhealthy:
  * gateway 192.0.2.1 unreachable (3/3 probes)", not the machine's bare
- * "unhealthy: resign" (the machine knows no signals). inst->last.reason
+ * "unhealthy: resign" (the machine knows no signals); a FAULT says what
+ * the link watch saw ("no carrier (operstate lowerlayerdown)"). inst->last.reason
  * gets as much of it as fits; inst->last_reason all of it. */
 static void note_transition(struct vrrp_inst *inst, const struct vrrp_fsm_transition *t)
 {
 	inst->has_transition = true;
 	inst->last = *t;
 	inst->last_transition_wall_ms = vrrp_rt_wall_ms();
-	if (t->cause == VRRP_FSM_CAUSE_UNHEALTHY && inst->health_reason[0]) {
+	if (t->cause == VRRP_FSM_CAUSE_UNHEALTHY && inst->health_reason[0])
 		snprintf(inst->last_reason, sizeof(inst->last_reason), "unhealthy: %s",
 			 inst->health_reason);
-		memcpy(inst->last.reason, inst->last_reason, sizeof(inst->last.reason) - 1);
-		inst->last.reason[sizeof(inst->last.reason) - 1] = '\0';
-	} else {
+	else if (t->cause == VRRP_FSM_CAUSE_LINK_DOWN && inst->link_reason[0])
+		snprintf(inst->last_reason, sizeof(inst->last_reason), "%.90s: %.120s", t->reason,
+			 inst->link_reason);
+	else
 		snprintf(inst->last_reason, sizeof(inst->last_reason), "%s", t->reason);
-	}
+	memcpy(inst->last.reason, inst->last_reason, sizeof(inst->last.reason) - 1);
+	inst->last.reason[sizeof(inst->last.reason) - 1] = '\0';
 	if (t->from == VRRP_FSM_MASTER)
 		rt_garp_stop(inst); /* no refresh once we are not master */
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s -> %s (%s)", vrrp_fsm_state_name(t->from),
@@ -349,14 +352,18 @@ void rt_inst_stop(struct vrrp_inst *inst)
 	rt_vside_detach(inst);
 }
 
-void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, const char *reason)
+void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, const char *reason)
 {
-	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_HEALTH_CHANGED, .healthy = healthy};
+	struct vrrp_fsm_event ev = {
+	    .type = VRRP_FSM_EV_HEALTH_CHANGED, .healthy = healthy, .pending = healthy && pending};
 	bool plain; /* the reason says no more than the verdict */
 
 	snprintf(inst->health_reason, sizeof(inst->health_reason), "%s", reason ? reason : "");
-	if (inst->fsm.healthy == healthy)
+	if (inst->fsm.healthy == healthy) {
+		if (inst->fsm.pending != ev.pending)
+			rt_inst_step(inst, &ev); /* confirmed (or re-opened): no news for the log */
 		return;
+	}
 	plain = strcmp(inst->health_reason, "healthy") == 0;
 	inst->health_changes++;
 	inst->health_changed_wall_ms = vrrp_rt_wall_ms();
@@ -367,5 +374,15 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, const char *rea
 	if (inst->rt->on_event)
 		inst->rt->on_event(inst->rt->on_event_arg, inst,
 				   healthy ? VRRP_RT_EV_HEALTHY : VRRP_RT_EV_UNHEALTHY);
+	rt_inst_step(inst, &ev);
+}
+
+void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason)
+{
+	struct vrrp_fsm_event ev = {.type = up ? VRRP_FSM_EV_LINK_UP : VRRP_FSM_EV_LINK_DOWN};
+
+	snprintf(inst->link_reason, sizeof(inst->link_reason), "%s", reason ? reason : "");
+	if (inst->fsm.link_down == !up)
+		return;
 	rt_inst_step(inst, &ev);
 }

@@ -230,6 +230,44 @@ static void phase_gw_mac_change(struct ck *t)
 	gw_probe_free(p);
 }
 
+/* The daemon tells the probe its link went down and came back: DOWN at
+ * once without probing meanwhile, then a fresh verdict from new probes
+ * only (the failures while the link was down are not the gateway's). */
+static void phase_gw_follows_link(struct ck *t)
+{
+	struct ck_watch w = {.t = t};
+	struct gw_probe *p = gw_start(t, &v4, "ck0", &w);
+	struct gw_probe_status s;
+	uint64_t sent, t0;
+
+	if (!p)
+		return;
+	ck_wait(t, &w, 1, 1000);
+	t0 = check_now_ms();
+	gw_probe_set_link(p, false, "link ck0 down: no carrier");
+	expect(t, &w, false, t0, 20, "ipv4/arp: link down told");
+	ck_result(t, strstr(w.reason, "link ck0 down") != NULL, "ipv4/arp: reason \"%s\"",
+		  w.reason);
+	gw_probe_state(p, &s);
+	sent = s.sent;
+	ck_run(t, 5 * INTERVAL);
+	gw_probe_state(p, &s);
+	ck_result(t, s.sent == sent && s.status == CHECK_DOWN && w.calls == 2,
+		  "ipv4/arp: paused while the link is down (%" PRIu64 " probes sent, %d callbacks)",
+		  s.sent - sent, w.calls);
+	t0 = check_now_ms();
+	gw_probe_set_link(p, true, NULL);
+	expect(t, &w, true, t0, 20, "ipv4/arp: link back told (judged afresh)");
+	gw_probe_state(p, &s);
+	ck_result(t, s.status == CHECK_UNKNOWN && s.ok_run == 0 && s.fail_run == 0,
+		  "ipv4/arp: unknown with no counts after the link returns (%s, %u ok, %u failed)",
+		  check_status_name(s.status), s.ok_run, s.fail_run);
+	expect(t, &w, true, t0, BOUND_UP, "ipv4/arp: up from fresh probes");
+	ck_result(t, strstr(w.reason, "answers (2/2 probes)") != NULL, "ipv4/arp: reason \"%s\"",
+		  w.reason);
+	gw_probe_free(p);
+}
+
 /* The probed interface deleted and re-created: the probe reopens its
  * socket on the new interface. */
 static void phase_gw_recreate(struct ck *t)
@@ -456,6 +494,7 @@ static int run(struct ck *t, bool stack)
 	phase_gw(t, &v4);
 	phase_gw(t, &v6);
 	phase_gw_mac_change(t);
+	phase_gw_follows_link(t);
 	phase_gw_recreate(t);
 	phase_gw_edges(t);
 	phase_link(t);

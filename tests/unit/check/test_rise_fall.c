@@ -231,6 +231,39 @@ static void test_names(void **state)
 	assert_string_equal(check_change_name((enum check_change)9), "invalid");
 }
 
+/* The link under a check went down and came back (the chaos driver's
+ * second finding): two failures counted before the link went must not
+ * combine with one after it into a DOWN; the verdict after the return
+ * comes from fresh results only. */
+static void test_force_down_and_restart(void **state)
+{
+	struct check_state st;
+
+	(void)state;
+	check_state_init(&st, 3, 2, true);
+	check_result(&st, true, 100, OK);
+	check_result(&st, true, 200, OK);
+	check_result(&st, false, 300, FAIL);
+	check_result(&st, false, 400, FAIL);
+	assert_int_equal(st.status, CHECK_UP);
+	assert_int_equal(check_force_down(&st, 410, "link eth0 down"), CHECK_CHANGE_BECAME_DOWN);
+	assert_int_equal(st.status, CHECK_DOWN);
+	assert_string_equal(st.reason, "link eth0 down");
+	assert_int_equal(st.probes, 4); /* not a probe */
+	assert_int_equal(check_force_down(&st, 420, "link eth0 down"), CHECK_CHANGE_NONE);
+	assert_int_equal(st.changes, 2);
+	assert_int_equal(check_restart(&st, 900, "link back"), CHECK_CHANGE_NONE);
+	assert_int_equal(st.status, CHECK_UNKNOWN);
+	assert_int_equal(st.changes, 3);
+	assert_int_equal(st.fail_run, 0);
+	assert_true(check_healthy(&st));
+	/* one failure after the return is one, not the third */
+	assert_int_equal(check_result(&st, false, 1000, FAIL), CHECK_CHANGE_NONE);
+	assert_string_equal(st.detail, FAIL " (1/3 probes)");
+	check_result(&st, true, 1100, OK);
+	assert_int_equal(check_result(&st, true, 1200, OK), CHECK_CHANGE_BECAME_UP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +278,7 @@ int main(void)
 	    cmocka_unit_test(test_flap_without_hysteresis),
 	    cmocka_unit_test(test_flap_slow),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_force_down_and_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -314,7 +314,8 @@ static void test_master_yields_to_higher(void **state)
 	h_init(&h, 3, 100, 100, true, 0, PEER_HI);
 	make_master(&h);
 	advert(&h, 400, PEER_LO, 200, 100);
-	EXPECT(&h, CANCEL(ADVERT), REMOVE, ARM(MASTER_DOWN, 361));
+	/* priority 0 on the way out: the winner announces the VIPs again */
+	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 361));
 	expect_transition(&h, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_HIGHER_PRIORITY,
 			  "higher priority 200 from 192.0.2.11");
 	assert_false(h.st.timers[VRRP_FSM_TIMER_ADVERT].armed);
@@ -336,16 +337,25 @@ static void test_master_ignores_lower_reasserts_on_zero(void **state)
 	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
 	assert_int_equal(h.st.counters.adverts_lower_ignored, 1);
 	assert_int_equal(h.st.counters.reasserts, 1);
+	/* a peer leaving master may have announced our VIPs: never thinned */
 	advert(&h, 420, PEER_HI, 0, 100);
-	EXPECT(&h, SEND(150), ARM(ADVERT, 100));
+	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
 	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
 	assert_int_equal(h.st.counters.prio0_received, 1);
-	/* at most one reassertion per max(1 s, 3 advert intervals) */
-	advert(&h, 1000, PEER_HI, 100, 100);
-	EXPECT_NONE(&h);
-	advert(&h, 1400, PEER_HI, 100, 100);
+	/* a peer that keeps advertising as master (it cannot hear us): within
+	 * the episode, one round per max(1 s, 3 advert intervals) */
+	for (uint64_t t = 500; t < 1500; t += 100) {
+		advert(&h, t, PEER_HI, 100, 100);
+		EXPECT_NONE(&h);
+	}
+	advert(&h, 1500, PEER_HI, 100, 100);
 	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
-	assert_int_equal(h.st.counters.reasserts, 2);
+	assert_int_equal(h.st.counters.reasserts, 3);
+	/* quiet for more than 3 intervals, then a lower master again: a new
+	 * split healed, and its round repairs clients: not thinned */
+	advert(&h, 1900, PEER_HI, 100, 100);
+	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
+	assert_int_equal(h.st.counters.reasserts, 4);
 }
 
 static void test_master_tie_broken_by_address(void **state)
@@ -357,7 +367,7 @@ static void test_master_tie_broken_by_address(void **state)
 	h_init(&lo, 3, 100, 100, true, 0, "192.0.2.127");
 	make_master(&lo);
 	advert(&lo, 400, "192.0.2.128", 100, 100);
-	EXPECT(&lo, CANCEL(ADVERT), REMOVE, ARM(MASTER_DOWN, 361));
+	EXPECT(&lo, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 361));
 	expect_transition(&lo, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_ADDRESS_TIE,
 			  "equal priority 100 from higher address 192.0.2.128");
 
@@ -486,7 +496,7 @@ static void test_v3_learned_interval(void **state)
 
 	/* a master that yields learns the winner's interval too */
 	advert(&h, 1000, PEER_LO, 200, 500);
-	EXPECT(&h, CANCEL(ADVERT), REMOVE, ARM(MASTER_DOWN, 1805));
+	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 1805));
 }
 
 static void test_v2_interval_mismatch_ignored(void **state)
@@ -668,12 +678,142 @@ static void test_health_recovery_preempts_back(void **state)
 
 /* ---- two machines wired together ---- */
 
+/* ---- the advert interface: FAULT (DESIGN 3) ---- */
+
+static void link_ev(struct h *h, uint64_t at, bool up)
+{
+	h->now = at;
+	ev(h, up ? VRRP_FSM_EV_LINK_UP : VRRP_FSM_EV_LINK_DOWN);
+}
+
+static void pending(struct h *h, bool is_pending)
+{
+	struct vrrp_fsm_event e = {
+	    .type = VRRP_FSM_EV_HEALTH_CHANGED, .healthy = true, .pending = is_pending};
+
+	step(h, &e);
+}
+
+static void test_link_down_master_faults(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
+	make_master(&h);
+	/* no advert on a dead link: the VIPs go at once, the peer takes them */
+	link_ev(&h, 1000, false);
+	EXPECT(&h, CANCEL(ADVERT), REMOVE);
+	expect_transition(&h, VRRP_FSM_MASTER, VRRP_FSM_FAULT, VRRP_FSM_CAUSE_LINK_DOWN,
+			  "advert interface down: VIPs released");
+	assert_int_equal(h.st.counters.faults, 1);
+	/* nothing is heard or timed in FAULT; health is only noted */
+	advert(&h, 1100, PEER_HI, 100, 100);
+	EXPECT_NONE(&h);
+	ev(&h, VRRP_FSM_EV_ADVERT_TIMER);
+	EXPECT_NONE(&h);
+	health(&h, false);
+	EXPECT_NONE(&h);
+	health(&h, true);
+	EXPECT_NONE(&h);
+	link_ev(&h, 1200, false);
+	EXPECT_NONE(&h);
+	assert_false(h.out.has_transition);
+	/* back: Backup as at startup, then an ordinary preemption with its
+	 * full announcement (never a silent dual-master heal) */
+	link_ev(&h, 1500, true);
+	EXPECT(&h, ARM(MASTER_DOWN, 322));
+	expect_transition(&h, VRRP_FSM_FAULT, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_LINK_UP,
+			  "advert interface up");
+	advert(&h, 1550, PEER_HI, 100, 100);
+	EXPECT(&h, CANCEL(MASTER_DOWN), TAKEOVER(200, 100));
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PREEMPT, NULL);
+	/* shutdown from FAULT sends nothing */
+	link_ev(&h, 1600, false);
+	ev(&h, VRRP_FSM_EV_SHUTDOWN);
+	EXPECT_NONE(&h);
+	expect_transition(&h, VRRP_FSM_FAULT, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN, NULL);
+}
+
+static void test_link_down_backup_and_startup(void **state)
+{
+	struct h h;
+
+	(void)state;
+	/* a resigned master still holding its VIPs gives them up too */
+	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
+	make_master(&h);
+	h.now = 500;
+	ev(&h, VRRP_FSM_EV_DRAIN);
+	assert_true(h.st.releasing);
+	link_ev(&h, 600, false);
+	EXPECT(&h, CANCEL(MASTER_DOWN), REMOVE);
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_FAULT, VRRP_FSM_CAUSE_LINK_DOWN,
+			  "advert interface down");
+	assert_false(h.st.releasing);
+
+	/* started while the link is down: FAULT without timers */
+	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
+	link_ev(&h, 0, false);
+	EXPECT_NONE(&h);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	EXPECT_NONE(&h);
+	expect_transition(&h, VRRP_FSM_INIT, VRRP_FSM_FAULT, VRRP_FSM_CAUSE_LINK_DOWN,
+			  "startup: advert interface down");
+	link_ev(&h, 100, true);
+	EXPECT(&h, ARM(MASTER_DOWN, 322));
+	expect_transition(&h, VRRP_FSM_FAULT, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_LINK_UP, NULL);
+}
+
+/* A returning node whose checks have not risen does not preempt, but still
+ * takes over from a silent master. */
+static void test_pending_health_holds_preempt(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
+	pending(&h, true);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 50, PEER_HI, 100, 100);
+	EXPECT(&h, ARM(MASTER_DOWN, 322));
+	assert_int_equal(h.st.state, VRRP_FSM_BACKUP);
+	assert_int_equal(h.st.counters.preempts_pending, 1);
+	pending(&h, false);
+	EXPECT_NONE(&h);
+	advert(&h, 150, PEER_HI, 100, 100);
+	EXPECT(&h, CANCEL(MASTER_DOWN), TAKEOVER(200, 100));
+
+	/* pending and the master falls silent: we take over anyway */
+	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
+	pending(&h, true);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 50, PEER_HI, 100, 100);
+	fire(&h, VRRP_FSM_TIMER_MASTER_DOWN);
+	EXPECT(&h, TAKEOVER(200, 100));
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_MASTER_DOWN, NULL);
+
+	/* a preempt delay that ends while pending does not preempt either */
+	h_init(&h, 3, 200, 100, true, 300, PEER_LO);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 50, PEER_HI, 100, 100);
+	assert_true(h.st.timers[VRRP_FSM_TIMER_PREEMPT].armed);
+	pending(&h, true);
+	advert(&h, 150, PEER_HI, 100, 100);
+	assert_false(h.st.timers[VRRP_FSM_TIMER_PREEMPT].armed);
+	assert_int_equal(h.st.state, VRRP_FSM_BACKUP);
+}
+
 struct sim {
 	struct h n[2];
 	bool up[2];
+	bool cut; /* the segment is split: adverts reach nobody */
 	bool vips[2];
 	uint64_t now;
-	unsigned long both_own; /* steps after which both held the VIPs */
+	int depth;		/* nested deliveries: an advert answered at once */
+	unsigned long both_own; /* settled steps after which both held the VIPs */
+	unsigned garps[2];	/* SEND_GARP actions, burst or single round */
+	uint64_t last_garp[2];
 };
 
 static void sim_deliver(struct sim *s, int i, uint8_t prio);
@@ -684,6 +824,7 @@ static void sim_apply(struct sim *s, int i)
 	struct vrrp_fsm_actions out = s->n[i].out;
 
 	assert_false(out.overflow);
+	s->depth++;
 	for (size_t k = 0; k < out.count; k++) {
 		const struct vrrp_fsm_action *a = &out.items[k];
 
@@ -693,8 +834,13 @@ static void sim_apply(struct sim *s, int i)
 			s->vips[i] = true;
 		else if (a->type == VRRP_FSM_ACT_REMOVE_VIPS)
 			s->vips[i] = false;
+		else if (a->type == VRRP_FSM_ACT_SEND_GARP) {
+			s->garps[i]++;
+			s->last_garp[i] = s->now;
+		}
 	}
-	if (s->vips[0] && s->vips[1])
+	/* make-before-break overlaps inside one exchange; count what remains */
+	if (--s->depth == 0 && s->vips[0] && s->vips[1])
 		s->both_own++;
 }
 
@@ -702,7 +848,7 @@ static void sim_deliver(struct sim *s, int to, uint8_t prio)
 {
 	struct h *h = &s->n[to];
 
-	if (!s->up[to])
+	if (!s->up[to] || s->cut)
 		return;
 	advert(h, s->now, to == 0 ? PEER_HI : PEER_LO, prio, s->n[1 - to].cfg.advert_interval_ms);
 	sim_apply(s, to);
@@ -836,6 +982,88 @@ static void test_sim_health_cycle(void **state)
 	assert_int_equal(s.both_own, 0);
 }
 
+/* A link flap on the preferred node (the chaos driver's first finding): it
+ * gives its VIPs up, the peer takes over, and on return it waits for its
+ * checks before it takes its slot back with a full announcement. */
+static void test_sim_link_flap(void **state)
+{
+	struct sim s;
+	unsigned garps_a;
+
+	(void)state;
+	sim_start(&s);
+	s.up[0] = false; /* A hears nothing and nothing it sends arrives */
+	s.now = 2010;
+	sim_simple(&s, 0, VRRP_FSM_EV_LINK_DOWN, false);
+	assert_int_equal(s.n[0].st.state, VRRP_FSM_FAULT);
+	assert_false(s.vips[0]);
+	sim_run(&s, 3000);
+	assert_int_equal(s.n[1].st.state, VRRP_FSM_MASTER);
+	assert_true(s.vips[1]);
+
+	/* back, gateway check restarted: pending, so no preemption yet */
+	s.up[0] = true;
+	s.now = 3000;
+	{
+		struct vrrp_fsm_event e = {
+		    .type = VRRP_FSM_EV_HEALTH_CHANGED, .healthy = true, .pending = true};
+
+		sim_event(&s, 0, &e);
+	}
+	sim_simple(&s, 0, VRRP_FSM_EV_LINK_UP, false);
+	garps_a = s.garps[0];
+	sim_run(&s, 3250);
+	assert_int_equal(s.n[0].st.state, VRRP_FSM_BACKUP);
+	assert_int_equal(s.n[1].st.state, VRRP_FSM_MASTER);
+	assert_int_equal(s.garps[0], garps_a);
+	/* risen: the next advert of B lets A preempt, with its GARP burst */
+	{
+		struct vrrp_fsm_event e = {.type = VRRP_FSM_EV_HEALTH_CHANGED, .healthy = true};
+
+		sim_event(&s, 0, &e);
+	}
+	sim_run(&s, 3500);
+	assert_int_equal(s.n[0].st.state, VRRP_FSM_MASTER);
+	assert_int_equal(s.n[1].st.state, VRRP_FSM_BACKUP);
+	assert_true(s.vips[0]);
+	assert_false(s.vips[1]);
+	assert_true(s.garps[0] > garps_a);
+	assert_int_equal(s.both_own, 0);
+}
+
+/* A split that heals: both were master and both announced. Whoever hears
+ * the other first, the winner announces again after the loser's last
+ * announcement, so clients end at the winner. */
+static void test_sim_healed_split_announces(void **state)
+{
+	for (uint64_t heal = 3000; heal < 3100; heal += 10) {
+		struct sim s;
+
+		(void)state;
+		sim_start(&s);
+		s.cut = true;
+		sim_run(&s, heal);
+		assert_int_equal(s.n[0].st.state, VRRP_FSM_MASTER);
+		assert_int_equal(s.n[1].st.state, VRRP_FSM_MASTER);
+		s.cut = false;
+		sim_run(&s, heal + 300);
+		assert_int_equal(s.n[0].st.state, VRRP_FSM_MASTER);
+		assert_int_equal(s.n[1].st.state, VRRP_FSM_BACKUP);
+		assert_true(s.vips[0]);
+		assert_false(s.vips[1]);
+		assert_true(s.last_garp[0] >= heal && s.last_garp[0] >= s.last_garp[1]);
+		/* and a second split soon after heals the same way (no rate
+		 * limit suppresses the round that repairs clients) */
+		s.cut = true;
+		sim_run(&s, heal + 800);
+		assert_int_equal(s.n[1].st.state, VRRP_FSM_MASTER);
+		s.cut = false;
+		sim_run(&s, heal + 1100);
+		assert_int_equal(s.n[1].st.state, VRRP_FSM_BACKUP);
+		assert_true(s.last_garp[0] >= heal + 800 && s.last_garp[0] >= s.last_garp[1]);
+	}
+}
+
 /* ---- names and config ---- */
 
 static void test_names(void **state)
@@ -855,7 +1083,8 @@ static void test_names(void **state)
 	for (int i = 0; i < VRRP_FSM_TIMER_COUNT; i++)
 		assert_string_not_equal(vrrp_fsm_timer_name(i), "?");
 	assert_string_equal(vrrp_fsm_state_name(VRRP_FSM_STATE_COUNT), "?");
-	assert_int_equal(vrrp_fsm_state_from_name("FAULT"), -1);
+	assert_int_equal(vrrp_fsm_state_from_name("FAULT"), VRRP_FSM_FAULT);
+	assert_int_equal(vrrp_fsm_state_from_name("UNKNOWN"), -1);
 	snprintf(t.reason, sizeof(t.reason), "unhealthy: resign");
 	assert_string_equal(vrrp_fsm_describe_transition(&t, buf, sizeof(buf)),
 			    "MASTER -> BACKUP (unhealthy: resign)");
@@ -909,6 +1138,11 @@ int main(void)
 	    cmocka_unit_test(test_health_recovery_preempts_back),
 	    cmocka_unit_test(test_sim_shutdown_and_crash),
 	    cmocka_unit_test(test_sim_health_cycle),
+	    cmocka_unit_test(test_link_down_master_faults),
+	    cmocka_unit_test(test_link_down_backup_and_startup),
+	    cmocka_unit_test(test_pending_health_holds_preempt),
+	    cmocka_unit_test(test_sim_link_flap),
+	    cmocka_unit_test(test_sim_healed_split_announces),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_cfg_check),
 	};

@@ -32,7 +32,16 @@ static void arm_ms(struct event *ev, uint64_t ms)
  * nothing of the probe is touched after it (it may free the probe). */
 static void gw_result(struct gw_probe *p, bool ok, const char *detail)
 {
-	if (check_result(&p->cs, ok, check_now_ms(), detail) != CHECK_CHANGE_NONE)
+	uint64_t now = check_now_ms();
+
+	if (p->settling && (ok || now >= p->settle_until_ms))
+		p->settling = false;
+	if (p->settling) {
+		/* the link just returned and may not forward yet: not a verdict */
+		snprintf(p->cs.detail, sizeof(p->cs.detail), "%.100s (link settling)", detail);
+		return;
+	}
+	if (check_result(&p->cs, ok, now, detail) != CHECK_CHANGE_NONE)
 		event_active(p->notify, EV_TIMEOUT, 0);
 }
 
@@ -305,6 +314,8 @@ static void gw_resume(struct gw_probe *p)
 	p->paused = false;
 	snprintf(text, sizeof(text), "%s: link back, judged afresh", p->subject);
 	check_restart(&p->cs, check_now_ms(), text);
+	p->settling = p->cfg.link_settle_ms > 0;
+	p->settle_until_ms = check_now_ms() + p->cfg.link_settle_ms;
 	p->unicast = false; /* the gateway's MAC may have changed meanwhile */
 	p->next_ms = check_now_ms();
 	arm_ms(p->tick, 0);

@@ -50,6 +50,9 @@ struct gw_probe_cfg {
 	uint32_t timeout_ms;	/* per probe; cut to interval_ms */
 	uint32_t fall;		/* consecutive failures for DOWN */
 	uint32_t rise;		/* consecutive successes for UP */
+	/* After the link returns (gw_probe_set_link), failures are not counted
+	 * before the first answer for this long: the link may not forward yet. */
+	uint32_t link_settle_ms;
 };
 
 /* up: the new state; reason: "gateway 192.0.2.1 unreachable (3/3 probes)",
@@ -93,8 +96,10 @@ bool gw_probe_healthy(const struct gw_probe *p);
  * probes would only delay the verdict). Up: the check starts afresh,
  * UNKNOWN with no counts, and a probe goes out at once, so the verdict
  * after a link returns comes from fresh samples only: failures counted
- * while the link was down are never the gateway's. Callbacks as for any
- * change. A repeated call with the same value does nothing. */
+ * while the link was down are never the gateway's. Unanswered probes in
+ * the first cfg.link_settle_ms after the return, before the first answer,
+ * are not counted either (the port may not forward yet). Callbacks as for
+ * any change. A repeated call with the same value does nothing. */
 void gw_probe_set_link(struct gw_probe *p, bool up, const char *reason);
 
 void gw_probe_free(struct gw_probe *p);

@@ -47,13 +47,15 @@ struct gw_probe {
 	bool gw_mac_known;
 	bool unicast; /* ARP: the last probe was answered: ask gw_mac directly */
 
-	struct event *tick;   /* sends a probe */
-	struct event *expire; /* the outstanding probe's timeout */
-	struct event *rx;     /* p->fd readable */
-	struct event *notify; /* runs the callback, from the loop */
-	uint64_t next_ms;     /* deadline of the next tick */
-	bool outstanding;     /* a probe is out, neither answered nor expired */
-	bool paused;	      /* the interface is down: no probes (gw_probe_set_link) */
+	struct event *tick;	  /* sends a probe */
+	struct event *expire;	  /* the outstanding probe's timeout */
+	struct event *rx;	  /* p->fd readable */
+	struct event *notify;	  /* runs the callback, from the loop */
+	uint64_t next_ms;	  /* deadline of the next tick */
+	bool outstanding;	  /* a probe is out, neither answered nor expired */
+	bool paused;		  /* the interface is down: no probes (gw_probe_set_link) */
+	uint64_t settle_until_ms; /* link back: no failure counted before then... */
+	bool settling;		  /* ... unless an answer came first */
 	uint64_t sent_us;
 
 	struct check_state cs;

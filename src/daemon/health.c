@@ -436,6 +436,7 @@ static bool gw_cfg_from_model(const struct iface *ifc, int node, enum ip_family 
 	out->timeout_ms = ifc->gwcheck.timeout.v;
 	out->fall = ifc->gwcheck.fall.v;
 	out->rise = ifc->gwcheck.rise.v;
+	out->link_settle_ms = MODEL_LINK_SETTLE_MS;
 	return true;
 }
 

@@ -15,6 +15,12 @@
 
 #define MODEL_NODES    2
 #define MODEL_NAME_MAX 15 /* IFNAMSIZ - 1 */
+/* How long a link that just returned may carry nothing yet: a switch port
+ * or a bridge that has not begun to forward, a bond renegotiating. The
+ * first Master_Down after the return waits this much longer, and a gateway
+ * check counts no failure before its first answer within it
+ * (docs/convergence.md). */
+#define MODEL_LINK_SETTLE_MS 1000
 
 /* ---- positioned values: every value remembers where it was written ---- */
 struct u32_val {

@@ -342,7 +342,7 @@ static bool addr_greater(const struct ip_addr *a, const struct ip_addr *b)
  * node always begins as Backup and takes its slot through a normal
  * transition. */
 static void enter_backup(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
-			 struct vrrp_fsm_actions *out)
+			 uint32_t extra_wait_ms, struct vrrp_fsm_actions *out)
 {
 	st->master_adver_interval_ms = cfg->advert_interval_ms;
 	st->master_known = false;
@@ -350,7 +350,7 @@ static void enter_backup(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, ui
 	st->lower_seen = false;
 	st->peer_resigned = false;
 	st->releasing = false;
-	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
+	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st) + extra_wait_ms, now_ms);
 }
 
 static void on_startup(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
@@ -366,7 +366,7 @@ static void on_startup(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint
 		st->counters.faults++;
 		return;
 	}
-	enter_backup(cfg, st, now_ms, out);
+	enter_backup(cfg, st, now_ms, 0, out);
 	transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_STARTUP, "startup");
 }
 
@@ -718,7 +718,7 @@ static void on_link_up(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint
 	st->link_down = false;
 	if (st->state != VRRP_FSM_FAULT)
 		return;
-	enter_backup(cfg, st, now_ms, out);
+	enter_backup(cfg, st, now_ms, cfg->link_settle_ms, out);
 	transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_LINK_UP, "advert interface up");
 }
 

@@ -94,6 +94,10 @@ struct vrrp_fsm_cfg {
 	 * only delays the takeover. With it set, a priority-0 advert makes the
 	 * backup master at once. */
 	bool single_peer;
+	/* Added to the first Master_Down_Interval after the advert interface
+	 * returns: a link that is up may not forward yet, and a backup that
+	 * hears nothing meanwhile would make itself a second master. */
+	uint32_t link_settle_ms;
 };
 
 /* An advert the runtime has already parsed and filtered (VRID, peer address). */

@@ -42,6 +42,7 @@ static int spec_fill(const struct model *m, const struct vrrp_instance *vi, int 
 	s->fsm.preempt_delay_ms = ifc->vrrp.preempt_delay.v;
 	s->fsm.own_addr = vi->addr[node];
 	s->fsm.single_peer = s->unicast;
+	s->fsm.link_settle_ms = MODEL_LINK_SETTLE_MS;
 	host_plen(&s->fsm.own_addr);
 	s->peer = vi->addr[1 - node];
 	host_plen(&s->peer);

@@ -763,6 +763,16 @@ static void test_link_down_backup_and_startup(void **state)
 	link_ev(&h, 100, true);
 	EXPECT(&h, ARM(MASTER_DOWN, 322));
 	expect_transition(&h, VRRP_FSM_FAULT, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_LINK_UP, NULL);
+
+	/* a link that just returned may not forward yet (the chaos driver's
+	 * third finding: a second master made while the port was dead): the
+	 * first Master_Down waits the settle time longer */
+	h.cfg.link_settle_ms = 1000;
+	link_ev(&h, 200, false);
+	link_ev(&h, 300, true);
+	EXPECT(&h, ARM(MASTER_DOWN, 1322));
+	advert(&h, 900, PEER_HI, 220, 100); /* heard: the usual interval again */
+	EXPECT(&h, ARM(MASTER_DOWN, 322));
 }
 
 /* A returning node whose checks have not risen does not preempt, but still

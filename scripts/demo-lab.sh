@@ -149,35 +149,120 @@ d = json.loads(sys.stdin.read()); print("" if d["ms"] is None else d["ms"])' 2>/
 	fi
 }
 
-all_vips_answer() { # ping all ten VIPs for 0.4 s; who answers each; true if all do
-	local out=$TMP/count.out pid
-	rm -f "$out"
-	# shellcheck disable=SC2086 # one argument per VIP
-	bg_ns "$NS_C" "$out" "$PY" "$PROBE" count --interval 0.02 $A_VIPS $B_VIPS
-	pid=$BG_PID
-	sleep 0.4
-	kill -INT "$pid"
-	wait "$pid" || true
-	tail -n 1 "$out" | "$PY" -c '
-import json, sys
-macs = {sys.argv[1]: "nodeA", sys.argv[2]: "nodeB"}
-for vip, r in json.loads(sys.stdin.read()).items():
-    who = macs.get(r["macs"][-1][1], r["macs"][-1][1]) if r["macs"] else "nobody"
-    got, sent = r["answered"], r["sent"]
-    print(f"    {vip:<15} answered by {who:<6} ({got}/{sent} replies)")
-' "$MAC_A" "$MAC_B" | tee "$TMP/answers"
-	! grep -q nobody "$TMP/answers"
+# ---- does every VIP answer from the node that owns it? ----------------------------
+
+mac_of() { # mac_of NODE
+	case $1 in nodeA) echo "$MAC_A" ;; nodeB) echo "$MAC_B" ;; esac
 }
 
-# For each VIP nobody answers: where the client's neighbour cache sends it.
-explain_silence() {
-	local vip mac who
-	for vip in $(awk '/nobody/ {print $1}' "$TMP/answers" | xargs); do
-		mac=$(ip -n "$NS_C" neigh show dev eth0 to "$vip" | awk '{for (i = 1; i < NF; i++)
-			if ($i == "lladdr") print $(i + 1)}')
-		who=$mac
-		[[ $mac == "$MAC_A" ]] && who=nodeA
-		[[ $mac == "$MAC_B" ]] && who=nodeB
-		say "    $vip: the client still sends it to ${who:-nobody}, which no longer holds it"
-	done
+# The resolved model (vipctl show -o json), and from it CHECK_MS: how long
+# a check waits for every VIP to answer from its owner after a step. The
+# slowest path the file allows: Master_Down_Interval (3 adverts + the skew
+# of the lower priority) + preempt_delay, + for a gw method the gateway
+# check (timeout + fall x interval to lose it, rise x interval to get it
+# back), + the daemon's settle time of a link that just returned
+# (MODEL_LINK_SETTLE_MS in src/model/model.h: 1 s) + a margin of 1 s.
+# examples/demo.yaml: 360 + 0 + 150 + 600 + 400 + 1000 + 1000 = 3510 ms.
+load_model() {
+	"$VIPCTL" -c "$CONF" show --node nodeA -o json >"$TMP/model.json"
+	CHECK_MS=$("$PY" -c '
+import json, sys
+LINK_SETTLE_MS, MARGIN_MS = 1000, 1000
+m = json.load(open(sys.argv[1]))
+gwc = {i["name"]: i["gateway_check"] for i in m["interfaces"]}
+worst = 0
+for i in m["instances"]:
+    adv, low = i["advert_interval_ms"], min(i["priority"], i["peer_priority"])
+    skew = (256 - low) * (adv if i["version"] == 3 else 1000) // 256
+    t = 3 * adv + skew + i["preempt_delay_ms"]
+    if "gw" in i["method"]:
+        g = gwc[i["interface"]]
+        t += g["timeout_ms"] + (g["fall"] + g["rise"]) * g["interval_ms"]
+    worst = max(worst, t)
+print(worst + LINK_SETTLE_MS + MARGIN_MS)' "$TMP/model.json")
+}
+
+# expect_owners FAULT: "VIP NODE" for every VIP of the file: the node that
+# its slot and health say holds it while FAULT is still in force on nodeA
+# (none; down: its vipd does not run; gw: it cannot reach the gateway;
+# link: its eth0 has no carrier). nodeB stays healthy in every scenario.
+expect_owners() {
+	"$PY" -c '
+import json, sys
+m, fault = json.load(open(sys.argv[1])), sys.argv[2]
+me, peer = m["node"], m["peer_node"]  # show --node nodeA: me is nodeA
+for i in m["instances"]:
+    preferred = me if i["priority"] > i["peer_priority"] else peer
+    me_healthy = {"none": True, "down": False, "link": False,
+                  "gw": "gw" not in i["method"]}[fault]
+    owner = preferred if preferred == peer or me_healthy else peer
+    for v in i["vips"]:
+        print(v.split("/")[0], owner)' "$TMP/model.json" "$1"
+}
+
+FAILED=() # a line per VIP that failed a check: when, the VIP, its owner, who answered
+
+# check_owners WHEN FAULT [all]: the client pings every VIP until each has
+# answered 3 requests in a row from the MAC of the node expect_owners names
+# (the source MAC of the reply's Ethernet frame), or CHECK_MS have passed.
+# Prints one line when that held ("all": and a line per VIP); otherwise a
+# line per VIP that is dark or answered by the wrong node, with the client's
+# neighbour entry for it, and adds them to FAILED. True when it held.
+check_owners() {
+	local when=$1 fault=$2 all=${3:-} out=$TMP/owners.out args=() vip node rc=0 line secs
+	while read -r vip node; do
+		args+=("$vip=$(mac_of "$node")")
+	done < <(expect_owners "$fault")
+	secs=$((CHECK_MS / 1000)).$(printf %03d $((CHECK_MS % 1000)))
+	rm -f "$out"
+	bg_ns "$NS_C" "$out" "$PY" "$PROBE" owners --within "$secs" "${args[@]}"
+	wait "$BG_PID" || rc=$?
+	ip -n "$NS_C" -j neigh show dev eth0 >"$TMP/neigh.json" 2>/dev/null ||
+		echo '[]' >"$TMP/neigh.json"
+	while IFS= read -r line; do
+		if [[ $line == "FAIL "* ]]; then
+			FAILED+=("$when: ${line#FAIL }")
+		else
+			say "$line"
+		fi
+	done < <(tail -n 1 "$out" | "$PY" -c '
+import json, sys
+mac_a, mac_b, all_, bound, neigh_file = sys.argv[1:6]
+names = {mac_a: "nodeA", mac_b: "nodeB"}
+def who(mac):
+    return "%s (%s)" % (names.get(mac, "an unknown host"), mac)
+try:
+    r = json.loads(sys.stdin.read())
+except ValueError:
+    print("  FAILED: the probe printed no result")
+    print("FAIL the probe printed no result")
+    sys.exit()
+try:
+    neigh = {n.get("dst"): n for n in json.load(open(neigh_file))}
+except ValueError:
+    neigh = {}
+if r["ok"]:
+    print("  OK: every VIP answers from its owner\x27s MAC (after %s ms; bound %s ms)"
+          % (r["ms"], bound))
+else:
+    print("  FAILED: not every VIP answers from its owner\x27s MAC within %s ms:" % bound)
+for vip, v in r["vips"].items():
+    if r["ok"] and not all_:
+        break
+    got = ", ".join(who(m) for m in v["answered_by"]) or "nobody"
+    tally = "%d/%d replies in the last %g s" % (v["answered"], v["sent"], r["window_s"])
+    if v["ok"]:
+        print("    %-15s owner %s, answered by %s, %s" % (vip, names[v["expect"]],
+                                                          names.get(v["answered_by"][-1]), tally))
+        continue
+    n = neigh.get(vip, {})
+    entry = ("%s %s" % (who(n["lladdr"]), "/".join(n.get("state", [])))
+             if n.get("lladdr") else "none")
+    what = "dark" if not v["answered_by"] else "answered by the wrong node"
+    print("    %-15s owner %s, answered by %s, %s  <-- %s (client\x27s neighbour entry: %s)"
+          % (vip, names[v["expect"]], got, tally, what.upper(), entry))
+    print("FAIL %s is %s: owner %s, answered by %s (client\x27s neighbour entry: %s)"
+          % (vip, what, who(v["expect"]), got, entry))
+' "$MAC_A" "$MAC_B" "$all" "$CHECK_MS" "$TMP/neigh.json")
+	((rc == 0))
 }

@@ -24,6 +24,16 @@ Run it inside the client's network namespace, as root. Standard library only.
       no reply with its sequence number ever came back. Requests of the first W seconds
       (default 0: none) are not counted: neighbour resolution. "ready" is
       printed when the counting starts.
+
+  demo-probe.py owners [--interval S] [--within SECS] [--stable N] VIP=MAC...
+      The demo's convergence check: pings every VIP every S (default 0.02)
+      until each has answered its last N requests in a row (default 3) from
+      the MAC given for it (the node that should own it), or SECS (default 3)
+      have passed. Prints one JSON object: {"ok", "ms": time until it held
+      (null: it did not), "window_s": the last 0.5 s or less if it held sooner,
+      "vips": per VIP {"expect": MAC, "ok", "answered_by": the MACs that
+      answered in that window (empty: nobody), "sent", "answered": requests
+      and replies in it}}. Exit 0 when it held, 1 when not.
 """
 import ipaddress
 import json
@@ -68,6 +78,7 @@ class Target:
         self.replied = set()
         self.rtt = {}  # seq -> seconds
         self.macs = []  # [time, mac] at each change of the answering MAC
+        self.last_seq = None  # the request the latest reply answered
 
     def send(self, now):
         seq = self.seq & 0xFFFF
@@ -88,6 +99,7 @@ class Target:
         full = self.seq - 1 - ((self.seq - 1 - seq16) & 0xFFFF)
         if full in self.sent_at and full not in self.replied:
             self.replied.add(full)
+            self.last_seq = full
             self.rtt[full] = now - self.sent_at[full]
             if not self.macs or self.macs[-1][1] != mac:
                 self.macs.append([now, mac])
@@ -237,10 +249,75 @@ def count(argv):
     print(json.dumps(out), flush=True)
 
 
+def owners(argv):
+    interval, within, stable = 0.02, 3.0, 3
+    opts = {"--interval": float, "--within": float, "--stable": int}
+    while argv[:1] and argv[0] in opts:
+        val = opts[argv[0]](argv[1])
+        if argv[0] == "--interval":
+            interval = val
+        elif argv[0] == "--within":
+            within = val
+        else:
+            stable = val
+        argv = argv[2:]
+    expect = {}
+    for arg in argv:
+        vip, sep, mac = arg.partition("=")
+        if not sep:
+            sys.exit("demo-probe.py owners: want VIP=MAC, got %r" % arg)
+        expect[vip] = mac.lower()
+    if not expect:
+        sys.exit("demo-probe.py owners: no VIP=MAC given")
+    probe = Probe(list(expect), interval)
+    # per VIP: the streak of requests answered in a row from the expected
+    # MAC, the sequence of the last one, and every reply (time, seq, MAC)
+    streak = {t.addr: 0 for t in probe.targets}
+    last_ok = {t.addr: None for t in probe.targets}
+    replies = {t.addr: [] for t in probe.targets}
+
+    def on_reply(t, mac, now):
+        seq = t.last_seq
+        replies[t.addr].append((now, seq, mac))
+        if mac != expect[t.addr]:
+            streak[t.addr], last_ok[t.addr] = 0, None
+        elif last_ok[t.addr] is not None and seq == last_ok[t.addr] + 1:
+            streak[t.addr] += 1
+            last_ok[t.addr] = seq
+        else:  # the first good one, or one after a request without answer
+            streak[t.addr], last_ok[t.addr] = 1, seq
+
+    probe.on_reply = on_reply
+    start = time.time()
+    held = None
+    while time.time() - start < within:
+        probe.step(min(time.time() + interval, start + within))
+        if all(n >= stable for n in streak.values()):
+            held = time.time()
+            break
+    end = time.time()
+    window = min(0.5, end - start)
+    out = {"ok": held is not None,
+           "ms": None if held is None else round((held - start) * 1000, 1),
+           "window_s": round(window, 3), "vips": {}}
+    for t in probe.targets:
+        recent = [r for r in replies[t.addr] if r[0] >= end - window]
+        macs = []
+        for _, _, mac in recent:
+            if mac not in macs:
+                macs.append(mac)
+        sent = sum(1 for at in t.sent_at.values() if end - window <= at)
+        out["vips"][t.addr] = {"expect": expect[t.addr], "ok": streak[t.addr] >= stable,
+                               "answered_by": macs, "sent": sent, "answered": len(recent)}
+    print(json.dumps(out), flush=True)
+    sys.exit(0 if held is not None else 1)
+
+
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("failover", "count"):
+    modes = {"failover": failover, "count": count, "owners": owners}
+    if len(sys.argv) < 2 or sys.argv[1] not in modes:
         sys.exit(__doc__)
-    (failover if sys.argv[1] == "failover" else count)(sys.argv[2:])
+    modes[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -19,8 +19,17 @@
 # --net so that it sees the host's /run/netns) and a vipd with its own
 # control socket. The client pings a VIP every 5 ms (scripts/demo-probe.py)
 # and a failover time is the time from the fault to the first echo reply
-# from the new owner's MAC. Everything is removed on exit, on error and on
-# Ctrl-C; the last line says so.
+# from the new owner's MAC. After the start and after every step the
+# client checks that every VIP of the file answers it from the MAC of the
+# node that slot and health say (the node that survives while a fault
+# lasts), waiting at most a bound derived from the file (check_owners in
+# scripts/demo-lab.sh); the demo exits 1 if any did not, naming the VIP, its
+# owner and who answered (or nobody). Everything is removed on exit, on
+# error and on Ctrl-C; the last line says so.
+#
+# VIPD_BUILD=DIR uses DIR's vipd and vipctl (default: build).
+# VIPD_DEMO_SABOTAGE=dark is a test-only hook (tests/topo/test_demo.py):
+# see sabotage() in scripts/demo-lab-scenarios.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -30,8 +39,10 @@ NS_A=$P-nodeA NS_B=$P-nodeB NS_SW=$P-sw NS_GW=$P-gw NS_C=$P-client
 ALL_NS="$NS_A $NS_B $NS_SW $NS_GW $NS_C"
 MAC_A=02:de:00:00:00:0a MAC_B=02:de:00:00:00:0b
 MAC_GW=02:de:00:00:00:01 MAC_C=02:de:00:00:00:50
-VIPD=$ROOT/build/src/vipd
-VIPCTL=$ROOT/build/src/vipctl
+BUILD=${VIPD_BUILD:-build} # the build dir (VIPD_BUILD, as for the topology tests)
+[[ $BUILD == /* ]] || BUILD=$ROOT/$BUILD
+VIPD=$BUILD/src/vipd
+VIPCTL=$BUILD/src/vipctl
 CONF=$ROOT/examples/demo.yaml
 PY=/usr/bin/python3
 PROBE=$ROOT/scripts/demo-probe.py
@@ -179,10 +190,12 @@ source "$ROOT/scripts/demo-lab-scenarios.sh"
 main() {
 	build_lab
 	start_nodes
+	sabotage
 	scenario_kill
 	scenario_back
 	scenario_gateway
 	scenario_link
 	summary
+	verdict
 }
 main

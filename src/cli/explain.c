@@ -39,14 +39,18 @@ static void key_row_text(const struct key_spec *k, const char *prefix)
 
 	snprintf(name, sizeof(name), "%s%s", prefix, k->name);
 	keys_describe_range(k, range, sizeof(range));
-	/* a long range gets its own line so the columns stay aligned */
-	if (strlen(range) > 34)
+	keys_describe_default(k, def, sizeof(def));
+	/* a long default (gateway_check.timeout: "80% of interval") or a long
+	 * range ends the first line, so the columns stay aligned */
+	if (strlen(def) > 11)
+		printf("  %-26s %-9s %s\n  %-26s %-9s %-11s %-34s %s\n", name, keys_type_name(k),
+		       def, "", "", "", range, k->help ? k->help : "");
+	else if (strlen(range) > 34)
 		printf("  %-26s %-9s %-11s %s\n  %-26s %-9s %-11s %-34s %s\n", name,
-		       keys_type_name(k), keys_describe_default(k, def, sizeof(def)), range, "", "",
-		       "", "", k->help ? k->help : "");
+		       keys_type_name(k), def, range, "", "", "", "", k->help ? k->help : "");
 	else
-		printf("  %-26s %-9s %-11s %-34s %s\n", name, keys_type_name(k),
-		       keys_describe_default(k, def, sizeof(def)), range, k->help ? k->help : "");
+		printf("  %-26s %-9s %-11s %-34s %s\n", name, keys_type_name(k), def, range,
+		       k->help ? k->help : "");
 	if (k->type == KT_STRUCT && !is_section(k->sub)) {
 		char sub[64];
 

@@ -92,6 +92,8 @@ static json_t *vrrp_json(const struct vrrp_cfg *c)
 			 str_or_null(c->via.v));
 }
 
+/* As vrrp_json; timeout_ms is the timeout in force: written, else 80% of the
+ * interval in force (docs/config.md). */
 static json_t *gwcheck_json(const struct gwcheck_cfg *g)
 {
 	return json_pack("{s:i, s:i, s:i, s:i}", "interval_ms", (int)g->interval.v, "timeout_ms",
@@ -192,7 +194,7 @@ static json_t *model_json(const struct model *m, int node)
 
 static void print_text(const struct model *m, int node)
 {
-	char buf[IP_STR_MAX], src[IP_STR_MAX], peer[IP_STR_MAX], iv[32];
+	char buf[IP_STR_MAX], src[IP_STR_MAX], peer[IP_STR_MAX], iv[32], to[32];
 
 	printf("cluster %s, node %s (peer %s)\n\n", m->cluster_name.v, m->nodes[node].v,
 	       m->nodes[1 - node].v);
@@ -218,6 +220,13 @@ static void print_text(const struct model *m, int node)
 			APPEND(" netns %s", ifc->netns.v);
 		for (size_t a = 0; a < ifc->addrs[node].n; a++)
 			APPEND(" %s", ip_ntop_prefix(&ifc->addrs[node].v[a].v, buf));
+		/* the probe timing in force: the timeout as applied (written, or
+		 * 80% of the interval) */
+		if (ifc->gateway4.set || ifc->gateway6.set)
+			APPEND(" gateway_check interval %s timeout %s%s",
+			       model_fmt_duration(ifc->gwcheck.interval.v, iv),
+			       model_fmt_duration(ifc->gwcheck.timeout.v, to),
+			       ifc->gwcheck.timeout.set ? "" : " (80% of interval)");
 #undef APPEND
 		if (off >= sizeof(line))
 			off = sizeof(line) - 1;

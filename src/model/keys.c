@@ -120,6 +120,19 @@ const char *model_fmt_duration(uint32_t ms, char buf[32])
 	return buf;
 }
 
+uint32_t model_gwcheck_default_timeout(uint32_t interval_ms)
+{
+	uint32_t t = (uint32_t)((uint64_t)interval_ms * 4 / 5);
+
+	return t ? t : 1;
+}
+
+void model_gwcheck_resolve_timeout(struct gwcheck_cfg *g)
+{
+	if (!g->timeout.set)
+		g->timeout.v = model_gwcheck_default_timeout(g->interval.v);
+}
+
 const char *keys_describe_range(const struct key_spec *k, char *buf, size_t len)
 {
 	char a[32], b[32], c[32];
@@ -177,6 +190,8 @@ const char *keys_describe_default(const struct key_spec *k, char *buf, size_t le
 		snprintf(buf, len, "(required)");
 	} else if (!k->has_default) {
 		snprintf(buf, len, "-");
+	} else if (k->default_text) {
+		snprintf(buf, len, "%s", k->default_text);
 	} else if (k->type == KT_BOOL) {
 		snprintf(buf, len, "%s", k->def ? "true" : "false");
 	} else if (k->type == KT_ENUM) {

@@ -44,6 +44,10 @@ struct key_spec {
 	/* Replaces the type name derived from `type` in explain: what a
 	 * KT_SPECIAL key holds ("string", "list", "enum", "mapping"). */
 	const char *type_text;
+	/* Replaces the default derived from `def` in messages and explain when
+	 * the default depends on another key (gateway_check.timeout: 80% of
+	 * interval); `def` stays the value under the other key's default (400). */
+	const char *default_text;
 };
 
 struct key_table {

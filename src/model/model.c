@@ -212,6 +212,7 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 	keys_apply_defaults(&vrrp_keys, &lc->m->vrrp);
 	keys_apply_defaults(&garp_keys, &lc->m->garp);
 	keys_apply_defaults(&gwcheck_keys, &lc->m->gwcheck);
+	model_gwcheck_resolve_timeout(&lc->m->gwcheck);
 	if (!ifaces)
 		diag_error(lc->dl, load_pos(root), "file: missing required section 'interfaces'");
 	else if (load_expect(lc, ifaces, YAML_MAPPING_NODE, "file", "interfaces"))

@@ -250,5 +250,10 @@ uint8_t model_instance_priority(const struct vrrp_instance *vi, int node);
 
 /* Formatting of durations in ms back to text for show/explain. */
 const char *model_fmt_duration(uint32_t ms, char buf[32]);
+/* gateway_check.timeout when it is not written, at the cluster nor at the
+ * interface: 80% of the interval in force, rounded down, at least 1 ms
+ * (500ms -> 400ms, 100ms -> 80ms). A written timeout is kept as is. */
+uint32_t model_gwcheck_default_timeout(uint32_t interval_ms);
+void model_gwcheck_resolve_timeout(struct gwcheck_cfg *g);
 
 #endif

@@ -98,23 +98,34 @@ static void check_priority(struct validate_ctx *vc, const struct vrrp_check *k)
 		   p->other.v, origin(&p->other, cp ? &cp->other : NULL, "vrrp", b, sizeof(b)));
 }
 
+/* An unwritten timeout is 80% of the interval in force (the loader sets it),
+ * so only a written one can exceed its interval: it is kept wherever it was
+ * written and checked against the interval in force at each place. When the
+ * interface shortens the interval under a timeout it inherits, the error is
+ * at the interval, the value written there, and says how to mend it. */
 static void check_gwcheck(struct validate_ctx *vc, const struct vrrp_check *k)
 {
 	const struct gwcheck_cfg *g = k->g, *cg = k->gcl;
 	bool own_to = own(k, &g->timeout, cg ? &cg->timeout : NULL);
 	bool own_iv = own(k, &g->interval, cg ? &cg->interval : NULL);
-	char a[64], b[64], t[32], i[32];
+	char a[64], b[64], t[32], i[32], hint[160] = "";
 
 	if ((!own_to && !own_iv) || g->timeout.v <= g->interval.v)
 		return;
+	if (!own_to && g->timeout.set)
+		snprintf(
+		    hint, sizeof(hint),
+		    " (write %s's own gateway_check.timeout, or none in cluster.gateway_check: "
+		    "an unwritten timeout is 80%% of the interval)",
+		    k->ctx);
 	diag_error(
 	    vc->dl, own_to ? g->timeout.pos : g->interval.pos,
 	    "%s: gateway_check timeout %s%s exceeds its interval %s%s; a probe must time out "
-	    "within its interval",
+	    "within its interval%s",
 	    k->ctx, model_fmt_duration(g->timeout.v, t),
 	    origin(&g->timeout, cg ? &cg->timeout : NULL, "gateway_check", a, sizeof(a)),
 	    model_fmt_duration(g->interval.v, i),
-	    origin(&g->interval, cg ? &cg->interval : NULL, "gateway_check", b, sizeof(b)));
+	    origin(&g->interval, cg ? &cg->interval : NULL, "gateway_check", b, sizeof(b)), hint);
 }
 
 static void check_v2_ipv6(struct validate_ctx *vc, const struct iface *ifc)

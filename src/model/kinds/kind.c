@@ -108,7 +108,9 @@ static const struct key_spec gwcheck_key_specs[] = {
 	 .help = "one probe (ARP / neighbour solicitation) per interval"},
 	{.name = "timeout", .type = KT_DURATION, .offset = U32(struct gwcheck_cfg, timeout),
 	 .min = 10, .max = 60000, .def = 400, .has_default = true,
-	 .help = "a probe without answer after this long failed; at most interval"},
+	 .default_text = "80% of interval",
+	 .help = "a probe without answer after this long failed; at most interval (unset: "
+		 "80% of it, rounded down to the ms)"},
 	{.name = "fall", .type = KT_U32, .offset = U32(struct gwcheck_cfg, fall), .min = 1,
 	 .max = 100, .def = 3, .has_default = true,
 	 .help = "failed probes in a row before the gateway counts as lost"},

@@ -181,6 +181,9 @@ static void test_defaults_text(void **state)
 	assert_string_equal(keys_describe_default(key(&vrrp_keys, "unicast"), buf, sizeof(buf)),
 			    "true");
 	assert_string_equal(keys_describe_default(key(&garp_keys, "count"), buf, sizeof(buf)), "5");
+	/* a default that depends on another key says so */
+	assert_string_equal(keys_describe_default(key(&gwcheck_keys, "timeout"), buf, sizeof(buf)),
+			    "80% of interval");
 	assert_string_equal(keys_type_name(key(&vrrp_keys, "priority")), "mapping");
 	assert_string_equal(keys_type_name(key(&kind_bond.keys, "members")), "list");
 }

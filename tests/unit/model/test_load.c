@@ -84,7 +84,7 @@ static void test_cluster(void **state)
 	assert_int_equal(m->garp.interval.v, 50); /* a quoted duration is a duration */
 	assert_int_equal(m->garp.refresh.v, 0);
 	assert_int_equal(m->gwcheck.interval.v, 1000);
-	assert_int_equal(m->gwcheck.timeout.v, 400);
+	assert_int_equal(m->gwcheck.timeout.v, 800); /* unwritten: 80% of the interval */
 	assert_int_equal(m->gwcheck.fall.v, 4);
 	assert_int_equal(m->gwcheck.rise.v, 2);
 	model_free(m);
@@ -246,6 +246,79 @@ static void test_errors_keep_a_model(void **state)
 	model_free(NULL);
 }
 
+/* gateway_check.timeout, when written nowhere, is 80% of the interval in
+ * force where it applies (rounded down to the ms); a written one, at the
+ * cluster or at the interface, is kept and checked against that interval. */
+static void test_gwcheck_timeout_follows_interval(void **state)
+{
+	struct model *m;
+	const struct iface *a, *b, *c;
+
+	(void)state;
+	assert_int_equal(model_gwcheck_default_timeout(500), 400);
+	assert_int_equal(model_gwcheck_default_timeout(100), 80);
+	assert_int_equal(model_gwcheck_default_timeout(1000), 800);
+	assert_int_equal(model_gwcheck_default_timeout(999), 799); /* rounded down */
+	assert_int_equal(model_gwcheck_default_timeout(1), 1);	   /* at least 1 ms */
+	/* the default interval keeps the former default timeout */
+	m = mt_load_ok(MT_HEAD "  e: {type: ethernet}\n");
+	assert_int_equal(iface(m, "e")->gwcheck.timeout.v, 400);
+	assert_false(iface(m, "e")->gwcheck.timeout.set);
+	model_free(m);
+	/* cluster level: the cluster's interval, and the interfaces that inherit it */
+	m = mt_load_ok("cluster:\n  name: lab\n  nodes: [adc1, adc2]\n"
+		       "  gateway_check: {interval: 1s}\n"
+		       "interfaces:\n  e: {type: ethernet}\n");
+	assert_int_equal(m->gwcheck.timeout.v, 800);
+	assert_false(m->gwcheck.timeout.set);
+	assert_int_equal(iface(m, "e")->gwcheck.interval.v, 1000);
+	assert_int_equal(iface(m, "e")->gwcheck.timeout.v, 800);
+	model_free(m);
+	/* interface level: its own interval, not the cluster's derived timeout;
+	 * a timeout written next to it, or at the cluster, is kept */
+	m = mt_load_ok("cluster:\n  name: lab\n  nodes: [adc1, adc2]\n"
+		       "  gateway_check: {interval: 1s}\n"
+		       "interfaces:\n"
+		       "  a: {type: ethernet, gateway_check: {interval: 100ms}}\n"
+		       "  b: {type: ethernet, gateway_check: {interval: 100ms, timeout: 90ms}}\n"
+		       "  c: {type: ethernet, gateway_check: {fall: 5}}\n");
+	a = iface(m, "a");
+	b = iface(m, "b");
+	c = iface(m, "c");
+	assert_int_equal(a->gwcheck.interval.v, 100);
+	assert_int_equal(a->gwcheck.timeout.v, 80);
+	assert_false(a->gwcheck.timeout.set);
+	assert_int_equal(b->gwcheck.timeout.v, 90);
+	assert_true(b->gwcheck.timeout.set);
+	assert_pos(b->gwcheck.timeout.pos, 7, 65);
+	assert_int_equal(c->gwcheck.timeout.v, 800);
+	model_free(m);
+	m = mt_load_ok("cluster:\n  name: lab\n  nodes: [adc1, adc2]\n"
+		       "  gateway_check: {timeout: 300ms}\n"
+		       "interfaces:\n  e: {type: ethernet, gateway_check: {interval: 1s}}\n");
+	assert_int_equal(m->gwcheck.timeout.v, 300);
+	assert_int_equal(iface(m, "e")->gwcheck.timeout.v, 300); /* not 800ms */
+	assert_true(iface(m, "e")->gwcheck.timeout.set);
+	model_free(m);
+	/* a written timeout above the interval in force is still refused: at
+	 * the interface, at the interval that shortens an inherited one */
+	mt_expect_one(MT_HEAD "  e: {type: ethernet, gateway_check: {interval: 200ms, timeout: "
+			      "300ms}}\n",
+		      5, 65, "e: gateway_check timeout 300ms exceeds its interval 200ms", NULL);
+	mt_expect_one("cluster:\n  name: lab\n  nodes: [adc1, adc2]\n"
+		      "  gateway_check: {timeout: 400ms}\n"
+		      "interfaces:\n  e: {type: ethernet, gateway_check: {interval: 100ms}}\n",
+		      6, 49,
+		      "e: gateway_check timeout 400ms (from cluster.gateway_check, line 4) exceeds "
+		      "its interval 100ms",
+		      NULL);
+	mt_expect_one("cluster:\n  name: lab\n  nodes: [adc1, adc2]\n"
+		      "  gateway_check: {interval: 100ms, timeout: 400ms}\n"
+		      "interfaces:\n  e: {type: ethernet}\n",
+		      4, 45, "cluster: gateway_check timeout 400ms exceeds its interval 100ms",
+		      NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +328,7 @@ int main(void)
 	    cmocka_unit_test(test_inheritance),
 	    cmocka_unit_test(test_minimal_defaults),
 	    cmocka_unit_test(test_errors_keep_a_model),
+	    cmocka_unit_test(test_gwcheck_timeout_follows_interval),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

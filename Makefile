@@ -5,7 +5,7 @@ BUILD_ASAN ?= build-asan
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps build demo check check-unit check-asan check-topo check-kernel fuzz-smoke install clean format format-check
+.PHONY: all deps build demo check check-unit check-asan check-topo check-kernel fuzz-smoke install clean format format-check chaos
 
 all: build
 
@@ -26,6 +26,14 @@ demo: deps build
 # tests (vlan, bond, lacp) under a kernel that has 8021q and bonding.
 check: deps
 	./scripts/check.sh
+
+# A chaos soak (root): seeded random faults, convergence checked from
+# outside after each (tests/chaos/README.md). make chaos SEED=3 STEPS=1000;
+# BUILD=build-chaos make chaos runs another build dir's binaries.
+SEED  ?= 1
+STEPS ?= 100
+chaos: build
+	VIPD_BUILD=$(abspath $(BUILD)) /usr/bin/python3 tests/chaos/run.py --seed $(SEED) --steps $(STEPS)
 
 check-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs

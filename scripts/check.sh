@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs every test suite of vipd; exits non-zero if any fails.
 # Stages: unit (plain build), unit (ASan+UBSan), topology (network
-# namespaces, root), kernel lab (vlan/bond/lacp under a kernel that has
+# namespaces, root), a short chaos run (fixed seeds), kernel lab (vlan/bond/lacp under a kernel that has
 # them), a short fuzz run. Each stage prints its own summary line.
 set -u
 cd "$(dirname "$0")/.."
@@ -26,6 +26,7 @@ stage "unit (asan+ubsan)" make -s check-asan
 stage "topology" scripts/check-topo.sh
 stage "topology (asan+ubsan)" env VIPD_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1 \
 	scripts/check-topo.sh
+stage "chaos (short, fixed seeds)" scripts/check-chaos.sh
 stage "kernel lab" scripts/check-kernel.sh
 if [ "${VIPD_SKIP_FUZZ:-0}" != 1 ]; then
 	stage "fuzz smoke" scripts/fuzz-smoke.sh

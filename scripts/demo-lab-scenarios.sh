@@ -20,6 +20,7 @@ start_nodes() {
 	done
 	step "Every VIP answers the client from its owner's MAC"
 	load_model
+	say "  each check waits at most $CHECK_WHY"
 	check_owners "at the start" none all || true
 	show_events >/dev/null # the start-up transitions: not news
 }
@@ -130,7 +131,7 @@ scenario_link() {
 	step "At the end: does every VIP answer the client from its owner's MAC?"
 	if ! check_owners "step 6 (link back on nodeA), the end" none all; then
 		say "  After a heal every VIP must sit on the node its slot says, and clients must reach"
-		say "  it there (docs/convergence.md). A VIP that does not is a bug: please report it."
+		say "  it there (docs/convergence.md): the demo fails (see the verdict)."
 	fi
 }
 

@@ -158,28 +158,43 @@ mac_of() { # mac_of NODE
 # The resolved model (vipctl show -o json), and from it CHECK_MS: how long
 # a check waits for every VIP to answer from its owner after a step. The
 # slowest path the file allows: Master_Down_Interval (3 adverts + the skew
-# of the lower priority) + preempt_delay, + for a gw method the gateway
-# check (timeout + fall x interval to lose it, rise x interval to get it
-# back), + the daemon's settle time of a link that just returned
-# (MODEL_LINK_SETTLE_MS in src/model/model.h: 1 s) + a margin of 1 s.
-# examples/demo.yaml: 360 + 0 + 150 + 600 + 400 + 1000 + 1000 = 3510 ms.
+# of the lower priority, rounded up to the ms) + preempt_delay, + for a gw
+# method the gateway check (timeout + fall x interval to lose it, rise x
+# interval to get it back), + the daemon's settle time of a link that just
+# returned (MODEL_LINK_SETTLE_MS in src/model/model.h: 1 s) + a margin of
+# 1 s. examples/demo.yaml: 361 + 0 + 150 + 600 + 400 + 1000 + 1000 = 3511 ms.
+# CHECK_WHY: that sum in words, printed once.
 load_model() {
+	local out
 	"$VIPCTL" -c "$CONF" show --node nodeA -o json >"$TMP/model.json"
-	CHECK_MS=$("$PY" -c '
+	out=$("$PY" -c '
 import json, sys
 LINK_SETTLE_MS, MARGIN_MS = 1000, 1000
 m = json.load(open(sys.argv[1]))
 gwc = {i["name"]: i["gateway_check"] for i in m["interfaces"]}
-worst = 0
+worst, why = 0, ""
 for i in m["instances"]:
     adv, low = i["advert_interval_ms"], min(i["priority"], i["peer_priority"])
-    skew = (256 - low) * (adv if i["version"] == 3 else 1000) // 256
+    unit = adv if i["version"] == 3 else 1000
+    skew = -(-(256 - low) * unit // 256)  # rounded up
     t = 3 * adv + skew + i["preempt_delay_ms"]
+    w = "Master_Down_Interval 3 x %d + skew %d ms + preempt_delay %d ms" % (
+        adv, skew, i["preempt_delay_ms"])
     if "gw" in i["method"]:
         g = gwc[i["interface"]]
         t += g["timeout_ms"] + (g["fall"] + g["rise"]) * g["interval_ms"]
-    worst = max(worst, t)
-print(worst + LINK_SETTLE_MS + MARGIN_MS)' "$TMP/model.json")
+        w += " + gateway check (timeout %d + fall %d x %d + rise %d x %d ms)" % (
+            g["timeout_ms"], g["fall"], g["interval_ms"], g["rise"], g["interval_ms"])
+    if t > worst:
+        worst, why = t, w
+total = worst + LINK_SETTLE_MS + MARGIN_MS
+print(total)
+print("%d ms = %s + link settle %d ms + margin %d ms" % (total, why, LINK_SETTLE_MS, MARGIN_MS))
+' "$TMP/model.json")
+	CHECK_MS=${out%%$'\n'*}
+	# shellcheck disable=SC2034 # printed by start_nodes (demo-lab-scenarios.sh)
+	CHECK_WHY=${out#*$'\n'}
+	[[ $CHECK_MS =~ ^[0-9]+$ ]] || die "no convergence bound from $CONF: $out"
 }
 
 # expect_owners FAULT: "VIP NODE" for every VIP of the file: the node that

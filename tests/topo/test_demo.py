@@ -5,7 +5,7 @@ every VIP of examples/demo.yaml and wants each answered from the MAC of the
 node that slot and health say; the demo exits 1, naming the VIP, its owner
 and who answered, when that does not hold within a bound derived from the
 file. These tests run the whole demo (namespaces vdemo-*, about 6 s; the
-sabotaged run about 40 s, every failing check waits out its bound):
+sabotaged run about 37 s, every failing check waits out its bound):
 
 - plainly: it must exit 0 with every check held, and clean up;
 - with the test-only hook VIPD_DEMO_SABOTAGE=dark, which makes nodeA's
@@ -59,6 +59,13 @@ def test_demo_plain_run_holds_every_check():
     assert "FAILED" not in out, out[-6000:]
     # one check at the start, one after each of the six steps
     assert out.count("OK: every VIP answers from its owner's MAC") == 7, out[-6000:]
+    # the final check (after step 6 healed) says every VIP answers, within the bound
+    at = out.rfind("== At the end: does every VIP answer")
+    assert at >= 0, out[-6000:]
+    final = out[at:].splitlines()[1]
+    assert re.match(r"  OK: every VIP answers from its owner's MAC \(after [0-9.]+ ms; "
+                    r"bound 3511 ms\)$", final), final
+    assert "each check waits at most 3511 ms = Master_Down_Interval 3 x 100 + skew 61 ms" in out
     assert_cleaned_up(out)
 
 

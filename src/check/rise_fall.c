@@ -42,10 +42,24 @@ static enum check_status next_status(const struct check_state *st, bool ok)
 	return st->status;
 }
 
+/* Every status change, from a result or forced: counted, timed, and its
+ * detail kept as the reason. Back to UNKNOWN is counted too but reported as
+ * no change (there is no "became unknown"). */
+static enum check_change move_to(struct check_state *st, enum check_status to, uint64_t now_ms)
+{
+	if (to == st->status)
+		return CHECK_CHANGE_NONE;
+	st->status = to;
+	st->changes++;
+	st->last_change_ms = now_ms;
+	memcpy(st->reason, st->detail, sizeof(st->reason));
+	if (to == CHECK_UP)
+		return CHECK_CHANGE_BECAME_UP;
+	return to == CHECK_DOWN ? CHECK_CHANGE_BECAME_DOWN : CHECK_CHANGE_NONE;
+}
+
 enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms, const char *detail)
 {
-	enum check_status to;
-
 	st->probes++;
 	st->last_ms = now_ms;
 	if (ok) {
@@ -57,14 +71,7 @@ enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms,
 		st->ok_run = 0;
 	}
 	format_detail(st, ok, detail, st->detail, sizeof(st->detail));
-	to = next_status(st, ok);
-	if (to == st->status)
-		return CHECK_CHANGE_NONE;
-	st->status = to;
-	st->changes++;
-	st->last_change_ms = now_ms;
-	memcpy(st->reason, st->detail, sizeof(st->reason));
-	return to == CHECK_UP ? CHECK_CHANGE_BECAME_UP : CHECK_CHANGE_BECAME_DOWN;
+	return move_to(st, next_status(st, ok), now_ms);
 }
 
 static enum check_change force(struct check_state *st, enum check_status to, uint64_t now_ms,
@@ -73,13 +80,7 @@ static enum check_change force(struct check_state *st, enum check_status to, uin
 	st->ok_run = 0;
 	st->fail_run = 0;
 	snprintf(st->detail, sizeof(st->detail), "%s", detail ? detail : "");
-	if (st->status == to)
-		return CHECK_CHANGE_NONE;
-	st->status = to;
-	st->changes++;
-	st->last_change_ms = now_ms;
-	memcpy(st->reason, st->detail, sizeof(st->reason));
-	return to == CHECK_DOWN ? CHECK_CHANGE_BECAME_DOWN : CHECK_CHANGE_NONE;
+	return move_to(st, to, now_ms);
 }
 
 enum check_change check_force_down(struct check_state *st, uint64_t now_ms, const char *detail)

@@ -72,7 +72,8 @@ enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms,
  * DOWN at once (force_down), or it came back, so it starts afresh as
  * UNKNOWN with its runs cleared (restart) and needs `rise` fresh results.
  * Probes and oks are not counted; a status change is, as for a result.
- * Returns what changed. */
+ * Returns what changed (a restart to UNKNOWN counts in `changes` but
+ * returns CHECK_CHANGE_NONE: there is no "became unknown"). */
 enum check_change check_force_down(struct check_state *st, uint64_t now_ms, const char *detail);
 enum check_change check_restart(struct check_state *st, uint64_t now_ms, const char *detail);
 

@@ -76,12 +76,17 @@ def test_adverts_over_ha_link_service_link_lost_moves_link_vips_and_keeps_vrrp_v
 def test_link_lost_without_via_the_peer_takes_everything(lab):
     """Without a separate HA link the adverts die with the service link:
     the peer takes over every VIP after Master_Down_Interval (its
-    priority-0 advert cannot get out either). The cut-off node, hearing
-    nobody, may hold its VIPs at priority 1 on its dead link; when the
-    link returns the healthy preferred node wins as usual."""
+    priority-0 advert cannot get out either). The cut-off node's instances,
+    whatever their method, are in FAULT and hold nothing (DESIGN 3): no
+    second master on the dead link, so no silent heal when it returns.
+    When the link returns the preferred node takes its slot back as usual."""
     c = up_health(lab, families=(4,), methods=("vrrp", "link"))
     c.service_link("a", up=False)
     for m in ("vrrp", "link"):
+        c.wait_state("a", inst_name(4, m), "FAULT", timeout=3)
+        inst = c.instances("a")[inst_name(4, m)]
+        assert not inst["vips_held"] and inst["last_transition"]["cause"] == "link-down"
+        assert VIPS[4][m] not in c.addrs("a")
         c.wait_state("b", inst_name(4, m), "MASTER", timeout=5)
         c.answered_by(VIPS[4][m], "b")
     name = inst_name(4, "link")
@@ -149,7 +154,7 @@ def test_reload_keeps_check_state_and_replaced_probe_keeps_the_verdict(lab):
     assert inst_name(4, "gw") not in c.instances("a")
 
 
-def test_instance_starting_with_its_link_down_starts_at_priority_1(lab):
+def test_instance_starting_with_its_link_down_starts_in_fault_at_priority_1(lab):
     c = HealthCluster(lab)
     c.write_config(health_config(families=(4,), methods=("vrrp", "link")))
     c.service_link("b", up=False)
@@ -161,3 +166,7 @@ def test_instance_starting_with_its_link_down_starts_at_priority_1(lab):
     assert inst["priority"]["effective"] == 1
     assert inst["health"]["reason"].startswith("link eth0 down")
     assert "unhealthy (link eth0 down" in c.log("b")
+    # its advert interface is down too: FAULT, for the vrrp instance as well
+    for m in ("vrrp", "link"):
+        c.wait_state("b", inst_name(4, m), "FAULT", timeout=3)
+    assert not any(VIPS[4][m] in c.addrs("b") for m in ("vrrp", "link"))

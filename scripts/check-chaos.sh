@@ -1,10 +1,15 @@
 #!/bin/bash
-# The short chaos run of `make check`: fixed seeds, a few steps each (about
-# 2 minutes); `make chaos` is the soak. Every seed runs even if one fails;
-# the last line counts the steps.
+# The short chaos run of `make check`: the driver's selftest, then fixed
+# seeds with a few steps each (about 2 minutes); `make chaos` is the soak.
+# Every seed runs even if one fails; the last line counts the steps.
 set -u
 cd "$(dirname "$0")/.."
 passed=0 failed=0
+# the judge judged first: every invariant must see a fault made on purpose
+if ! /usr/bin/python3 tests/chaos/run.py --selftest; then
+	echo "chaos selftest failed: the invariants would miss a fault"
+	failed=$((failed + 1))
+fi
 for seed in 101 102 103; do
 	out=$(/usr/bin/python3 tests/chaos/run.py --seed "$seed" --steps "${VIPD_CHAOS_STEPS:-8}" 2>&1)
 	rc=$?

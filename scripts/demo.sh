@@ -4,6 +4,11 @@
 #   scripts/demo.sh             build the lab, play the scenarios, clean up
 #   scripts/demo.sh --cleanup   remove what an interrupted or killed run left
 #
+# One demo runs at a time: a second one waits for the first (a lock, see
+# take_lock). Holding the lock, whatever a run finds of an earlier one was
+# left by a run that died (SIGKILL, a machine that stopped): it is removed,
+# and the demo says what it removed before it builds its own lab.
+#
 # The lab lives in network namespaces named vdemo-*; nothing is created in
 # the host's own network and no packet leaves the namespaces. Addresses are
 # documentation ones (192.0.2.0/24, 198.51.100.0/24, 2001:db8::/64):
@@ -68,7 +73,9 @@ in_ns() { # in_ns NS CMD...: the network namespace only (see tests/topo/vipd_env
 bg_ns() { # bg_ns NS LOG CMD...: CMD in NS in the background, output to LOG; pid in BG_PID
 	local ns=$1 log=$2
 	shift 2
-	nsenter --net="/run/netns/$ns" "$@" >>"$log" 2>&1 & # nsenter execs CMD: same pid
+	# nsenter execs CMD (same pid); 9>&-: a daemon that outlives a killed demo
+	# must not hold the demo's lock
+	nsenter --net="/run/netns/$ns" "$@" >>"$log" 2>&1 9>&- &
 	BG_PID=$!
 	track "$BG_PID"
 }
@@ -156,8 +163,21 @@ on_exit() {
 	exit "$rc"
 }
 
+# The lock lives as long as this shell: fd 9, closed for the daemons (bg_ns).
+LOCK_WAIT_S=300
+take_lock() { # take_lock wait|nowait
+	local lock=/run/lock/vipd-demo.lock
+	[[ -d /run/lock ]] || lock=/tmp/vipd-demo.lock
+	exec 9>"$lock"
+	flock -n 9 && return 0
+	[[ $1 == wait ]] || die "a demo is running (it holds $lock); let it finish first"
+	say "demo: another demo is running; waiting for it to finish (at most ${LOCK_WAIT_S} s)"
+	flock -w "$LOCK_WAIT_S" 9 || die "another demo still holds $lock after ${LOCK_WAIT_S} s"
+}
+
 if [[ ${1:-} == --cleanup ]]; then
 	[[ $EUID -eq 0 ]] || die "run as root"
+	take_lock nowait
 	remove_everything
 	if left=$(leftovers | xargs); then
 		die "still there: $left"
@@ -175,8 +195,13 @@ for tool in ip nsenter bridge "$PY"; do
 	command -v "$tool" >/dev/null || die "$tool is missing (scripts/install-deps.sh installs it)"
 done
 [[ -x $VIPD && -x $VIPCTL ]] || die "build first: make build (or make demo)"
+take_lock wait
 if left=$(leftovers | xargs); then
-	die "an earlier run left this behind: $left -- remove it with: scripts/demo.sh --cleanup"
+	say "demo: removing what an earlier run that died left behind: $left"
+	remove_everything
+	if left=$(leftovers | xargs); then
+		die "could not remove what an earlier run left behind: $left"
+	fi
 fi
 TMP=$(mktemp -d "/tmp/$P.XXXXXX")
 trap on_exit EXIT

@@ -8,6 +8,9 @@ file. These tests run the whole demo (namespaces vdemo-*, about 6 s; the
 sabotaged run about 37 s, every failing check waits out its bound):
 
 - plainly: it must exit 0 with every check held, and clean up;
+- after a run killed with SIGKILL (no trap ran; namespaces and daemons
+  stay): the next run removes what it left, says so, and passes;
+- while another demo runs: it waits for that one (a lock), then passes;
 - with the test-only hook VIPD_DEMO_SABOTAGE=dark, which makes nodeA's
   namespace ignore IPv4 echo requests after the start (vipd does not see
   it): the demo must exit 1, name nodeA's four IPv4 VIPs dark with nodeA as
@@ -29,11 +32,15 @@ OTHERS = ["2001:db8::100", "192.0.2.200", "192.0.2.201", "192.0.2.202", "192.0.2
           "2001:db8::200"]
 
 
-def run_demo(**env):
+def demo_env(**env):
     full = dict(os.environ, **env)
     if "VIPD_BUILD" in full and not os.path.isabs(full["VIPD_BUILD"]):
         full["VIPD_BUILD"] = os.path.join(os.getcwd(), full["VIPD_BUILD"])
-    cp = subprocess.run(["/bin/bash", DEMO], cwd=ROOT, env=full, stdout=subprocess.PIPE,
+    return full
+
+
+def run_demo(**env):
+    cp = subprocess.run(["/bin/bash", DEMO], cwd=ROOT, env=demo_env(**env), stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, universal_newlines=True, timeout=240)
     return cp.returncode, cp.stdout
 
@@ -84,4 +91,56 @@ def test_demo_fails_and_names_a_dark_vip():
     # while nodeA's vipd is dead its VIPs live on nodeB, which answers
     assert "step 1 (" not in v, v
     assert "demo: error: not every VIP answered from its owner's MAC" in out
+    assert_cleaned_up(out)
+
+
+def start_and_kill_demo():
+    """A demo killed with SIGKILL once its daemons run: no trap runs, so its
+    namespaces, daemons and temp dir stay behind, as after a machine stop."""
+    demo = subprocess.Popen(["/bin/bash", DEMO], cwd=ROOT, env=demo_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True)
+    try:
+        for line in demo.stdout:
+            if line.startswith("== vipctl status on"):
+                break
+        else:
+            raise AssertionError("the demo ended before its daemons started")
+    finally:
+        demo.kill()
+        demo.wait()
+        demo.stdout.close()
+    netns = subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE,
+                           universal_newlines=True).stdout
+    assert re.search(r"^vdemo-nodeA", netns, re.M), "the killed demo left nothing behind"
+
+
+def test_demo_removes_what_a_killed_run_left_and_passes():
+    start_and_kill_demo()
+    rc, out = run_demo()
+    assert rc == 0, "the demo after a killed one failed:\n" + out[-6000:]
+    first = out.splitlines()[0]
+    assert first.startswith("demo: removing what an earlier run that died left behind: "), first
+    for ns in ("vdemo-nodeA", "vdemo-nodeB", "vdemo-client"):
+        assert ns in first, first
+    assert "Verdict: every check held" in verdict(out), out[-3000:]
+    assert_cleaned_up(out)
+
+
+def test_demo_waits_for_a_running_demo():
+    first = subprocess.Popen(["/bin/bash", DEMO], cwd=ROOT, env=demo_env(),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             universal_newlines=True)
+    try:
+        for line in first.stdout:
+            if line.startswith("== Lab"):
+                break
+        rc, out = run_demo()
+    finally:
+        rest = first.communicate(timeout=240)[0]
+    assert first.returncode == 0, rest[-6000:]
+    assert rc == 0, "the second demo failed:\n" + out[-6000:]
+    assert out.startswith("demo: another demo is running; waiting for it to finish"), out[:500]
+    assert "removing what an earlier run" not in out, out[:500]
+    assert "Verdict: every check held" in verdict(out), out[-3000:]
     assert_cleaned_up(out)

@@ -195,6 +195,8 @@ static void gw_on_tick(evutil_socket_t fd, short what, void *arg)
 	err = p->kind->send(p);
 	if (err < 0) {
 		p->send_errors++;
+		if (p->cfg.send_failed)
+			p->cfg.send_failed(p->arg, err);
 		gw_fail(p, "send on", err);
 		return;
 	}

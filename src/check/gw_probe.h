@@ -53,6 +53,11 @@ struct gw_probe_cfg {
 	/* After the link returns (gw_probe_set_link), failures are not counted
 	 * before the first answer for this long: the link may not forward yet. */
 	uint32_t link_settle_ms;
+	/* Optional: a probe could not be sent (err: a negative errno); called
+	 * with gw_probe_new's arg, before the failure is counted, so that the
+	 * daemon can ask its link watch whether the link is still there
+	 * (link_watch_recheck): the kernel may tell a lost carrier late. */
+	void (*send_failed)(void *arg, int err);
 };
 
 /* up: the new state; reason: "gateway 192.0.2.1 unreachable (3/3 probes)",

@@ -36,8 +36,8 @@ bool link_state_up(unsigned flags, int operstate, char *why, size_t len)
 	}
 	if (operstate < 0 || operstate == IF_OPER_UNKNOWN)
 		up = (flags & IFF_RUNNING) && (flags & IFF_LOWER_UP);
-	else
-		up = operstate == IF_OPER_UP;
+	else /* IFF_LOWER_UP is the carrier now; the operstate may lag it (linkwatch) */
+		up = operstate == IF_OPER_UP && (flags & IFF_LOWER_UP);
 	if (up)
 		say(why, len, "up%s", "");
 	else if (!(flags & IFF_LOWER_UP))

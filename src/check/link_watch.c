@@ -45,11 +45,12 @@ struct lw_ns {
 	char name[LIVE_NS_MAX];
 	int fd;
 	struct event *rx, *watchdog;
-	uint32_t seq; /* of the last dump request */
-	unsigned gen; /* dumps started */
-	bool dumping; /* a dump is running */
-	bool live;    /* its first part has arrived: what follows is newer */
-	bool resync;  /* another dump is due when this one ends */
+	uint32_t seq;	     /* of the last dump request */
+	unsigned gen;	     /* dumps started */
+	bool dumping;	     /* a dump is running */
+	bool live;	     /* its first part has arrived: what follows is newer */
+	bool resync;	     /* another dump is due when this one ends */
+	uint64_t recheck_ms; /* check_now_ms() of the last recheck's dump */
 	struct link_watch_item *items;
 	struct lw_ns *next;
 };
@@ -459,6 +460,18 @@ void link_watch_del(struct link_watch *lw, struct link_watch_item *item)
 	free(it);
 	if (!ns->items)
 		lw_ns_unlink(lw, ns);
+}
+
+void link_watch_recheck(struct link_watch_item *item)
+{
+	struct lw_ns *ns = item->ns;
+	uint64_t now = check_now_ms();
+
+	if (ns->recheck_ms && now - ns->recheck_ms < LINK_WATCH_RECHECK_MIN_MS)
+		return;
+	ns->recheck_ms = now;
+	ns->lw->stats.rechecks++;
+	lw_dump_start(ns);
 }
 
 const struct check_state *link_watch_item_state(const struct link_watch_item *item)

@@ -59,6 +59,7 @@ struct link_watch_stats {
 	uint64_t dumps;	     /* dumps requested, initial ones included */
 	uint64_t overruns;   /* ENOBUFS seen: messages lost, resync by dump */
 	uint64_t interrupts; /* dumps the kernel flagged inconsistent (redone) */
+	uint64_t rechecks;   /* dumps asked for by link_watch_recheck */
 };
 
 /* ctx: the daemon's namespace context (namespaces are opened through it;
@@ -74,6 +75,16 @@ int link_watch_add(struct link_watch *lw, const char *netns, const char *ifname,
 
 /* Stops watching; the namespace's socket closes with its last item. */
 void link_watch_del(struct link_watch *lw, struct link_watch_item *item);
+
+/* A sender saw its link refuse a packet (ENOBUFS, ENETDOWN, ...): ask
+ * the kernel now instead of waiting for its event. The kernel batches
+ * link events it does not deem urgent (a physical port, a veth whose
+ * peer has the same ifindex in its own namespace) to one round per
+ * second, so a lost carrier can be told up to 1 s late, while a dump
+ * reports it at once. At most one dump per namespace per
+ * LINK_WATCH_RECHECK_MIN_MS; a dump running asks for another after it. */
+#define LINK_WATCH_RECHECK_MIN_MS 50
+void link_watch_recheck(struct link_watch_item *item);
 
 /* Status for `vipctl status`: UNKNOWN until the first dump answered. */
 const struct check_state *link_watch_item_state(const struct link_watch_item *item);

@@ -312,12 +312,29 @@ static struct health_gw *gw_find(const struct health *h, const char *netns, cons
 	return NULL;
 }
 
+/* A packet the link refused: the link watch asks the kernel now (its
+ * carrier event may come up to 1 s late, see link_watch_recheck). */
+static void link_recheck(struct health_link *l)
+{
+	if (l && l->item)
+		link_watch_recheck(l->item);
+}
+
+static void gw_send_failed(void *arg, int err)
+{
+	struct health_gw *g = arg;
+
+	(void)err;
+	link_recheck(g->link);
+}
+
 static void gw_start(struct health *h, struct health_gw *g)
 {
 	char gw[IP_STR_MAX], own[IP_STR_MAX];
 
 	ip_ntop(&g->cfg.gateway, gw);
 	ip_ntop(&g->cfg.own, own);
+	g->cfg.send_failed = gw_send_failed;
 	g->probe = gw_probe_new(h->rt->base, &h->rt->net, &g->cfg, on_gw, g);
 	if (!g->probe) {
 		vrrp_rt_log(h->rt, VRRP_RT_LOG_ERR,
@@ -474,6 +491,16 @@ static void hook_free(void *arg, struct vrrp_inst *inst)
 	inst->hook_data = NULL;
 }
 
+static void hook_send_failed(void *arg, struct vrrp_inst *inst, int err)
+{
+	const struct health_bind *b = inst->hook_data;
+
+	(void)arg;
+	(void)err;
+	if (b)
+		link_recheck(b->advert);
+}
+
 /* ---- API ---- */
 
 struct health *health_new(struct vrrp_rt *rt)
@@ -491,6 +518,7 @@ struct health *health_new(struct vrrp_rt *rt)
 	rt->hooks.arg = h;
 	rt->hooks.inst_start = hook_start;
 	rt->hooks.inst_free = hook_free;
+	rt->hooks.send_failed = hook_send_failed;
 	return h;
 }
 

@@ -158,6 +158,10 @@ struct vrrp_rt_hooks {
 	void (*inst_start)(void *arg, struct vrrp_inst *inst);
 	/* An instance about to be freed: drop inst->hook_data. */
 	void (*inst_free)(void *arg, struct vrrp_inst *inst);
+	/* An advert could not be sent (err: a negative errno): the daemon may
+	 * ask whether the advert interface is still up; the kernel can tell
+	 * a lost carrier up to 1 s late. */
+	void (*send_failed)(void *arg, struct vrrp_inst *inst, int err);
 };
 
 struct vrrp_rt {

@@ -353,6 +353,8 @@ static void note_send(struct vrrp_inst *inst, int rc)
 {
 	if (rc < 0) {
 		inst->send_errors++;
+		if (inst->rt->hooks.send_failed)
+			inst->rt->hooks.send_failed(inst->rt->hooks.arg, inst, rc);
 		if (!inst->send_failing)
 			vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "sending advert: %s", strerror(-rc));
 		inst->send_failing = true;

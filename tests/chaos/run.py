@@ -257,7 +257,7 @@ class StepFailed(Exception):
 class Chaos:
     def __init__(self, lab):
         self.lab = lab
-        self.c = HealthCluster(lab)
+        self.c = HealthCluster(lab, physical_ports=True)
         self.change = None  # the reload variant the daemons run with
         self.c.write_config(config())
         self.drained = set()

@@ -85,8 +85,8 @@ interfaces:
 class HealthCluster(Cluster):
     """vrrp_topo's Cluster with the two gateways (and optionally ha0)."""
 
-    def __init__(self, lab, ha_link=False):
-        super().__init__(lab)
+    def __init__(self, lab, ha_link=False, physical_ports=False):
+        super().__init__(lab, physical_ports=physical_ports)
         self.gw = {}
         for fam in (4, 6):
             ns = lab.netns(f"gw{fam}")
@@ -153,10 +153,11 @@ class HealthCluster(Cluster):
             self.wait_state(node, name, "MASTER", timeout=timeout)
 
 
-def up_health(lab, families=(4, 6), methods=METHODS, ha_link=False, **kw):
+def up_health(lab, families=(4, 6), methods=METHODS, ha_link=False, physical_ports=False,
+              **kw):
     """The lab with vipd on both nodes; a holds every VIP, every gateway
     check has said "up"."""
-    c = HealthCluster(lab, ha_link=ha_link)
+    c = HealthCluster(lab, ha_link=ha_link, physical_ports=physical_ports)
     c.write_config(health_config(families=families, methods=methods, via=ha_link, **kw))
     c.start("a")
     c.start("b")

@@ -262,17 +262,22 @@ def up(ns, dev):
     ns.run(["ip", "link", "set", "dev", check_ifname(dev), "up"])
 
 
-def veth(ns_a, name_a, ns_b, name_b, set_up=True):
+def veth(ns_a, name_a, ns_b, name_b, set_up=True, index=None):
     """A veth pair: ``name_a`` in ``ns_a`` and its peer ``name_b`` in ``ns_b``.
 
     Both ends are created directly in their namespaces (nothing appears in
-    the host's) and set up unless ``set_up`` is false.
+    the host's) and set up unless ``set_up`` is false. ``index``: both ends
+    get that ifindex. The kernel then treats their carrier changes as it
+    does a physical port's (not urgent: its linkwatch tells them at most
+    once a second), since a veth whose index differs from its peer's is
+    told at once.
     """
     check_ifname(name_a)
     check_ifname(name_b)
+    idx = ["index", str(index)] if index else []
     # "up" at creation works for this end only (not for the peer)
-    ns_a.run(["ip", "link", "add", "name", name_a, *(["up"] if set_up else []),
-              "type", "veth", "peer", "name", name_b, "netns", ns_b.name])
+    ns_a.run(["ip", "link", "add", "name", name_a, *idx, *(["up"] if set_up else []),
+              "type", "veth", "peer", "name", name_b, *idx, "netns", ns_b.name])
     if set_up:
         up(ns_b, name_b)
 

@@ -3,10 +3,12 @@ checks running: the health lab of health_topo.py. Assertions on
 `vipctl status -o json` and on which node's MAC the client reaches."""
 
 import datetime
+import subprocess
+import threading
 import time
 
 from health_topo import GW, VIPS, HealthCluster, health_config, inst_name, up_health
-from lab import wait_until
+from lab import veth, wait_until
 
 SLACK_MS = 250
 
@@ -71,6 +73,66 @@ def test_adverts_over_ha_link_service_link_lost_moves_link_vips_and_keeps_vrrp_v
         c.wait_state("a", inst_name(4, m), "MASTER", timeout=5)
         c.wait_owner(VIPS[4][m], "a")
     assert c.instances("a")[inst_name(4, "link")]["health"]["reason"] == "healthy"
+
+
+class LinkMonitor:
+    """`ip monitor link` in a namespace; each line stamped when it arrives."""
+
+    def __init__(self, lab, ns):
+        self.lines = []
+        self.proc = lab.popen(ns, ["ip", "-o", "monitor", "link"], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append((time.time(), line))
+
+    def first(self, dev, text, since):
+        for t, line in list(self.lines):
+            if t >= since and f": {dev}@" in line and text in line:
+                return t
+        return None
+
+
+def test_carrier_loss_the_kernel_tells_late_is_found_by_refused_sends(lab):
+    """A physical port's carrier loss is not urgent for the kernel: when
+    another such event was told less than a second ago it waits for the
+    next round, up to 1 s. The lab's ports share their peer's ifindex, which
+    makes the kernel treat them so, and a scratch pair flapped just before
+    the cut arms the wait. vipd must not wait with it: an advert or a probe
+    the link refuses makes it ask the kernel (link_watch_recheck), and the
+    instances are in FAULT within an advert interval."""
+    c = up_health(lab, families=(4,), physical_ports=True)
+    scratch = lab.netns("scratch")
+    veth(c.ns["a"], "s0", scratch, "s1", index=120)
+    mon = LinkMonitor(lab, c.ns["a"])
+    time.sleep(1.2)  # no round of the kernel's is due: the next one is at once
+
+    t_arm = time.time()
+    scratch.ip(["link", "set", "s1", "down"])
+    wait_until(lambda: mon.first("s0", "NO-CARRIER", t_arm), timeout=2, interval=0.002,
+               what="the kernel's round for the scratch port")
+    t0 = time.time()  # the kernel's next round is a second away
+    c.service_link("a", up=False)
+    names = [inst_name(4, m) for m in ("vrrp", "link", "gw", "link+gw")]
+    for name in names:
+        c.wait_state("a", name, "FAULT", timeout=3)
+    told = wait_until(lambda: mon.first("eth0", "NO-CARRIER", t0), timeout=3, interval=0.01,
+                      what="the kernel's carrier event for eth0")
+    late_ms = (told - t0) * 1000
+    assert late_ms >= 400, (f"the kernel told the carrier loss after {late_ms:.0f} ms: "
+                            "the test did not make it wait")
+    for name in names:
+        tr = c.instances("a")[name]["last_transition"]
+        assert tr["to"] == "FAULT" and "link eth0 down" in tr["reason"], tr
+        took = (wall(tr["time"]) - t0) * 1000
+        assert took <= 100 + SLACK_MS, (f"{name}: FAULT after {took:.0f} ms; the kernel "
+                                        f"told it after {late_ms:.0f} ms")
+    c.service_link("a", up=True)
+    for name in names:
+        c.wait_state("a", name, "MASTER", timeout=5)
 
 
 def test_link_lost_without_via_the_peer_takes_everything(lab):

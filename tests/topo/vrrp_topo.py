@@ -61,14 +61,17 @@ interfaces:
 class Cluster:
     """The lab topology and the daemons running in it."""
 
-    def __init__(self, lab):
+    def __init__(self, lab, physical_ports=False):
+        """physical_ports: each node's eth0 and its switch port share an
+        ifindex, so that the kernel batches their carrier events as it does
+        a physical NIC's (lab.veth)."""
         self.lab = lab
         self.sw = lab.netns("sw")
         self.ns = {"a": lab.netns("a"), "b": lab.netns("b"), "client": lab.netns("client")}
         ports = []
-        for name, ns in self.ns.items():
+        for i, (name, ns) in enumerate(self.ns.items()):
             port = "p" + name[0] if name != "client" else "pc"
-            veth(ns, "eth0", self.sw, port)
+            veth(ns, "eth0", self.sw, port, index=100 + i if physical_ports else None)
             ports.append(port)
         bridge(self.sw, "br0", ports, mcast_snooping=0)
         for node, (v4, v6) in NODE_ADDR.items():

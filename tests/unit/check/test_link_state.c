@@ -43,6 +43,17 @@ static void test_lower_layer_down(void **state)
 	assert_string_equal(why, "no carrier (operstate down)");
 }
 
+/* The carrier went (netif_carrier_off clears IFF_LOWER_UP at once) and
+ * the kernel's linkwatch has not yet moved the operstate: down. */
+static void test_carrier_lost_operstate_lagging(void **state)
+{
+	char why[96];
+
+	(void)state;
+	assert_false(link_state_up(IFF_UP | IFF_RUNNING, IF_OPER_UP, why, sizeof(why)));
+	assert_string_equal(why, "no carrier (operstate up)");
+}
+
 static void test_dormant_with_carrier(void **state)
 {
 	char why[96];
@@ -80,9 +91,13 @@ static void test_operstate_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_oper_up),	      cmocka_unit_test(test_admin_down),
-	    cmocka_unit_test(test_lower_layer_down),  cmocka_unit_test(test_dormant_with_carrier),
-	    cmocka_unit_test(test_unknown_operstate), cmocka_unit_test(test_operstate_names),
+	    cmocka_unit_test(test_oper_up),
+	    cmocka_unit_test(test_admin_down),
+	    cmocka_unit_test(test_lower_layer_down),
+	    cmocka_unit_test(test_carrier_lost_operstate_lagging),
+	    cmocka_unit_test(test_dormant_with_carrier),
+	    cmocka_unit_test(test_unknown_operstate),
+	    cmocka_unit_test(test_operstate_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

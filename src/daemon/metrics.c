@@ -5,6 +5,7 @@
  * family, slot, method, in that order. A family's HELP and TYPE come once,
  * before its samples. Counters reset when vipd restarts or the instance
  * restarts (a reload that changes it): Prometheus' rate() copes. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,18 +49,29 @@ static void family(FILE *out, const char *name, const char *type, const char *he
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* One value per instance: fn gives it. */
+/* One value per instance: a function or a counter's offset gives it. */
 typedef double (*inst_value_fn)(const struct vrrp_inst *inst);
 
+static double inst_value(const struct vrrp_inst *inst, inst_value_fn fn, size_t offset)
+{
+	uint64_t n;
+
+	if (fn)
+		return fn(inst);
+	memcpy(&n, (const char *)inst + offset, sizeof(n));
+	return (double)n;
+}
+
 static void per_instance(FILE *out, const struct daemon *d, const char *name, const char *type,
-			 const char *help, inst_value_fn fn)
+			 const char *help, inst_value_fn fn, size_t offset)
 {
 	char labels[LABELS_MAX];
 
 	family(out, name, type, help);
 	for (size_t i = 0; i < d->rt.n_insts; i++) {
 		inst_labels(d->rt.insts[i], labels, sizeof(labels));
-		fprintf(out, "%s{%s} %.17g\n", name, labels, fn(d->rt.insts[i]));
+		fprintf(out, "%s{%s} %.17g\n", name, labels,
+			inst_value(d->rt.insts[i], fn, offset));
 	}
 }
 
@@ -107,50 +119,22 @@ static double v_held(const struct vrrp_inst *i)
 {
 	return i->vips_held ? (double)i->spec.n_vips : 0;
 }
-static double v_transitions(const struct vrrp_inst *i)
-{
-	return (double)i->fsm.counters.transitions;
-}
-static double v_became_master(const struct vrrp_inst *i)
-{
-	return (double)i->fsm.counters.became_master;
-}
-static double v_sent(const struct vrrp_inst *i)
-{
-	return (double)i->fsm.counters.adverts_sent;
-}
-static double v_received(const struct vrrp_inst *i)
-{
-	return (double)i->fsm.counters.adverts_received;
-}
-static double v_prio0_sent(const struct vrrp_inst *i)
-{
-	return (double)i->fsm.counters.prio0_sent;
-}
-static double v_prio0_received(const struct vrrp_inst *i)
-{
-	return (double)i->fsm.counters.prio0_received;
-}
-static double v_garp(const struct vrrp_inst *i)
-{
-	return (double)i->garp_sent;
-}
-static double v_send_errors(const struct vrrp_inst *i)
-{
-	return (double)i->send_errors;
-}
-static double v_vip_errors(const struct vrrp_inst *i)
-{
-	return (double)i->vip_errors;
-}
 static double v_last_change(const struct vrrp_inst *i)
 {
 	return i->has_transition ? (double)i->last_transition_wall_ms / 1000.0 : 0;
 }
 
+/* A counter is a uint64_t of struct vrrp_inst (COUNTER gives its offset);
+ * a gauge that needs a rule has a function. */
+#define COUNTER(member) .offset = offsetof(struct vrrp_inst, member) + COUNTER_IS_U64(member)
+/* 0, and a compile error unless member is 8 bytes wide */
+#define COUNTER_IS_U64(member)                                                                     \
+	(0 * sizeof(char[sizeof(((struct vrrp_inst *)0)->member) == 8 ? 1 : -1]))
+
 static const struct {
 	const char *name, *type, *help;
 	inst_value_fn fn;
+	size_t offset; /* fn NULL: the counter at this offset */
 } inst_series[] = {
     {"vipd_instance_master", "gauge", "1 while this node is MASTER of the instance", v_master},
     {"vipd_instance_priority", "gauge",
@@ -161,16 +145,23 @@ static const struct {
     {"vipd_instance_vips_held", "gauge", "VIPs this node holds for the instance", v_held},
     {"vipd_instance_last_transition_timestamp_seconds", "gauge",
      "wall-clock time of the last transition, 0 before any", v_last_change},
-    {"vipd_transitions_total", "counter", "state transitions", v_transitions},
-    {"vipd_became_master_total", "counter", "transitions to MASTER", v_became_master},
-    {"vipd_adverts_sent_total", "counter", "VRRP adverts sent, any priority", v_sent},
-    {"vipd_adverts_received_total", "counter", "VRRP adverts accepted", v_received},
-    {"vipd_priority0_sent_total", "counter", "priority-0 adverts sent (resign, shutdown)",
-     v_prio0_sent},
-    {"vipd_priority0_received_total", "counter", "priority-0 adverts received", v_prio0_received},
-    {"vipd_garp_sent_total", "counter", "gratuitous ARP / unsolicited NA frames sent", v_garp},
-    {"vipd_send_errors_total", "counter", "adverts that could not be sent", v_send_errors},
-    {"vipd_vip_errors_total", "counter", "VIP add/remove failures", v_vip_errors},
+    {"vipd_transitions_total", "counter", "state transitions", NULL,
+     COUNTER(fsm.counters.transitions)},
+    {"vipd_became_master_total", "counter", "transitions to MASTER", NULL,
+     COUNTER(fsm.counters.became_master)},
+    {"vipd_adverts_sent_total", "counter", "VRRP adverts sent, any priority", NULL,
+     COUNTER(fsm.counters.adverts_sent)},
+    {"vipd_adverts_received_total", "counter", "VRRP adverts accepted", NULL,
+     COUNTER(fsm.counters.adverts_received)},
+    {"vipd_priority0_sent_total", "counter", "priority-0 adverts sent (resign, shutdown)", NULL,
+     COUNTER(fsm.counters.prio0_sent)},
+    {"vipd_priority0_received_total", "counter", "priority-0 adverts received", NULL,
+     COUNTER(fsm.counters.prio0_received)},
+    {"vipd_garp_sent_total", "counter", "gratuitous ARP / unsolicited NA frames sent", NULL,
+     COUNTER(garp_sent)},
+    {"vipd_send_errors_total", "counter", "adverts that could not be sent", NULL,
+     COUNTER(send_errors)},
+    {"vipd_vip_errors_total", "counter", "VIP add/remove failures", NULL, COUNTER(vip_errors)},
 };
 
 /* Drop reasons an instance can be told from; others only when non-zero. */
@@ -253,7 +244,7 @@ char *metrics_text(const struct daemon *d, size_t *len)
 	states(out, d);
 	for (size_t s = 0; s < sizeof(inst_series) / sizeof(inst_series[0]); s++)
 		per_instance(out, d, inst_series[s].name, inst_series[s].type, inst_series[s].help,
-			     inst_series[s].fn);
+			     inst_series[s].fn, inst_series[s].offset);
 	family(out, "vipd_adverts_dropped_total", "counter",
 	       "received adverts dropped for this instance, by reason (docs/vrrp.md)");
 	for (size_t i = 0; i < d->rt.n_insts; i++)

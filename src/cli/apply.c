@@ -121,7 +121,7 @@ static int session_open(struct plan_session *ps, struct cli_opts *o)
 	ps->m = cli_load_model(o->config);
 	if (!ps->m)
 		return EXIT_BADCONF;
-	ps->node = cli_pick_node(ps->m, o->node);
+	ps->node = cli_pick_node(ps->m, o->config, o->node);
 	if (ps->node < 0)
 		return EXIT_BADCONF;
 	rc = net_ctx_init(&ps->ctx);

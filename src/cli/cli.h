@@ -38,8 +38,9 @@ struct model *cli_load_model(const char *path);
  * the caller calls diag_list_done). A file that cannot be read is one
  * error without position. */
 struct model *cli_load_model_diags(const char *path, struct diag_list *dl);
-/* --node, else the host name; prints why on failure. Returns the index or -1. */
-int cli_pick_node(const struct model *m, const char *node_opt);
+/* --node, else the host name; prints why on failure (at path's cluster.nodes).
+ * Returns the index or a negative errno. */
+int cli_pick_node(const struct model *m, const char *path, const char *node_opt);
 
 int cmd_validate(struct cli_opts *o);
 int cmd_show(struct cli_opts *o);

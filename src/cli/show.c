@@ -262,7 +262,7 @@ int cmd_show(struct cli_opts *o)
 
 	if (!m)
 		return EXIT_BADCONF;
-	node = cli_pick_node(m, o->node);
+	node = cli_pick_node(m, o->config, o->node);
 	if (node < 0) {
 		model_free(m);
 		return EXIT_BADCONF;

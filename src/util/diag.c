@@ -1,5 +1,6 @@
 #include "util/diag.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,17 +78,28 @@ void diag_list_sort(struct diag_list *dl)
 		qsort(dl->items, dl->count, sizeof(dl->items[0]), diag_cmp);
 }
 
+char *diag_line(const struct diag_list *dl, const struct diag *d)
+{
+	const char *sev = d->severity == DIAG_ERROR ? "error" : "warning";
+	char *line = NULL;
+	int n;
+
+	if (d->pos.line > 0)
+		n = asprintf(&line, "%s:%d:%d: %s: %s", dl->file, d->pos.line, d->pos.col, sev,
+			     d->msg);
+	else
+		n = asprintf(&line, "%s: %s: %s", dl->file, sev, d->msg);
+	return n < 0 ? NULL : line;
+}
+
 void diag_list_print(struct diag_list *dl, FILE *out)
 {
 	for (size_t i = 0; i < dl->count; i++) {
-		const struct diag *d = &dl->items[i];
-		const char *sev = d->severity == DIAG_ERROR ? "error" : "warning";
+		char *line = diag_line(dl, &dl->items[i]);
 
-		if (d->pos.line > 0)
-			fprintf(out, "%s:%d:%d: %s: %s\n", dl->file, d->pos.line, d->pos.col, sev,
-				d->msg);
-		else
-			fprintf(out, "%s: %s: %s\n", dl->file, sev, d->msg);
+		if (line)
+			fprintf(out, "%s\n", line);
+		free(line);
 	}
 }
 

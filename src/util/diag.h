@@ -45,6 +45,10 @@ void diag_vadd(struct diag_list *dl, enum diag_severity sev, struct src_pos pos,
 /* Sort by position; prints "FILE:LINE:COL: error: MSG" one per line. */
 void diag_list_sort(struct diag_list *dl);
 void diag_list_print(struct diag_list *dl, FILE *out);
+/* One diagnostic as a line without its newline: "FILE:LINE:COL: error: MSG"
+ * ("FILE: error: MSG" without a position). Malloc'd; NULL when out of
+ * memory. */
+char *diag_line(const struct diag_list *dl, const struct diag *d);
 bool diag_list_has_errors(const struct diag_list *dl);
 
 #endif

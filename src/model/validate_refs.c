@@ -1,11 +1,12 @@
-/* References between interfaces (parent, member, primary, via) and the
- * texts their messages share. The kinds' check() and validate_vrrp.c call
- * these; they sit below both and call nothing above them. */
+/* References between interfaces (parent, member, vrrp.via) and the texts
+ * their messages share. The kinds' check() and validate_vrrp.c call these;
+ * they sit below both and call nothing above them, only the accessors. */
+#include "model/validate.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "model/kinds/kind.h"
-#include "model/validate.h"
 
 const char *validate_types_text(unsigned mask, char *buf, size_t len)
 {

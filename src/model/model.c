@@ -10,46 +10,6 @@
 #include "model/load.h"
 #include "model/validate.h"
 
-const char *vip_method_name(enum vip_method m)
-{
-	static const char *const names[] = {"vrrp", "link", "gw", "link+gw"};
-
-	return m < METHOD_COUNT ? names[m] : "?";
-}
-
-const char *vip_slot_name(enum vip_slot s)
-{
-	return s == SLOT_MASTER ? "master" : "backup";
-}
-
-int model_node_index(const struct model *m, const char *node)
-{
-	for (int i = 0; i < MODEL_NODES; i++)
-		if (m->nodes[i].v && strcmp(m->nodes[i].v, node) == 0)
-			return i;
-	return -1;
-}
-
-long model_iface_index(const struct model *m, const char *name)
-{
-	size_t idx;
-
-	if (!name || !strmap_get(&m->by_name, name, &idx))
-		return -1;
-	return (long)idx;
-}
-
-const char *model_iface_netns(const struct model *m, const struct iface *ifc)
-{
-	(void)m;
-	return ifc->netns.v;
-}
-
-uint8_t model_instance_priority(const struct vrrp_instance *vi, int node)
-{
-	return node >= 0 && node < MODEL_NODES ? vi->priority[node] : 0;
-}
-
 static void load_nodes(struct load_ctx *lc, yaml_node_t *val)
 {
 	struct model *m = lc->m;
@@ -139,11 +99,6 @@ static void load_cluster(struct load_ctx *lc, yaml_node_t *map, struct src_pos a
 	if (!have_nodes)
 		diag_error(lc->dl, at, "cluster: missing required key 'nodes' (%s)",
 			   keys_find(&cluster_keys, "nodes")->help);
-}
-
-bool model_nodes_known(const struct model *m)
-{
-	return m->nodes[0].v && m->nodes[1].v && strcmp(m->nodes[0].v, m->nodes[1].v) != 0;
 }
 
 /* Keys of the vrrp table that name something of one interface: as a

@@ -75,9 +75,16 @@ enum vip_method { METHOD_VRRP, METHOD_LINK, METHOD_GW, METHOD_LINK_GW, METHOD_CO
 
 enum vip_slot { SLOT_MASTER, SLOT_BACKUP, SLOT_COUNT };
 
+/* ---- access.c: the accessors, below every other file of src/model ---- */
+
 const char *vip_method_name(enum vip_method m); /* exactly the clusterIpMethod spelling */
 const char *vip_slot_name(enum vip_slot s);
 const char *iface_type_name(enum iface_type t);
+/* The spelling of each type in `type:`. Every kind's vtable takes its name
+ * from here, so that a message can name a type without the kinds' registry
+ * (which names the kinds, whose checks print types). */
+#define IFACE_TYPE_NAME_SIZE 16
+extern const char iface_type_names[IFACE_TYPE_COUNT][IFACE_TYPE_NAME_SIZE];
 
 struct priority_cfg {
 	struct u32_val preferred; /* priority of the node that prefers the slot */
@@ -231,12 +238,16 @@ struct model {
 	size_t n_instances;
 };
 
+/* ---- model.c: the lifecycle ---- */
+
 /* Parse, validate and compile. `file` is the name diagnostics print. On
  * return *out is a model (even with errors, for partial inspection) that the
  * caller frees; returns 0 when there are no errors, -EINVAL otherwise. */
 int model_load_buffer(const char *buf, size_t len, const char *file, struct model **out,
 		      struct diag_list *dl);
 void model_free(struct model *m);
+
+/* ---- access.c ---- */
 
 /* Both node names are known and distinct: checks that speak of "node X"
  * run only then, so a broken cluster.nodes does not cascade. */
@@ -247,6 +258,8 @@ long model_iface_index(const struct model *m, const char *name);
 /* The namespace an interface lives in, NULL for the daemon's own. */
 const char *model_iface_netns(const struct model *m, const struct iface *ifc);
 uint8_t model_instance_priority(const struct vrrp_instance *vi, int node);
+
+/* ---- keys.c ---- */
 
 /* Formatting of durations in ms back to text for show/explain. */
 const char *model_fmt_duration(uint32_t ms, char buf[32]);

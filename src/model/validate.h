@@ -12,6 +12,9 @@ struct validate_ctx {
 	struct strmap vlan_ids; /* "parent/id" → vlan index, for duplicates */
 };
 
+/* ---- validate_refs.c: the helpers the kinds' check() and validate_vrrp.c
+ * share; they call no check back. ---- */
+
 /* Resolve a named reference (parent, member, primary): reports a missing
  * name at the reference's position. Returns the index or -1. */
 long validate_ref(struct validate_ctx *vc, const struct iface *owner, const char *role,
@@ -33,6 +36,8 @@ const char *validate_types_text(unsigned mask, char *buf, size_t len);
 
 #define TYPE_BIT(t) (1u << (t))
 
+/* ---- the steps of model_validate after the kinds' checks ---- */
+
 /* validate_addr.c: node addresses, VIPs and gateways, cluster-wide uniqueness. */
 void validate_addresses(struct validate_ctx *vc);
 /* validate_vrrp.c: resolve vrrp.via into via_idx; after the kinds' checks
@@ -41,12 +46,14 @@ void validate_via(struct validate_ctx *vc);
 /* validate_vrrp.c: VRRP and probe parameters after inheritance. */
 void validate_vrrp(struct validate_ctx *vc);
 
-/* The whole pipeline after parsing: references, kinds, addresses, VIPs,
- * creation order. */
+/* ---- the steps model.c runs, each its own file ---- */
+
+/* validate.c: the whole pipeline after parsing: references, kinds,
+ * addresses, VIPs. */
 void model_validate(struct model *m, struct diag_list *dl);
-/* Creation order; reports cycles. */
+/* order.c: creation order; reports cycles. */
 void model_order(struct model *m, struct diag_list *dl);
-/* VRRP instances and VRIDs. */
+/* compile.c: VRRP instances and VRIDs. */
 void model_compile(struct model *m, struct diag_list *dl);
 
 #endif

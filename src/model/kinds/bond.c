@@ -65,7 +65,7 @@ static void bond_check(struct validate_ctx *vc, struct iface *ifc)
 
 const struct iface_kind kind_bond = {
     .type = IFACE_BOND,
-    .name = "bond",
+    .name = iface_type_names[IFACE_BOND],
     .summary = "bonding master (active-backup, balance-*, broadcast)",
     .netlink_kind = "bond",
     .keys = KEY_TABLE("bond", bond_key_specs),

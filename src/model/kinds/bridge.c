@@ -30,7 +30,7 @@ static void bridge_check(struct validate_ctx *vc, struct iface *ifc)
 
 const struct iface_kind kind_bridge = {
     .type = IFACE_BRIDGE,
-    .name = "bridge",
+    .name = iface_type_names[IFACE_BRIDGE],
     .summary = "Linux bridge over ports of the file and veth-peer ends",
     .netlink_kind = "bridge",
     .keys = KEY_TABLE("bridge", bridge_key_specs),

@@ -5,7 +5,7 @@
 
 const struct iface_kind kind_ethernet = {
     .type = IFACE_ETHERNET,
-    .name = "ethernet",
+    .name = iface_type_names[IFACE_ETHERNET],
     .summary = "a physical port (or any existing device); configured, never created",
     .netlink_kind = NULL,
     .keys = {.name = "ethernet", .keys = NULL, .n = 0},

@@ -35,11 +35,6 @@ const char *iface_kind_list(void)
  * checks it against the registry. */
 #define IFACE_KIND_NAMES "ethernet | vlan | bond | lacp | veth | veth-peer | bridge"
 
-const char *iface_type_name(enum iface_type t)
-{
-	return t < IFACE_TYPE_COUNT ? all_kinds[t]->name : "?";
-}
-
 #define U32(s, f) offsetof(s, f)
 
 // clang-format off
@@ -169,12 +164,3 @@ static const struct key_spec common_key_specs[] = {
 };
 // clang-format on
 const struct key_table common_iface_keys = KEY_TABLE("interface", common_key_specs);
-
-const char *const bond_mode_names[] = {"active-backup", "balance-rr",  "balance-xor", "broadcast",
-				       "balance-tlb",	"balance-alb", NULL};
-const uint8_t bond_mode_kernel[] = {1, 0, 2, 3, 5, 6};
-const char *const lacp_rate_names[] = {"slow", "fast", NULL};
-const char *const xmit_hash_names[] = {"layer2",   "layer3+4", "layer2+3",
-				       "encap2+3", "encap3+4", NULL};
-const char *const macvlan_mode_names[] = {"private", "vepa", "bridge", "passthru", "source", NULL};
-const uint32_t macvlan_mode_kernel[] = {1, 2, 4, 8, 16};

@@ -10,13 +10,15 @@ struct validate_ctx;
 
 struct iface_kind {
 	enum iface_type type;
-	const char *name;	  /* as written in `type:` */
+	const char *name;	  /* as written in `type:`: iface_type_names[type] */
 	const char *summary;	  /* one line for `vipctl explain` */
 	const char *netlink_kind; /* rtnetlink IFLA_INFO_KIND; NULL: never created (ethernet) */
 	struct key_table keys;	  /* the kind's own keys, besides the common ones */
 	/* Cross-interface checks once every interface is parsed and names resolve. */
 	void (*check)(struct validate_ctx *vc, struct iface *ifc);
 };
+
+/* ---- one file per kind: ethernet.c, vlan.c, ... ---- */
 
 extern const struct iface_kind kind_ethernet;
 extern const struct iface_kind kind_vlan;
@@ -25,6 +27,8 @@ extern const struct iface_kind kind_lacp;
 extern const struct iface_kind kind_veth;
 extern const struct iface_kind kind_veth_peer;
 extern const struct iface_kind kind_bridge;
+
+/* ---- kind.c: the registry and the keys every interface shares ---- */
 
 const struct iface_kind *iface_kind_get(enum iface_type t);
 const struct iface_kind *iface_kind_by_name(const char *name);
@@ -37,6 +41,8 @@ extern const struct key_table vrrp_keys;
 extern const struct key_table garp_keys;
 extern const struct key_table gwcheck_keys;
 extern const struct key_table cluster_keys;
+
+/* ---- kind_enums.c: below the kinds, which name these tables ---- */
 
 /* Kernel values of the enum keys (index = position in the key's names). */
 extern const char *const bond_mode_names[];

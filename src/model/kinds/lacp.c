@@ -32,7 +32,7 @@ static void lacp_check(struct validate_ctx *vc, struct iface *ifc)
 
 const struct iface_kind kind_lacp = {
     .type = IFACE_LACP,
-    .name = "lacp",
+    .name = iface_type_names[IFACE_LACP],
     .summary = "802.3ad link aggregation (a bond in mode 802.3ad)",
     .netlink_kind = "bond",
     .keys = KEY_TABLE("lacp", lacp_key_specs),

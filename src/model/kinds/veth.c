@@ -47,7 +47,7 @@ static void veth_check(struct validate_ctx *vc, struct iface *ifc)
 
 const struct iface_kind kind_veth = {
     .type = IFACE_VETH,
-    .name = "veth",
+    .name = iface_type_names[IFACE_VETH],
     .summary = "V-ETH: MAC-level virtual interface over a parent (macvlan)",
     .netlink_kind = "macvlan",
     .keys = KEY_TABLE("veth", veth_key_specs),

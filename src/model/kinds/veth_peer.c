@@ -37,7 +37,7 @@ static void veth_peer_check(struct validate_ctx *vc, struct iface *ifc)
 
 const struct iface_kind kind_veth_peer = {
     .type = IFACE_VETH_PEER,
-    .name = "veth-peer",
+    .name = iface_type_names[IFACE_VETH_PEER],
     .summary = "V-ETH(peer): a veth pair, this end in `namespace`, the other in "
 	       "`peer_namespace`",
     .netlink_kind = "veth",

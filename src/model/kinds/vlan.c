@@ -69,7 +69,7 @@ static void vlan_check(struct validate_ctx *vc, struct iface *ifc)
 
 const struct iface_kind kind_vlan = {
     .type = IFACE_VLAN,
-    .name = "vlan",
+    .name = iface_type_names[IFACE_VLAN],
     .summary = "802.1Q VLAN sub-interface over an ethernet, bond or lacp",
     .netlink_kind = "vlan",
     .keys = KEY_TABLE("vlan", vlan_key_specs),

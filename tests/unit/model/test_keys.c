@@ -142,9 +142,13 @@ static void test_special_keys(void **state)
 	size_t off = 0;
 
 	(void)state;
-	for (int t = 0; t < IFACE_TYPE_COUNT; t++)
+	for (int t = 0; t < IFACE_TYPE_COUNT; t++) {
+		/* the registry's kinds are named by iface_type_names */
+		assert_string_equal(iface_kind_get((enum iface_type)t)->name,
+				    iface_type_name((enum iface_type)t));
 		off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%s", t ? " | " : "",
 					iface_type_name((enum iface_type)t));
+	}
 	assert_string_equal(keys_type_name(key(&common_iface_keys, "type")), "enum");
 	assert_string_equal(keys_describe_range(key(&common_iface_keys, "type"), buf, sizeof(buf)),
 			    want);

@@ -10,7 +10,7 @@
 
 #include "check/gw_probe.h"
 #include "net/arpnd.h"
-#include "plan/live.h" /* LIVE_NS_MAX */
+#include "util/netdev_limits.h" /* LIVE_NS_MAX */
 
 struct event;
 

@@ -18,6 +18,7 @@
 #include "check/check_io.h"
 #include "check/link_state.h"
 #include "net/netns.h"
+#include "util/netdev_limits.h"
 
 #define LW_RCVBUF	    (4 << 20) /* a storm of 4094 VLANs flapping fits */
 #define LW_BUF_SIZE	    (64 * 1024)

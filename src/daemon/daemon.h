@@ -23,11 +23,16 @@ struct health;
 
 #define EVENTS_KEEP 256 /* recent events kept for `subscribe` with a backlog */
 
+struct daemon;
+
 /* events.c: the recent events, oldest first from `head`. */
 struct daemon_events {
 	json_t *ring[EVENTS_KEEP];
 	size_t head, count;
 	uint64_t seq; /* of the last event; the first is 1 */
+	/* Where each new event goes at once (the subscribers): given to
+	 * events_init by main.c, as control.c sits above events.c. */
+	void (*push)(struct daemon *d, const json_t *event);
 };
 
 struct daemon {
@@ -83,8 +88,9 @@ json_t *status_json(const struct daemon *d);
 
 /* events.c: every transition and health change, and drain/undrain/reload,
  * as one JSON object each (docs/json.md, "vipctl events"), kept in a ring
- * and pushed to subscribers. events_init hooks into the runtime. */
-void events_init(struct daemon *d);
+ * and handed to `push` (control_broadcast: the subscribers). events_init
+ * hooks into the runtime. */
+void events_init(struct daemon *d, void (*push)(struct daemon *d, const json_t *event));
 void events_done(struct daemon *d);
 /* A daemon-wide event: type "drain", "undrain", "reload", "reload-failed". */
 void events_daemon(struct daemon *d, const char *type, const char *reason);

@@ -2,8 +2,11 @@
  * state transition, health change, drain, undrain and reload. The runtime
  * calls on_event() from its step; each event is kept in a ring of the last
  * EVENTS_KEEP (for a subscriber that asks for a backlog) and pushed at once
- * to every subscribed control connection. Nothing here blocks: a
- * subscriber that does not read is dropped by control.c. */
+ * to every subscribed control connection, through the push callback that
+ * main.c gives events_init: control.c calls down into events.c (backlog,
+ * drain and reload events), so events.c does not call control.c back.
+ * Nothing here blocks: a subscriber that does not read is dropped by
+ * control.c. */
 #include <stdio.h>
 #include <time.h>
 
@@ -39,7 +42,8 @@ static void emit(struct daemon *d, json_t *ev)
 		e->ring[slot] = ev;
 		e->count++;
 	}
-	control_broadcast(d, ev);
+	if (e->push)
+		e->push(d, ev);
 }
 
 /* The fields every event has, in the documented order. */
@@ -112,8 +116,9 @@ void events_daemon(struct daemon *d, const char *type, const char *reason)
 	emit(d, ev);
 }
 
-void events_init(struct daemon *d)
+void events_init(struct daemon *d, void (*push)(struct daemon *d, const json_t *event))
 {
+	d->events.push = push;
 	d->rt.on_event = on_event;
 	d->rt.on_event_arg = d;
 }
@@ -123,6 +128,7 @@ void events_done(struct daemon *d)
 	struct daemon_events *e = &d->events;
 
 	d->rt.on_event = NULL;
+	e->push = NULL;
 	for (size_t i = 0; i < e->count; i++)
 		json_decref(e->ring[(e->head + i) % EVENTS_KEEP]);
 	e->count = 0;

@@ -177,7 +177,7 @@ static int setup(struct daemon *d)
 	}
 	if (http_open(d) < 0)
 		return EXIT_FAIL;
-	events_init(d);
+	events_init(d, control_broadcast); /* events to the control socket's subscribers */
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
 		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);

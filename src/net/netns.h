@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "plan/live.h" /* LIVE_NS_MAX */
+#include "util/netdev_limits.h" /* LIVE_NS_MAX */
 
 #define NETNS_RUN_DIR "/run/netns"
 

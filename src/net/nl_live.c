@@ -18,24 +18,6 @@
  * is read again, this many times at most. */
 #define RD_DUMP_TRIES 5
 
-static int cmp_rd(const void *a, const void *b)
-{
-	const struct rd_link *x = a, *y = b;
-
-	if (x->ns != y->ns)
-		return x->ns < y->ns ? -1 : 1;
-	return (x->l.ifindex > y->l.ifindex) - (x->l.ifindex < y->l.ifindex);
-}
-
-struct rd_link *rd_find(struct reader *rd, size_t ns, int ifindex)
-{
-	struct rd_link key = {.ns = ns, .l.ifindex = ifindex};
-
-	if (ifindex <= 0 || rd->n == 0)
-		return NULL;
-	return bsearch(&key, rd->v, rd->n, sizeof(*rd->v), cmp_rd);
-}
-
 static void rd_done(struct reader *rd)
 {
 	for (size_t i = 0; i < rd->n; i++)
@@ -321,8 +303,7 @@ static int rd_read_all(struct reader *rd)
 		err = rd_dump_links(rd, i);
 	if (err)
 		return err;
-	if (rd->n)
-		qsort(rd->v, rd->n, sizeof(*rd->v), cmp_rd);
+	rd_sort(rd);
 	for (size_t i = 0; err == 0 && i < rd->n_ns; i++)
 		err = rd_dump_addrs(rd, i);
 	if (err)
@@ -418,8 +399,7 @@ int net_read_links(struct net_ctx *ctx, const char *netns, const char *master,
 	if (err == 0)
 		err = rd_dump_links(&rd, 0);
 	if (err == 0) {
-		if (rd.n)
-			qsort(rd.v, rd.n, sizeof(*rd.v), cmp_rd);
+		rd_sort(&rd);
 		rd_resolve(&rd);
 		err = rd_take_links(&rd, &out->links, &out->n_links);
 	}

@@ -50,7 +50,8 @@ struct reader {
 /* nl_live_parse.c: the dump callbacks (arg is the reader). */
 int rd_on_link(struct nl_msg *msg, void *arg);
 int rd_on_addr(struct nl_msg *msg, void *arg);
-/* nl_live.c */
+/* nl_live_index.c: the links by (ns, ifindex); rd_find only once sorted. */
+void rd_sort(struct reader *rd);
 struct rd_link *rd_find(struct reader *rd, size_t ns, int ifindex);
 
 #endif

@@ -8,10 +8,7 @@
 #include <stdint.h>
 
 #include "util/ipaddr.h"
-
-#define LIVE_NAME_MAX  16 /* IFNAMSIZ */
-#define LIVE_NS_MAX    64
-#define LIVE_ALIAS_MAX 128
+#include "util/netdev_limits.h" /* LIVE_NAME_MAX, LIVE_NS_MAX, LIVE_ALIAS_MAX */
 
 /* IFA_PROTO values vipd puts on the addresses it adds (Linux >= 6.1), so
  * that it only ever removes its own. */

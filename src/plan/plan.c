@@ -41,34 +41,6 @@ void plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-struct plan_step *plan_push(struct plan_ctx *pc, enum plan_op op, const char *netns,
-			    const char *name)
-{
-	struct plan *p = pc->plan;
-	struct plan_step *s;
-
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		struct plan_step *steps = realloc(p->steps, cap * sizeof(*steps));
-
-		if (!steps)
-			abort();
-		p->steps = steps;
-		p->cap = cap;
-	}
-	s = &p->steps[p->n++];
-	memset(s, 0, sizeof(*s));
-	s->op = op;
-	snprintf(s->netns, sizeof(s->netns), "%s", netns ? netns : "");
-	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
-	return s;
-}
-
-const char *plan_ns_text(const char *ns)
-{
-	return ns && *ns ? ns : "default";
-}
-
 static void plan_namespaces(struct plan_ctx *pc)
 {
 	const struct model *m = pc->m;

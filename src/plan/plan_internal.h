@@ -23,6 +23,7 @@ struct plan_ctx {
 	struct iface_plan_state *state; /* by interface index */
 };
 
+/* plan_steps.c */
 struct plan_step *plan_push(struct plan_ctx *pc, enum plan_op op, const char *netns,
 			    const char *name);
 const char *plan_ns_text(const char *ns);

@@ -16,7 +16,7 @@
 #include <netlink/msg.h>
 
 #include "check/check_io.h"
-#include "check/link_state.h"
+#include "net/link_state.h"
 #include "net/netns.h"
 #include "util/netdev_limits.h"
 

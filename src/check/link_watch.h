@@ -4,7 +4,7 @@
  * to RTNLGRP_LINK; a dump of all links gives the initial state, the
  * kernel's RTM_NEWLINK/RTM_DELLINK messages every change after. The rule
  * for "up" is link_state_up() on the watched device itself (see
- * link_state.h: the kernel's operational state already accounts for the
+ * net/link_state.h: the kernel's operational state already accounts for the
  * bond or veth peer below).
  *
  * Every observation goes through the fall/rise funnel with fall = rise = 1

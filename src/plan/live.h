@@ -36,7 +36,7 @@ struct live_link {
 	uint32_t mtu;
 	uint8_t mac[6];
 	bool admin_up; /* IFF_UP */
-	bool oper_up;  /* IFF_RUNNING / IF_OPER_UP */
+	bool oper_up;  /* link_state_up (net/link_state.h): the link watch's rule */
 	/* kind options, meaningful for that kind only */
 	uint16_t vlan_id;
 	uint8_t bond_mode; /* kernel numbering, 4 = 802.3ad */

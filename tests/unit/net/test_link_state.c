@@ -8,7 +8,7 @@
 
 #include <linux/if.h>
 
-#include "check/link_state.h"
+#include "net/link_state.h"
 
 #define RUNNING (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
 

@@ -9,8 +9,8 @@
  * IFF_LOWER_UP (carrier) decide.
  *
  * Pure: no I/O. */
-#ifndef VIPD_CHECK_LINK_STATE_H
-#define VIPD_CHECK_LINK_STATE_H
+#ifndef VIPD_NET_LINK_STATE_H
+#define VIPD_NET_LINK_STATE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
-/* The operational-state rule of the link check. */
-#include "check/link_state.h"
+/* The one rule for "is this link up": the link watch (src/check) and the
+ * netlink reader (nl_live_parse.c) both ask it. */
+#include "net/link_state.h"
 
 #include <stdio.h>
 

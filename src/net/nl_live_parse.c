@@ -127,8 +127,8 @@ int rd_on_link(struct nl_msg *msg, void *arg)
 	r->ns = rd->cur;
 	r->l.ifindex = ifi->ifi_index;
 	r->l.admin_up = (ifi->ifi_flags & IFF_UP) != 0;
-	r->l.oper_up = link_state_up(ifi->ifi_flags,
-				     tb[IFLA_OPERSTATE] ? nla_get_u8(tb[IFLA_OPERSTATE]) : -1, NULL, 0);
+	r->l.oper_up = link_state_up(
+	    ifi->ifi_flags, tb[IFLA_OPERSTATE] ? nla_get_u8(tb[IFLA_OPERSTATE]) : -1, NULL, 0);
 	parse_link_attrs(r, tb);
 	return NL_OK;
 }

@@ -1,47 +1,14 @@
-/* Sockets in other namespaces, and the monotonic clock. */
+/* The monotonic clock and interface ids of the checks. */
 #include "check/check_io.h"
 
 #include <errno.h>
 #include <net/if.h>
 #include <net/if_arp.h>
-#include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "net/netns.h"
-
-/* Failing to come back would leave the thread in the wrong namespace for
- * everything after, and nothing sensible can follow: abort, as netns.c
- * does. */
-int check_socket_in(struct net_ctx *ctx, const char *netns, int domain, int type, int proto)
-{
-	bool away = netns && *netns;
-	int fd, err = 0;
-
-	if (away) {
-		int nsfd = net_ns_fd(ctx, netns);
-
-		if (nsfd < 0)
-			return nsfd;
-		if (setns(nsfd, CLONE_NEWNET) < 0)
-			return -errno;
-	}
-	fd = socket(domain, type | SOCK_CLOEXEC, proto);
-	if (fd < 0)
-		err = -errno;
-	if (away && setns(ctx->own_fd, CLONE_NEWNET) < 0) {
-		fprintf(stderr,
-			"vipd: cannot return to the own network namespace: %s; this is a bug\n",
-			strerror(errno));
-		abort();
-	}
-	return fd < 0 ? err : fd;
-}
 
 uint64_t check_now_us(void)
 {

@@ -16,6 +16,7 @@
 
 #include "check/check_io.h"
 #include "check/gw_probe_internal.h"
+#include "net/netns.h"
 
 /* ar$spa sits after the Ethernet header (14), ar$hrd/pro/hln/pln/op (8)
  * and ar$sha (6). */
@@ -48,7 +49,7 @@ static int arp_open(struct gw_probe *p)
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP)};
 	int err;
 
-	p->fd = check_socket_in(p->ctx, p->netns, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, 0);
+	p->fd = net_socket_in(p->ctx, p->netns, AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, 0);
 	if (p->fd < 0) {
 		err = p->fd;
 		p->fd = -1;

@@ -13,6 +13,7 @@
 
 #include "check/check_io.h"
 #include "check/gw_probe_internal.h"
+#include "net/netns.h"
 
 #define ND_RECV_MAX 1280 /* an NA is 32 bytes; options may make it longer */
 
@@ -56,8 +57,7 @@ static int nd_open(struct gw_probe *p)
 	uint8_t junk[ND_RECV_MAX];
 	int err;
 
-	p->fd =
-	    check_socket_in(p->ctx, p->netns, AF_INET6, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMPV6);
+	p->fd = net_socket_in(p->ctx, p->netns, AF_INET6, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMPV6);
 	if (p->fd < 0) {
 		err = p->fd;
 		p->fd = -1;

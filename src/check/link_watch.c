@@ -94,8 +94,7 @@ static int lw_socket(struct link_watch *lw, const char *netns)
 {
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	int grp = RTNLGRP_LINK, size = LW_RCVBUF, one = 1;
-	int fd =
-	    check_socket_in(lw->ctx, netns, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, NETLINK_ROUTE);
+	int fd = net_socket_in(lw->ctx, netns, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, NETLINK_ROUTE);
 
 	if (fd < 0)
 		return fd;

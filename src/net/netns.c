@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -156,24 +157,52 @@ int net_ns_fd(struct net_ctx *ctx, const char *name)
 	return err < 0 ? err : e->fd;
 }
 
-/* Creates the socket inside the namespace: setns there, socket(), setns
- * back. Failing to come back would leave the thread in the wrong
- * namespace for everything after, so that is fatal. */
-static int socket_in(struct net_ctx *ctx, struct net_ns_entry *e)
+int net_ns_enter(struct net_ctx *ctx, const char *netns)
 {
-	bool away = *e->name != '\0';
-	int err;
+	int fd;
 
-	if (away && setns(e->fd, CLONE_NEWNET) < 0)
-		return -errno;
-	err = nlu_sock_new(&e->sk);
-	if (away && setns(ctx->own_fd, CLONE_NEWNET) < 0) {
+	if (!netns || !*netns)
+		return 0;
+	fd = net_ns_fd(ctx, netns);
+	if (fd < 0)
+		return fd;
+	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+void net_ns_leave(struct net_ctx *ctx, const char *netns)
+{
+	if (!netns || !*netns)
+		return;
+	if (setns(ctx->own_fd, CLONE_NEWNET) < 0) {
 		fprintf(stderr,
 			"vipd: cannot return to the own network namespace: %s; "
 			"this is a bug\n",
 			strerror(errno));
 		abort();
 	}
+}
+
+int net_socket_in(struct net_ctx *ctx, const char *netns, int domain, int type, int proto)
+{
+	int fd, err = net_ns_enter(ctx, netns);
+
+	if (err < 0)
+		return err;
+	fd = socket(domain, type | SOCK_CLOEXEC, proto);
+	err = fd < 0 ? -errno : 0;
+	net_ns_leave(ctx, netns);
+	return fd < 0 ? err : fd;
+}
+
+/* The namespace's cached netlink socket, made inside it. */
+static int socket_in(struct net_ctx *ctx, struct net_ns_entry *e)
+{
+	int err = net_ns_enter(ctx, e->name);
+
+	if (err < 0)
+		return err;
+	err = nlu_sock_new(&e->sk);
+	net_ns_leave(ctx, e->name);
 	return err;
 }
 

@@ -51,6 +51,18 @@ int netns_open(struct net_ctx *ctx, const char *name);
 /* The fd cached in ctx (not to be closed by the caller). */
 int net_ns_fd(struct net_ctx *ctx, const char *name);
 
+/* The one way into another namespace: the calling thread enters netns
+ * (NULL or "" = own: nothing to do), creates its sockets (a socket stays in
+ * the namespace it was made in), and net_ns_leave brings it back. 0 or a
+ * negative errno. */
+int net_ns_enter(struct net_ctx *ctx, const char *netns);
+/* Back to ctx's own namespace. Failing to come back would leave the thread
+ * in the wrong namespace for everything after: that aborts. */
+void net_ns_leave(struct net_ctx *ctx, const char *netns);
+/* socket(domain, type | SOCK_CLOEXEC, proto) made inside netns: an fd or a
+ * negative errno. */
+int net_socket_in(struct net_ctx *ctx, const char *netns, int domain, int type, int proto);
+
 /* `ip netns add NAME`: /run/netns becomes a shared mount point, the empty
  * file /run/netns/NAME the bind mount of a fresh namespace. -EEXIST if the
  * name is taken. The caller's own namespace does not change. */

@@ -1,6 +1,8 @@
 /* Runtime I/O: network namespaces, the shared raw sockets of the advert
- * interfaces and their receive path (demultiplex by VRID, filter, count
- * drops), advert sending. The VIP side is runtime_vside.c.
+ * interfaces and their receive path (decode with the codec, demultiplex by
+ * VRID, filter, count drops), advert building and sending. The VIP side is
+ * runtime_vside.c. net/vrrp_sock.c moves the bytes; everything VRRP about
+ * them (the codec, the hop-limit check) is done here, above it.
  *
  * Namespaces: a socket belongs to the namespace it was created in, so the
  * runtime enters the interface's namespace (setns) only to create sockets
@@ -22,7 +24,12 @@
 #include "net/vip.h"
 #include "net/vrrp_sock.h"
 
-#define RX_BURST 64 /* packets read per wake-up before yielding to timers */
+#define RX_BURST 64   /* packets read per wake-up before yielding to timers */
+#define RX_BUF	 4160 /* IPv4 header with options + the largest v2/v3 message */
+
+/* The socket layer opens and sends with its own copy of these numbers. */
+_Static_assert(VRRP_SOCK_PROTO == VRRP_PKT_PROTO, "VRRP protocol numbers disagree");
+_Static_assert(VRRP_SOCK_HOP_LIMIT == VRRP_PKT_TTL, "VRRP hop limits disagree");
 
 int rt_ns_enter(struct vrrp_rt *rt, const char *netns)
 {
@@ -113,21 +120,52 @@ static void deliver(struct vrrp_inst *inst, int rc, const struct vrrp_sock_rx *r
 	rt_inst_step(inst, &ev);
 }
 
+/* Decodes what vrrp_sock_recv put in buf[0..n) and checks the hop limit
+ * (RFC 5798 5.1.1.3, 5.1.2.3). Returns 0 with *pkt filled; -EBADMSG with
+ * the reason in *why (rx->src is set when known; for VRRP_DROP_BAD_TTL
+ * *pkt is complete, so the caller can charge the drop to its VRID). */
+static int rx_decode(enum ip_family fam, const uint8_t *buf, size_t n, struct vrrp_sock_rx *rx,
+		     struct vrrp_pkt *pkt, enum vrrp_drop_reason *why)
+{
+	*why = VRRP_DROP_NONE;
+	if (fam == IP_V4) {
+		uint8_t ttl = 0;
+
+		if (vrrp_pkt_parse_ipv4(buf, n, &rx->src, &rx->dst, &ttl, pkt, why) < 0)
+			return -EBADMSG;
+		rx->hop_limit = ttl;
+	} else {
+		if (rx->dst.family != IP_V6) {
+			*why = VRRP_DROP_BAD_IP_HEADER;
+			return -EBADMSG;
+		}
+		if (vrrp_pkt_parse(buf, n, IP_V6, &rx->src, &rx->dst, pkt, why) < 0)
+			return -EBADMSG;
+	}
+	if (rx->hop_limit != VRRP_PKT_TTL) {
+		*why = VRRP_DROP_BAD_TTL;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 /* Returns false when the socket has nothing more to read. */
 static bool rx_one(struct vrrp_rt_sock *s, struct vrrp_pkt *pkt)
 {
+	uint8_t buf[RX_BUF];
 	struct vrrp_sock_rx rx;
 	enum vrrp_drop_reason why;
 	struct vrrp_inst *inst;
-	int rc = vrrp_sock_recv(s->fd, s->family, &rx, pkt, &why);
+	int rc = vrrp_sock_recv(s->fd, s->family, buf, sizeof(buf), &rx);
 
 	if (rc == -EAGAIN || rc == -EINTR)
 		return false;
-	if (rc < 0 && rc != -EBADMSG) {
+	if (rc < 0) {
 		vrrp_rt_log(s->rt, VRRP_RT_LOG_WARN, "[sock %s/%s] receive: %s", s->ifname,
 			    ip_family_name(s->family), strerror(-rc));
 		return false;
 	}
+	rc = rx_decode(s->family, buf, (size_t)rc, &rx, pkt, &why);
 	if (rc == -EBADMSG && why != VRRP_DROP_BAD_TTL) {
 		count_sock_drop(s, why, &rx, -1);
 		return true;

@@ -1,7 +1,8 @@
 /* Raw VRRP sockets (IP protocol 112), one per (namespace, interface,
  * family): opened in the caller's current network namespace, bound to the
- * device, hop limit 255 on send and checked on receive (RFC 5798 5.1.1.3,
- * 5.1.2.3), multicast group joined when the instance is not unicast.
+ * device, hop limit 255 on send and reported on receive for the caller to
+ * check (RFC 5798 5.1.1.3, 5.1.2.3), multicast group joined when the
+ * instance is not unicast.
  *
  * IPv4 uses IP_HDRINCL with the header built by the caller, so the source
  * address is exactly the communication-pair address whatever the routing

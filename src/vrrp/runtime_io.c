@@ -1,10 +1,11 @@
-/* Runtime I/O: the shared raw sockets of the advert
- * interfaces and their receive path (decode with the codec, demultiplex by
- * VRID, filter, count drops), advert building and sending. The VIP side is
- * runtime_vside.c. net/vrrp_sock.c moves the bytes; everything VRRP about
- * them (the codec, the hop-limit check) is done here, above it. A valid
- * advert goes up to the instance through the callback the socket was
- * attached with (rt_inst_step is a layer above this file). */
+/* Runtime I/O: the shared raw sockets of the advert interfaces and their
+ * receive path (decode with the codec, demultiplex by VRID, filter, count
+ * drops), advert building and sending. The VIP side is runtime_vside.c.
+ *
+ * net/vrrp_sock.c only moves the bytes; everything VRRP about them (the
+ * codec, the hop-limit check) is done here, above it. A valid advert goes
+ * up to its instance through the callback the socket was attached with:
+ * rt_inst_step is a layer above this file (see runtime_internal.h). */
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>

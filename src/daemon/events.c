@@ -88,7 +88,7 @@ static json_t *transition_event(const struct daemon *d, const struct vrrp_inst *
 static json_t *health_event(const struct daemon *d, const struct vrrp_inst *inst, bool healthy)
 {
 	json_t *ev = base_json(d, "health");
-	int prio = healthy && !inst->fsm.drained ? inst->cfg.priority : 1;
+	int prio = vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained);
 
 	add_instance(ev, inst);
 	json_object_set_new(ev, "state", json_string(vrrp_fsm_state_name(inst->fsm.state)));

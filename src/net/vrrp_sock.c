@@ -9,8 +9,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define RX_BUF 4160 /* IPv4 header with options + the largest v2/v3 message */
-
 void vrrp_sock_group(enum ip_family fam, struct ip_addr *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -52,10 +50,10 @@ static int setup_v4(int fd, int ifindex, bool multicast)
 
 static int setup_v6(int fd, int ifindex, bool multicast)
 {
-	int rc = setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_PKT_TTL);
+	int rc = setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_SOCK_HOP_LIMIT);
 
 	if (!rc)
-		rc = setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_PKT_TTL);
+		rc = setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_SOCK_HOP_LIMIT);
 	if (!rc)
 		rc = setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
 	if (!rc)
@@ -78,7 +76,7 @@ static int setup_v6(int fd, int ifindex, bool multicast)
 int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool multicast)
 {
 	int domain = fam == IP_V4 ? AF_INET : AF_INET6;
-	int fd = socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PKT_PROTO);
+	int fd = socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_SOCK_PROTO);
 	int rc;
 
 	if (fd < 0)
@@ -169,8 +167,7 @@ static void v6_ancillary(struct msghdr *msg, struct vrrp_sock_rx *rx)
 	}
 }
 
-static int recv_v6(int fd, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx, struct vrrp_pkt *pkt,
-		   enum vrrp_drop_reason *why)
+static int recv_v6(int fd, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx)
 {
 	struct sockaddr_in6 from;
 	union {
@@ -192,46 +189,23 @@ static int recv_v6(int fd, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx, st
 	rx->src.plen = 128;
 	memcpy(rx->src.bytes, &from.sin6_addr, 16);
 	v6_ancillary(&msg, rx);
-	if (rx->dst.family != IP_V6) {
-		*why = VRRP_DROP_BAD_IP_HEADER;
-		return -EBADMSG;
-	}
-	if (vrrp_pkt_parse(buf, (size_t)n, IP_V6, &rx->src, &rx->dst, pkt, why) < 0)
-		return -EBADMSG;
-	if (rx->hop_limit != VRRP_PKT_TTL) {
-		*why = VRRP_DROP_BAD_TTL;
-		return -EBADMSG;
-	}
-	return 0;
+	return (int)n;
 }
 
-static int recv_v4(int fd, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx, struct vrrp_pkt *pkt,
-		   enum vrrp_drop_reason *why)
+static int recv_v4(int fd, uint8_t *buf, size_t cap)
 {
 	ssize_t n = recv(fd, buf, cap, 0);
-	uint8_t ttl = 0;
 
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	if (vrrp_pkt_parse_ipv4(buf, (size_t)n, &rx->src, &rx->dst, &ttl, pkt, why) < 0)
-		return -EBADMSG;
-	rx->hop_limit = ttl;
-	if (ttl != VRRP_PKT_TTL) {
-		*why = VRRP_DROP_BAD_TTL;
-		return -EBADMSG;
-	}
-	return 0;
+	return (int)n;
 }
 
-int vrrp_sock_recv(int fd, enum ip_family fam, struct vrrp_sock_rx *rx, struct vrrp_pkt *pkt,
-		   enum vrrp_drop_reason *why)
+int vrrp_sock_recv(int fd, enum ip_family fam, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx)
 {
-	uint8_t buf[RX_BUF];
-
 	memset(rx, 0, sizeof(*rx));
 	rx->hop_limit = -1;
-	*why = VRRP_DROP_NONE;
 	if (fam == IP_V4)
-		return recv_v4(fd, buf, sizeof(buf), rx, pkt, why);
-	return recv_v6(fd, buf, sizeof(buf), rx, pkt, why);
+		return recv_v4(fd, buf, cap);
+	return recv_v6(fd, buf, cap, rx);
 }

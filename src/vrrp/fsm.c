@@ -149,9 +149,14 @@ int vrrp_fsm_cfg_check(const struct vrrp_fsm_cfg *cfg, const char **why)
 	return *why ? -EINVAL : 0;
 }
 
+uint8_t vrrp_fsm_priority_for(const struct vrrp_fsm_cfg *cfg, bool healthy, bool drained)
+{
+	return healthy && !drained ? cfg->priority : 1;
+}
+
 uint8_t vrrp_fsm_effective_priority(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *st)
 {
-	return st->healthy && !st->drained ? cfg->priority : 1;
+	return vrrp_fsm_priority_for(cfg, st->healthy, st->drained);
 }
 
 /* Rounded up: an early Master_Down would be a false takeover, a late one

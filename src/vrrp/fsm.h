@@ -203,7 +203,12 @@ int vrrp_fsm_cfg_check(const struct vrrp_fsm_cfg *cfg, const char **why);
 void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 		   const struct vrrp_fsm_event *ev, uint64_t now_ms, struct vrrp_fsm_actions *out);
 
-/* (healthy && !drained) ? configured priority : 1 */
+/* The priority advertised with these inputs: (healthy && !drained) ?
+ * configured priority : 1. The one place it is derived: the machine, the
+ * runtime's log and the daemon's status, events and metrics all ask here,
+ * so that they cannot disagree. */
+uint8_t vrrp_fsm_priority_for(const struct vrrp_fsm_cfg *cfg, bool healthy, bool drained);
+/* What st advertises now: vrrp_fsm_priority_for(cfg, st->healthy, st->drained). */
 uint8_t vrrp_fsm_effective_priority(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *st);
 /* ceil((256 - priority) * interval / 256) */
 uint32_t vrrp_fsm_skew_time_ms(uint8_t priority, uint32_t master_adver_interval_ms);

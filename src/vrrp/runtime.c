@@ -1,13 +1,17 @@
-/* Runtime top level: init/done, clocks, logging, drain, shutdown. */
+/* Runtime top level: init/done, applying the specs (at start and on each
+ * reload, as a difference: DESIGN 3, a reload moves no VIP whose instance
+ * did not change), the start-up sweep of leftover VIPs, drain, shutdown.
+ * Above every other runtime file (see runtime_internal.h). */
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "net/vip.h"
+#include "plan/live.h"
 
 int vrrp_rt_init(struct vrrp_rt *rt, struct event_base *base)
 {
@@ -51,58 +55,167 @@ void vrrp_rt_set_drained(struct vrrp_rt *rt, bool drained)
 		rt_inst_step(rt->insts[i], &ev);
 }
 
-uint64_t vrrp_rt_now_ms(void)
+/* ---- apply ---- */
+
+struct apply_stats {
+	size_t unchanged, started, restarted, stopped, vips_updated, failed;
+};
+
+static void start_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec, struct vrrp_inst **keep,
+		      size_t *n_keep, struct apply_stats *st)
 {
-	struct timespec ts;
+	struct vrrp_inst *inst = rt_inst_new(rt, spec);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-int64_t vrrp_rt_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *const level_names[] = {"error", "warning", "info", "debug"};
-
-void vrrp_rt_vlog(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt, va_list ap)
-{
-	int64_t now = vrrp_rt_wall_ms();
-	time_t secs = (time_t)(now / 1000);
-	struct tm tm;
-	char ts[32];
-
-	if (rt && lvl > rt->log_level)
+	if (!inst) {
+		vrrp_rt_log(rt, VRRP_RT_LOG_ERR, "[vr %s] cannot create: out of memory",
+			    spec->name);
+		st->failed++;
 		return;
-	localtime_r(&secs, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(stderr, "%s.%03d %s: ", ts, (int)(now % 1000), level_names[lvl]);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	}
+	keep[(*n_keep)++] = inst;
+	rt_inst_start(inst);
 }
 
-void vrrp_rt_log(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt, ...)
+/* Matches the running instance against specs; returns the matching spec's
+ * index (marked used) or -1. */
+static long match(struct vrrp_inst *inst, struct vrrp_inst_spec *specs, bool *used, size_t n)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vrrp_rt_vlog(rt, lvl, fmt, ap);
-	va_end(ap);
+	for (size_t i = 0; i < n; i++)
+		if (!used[i] && rt_spec_same_key(&inst->spec, &specs[i])) {
+			used[i] = true;
+			return (long)i;
+		}
+	return -1;
 }
 
-void vrrp_inst_log(const struct vrrp_inst *inst, enum vrrp_rt_log_level lvl, const char *fmt, ...)
+/* First pass: running instances. Returns false if a changed spec must start. */
+static void diff_running(struct vrrp_rt *rt, struct vrrp_inst_spec *specs, size_t n, bool *used,
+			 bool *restart, struct vrrp_inst **keep, size_t *n_keep,
+			 struct apply_stats *st)
 {
-	char msg[512];
-	va_list ap;
+	for (size_t i = 0; i < rt->n_insts; i++) {
+		struct vrrp_inst *inst = rt->insts[i];
+		long j = match(inst, specs, used, n);
 
-	if (lvl > inst->rt->log_level)
+		if (j >= 0 && rt_spec_same_params(&inst->spec, &specs[j])) {
+			if (!rt_spec_same_vips(&inst->spec, &specs[j])) {
+				rt_inst_update_vips(inst, &specs[j]);
+				st->vips_updated++;
+			} else {
+				st->unchanged++;
+			}
+			keep[(*n_keep)++] = inst;
+			continue;
+		}
+		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s by the new configuration",
+			      j >= 0 ? "changed" : "removed");
+		rt_inst_stop(inst);
+		rt_inst_free(inst);
+		if (j >= 0)
+			restart[j] = true;
+		else
+			st->stopped++;
+	}
+}
+
+void vrrp_rt_apply(struct vrrp_rt *rt, struct vrrp_inst_spec *specs, size_t n)
+{
+	size_t cap = rt->n_insts + n, n_keep = 0;
+	struct vrrp_inst **keep = calloc(cap ? cap : 1, sizeof(*keep));
+	bool *used = calloc(n ? n : 1, sizeof(bool));
+	bool *restart = calloc(n ? n : 1, sizeof(bool));
+	struct apply_stats st = {0};
+
+	if (!keep || !used || !restart) {
+		vrrp_rt_log(rt, VRRP_RT_LOG_ERR, "applying configuration: out of memory");
+		free(keep);
+		free(used);
+		free(restart);
 		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	vrrp_rt_log(inst->rt, lvl, "[vr %s vrid %u] %s", inst->spec.name, inst->spec.vrid, msg);
+	}
+	diff_running(rt, specs, n, used, restart, keep, &n_keep, &st);
+	free(rt->insts);
+	rt->insts = keep;
+	rt->n_insts = n_keep;
+	for (size_t i = 0; i < n; i++) {
+		if (used[i] && !restart[i])
+			continue;
+		start_new(rt, &specs[i], rt->insts, &rt->n_insts, &st);
+		if (restart[i])
+			st.restarted++;
+		else
+			st.started++;
+	}
+	vrrp_rt_log(rt, VRRP_RT_LOG_INFO,
+		    "configuration applied: %zu instances (%zu unchanged, %zu VIP lists updated, "
+		    "%zu started, %zu restarted, %zu stopped%s)",
+		    rt->n_insts, st.unchanged, st.vips_updated, st.started, st.restarted,
+		    st.stopped, st.failed ? ", some failed" : "");
+	free(used);
+	free(restart);
+}
+
+/* ---- leftovers ---- */
+
+static bool is_config_vip(const struct vrrp_inst_spec *specs, size_t n, const char *netns,
+			  const char *ifname, const struct ip_addr *a)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(specs[i].netns, netns) != 0 || strcmp(specs[i].ifname, ifname) != 0)
+			continue;
+		for (size_t k = 0; k < specs[i].n_vips; k++)
+			if (ip_equal(&specs[i].vips[k], a))
+				return true;
+	}
+	return false;
+}
+
+static int sweep_iface(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
+		       const struct vrrp_inst_spec *sp)
+{
+	int err = 0, ifindex, removed = 0;
+	struct nl_sock *nl = rt_nl(rt, sp->netns, &err);
+	struct vip_found *f = NULL;
+	size_t nf = 0;
+	char a[IP_STR_MAX];
+
+	if (!nl)
+		return 0;
+	if (rt_ns_enter(rt, sp->netns) == 0) {
+		ifindex = (int)if_nametoindex(sp->ifname);
+		rt_ns_leave(rt, sp->netns);
+		if (ifindex > 0 && vip_list(nl, ifindex, &f, &nf) == 0) {
+			for (size_t i = 0; i < nf; i++) {
+				if (f[i].proto != VIPD_ADDR_PROTO_VIP &&
+				    !is_config_vip(specs, n, sp->netns, sp->ifname, &f[i].addr))
+					continue;
+				err = vip_del(nl, ifindex, &f[i].addr);
+				vrrp_rt_log(
+				    rt, err ? VRRP_RT_LOG_ERR : VRRP_RT_LOG_INFO,
+				    "[if %s] left-over VIP %s %s%s%s", sp->ifname,
+				    ip_ntop_prefix(&f[i].addr, a),
+				    err ? "not removed: " : "removed", err ? strerror(-err) : "",
+				    f[i].proto == VIPD_ADDR_PROTO_VIP ? " (tagged vipd)" : "");
+				removed += err == 0;
+			}
+			free(f);
+		}
+	}
+	return removed;
+}
+
+int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n)
+{
+	int removed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(specs[j].netns, specs[i].netns) == 0 &&
+			       strcmp(specs[j].ifname, specs[i].ifname) == 0;
+		if (!seen)
+			removed += sweep_iface(rt, specs, n, &specs[i]);
+	}
+	return removed;
 }

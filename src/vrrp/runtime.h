@@ -125,6 +125,9 @@ struct vrrp_rt_sock {
 	int fd;
 	struct event *rx_ev;
 	struct vrrp_inst *by_vrid[256];
+	/* Takes a valid advert for by_vrid[] up to its instance (rt_inst_step,
+	 * given at attach: the receive path is a layer below the step). */
+	void (*on_advert)(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 	uint64_t drops[VRRP_DROP__COUNT]; /* not attributable to an instance */
 	int refs;
 };

@@ -274,7 +274,7 @@ static int attach(struct vrrp_inst *inst, const char **ifname)
 	int err = 0;
 
 	*ifname = inst->spec.advert_ifname;
-	if (!rt_sock_attach(inst, &err))
+	if (!rt_sock_attach(inst, rt_inst_step, &err))
 		return err;
 	*ifname = inst->spec.ifname;
 	if (!rt_vside_attach(inst, &err)) {
@@ -370,7 +370,7 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, c
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s%s%s%s: effective priority %u",
 		      healthy ? "healthy" : "unhealthy", plain ? "" : " (",
 		      plain ? "" : inst->health_reason, plain ? "" : ")",
-		      healthy && !inst->fsm.drained ? inst->cfg.priority : 1);
+		      vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained));
 	if (inst->rt->on_event)
 		inst->rt->on_event(inst->rt->on_event_arg, inst,
 				   healthy ? VRRP_RT_EV_HEALTHY : VRRP_RT_EV_UNHEALTHY);

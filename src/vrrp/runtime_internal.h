@@ -1,4 +1,21 @@
-/* Shared between the runtime's files; not for the daemon. */
+/* Shared between the runtime's files; not for the daemon.
+ *
+ * The files are layers, each calling only the ones below it, so that a
+ * change low down cannot loop back through the lifecycle
+ * (scripts/check-layers.py fails on a circle). Top to bottom:
+ *
+ *   runtime.c        create, apply the specs (start, reload), leftovers,
+ *                    drain, shutdown, free
+ *   runtime_inst.c   one instance: new, start, the step, VIPs, stop, free
+ *   runtime_garp.c   GARP/NA bursts and refresh (sent from the VIP side)
+ *   runtime_io.c     advert sockets: open/share, receive, send
+ *   runtime_vside.c  the VIP side of an interface
+ *   runtime_spec.c   specs: build from the model, compare, free
+ *   runtime_base.c   clocks, logging, namespaces, netlink, link-local lookup
+ *
+ * A lower file that must reach a higher one takes a callback: the receive
+ * path hands adverts to rt_inst_step through rt_advert_fn. The sections
+ * below follow the same order, bottom first. */
 #ifndef VIPD_VRRP_RUNTIME_INTERNAL_H
 #define VIPD_VRRP_RUNTIME_INTERNAL_H
 
@@ -6,31 +23,49 @@
 
 #include "vrrp/runtime.h"
 
-/* runtime_io.c: namespaces, sockets, adverts */
+/* ---- runtime_base.c (clocks and logging are in runtime.h) ---- */
 int rt_ns_enter(struct vrrp_rt *rt, const char *netns);
 void rt_ns_leave(struct vrrp_rt *rt, const char *netns);
 /* The netlink socket of a namespace; fetch it for each use (a re-created
  * namespace gets a new one). NULL with -errno in *err. */
 struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err);
-/* The socket for inst's (netns, interface, family, mode), opened or shared;
- * registers inst under its VRID. NULL with -errno in *err. */
-struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, int *err);
-void rt_sock_detach(struct vrrp_inst *inst);
 /* The IPv6 link-local address of ifindex in netns that can be a source
  * (not tentative). */
 bool rt_find_link_local(struct vrrp_rt *rt, const char *netns, int ifindex, struct ip_addr *out);
-int rt_send_advert(struct vrrp_inst *inst, uint8_t priority);
-/* How many of the spec's VIPs fit in one advert of at most 1280 bytes. */
-size_t rt_advert_addr_cap(const struct vrrp_inst_spec *spec);
 
-/* runtime_vside.c: the VIP side of inst's interface, opened or shared.
- * NULL with -errno in *err. */
+/* ---- runtime_spec.c ---- */
+bool rt_spec_same_key(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
+bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
+bool rt_spec_same_vips(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
+void rt_spec_done(struct vrrp_inst_spec *s);
+
+/* ---- runtime_vside.c: the VIP side of inst's interface, opened or
+ * shared. NULL with -errno in *err. ---- */
 struct vrrp_rt_vside *rt_vside_attach(struct vrrp_inst *inst, int *err);
 void rt_vside_detach(struct vrrp_inst *inst);
 /* Source of an unsolicited NA for vip: the link-local address, else vip. */
 const struct ip_addr *rt_vside_na_source(struct vrrp_rt_vside *v, const struct ip_addr *vip);
 
-/* runtime_inst.c: one instance */
+/* ---- runtime_io.c: advert sockets and adverts ---- */
+/* Where a received advert that passed every filter goes (rt_inst_step). */
+typedef void (*rt_advert_fn)(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
+/* The socket for inst's (netns, interface, family, mode), opened or shared;
+ * registers inst under its VRID. A socket it opens hands its adverts to
+ * on_advert. NULL with -errno in *err. */
+struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, rt_advert_fn on_advert, int *err);
+void rt_sock_detach(struct vrrp_inst *inst);
+int rt_send_advert(struct vrrp_inst *inst, uint8_t priority);
+/* How many of the spec's VIPs fit in one advert of at most 1280 bytes. */
+size_t rt_advert_addr_cap(const struct vrrp_inst_spec *spec);
+
+/* ---- runtime_garp.c: GARP/NA bursts and refresh ---- */
+void rt_garp_on_timer(evutil_socket_t fd, short what, void *arg); /* arg: the instance */
+void rt_garp_start(struct vrrp_inst *inst);
+void rt_garp_stop(struct vrrp_inst *inst);
+/* One frame per VIP in vips[0..n) now. */
+void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n);
+
+/* ---- runtime_inst.c: one instance ---- */
 struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec);
 void rt_inst_start(struct vrrp_inst *inst);
 void rt_inst_stop(struct vrrp_inst *inst); /* SHUTDOWN, then release the socket */
@@ -40,18 +75,5 @@ void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec);
 int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
 int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
-
-/* runtime_garp.c: GARP/NA bursts and refresh */
-void rt_garp_on_timer(evutil_socket_t fd, short what, void *arg); /* arg: the instance */
-void rt_garp_start(struct vrrp_inst *inst);
-void rt_garp_stop(struct vrrp_inst *inst);
-/* One frame per VIP in vips[0..n) now. */
-void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n);
-
-/* runtime_spec.c */
-bool rt_spec_same_key(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
-bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
-bool rt_spec_same_vips(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
-void rt_spec_done(struct vrrp_inst_spec *s);
 
 #endif

@@ -1,61 +1,31 @@
-/* Runtime I/O: network namespaces, the shared raw sockets of the advert
- * interfaces and their receive path (demultiplex by VRID, filter, count
- * drops), advert sending. The VIP side is runtime_vside.c.
+/* Runtime I/O: the shared raw sockets of the advert interfaces and their
+ * receive path (decode with the codec, demultiplex by VRID, filter, count
+ * drops), advert building and sending. The VIP side is runtime_vside.c.
  *
- * Namespaces: a socket belongs to the namespace it was created in, so the
- * runtime enters the interface's namespace (setns) only to create sockets
- * and look names up, and comes straight back. */
+ * net/vrrp_sock.c only moves the bytes; everything VRRP about them (the
+ * codec, the hop-limit check) is done here, above it. A valid advert goes
+ * up to its instance through the callback the socket was attached with:
+ * rt_inst_step is a layer above this file (see runtime_internal.h). */
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <linux/if_addr.h>
 
-#include "net/vip.h"
 #include "net/vrrp_sock.h"
 
-#define RX_BURST 64 /* packets read per wake-up before yielding to timers */
+#define RX_BURST 64   /* packets read per wake-up before yielding to timers */
+#define RX_BUF	 4160 /* IPv4 header with options + the largest v2/v3 message */
 
-int rt_ns_enter(struct vrrp_rt *rt, const char *netns)
-{
-	int fd;
-
-	if (!netns || !*netns)
-		return 0;
-	fd = net_ns_fd(&rt->net, netns);
-	if (fd < 0)
-		return fd;
-	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
-}
-
-/* Not coming back would leave every later socket in the wrong namespace. */
-void rt_ns_leave(struct vrrp_rt *rt, const char *netns)
-{
-	if (!netns || !*netns)
-		return;
-	if (setns(rt->net.own_fd, CLONE_NEWNET) < 0) {
-		vrrp_rt_log(rt, VRRP_RT_LOG_ERR,
-			    "cannot return to the daemon's namespace: %s (this is a bug)",
-			    strerror(errno));
-		abort();
-	}
-}
-
-struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err)
-{
-	struct nl_sock *sk = NULL;
-
-	*err = net_nl_get(&rt->net, netns, &sk);
-	return *err < 0 ? NULL : sk;
-}
+/* The socket layer opens and sends with its own copy of these numbers. */
+_Static_assert(VRRP_SOCK_PROTO == VRRP_PKT_PROTO, "VRRP protocol numbers disagree");
+_Static_assert(VRRP_SOCK_HOP_LIMIT == VRRP_PKT_TTL, "VRRP hop limits disagree");
 
 /* ---- receive ---- */
 
@@ -82,8 +52,8 @@ static void inst_drop(struct vrrp_inst *inst, enum vrrp_drop_reason why,
 }
 
 /* The filters that need the instance: hop limit, peer, version. */
-static void deliver(struct vrrp_inst *inst, int rc, const struct vrrp_sock_rx *rx,
-		    const struct vrrp_pkt *pkt)
+static void deliver(struct vrrp_rt_sock *s, struct vrrp_inst *inst, int rc,
+		    const struct vrrp_sock_rx *rx, const struct vrrp_pkt *pkt)
 {
 	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_ADVERT_RECEIVED};
 
@@ -110,24 +80,55 @@ static void deliver(struct vrrp_inst *inst, int rc, const struct vrrp_sock_rx *r
 	ev.advert.priority = pkt->priority;
 	ev.advert.max_advert_int_ms = pkt->version == 3 ? (uint32_t)pkt->max_adver_int_cs * 10
 							: (uint32_t)pkt->adver_int_s * 1000;
-	rt_inst_step(inst, &ev);
+	s->on_advert(inst, &ev);
+}
+
+/* Decodes what vrrp_sock_recv put in buf[0..n) and checks the hop limit
+ * (RFC 5798 5.1.1.3, 5.1.2.3). Returns 0 with *pkt filled; -EBADMSG with
+ * the reason in *why (rx->src is set when known; for VRRP_DROP_BAD_TTL
+ * *pkt is complete, so the caller can charge the drop to its VRID). */
+static int rx_decode(enum ip_family fam, const uint8_t *buf, size_t n, struct vrrp_sock_rx *rx,
+		     struct vrrp_pkt *pkt, enum vrrp_drop_reason *why)
+{
+	*why = VRRP_DROP_NONE;
+	if (fam == IP_V4) {
+		uint8_t ttl = 0;
+
+		if (vrrp_pkt_parse_ipv4(buf, n, &rx->src, &rx->dst, &ttl, pkt, why) < 0)
+			return -EBADMSG;
+		rx->hop_limit = ttl;
+	} else {
+		if (rx->dst.family != IP_V6) {
+			*why = VRRP_DROP_BAD_IP_HEADER;
+			return -EBADMSG;
+		}
+		if (vrrp_pkt_parse(buf, n, IP_V6, &rx->src, &rx->dst, pkt, why) < 0)
+			return -EBADMSG;
+	}
+	if (rx->hop_limit != VRRP_PKT_TTL) {
+		*why = VRRP_DROP_BAD_TTL;
+		return -EBADMSG;
+	}
+	return 0;
 }
 
 /* Returns false when the socket has nothing more to read. */
 static bool rx_one(struct vrrp_rt_sock *s, struct vrrp_pkt *pkt)
 {
+	uint8_t buf[RX_BUF];
 	struct vrrp_sock_rx rx;
 	enum vrrp_drop_reason why;
 	struct vrrp_inst *inst;
-	int rc = vrrp_sock_recv(s->fd, s->family, &rx, pkt, &why);
+	int rc = vrrp_sock_recv(s->fd, s->family, buf, sizeof(buf), &rx);
 
 	if (rc == -EAGAIN || rc == -EINTR)
 		return false;
-	if (rc < 0 && rc != -EBADMSG) {
+	if (rc < 0) {
 		vrrp_rt_log(s->rt, VRRP_RT_LOG_WARN, "[sock %s/%s] receive: %s", s->ifname,
 			    ip_family_name(s->family), strerror(-rc));
 		return false;
 	}
+	rc = rx_decode(s->family, buf, (size_t)rc, &rx, pkt, &why);
 	if (rc == -EBADMSG && why != VRRP_DROP_BAD_TTL) {
 		count_sock_drop(s, why, &rx, -1);
 		return true;
@@ -137,7 +138,7 @@ static bool rx_one(struct vrrp_rt_sock *s, struct vrrp_pkt *pkt)
 		count_sock_drop(s, VRRP_DROP_UNKNOWN_VRID, &rx, pkt->vrid);
 		return true;
 	}
-	deliver(inst, rc, &rx, pkt);
+	deliver(s, inst, rc, &rx, pkt);
 	return true;
 }
 
@@ -158,29 +159,6 @@ static void on_rx(evutil_socket_t fd, short what, void *arg)
 
 /* ---- sockets ---- */
 
-bool rt_find_link_local(struct vrrp_rt *rt, const char *netns, int ifindex, struct ip_addr *out)
-{
-	struct vip_found *f;
-	int err;
-	struct nl_sock *nl = rt_nl(rt, netns, &err);
-	bool found = false;
-	size_t n;
-
-	if (!nl || vip_list(nl, ifindex, &f, &n) < 0)
-		return false;
-	for (size_t i = 0; i < n && !found; i++) {
-		/* a tentative address cannot be a source yet (DAD running) */
-		if (f[i].addr.family == IP_V6 && ip_is_link_local(&f[i].addr) &&
-		    !(f[i].flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED))) {
-			*out = f[i].addr;
-			out->plen = 128;
-			found = true;
-		}
-	}
-	free(f);
-	return found;
-}
-
 /* Inside the namespace: index and socket. */
 static int sock_open_here(struct vrrp_rt_sock *s)
 {
@@ -200,7 +178,8 @@ static void sock_close(struct vrrp_rt_sock *s)
 	free(s);
 }
 
-static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp, int *err)
+static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
+				      rt_advert_fn on_advert, int *err)
 {
 	struct vrrp_rt_sock *s = calloc(1, sizeof(*s));
 
@@ -210,6 +189,7 @@ static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst
 	}
 	s->rt = rt;
 	s->fd = -1;
+	s->on_advert = on_advert;
 	s->family = sp->family;
 	s->multicast = !sp->unicast;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", sp->advert_ifname);
@@ -246,7 +226,8 @@ static struct vrrp_rt_sock *sock_find(struct vrrp_rt *rt, const struct vrrp_inst
 	return NULL;
 }
 
-static struct vrrp_rt_sock *sock_get(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp, int *err)
+static struct vrrp_rt_sock *sock_get(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
+				     rt_advert_fn on_advert, int *err)
 {
 	struct vrrp_rt_sock *s = sock_find(rt, sp), **nv;
 
@@ -258,15 +239,15 @@ static struct vrrp_rt_sock *sock_get(struct vrrp_rt *rt, const struct vrrp_inst_
 		return NULL;
 	}
 	rt->socks = nv;
-	s = sock_open(rt, sp, err);
+	s = sock_open(rt, sp, on_advert, err);
 	if (s)
 		rt->socks[rt->n_socks++] = s;
 	return s;
 }
 
-struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, int *err)
+struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, rt_advert_fn on_advert, int *err)
 {
-	struct vrrp_rt_sock *s = sock_get(inst->rt, &inst->spec, err);
+	struct vrrp_rt_sock *s = sock_get(inst->rt, &inst->spec, on_advert, err);
 
 	if (!s)
 		return NULL;

@@ -5,7 +5,7 @@ BUILD_ASAN ?= build-asan
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps build demo check check-unit check-asan check-topo check-kernel fuzz-smoke install clean format format-check chaos
+.PHONY: all deps build demo check check-layers check-unit check-asan check-topo check-kernel fuzz-smoke install clean format format-check chaos
 
 all: build
 
@@ -34,6 +34,12 @@ SEED  ?= 1
 STEPS ?= 100
 chaos: build
 	VIPD_BUILD=$(abspath $(BUILD)) /usr/bin/python3 tests/chaos/run.py --seed $(SEED) --steps $(STEPS)
+
+# The layering check (scripts/check-layers.py, docs/architecture.md): its
+# selftest on planted violations, then src/ against the build's objects.
+check-layers: build
+	/usr/bin/python3 scripts/check-layers.py --selftest
+	/usr/bin/python3 scripts/check-layers.py --build $(BUILD)
 
 check-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs every test suite of vipd; exits non-zero if any fails.
-# Stages: unit (plain build), unit (ASan+UBSan), topology (network
+# Stages: format, layers (scripts/check-layers.py), unit (plain build), unit (ASan+UBSan), topology (network
 # namespaces, root), a short chaos run (fixed seeds), kernel lab (vlan/bond/lacp under a kernel that has
 # them), a short fuzz run. Each stage prints its own summary line.
 set -u
@@ -21,6 +21,7 @@ stage() {
 }
 
 stage "format" make -s format-check
+stage "layers" make -s check-layers
 stage "unit" make -s check-unit
 stage "unit (asan+ubsan)" make -s check-asan
 stage "topology" scripts/check-topo.sh

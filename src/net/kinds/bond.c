@@ -1,0 +1,44 @@
+/* bond (the model's `bond` and `lacp`): mode, lacp_rate, xmit_hash_policy,
+ * miimon and min_links follow the creation in one RTM_NEWLINK (libnl 3.7
+ * has no setters for them). */
+#include "net/kinds/net_kind.h"
+
+#include <errno.h>
+#include <linux/if_link.h>
+
+#include <netlink/route/link/bonding.h>
+
+#define BOND_MODE_8023AD 4
+
+static struct rtnl_link *bond_alloc(const char *kind)
+{
+	(void)kind;
+	return rtnl_link_bond_alloc();
+}
+
+static int put_bond(struct nl_msg *m, const struct live_link *l)
+{
+	if (nla_put_u8(m, IFLA_BOND_MODE, l->bond_mode) < 0 ||
+	    nla_put_u32(m, IFLA_BOND_MIIMON, l->miimon_ms) < 0 ||
+	    nla_put_u32(m, IFLA_BOND_MIN_LINKS, l->min_links) < 0 ||
+	    nla_put_u8(m, IFLA_BOND_XMIT_HASH_POLICY, l->xmit_hash) < 0)
+		return -ENOMEM;
+	/* the kernel takes lacp_rate in 802.3ad mode only */
+	if (l->bond_mode == BOND_MODE_8023AD &&
+	    nla_put_u8(m, IFLA_BOND_AD_LACP_RATE, l->lacp_rate) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int bond_finish_attrs(struct nl_msg *m, const struct live_link *l)
+{
+	return nk_put_info_data(m, l, put_bond);
+}
+
+const struct net_kind net_kind_bond = {
+    .kind = "bond",
+    .alloc = bond_alloc,
+    .request = nk_no_request,
+    .finish_attrs = bond_finish_attrs,
+    .after_create = nk_no_after_create,
+};

@@ -1,0 +1,31 @@
+/* vlan: a parent and an id, both fixed at creation. */
+#include "net/kinds/net_kind.h"
+
+#include <errno.h>
+
+#include <netlink/route/link/vlan.h>
+
+static struct rtnl_link *vlan_alloc(const char *kind)
+{
+	(void)kind;
+	return rtnl_link_vlan_alloc();
+}
+
+static int vlan_request(struct nl_ops *o, const char *ns, const struct live_link *l,
+			const struct live_link *peer, struct rtnl_link *k)
+{
+	int err = nk_set_parent(o, ns, l, k);
+
+	(void)peer;
+	if (err == 0)
+		err = rtnl_link_vlan_set_id(k, l->vlan_id) < 0 ? -EINVAL : 0;
+	return err;
+}
+
+const struct net_kind net_kind_vlan = {
+    .kind = "vlan",
+    .alloc = vlan_alloc,
+    .request = vlan_request,
+    .finish_attrs = nk_no_finish_attrs,
+    .after_create = nk_no_after_create,
+};

@@ -3,6 +3,9 @@
  * has no setters for them). */
 #include "net/kinds/net_kind.h"
 
+#include "net/nl_live_internal.h"
+#include "net/nl_util.h"
+
 #include <errno.h>
 #include <linux/if_link.h>
 
@@ -35,10 +38,32 @@ static int bond_finish_attrs(struct nl_msg *m, const struct live_link *l)
 	return nk_put_info_data(m, l, put_bond);
 }
 
+static void bond_parse(struct rd_link *r, struct nlattr *const *d)
+{
+	struct live_link *l = &r->l;
+	uint32_t primary = 0;
+
+	nlu_get_u8(d, IFLA_BOND_MODE, &l->bond_mode);
+	nlu_get_u8(d, IFLA_BOND_AD_LACP_RATE, &l->lacp_rate);
+	nlu_get_u8(d, IFLA_BOND_XMIT_HASH_POLICY, &l->xmit_hash);
+	nlu_get_u32(d, IFLA_BOND_MIIMON, &l->miimon_ms);
+	nlu_get_u32(d, IFLA_BOND_MIN_LINKS, &l->min_links);
+	if (nlu_get_u32(d, IFLA_BOND_PRIMARY, &primary))
+		r->primary = (int)primary;
+}
+
+static void bond_resolve(struct reader *rd, struct rd_link *r)
+{
+	rd_name(rd, r->ns, r->primary, r->l.primary, sizeof(r->l.primary));
+	rd_resolve_parent(rd, r);
+}
+
 const struct net_kind net_kind_bond = {
     .kind = "bond",
     .alloc = bond_alloc,
     .request = nk_no_request,
     .finish_attrs = bond_finish_attrs,
     .after_create = nk_no_after_create,
+    .parse = bond_parse,
+    .resolve = bond_resolve,
 };

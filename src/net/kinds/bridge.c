@@ -1,6 +1,9 @@
 /* bridge: STP and forward delay follow the creation in one RTM_NEWLINK. */
 #include "net/kinds/net_kind.h"
 
+#include "net/nl_live_internal.h"
+#include "net/nl_util.h"
+
 #include <errno.h>
 #include <linux/if_link.h>
 
@@ -29,10 +32,23 @@ static int bridge_finish_attrs(struct nl_msg *m, const struct live_link *l)
 	return nk_put_info_data(m, l, put_bridge);
 }
 
+static void bridge_parse(struct rd_link *r, struct nlattr *const *d)
+{
+	uint32_t stp = 0, fwd = 0;
+
+	if (nlu_get_u32(d, IFLA_BR_STP_STATE, &stp))
+		r->l.stp = stp != 0;
+	/* clock_t, i.e. USER_HZ (100) ticks: centiseconds */
+	if (nlu_get_u32(d, IFLA_BR_FORWARD_DELAY, &fwd))
+		r->l.forward_delay_ms = fwd * 10;
+}
+
 const struct net_kind net_kind_bridge = {
     .kind = "bridge",
     .alloc = bridge_alloc,
     .request = nk_no_request,
     .finish_attrs = bridge_finish_attrs,
     .after_create = nk_no_after_create,
+    .parse = bridge_parse,
+    .resolve = rd_resolve_parent,
 };

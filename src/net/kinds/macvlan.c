@@ -1,6 +1,9 @@
 /* macvlan (the model's `veth`): a parent and a mode. */
 #include "net/kinds/net_kind.h"
 
+#include "net/nl_live_internal.h"
+#include "net/nl_util.h"
+
 #include <errno.h>
 
 #include <netlink/route/link/macvlan.h>
@@ -22,10 +25,17 @@ static int macvlan_request(struct nl_ops *o, const char *ns, const struct live_l
 	return err;
 }
 
+static void macvlan_parse(struct rd_link *r, struct nlattr *const *d)
+{
+	nlu_get_u32(d, IFLA_MACVLAN_MODE, &r->l.macvlan_mode);
+}
+
 const struct net_kind net_kind_macvlan = {
     .kind = "macvlan",
     .alloc = macvlan_alloc,
     .request = macvlan_request,
     .finish_attrs = nk_no_finish_attrs,
     .after_create = nk_no_after_create,
+    .parse = macvlan_parse,
+    .resolve = rd_resolve_parent,
 };

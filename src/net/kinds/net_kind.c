@@ -91,3 +91,8 @@ int nk_no_after_create(struct nl_ops *o, const struct live_link *l)
 	(void)o, (void)l;
 	return 0;
 }
+
+void nk_no_parse(struct rd_link *r, struct nlattr *const *data)
+{
+	(void)r, (void)data;
+}

@@ -13,6 +13,10 @@
 #include "net/nl_ops.h"
 #include "plan/live.h"
 
+struct reader;
+struct rd_link;
+struct nlattr;
+
 struct net_kind {
 	const char *kind; /* IFLA_INFO_KIND; "" for the fallback of unknown kinds */
 	/* create: the libnl object of the kind (`kind` for the fallback) */
@@ -25,6 +29,11 @@ struct net_kind {
 	int (*finish_attrs)(struct nl_msg *m, const struct live_link *l);
 	/* create: after that message (a veth's other end gets the alias too) */
 	int (*after_create)(struct nl_ops *o, const struct live_link *l);
+	/* read: the kind's IFLA_INFO_DATA (parsed up to RD_DATA_MAX) into r */
+	void (*parse)(struct rd_link *r, struct nlattr *const *data);
+	/* read: the dumped indexes to names, once every link is in (parent,
+	 * bond primary, a veth's other end) */
+	void (*resolve)(struct reader *rd, struct rd_link *r);
 };
 
 /* ---- one file per kind ---- */
@@ -57,5 +66,6 @@ int nk_no_request(struct nl_ops *o, const char *ns, const struct live_link *l,
 		  const struct live_link *peer, struct rtnl_link *k);
 int nk_no_finish_attrs(struct nl_msg *m, const struct live_link *l);
 int nk_no_after_create(struct nl_ops *o, const struct live_link *l);
+void nk_no_parse(struct rd_link *r, struct nlattr *const *data);
 
 #endif

@@ -2,7 +2,11 @@
  * another namespace. */
 #include "net/kinds/net_kind.h"
 
+#include "net/nl_live_internal.h"
+#include "net/nl_util.h"
+
 #include <errno.h>
+#include <stdio.h>
 
 #include <netlink/route/link/veth.h>
 
@@ -45,10 +49,29 @@ static int veth_after_create(struct nl_ops *o, const struct live_link *l)
 	return nlo_link_alias(o, l->veth_peer_ns, l->veth_peer, l->alias);
 }
 
+/* The other end: its namespace (from the netnsid) and its name. */
+static void veth_resolve(struct reader *rd, struct rd_link *r)
+{
+	const char *pns = rd->ns[r->ns];
+	size_t pi;
+	struct nl_sock *sk;
+
+	if (r->link_nsid >= 0 && !(pns = rd_nsid_name(rd, r->ns, r->link_nsid)))
+		return; /* the other end is in a namespace without a name */
+	snprintf(r->l.veth_peer_ns, sizeof(r->l.veth_peer_ns), "%s", pns);
+	pi = rd_ns_index(rd, pns);
+	if (pi < rd->n_ns)
+		rd_name(rd, pi, r->iflink, r->l.veth_peer, sizeof(r->l.veth_peer));
+	else if (net_nl_get(rd->ctx, pns, &sk) == 0)
+		(void)nlu_ifname(sk, r->iflink, r->l.veth_peer, sizeof(r->l.veth_peer), NULL);
+}
+
 const struct net_kind net_kind_veth = {
     .kind = "veth",
     .alloc = veth_alloc,
     .request = veth_request,
     .finish_attrs = nk_no_finish_attrs,
     .after_create = veth_after_create,
+    .parse = nk_no_parse,
+    .resolve = veth_resolve,
 };

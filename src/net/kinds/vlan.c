@@ -1,6 +1,9 @@
 /* vlan: a parent and an id, both fixed at creation. */
 #include "net/kinds/net_kind.h"
 
+#include "net/nl_live_internal.h"
+#include "net/nl_util.h"
+
 #include <errno.h>
 
 #include <netlink/route/link/vlan.h>
@@ -22,10 +25,17 @@ static int vlan_request(struct nl_ops *o, const char *ns, const struct live_link
 	return err;
 }
 
+static void vlan_parse(struct rd_link *r, struct nlattr *const *d)
+{
+	nlu_get_u16(d, IFLA_VLAN_ID, &r->l.vlan_id);
+}
+
 const struct net_kind net_kind_vlan = {
     .kind = "vlan",
     .alloc = vlan_alloc,
     .request = vlan_request,
     .finish_attrs = nk_no_finish_attrs,
     .after_create = nk_no_after_create,
+    .parse = vlan_parse,
+    .resolve = rd_resolve_parent,
 };

@@ -20,6 +20,8 @@ static void test_every_hook(void **state)
 		assert_non_null(nk->request);
 		assert_non_null(nk->finish_attrs);
 		assert_non_null(nk->after_create);
+		assert_non_null(nk->parse);
+		assert_non_null(nk->resolve);
 	}
 	assert_true(n >= 2);
 	assert_ptr_equal(net_kind_at(n - 1), &net_kind_other);

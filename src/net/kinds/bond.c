@@ -58,6 +58,36 @@ static void bond_resolve(struct reader *rd, struct rd_link *r)
 	rd_resolve_parent(rd, r);
 }
 
+/* A bond's ports must be down while they are enslaved. */
+static unsigned bond_undo_needs(const struct live_link *l)
+{
+	(void)l;
+	return NK_UNDO_PORTS | NK_UNDO_PORTS_DOWN;
+}
+
+static int bond_set_primary(struct nl_ops *o, const char *ns, const char *bond, const char *primary)
+{
+	struct nlattr *info, *data;
+	struct nl_msg *m;
+	int idx = 0, err = 0;
+
+	if (primary && *primary)
+		err = nlo_ifindex(o, ns, primary, &idx);
+	if (err < 0)
+		return err;
+	m = nlu_setlink_msg(bond, 0, 0);
+	if (!m || !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
+	    nla_put_string(m, IFLA_INFO_KIND, "bond") < 0 ||
+	    !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
+	    nla_put_u32(m, IFLA_BOND_PRIMARY, (uint32_t)idx) < 0) {
+		nlmsg_free(m);
+		return -ENOMEM;
+	}
+	nla_nest_end(m, data);
+	nla_nest_end(m, info);
+	return nlo_send(o, ns, m);
+}
+
 const struct net_kind net_kind_bond = {
     .kind = "bond",
     .alloc = bond_alloc,
@@ -66,4 +96,7 @@ const struct net_kind net_kind_bond = {
     .after_create = nk_no_after_create,
     .parse = bond_parse,
     .resolve = bond_resolve,
+    .undo_needs = bond_undo_needs,
+    .recreate = nk_no_recreate,
+    .set_primary = bond_set_primary,
 };

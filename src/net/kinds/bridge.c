@@ -5,6 +5,7 @@
 #include "net/nl_util.h"
 
 #include <errno.h>
+#include <string.h>
 #include <linux/if_link.h>
 
 #include <netlink/route/link/bridge.h>
@@ -43,6 +44,25 @@ static void bridge_parse(struct rd_link *r, struct nlattr *const *d)
 		r->l.forward_delay_ms = fwd * 10;
 }
 
+static unsigned bridge_undo_needs(const struct live_link *l)
+{
+	(void)l;
+	return NK_UNDO_PORTS;
+}
+
+/* A bridge whose MAC is one of its ports' took it from them (the lowest
+ * port MAC): it comes back with the ports. Setting it would pin it, and
+ * the bridge would stop following its ports. (A bond's ports take the
+ * bond's MAC instead, so a bond gets its MAC back explicitly.) */
+static void bridge_recreate(struct live_link *want, const struct live_state *ports)
+{
+	for (size_t k = 0; k < ports->n_links; k++)
+		if (memcmp(ports->links[k].mac, want->mac, 6) == 0) {
+			memset(want->mac, 0, sizeof(want->mac));
+			return;
+		}
+}
+
 const struct net_kind net_kind_bridge = {
     .kind = "bridge",
     .alloc = bridge_alloc,
@@ -51,4 +71,7 @@ const struct net_kind net_kind_bridge = {
     .after_create = nk_no_after_create,
     .parse = bridge_parse,
     .resolve = rd_resolve_parent,
+    .undo_needs = bridge_undo_needs,
+    .recreate = bridge_recreate,
+    .set_primary = nk_no_set_primary,
 };

@@ -96,3 +96,20 @@ void nk_no_parse(struct rd_link *r, struct nlattr *const *data)
 {
 	(void)r, (void)data;
 }
+
+unsigned nk_no_undo_needs(const struct live_link *l)
+{
+	(void)l;
+	return 0;
+}
+
+void nk_no_recreate(struct live_link *want, const struct live_state *ports)
+{
+	(void)want, (void)ports;
+}
+
+int nk_no_set_primary(struct nl_ops *o, const char *ns, const char *name, const char *primary)
+{
+	(void)o, (void)ns, (void)name, (void)primary;
+	return -EOPNOTSUPP;
+}

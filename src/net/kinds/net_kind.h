@@ -14,6 +14,14 @@
 #include "plan/live.h"
 
 struct reader;
+struct live_state;
+
+/* What undoing the deletion of a link reads before, and restores after. */
+enum nk_undo {
+	NK_UNDO_PEER = 1,	/* the other end of a pair: read, re-created with it */
+	NK_UNDO_PORTS = 2,	/* the ports: read, enslaved again */
+	NK_UNDO_PORTS_DOWN = 4, /* ... each down while it is enslaved */
+};
 struct rd_link;
 struct nlattr;
 
@@ -34,6 +42,13 @@ struct net_kind {
 	/* read: the dumped indexes to names, once every link is in (parent,
 	 * bond primary, a veth's other end) */
 	void (*resolve)(struct reader *rd, struct rd_link *r);
+	/* undo: what the snapshot before deleting `l` takes (enum nk_undo) */
+	unsigned (*undo_needs)(const struct live_link *l);
+	/* undo: the re-create request from the snapshot `want` and its ports */
+	void (*recreate)(struct live_link *want, const struct live_state *ports);
+	/* the primary port of master `name` ("" clears it); -EOPNOTSUPP for
+	 * kinds without one */
+	int (*set_primary)(struct nl_ops *o, const char *ns, const char *name, const char *primary);
 };
 
 /* ---- one file per kind ---- */
@@ -67,5 +82,8 @@ int nk_no_request(struct nl_ops *o, const char *ns, const struct live_link *l,
 int nk_no_finish_attrs(struct nl_msg *m, const struct live_link *l);
 int nk_no_after_create(struct nl_ops *o, const struct live_link *l);
 void nk_no_parse(struct rd_link *r, struct nlattr *const *data);
+unsigned nk_no_undo_needs(const struct live_link *l);
+void nk_no_recreate(struct live_link *want, const struct live_state *ports);
+int nk_no_set_primary(struct nl_ops *o, const char *ns, const char *name, const char *primary);
 
 #endif

@@ -66,6 +66,11 @@ static void veth_resolve(struct reader *rd, struct rd_link *r)
 		(void)nlu_ifname(sk, r->iflink, r->l.veth_peer, sizeof(r->l.veth_peer), NULL);
 }
 
+static unsigned veth_undo_needs(const struct live_link *l)
+{
+	return *l->veth_peer ? NK_UNDO_PEER : 0;
+}
+
 const struct net_kind net_kind_veth = {
     .kind = "veth",
     .alloc = veth_alloc,
@@ -74,4 +79,7 @@ const struct net_kind net_kind_veth = {
     .after_create = veth_after_create,
     .parse = nk_no_parse,
     .resolve = veth_resolve,
+    .undo_needs = veth_undo_needs,
+    .recreate = nk_no_recreate,
+    .set_primary = nk_no_set_primary,
 };

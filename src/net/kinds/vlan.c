@@ -38,4 +38,7 @@ const struct net_kind net_kind_vlan = {
     .after_create = nk_no_after_create,
     .parse = vlan_parse,
     .resolve = rd_resolve_parent,
+    .undo_needs = nk_no_undo_needs,
+    .recreate = nk_no_recreate,
+    .set_primary = nk_no_set_primary,
 };

@@ -22,6 +22,9 @@ static void test_every_hook(void **state)
 		assert_non_null(nk->after_create);
 		assert_non_null(nk->parse);
 		assert_non_null(nk->resolve);
+		assert_non_null(nk->undo_needs);
+		assert_non_null(nk->recreate);
+		assert_non_null(nk->set_primary);
 	}
 	assert_true(n >= 2);
 	assert_ptr_equal(net_kind_at(n - 1), &net_kind_other);

@@ -12,16 +12,17 @@ static void register_peer_names(struct validate_ctx *vc)
 
 	for (size_t i = 0; i < m->n_ifaces; i++) {
 		struct iface *ifc = &m->ifaces[i];
+		const struct str_val *peer;
+		const char *pns;
 		size_t other;
 
-		if (ifc->type != IFACE_VETH_PEER || !ifc->veth_peer.peer.v)
+		if (!ifc->kind || !(peer = ifc->kind->pair_peer(ifc, &pns)) || !peer->v)
 			continue;
-		if (!strmap_put(&m->by_peer_name, ifc->veth_peer.peer.v, i)) {
-			strmap_get(&m->by_peer_name, ifc->veth_peer.peer.v, &other);
-			diag_error(vc->dl, ifc->veth_peer.peer.pos,
+		if (!strmap_put(&m->by_peer_name, peer->v, i)) {
+			strmap_get(&m->by_peer_name, peer->v, &other);
+			diag_error(vc->dl, peer->pos,
 				   "%s: peer name %s is already used by %s (line %d)", ifc->name,
-				   ifc->veth_peer.peer.v, m->ifaces[other].name,
-				   m->ifaces[other].pos.line);
+				   peer->v, m->ifaces[other].name, m->ifaces[other].pos.line);
 		}
 	}
 }
@@ -34,8 +35,7 @@ static void run_kind_checks(struct validate_ctx *vc)
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < m->n_ifaces; i++) {
 			struct iface *ifc = &m->ifaces[i];
-			bool is_master = ifc->type == IFACE_BOND || ifc->type == IFACE_LACP ||
-					 ifc->type == IFACE_BRIDGE;
+			bool is_master = ifc->kind && ifc->kind->members(ifc);
 
 			if (!ifc->kind || !ifc->kind->check || is_master != (pass == 0))
 				continue;

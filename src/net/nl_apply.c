@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/kinds/net_kind.h"
 #include "net/nl_ops.h"
 #include "net/nl_undo.h"
 
-/* A bond this plan creates, whose primary is the port `s` enslaves? */
-static bool makes_primary(const struct plan *p, size_t i)
+/* The master this plan creates, whose primary is the port step i
+ * enslaves; NULL if none (only bonds have a primary). */
+static const struct live_link *makes_primary(const struct plan *p, size_t i)
 {
 	const struct plan_step *s = &p->steps[i];
 
@@ -18,11 +20,10 @@ static bool makes_primary(const struct plan *p, size_t i)
 		const struct plan_step *a = &p->steps[j];
 
 		if (a->op == PLAN_LINK_ADD && strcmp(a->netns, s->netns) == 0 &&
-		    strcmp(a->name, s->master) == 0 && strcmp(a->link.kind, "bond") == 0 &&
-		    strcmp(a->link.primary, s->name) == 0)
-			return true;
+		    strcmp(a->name, s->master) == 0 && strcmp(a->link.primary, s->name) == 0)
+			return &a->link;
 	}
-	return false;
+	return NULL;
 }
 
 static int do_master(struct apply_run *r, size_t i)
@@ -30,10 +31,11 @@ static int do_master(struct apply_run *r, size_t i)
 	const struct plan_step *s = &r->plan->steps[i];
 	struct nlu_err saved;
 	int err = nlo_link_master(&r->o, s->netns, s->name, s->master);
+	const struct live_link *m;
 
-	if (err < 0 || !*s->master || !makes_primary(r->plan, i))
+	if (err < 0 || !*s->master || !(m = makes_primary(r->plan, i)))
 		return err;
-	err = nlo_bond_primary(&r->o, s->netns, s->master, s->name);
+	err = net_kind_get(m->kind)->set_primary(&r->o, s->netns, s->master, s->name);
 	if (err < 0) { /* the step is all or nothing: release the port again */
 		saved = r->o.err;
 		(void)nlo_link_master(&r->o, s->netns, s->name, s->old_master);

@@ -228,26 +228,3 @@ int nlo_link_alias(struct nl_ops *o, const char *ns, const char *name, const cha
 	}
 	return nlo_send(o, ns, m);
 }
-
-int nlo_bond_primary(struct nl_ops *o, const char *ns, const char *bond, const char *primary)
-{
-	struct nlattr *info, *data;
-	struct nl_msg *m;
-	int idx = 0, err = 0;
-
-	if (primary && *primary)
-		err = nlo_ifindex(o, ns, primary, &idx);
-	if (err < 0)
-		return err;
-	m = nlu_setlink_msg(bond, 0, 0);
-	if (!m || !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
-	    nla_put_string(m, IFLA_INFO_KIND, "bond") < 0 ||
-	    !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
-	    nla_put_u32(m, IFLA_BOND_PRIMARY, (uint32_t)idx) < 0) {
-		nlmsg_free(m);
-		return -ENOMEM;
-	}
-	nla_nest_end(m, data);
-	nla_nest_end(m, info);
-	return nlo_send(o, ns, m);
-}

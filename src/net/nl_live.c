@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include "net/kinds/net_kind.h"
 #include "net/nl_live_internal.h"
 #include "net/nl_util.h"
 
@@ -130,122 +131,6 @@ static int rd_dump_addrs(struct reader *rd, size_t ns)
 	return err ? err : -EINTR;
 }
 
-/* Name of ifindex in namespace rd->ns[ns]: from the dump, else asked. */
-static void rd_name(struct reader *rd, size_t ns, int ifindex, char *out, size_t len)
-{
-	struct rd_link *r = rd_find(rd, ns, ifindex);
-	struct nl_sock *sk;
-
-	out[0] = '\0';
-	if (ifindex <= 0)
-		return;
-	if (r) {
-		snprintf(out, len, "%s", r->l.name);
-		return;
-	}
-	if (net_nl_get(rd->ctx, rd->ns[ns], &sk) == 0)
-		(void)nlu_ifname(sk, ifindex, out, len, NULL);
-}
-
-static int on_nsid(struct nl_msg *msg, void *arg)
-{
-	struct nlmsghdr *h = nlmsg_hdr(msg);
-	struct nlattr *tb[NETNSA_MAX + 1];
-
-	if (h->nlmsg_type == RTM_NEWNSID &&
-	    nlmsg_parse(h, sizeof(struct rtgenmsg), tb, NETNSA_MAX, NULL) == 0)
-		nlu_get_s32(tb, NETNSA_NSID, arg);
-	return NL_OK;
-}
-
-/* The netnsid that namespace `from` (socket sk) uses for namespace fd. */
-static int nsid_of(struct nl_sock *sk, int fd, int32_t *nsid)
-{
-	struct rtgenmsg g = {.rtgen_family = AF_UNSPEC};
-	struct nl_msg *m = nlmsg_alloc_simple(RTM_GETNSID, 0);
-
-	if (!m)
-		return -ENOMEM;
-	if (nlmsg_append(m, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_u32(m, NETNSA_FD, (uint32_t)fd) < 0) {
-		nlmsg_free(m);
-		return -ENOMEM;
-	}
-	*nsid = -1;
-	return nlu_exchange(sk, m, on_nsid, nsid, NULL);
-}
-
-static struct rd_nsid *memo_add(struct reader *rd, size_t ns, int nsid)
-{
-	struct rd_nsid *e;
-
-	if (rd->n_memo == rd->cap_memo) {
-		size_t cap = rd->cap_memo ? rd->cap_memo * 2 : 8;
-		void *p = realloc(rd->memo, cap * sizeof(*rd->memo));
-
-		if (!p)
-			return NULL;
-		rd->memo = p;
-		rd->cap_memo = cap;
-	}
-	e = &rd->memo[rd->n_memo++];
-	memset(e, 0, sizeof(*e));
-	e->ns = ns;
-	e->nsid = nsid;
-	return e;
-}
-
-/* Which of "" and the names under /run/netns is `nsid` as seen from
- * namespace rd->ns[ns]? NULL when none is. */
-static const char *rd_nsid_name(struct reader *rd, size_t ns, int nsid)
-{
-	struct rd_nsid *e;
-	struct nl_sock *sk;
-
-	for (size_t i = 0; i < rd->n_memo; i++)
-		if (rd->memo[i].ns == ns && rd->memo[i].nsid == nsid)
-			return rd->memo[i].found ? rd->memo[i].name : NULL;
-	if (!(e = memo_add(rd, ns, nsid)) || net_nl_get(rd->ctx, rd->ns[ns], &sk) < 0)
-		return NULL;
-	for (size_t i = 0; i <= rd->n_all; i++) {
-		const char *cand = i == 0 ? "" : rd->all_ns[i - 1];
-		int fd = net_ns_fd(rd->ctx, cand);
-		int32_t id;
-
-		if (strcmp(cand, rd->ns[ns]) == 0 || fd < 0 || nsid_of(sk, fd, &id) < 0 ||
-		    id != nsid)
-			continue;
-		snprintf(e->name, sizeof(e->name), "%s", cand);
-		e->found = true;
-		return e->name;
-	}
-	return NULL;
-}
-
-static size_t rd_ns_index(struct reader *rd, const char *name)
-{
-	for (size_t i = 0; i < rd->n_ns; i++)
-		if (strcmp(rd->ns[i], name) == 0)
-			return i;
-	return rd->n_ns;
-}
-
-static void resolve_veth(struct reader *rd, struct rd_link *r)
-{
-	const char *pns = rd->ns[r->ns];
-	size_t pi;
-	struct nl_sock *sk;
-
-	if (r->link_nsid >= 0 && !(pns = rd_nsid_name(rd, r->ns, r->link_nsid)))
-		return; /* the other end is in a namespace without a name */
-	snprintf(r->l.veth_peer_ns, sizeof(r->l.veth_peer_ns), "%s", pns);
-	pi = rd_ns_index(rd, pns);
-	if (pi < rd->n_ns)
-		rd_name(rd, pi, r->iflink, r->l.veth_peer, sizeof(r->l.veth_peer));
-	else if (net_nl_get(rd->ctx, pns, &sk) == 0)
-		(void)nlu_ifname(sk, r->iflink, r->l.veth_peer, sizeof(r->l.veth_peer), NULL);
-}
-
 static void rd_resolve(struct reader *rd)
 {
 	for (size_t i = 0; i < rd->n; i++) {
@@ -254,12 +139,7 @@ static void rd_resolve(struct reader *rd)
 
 		snprintf(l->netns, sizeof(l->netns), "%s", rd->ns[r->ns]);
 		rd_name(rd, r->ns, r->master, l->master, sizeof(l->master));
-		if (strcmp(l->kind, "bond") == 0)
-			rd_name(rd, r->ns, r->primary, l->primary, sizeof(l->primary));
-		if (strcmp(l->kind, "veth") == 0)
-			resolve_veth(rd, r);
-		else if (r->link_nsid < 0 && r->iflink != l->ifindex)
-			rd_name(rd, r->ns, r->iflink, l->parent, sizeof(l->parent));
+		net_kind_get(l->kind)->resolve(rd, r);
 	}
 }
 

@@ -53,5 +53,15 @@ int rd_on_addr(struct nl_msg *msg, void *arg);
 /* nl_live_index.c: the links by (ns, ifindex); rd_find only once sorted. */
 void rd_sort(struct reader *rd);
 struct rd_link *rd_find(struct reader *rd, size_t ns, int ifindex);
+/* nl_live_names.c: name of ifindex in namespace rd->ns[ns] ("" if none),
+ * from the dump, else asked */
+void rd_name(struct reader *rd, size_t ns, int ifindex, char *out, size_t len);
+/* which of "" and the names under /run/netns is `nsid` as seen from
+ * namespace rd->ns[ns]; NULL when none is */
+const char *rd_nsid_name(struct reader *rd, size_t ns, int nsid);
+/* index of namespace `name` in rd->ns, rd->n_ns if it was not read */
+size_t rd_ns_index(struct reader *rd, const char *name);
+/* the parent (IFLA_LINK in the same namespace), for the kinds that have one */
+void rd_resolve_parent(struct reader *rd, struct rd_link *r);
 
 #endif

@@ -12,38 +12,14 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include "net/kinds/net_kind.h"
 #include "net/link_state.h"
 #include "net/nl_util.h"
 
 /* The address attributes up to IFA_PROTO even with old headers. */
 #define RD_IFA_MAX (IFA_MAX > NLU_IFA_PROTO ? IFA_MAX : NLU_IFA_PROTO)
 
-static void parse_bond(struct rd_link *r, struct nlattr *const *d)
-{
-	struct live_link *l = &r->l;
-	uint32_t primary = 0;
-
-	nlu_get_u8(d, IFLA_BOND_MODE, &l->bond_mode);
-	nlu_get_u8(d, IFLA_BOND_AD_LACP_RATE, &l->lacp_rate);
-	nlu_get_u8(d, IFLA_BOND_XMIT_HASH_POLICY, &l->xmit_hash);
-	nlu_get_u32(d, IFLA_BOND_MIIMON, &l->miimon_ms);
-	nlu_get_u32(d, IFLA_BOND_MIN_LINKS, &l->min_links);
-	if (nlu_get_u32(d, IFLA_BOND_PRIMARY, &primary))
-		r->primary = (int)primary;
-}
-
-static void parse_bridge(struct rd_link *r, struct nlattr *const *d)
-{
-	uint32_t stp = 0, fwd = 0;
-
-	if (nlu_get_u32(d, IFLA_BR_STP_STATE, &stp))
-		r->l.stp = stp != 0;
-	/* clock_t, i.e. USER_HZ (100) ticks: centiseconds */
-	if (nlu_get_u32(d, IFLA_BR_FORWARD_DELAY, &fwd))
-		r->l.forward_delay_ms = fwd * 10;
-}
-
-/* IFLA_LINKINFO: the kind, and the options of the kinds vipd creates. */
+/* IFLA_LINKINFO: the kind, and its options (src/net/kinds/). */
 static void parse_linkinfo(struct rd_link *r, struct nlattr *info)
 {
 	struct nlattr *li[IFLA_INFO_MAX + 1];
@@ -55,14 +31,7 @@ static void parse_linkinfo(struct rd_link *r, struct nlattr *info)
 	nlu_get_str(li, IFLA_INFO_KIND, l->kind, sizeof(l->kind));
 	if (!li[IFLA_INFO_DATA] || nla_parse_nested(d, RD_DATA_MAX, li[IFLA_INFO_DATA], NULL) < 0)
 		return;
-	if (strcmp(l->kind, "vlan") == 0)
-		nlu_get_u16(d, IFLA_VLAN_ID, &l->vlan_id);
-	else if (strcmp(l->kind, "macvlan") == 0)
-		nlu_get_u32(d, IFLA_MACVLAN_MODE, &l->macvlan_mode);
-	else if (strcmp(l->kind, "bond") == 0)
-		parse_bond(r, d);
-	else if (strcmp(l->kind, "bridge") == 0)
-		parse_bridge(r, d);
+	net_kind_get(l->kind)->parse(r, d);
 }
 
 static void parse_link_attrs(struct rd_link *r, struct nlattr *const *tb)

@@ -58,8 +58,6 @@ int nlo_link_mac(struct nl_ops *o, const char *ns, const char *name, const uint8
 int nlo_link_master(struct nl_ops *o, const char *ns, const char *name, const char *master);
 int nlo_link_up(struct nl_ops *o, const char *ns, const char *name, bool up);
 int nlo_link_alias(struct nl_ops *o, const char *ns, const char *name, const char *alias);
-/* bond options that may change after creation; primary "" clears it */
-int nlo_bond_primary(struct nl_ops *o, const char *ns, const char *bond, const char *primary);
 
 /* nl_addr.c. Adding sends IFA_PROTO = a->proto when non-zero, unless the
  * kernel refused it before (net_ctx.no_ifa_proto). Deleting matches on

@@ -5,12 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/kinds/net_kind.h"
 #include "net/nl_live.h"
-
-static bool is_master_kind(const char *kind)
-{
-	return strcmp(kind, "bond") == 0 || strcmp(kind, "bridge") == 0;
-}
 
 static bool lowers_mtu(const struct plan_step *s)
 {
@@ -22,6 +18,7 @@ int undo_snapshot(struct apply_run *r, size_t i)
 	const struct plan_step *s = &r->plan->steps[i];
 	struct undo_snap *u = &r->undo[i];
 	struct live_link *l = &u->link;
+	unsigned needs;
 	int err;
 
 	memset(&r->o.err, 0, sizeof(r->o.err));
@@ -38,9 +35,10 @@ int undo_snapshot(struct apply_run *r, size_t i)
 	u->taken = true;
 	if (s->op != PLAN_LINK_DEL)
 		return 0;
-	if (strcmp(l->kind, "veth") == 0 && *l->veth_peer)
+	needs = net_kind_get(l->kind)->undo_needs(l);
+	if (needs & NK_UNDO_PEER)
 		u->has_peer = net_read_link(r->ctx, l->veth_peer_ns, l->veth_peer, &u->peer) == 0;
-	if (is_master_kind(l->kind))
+	if (needs & NK_UNDO_PORTS)
 		return net_read_links(r->ctx, s->netns, s->name, &u->ports);
 	return 0;
 }
@@ -78,40 +76,27 @@ static int restore_attachments(struct apply_run *r, const char *ns, const struct
 	return err;
 }
 
-/* Enslaves the ports a deleted bond or bridge had. A bond's ports must be
- * down while they are enslaved; each gets its admin state back after. */
+/* Enslaves the ports a deleted master had, down while they are enslaved
+ * if its kind wants that; each gets its admin state back after. */
 static int restore_ports(struct apply_run *r, const char *ns, const struct undo_snap *u)
 {
-	bool bond = strcmp(u->link.kind, "bond") == 0;
+	const struct net_kind *nk = net_kind_get(u->link.kind);
+	bool down = (nk->undo_needs(&u->link) & NK_UNDO_PORTS_DOWN) != 0;
 	int err = 0;
 
 	for (size_t k = 0; err == 0 && k < u->ports.n_links; k++) {
 		const struct live_link *p = &u->ports.links[k];
 
-		if (bond)
+		if (down)
 			err = nlo_link_up(&r->o, ns, p->name, false);
 		if (err == 0)
 			err = nlo_link_master(&r->o, ns, p->name, u->link.name);
 		if (err == 0 && p->admin_up)
 			err = nlo_link_up(&r->o, ns, p->name, true);
 	}
-	if (err == 0 && bond && *u->link.primary)
-		err = nlo_bond_primary(&r->o, ns, u->link.name, u->link.primary);
+	if (err == 0 && *u->link.primary)
+		err = nk->set_primary(&r->o, ns, u->link.name, u->link.primary);
 	return err;
-}
-
-/* A bridge whose MAC is one of its ports' took it from them (the lowest
- * port MAC): it comes back with the ports. Setting it would pin it, and
- * the bridge would stop following its ports. A bond's ports take the
- * bond's MAC instead, so a bond gets its MAC back explicitly. */
-static bool mac_from_ports(const struct undo_snap *u)
-{
-	if (strcmp(u->link.kind, "bridge") != 0)
-		return false;
-	for (size_t k = 0; k < u->ports.n_links; k++)
-		if (memcmp(u->ports.links[k].mac, u->link.mac, 6) == 0)
-			return true;
-	return false;
 }
 
 static int undo_del(struct apply_run *r, const struct plan_step *s, const struct undo_snap *u)
@@ -123,8 +108,7 @@ static int undo_del(struct apply_run *r, const struct plan_step *s, const struct
 	if (!u->taken)
 		return -ENODATA;
 	want = u->link;
-	if (mac_from_ports(u))
-		memset(want.mac, 0, sizeof(want.mac));
+	net_kind_get(want.kind)->recreate(&want, &u->ports);
 	err = nlo_link_create(&r->o, s->netns, &want, peer);
 	if (err == 0)
 		err = restore_attachments(r, s->netns, &u->link);

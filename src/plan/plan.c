@@ -49,8 +49,7 @@ static void plan_namespaces(struct plan_ctx *pc)
 		const struct iface *ifc = &m->ifaces[m->order[i]];
 		const char *names[2] = {ifc->netns.v, NULL};
 
-		if (ifc->type == IFACE_VETH_PEER)
-			names[1] = ifc->veth_peer.peer_namespace.v;
+		(void)ifc->kind->pair_peer(ifc, &names[1]); /* a pair's other end */
 		for (int k = 0; k < 2; k++) {
 			struct plan_step *s;
 			bool planned = false;

@@ -13,16 +13,14 @@ static const char *ns_or_empty(const char *ns)
 /* Children go before what they sit on: stacked links first, masters last. */
 static int deletion_rank(const struct live_link *l)
 {
-	if (strcmp(l->kind, "vlan") == 0 || strcmp(l->kind, "macvlan") == 0)
-		return 0;
-	if (strcmp(l->kind, "veth") == 0)
-		return 1;
-	return 2;
+	const struct iface_kind *k = iface_kind_by_netlink(l->kind);
+
+	return k ? k->deletion_rank : 2;
 }
 
 static bool pair_already_deleted(const struct plan_ctx *pc, const struct live_link *l)
 {
-	if (strcmp(l->kind, "veth") != 0 || !*l->veth_peer)
+	if (!*l->veth_peer) /* only pairs have one */
 		return false;
 	for (size_t i = 0; i < pc->plan->n; i++) {
 		const struct plan_step *s = &pc->plan->steps[i];
@@ -165,12 +163,12 @@ static void plan_adjust(struct plan_ctx *pc, const struct iface *ifc, const stru
 	}
 }
 
-/* One member of a bond or bridge: enslave unless it already is. Bond
- * members must be down while they are enslaved. */
+/* One member of a master: enslave unless it already is. A bond's members
+ * must be down while they are enslaved (the kind's ports_down). */
 static void plan_member(struct plan_ctx *pc, const struct iface *master, bool master_new,
 			const char *ns, const char *name, const struct live_link *l, bool is_new)
 {
-	bool is_bond = master->type != IFACE_BRIDGE;
+	bool is_bond = master->kind->ports_down(master);
 	bool up = l && !is_new && l->admin_up;
 	struct plan_step *s;
 
@@ -195,8 +193,7 @@ static void plan_member(struct plan_ctx *pc, const struct iface *master, bool ma
 static void plan_members(struct plan_ctx *pc, const struct iface *ifc, bool master_new)
 {
 	const struct model *m = pc->m;
-	const struct names_val *mem =
-	    ifc->type == IFACE_BRIDGE ? &ifc->bridge.members : &ifc->bond.members;
+	const struct names_val *mem = ifc->kind->members(ifc);
 	const char *ns = ns_or_empty(ifc->netns.v);
 
 	for (size_t i = 0; i < mem->n; i++) {
@@ -239,7 +236,11 @@ void plan_iface(struct plan_ctx *pc, size_t idx)
 	const struct live_link *l = existing(st);
 	const char *ns = ns_or_empty(ifc->netns.v);
 
-	if (ifc->type != IFACE_ETHERNET && !l) {
+	const struct iface *master = ifc->master_idx >= 0 ? &pc->m->ifaces[ifc->master_idx] : NULL;
+	const struct str_val *pair;
+	const char *pns;
+
+	if (ifc->kind->netlink_kind && !l) {
 		plan_create(pc, ifc, st);
 	} else if (st->moved && !st->live) {
 		struct plan_step *s = plan_push(pc, PLAN_LINK_MOVE, st->moved->netns, ifc->name);
@@ -252,12 +253,12 @@ void plan_iface(struct plan_ctx *pc, size_t idx)
 		plan_release(pc, ifc, l);
 		plan_adjust(pc, ifc, l);
 	}
-	if (ifc->type == IFACE_BOND || ifc->type == IFACE_LACP || ifc->type == IFACE_BRIDGE)
+	if (ifc->kind->members(ifc))
 		plan_members(pc, ifc, st->created);
 	plan_addresses(pc, ifc, st->created ? NULL : l);
-	if (ifc->master_idx < 0 || pc->m->ifaces[ifc->master_idx].type == IFACE_BRIDGE)
+	if (!master || !master->kind->ports_down(master))
 		plan_up(pc, ns, ifc->name, l && !st->moved && l->admin_up);
-	if (ifc->type == IFACE_VETH_PEER)
-		plan_up(pc, ns_or_empty(ifc->veth_peer.peer_namespace.v), ifc->veth_peer.peer.v,
+	if ((pair = ifc->kind->pair_peer(ifc, &pns)))
+		plan_up(pc, ns_or_empty(pns), pair->v,
 			!st->created && st->peer && st->peer->admin_up);
 }

@@ -119,17 +119,17 @@ static void match_created_kind(struct plan_ctx *pc, const struct iface *ifc,
 		st->recreate = true;
 }
 
-static void match_peer_end(struct plan_ctx *pc, const struct iface *ifc,
-			   struct iface_plan_state *st)
+static void match_peer_end(struct plan_ctx *pc, const struct iface *ifc, const struct str_val *pair,
+			   const char *pair_ns, struct iface_plan_state *st)
 {
-	const char *pns = ns_or_empty(ifc->veth_peer.peer_namespace.v);
-	const struct live_link *p = live_find(pc->live, pns, ifc->veth_peer.peer.v);
+	const char *pns = ns_or_empty(pair_ns);
+	const struct live_link *p = live_find(pc->live, pns, pair->v);
 
 	st->peer = p;
 	if (!p || (st->live && strcmp(st->live->veth_peer, p->name) == 0) ||
 	    live_is_owned(p, pc->m->cluster_name.v))
 		return;
-	diag_error(pc->dl, ifc->veth_peer.peer.pos,
+	diag_error(pc->dl, pair->pos,
 		   "%s: peer %s already exists in namespace %s and was not created by vipd",
 		   ifc->name, p->name, plan_ns_text(pns));
 }
@@ -142,13 +142,15 @@ void plan_match_live(struct plan_ctx *pc)
 		size_t idx = m->order[i];
 		const struct iface *ifc = &m->ifaces[idx];
 		struct iface_plan_state *st = &pc->state[idx];
+		const struct str_val *pair;
+		const char *pns;
 
 		st->create_ns = ifc->netns.v;
 		/* a vlan or macvlan is born beside its parent, then moved */
 		if (ifc->parent_idx >= 0)
 			st->create_ns = m->ifaces[ifc->parent_idx].netns.v;
 		st->live = live_find(pc->live, ns_or_empty(ifc->netns.v), ifc->name);
-		if (ifc->type == IFACE_ETHERNET) {
+		if (!ifc->kind->netlink_kind) {
 			if (!st->live)
 				diag_error(pc->dl, ifc->pos,
 					   "%s: no such interface in namespace %s on node %s; "
@@ -158,8 +160,8 @@ void plan_match_live(struct plan_ctx *pc)
 			continue;
 		}
 		match_created_kind(pc, ifc, st);
-		if (ifc->type == IFACE_VETH_PEER)
-			match_peer_end(pc, ifc, st);
+		if ((pair = ifc->kind->pair_peer(ifc, &pns)))
+			match_peer_end(pc, ifc, pair, pns, st);
 	}
 }
 
@@ -181,9 +183,10 @@ bool plan_in_model(const struct plan_ctx *pc, const struct live_link *l)
 	}
 	if (strmap_get(&m->by_peer_name, l->name, &peer)) {
 		const struct iface *vp = &m->ifaces[peer];
+		const char *pns = NULL;
 
-		return !pc->state[peer].recreate &&
-		       strcmp(ns_or_empty(vp->veth_peer.peer_namespace.v), l->netns) == 0;
+		(void)vp->kind->pair_peer(vp, &pns);
+		return !pc->state[peer].recreate && strcmp(ns_or_empty(pns), l->netns) == 0;
 	}
 	return false;
 }

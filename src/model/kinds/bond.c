@@ -63,6 +63,18 @@ static void bond_check(struct validate_ctx *vc, struct iface *ifc)
 		check_primary(vc, ifc);
 }
 
+static const struct names_val *bond_members(const struct iface *ifc)
+{
+	return &ifc->bond.members;
+}
+
+/* A bond's ports must be down while they are enslaved. */
+static bool bond_ports_down(const struct iface *ifc)
+{
+	(void)ifc;
+	return true;
+}
+
 const struct iface_kind kind_bond = {
     .type = IFACE_BOND,
     .name = iface_type_names[IFACE_BOND],
@@ -70,4 +82,8 @@ const struct iface_kind kind_bond = {
     .netlink_kind = "bond",
     .keys = KEY_TABLE("bond", bond_key_specs),
     .check = bond_check,
+    .members = bond_members,
+    .ports_down = bond_ports_down,
+    .pair_peer = iface_kind_no_pair,
+    .deletion_rank = 2,
 };

@@ -28,6 +28,11 @@ static void bridge_check(struct validate_ctx *vc, struct iface *ifc)
 			     "%s: forward_delay has no effect while stp is false", ifc->name);
 }
 
+static const struct names_val *bridge_members(const struct iface *ifc)
+{
+	return &ifc->bridge.members;
+}
+
 const struct iface_kind kind_bridge = {
     .type = IFACE_BRIDGE,
     .name = iface_type_names[IFACE_BRIDGE],
@@ -35,4 +40,8 @@ const struct iface_kind kind_bridge = {
     .netlink_kind = "bridge",
     .keys = KEY_TABLE("bridge", bridge_key_specs),
     .check = bridge_check,
+    .members = bridge_members,
+    .ports_down = iface_kind_no_ports_down,
+    .pair_peer = iface_kind_no_pair,
+    .deletion_rank = 2,
 };

@@ -26,6 +26,15 @@ const struct iface_kind *iface_kind_by_name(const char *name)
 	return NULL;
 }
 
+const struct iface_kind *iface_kind_by_netlink(const char *netlink_kind)
+{
+	for (size_t i = 0; i < IFACE_TYPE_COUNT; i++)
+		if (all_kinds[i]->netlink_kind &&
+		    strcmp(all_kinds[i]->netlink_kind, netlink_kind) == 0)
+			return all_kinds[i];
+	return NULL;
+}
+
 const char *iface_kind_list(void)
 {
 	return "ethernet, vlan, bond, lacp, veth, veth-peer, bridge";

@@ -16,6 +16,18 @@ struct iface_kind {
 	struct key_table keys;	  /* the kind's own keys, besides the common ones */
 	/* Cross-interface checks once every interface is parsed and names resolve. */
 	void (*check)(struct validate_ctx *vc, struct iface *ifc);
+	/* The planner's questions (every hook filled: tests/unit/model/test_kinds.c). */
+	/* a master's ports (bond, lacp, bridge); NULL: the kind has none */
+	const struct names_val *(*members)(const struct iface *ifc);
+	/* must a port be down while it is enslaved (and is it set up by the
+	 * enslaving), rather than come up by itself? */
+	bool (*ports_down)(const struct iface *ifc);
+	/* the other end of a pair and its namespace (NULL: the daemon's own);
+	 * NULL: the kind is no pair */
+	const struct str_val *(*pair_peer)(const struct iface *ifc, const char **netns);
+	/* live links of netlink_kind are deleted by rank: stacked links (0)
+	 * before pairs (1) before the rest (2) */
+	int deletion_rank;
 };
 
 /* ---- one file per kind: ethernet.c, vlan.c, ... ---- */
@@ -32,6 +44,13 @@ extern const struct iface_kind kind_bridge;
 
 const struct iface_kind *iface_kind_get(enum iface_type t);
 const struct iface_kind *iface_kind_by_name(const char *name);
+/* The first kind created as IFLA_INFO_KIND `netlink_kind`; NULL if none. */
+const struct iface_kind *iface_kind_by_netlink(const char *netlink_kind);
+
+/* ---- kind_noop.c: the hooks of kinds without that trait ---- */
+const struct names_val *iface_kind_no_members(const struct iface *ifc);
+bool iface_kind_no_ports_down(const struct iface *ifc);
+const struct str_val *iface_kind_no_pair(const struct iface *ifc, const char **netns);
 /* "ethernet, vlan, bond, lacp, veth, veth-peer, bridge" */
 const char *iface_kind_list(void);
 

@@ -30,6 +30,18 @@ static void lacp_check(struct validate_ctx *vc, struct iface *ifc)
 			   ifc->bond.min_links.v, ifc->bond.members.n, ifc->bond.members.n);
 }
 
+static const struct names_val *lacp_members(const struct iface *ifc)
+{
+	return &ifc->bond.members;
+}
+
+/* An 802.3ad bond's ports must be down while they are enslaved. */
+static bool lacp_ports_down(const struct iface *ifc)
+{
+	(void)ifc;
+	return true;
+}
+
 const struct iface_kind kind_lacp = {
     .type = IFACE_LACP,
     .name = iface_type_names[IFACE_LACP],
@@ -37,4 +49,8 @@ const struct iface_kind kind_lacp = {
     .netlink_kind = "bond",
     .keys = KEY_TABLE("lacp", lacp_key_specs),
     .check = lacp_check,
+    .members = lacp_members,
+    .ports_down = lacp_ports_down,
+    .pair_peer = iface_kind_no_pair,
+    .deletion_rank = 2,
 };

@@ -52,4 +52,8 @@ const struct iface_kind kind_veth = {
     .netlink_kind = "macvlan",
     .keys = KEY_TABLE("veth", veth_key_specs),
     .check = veth_check,
+    .members = iface_kind_no_members,
+    .ports_down = iface_kind_no_ports_down,
+    .pair_peer = iface_kind_no_pair,
+    .deletion_rank = 0,
 };

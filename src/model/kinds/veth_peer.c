@@ -35,6 +35,12 @@ static void veth_peer_check(struct validate_ctx *vc, struct iface *ifc)
 			   ifc->name, peer);
 }
 
+static const struct str_val *veth_peer_pair(const struct iface *ifc, const char **netns)
+{
+	*netns = ifc->veth_peer.peer_namespace.v;
+	return &ifc->veth_peer.peer;
+}
+
 const struct iface_kind kind_veth_peer = {
     .type = IFACE_VETH_PEER,
     .name = iface_type_names[IFACE_VETH_PEER],
@@ -43,4 +49,8 @@ const struct iface_kind kind_veth_peer = {
     .netlink_kind = "veth",
     .keys = KEY_TABLE("veth-peer", veth_peer_key_specs),
     .check = veth_peer_check,
+    .members = iface_kind_no_members,
+    .ports_down = iface_kind_no_ports_down,
+    .pair_peer = veth_peer_pair,
+    .deletion_rank = 1,
 };

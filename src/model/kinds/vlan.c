@@ -74,4 +74,8 @@ const struct iface_kind kind_vlan = {
     .netlink_kind = "vlan",
     .keys = KEY_TABLE("vlan", vlan_key_specs),
     .check = vlan_check,
+    .members = iface_kind_no_members,
+    .ports_down = iface_kind_no_ports_down,
+    .pair_peer = iface_kind_no_pair,
+    .deletion_rank = 0,
 };

@@ -94,22 +94,26 @@ def test_demo_fails_and_names_a_dark_vip():
     assert_cleaned_up(out)
 
 
-def start_and_kill_demo():
-    """A demo killed with SIGKILL once its daemons run: no trap runs, so its
-    namespaces, daemons and temp dir stay behind, as after a machine stop."""
+def start_demo_until(prefix):
+    """A demo in the background, once it has printed a line starting with
+    prefix (it fails the test if the demo ends first)."""
     demo = subprocess.Popen(["/bin/bash", DEMO], cwd=ROOT, env=demo_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             universal_newlines=True)
-    try:
-        for line in demo.stdout:
-            if line.startswith("== vipctl status on"):
-                break
-        else:
-            raise AssertionError("the demo ended before its daemons started")
-    finally:
-        demo.kill()
-        demo.wait()
-        demo.stdout.close()
+    for line in demo.stdout:
+        if line.startswith(prefix):
+            return demo
+    demo.wait()
+    raise AssertionError(f"the demo ended (rc {demo.returncode}) before {prefix!r}")
+
+
+def start_and_kill_demo():
+    """A demo killed with SIGKILL once its daemons run: no trap runs, so its
+    namespaces, daemons and temp dir stay behind, as after a machine stop."""
+    demo = start_demo_until("== vipctl status on")
+    demo.kill()
+    demo.wait()
+    demo.stdout.close()
     netns = subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE,
                            universal_newlines=True).stdout
     assert re.search(r"^vdemo-nodeA", netns, re.M), "the killed demo left nothing behind"
@@ -128,13 +132,8 @@ def test_demo_removes_what_a_killed_run_left_and_passes():
 
 
 def test_demo_waits_for_a_running_demo():
-    first = subprocess.Popen(["/bin/bash", DEMO], cwd=ROOT, env=demo_env(),
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             universal_newlines=True)
+    first = start_demo_until("== Lab")
     try:
-        for line in first.stdout:
-            if line.startswith("== Lab"):
-                break
         rc, out = run_demo()
     finally:
         rest = first.communicate(timeout=240)[0]

@@ -4,6 +4,9 @@
 # namespaces, root), a short chaos run (fixed seeds), kernel lab (vlan/bond/lacp under a kernel that has
 # them), a short fuzz run. Each stage prints its own summary line.
 set -u
+# vipd refuses a configuration file that others may write (docs/security.md);
+# the files the tests write must not depend on the caller's umask.
+umask 022
 cd "$(dirname "$0")/.."
 failed=()
 total=0

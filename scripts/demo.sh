@@ -204,6 +204,10 @@ if left=$(leftovers | xargs); then
 	fi
 fi
 TMP=$(mktemp -d "/tmp/$P.XXXXXX")
+# vipd reads only a file that no one but root may write: a checkout made
+# under umask 002 has examples/demo.yaml group-writable.
+install -m 0644 "$CONF" "$TMP/demo.yaml"
+CONF=$TMP/demo.yaml
 trap on_exit EXIT
 trap 'say; say "demo: interrupted"; exit 130' INT TERM
 

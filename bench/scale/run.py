@@ -231,6 +231,7 @@ class Topo:
     def write(self, name, text):
         with open(self.path(name), "w") as f:
             f.write(text)
+        os.chmod(self.path(name), 0o644)  # vipd refuses a file others may write
         return self.path(name)
 
     def apply(self, cfg):

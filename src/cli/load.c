@@ -9,7 +9,7 @@ struct model *cli_load_model_diags(const char *path, struct diag_list *dl)
 	struct model *m = NULL;
 
 	diag_list_init(dl, path);
-	model_load_file(path, &m, dl);
+	model_load_file(path, MODEL_FILE_ANY, &m, dl);
 	diag_list_print(dl, stderr);
 	return m;
 }

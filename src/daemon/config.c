@@ -33,7 +33,7 @@ int daemon_load(struct daemon *d, struct model **out, int *node, json_t *errors)
 	int rc;
 
 	diag_list_init(&dl, d->config_path);
-	rc = model_load_for_node(d->config_path, d->node_opt, out, node, &dl);
+	rc = model_load_for_node(d->config_path, MODEL_FILE_ROOT_ONLY, d->node_opt, out, node, &dl);
 	report(d, &dl, errors);
 	diag_list_done(&dl);
 	if (rc < 0)

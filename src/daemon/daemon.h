@@ -109,6 +109,11 @@ void metrics_write_checks(FILE *out, const struct daemon *d);
 int http_open(struct daemon *d);
 void http_close(struct daemon *d);
 
+/* privs.c: keep CAP_NET_ADMIN, CAP_NET_RAW and CAP_SYS_ADMIN (setns), drop
+ * every other capability and the bounding set's, set no_new_privs. 0 or
+ * -errno; a no-op when not root. */
+int privs_drop(void);
+
 /* notify.c: sd_notify without libsystemd. */
 void notify_send(const char *msg);
 int notify_watchdog_start(struct daemon *d);

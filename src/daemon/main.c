@@ -203,6 +203,12 @@ int main(int argc, char **argv)
 		cleanup(&d);
 		return EXIT_BADCONF;
 	}
+	rc = privs_drop();
+	if (rc < 0) {
+		fprintf(stderr, "vipd: error: cannot drop capabilities: %s\n", strerror(-rc));
+		cleanup(&d);
+		return EXIT_FAIL;
+	}
 	d.started_wall_ms = vrrp_rt_wall_ms();
 	rc = setup(&d);
 	if (rc < 0) {

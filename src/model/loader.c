@@ -4,22 +4,89 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/file.h"
 
-int model_load_file(const char *path, struct model **out, struct diag_list *dl)
+static const char *file_type_name(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* What MODEL_FILE_ROOT_ONLY asks of the file, judged before it is read. */
+static int judge_trust(const struct stat *st, struct diag_list *dl)
+{
+	const struct src_pos nowhere = {0, 0};
+
+	if (!S_ISREG(st->st_mode)) {
+		diag_error(dl, nowhere, "is %s; vipd reads its configuration from a regular file",
+			   file_type_name(st->st_mode));
+		return -EINVAL;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		diag_error(dl, nowhere,
+			   "is owned by uid %u; vipd reads a file owned by root only (chown root)",
+			   (unsigned)st->st_uid);
+		return -EPERM;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		diag_error(dl, nowhere,
+			   "is writable by group or others (mode %04o); whoever can write it "
+			   "decides what vipd does as root (chmod go-w)",
+			   (unsigned)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The file's bytes, if it may be read; every refusal is a diagnostic. */
+static int read_config(const char *path, enum model_file_trust trust, char **buf, size_t *len,
+		       struct diag_list *dl)
+{
+	struct stat st;
+	int fd = file_open_stat(path, &st), rc;
+
+	if (fd < 0) {
+		diag_error(dl, (struct src_pos){0, 0}, "cannot read: %s", strerror(-fd));
+		return fd;
+	}
+	if (trust == MODEL_FILE_ROOT_ONLY && (rc = judge_trust(&st, dl)) < 0) {
+		close(fd);
+		return rc;
+	}
+	rc = file_read_fd(fd, MODEL_FILE_MAX_LEN, buf, len);
+	if (rc == -EFBIG)
+		diag_error(dl, (struct src_pos){0, 0},
+			   "is larger than %u MiB; refused (a cluster of 4094 VLANs with 81,880 "
+			   "VIPs takes 8)",
+			   MODEL_FILE_MAX_LEN >> 20);
+	else if (rc < 0)
+		diag_error(dl, (struct src_pos){0, 0}, "cannot read: %s", strerror(-rc));
+	return rc;
+}
+
+int model_load_file(const char *path, enum model_file_trust trust, struct model **out,
+		    struct diag_list *dl)
 {
 	size_t len = 0;
-	char *buf = file_read_all(path, &len);
+	char *buf = NULL;
 	int rc;
 
 	*out = NULL;
-	if (!buf) {
-		rc = -errno;
-		diag_error(dl, (struct src_pos){0, 0}, "cannot read: %s", strerror(-rc));
+	rc = read_config(path, trust, &buf, &len, dl);
+	if (rc < 0)
 		return rc;
-	}
 	rc = model_load_buffer(buf, len, path, out, dl);
 	free(buf);
 	diag_list_sort(dl);
@@ -56,10 +123,10 @@ int model_pick_node(const struct model *m, const char *node_opt, struct diag_lis
 	return idx < 0 ? -EINVAL : idx;
 }
 
-int model_load_for_node(const char *path, const char *node_opt, struct model **out, int *node,
-			struct diag_list *dl)
+int model_load_for_node(const char *path, enum model_file_trust trust, const char *node_opt,
+			struct model **out, int *node, struct diag_list *dl)
 {
-	int rc = model_load_file(path, out, dl);
+	int rc = model_load_file(path, trust, out, dl);
 
 	if (rc < 0)
 		return rc;

@@ -8,6 +8,7 @@
 
 #include "model/kinds/kind.h"
 #include "model/load.h"
+#include "model/load_limits.h"
 #include "model/validate.h"
 
 static void load_nodes(struct load_ctx *lc, yaml_node_t *val)
@@ -267,7 +268,7 @@ int model_load_buffer(const char *buf, size_t len, const char *file, struct mode
 			   "the file contains a NUL byte; not YAML text");
 		return -EINVAL;
 	}
-	if (parse_document(buf, len, &doc, dl) < 0)
+	if (load_check_limits(buf, len, dl) < 0 || parse_document(buf, len, &doc, dl) < 0)
 		return -EINVAL;
 	load_root(&lc, yaml_document_get_root_node(&doc));
 	yaml_document_delete(&doc);

@@ -206,3 +206,46 @@ def test_garp_refresh_runs_while_master_and_stops_when_leaving_master(lab):
     stopped = sent()
     time.sleep(0.7)
     assert sent() == stopped, "GARP refresh went on after leaving MASTER"
+
+
+def proc_status(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+
+
+def test_vipd_keeps_only_the_capabilities_it_needs(lab):
+    """docs/security.md: CAP_NET_ADMIN (12), CAP_NET_RAW (13) and
+    CAP_SYS_ADMIN (21, setns) stay, in the bounding set too; nothing it
+    starts can gain more (no_new_privs). It still fails over."""
+    c = up(lab, config(vips_master=[VIP4]))
+    want = (1 << 12) | (1 << 13) | (1 << 21)
+    st = proc_status(c.procs["a"].pid)
+    for field in ("CapEff", "CapPrm", "CapBnd"):
+        assert int(st[field], 16) == want, f"{field} {st[field]}"
+    assert int(st["CapInh"], 16) == 0
+    assert st["NoNewPrivs"].strip() == "1"
+    c.signal("a", signal.SIGKILL)
+    c.wait_state("b", V4, "MASTER", timeout=3)
+    assert VIP4 in c.addrs("b")
+
+
+def test_vipd_refuses_a_file_others_may_write_at_start_and_on_reload(lab):
+    """A file writable by group or others decides what root does: vipd
+    refuses it with the reason, at start (exit 2) and on reload (the old
+    file stays in force and vipctl reload fails visibly)."""
+    c = Cluster(lab)
+    c.write_config(config(vips_master=[VIP4]))
+    os.chmod(c.config_path, 0o664)
+    cp = c.ns["a"].run([VIPD, "-c", c.config_path, "--node", "a", "--control", c.sock("a"),
+                        "-f"], check=False)
+    assert cp.returncode == 2
+    assert "writable by group or others (mode 0664)" in cp.stderr
+    os.chmod(c.config_path, 0o644)
+    c.start("a")
+    c.start("b")
+    c.wait_state("a", V4, "MASTER")
+    os.chmod(c.config_path, 0o666)
+    cp = c.vipctl("a", "reload", check=False)
+    assert cp.returncode != 0
+    assert "mode 0666" in cp.stdout + cp.stderr
+    assert c.state("a", V4) == "MASTER" and VIP4 in c.addrs("a")

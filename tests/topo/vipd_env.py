@@ -15,6 +15,7 @@ def write_config(lab, name, text):
     path = os.path.join(lab.workdir, name)
     with open(path, "w") as f:
         f.write(text)
+    os.chmod(path, 0o644)  # vipd refuses a file others may write
     return path
 
 

@@ -88,6 +88,7 @@ class Cluster:
         self.config_path = os.path.join(self.lab.workdir, name)
         with open(self.config_path, "w") as f:
             f.write(text)
+        os.chmod(self.config_path, 0o644)  # vipd refuses a file others may write
         return self.config_path
 
     def sock(self, node):

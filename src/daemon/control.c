@@ -2,8 +2,18 @@
  * object on one line, each response too (see docs/json.md, "Control
  * socket"). Requests: status, reload, drain, undrain, metrics, subscribe.
  * After "subscribe" the connection carries events (events.c), one per
- * line, until the client closes it; what it sends then is ignored. */
+ * line, until the client closes it; what it sends then is ignored.
+ *
+ * A local client must not stall or exhaust the daemon (docs/security.md):
+ * at most MAX_CLIENTS connections; a request line of at most MAX_REQUEST
+ * bytes; requests are answered one at a time, and a client that does not
+ * read its answers stops being read (its output stays under OUT_HIGH, its
+ * pipelined requests wait in the kernel); an idle one is closed after
+ * IDLE_SECONDS. Who may change things is judged by the peer's credentials
+ * (SO_PEERCRED): root (or vipd's own user) may do everything, members of
+ * --control-group may read (status, metrics, events). */
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,15 +28,29 @@
 
 #include "daemon/daemon.h"
 
-#define MAX_REQUEST 65536      /* a longer line closes the connection */
-#define MAX_BACKLOG (4u << 20) /* a subscriber this far behind is dropped */
+#define MAX_REQUEST  65536	  /* a longer line closes the connection */
+#define MAX_BACKLOG  (4u << 20)	  /* a subscriber this far behind is dropped */
+#define OUT_HIGH     (256u << 10) /* answers waiting: stop reading requests */
+#define MAX_CLIENTS  64
+#define IDLE_SECONDS 60 /* no request, or an answer not taken, for this long */
 
 struct control_client {
 	struct daemon *d;
 	struct bufferevent *bev;
 	struct control_client *next;
 	bool subscribed;
+	bool may_write; /* root or vipd's user: reload, drain, undrain */
+	uid_t uid;
 };
+
+static size_t client_count(const struct daemon *d)
+{
+	size_t n = 0;
+
+	for (const struct control_client *c = d->clients; c; c = c->next)
+		n++;
+	return n;
+}
 
 static void client_free(struct control_client *c)
 {
@@ -117,7 +141,16 @@ static json_t *do_subscribe(struct control_client *c, json_t *req)
 	for (size_t i = 0; i < n; i++)
 		send_json(c, events_recent(c->d, n, i));
 	c->subscribed = true;
+	/* a subscriber sends nothing more and may see no event for hours:
+	 * no idle limit; one that stops reading is dropped at MAX_BACKLOG */
+	bufferevent_set_timeouts(c->bev, NULL, NULL);
 	return NULL;
+}
+
+static bool is_write_command(const char *cmd)
+{
+	return strcmp(cmd, "reload") == 0 || strcmp(cmd, "drain") == 0 ||
+	       strcmp(cmd, "undrain") == 0;
 }
 
 static json_t *handle(struct control_client *c, const char *line)
@@ -133,8 +166,14 @@ static json_t *handle(struct control_client *c, const char *line)
 				   "\"status|reload|drain|undrain|metrics|subscribe\"}",
 				   NULL);
 	}
-	vrrp_rt_log(&d->rt, VRRP_RT_LOG_DEBUG, "control: %s", cmd);
-	if (strcmp(cmd, "status") == 0)
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_DEBUG, "control: %s (uid %u)", cmd, (unsigned)c->uid);
+	if (is_write_command(cmd) && !c->may_write) {
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "control: %s refused to uid %u (not root)",
+			    cmd, (unsigned)c->uid);
+		resp = reply_error("permission denied: only root may change the daemon "
+				   "(reload, drain, undrain)",
+				   NULL);
+	} else if (strcmp(cmd, "status") == 0)
 		resp = reply_ok(status_json(d));
 	else if (strcmp(cmd, "reload") == 0)
 		resp = do_reload(d);
@@ -150,18 +189,26 @@ static json_t *handle(struct control_client *c, const char *line)
 	return resp;
 }
 
-static void on_read(struct bufferevent *bev, void *arg)
+static size_t output_len(const struct control_client *c)
 {
-	struct control_client *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	return evbuffer_get_length(bufferevent_get_output(c->bev));
+}
+
+/* Answers the complete request lines received, one at a time, until the
+ * client has OUT_HIGH bytes of answers to take: then it is not read any
+ * more (on_write resumes it). Returns false when c was freed. */
+static bool serve_requests(struct control_client *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
 	char *line;
 	size_t n;
 
 	if (c->subscribed) {
 		evbuffer_drain(in, evbuffer_get_length(in));
-		return;
+		return true;
 	}
-	while (!c->subscribed && (line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF))) {
+	while (!c->subscribed && output_len(c) < OUT_HIGH &&
+	       (line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF))) {
 		json_t *resp = handle(c, line);
 
 		free(line);
@@ -169,8 +216,33 @@ static void on_read(struct bufferevent *bev, void *arg)
 			send_json(c, resp);
 		json_decref(resp);
 	}
-	if (evbuffer_get_length(in) > MAX_REQUEST)
+	if (!c->subscribed && output_len(c) >= OUT_HIGH) {
+		bufferevent_disable(c->bev, EV_READ);
+		return true;
+	}
+	/* no complete line left: what is there is the start of one */
+	if (evbuffer_get_length(in) > MAX_REQUEST) {
 		client_free(c);
+		return false;
+	}
+	return true;
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	serve_requests(arg);
+}
+
+/* Every answer was taken: read and serve the requests that waited. */
+static void on_write(struct bufferevent *bev, void *arg)
+{
+	struct control_client *c = arg;
+
+	if (c->subscribed)
+		return;
+	bufferevent_enable(bev, EV_READ);
+	serve_requests(c);
 }
 
 void control_broadcast(struct daemon *d, const json_t *event)
@@ -194,24 +266,48 @@ void control_broadcast(struct daemon *d, const json_t *event)
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
 		client_free(arg);
+}
+
+/* The peer's user, from the kernel (SO_PEERCRED). -errno if unknown. */
+static int peer_uid(evutil_socket_t fd, uid_t *uid)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -errno;
+	*uid = cred.uid;
+	return 0;
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
 		      void *arg)
 {
+	const struct timeval idle = {.tv_sec = IDLE_SECONDS};
 	struct daemon *d = arg;
-	struct control_client *c = calloc(1, sizeof(*c));
+	struct control_client *c;
+	uid_t uid = (uid_t)-1;
 
 	(void)l;
 	(void)sa;
 	(void)len;
+	if (peer_uid(fd, &uid) < 0 || client_count(d) >= MAX_CLIENTS) {
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "control: connection refused (%s)",
+			    client_count(d) >= MAX_CLIENTS ? "64 clients already"
+							   : "no peer credentials");
+		close(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(fd);
 		return;
 	}
 	c->d = d;
+	c->uid = uid;
+	c->may_write = uid == 0 || uid == geteuid();
 	c->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
 		close(fd);
@@ -220,16 +316,48 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	}
 	c->next = d->clients;
 	d->clients = c;
-	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+	bufferevent_set_timeouts(c->bev, &idle, &idle);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
+/* Out of descriptors (EMFILE, ENFILE): a listener that stays readable
+ * would spin the loop; pause accepting for a second instead. */
+static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (d->listener)
+		evconnlistener_enable(d->listener);
+}
+
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+	const struct timeval pause = {.tv_sec = 1};
+	struct daemon *d = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "control: accept: %s; pausing for 1 s",
+		    strerror(err));
+	evconnlistener_disable(l);
+	event_base_once(d->base, -1, EV_TIMEOUT, on_accept_resume, d, &pause);
+}
+
 /* A socket file nobody answers on is a leftover of a crash: remove it.
- * One that answers belongs to a running vipd: refuse to start twice. */
+ * One that answers belongs to a running vipd: refuse to start twice.
+ * Anything but a socket (a mistyped --control /etc/...) is never removed. */
 static int clear_stale(const struct sockaddr_un *sun)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), rc = 0;
+	struct stat st;
+	int fd, rc = 0;
 
+	if (lstat(sun->sun_path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -ENOTSOCK;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0)
@@ -253,7 +381,20 @@ static void make_parent(const char *path)
 	}
 }
 
-static int bind_control(const char *path)
+/* --control-group: its members may connect (and read); 0660 root:group. */
+static int set_group(const char *path, const char *group)
+{
+	struct group *g;
+
+	if (!group)
+		return 0;
+	g = getgrnam(group);
+	if (!g)
+		return -ESRCH;
+	return chown(path, (uid_t)-1, g->gr_gid) < 0 ? -errno : 0;
+}
+
+static int bind_control(const char *path, const char *group)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd, rc;
@@ -273,12 +414,18 @@ static int bind_control(const char *path)
 		close(fd);
 		return rc;
 	}
+	rc = set_group(path, group);
+	if (rc < 0) {
+		close(fd);
+		unlink(path);
+		return rc;
+	}
 	return fd;
 }
 
 int control_open(struct daemon *d)
 {
-	int fd = bind_control(d->control_path);
+	int fd = bind_control(d->control_path, d->control_group);
 
 	if (fd < 0)
 		return fd;
@@ -289,6 +436,7 @@ int control_open(struct daemon *d)
 		unlink(d->control_path);
 		return -ENOMEM;
 	}
+	evconnlistener_set_error_cb(d->listener, on_accept_error);
 	return 0;
 }
 

@@ -40,6 +40,7 @@ struct daemon {
 	const char *config_path;
 	const char *node_opt; /* --node, NULL: the host name */
 	const char *control_path;
+	const char *control_group; /* --control-group: may connect and read */
 	bool foreground;
 	bool cleanup_only; /* --cleanup */
 
@@ -76,7 +77,10 @@ int daemon_reload(struct daemon *d, json_t *errors);
 /* First start: sweep left-over VIPs, start every instance. */
 int daemon_start_instances(struct daemon *d);
 
-/* control.c: the unix stream socket, one JSON object per line each way. */
+/* control.c: the unix stream socket, one JSON object per line each way.
+ * -EADDRINUSE: another vipd answers there; -ENOTSOCK: the path is not a
+ * socket (never removed); -ESRCH: no such --control-group; or another
+ * -errno. */
 int control_open(struct daemon *d);
 void control_close(struct daemon *d);
 
@@ -109,9 +113,12 @@ void metrics_write_checks(FILE *out, const struct daemon *d);
 int http_open(struct daemon *d);
 void http_close(struct daemon *d);
 
-/* privs.c: keep CAP_NET_ADMIN, CAP_NET_RAW and CAP_SYS_ADMIN (setns), drop
- * every other capability and the bounding set's, set no_new_privs. 0 or
- * -errno; a no-op when not root. */
+/* privs.c: at start, keep CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN (setns)
+ * and, for the control socket's setup, CAP_CHOWN and CAP_SETPCAP; drop every
+ * other capability, the bounding set's too, and set no_new_privs. Once the
+ * sockets are set up, privs_drop keeps the first three alone. 0 or -errno;
+ * no-ops when not root. */
+int privs_drop_for_setup(void);
 int privs_drop(void);
 
 /* notify.c: sd_notify without libsystemd. */

@@ -1,6 +1,7 @@
 /* vipd: the VRRP daemon. One libevent loop, no threads.
  *
- *   vipd -c FILE [--node N] [--control SOCK] [-f] [-v] [--metrics-listen ADDR:PORT]
+ *   vipd -c FILE [--node N] [--control SOCK] [--control-group G] [-f] [-v]
+ *        [--metrics-listen ADDR:PORT]
  *
  * Start: load the file (exit 2 with every error), open the control socket,
  * remove left-over VIPs, start every instance, tell systemd READY=1.
@@ -27,6 +28,9 @@ static void usage(FILE *out)
 		"  -c, --config FILE   cluster file (default %s)\n"
 		"  -n, --node N        which node this is (default: the host name)\n"
 		"  -s, --control SOCK  control socket (default %s)\n"
+		"      --control-group GROUP\n"
+		"                      its members may read status, metrics and events on\n"
+		"                      the control socket (changes stay root's)\n"
 		"  -f, --foreground    stay in the foreground, log to stderr (always so)\n"
 		"  -v, --verbose       debug logs (every dropped packet)\n"
 		"      --cleanup       remove this config's VIPs from its interfaces and exit\n"
@@ -48,6 +52,7 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {"cleanup", no_argument, NULL, 'C'},
 	    {"metrics-listen", required_argument, NULL, 'M'},
+	    {"control-group", required_argument, NULL, 'G'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -74,6 +79,9 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 			break;
 		case 'M':
 			d->metrics_listen = optarg;
+			break;
+		case 'G':
+			d->control_group = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -172,11 +180,19 @@ static int setup(struct daemon *d)
 		rc = control_open(d);
 	if (rc < 0) {
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "control socket %s: %s", d->control_path,
-			    strerror(-rc));
+			    rc == -ENOTSOCK	? "exists and is not a socket: not removed"
+			    : rc == -ESRCH	? "--control-group names no group"
+			    : rc == -EADDRINUSE ? "another vipd answers there"
+						: strerror(-rc));
 		return EXIT_FAIL;
 	}
 	if (http_open(d) < 0)
 		return EXIT_FAIL;
+	rc = privs_drop();
+	if (rc < 0) {
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "cannot drop capabilities: %s", strerror(-rc));
+		return EXIT_FAIL;
+	}
 	events_init(d, control_broadcast); /* events to the control socket's subscribers */
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
@@ -203,7 +219,7 @@ int main(int argc, char **argv)
 		cleanup(&d);
 		return EXIT_BADCONF;
 	}
-	rc = privs_drop();
+	rc = privs_drop_for_setup();
 	if (rc < 0) {
 		fprintf(stderr, "vipd: error: cannot drop capabilities: %s\n", strerror(-rc));
 		cleanup(&d);

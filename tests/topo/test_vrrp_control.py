@@ -249,3 +249,23 @@ def test_vipd_refuses_a_file_others_may_write_at_start_and_on_reload(lab):
     assert cp.returncode != 0
     assert "mode 0666" in cp.stdout + cp.stderr
     assert c.state("a", V4) == "MASTER" and VIP4 in c.addrs("a")
+
+
+def test_vipd_runs_under_a_bounding_set_like_the_units(lab):
+    """Under systemd the unit's CapabilityBoundingSet has taken the rest
+    already (no CAP_SETPCAP, no CAP_CHOWN): vipd keeps what it has and
+    fails over as usual."""
+    c = Cluster(lab)
+    c.write_config(config(vips_master=[VIP4]))
+    c.start("b")
+    proc = lab.popen(c.ns["a"], ["setpriv", "--bounding-set=-all,+net_admin,+net_raw,+sys_admin",
+                                 VIPD, "-c", c.config_path, "--node", "a", "--control",
+                                 c.sock("a"), "-f"], log="vipd-a-bounded")
+    c.procs["a"] = proc
+    wait_until(lambda: c._answers("a"), timeout=10, interval=0.02, what="vipd on a to answer")
+    c.wait_state("a", V4, "MASTER")
+    st = proc_status(proc.pid)
+    want = (1 << 12) | (1 << 13) | (1 << 21)
+    assert int(st["CapEff"], 16) == want and int(st["CapBnd"], 16) == want
+    c.signal("a", signal.SIGTERM)
+    c.wait_state("b", V4, "MASTER", timeout=3)

@@ -94,9 +94,7 @@ static json_t *do_reload(struct daemon *d)
 
 static json_t *do_drain(struct daemon *d, bool drain)
 {
-	if (d->rt.drained != drain) /* first the cause, then the transitions it brings */
-		events_daemon(d, drain ? "drain" : "undrain", "vipctl");
-	vrrp_rt_set_drained(&d->rt, drain);
+	daemon_set_drained(d, drain, "vipctl");
 	return reply_ok(json_pack("{s:b}", "drained", d->rt.drained));
 }
 

@@ -77,6 +77,13 @@ int daemon_reload(struct daemon *d, json_t *errors);
 /* First start: sweep left-over VIPs, start every instance. */
 int daemon_start_instances(struct daemon *d);
 
+/* drain.c: drain (every instance advertises priority 1, masters resign) or
+ * undrain, with its event, remembered in CONTROL_PATH.drained so that a
+ * restarted vipd starts drained; daemon_restore_drain reads that at start,
+ * before any instance runs. */
+void daemon_set_drained(struct daemon *d, bool drained, const char *by);
+void daemon_restore_drain(struct daemon *d);
+
 /* control.c: the unix stream socket, one JSON object per line each way.
  * -EADDRINUSE: another vipd answers there; -ENOTSOCK: the path is not a
  * socket (never removed); -ESRCH: no such --control-group; or another

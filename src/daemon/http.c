@@ -2,17 +2,29 @@
  * the daemon's loop that serves GET /metrics (metrics.c) and nothing else.
  * Meant for loopback (127.0.0.1:9712, [::1]:9712): the page is read-only
  * but tells a lot about the cluster; any other address is logged as a
- * warning. ADDR is numeric; IPv6 in brackets. */
+ * warning. ADDR is numeric; IPv6 in brackets.
+ *
+ * Bounds (docs/security.md): headers of at most HEADERS_MAX bytes, bodies
+ * of at most BODY_MAX (a GET has none), a connection idle for
+ * TIMEOUT_SECONDS is closed, and out of descriptors the listener pauses
+ * for a second instead of spinning the loop. libevent 2.1 has no cap on
+ * connections (2.2's evhttp_set_max_connections): the idle timeout and a
+ * loopback address are what bound them here. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 
 #include "daemon/daemon.h"
 
-#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+#define CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+#define HEADERS_MAX	8192
+#define BODY_MAX	1024
+#define TIMEOUT_SECONDS 10
 
 static void on_metrics(struct evhttp_request *req, void *arg)
 {
@@ -69,6 +81,28 @@ static int split_listen(const char *spec, char *host, size_t len, uint16_t *port
 	return 0;
 }
 
+static void on_listen_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct evconnlistener *l = arg;
+
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(l);
+}
+
+/* EMFILE, ENFILE: accept fails while the socket stays readable. */
+static void on_listen_error(struct evconnlistener *l, void *arg)
+{
+	const struct timeval pause = {.tv_sec = 1};
+	struct daemon *d = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "metrics: accept: %s; pausing for 1 s",
+		    strerror(err));
+	evconnlistener_disable(l);
+	event_base_once(d->base, -1, EV_TIMEOUT, on_listen_resume, l, &pause);
+}
+
 static bool loopback(const char *host)
 {
 	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
@@ -76,6 +110,7 @@ static bool loopback(const char *host)
 
 int http_open(struct daemon *d)
 {
+	struct evhttp_bound_socket *bound;
 	char host[64];
 	uint16_t port;
 	int rc;
@@ -93,16 +128,20 @@ int http_open(struct daemon *d)
 	if (!d->http)
 		return -ENOMEM;
 	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
-	evhttp_set_timeout(d->http, 10);
+	evhttp_set_timeout(d->http, TIMEOUT_SECONDS);
+	evhttp_set_max_headers_size(d->http, HEADERS_MAX);
+	evhttp_set_max_body_size(d->http, BODY_MAX);
 	evhttp_set_cb(d->http, "/metrics", on_metrics, d);
 	evhttp_set_gencb(d->http, on_other, d);
-	if (!evhttp_bind_socket_with_handle(d->http, host, port)) {
+	bound = evhttp_bind_socket_with_handle(d->http, host, port);
+	if (!bound) {
 		rc = errno ? -errno : -EADDRNOTAVAIL;
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "--metrics-listen %s: cannot listen: %s",
 			    d->metrics_listen, strerror(-rc));
 		http_close(d);
 		return rc;
 	}
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(bound), on_listen_error);
 	if (!loopback(host))
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN,
 			    "metrics on %s: not a loopback address, anyone who reaches it reads "

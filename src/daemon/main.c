@@ -198,7 +198,10 @@ static int setup(struct daemon *d)
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
 		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);
 	d->health = health_new(&d->rt); /* link and gateway checks */
-	if (!d->health || daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
+	if (!d->health)
+		return EXIT_FAIL;
+	daemon_restore_drain(d); /* before the instances: they start drained */
+	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
 		return EXIT_FAIL;
 	notify_send("READY=1");
 	return -1;

@@ -279,7 +279,7 @@ class Chaos:
             raise StepFailed(f"vipd on {node} did not come back: {e}") from e
         self.logs[node].append(proc.log_path)
         self.restarted.add(node)
-        self.drained.discard(node)  # a restarted vipd is undrained (docs/operations.md)
+        # a drained vipd stays drained when restarted (docs/operations.md)
 
     def kill(self, node, sig):
         proc = self.c.procs[node]

@@ -331,3 +331,37 @@ def test_a_subscriber_sees_the_shutdown_and_its_transitions_then_the_stream_ends
     down = ev.wait(lambda e: e["type"] == "transition" and e["instance"] == V4)
     assert (down["from"], down["to"], down["cause"]) == ("MASTER", "INIT", "shutdown")
     assert ev.proc.wait(timeout=5) == 1  # the daemon went away: not a Ctrl-C
+
+
+RAW_HTTP = """
+import socket, sys
+s = socket.create_connection(("127.0.0.1", %d), timeout=5)
+s.sendall(sys.stdin.buffer.read())
+data = b""
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+except OSError:
+    pass
+print(data.split(b"\\r\\n", 1)[0].decode(errors="replace") or "CLOSED")
+""" % METRICS_PORT
+
+
+def test_metrics_http_refuses_oversized_headers_and_bodies(lab):
+    """docs/security.md: headers past 8 KiB, or a body past 1 KiB, are not
+    buffered: the request is refused and the daemon serves on."""
+    c = up(lab, extra_a=["--metrics-listen", f"127.0.0.1:{METRICS_PORT}"])
+
+    def raw(req):
+        return c.ns["a"].run(["/usr/bin/python3", "-c", RAW_HTTP], input=req).stdout.strip()
+
+    big_header = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a" * 20000 + "\r\n\r\n"
+    assert not raw(big_header).startswith("HTTP/1.1 200")
+    big_body = ("GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                + "b" * 100000)
+    assert not raw(big_body).startswith("HTTP/1.1 200")
+    ok = "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    assert raw(ok).startswith("HTTP/1.1 200")

@@ -123,6 +123,32 @@ def test_drain_moves_every_vip_to_the_peer_and_undrain_brings_them_back(lab):
     assert c.status("a")["drained"] is False
 
 
+def test_a_drain_survives_a_restart_of_vipd(lab):
+    """docs/operations.md: a drained node that restarts (or crashes and is
+    restarted) comes back drained, so maintenance is not undone; undrain
+    ends it for good."""
+    c = up(lab, config(vips_master=[VIP4]))
+    c.vipctl("a", "drain")
+    c.wait_state("b", V4, "MASTER", timeout=3)
+    state = c.sock("a") + ".drained"
+    assert not os.path.exists(c.sock("b") + ".drained")
+    assert os.path.exists(state)
+    c.signal("a", signal.SIGKILL)
+    c.start("a")
+    time.sleep(1.0)  # longer than Master_Down_Interval and a preempt
+    st = c.status("a")
+    assert st["drained"] is True and c.state("a", V4) == "BACKUP"
+    assert c.state("b", V4) == "MASTER" and VIP4 not in c.addrs("a")
+    assert "starting drained" in c.log("a")
+    c.vipctl("a", "undrain")
+    c.wait_state("a", V4, "MASTER", timeout=3)
+    assert not os.path.exists(state)
+    c.signal("a", signal.SIGTERM)
+    c.start("a")
+    c.wait_state("a", V4, "MASTER", timeout=3)
+    assert c.status("a")["drained"] is False
+
+
 def test_adverts_from_strangers_bad_ttl_or_unknown_vrid_are_dropped_and_counted(lab):
     c = up(lab, config(vips_master=[VIP4]))
     vrid = c.instance("a", V4)["vrid"]

@@ -19,8 +19,9 @@
 #include "net/netns.h"
 
 /* ar$spa sits after the Ethernet header (14), ar$hrd/pro/hln/pln/op (8)
- * and ar$sha (6). */
+ * and ar$sha (6); ar$op after ar$hrd/pro/hln/pln (6). */
 #define GW_ARP_SPA_OFFSET (ARPND_ETH_HLEN + 8 + ARPND_ETH_ALEN)
+#define GW_ARP_OP_OFFSET  (ARPND_ETH_HLEN + 6)
 
 void gw_arp_filter(const struct ip_addr *gw, struct sock_filter code[GW_ARP_FILTER_LEN])
 {
@@ -30,14 +31,23 @@ void gw_arp_filter(const struct ip_addr *gw, struct sock_filter code[GW_ARP_FILT
 		       (uint32_t)gw->bytes[2] << 8 | gw->bytes[3];
 	const struct sock_filter prog[GW_ARP_FILTER_LEN] = {
 	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARPND_ETHERTYPE_ARP, 0, 3),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARPND_ETHERTYPE_ARP, 0, 5),
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, GW_ARP_SPA_OFFSET),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, spa, 0, 1),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, spa, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, GW_ARP_OP_OFFSET),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARPND_ARP_REPLY, 0, 1),
 	    BPF_STMT(BPF_RET | BPF_K, 0xffff), /* the whole frame */
 	    BPF_STMT(BPF_RET | BPF_K, 0),      /* dropped in the kernel */
 	};
 
 	memcpy(code, prog, sizeof(prog));
+}
+
+bool gw_arp_is_answer(const struct arpnd_arp *arp, const struct gw_arp_expect *e)
+{
+	return arp->op == ARPND_ARP_REPLY && ip_equal(&arp->spa, &e->gateway) &&
+	       ip_equal(&arp->tpa, &e->own) && memcmp(arp->tha, e->own_mac, ARPND_ETH_ALEN) == 0 &&
+	       (!e->asked_mac || memcmp(arp->sha, e->asked_mac, ARPND_ETH_ALEN) == 0);
 }
 
 /* Opened with protocol 0, so nothing is queued before the filter is on;
@@ -83,6 +93,7 @@ static int arp_send(struct gw_probe *p)
 
 	if (len < 0)
 		return len;
+	p->asked_unicast = dst != NULL;
 	memcpy(sll.sll_addr, dst ? dst : bcast, ARPND_ETH_ALEN);
 	if (sendto(p->fd, frame, (size_t)len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		return -errno;
@@ -94,6 +105,7 @@ static int arp_recv(struct gw_probe *p)
 	uint8_t frame[256];
 	struct sockaddr_ll from;
 	socklen_t flen = sizeof(from);
+	struct gw_arp_expect want = {.gateway = p->cfg.gateway, .own = p->cfg.own};
 	enum arpnd_drop_reason why;
 	struct arpnd_arp arp;
 	ssize_t n =
@@ -101,11 +113,12 @@ static int arp_recv(struct gw_probe *p)
 
 	if (n < 0)
 		return -errno;
-	/* our own requests pass the filter only if someone else used our
-	 * address; they are never an answer */
+	memcpy(want.own_mac, p->mac, sizeof(want.own_mac));
+	want.asked_mac = p->asked_unicast ? p->gw_mac : NULL;
+	/* our own frames pass the filter only if someone else used the
+	 * gateway's address; they are never an answer */
 	if (from.sll_pkttype == PACKET_OUTGOING ||
-	    arpnd_arp_parse(frame, (size_t)n, &arp, &why) < 0 ||
-	    !ip_equal(&arp.spa, &p->cfg.gateway)) {
+	    arpnd_arp_parse(frame, (size_t)n, &arp, &why) < 0 || !gw_arp_is_answer(&arp, &want)) {
 		p->discarded++;
 		return 0;
 	}

@@ -45,7 +45,9 @@ struct gw_probe {
 	uint8_t mac[ARPND_ETH_ALEN];
 	uint8_t gw_mac[ARPND_ETH_ALEN]; /* from the gateway's last answer */
 	bool gw_mac_known;
-	bool unicast; /* ARP: the last probe was answered: ask gw_mac directly */
+	bool unicast;	    /* ARP: the last probe was answered: ask gw_mac directly */
+	bool asked_unicast; /* ARP: the probe out was sent to gw_mac (its answer must come from it)
+			     */
 
 	struct event *tick;	  /* sends a probe */
 	struct event *expire;	  /* the outstanding probe's timeout */

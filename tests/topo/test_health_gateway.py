@@ -182,3 +182,40 @@ def test_flapping_gateway_is_damped_by_fall_and_rise(lab):
         < sig_a["probes_sent"] - sig_b["probes_sent"], "the flapping did not bite: " + info
     assert changes <= bound and health <= bound and moves <= bound, info
     assert after["state"] == "MASTER" and after["health"]["healthy"], info
+
+
+SPOOF_GATEWAY = r"""
+import socket, struct, sys, time
+gw = socket.inet_aton(sys.argv[1])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+mac = s.getsockname()[4]
+bcast = b"\xff" * 6
+def arp(op, tha, tpa):
+    return (bcast + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, op)
+            + mac + gw + tha + tpa)
+end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    s.send(arp(2, bcast, gw))        # gratuitous reply: "192.0.2.1 is at my MAC"
+    s.send(arp(1, b"\0" * 6, gw))    # gratuitous request from the gateway's address
+    time.sleep(0.02)
+"""
+
+
+def test_a_host_claiming_the_gateways_address_does_not_keep_a_dead_gateway_alive(lab):
+    """docs/security.md: only a reply to our own request (to our address
+    and MAC) is an answer. The gateway dies while another host on the
+    segment sends gratuitous ARP in its name every 20 ms: the gw VIPs
+    still move (both nodes lose the gateway: each keeps its owner, so
+    the test watches the gateway signal itself)."""
+    c = up_health(lab, families=(4,))
+    spoofer = lab.popen(c.ns["client"], ["/usr/bin/python3", "-c", SPOOF_GATEWAY, GW[4], "6"],
+                        log="spoofer")
+    time.sleep(0.3)
+    c.gateway_down(4)
+    name = inst_name(4, "gw")
+    wait_until(lambda: c.instances("a")[name]["health"]["signals"]["gateway"]["state"] == "down",
+               timeout=3, interval=0.05, what="a's gateway check to see the gateway gone")
+    sig = c.instances("a")[name]["health"]["signals"]["gateway"]
+    assert sig["reason"].startswith(f"gateway {GW[4]} unreachable")
+    spoofer.wait(timeout=10)

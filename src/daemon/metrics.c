@@ -11,32 +11,17 @@
 #include <string.h>
 
 #include "daemon/daemon.h"
+#include "daemon/metrics_fmt.h"
 
 #define LABELS_MAX 512
-
-/* Prometheus label values escape backslash, double quote and newline. */
-static void escape(char *out, size_t len, const char *in)
-{
-	size_t o = 0;
-
-	for (; *in && o + 3 < len; in++) {
-		if (*in == '\\' || *in == '"' || *in == '\n') {
-			out[o++] = '\\';
-			out[o++] = *in == '\n' ? 'n' : *in;
-		} else {
-			out[o++] = *in;
-		}
-	}
-	out[o] = '\0';
-}
 
 static void inst_labels(const struct vrrp_inst *inst, char *buf, size_t len)
 {
 	const struct vrrp_inst_spec *sp = &inst->spec;
 	char name[2 * VRRP_RT_NAME_MAX], ifn[2 * VRRP_RT_IFNAME_MAX];
 
-	escape(name, sizeof(name), sp->name);
-	escape(ifn, sizeof(ifn), sp->ifname);
+	metrics_escape(name, sizeof(name), sp->name);
+	metrics_escape(ifn, sizeof(ifn), sp->ifname);
 	snprintf(buf, len,
 		 "instance=\"%s\",interface=\"%s\",vrid=\"%u\",family=\"%s\",slot=\"%s\","
 		 "method=\"%s\"",
@@ -196,8 +181,8 @@ static void socket_drops(FILE *out, const struct daemon *d)
 		const struct vrrp_rt_sock *s = d->rt.socks[i];
 		char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
 
-		escape(ifn, sizeof(ifn), s->ifname);
-		escape(ns, sizeof(ns), s->netns);
+		metrics_escape(ifn, sizeof(ifn), s->ifname);
+		metrics_escape(ns, sizeof(ns), s->netns);
 		for (int r = 1; r < VRRP_DROP__COUNT; r++)
 			if (s->drops[r] || r == VRRP_DROP_UNKNOWN_VRID)
 				fprintf(
@@ -214,8 +199,8 @@ static void daemon_series(FILE *out, const struct daemon *d)
 {
 	char cluster[256], node[128];
 
-	escape(cluster, sizeof(cluster), d->model->cluster_name.v);
-	escape(node, sizeof(node), d->node_name);
+	metrics_escape(cluster, sizeof(cluster), d->model->cluster_name.v);
+	metrics_escape(node, sizeof(node), d->node_name);
 	family(out, "vipd_info", "gauge", "always 1; the labels say what runs");
 	fprintf(out, "vipd_info{version=\"%s\",cluster=\"%s\",node=\"%s\"} 1\n", VIPD_VERSION,
 		cluster, node);

@@ -7,35 +7,49 @@
 
 #include "daemon/daemon.h"
 #include "daemon/health.h"
+#include "daemon/metrics_fmt.h"
 
 static void family(FILE *out, const char *name, const char *type, const char *help)
 {
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* interface="...",namespace="..." */
+static void where_labels(const char *ifname, const char *netns, char *buf, size_t len)
+{
+	char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
+
+	metrics_escape(ifn, sizeof(ifn), ifname);
+	metrics_escape(ns, sizeof(ns), netns);
+	snprintf(buf, len, "interface=\"%s\",namespace=\"%s\"", ifn, ns);
+}
+
 static void links(FILE *out, const struct daemon *d)
 {
 	struct health_link_view v;
+	char where[256];
 
 	family(out, "vipd_link_up", "gauge",
 	       "1 while a watched VIP interface is operationally up (link signal)");
-	for (size_t i = 0; health_link_get(d->health, i, &v); i++)
-		fprintf(out, "vipd_link_up{interface=\"%s\",namespace=\"%s\"} %d\n", v.ifname,
-			v.netns, v.cs && v.cs->status != CHECK_DOWN);
+	for (size_t i = 0; health_link_get(d->health, i, &v); i++) {
+		where_labels(v.ifname, v.netns, where, sizeof(where));
+		fprintf(out, "vipd_link_up{%s} %d\n", where, v.cs && v.cs->status != CHECK_DOWN);
+	}
 	family(out, "vipd_link_changes_total", "counter", "changes of the link signal");
-	for (size_t i = 0; health_link_get(d->health, i, &v); i++)
-		fprintf(out, "vipd_link_changes_total{interface=\"%s\",namespace=\"%s\"} %llu\n",
-			v.ifname, v.netns, (unsigned long long)(v.cs ? v.cs->changes : 0));
+	for (size_t i = 0; health_link_get(d->health, i, &v); i++) {
+		where_labels(v.ifname, v.netns, where, sizeof(where));
+		fprintf(out, "vipd_link_changes_total{%s} %llu\n", where,
+			(unsigned long long)(v.cs ? v.cs->changes : 0));
+	}
 }
 
 static void gw_labels(const struct health_gw_view *v, char *buf, size_t len)
 {
-	char gw[IP_STR_MAX];
+	char gw[IP_STR_MAX], where[256];
 
-	snprintf(buf, len,
-		 "interface=\"%s\",namespace=\"%s\",family=\"%s\",method=\"%s\","
-		 "gateway=\"%s\"",
-		 v->ifname, v->netns, ip_family_name(v->family), v->family == IP_V4 ? "arp" : "nd",
+	where_labels(v->ifname, v->netns, where, sizeof(where));
+	snprintf(buf, len, "%s,family=\"%s\",method=\"%s\",gateway=\"%s\"", where,
+		 ip_family_name(v->family), v->family == IP_V4 ? "arp" : "nd",
 		 ip_ntop(&v->cfg->gateway, gw));
 }
 
@@ -83,7 +97,7 @@ static const struct {
 static void gateways(FILE *out, const struct daemon *d)
 {
 	struct health_gw_view v;
-	char labels[256];
+	char labels[384];
 
 	for (size_t s = 0; s < sizeof(gw_series) / sizeof(gw_series[0]); s++) {
 		family(out, gw_series[s].name, gw_series[s].type, gw_series[s].help);

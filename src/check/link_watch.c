@@ -1,4 +1,5 @@
-/* Event-driven link state, one rtnetlink socket per namespace. */
+/* Event-driven link state on libnl: one socket per namespace in
+ * RTNLGRP_LINK, read with nl_recvmsgs and the callbacks below. */
 #include "check/link_watch.h"
 
 #include <errno.h>
@@ -6,25 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 #include <linux/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/handlers.h>
 #include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
 
 #include "check/check_io.h"
 #include "net/link_state.h"
 #include "net/netns.h"
+#include "net/nl_util.h"
 #include "util/netdev_limits.h"
 
-#define LW_RCVBUF	    (4 << 20) /* a storm of 4094 VLANs flapping fits */
-#define LW_BUF_SIZE	    (64 * 1024)
-#define LW_RX_BURST	    64	 /* datagrams per wake-up: the loop has others */
-#define LW_DUMP_WATCHDOG_MS 2000 /* a dump that never ends is redone */
-#define LW_DUMP_RETRY_MS    100	 /* after the kernel refused a dump */
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#define LW_RCVBUF	    (4 << 20)	/* a storm of 4094 VLANs flapping fits */
+#define LW_MSG_BUF	    (64 * 1024) /* libnl's first read: a dump part fits */
+#define LW_RX_BURST	    64		/* datagrams per wake-up: the loop has others */
+#define LW_DUMP_WATCHDOG_MS 2000	/* a dump that never ends is redone */
+#define LW_DUMP_RETRY_MS    100		/* after the kernel refused a dump */
 
 struct link_watch_item {
 	struct lw_ns *ns;
@@ -44,7 +53,7 @@ struct link_watch_item {
 struct lw_ns {
 	struct link_watch *lw;
 	char name[LIVE_NS_MAX];
-	int fd;
+	struct nl_sock *sk;
 	struct event *rx, *watchdog;
 	uint32_t seq;	     /* of the last dump request */
 	unsigned gen;	     /* dumps started */
@@ -61,11 +70,15 @@ struct link_watch {
 	struct net_ctx *ctx;
 	struct lw_ns *ns;
 	struct link_watch_stats stats;
-	uint8_t buf[LW_BUF_SIZE];
 };
 
 static void lw_rx(evutil_socket_t fd, short what, void *arg);
 static void lw_watchdog(evutil_socket_t fd, short what, void *arg);
+static int lw_msg_in(struct nl_msg *msg, void *arg);
+static int lw_dump_intr(struct nl_msg *msg, void *arg);
+static int lw_finish(struct nl_msg *msg, void *arg);
+static int lw_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg);
+static int lw_valid(struct nl_msg *msg, void *arg);
 
 struct link_watch *link_watch_new(struct event_base *base, struct net_ctx *ctx)
 {
@@ -87,30 +100,55 @@ static void arm_ms(struct event *ev, unsigned ms)
 
 /* ---- the socket ---- */
 
-/* The receive buffer is the slack between the kernel and a busy loop;
- * SO_RCVBUFFORCE (root) goes past net.core.rmem_max, SO_RCVBUF is the
- * best effort without it. */
-static int lw_socket(struct link_watch *lw, const char *netns)
+/* The socket's own callbacks serve nl_recvmsgs_default. Events carry
+ * sequence number 0 and the dumps numbers of their own: no sequence
+ * check; no acks asked for. */
+static int lw_callbacks(struct lw_ns *ns)
 {
-	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
-	int grp = RTNLGRP_LINK, size = LW_RCVBUF, one = 1;
-	int fd = net_socket_in(lw->ctx, netns, AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK, NETLINK_ROUTE);
+	struct nl_sock *sk = ns->sk;
 
-	if (fd < 0)
-		return fd;
+	nl_socket_disable_seq_check(sk);
+	nl_socket_disable_auto_ack(sk);
+	if (nl_socket_modify_cb(sk, NL_CB_MSG_IN, NL_CB_CUSTOM, lw_msg_in, ns) < 0 ||
+	    nl_socket_modify_cb(sk, NL_CB_DUMP_INTR, NL_CB_CUSTOM, lw_dump_intr, ns) < 0 ||
+	    nl_socket_modify_cb(sk, NL_CB_FINISH, NL_CB_CUSTOM, lw_finish, ns) < 0 ||
+	    nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, lw_valid, ns) < 0 ||
+	    nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, lw_error, ns) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* A NETLINK_ROUTE socket made inside the namespace, in RTNLGRP_LINK,
+ * non-blocking for the loop. The receive buffer is the slack between the
+ * kernel and a busy loop; SO_RCVBUFFORCE (root) goes past
+ * net.core.rmem_max, SO_RCVBUF (all libnl sets) is the best effort
+ * without it. */
+static int lw_socket(struct link_watch *lw, struct lw_ns *ns)
+{
+	int size = LW_RCVBUF, one = 1, fd, err;
+
+	ns->sk = nl_socket_alloc();
+	if (!ns->sk)
+		return -ENOMEM;
+	err = net_nl_connect_in(lw->ctx, ns->name, ns->sk, NETLINK_ROUTE);
+	if (err < 0)
+		return err;
+	fd = nl_socket_get_fd(ns->sk);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	/* the kernel's "this dump is inconsistent" flag is on by default;
 	 * extended acks only make error messages readable */
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	/* libnl peeks at a datagram's size and reads it whole: none is cut */
+	nl_socket_enable_msg_peek(ns->sk);
+	err = nl_socket_set_msg_buf_size(ns->sk, LW_MSG_BUF);
+	if (err == 0)
+		err = nl_socket_add_membership(ns->sk, RTNLGRP_LINK);
+	if (err == 0)
+		err = nl_socket_set_nonblocking(ns->sk);
+	if (err < 0)
+		return nlu_errno_from_nle(err);
+	return lw_callbacks(ns);
 }
 
 static void lw_ns_close(struct lw_ns *ns)
@@ -119,27 +157,26 @@ static void lw_ns_close(struct lw_ns *ns)
 		event_free(ns->rx);
 	if (ns->watchdog)
 		event_free(ns->watchdog);
-	if (ns->fd >= 0)
-		close(ns->fd);
+	if (ns->sk)
+		nl_socket_free(ns->sk); /* closes its fd */
 	free(ns);
 }
 
 static int lw_ns_open(struct link_watch *lw, const char *name, struct lw_ns **out)
 {
 	struct lw_ns *ns = calloc(1, sizeof(*ns));
+	int err;
 
 	if (!ns)
 		return -ENOMEM;
 	ns->lw = lw;
 	snprintf(ns->name, sizeof(ns->name), "%s", name);
-	ns->fd = lw_socket(lw, name);
-	if (ns->fd < 0) {
-		int err = ns->fd;
-
-		free(ns);
+	err = lw_socket(lw, ns);
+	if (err < 0) {
+		lw_ns_close(ns);
 		return err;
 	}
-	ns->rx = event_new(lw->base, ns->fd, EV_READ | EV_PERSIST, lw_rx, ns);
+	ns->rx = event_new(lw->base, nl_socket_get_fd(ns->sk), EV_READ | EV_PERSIST, lw_rx, ns);
 	ns->watchdog = evtimer_new(lw->base, lw_watchdog, ns);
 	if (!ns->rx || !ns->watchdog || event_add(ns->rx, NULL) < 0) {
 		lw_ns_close(ns);
@@ -155,28 +192,29 @@ static int lw_ns_open(struct link_watch *lw, const char *name, struct lw_ns **ou
 
 /* Asks for every link of the namespace. One dump at a time per socket
  * (the kernel says EBUSY otherwise): a request during a dump is
- * remembered and made when it ends. */
+ * remembered and made when it ends. The request carries our own sequence
+ * number, which tells the dump's messages from the events. */
 static void lw_dump_start(struct lw_ns *ns)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-	} req = {
-	    .nh = {.nlmsg_len = sizeof(req),
-		   .nlmsg_type = RTM_GETLINK,
-		   .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
-	    .ifi = {.ifi_family = AF_UNSPEC},
-	};
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_msg *req;
+	int err = -NLE_NOMEM;
 
 	if (ns->dumping) {
 		ns->resync = true;
 		return;
 	}
-	req.nh.nlmsg_seq = ++ns->seq;
+	if (++ns->seq == NL_AUTO_SEQ) /* libnl would number that one itself */
+		++ns->seq;
 	ns->lw->stats.dumps++;
 	ns->resync = false;
-	if (sendto(ns->fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+	req = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP);
+	if (req && nlmsg_append(req, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0) {
+		nlmsg_hdr(req)->nlmsg_seq = ns->seq;
+		err = nl_send_auto(ns->sk, req);
+	}
+	nlmsg_free(req);
+	if (err < 0) {
 		arm_ms(ns->watchdog, LW_DUMP_RETRY_MS);
 		return;
 	}
@@ -260,12 +298,19 @@ struct lw_link {
 	char name[IFNAMSIZ];
 };
 
+/* Only what the rule needs; libnl checks the lengths (the name is
+ * terminated and fits, the state is a byte). */
+static const struct nla_policy lw_policy[IFLA_MAX + 1] = {
+    [IFLA_IFNAME] = {.type = NLA_STRING, .maxlen = IFNAMSIZ},
+    [IFLA_OPERSTATE] = {.type = NLA_U8},
+};
+
 static bool lw_link_parse(struct nlmsghdr *nh, struct lw_link *out)
 {
 	struct nlattr *tb[IFLA_MAX + 1];
 	struct ifinfomsg *ifi;
 
-	if (nlmsg_parse(nh, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_IFNAME])
+	if (nlmsg_parse(nh, sizeof(*ifi), tb, IFLA_MAX, lw_policy) < 0 || !tb[IFLA_IFNAME])
 		return false;
 	ifi = nlmsg_data(nh);
 	/* the bridge's port messages (AF_BRIDGE) share the group; its
@@ -307,79 +352,104 @@ static void lw_link_item(struct lw_ns *ns, struct link_watch_item *it, const str
 	lw_observe(it, link_state_up(l->flags, l->operstate, why, sizeof(why)), why);
 }
 
-static void lw_message(struct lw_ns *ns, struct nlmsghdr *nh)
+/* ---- reading: nl_recvmsgs and its callbacks ----
+ *
+ * libnl calls, per message: lw_msg_in first, lw_dump_intr when the kernel
+ * flagged a dump part inconsistent, then lw_finish (NLMSG_DONE), lw_error
+ * (NLMSG_ERROR) or lw_valid (anything else). Each returns NL_OK (NL_SKIP
+ * for its message only): NL_STOP would drop the rest of the datagram.
+ * None frees anything: the user's callbacks run later (lw_notify). */
+
+static bool lw_dump_msg(const struct lw_ns *ns, uint32_t seq)
 {
-	bool fresh;
-	struct lw_link l;
+	return ns->dumping && seq == ns->seq;
+}
 
-	/* the dump's parts are queued behind the events that were waiting
-	 * when it was asked for, and ahead of the events after */
-	if (ns->dumping && nh->nlmsg_seq == ns->seq)
+/* Only the kernel speaks for the links. The dump's parts are queued
+ * behind the events that were waiting when it was asked for, and ahead
+ * of the events after: its first part starts what is fresh. */
+static int lw_msg_in(struct nl_msg *msg, void *arg)
+{
+	struct lw_ns *ns = arg;
+
+	if (nlmsg_get_src(msg)->nl_pid != 0)
+		return NL_SKIP;
+	if (lw_dump_msg(ns, nlmsg_hdr(msg)->nlmsg_seq))
 		ns->live = true;
-	fresh = ns->live;
+	return NL_OK;
+}
 
-	if (nh->nlmsg_flags & NLM_F_DUMP_INTR && ns->dumping && nh->nlmsg_seq == ns->seq) {
+/* The links changed while the kernel dumped them: the parts still count,
+ * and another dump follows this one. */
+static int lw_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct lw_ns *ns = arg;
+
+	if (lw_dump_msg(ns, nlmsg_hdr(msg)->nlmsg_seq)) {
 		ns->lw->stats.interrupts++;
 		ns->resync = true;
 	}
-	switch (nh->nlmsg_type) {
-	case NLMSG_DONE:
-		if (ns->dumping && nh->nlmsg_seq == ns->seq)
-			lw_dump_done(ns);
-		return;
-	case NLMSG_ERROR:
-		/* only our dump request can be answered with an error */
-		if (ns->dumping && nh->nlmsg_seq == ns->seq) {
-			ns->dumping = false;
-			arm_ms(ns->watchdog, LW_DUMP_RETRY_MS);
-		}
-		return;
-	case RTM_NEWLINK:
-	case RTM_DELLINK:
-		break;
-	default:
-		return;
+	return NL_OK;
+}
+
+static int lw_finish(struct nl_msg *msg, void *arg)
+{
+	struct lw_ns *ns = arg;
+
+	if (lw_dump_msg(ns, nlmsg_hdr(msg)->nlmsg_seq))
+		lw_dump_done(ns);
+	return NL_OK;
+}
+
+/* Only our dump request can be answered with an error: ask again soon. */
+static int lw_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct lw_ns *ns = arg;
+
+	if (who->nl_pid == 0 && lw_dump_msg(ns, e->msg.nlmsg_seq)) {
+		ns->dumping = false;
+		arm_ms(ns->watchdog, LW_DUMP_RETRY_MS);
 	}
-	if (!lw_link_parse(nh, &l))
-		return;
+	return NL_SKIP;
+}
+
+/* fresh (see lw_link_item): the dump's first part has arrived. */
+static int lw_valid(struct nl_msg *msg, void *arg)
+{
+	struct lw_ns *ns = arg;
+	struct nlmsghdr *nh = nlmsg_hdr(msg);
+	struct lw_link l;
+
+	if ((nh->nlmsg_type != RTM_NEWLINK && nh->nlmsg_type != RTM_DELLINK) ||
+	    !lw_link_parse(nh, &l))
+		return NL_OK;
 	ns->lw->stats.messages++;
 	for (struct link_watch_item *it = ns->items; it; it = it->next)
-		lw_link_item(ns, it, &l, fresh);
+		lw_link_item(ns, it, &l, ns->live);
+	return NL_OK;
 }
 
-static void lw_datagram(struct lw_ns *ns, uint8_t *buf, size_t len)
-{
-	int rem = (int)len;
-
-	for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, rem);
-	     nh = NLMSG_NEXT(nh, rem))
-		lw_message(ns, nh);
-}
-
+/* One nl_recvmsgs call reads one datagram (and on to the dump's
+ * NLMSG_DONE while a dump is being read), up to LW_RX_BURST calls per
+ * wake-up. libnl reports the kernel's ENOBUFS as NLE_NOMEM: messages were
+ * dropped, only a fresh dump knows the truth (that dump serves a real
+ * out-of-memory as well). */
 static void lw_rx(evutil_socket_t fd, short what, void *arg)
 {
 	struct lw_ns *ns = arg;
-	struct link_watch *lw = ns->lw;
 
+	(void)fd;
 	(void)what;
 	for (int i = 0; i < LW_RX_BURST; i++) {
-		struct sockaddr_nl from;
-		socklen_t flen = sizeof(from);
-		ssize_t n = recvfrom(fd, lw->buf, sizeof(lw->buf), MSG_DONTWAIT | MSG_TRUNC,
-				     (struct sockaddr *)&from, &flen);
+		int err = nl_recvmsgs_default(ns->sk);
 
-		if ((n < 0 && errno == ENOBUFS) || n > (ssize_t)sizeof(lw->buf)) {
-			/* messages were dropped (or cut): only a fresh dump
-			 * knows the truth */
-			lw->stats.overruns++;
+		if (err == -NLE_NOMEM || err == -NLE_MSG_OVERFLOW) {
+			ns->lw->stats.overruns++;
 			lw_dump_start(ns);
 			continue;
 		}
-		if (n < 0)
-			return; /* EAGAIN, or nothing a retry would fix */
-		if (from.nl_pid != 0)
-			continue; /* only the kernel speaks for the links */
-		lw_datagram(ns, lw->buf, (size_t)n);
+		if (err < 0)
+			return; /* NLE_AGAIN, or nothing a retry would fix */
 	}
 }
 

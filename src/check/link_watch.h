@@ -1,8 +1,10 @@
 /* The `link` signal: is a watched interface operationally up, event-driven.
  *
- * One NETLINK_ROUTE socket per namespace, created inside it and subscribed
- * to RTNLGRP_LINK; a dump of all links gives the initial state, the
- * kernel's RTM_NEWLINK/RTM_DELLINK messages every change after. The rule
+ * One libnl NETLINK_ROUTE socket per namespace, connected inside it
+ * (net_nl_connect_in) and subscribed to RTNLGRP_LINK, read by
+ * nl_recvmsgs from the event loop without blocking; a dump of all links
+ * gives the initial state, the kernel's RTM_NEWLINK/RTM_DELLINK messages
+ * every change after. The rule
  * for "up" is link_state_up() on the watched device itself (see
  * net/link_state.h: the kernel's operational state already accounts for the
  * bond or veth peer below).

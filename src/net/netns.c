@@ -194,6 +194,17 @@ int net_socket_in(struct net_ctx *ctx, const char *netns, int domain, int type, 
 	return fd < 0 ? err : fd;
 }
 
+int net_nl_connect_in(struct net_ctx *ctx, const char *netns, struct nl_sock *sk, int proto)
+{
+	int err = net_ns_enter(ctx, netns);
+
+	if (err < 0)
+		return err;
+	err = nl_connect(sk, proto);
+	net_ns_leave(ctx, netns);
+	return err < 0 ? nlu_errno_from_nle(err) : 0;
+}
+
 /* The namespace's cached netlink socket, made inside it. */
 static int socket_in(struct net_ctx *ctx, struct net_ns_entry *e)
 {

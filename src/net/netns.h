@@ -62,6 +62,9 @@ void net_ns_leave(struct net_ctx *ctx, const char *netns);
 /* socket(domain, type | SOCK_CLOEXEC, proto) made inside netns: an fd or a
  * negative errno. */
 int net_socket_in(struct net_ctx *ctx, const char *netns, int domain, int type, int proto);
+/* nl_connect(sk, proto) inside netns: the libnl socket sk (allocated, not
+ * connected yet) then belongs to that namespace. 0 or a negative errno. */
+int net_nl_connect_in(struct net_ctx *ctx, const char *netns, struct nl_sock *sk, int proto);
 
 /* `ip netns add NAME`: /run/netns becomes a shared mount point, the empty
  * file /run/netns/NAME the bind mount of a fresh namespace. -EEXIST if the

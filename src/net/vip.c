@@ -11,67 +11,38 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
+#include "net/ifaddr.h"
 #include "net/nl_util.h"
 #include "plan/live.h"
 
 #define ATTR_MAX (IFA_MAX > NLU_IFA_PROTO ? IFA_MAX : NLU_IFA_PROTO)
 
-static struct nl_msg *addr_msg(int type, int flags, int ifindex, const struct ip_addr *a)
+/* A VIP: tagged VIPD_ADDR_PROTO_VIP, replacing one already there (an
+ * add after a restart, or twice, is success), IPv6 without duplicate
+ * address detection (see vip.h). */
+static struct ifaddr_req vip_req(int ifindex, const struct ip_addr *vip)
 {
-	struct ifaddrmsg ifa = {
-	    .ifa_family = a->family == IP_V4 ? AF_INET : AF_INET6,
-	    .ifa_prefixlen = a->plen,
-	    .ifa_scope = RT_SCOPE_UNIVERSE,
-	    .ifa_index = (unsigned)ifindex,
+	return (struct ifaddr_req){
+	    .ifindex = ifindex,
+	    .addr = *vip,
+	    .proto = VIPD_ADDR_PROTO_VIP,
+	    .flags = vip->family == IP_V6 ? IFA_F_NODAD : 0,
+	    .replace = true,
 	};
-	struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
-	int len = (int)ip_len(a);
-
-	if (!msg)
-		return NULL;
-	if (nlmsg_append(msg, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
-	    nla_put(msg, IFA_LOCAL, len, a->bytes) < 0 ||
-	    nla_put(msg, IFA_ADDRESS, len, a->bytes) < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
 }
 
-static int send_and_ack(struct nl_sock *sk, struct nl_msg *msg)
+int vip_add(struct net_ctx *ctx, struct nl_sock *sk, int ifindex, const struct ip_addr *vip)
 {
-	return nlu_exchange(sk, msg, NULL, NULL, NULL); /* consumes msg */
-}
+	struct ifaddr_req r = vip_req(ifindex, vip);
 
-int vip_add(struct nl_sock *sk, int ifindex, const struct ip_addr *vip)
-{
-	struct nl_msg *msg = addr_msg(
-	    RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, ifindex, vip);
-	uint32_t flags = vip->family == IP_V6 ? IFA_F_NODAD : 0;
-
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put_u8(msg, NLU_IFA_PROTO, VIPD_ADDR_PROTO_VIP) < 0 ||
-	    nla_put_u32(msg, IFA_FLAGS, flags) < 0) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	if (flags) {
-		struct ifaddrmsg *ifa = nlmsg_data(nlmsg_hdr(msg));
-
-		ifa->ifa_flags = (uint8_t)flags;
-	}
-	return send_and_ack(sk, msg);
+	return ifaddr_add(ctx, sk, &r, NULL);
 }
 
 int vip_del(struct nl_sock *sk, int ifindex, const struct ip_addr *vip)
 {
-	struct nl_msg *msg = addr_msg(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, ifindex, vip);
-	int rc;
+	struct ifaddr_req r = vip_req(ifindex, vip);
+	int rc = ifaddr_del(sk, &r, NULL);
 
-	if (!msg)
-		return -ENOMEM;
-	rc = send_and_ack(sk, msg);
 	return rc == -EADDRNOTAVAIL || rc == -ENOENT ? 0 : rc;
 }
 

@@ -2,7 +2,8 @@
  * socket of the interface's namespace.
  *
  * Every VIP is added with IFA_PROTO = VIPD_ADDR_PROTO_VIP (src/plan/live.h)
- * so that a restarted daemon finds, and removes, what a crashed one left.
+ * so that a restarted daemon finds, and removes, what a crashed one left
+ * (on a kernel that takes it: see net/ifaddr.h for the fallback).
  * IPv6 VIPs carry IFA_F_NODAD: the peer has just given the address up, and
  * duplicate address detection would keep it "tentative" (unusable) for a
  * second or more. */
@@ -14,6 +15,7 @@
 
 #include "util/ipaddr.h"
 
+struct net_ctx;
 struct nl_sock;
 
 /* One address found on an interface. */
@@ -23,8 +25,10 @@ struct vip_found {
 	uint32_t flags;	     /* IFA_F_* (IFA_FLAGS, else ifa_flags) */
 };
 
-/* Adds (or replaces) vip with its prefix length on ifindex. 0 or -errno. */
-int vip_add(struct nl_sock *sk, int ifindex, const struct ip_addr *vip);
+/* Adds (or replaces) vip with its prefix length on ifindex; sk is ctx's
+ * socket of the interface's namespace, ctx remembers a kernel that refuses
+ * IFA_PROTO (net/ifaddr.h). 0 or -errno. */
+int vip_add(struct net_ctx *ctx, struct nl_sock *sk, int ifindex, const struct ip_addr *vip);
 
 /* Removes vip from ifindex; an address already gone is success. 0 or -errno. */
 int vip_del(struct nl_sock *sk, int ifindex, const struct ip_addr *vip);

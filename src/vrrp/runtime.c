@@ -181,9 +181,9 @@ static int sweep_iface(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, s
 
 	if (!nl)
 		return 0;
-	if (rt_ns_enter(rt, sp->netns) == 0) {
+	if (net_ns_enter(&rt->net, sp->netns) == 0) {
 		ifindex = (int)if_nametoindex(sp->ifname);
-		rt_ns_leave(rt, sp->netns);
+		net_ns_leave(&rt->net, sp->netns);
 		if (ifindex > 0 && vip_list(nl, ifindex, &f, &nf) == 0) {
 			for (size_t i = 0; i < nf; i++) {
 				if (f[i].proto != VIPD_ADDR_PROTO_VIP &&

@@ -3,15 +3,13 @@
  * It calls no other runtime file (see runtime_internal.h).
  *
  * Namespaces: a socket belongs to the namespace it was created in, so the
- * runtime enters the interface's namespace (setns) only to create sockets
- * and look names up, and comes straight back. */
+ * runtime enters the interface's namespace only to create sockets and look
+ * names up, and comes straight back, through net_ns_enter/net_ns_leave
+ * (net/netns.h), the one way into a namespace. */
 #include "vrrp/runtime_internal.h"
 
-#include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include <linux/if_addr.h>
@@ -75,31 +73,6 @@ void vrrp_inst_log(const struct vrrp_inst *inst, enum vrrp_rt_log_level lvl, con
 }
 
 /* ---- namespaces ---- */
-
-int rt_ns_enter(struct vrrp_rt *rt, const char *netns)
-{
-	int fd;
-
-	if (!netns || !*netns)
-		return 0;
-	fd = net_ns_fd(&rt->net, netns);
-	if (fd < 0)
-		return fd;
-	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
-}
-
-/* Not coming back would leave every later socket in the wrong namespace. */
-void rt_ns_leave(struct vrrp_rt *rt, const char *netns)
-{
-	if (!netns || !*netns)
-		return;
-	if (setns(rt->net.own_fd, CLONE_NEWNET) < 0) {
-		vrrp_rt_log(rt, VRRP_RT_LOG_ERR,
-			    "cannot return to the daemon's namespace: %s (this is a bug)",
-			    strerror(errno));
-		abort();
-	}
-}
 
 struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err)
 {

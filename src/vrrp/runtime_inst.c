@@ -109,7 +109,7 @@ int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 	struct nl_sock *nl = inst->vside ? rt_nl(inst->rt, inst->vside->netns, &rc) : NULL;
 
 	if (nl)
-		rc = vip_add(nl, inst->vside->ifindex, vip);
+		rc = vip_add(&inst->rt->net, nl, inst->vside->ifindex, vip);
 
 	if (rc < 0) {
 		inst->vip_errors++;

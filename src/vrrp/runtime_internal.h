@@ -24,8 +24,6 @@
 #include "vrrp/runtime.h"
 
 /* ---- runtime_base.c (clocks and logging are in runtime.h) ---- */
-int rt_ns_enter(struct vrrp_rt *rt, const char *netns);
-void rt_ns_leave(struct vrrp_rt *rt, const char *netns);
 /* The netlink socket of a namespace; fetch it for each use (a re-created
  * namespace gets a new one). NULL with -errno in *err. */
 struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err);

@@ -194,10 +194,10 @@ static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst
 	s->multicast = !sp->unicast;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", sp->advert_ifname);
 	snprintf(s->netns, sizeof(s->netns), "%s", sp->netns);
-	*err = rt_ns_enter(rt, sp->netns);
+	*err = net_ns_enter(&rt->net, sp->netns);
 	if (*err == 0) {
 		*err = sock_open_here(s);
-		rt_ns_leave(rt, sp->netns);
+		net_ns_leave(&rt->net, sp->netns);
 	}
 	if (*err == 0) {
 		if (s->family == IP_V6)

@@ -47,10 +47,10 @@ static struct vrrp_rt_vside *vside_open(struct vrrp_rt *rt, const struct vrrp_in
 	v->pkt_fd = -1;
 	snprintf(v->ifname, sizeof(v->ifname), "%s", sp->ifname);
 	snprintf(v->netns, sizeof(v->netns), "%s", sp->netns);
-	*err = rt_ns_enter(rt, sp->netns);
+	*err = net_ns_enter(&rt->net, sp->netns);
 	if (*err == 0) {
 		*err = vside_open_here(v);
-		rt_ns_leave(rt, sp->netns);
+		net_ns_leave(&rt->net, sp->netns);
 	}
 	if (*err) {
 		vside_close(v);

@@ -557,6 +557,17 @@ void rh_world_done(struct rh_world *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* The method is the name's last part, as the model names instances. */
+static enum vip_method method_of(const char *name)
+{
+	const char *last = strrchr(name, '/');
+
+	for (int m = 0; last && m < METHOD_COUNT; m++)
+		if (strcmp(last + 1, vip_method_name((enum vip_method)m)) == 0)
+			return (enum vip_method)m;
+	return METHOD_GW;
+}
+
 static void spec_fill(const struct rh_world *w, int node, const struct rh_inst_cfg *c,
 		      struct vrrp_inst_spec *s)
 {
@@ -564,9 +575,9 @@ static void spec_fill(const struct rh_world *w, int node, const struct rh_inst_c
 	snprintf(s->name, sizeof(s->name), "%s", c->name);
 	snprintf(s->ifname, sizeof(s->ifname), "%s", RH_IFNAME);
 	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "%s", RH_IFNAME);
-	s->slot = c->prio[0] >= c->prio[1] ? SLOT_MASTER : SLOT_BACKUP;
+	s->slot = strstr(c->name, "/backup/") ? SLOT_BACKUP : SLOT_MASTER;
 	s->family = c->family;
-	s->method = METHOD_GW;
+	s->method = method_of(c->name);
 	s->vrid = c->vrid;
 	s->unicast = !c->multicast;
 	s->fsm.version = 3;

@@ -37,6 +37,8 @@
 
 /* One instance of the test's configuration, as the model would compile it. */
 struct rh_inst_cfg {
+	/* "<if>/<slot>/<family>/<method>" as the model names them: the slot
+	 * and method (what a reload matches instances by) are read from it */
 	const char *name;
 	uint8_t vrid;
 	enum ip_family family;

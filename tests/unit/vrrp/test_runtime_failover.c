@@ -106,9 +106,16 @@ static void test_stop_multicast_waits_skew(void **state)
 					.family = IP_V4,
 					.vips = {VIP4 "/24"},
 					.prio = {200, 100},
+					.multicast = true},
+				       {.name = GW6,
+					.vrid = 52,
+					.family = IP_V6,
+					.vips = {VIP6 "/64"},
+					.prio = {200, 100},
 					.multicast = true}},
-			     .n_insts = 1};
+			     .n_insts = 2};
 	struct rh_world w;
+	char text[IP_STR_MAX];
 	uint64_t t0;
 
 	(void)state;
@@ -117,15 +124,23 @@ static void test_stop_multicast_waits_skew(void **state)
 	rh_start(&w, B);
 	rh_run(&w, 1000);
 	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, A, GW6), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_BACKUP);
+	/* RFC 5798 5.1.2.2: IPv6 adverts to the group come from the link-local address */
+	assert_string_equal(ip_ntop(&rh_inst(&w, A, GW6)->cfg.own_addr, text), "fe80::a0");
+	assert_string_equal(ip_ntop(&rh_inst(&w, B, GW6)->fsm.master_addr, text), "fe80::a0");
 	t0 = w.now_ms;
 	rh_stop(&w, A);
 	rh_run(&w, 60);
 	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_BACKUP);
 	assert_int_equal(rh_client_node(&w, VIP4), A); /* stale, nobody holds it */
 	rh_run(&w, 1);
 	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
 	assert_int_equal(rh_last_transition(&w, B, GW4)->at_ms, t0 + 61);
+	assert_int_equal(rh_last_transition(&w, B, GW6)->at_ms, t0 + 61);
 	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIP6, B));
 	rh_world_done(&w);
 }
 

@@ -168,7 +168,7 @@ static int env_sock_open(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx)
 	struct rh_node *n = ctx;
 	struct rh_sock *fs;
 
-	if (strcmp(s->ifname, RH_IFNAME) != 0 || *s->netns)
+	if (strcmp(s->ifname, RH_IFNAME) != 0 || *s->netns || n->iface_missing)
 		return -ENODEV;
 	fs = calloc(1, sizeof(*fs));
 	assert_non_null(fs);
@@ -291,7 +291,7 @@ static int env_vside_open(void *ctx, struct vrrp_rt_vside *v)
 {
 	struct rh_node *n = ctx;
 
-	if (strcmp(v->ifname, RH_IFNAME) != 0 || *v->netns)
+	if (strcmp(v->ifname, RH_IFNAME) != 0 || *v->netns || n->iface_missing)
 		return -ENODEV;
 	v->ifindex = RH_IFINDEX;
 	memcpy(v->mac, n->mac, 6);
@@ -358,8 +358,10 @@ static int env_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_add
 
 static int env_ifindex(void *ctx, const char *netns, const char *ifname)
 {
-	(void)ctx;
-	return strcmp(ifname, RH_IFNAME) == 0 && !*netns ? RH_IFINDEX : -ENODEV;
+	const struct rh_node *n = ctx;
+
+	return strcmp(ifname, RH_IFNAME) == 0 && !*netns && !n->iface_missing ? RH_IFINDEX
+									      : -ENODEV;
 }
 
 static struct rh_addr *addr_find(struct rh_node *n, int ifindex, const struct ip_addr *a)

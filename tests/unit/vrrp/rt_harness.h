@@ -75,6 +75,7 @@ struct rh_node {
 	struct vrrp_rt rt;
 	bool running; /* the daemon runs (rt is initialised) */
 	/* the wire */
+	bool iface_missing;	  /* eth0 does not exist (yet): opening it fails */
 	bool carrier;		  /* frames pass */
 	uint64_t forward_from_ms; /* carrier up, but nothing passes before this */
 	uint32_t loss_pct;	  /* frames this node sends that are lost */

@@ -246,6 +246,71 @@ static void test_healed_split(void **state)
 	}
 }
 
+/* Adverts lost or late, fewer than Master_Down_Interval's worth: no
+ * failover. More: B takes over, and A's next advert heard brings it back. */
+static void test_loss_and_delay(void **state)
+{
+	struct rh_world w;
+	uint64_t t0;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	w.nodes[A].delay_ms = 150; /* late, but steady */
+	rh_run(&w, 1000);
+	w.nodes[A].delay_ms = 0;
+	w.nodes[A].loss_pct = 100; /* two adverts lost */
+	rh_run(&w, 250);
+	w.nodes[A].loss_pct = 0;
+	rh_run(&w, 1000);
+	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
+	assert_settled(&w);
+
+	/* four: B takes over; A, which still hears B, answers the lower
+	 * master with an announcement of its own, so the client stays */
+	w.nodes[A].loss_pct = 100;
+	rh_run(&w, 400);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_true(rh_garps(&w, B, VIP4, t0) > 0);
+	assert_int_equal(rh_client_node(&w, VIP4), A);
+	w.nodes[A].loss_pct = 0;
+	rh_run(&w, 500);
+	assert_settled(&w);
+	rh_world_done(&w);
+}
+
+/* An interface that is not there yet: the instance waits (no socket, no
+ * VIP side, says why) and retries every second; once it is there the
+ * instance starts as at startup and takes its slot. */
+static void test_missing_interface_waits_and_retries(void **state)
+{
+	struct rh_world w;
+	struct vrrp_inst *gw;
+
+	(void)state;
+	rh_world_init(&w, 2, &lab_cfg);
+	w.nodes[A].iface_missing = true;
+	rh_start(&w, A);
+	rh_start(&w, B);
+	rh_run(&w, 2500);
+	gw = rh_inst(&w, A, GW4);
+	assert_int_equal(gw->fsm.state, VRRP_FSM_INIT);
+	assert_null(gw->sock);
+	assert_string_equal(gw->wait_reason, "interface eth0: No such device");
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_int_equal(w.nodes[A].open_socks, 0);
+
+	w.nodes[A].iface_missing = false;
+	rh_run(&w, 999);
+	assert_int_not_equal(rh_state(&w, A, GW4), VRRP_FSM_INIT);
+	assert_string_equal(gw->wait_reason, "");
+	assert_int_equal(rh_last_transition(&w, A, GW4)->cause, VRRP_FSM_CAUSE_PREEMPT);
+	rh_run(&w, 1000);
+	assert_settled(&w);
+	rh_world_done(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +320,8 @@ int main(void)
 	    cmocka_unit_test(test_crash_and_restart),
 	    cmocka_unit_test(test_advert_link_down_and_up),
 	    cmocka_unit_test(test_healed_split),
+	    cmocka_unit_test(test_loss_and_delay),
+	    cmocka_unit_test(test_missing_interface_waits_and_retries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,10 @@
 /* The VRRP instance runtime: what turns the pure state machine (fsm.h) and
  * codec (packet.h) into a router on the wire. It owns the raw sockets (one
  * per namespace, interface, family and mode, shared by the instances on
- * it and demultiplexed by VRID), the libevent timers, the VIP add/remove
- * and GARP/NA bursts. Single-threaded: everything runs on one event_base.
+ * it and demultiplexed by VRID), the timers, the VIP add/remove and GARP/NA
+ * bursts, all through its environment (runtime_env.h: libevent and the
+ * kernel in production, a fake in the unit tests). Single-threaded:
+ * everything runs on one event_base.
  *
  * An instance has two sides that may be two interfaces (vrrp.via): the
  * advert side, a raw socket on the interface whose communication pair

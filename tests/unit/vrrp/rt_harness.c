@@ -738,6 +738,23 @@ void rh_run(struct rh_world *w, uint64_t ms)
 	rh_run_until(w, w->now_ms + ms);
 }
 
+struct rh_watch rh_run_watching(struct rh_world *w, uint64_t ms, const char *vip)
+{
+	struct rh_watch seen = {0};
+	uint64_t end = w->now_ms + ms;
+
+	while (w->now_ms < end) {
+		int holders = 0;
+
+		rh_run(w, 1);
+		for (int i = 0; i < w->n_nodes; i++)
+			holders += rh_holds(w, i, vip);
+		seen.dark_ms += holders == 0;
+		seen.double_ms += holders > 1;
+	}
+	return seen;
+}
+
 /* ---- faults and inputs ---- */
 
 void rh_link(struct rh_world *w, int i, bool up, uint32_t settle_ms)

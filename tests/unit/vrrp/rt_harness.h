@@ -170,6 +170,12 @@ void rh_specs(const struct rh_world *w, int i, struct vrrp_inst_spec **out, size
 /* Runs every timer and frame due up to now + ms, in deadline order. */
 void rh_run(struct rh_world *w, uint64_t ms);
 void rh_run_until(struct rh_world *w, uint64_t at_ms);
+/* rh_run, looking at vip after every millisecond: how many ended with no
+ * node holding it (dark) and with two holding it (double). */
+struct rh_watch {
+	uint64_t dark_ms, double_ms;
+};
+struct rh_watch rh_run_watching(struct rh_world *w, uint64_t ms, const char *vip);
 
 /* ---- faults and inputs ---- */
 /* The carrier of node i's port. The link watch tells the runtime

@@ -87,13 +87,17 @@ static uint64_t became_master_at(const struct rh_world *w, int i, const char *in
 static void test_link_flap_releases_and_reannounces(void **state)
 {
 	struct rh_world w;
+	struct rh_watch seen;
 	uint64_t t0, t1;
 
 	(void)state;
 	lab_up(&w);
 	t0 = w.now_ms;
 	rh_link(&w, A, false, 0);
-	rh_run(&w, 1500);
+	/* the price (docs/decisions.md): about Master_Down_Interval dark */
+	seen = rh_run_watching(&w, 1500, VIP4);
+	assert_true(seen.dark_ms > 250 && seen.dark_ms <= 361);
+	assert_int_equal(seen.double_ms, 0);
 	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_FAULT);
 	assert_false(rh_holds(&w, A, VIP4));
 	assert_false(rh_holds(&w, A, VIP6));
@@ -102,7 +106,9 @@ static void test_link_flap_releases_and_reannounces(void **state)
 
 	t1 = w.now_ms;
 	rh_link(&w, A, true, 0);
-	rh_run(&w, 1500);
+	seen = rh_run_watching(&w, 1500, VIP4); /* make-before-break on the way back */
+	assert_int_equal(seen.dark_ms, 0);
+	assert_int_equal(seen.double_ms, 0);
 	assert_converged(&w);
 	assert_int_equal(rh_garps(&w, A, VIP4, t1), 3);
 	assert_int_equal(rh_garps(&w, A, VIP6, t1), 3);
@@ -298,6 +304,73 @@ static void test_both_links(void **state)
 	rh_world_done(&w);
 }
 
+/* gw_down: one family's gateway stops answering for both nodes. Both are
+ * unhealthy (priority 1): the master resigns once, the VIP is never dark
+ * nor held twice, and it does not flap while the gateway stays down; back,
+ * the preferred node takes it again. */
+static void test_gateway_down_for_both(void **state)
+{
+	struct rh_world w;
+	struct rh_watch seen;
+	uint64_t t0;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	rh_health(&w, A, false, false, "gateway 192.0.2.1 unreachable (3/3 probes)");
+	rh_run(&w, 50);
+	rh_health(&w, B, false, false, "gateway 192.0.2.1 unreachable (3/3 probes)");
+	seen = rh_run_watching(&w, 5000, VIP4);
+	assert_int_equal(seen.dark_ms, 0);
+	assert_int_equal(seen.double_ms, 0);
+	assert_true(rh_transitions(&w, A, GW4, t0) <= 2);
+	assert_true(rh_transitions(&w, B, GW4, t0) <= 2);
+	assert_int_equal(rh_transitions(&w, B, GW4, t0 + 1000), 0); /* settled, no flapping */
+	assert_int_equal(rh_transitions(&w, A, GW4, t0 + 1000), 0);
+
+	rh_health(&w, A, true, false, "healthy");
+	rh_health(&w, B, true, false, "healthy");
+	seen = rh_run_watching(&w, 1000, VIP4);
+	assert_int_equal(seen.dark_ms, 0);
+	assert_int_equal(seen.double_ms, 0);
+	assert_converged(&w);
+	rh_world_done(&w);
+}
+
+/* drain_hold: A drained through B's crash. A takes everything (drained is
+ * priority 1, not absent: a VIP is never left without an owner), gives it
+ * back when B returns, and takes its own slot when undrained. */
+static void test_drain_held_through_a_crash(void **state)
+{
+	struct rh_world w;
+	struct rh_watch seen;
+
+	(void)state;
+	lab_up(&w);
+	vrrp_rt_set_drained(&w.nodes[A].rt, true);
+	rh_run(&w, 500);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	rh_crash(&w, B);
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, A, BK4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_client_node(&w, VIP4), A);
+	assert_int_equal(rh_client_node(&w, VIPB), A);
+
+	rh_start(&w, B); /* sweeps its leftovers, preempts the drained A */
+	seen = rh_run_watching(&w, 1000, VIPB);
+	assert_int_equal(seen.double_ms, 0);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIPB, B));
+
+	vrrp_rt_set_drained(&w.nodes[A].rt, false);
+	seen = rh_run_watching(&w, 1000, VIP4);
+	assert_int_equal(seen.dark_ms, 0);
+	assert_int_equal(seen.double_ms, 0);
+	assert_converged(&w);
+	rh_world_done(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +381,8 @@ int main(void)
 	    cmocka_unit_test(test_healed_splits_leave_no_stale_entry),
 	    cmocka_unit_test(test_flap_in_failover),
 	    cmocka_unit_test(test_both_links),
+	    cmocka_unit_test(test_gateway_down_for_both),
+	    cmocka_unit_test(test_drain_held_through_a_crash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

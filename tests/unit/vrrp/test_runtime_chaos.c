@@ -1,7 +1,9 @@
 /* The chaos driver's findings (tests/chaos, docs/convergence.md), each
  * replayed on the runtime of two nodes in the fake environment
- * (rt_harness.h), in milliseconds and without root. Each test names the
- * commit that fixed what it replays; it fails with that fix taken out.
+ * (rt_harness.h), in milliseconds and without root. A test that replays a
+ * finding names the commit that fixed it and fails with that fix taken
+ * out; the last ones replay the driver's other faults (flap_in_failover,
+ * both_links, gw_down, drain_hold) against its invariants.
  * The lab is the chaos lab's: A (192.0.2.11) prefers the master slot, B
  * (192.0.2.12) the backup slot; VRRPv3 unicast at 100 ms, priorities
  * 200/100, garp 3 x 100 ms. */

@@ -5,7 +5,6 @@
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +12,20 @@
 #include "net/vip.h"
 #include "plan/live.h"
 
-int vrrp_rt_init(struct vrrp_rt *rt, struct event_base *base)
+int vrrp_rt_init_env(struct vrrp_rt *rt, struct event_base *base, const struct vrrp_rt_env *env,
+		     void *env_ctx)
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->base = base;
+	rt->env = env;
+	rt->env_ctx = env_ctx;
 	rt->log_level = VRRP_RT_LOG_INFO;
 	return net_ctx_init(&rt->net);
+}
+
+int vrrp_rt_init(struct vrrp_rt *rt, struct event_base *base)
+{
+	return vrrp_rt_init_env(rt, base, &vrrp_rt_env_sys, rt);
 }
 
 void vrrp_rt_done(struct vrrp_rt *rt)
@@ -170,37 +177,32 @@ static bool is_config_vip(const struct vrrp_inst_spec *specs, size_t n, const ch
 	return false;
 }
 
+/* A missing interface or namespace has nothing left over: no log. */
 static int sweep_iface(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
 		       const struct vrrp_inst_spec *sp)
 {
-	int err = 0, ifindex, removed = 0;
-	struct nl_sock *nl = rt_nl(rt, sp->netns, &err);
+	const struct vrrp_rt_env *env = rt->env;
+	int err, removed = 0;
+	int ifindex = env->ifindex(rt->env_ctx, sp->netns, sp->ifname);
 	struct vip_found *f = NULL;
 	size_t nf = 0;
 	char a[IP_STR_MAX];
 
-	if (!nl)
+	if (ifindex <= 0 || env->addr_list(rt->env_ctx, sp->netns, ifindex, &f, &nf) < 0)
 		return 0;
-	if (net_ns_enter(&rt->net, sp->netns) == 0) {
-		ifindex = (int)if_nametoindex(sp->ifname);
-		net_ns_leave(&rt->net, sp->netns);
-		if (ifindex > 0 && vip_list(nl, ifindex, &f, &nf) == 0) {
-			for (size_t i = 0; i < nf; i++) {
-				if (f[i].proto != VIPD_ADDR_PROTO_VIP &&
-				    !is_config_vip(specs, n, sp->netns, sp->ifname, &f[i].addr))
-					continue;
-				err = vip_del(nl, ifindex, &f[i].addr);
-				vrrp_rt_log(
-				    rt, err ? VRRP_RT_LOG_ERR : VRRP_RT_LOG_INFO,
-				    "[if %s] left-over VIP %s %s%s%s", sp->ifname,
-				    ip_ntop_prefix(&f[i].addr, a),
-				    err ? "not removed: " : "removed", err ? strerror(-err) : "",
-				    f[i].proto == VIPD_ADDR_PROTO_VIP ? " (tagged vipd)" : "");
-				removed += err == 0;
-			}
-			free(f);
-		}
+	for (size_t i = 0; i < nf; i++) {
+		if (f[i].proto != VIPD_ADDR_PROTO_VIP &&
+		    !is_config_vip(specs, n, sp->netns, sp->ifname, &f[i].addr))
+			continue;
+		err = env->addr_del(rt->env_ctx, sp->netns, ifindex, &f[i].addr);
+		vrrp_rt_log(rt, err ? VRRP_RT_LOG_ERR : VRRP_RT_LOG_INFO,
+			    "[if %s] left-over VIP %s %s%s%s", sp->ifname,
+			    ip_ntop_prefix(&f[i].addr, a), err ? "not removed: " : "removed",
+			    err ? strerror(-err) : "",
+			    f[i].proto == VIPD_ADDR_PROTO_VIP ? " (tagged vipd)" : "");
+		removed += err == 0;
 	}
+	free(f);
 	return removed;
 }
 

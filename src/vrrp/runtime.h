@@ -1,8 +1,10 @@
 /* The VRRP instance runtime: what turns the pure state machine (fsm.h) and
  * codec (packet.h) into a router on the wire. It owns the raw sockets (one
  * per namespace, interface, family and mode, shared by the instances on
- * it and demultiplexed by VRID), the libevent timers, the VIP add/remove
- * and GARP/NA bursts. Single-threaded: everything runs on one event_base.
+ * it and demultiplexed by VRID), the timers, the VIP add/remove and GARP/NA
+ * bursts, all through its environment (runtime_env.h: libevent and the
+ * kernel in production, a fake in the unit tests). Single-threaded:
+ * everything runs on one event_base.
  *
  * An instance has two sides that may be two interfaces (vrrp.via): the
  * advert side, a raw socket on the interface whose communication pair
@@ -27,8 +29,9 @@
 #include "vrrp/packet.h"
 
 struct event_base;
-struct event;
 struct nl_sock;
+struct vrrp_rt_env;
+struct vrrp_rt_timer;
 
 #define VRRP_RT_NAME_MAX   96
 #define VRRP_RT_IFNAME_MAX 16
@@ -81,13 +84,13 @@ struct vrrp_inst {
 	struct vrrp_fsm fsm;
 	struct vrrp_rt_sock *sock;   /* advert side; NULL while not usable */
 	struct vrrp_rt_vside *vside; /* VIP side; NULL while not usable */
-	struct event *timers[VRRP_FSM_TIMER_COUNT];
+	struct vrrp_rt_timer *timers[VRRP_FSM_TIMER_COUNT];
 	struct vrrp_rt_timer_arg timer_args[VRRP_FSM_TIMER_COUNT];
-	struct event *garp_ev;	/* next GARP/NA round */
-	struct event *retry_ev; /* re-open the socket after an error */
-	uint32_t garp_left;	/* rounds left in the current burst */
-	bool vips_held;		/* ADD_VIPS done, REMOVE_VIPS not yet */
-	bool started;		/* STARTUP delivered */
+	struct vrrp_rt_timer *garp_timer;  /* next GARP/NA round */
+	struct vrrp_rt_timer *retry_timer; /* re-open the socket after an error */
+	uint32_t garp_left;		   /* rounds left in the current burst */
+	bool vips_held;			   /* ADD_VIPS done, REMOVE_VIPS not yet */
+	bool started;			   /* STARTUP delivered */
 	char health_reason[VRRP_RT_REASON_MAX];
 	char link_reason[VRRP_RT_REASON_MAX]; /* the advert interface's last word */
 	uint64_t health_changes;	      /* healthy <-> unhealthy, as fed to the machine */
@@ -122,8 +125,7 @@ struct vrrp_rt_sock {
 	int ifindex;
 	struct ip_addr link_local; /* IPv6: fe80:: source of multicast adverts */
 	bool has_link_local;
-	int fd;
-	struct event *rx_ev;
+	void *io; /* the environment's (runtime_env.h): fd and read event */
 	struct vrrp_inst *by_vrid[256];
 	/* Takes a valid advert for by_vrid[] up to its instance (rt_inst_step,
 	 * given at attach: the receive path is a layer below the step). */
@@ -149,7 +151,7 @@ struct vrrp_rt_vside {
 	uint8_t mac[6];		   /* GARP/NA sender */
 	struct ip_addr link_local; /* source of NAs; looked up again while missing */
 	bool has_link_local;
-	int pkt_fd; /* AF_PACKET, send only */
+	void *io; /* the environment's: an AF_PACKET socket, send only */
 	int refs;
 };
 
@@ -169,6 +171,10 @@ struct vrrp_rt_hooks {
 
 struct vrrp_rt {
 	struct event_base *base;
+	/* Everything outside the process (runtime_env.h): clocks, timers,
+	 * sockets, addresses. vrrp_rt_init sets the production one. */
+	const struct vrrp_rt_env *env;
+	void *env_ctx;
 	struct vrrp_rt_hooks hooks;
 	enum vrrp_rt_log_level log_level;
 	bool drained;

@@ -5,14 +5,9 @@
 
 #include <string.h>
 
-#include <event2/event.h>
-
-#include "net/garp.h"
-
 static void schedule(struct vrrp_inst *inst)
 {
 	uint32_t ms;
-	struct timeval tv;
 
 	if (inst->garp_left > 0)
 		ms = inst->spec.garp_interval_ms;
@@ -20,19 +15,16 @@ static void schedule(struct vrrp_inst *inst)
 		ms = inst->spec.garp_refresh_ms;
 	else
 		return;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(inst->garp_ev, &tv);
+	rt_timer_arm(inst->rt, inst->garp_timer, ms);
 }
 
 /* From the VIP side: the interface holding the VIPs, never the advert one. */
 static int send_one(struct vrrp_inst *inst, const struct ip_addr *vip)
 {
 	struct vrrp_rt_vside *v = inst->vside;
+	const struct ip_addr *src = vip->family == IP_V4 ? NULL : rt_vside_na_source(v, vip);
 
-	if (vip->family == IP_V4)
-		return garp_send_arp(v->pkt_fd, v->ifindex, v->mac, vip);
-	return garp_send_na(v->pkt_fd, v->ifindex, v->mac, rt_vside_na_source(v, vip), vip);
+	return inst->rt->env->garp_send(inst->rt->env_ctx, v, vip, src);
 }
 
 void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n)
@@ -58,7 +50,7 @@ void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n)
 
 void rt_garp_start(struct vrrp_inst *inst)
 {
-	evtimer_del(inst->garp_ev);
+	rt_timer_cancel(inst->rt, inst->garp_timer);
 	inst->garp_left = inst->spec.garp_count;
 	if (inst->garp_left == 0) {
 		schedule(inst);
@@ -71,16 +63,14 @@ void rt_garp_start(struct vrrp_inst *inst)
 
 void rt_garp_stop(struct vrrp_inst *inst)
 {
-	evtimer_del(inst->garp_ev);
+	rt_timer_cancel(inst->rt, inst->garp_timer);
 	inst->garp_left = 0;
 }
 
-void rt_garp_on_timer(evutil_socket_t fd, short what, void *arg)
+void rt_garp_on_timer(void *arg)
 {
 	struct vrrp_inst *inst = arg;
 
-	(void)fd;
-	(void)what;
 	if (inst->fsm.state != VRRP_FSM_MASTER || !inst->vips_held)
 		return;
 	rt_garp_round(inst, inst->spec.vips, inst->spec.n_vips);

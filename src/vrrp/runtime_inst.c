@@ -3,38 +3,24 @@
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/event.h>
-
-#include "net/vip.h"
-
 #define RETRY_MS 1000 /* re-open a socket whose interface was missing */
 
-static struct timeval ms_tv(uint32_t ms)
-{
-	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
-
-	return tv;
-}
-
-static void on_timer(evutil_socket_t fd, short what, void *arg)
+static void on_timer(void *arg)
 {
 	struct vrrp_rt_timer_arg *ta = arg;
 	struct vrrp_fsm_event ev = {.type = vrrp_fsm_timer_event(ta->timer)};
 
-	(void)fd;
-	(void)what;
 	rt_inst_step(ta->inst, &ev);
 }
 
 static void try_start(struct vrrp_inst *inst);
 
-static void on_retry(evutil_socket_t fd, short what, void *arg)
+static void on_retry(void *arg)
 {
-	(void)fd;
-	(void)what;
 	try_start(arg);
 }
 
@@ -65,12 +51,12 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) {
 		inst->timer_args[t].inst = inst;
 		inst->timer_args[t].timer = (enum vrrp_fsm_timer)t;
-		inst->timers[t] = evtimer_new(rt->base, on_timer, &inst->timer_args[t]);
+		inst->timers[t] = rt_timer_new(rt, on_timer, &inst->timer_args[t]);
 		ok = ok && inst->timers[t];
 	}
-	inst->garp_ev = evtimer_new(rt->base, rt_garp_on_timer, inst);
-	inst->retry_ev = evtimer_new(rt->base, on_retry, inst);
-	if (!ok || !inst->garp_ev || !inst->retry_ev) {
+	inst->garp_timer = rt_timer_new(rt, rt_garp_on_timer, inst);
+	inst->retry_timer = rt_timer_new(rt, on_retry, inst);
+	if (!ok || !inst->garp_timer || !inst->retry_timer) {
 		rt_inst_free(inst);
 		return NULL;
 	}
@@ -86,12 +72,9 @@ void rt_inst_free(struct vrrp_inst *inst)
 	if (!inst)
 		return;
 	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++)
-		if (inst->timers[t])
-			event_free(inst->timers[t]);
-	if (inst->garp_ev)
-		event_free(inst->garp_ev);
-	if (inst->retry_ev)
-		event_free(inst->retry_ev);
+		rt_timer_free(inst->rt, inst->timers[t]);
+	rt_timer_free(inst->rt, inst->garp_timer);
+	rt_timer_free(inst->rt, inst->retry_timer);
 	if (inst->rt->hooks.inst_free)
 		inst->rt->hooks.inst_free(inst->rt->hooks.arg, inst);
 	rt_sock_detach(inst);
@@ -105,11 +88,9 @@ void rt_inst_free(struct vrrp_inst *inst)
 int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 {
 	char a[IP_STR_MAX];
-	int rc = -ENOTCONN;
-	struct nl_sock *nl = inst->vside ? rt_nl(inst->rt, inst->vside->netns, &rc) : NULL;
-
-	if (nl)
-		rc = vip_add(&inst->rt->net, nl, inst->vside->ifindex, vip);
+	struct vrrp_rt *rt = inst->rt;
+	struct vrrp_rt_vside *v = inst->vside;
+	int rc = v ? rt->env->addr_add(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
 
 	if (rc < 0) {
 		inst->vip_errors++;
@@ -122,11 +103,9 @@ int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 {
 	char a[IP_STR_MAX];
-	int rc = -ENOTCONN;
-	struct nl_sock *nl = inst->vside ? rt_nl(inst->rt, inst->vside->netns, &rc) : NULL;
-
-	if (nl)
-		rc = vip_del(nl, inst->vside->ifindex, vip);
+	struct vrrp_rt *rt = inst->rt;
+	struct vrrp_rt_vside *v = inst->vside;
+	int rc = v ? rt->env->addr_del(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
 
 	if (rc < 0) {
 		inst->vip_errors++;
@@ -192,18 +171,15 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 
 static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 {
-	struct timeval tv;
-
 	switch (a->type) {
 	case VRRP_FSM_ACT_SEND_ADVERT:
 		rt_send_advert(inst, a->priority);
 		break;
 	case VRRP_FSM_ACT_ARM_TIMER:
-		tv = ms_tv(a->delay_ms);
-		evtimer_add(inst->timers[a->timer], &tv);
+		rt_timer_arm(inst->rt, inst->timers[a->timer], a->delay_ms);
 		break;
 	case VRRP_FSM_ACT_CANCEL_TIMER:
-		evtimer_del(inst->timers[a->timer]);
+		rt_timer_cancel(inst->rt, inst->timers[a->timer]);
 		break;
 	case VRRP_FSM_ACT_ADD_VIPS:
 		add_vips(inst);
@@ -232,7 +208,7 @@ static void note_transition(struct vrrp_inst *inst, const struct vrrp_fsm_transi
 {
 	inst->has_transition = true;
 	inst->last = *t;
-	inst->last_transition_wall_ms = vrrp_rt_wall_ms();
+	inst->last_transition_wall_ms = rt_wall_ms(inst->rt);
 	if (t->cause == VRRP_FSM_CAUSE_UNHEALTHY && inst->health_reason[0])
 		snprintf(inst->last_reason, sizeof(inst->last_reason), "unhealthy: %s",
 			 inst->health_reason);
@@ -255,7 +231,7 @@ void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev)
 {
 	struct vrrp_fsm_actions out;
 
-	vrrp_fsm_step(&inst->cfg, &inst->fsm, ev, vrrp_rt_now_ms(), &out);
+	vrrp_fsm_step(&inst->cfg, &inst->fsm, ev, rt_now_ms(inst->rt), &out);
 	for (size_t i = 0; i < out.count; i++)
 		run_action(inst, &out.items[i]);
 	if (out.has_transition)
@@ -298,9 +274,7 @@ static void try_start(struct vrrp_inst *inst)
 			vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "waiting: %s (retrying every %d ms)",
 				      why, RETRY_MS);
 		memcpy(inst->wait_reason, why, sizeof(why));
-		struct timeval tv = ms_tv(RETRY_MS);
-
-		evtimer_add(inst->retry_ev, &tv);
+		rt_timer_arm(inst->rt, inst->retry_timer, RETRY_MS);
 		return;
 	}
 	if (inst->wait_reason[0])
@@ -339,11 +313,11 @@ void rt_inst_stop(struct vrrp_inst *inst)
 {
 	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_SHUTDOWN};
 
-	evtimer_del(inst->retry_ev);
+	rt_timer_cancel(inst->rt, inst->retry_timer);
 	if (inst->started && inst->fsm.state != VRRP_FSM_INIT)
 		rt_inst_step(inst, &ev);
 	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++)
-		evtimer_del(inst->timers[t]);
+		rt_timer_cancel(inst->rt, inst->timers[t]);
 	rt_garp_stop(inst);
 	if (inst->vips_held) /* the machine always removes them; belt and braces */
 		remove_vips(inst);
@@ -366,7 +340,7 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, c
 	}
 	plain = strcmp(inst->health_reason, "healthy") == 0;
 	inst->health_changes++;
-	inst->health_changed_wall_ms = vrrp_rt_wall_ms();
+	inst->health_changed_wall_ms = rt_wall_ms(inst->rt);
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s%s%s%s: effective priority %u",
 		      healthy ? "healthy" : "unhealthy", plain ? "" : " (",
 		      plain ? "" : inst->health_reason, plain ? "" : ")",

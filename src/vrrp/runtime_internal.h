@@ -11,7 +11,11 @@
  *   runtime_io.c     advert sockets: open/share, receive, send
  *   runtime_vside.c  the VIP side of an interface
  *   runtime_spec.c   specs: build from the model, compare, free
- *   runtime_base.c   clocks, logging, namespaces, netlink, link-local lookup
+ *   runtime_env.c    the production environment (runtime_env.h): libevent
+ *                    timers, raw sockets, netlink addresses, GARP/NA;
+ *                    the other files reach it only through vrrp_rt.env
+ *   runtime_base.c   clocks, logging, namespaces, netlink, link-local lookup,
+ *                    the environment's clocks and timers
  *
  * A lower file that must reach a higher one takes a callback: the receive
  * path hands adverts to rt_inst_step through rt_advert_fn. The sections
@@ -19,16 +23,22 @@
 #ifndef VIPD_VRRP_RUNTIME_INTERNAL_H
 #define VIPD_VRRP_RUNTIME_INTERNAL_H
 
-#include <event2/util.h>
-
 #include "vrrp/runtime.h"
+#include "vrrp/runtime_env.h"
 
-/* ---- runtime_base.c (clocks and logging are in runtime.h) ---- */
+/* ---- runtime_base.c (the system clocks and logging are in runtime.h) ---- */
+/* The environment's clocks (a test's fake ones under test) and timers. */
+uint64_t rt_now_ms(const struct vrrp_rt *rt);
+int64_t rt_wall_ms(const struct vrrp_rt *rt);
+struct vrrp_rt_timer *rt_timer_new(struct vrrp_rt *rt, vrrp_rt_timer_fn fn, void *arg);
+void rt_timer_arm(struct vrrp_rt *rt, struct vrrp_rt_timer *t, uint32_t delay_ms);
+void rt_timer_cancel(struct vrrp_rt *rt, struct vrrp_rt_timer *t);
+void rt_timer_free(struct vrrp_rt *rt, struct vrrp_rt_timer *t);
 /* The netlink socket of a namespace; fetch it for each use (a re-created
  * namespace gets a new one). NULL with -errno in *err. */
 struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err);
 /* The IPv6 link-local address of ifindex in netns that can be a source
- * (not tentative). */
+ * (not tentative), from the environment's address list. */
 bool rt_find_link_local(struct vrrp_rt *rt, const char *netns, int ifindex, struct ip_addr *out);
 
 /* ---- runtime_spec.c ---- */
@@ -57,7 +67,7 @@ int rt_send_advert(struct vrrp_inst *inst, uint8_t priority);
 size_t rt_advert_addr_cap(const struct vrrp_inst_spec *spec);
 
 /* ---- runtime_garp.c: GARP/NA bursts and refresh ---- */
-void rt_garp_on_timer(evutil_socket_t fd, short what, void *arg); /* arg: the instance */
+void rt_garp_on_timer(void *arg); /* arg: the instance */
 void rt_garp_start(struct vrrp_inst *inst);
 void rt_garp_stop(struct vrrp_inst *inst);
 /* One frame per VIP in vips[0..n) now. */

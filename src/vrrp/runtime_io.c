@@ -2,26 +2,20 @@
  * receive path (decode with the codec, demultiplex by VRID, filter, count
  * drops), advert building and sending. The VIP side is runtime_vside.c.
  *
- * net/vrrp_sock.c only moves the bytes; everything VRRP about them (the
- * codec, the hop-limit check) is done here, above it. A valid advert goes
- * up to its instance through the callback the socket was attached with:
- * rt_inst_step is a layer above this file (see runtime_internal.h). */
+ * The environment (runtime_env.h: net/vrrp_sock.c in production, a fake
+ * wire under test) only moves the bytes and hands each received packet to
+ * rx_packet; everything VRRP about them (the codec, the hop-limit check)
+ * is done here. A valid advert goes up to its instance through the
+ * callback the socket was attached with: rt_inst_step is a layer above
+ * this file (see runtime_internal.h). */
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <event2/event.h>
 
 #include "net/vrrp_sock.h"
-
-#define RX_BURST 64   /* packets read per wake-up before yielding to timers */
-#define RX_BUF	 4160 /* IPv4 header with options + the largest v2/v3 message */
 
 /* The socket layer opens and sends with its own copy of these numbers. */
 _Static_assert(VRRP_SOCK_PROTO == VRRP_PKT_PROTO, "VRRP protocol numbers disagree");
@@ -112,69 +106,35 @@ static int rx_decode(enum ip_family fam, const uint8_t *buf, size_t n, struct vr
 	return 0;
 }
 
-/* Returns false when the socket has nothing more to read. */
-static bool rx_one(struct vrrp_rt_sock *s, struct vrrp_pkt *pkt)
+/* What the environment received on s: buf[0..len) as vrrp_sock_recv
+ * gives it. Decoded, demultiplexed by VRID, filtered, delivered. */
+static void rx_packet(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len,
+		      struct vrrp_sock_rx *rx)
 {
-	uint8_t buf[RX_BUF];
-	struct vrrp_sock_rx rx;
+	struct vrrp_pkt *pkt = malloc(sizeof(*pkt)); /* 4.6 KiB: not on the stack */
 	enum vrrp_drop_reason why;
 	struct vrrp_inst *inst;
-	int rc = vrrp_sock_recv(s->fd, s->family, buf, sizeof(buf), &rx);
+	int rc;
 
-	if (rc == -EAGAIN || rc == -EINTR)
-		return false;
-	if (rc < 0) {
-		vrrp_rt_log(s->rt, VRRP_RT_LOG_WARN, "[sock %s/%s] receive: %s", s->ifname,
-			    ip_family_name(s->family), strerror(-rc));
-		return false;
-	}
-	rc = rx_decode(s->family, buf, (size_t)rc, &rx, pkt, &why);
-	if (rc == -EBADMSG && why != VRRP_DROP_BAD_TTL) {
-		count_sock_drop(s, why, &rx, -1);
-		return true;
-	}
-	inst = s->by_vrid[pkt->vrid];
-	if (!inst) {
-		count_sock_drop(s, VRRP_DROP_UNKNOWN_VRID, &rx, pkt->vrid);
-		return true;
-	}
-	deliver(s, inst, rc, &rx, pkt);
-	return true;
-}
-
-static void on_rx(evutil_socket_t fd, short what, void *arg)
-{
-	struct vrrp_rt_sock *s = arg;
-	struct vrrp_pkt *pkt = malloc(sizeof(*pkt)); /* 4.6 KiB: not on the stack */
-
-	(void)fd;
-	(void)what;
 	if (!pkt)
 		return;
-	for (int i = 0; i < RX_BURST && s->fd >= 0; i++)
-		if (!rx_one(s, pkt))
-			break;
+	rc = rx_decode(s->family, buf, len, rx, pkt, &why);
+	if (rc == -EBADMSG && why != VRRP_DROP_BAD_TTL) {
+		count_sock_drop(s, why, rx, -1);
+	} else if (!(inst = s->by_vrid[pkt->vrid])) {
+		count_sock_drop(s, VRRP_DROP_UNKNOWN_VRID, rx, pkt->vrid);
+	} else {
+		deliver(s, inst, rc, rx, pkt);
+	}
 	free(pkt);
 }
 
 /* ---- sockets ---- */
 
-/* Inside the namespace: index and socket. */
-static int sock_open_here(struct vrrp_rt_sock *s)
-{
-	s->ifindex = (int)if_nametoindex(s->ifname);
-	if (s->ifindex <= 0)
-		return -errno;
-	s->fd = vrrp_sock_open(s->family, s->ifname, s->ifindex, s->multicast);
-	return s->fd < 0 ? s->fd : 0;
-}
-
 static void sock_close(struct vrrp_rt_sock *s)
 {
-	if (s->rx_ev)
-		event_free(s->rx_ev);
-	if (s->fd >= 0)
-		close(s->fd);
+	if (s->io)
+		s->rt->env->sock_close(s->rt->env_ctx, s);
 	free(s);
 }
 
@@ -188,25 +148,14 @@ static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst
 		return NULL;
 	}
 	s->rt = rt;
-	s->fd = -1;
 	s->on_advert = on_advert;
 	s->family = sp->family;
 	s->multicast = !sp->unicast;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", sp->advert_ifname);
 	snprintf(s->netns, sizeof(s->netns), "%s", sp->netns);
-	*err = net_ns_enter(&rt->net, sp->netns);
-	if (*err == 0) {
-		*err = sock_open_here(s);
-		net_ns_leave(&rt->net, sp->netns);
-	}
-	if (*err == 0) {
-		if (s->family == IP_V6)
-			s->has_link_local =
-			    rt_find_link_local(rt, s->netns, s->ifindex, &s->link_local);
-		s->rx_ev = event_new(rt->base, s->fd, EV_READ | EV_PERSIST, on_rx, s);
-		if (!s->rx_ev || event_add(s->rx_ev, NULL) < 0)
-			*err = -ENOMEM;
-	}
+	*err = rt->env->sock_open(rt->env_ctx, s, rx_packet);
+	if (*err == 0 && s->family == IP_V6)
+		s->has_link_local = rt_find_link_local(rt, s->netns, s->ifindex, &s->link_local);
 	if (*err) {
 		sock_close(s);
 		return NULL;
@@ -369,8 +318,8 @@ int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
 		len = vrrp_pkt_build(p, &inst->cfg.own_addr, &dst, buf, sizeof(buf));
 	free(p);
 	rc = len < 0 ? len
-		     : vrrp_sock_send(s->fd, s->family, s->ifindex, &inst->cfg.own_addr, &dst, buf,
-				      (size_t)len);
+		     : inst->rt->env->sock_send(inst->rt->env_ctx, s, &inst->cfg.own_addr, &dst,
+						buf, (size_t)len);
 	note_send(inst, rc);
 	return rc;
 }

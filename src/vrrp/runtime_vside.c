@@ -1,36 +1,18 @@
 /* The VIP side of an interface: its index (VIPs are added there), its MAC
  * and a send-only packet socket (GARP/NA), shared by every instance whose
- * VIPs live on it, whatever interface carries their adverts (vrrp.via). */
+ * VIPs live on it, whatever interface carries their adverts (vrrp.via).
+ * The environment (runtime_env.h) opens and closes them. */
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include "net/garp.h"
-
-/* Inside the namespace: index, MAC, packet socket. */
-static int vside_open_here(struct vrrp_rt_vside *v)
-{
-	int rc;
-
-	v->ifindex = (int)if_nametoindex(v->ifname);
-	if (v->ifindex <= 0)
-		return -errno;
-	rc = garp_link_mac(v->ifname, v->mac);
-	if (rc < 0)
-		return rc;
-	v->pkt_fd = garp_open(v->ifindex);
-	return v->pkt_fd < 0 ? v->pkt_fd : 0;
-}
 
 static void vside_close(struct vrrp_rt_vside *v)
 {
-	if (v->pkt_fd >= 0)
-		close(v->pkt_fd);
+	if (v->io)
+		v->rt->env->vside_close(v->rt->env_ctx, v);
 	free(v);
 }
 
@@ -44,14 +26,9 @@ static struct vrrp_rt_vside *vside_open(struct vrrp_rt *rt, const struct vrrp_in
 		return NULL;
 	}
 	v->rt = rt;
-	v->pkt_fd = -1;
 	snprintf(v->ifname, sizeof(v->ifname), "%s", sp->ifname);
 	snprintf(v->netns, sizeof(v->netns), "%s", sp->netns);
-	*err = net_ns_enter(&rt->net, sp->netns);
-	if (*err == 0) {
-		*err = vside_open_here(v);
-		net_ns_leave(&rt->net, sp->netns);
-	}
+	*err = rt->env->vside_open(rt->env_ctx, v);
 	if (*err) {
 		vside_close(v);
 		return NULL;

@@ -1,0 +1,91 @@
+/* The runtime's environment: everything outside the process that the VRRP
+ * runtime uses, behind one table of operations. Production
+ * (vrrp_rt_env_sys, runtime_env.c, set by vrrp_rt_init) wraps the clocks,
+ * libevent timers, raw VRRP sockets (net/vrrp_sock.c), VIP addresses
+ * (net/vip.c), GARP/NA frames (net/garp.c) and namespaces; the unit tests'
+ * environment (tests/unit/vrrp/rt_harness.c, through vrrp_rt_init_env) is a
+ * fake clock with a timer queue, a fake wire between runtimes and a VIP
+ * table per node, so that failover, reload, drain and link scenarios run
+ * without root in milliseconds around the real runtime.
+ *
+ * The runtime keeps every decision (what to send, when, from which
+ * address; what the filters drop; what is logged): an operation only
+ * moves bytes or addresses, or reads a clock. Received adverts come back
+ * through the callback given to sock_open, the same receive path in
+ * production and under test. Every operation's ctx is vrrp_rt.env_ctx. */
+#ifndef VIPD_VRRP_RUNTIME_ENV_H
+#define VIPD_VRRP_RUNTIME_ENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/vip.h"
+#include "net/vrrp_sock.h"
+#include "util/ipaddr.h"
+
+struct event_base;
+struct vrrp_rt;
+struct vrrp_rt_sock;
+struct vrrp_rt_vside;
+
+/* A one-shot timer; the environment's own. */
+struct vrrp_rt_timer;
+typedef void (*vrrp_rt_timer_fn)(void *arg);
+
+/* The environment hands each packet received on s to this: buf[0..len)
+ * and rx as vrrp_sock_recv gives them (IPv4: header included). */
+typedef void (*vrrp_rt_rx_fn)(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len,
+			      struct vrrp_sock_rx *rx);
+
+struct vrrp_rt_env {
+	/* ---- clocks, in milliseconds ---- */
+	uint64_t (*now_ms)(void *ctx); /* monotonic: the state machine's time */
+	int64_t (*wall_ms)(void *ctx); /* real time: logs, status */
+
+	/* ---- timers: NULL when out of memory. Arming an armed timer
+	 * replaces its deadline (now + delay_ms); cancel and free are no-ops
+	 * on NULL. fn(arg) runs from the event loop, never from arm. ---- */
+	struct vrrp_rt_timer *(*timer_new)(void *ctx, vrrp_rt_timer_fn fn, void *arg);
+	void (*timer_arm)(void *ctx, struct vrrp_rt_timer *t, uint32_t delay_ms);
+	void (*timer_cancel)(void *ctx, struct vrrp_rt_timer *t);
+	void (*timer_free)(void *ctx, struct vrrp_rt_timer *t);
+
+	/* ---- advert sockets: one per (s->netns, s->ifname, s->family,
+	 * s->multicast). open sets s->ifindex and s->io and hands every
+	 * packet received to rx(s, ...); 0 or -errno (the interface is
+	 * missing: -ENODEV or if_nametoindex's errno). send: 0 or -errno;
+	 * buf is what vrrp_sock_send takes. ---- */
+	int (*sock_open)(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx);
+	int (*sock_send)(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
+			 const struct ip_addr *dst, const uint8_t *buf, size_t len);
+	void (*sock_close)(void *ctx, struct vrrp_rt_sock *s);
+
+	/* ---- the VIP side of (v->netns, v->ifname): open sets v->ifindex,
+	 * v->mac and v->io; 0 or -errno. garp_send sends one frame from
+	 * v->mac: a gratuitous ARP for an IPv4 vip (src NULL), an unsolicited
+	 * NA from src for an IPv6 one. ---- */
+	int (*vside_open)(void *ctx, struct vrrp_rt_vside *v);
+	void (*vside_close)(void *ctx, struct vrrp_rt_vside *v);
+	int (*garp_send)(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *vip,
+			 const struct ip_addr *src);
+
+	/* ---- addresses of an interface (netns "" = the daemon's own) ---- */
+	/* if_nametoindex in netns: > 0, or -errno. */
+	int (*ifindex)(void *ctx, const char *netns, const char *ifname);
+	/* vip_add / vip_del / vip_list of net/vip.h: 0 or -errno. */
+	int (*addr_add)(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip);
+	int (*addr_del)(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip);
+	int (*addr_list)(void *ctx, const char *netns, int ifindex, struct vip_found **out,
+			 size_t *n);
+};
+
+/* The production environment (ctx: the struct vrrp_rt itself). */
+extern const struct vrrp_rt_env vrrp_rt_env_sys;
+
+/* vrrp_rt_init with another environment (tests): base may be NULL when
+ * env does not use libevent. 0 or -errno. */
+int vrrp_rt_init_env(struct vrrp_rt *rt, struct event_base *base, const struct vrrp_rt_env *env,
+		     void *env_ctx);
+
+#endif

@@ -1,0 +1,901 @@
+/* The runtime harness (rt_harness.h): a fake environment (runtime_env.h)
+ * for the real runtime of each node, one clock, one segment, one client. */
+#include "rt_harness.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "plan/live.h"
+#include "vrrp/packet.h"
+#include "vrrp/runtime_env.h"
+
+#define RH_FRAME_MAX VRRP_SOCK_MAX_WIRE
+
+struct vrrp_rt_timer {
+	struct rh_world *w;
+	struct rh_node *owner; /* NULL: the harness's own (rh_at), freed after it fires */
+	vrrp_rt_timer_fn fn;
+	void *arg;
+	bool armed;
+	uint64_t deadline_ms;
+	uint64_t seq; /* ties: the earlier armed first */
+};
+
+struct rh_frame {
+	uint64_t at_ms;
+	uint64_t seq;
+	int from;
+	size_t advert; /* its index in w->adverts */
+	enum ip_family family;
+	struct ip_addr src, dst;
+	uint8_t buf[RH_FRAME_MAX];
+	size_t len;
+};
+
+/* What a socket of the runtime is to the fake: its receive callback. */
+struct rh_sock {
+	vrrp_rt_rx_fn rx;
+};
+
+/* ---- small things ---- */
+
+#define GROW(arr, n, cap)                                                                          \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? 2 * (cap) : 16;                                            \
+			(arr) = realloc((arr), (cap) * sizeof(*(arr)));                            \
+			assert_non_null(arr);                                                      \
+		}                                                                                  \
+	} while (0)
+
+struct ip_addr rh_ip(const char *text)
+{
+	struct ip_addr a;
+	const char *why = NULL;
+
+	if (ip_parse(text, strchr(text, '/') != NULL, &a, &why) < 0)
+		fail_msg("bad address %s in the test: %s", text, why ? why : "?");
+	return a;
+}
+
+static struct ip_addr own_addr(int node, enum ip_family fam)
+{
+	char text[32];
+
+	if (fam == IP_V4)
+		snprintf(text, sizeof(text), "192.0.2.%d", 11 + node);
+	else
+		snprintf(text, sizeof(text), "2001:db8::%d", 11 + node);
+	return rh_ip(text);
+}
+
+static uint32_t rnd(struct rh_world *w)
+{
+	w->rng = w->rng * 1103515245u + 12345u;
+	return (w->rng >> 16) % 100;
+}
+
+/* ---- the environment: clocks and timers ---- */
+
+static uint64_t env_now_ms(void *ctx)
+{
+	return ((struct rh_node *)ctx)->w->now_ms;
+}
+
+/* A fixed wall clock offset: logs show the fake time as 2026-01-01. */
+static int64_t env_wall_ms(void *ctx)
+{
+	return 1767225600000LL + (int64_t)((struct rh_node *)ctx)->w->now_ms;
+}
+
+static struct vrrp_rt_timer *timer_new(struct rh_world *w, struct rh_node *owner,
+				       vrrp_rt_timer_fn fn, void *arg)
+{
+	struct vrrp_rt_timer *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	t->w = w;
+	t->owner = owner;
+	t->fn = fn;
+	t->arg = arg;
+	GROW(w->timers, w->n_timers, w->cap_timers);
+	w->timers[w->n_timers++] = t;
+	if (owner)
+		owner->open_timers++;
+	return t;
+}
+
+static struct vrrp_rt_timer *env_timer_new(void *ctx, vrrp_rt_timer_fn fn, void *arg)
+{
+	struct rh_node *n = ctx;
+
+	return timer_new(n->w, n, fn, arg);
+}
+
+static void env_timer_arm(void *ctx, struct vrrp_rt_timer *t, uint32_t delay_ms)
+{
+	(void)ctx;
+	t->armed = true;
+	t->deadline_ms = t->w->now_ms + delay_ms;
+	t->seq = ++t->w->seq;
+}
+
+static void env_timer_cancel(void *ctx, struct vrrp_rt_timer *t)
+{
+	(void)ctx;
+	if (t)
+		t->armed = false;
+}
+
+static void timer_free(struct vrrp_rt_timer *t)
+{
+	struct rh_world *w = t->w;
+
+	for (size_t i = 0; i < w->n_timers; i++)
+		if (w->timers[i] == t) {
+			w->timers[i] = w->timers[--w->n_timers];
+			break;
+		}
+	if (t->owner)
+		t->owner->open_timers--;
+	free(t);
+}
+
+static void env_timer_free(void *ctx, struct vrrp_rt_timer *t)
+{
+	(void)ctx;
+	if (t)
+		timer_free(t);
+}
+
+void rh_at(struct rh_world *w, uint64_t ms, void (*fn)(void *arg), void *arg)
+{
+	struct vrrp_rt_timer *t = timer_new(w, NULL, fn, arg);
+
+	env_timer_arm(NULL, t, (uint32_t)ms);
+}
+
+/* ---- the environment: the wire ---- */
+
+static int env_sock_open(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx)
+{
+	struct rh_node *n = ctx;
+	struct rh_sock *fs;
+
+	if (strcmp(s->ifname, RH_IFNAME) != 0 || *s->netns || n->iface_missing)
+		return -ENODEV;
+	fs = calloc(1, sizeof(*fs));
+	assert_non_null(fs);
+	fs->rx = rx;
+	s->io = fs;
+	s->ifindex = RH_IFINDEX;
+	n->open_socks++;
+	return 0;
+}
+
+static void env_sock_close(void *ctx, struct vrrp_rt_sock *s)
+{
+	struct rh_node *n = ctx;
+
+	free(s->io);
+	s->io = NULL;
+	n->open_socks--;
+}
+
+static void record_advert(struct rh_world *w, struct rh_node *n, struct rh_frame *f)
+{
+	struct vrrp_pkt *p = calloc(1, sizeof(*p));
+	struct ip_addr src, dst;
+	enum vrrp_drop_reason why;
+	uint8_t ttl;
+	int rc;
+
+	assert_non_null(p);
+	if (f->family == IP_V4)
+		rc = vrrp_pkt_parse_ipv4(f->buf, f->len, &src, &dst, &ttl, p, &why);
+	else
+		rc = vrrp_pkt_parse(f->buf, f->len, IP_V6, &f->src, &f->dst, p, &why);
+	assert_int_equal(rc, 0); /* the runtime sends only what its codec reads back */
+	GROW(w->adverts, w->n_adverts, w->cap_adverts);
+	w->adverts[w->n_adverts] = (struct rh_advert){
+	    .at_ms = w->now_ms, .node = n->id, .vrid = p->vrid, .priority = p->priority};
+	f->advert = w->n_adverts++;
+	free(p);
+}
+
+static bool forwards(const struct rh_node *n)
+{
+	return n->carrier && n->w->now_ms >= n->forward_from_ms;
+}
+
+static int env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
+			 const struct ip_addr *dst, const uint8_t *buf, size_t len)
+{
+	struct rh_node *n = ctx;
+	struct rh_world *w = n->w;
+	struct rh_frame f = {0};
+
+	assert_true(len <= sizeof(f.buf));
+	if (!n->carrier) {
+		n->sends_refused++;
+		return -ENOBUFS; /* what the kernel says on a port without carrier */
+	}
+	f.from = n->id;
+	f.family = s->family;
+	f.src = *src;
+	f.dst = *dst;
+	memcpy(f.buf, buf, len);
+	f.len = len;
+	record_advert(w, n, &f);
+	if (!forwards(n) || (n->loss_pct && rnd(w) < n->loss_pct))
+		return 0; /* gone on the wire, silently */
+	f.at_ms = w->now_ms + n->delay_ms;
+	f.seq = ++w->seq;
+	GROW(w->frames, w->n_frames, w->cap_frames);
+	w->frames[w->n_frames++] = f;
+	return 0;
+}
+
+/* The socket of node n that takes frame f, if any: same family, the
+ * group joined for a multicast frame, else addressed to one of its
+ * instances. */
+static struct vrrp_rt_sock *receiver(struct rh_node *n, const struct rh_frame *f)
+{
+	bool group = ip_is_multicast(&f->dst);
+
+	for (size_t k = 0; k < n->rt.n_socks; k++) {
+		struct vrrp_rt_sock *s = n->rt.socks[k];
+
+		if (!s->io || s->family != f->family || s->multicast != group)
+			continue;
+		if (group)
+			return s;
+		for (int v = 0; v < 256; v++)
+			if (s->by_vrid[v] && ip_equal(&s->by_vrid[v]->cfg.own_addr, &f->dst))
+				return s;
+	}
+	return NULL;
+}
+
+static void deliver_frame(struct rh_world *w, const struct rh_frame *f)
+{
+	for (int j = 0; j < w->n_nodes; j++) {
+		struct rh_node *n = &w->nodes[j];
+		struct vrrp_rt_sock *s;
+		struct vrrp_sock_rx rx = {.hop_limit = -1};
+
+		if (j == f->from || !n->running || !forwards(n) || w->split)
+			continue;
+		s = receiver(n, f);
+		if (!s)
+			continue;
+		if (f->family == IP_V6) {
+			rx.src = f->src;
+			rx.dst = f->dst;
+			rx.hop_limit = VRRP_SOCK_HOP_LIMIT;
+		}
+		w->adverts[f->advert].delivered = true;
+		((struct rh_sock *)s->io)->rx(s, f->buf, f->len, &rx);
+	}
+}
+
+/* ---- the environment: the VIP side, the client ---- */
+
+static int env_vside_open(void *ctx, struct vrrp_rt_vside *v)
+{
+	struct rh_node *n = ctx;
+
+	if (strcmp(v->ifname, RH_IFNAME) != 0 || *v->netns || n->iface_missing)
+		return -ENODEV;
+	v->ifindex = RH_IFINDEX;
+	memcpy(v->mac, n->mac, 6);
+	v->io = n;
+	n->open_vsides++;
+	return 0;
+}
+
+static void env_vside_close(void *ctx, struct vrrp_rt_vside *v)
+{
+	struct rh_node *n = ctx;
+
+	v->io = NULL;
+	n->open_vsides--;
+}
+
+static struct rh_neigh *neigh_find(struct rh_world *w, const struct ip_addr *vip)
+{
+	for (size_t i = 0; i < w->n_neigh; i++)
+		if (ip_equal(&w->neigh[i].vip, vip))
+			return &w->neigh[i];
+	return NULL;
+}
+
+static void neigh_learn(struct rh_world *w, const struct ip_addr *vip, const uint8_t mac[6])
+{
+	struct rh_neigh *e = neigh_find(w, vip);
+
+	if (!e) {
+		assert_true(w->n_neigh < sizeof(w->neigh) / sizeof(w->neigh[0]));
+		e = &w->neigh[w->n_neigh++];
+		e->vip = *vip;
+	}
+	memcpy(e->mac, mac, 6);
+	e->learnt_ms = w->now_ms;
+}
+
+static int env_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *vip,
+			 const struct ip_addr *src)
+{
+	struct rh_node *n = ctx;
+	struct rh_world *w = n->w;
+
+	assert_true(v->io == n);
+	/* an NA comes from the link-local address (the harness gives one) */
+	if (vip->family == IP_V6)
+		assert_true(src && ip_is_link_local(src));
+	else
+		assert_null(src);
+	if (!n->carrier) {
+		n->sends_refused++;
+		return -ENOBUFS;
+	}
+	GROW(w->garps, w->n_garps, w->cap_garps);
+	w->garps[w->n_garps] = (struct rh_garp){
+	    .at_ms = w->now_ms, .node = n->id, .vip = *vip, .delivered = forwards(n)};
+	if (forwards(n))
+		neigh_learn(w, vip, v->mac);
+	w->n_garps++;
+	return 0;
+}
+
+/* ---- the environment: addresses ---- */
+
+static int env_ifindex(void *ctx, const char *netns, const char *ifname)
+{
+	const struct rh_node *n = ctx;
+
+	return strcmp(ifname, RH_IFNAME) == 0 && !*netns && !n->iface_missing ? RH_IFINDEX
+									      : -ENODEV;
+}
+
+static struct rh_addr *addr_find(struct rh_node *n, int ifindex, const struct ip_addr *a)
+{
+	for (size_t i = 0; i < n->n_addrs; i++)
+		if (n->addrs[i].ifindex == ifindex && ip_equal(&n->addrs[i].addr, a))
+			return &n->addrs[i];
+	return NULL;
+}
+
+static void addr_put(struct rh_node *n, int ifindex, const struct ip_addr *a, uint8_t proto)
+{
+	struct rh_addr *e = addr_find(n, ifindex, a);
+
+	if (!e) {
+		assert_true(n->n_addrs < RH_MAX_ADDRS);
+		e = &n->addrs[n->n_addrs++];
+	}
+	*e = (struct rh_addr){.ifindex = ifindex, .addr = *a, .proto = proto};
+}
+
+static int env_addr_add(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip)
+{
+	assert_string_equal(netns, "");
+	addr_put(ctx, ifindex, vip, VIPD_ADDR_PROTO_VIP);
+	return 0;
+}
+
+static int env_addr_del(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip)
+{
+	struct rh_node *n = ctx;
+	struct rh_addr *e = addr_find(n, ifindex, vip);
+
+	assert_string_equal(netns, "");
+	if (e)
+		*e = n->addrs[--n->n_addrs];
+	return 0; /* already gone is success */
+}
+
+static int env_addr_list(void *ctx, const char *netns, int ifindex, struct vip_found **out,
+			 size_t *count)
+{
+	struct rh_node *n = ctx;
+	struct vip_found *f = calloc(RH_MAX_ADDRS, sizeof(*f));
+	size_t k = 0;
+
+	assert_non_null(f);
+	if (*netns || ifindex != RH_IFINDEX) {
+		free(f);
+		return -ENODEV;
+	}
+	for (size_t i = 0; i < n->n_addrs; i++)
+		if (n->addrs[i].ifindex == ifindex)
+			f[k++] = (struct vip_found){.addr = n->addrs[i].addr,
+						    .proto = n->addrs[i].proto};
+	*out = f;
+	*count = k;
+	return 0;
+}
+
+static const struct vrrp_rt_env rh_env = {
+    .now_ms = env_now_ms,
+    .wall_ms = env_wall_ms,
+    .timer_new = env_timer_new,
+    .timer_arm = env_timer_arm,
+    .timer_cancel = env_timer_cancel,
+    .timer_free = env_timer_free,
+    .sock_open = env_sock_open,
+    .sock_send = env_sock_send,
+    .sock_close = env_sock_close,
+    .vside_open = env_vside_open,
+    .vside_close = env_vside_close,
+    .garp_send = env_garp_send,
+    .ifindex = env_ifindex,
+    .addr_add = env_addr_add,
+    .addr_del = env_addr_del,
+    .addr_list = env_addr_list,
+};
+
+/* ---- the daemon's part: link watch, events ---- */
+
+/* The link watch tells every instance what the carrier is now. */
+static void tell_link(void *arg)
+{
+	struct rh_node *n = arg;
+
+	if (!n->running || n->link_told_up == n->carrier)
+		return;
+	n->link_told_up = n->carrier;
+	for (size_t i = 0; i < n->rt.n_insts; i++)
+		vrrp_inst_set_link(n->rt.insts[i], n->carrier,
+				   n->carrier ? "up" : "no carrier (operstate down)");
+}
+
+static void hook_inst_start(void *arg, struct vrrp_inst *inst)
+{
+	struct rh_node *n = arg;
+
+	if (!n->link_told_up)
+		vrrp_inst_set_link(inst, false, "no carrier (operstate down)");
+}
+
+/* health.c: a refused send asks the kernel again, which answers at once. */
+static void hook_send_failed(void *arg, struct vrrp_inst *inst, int err)
+{
+	struct rh_node *n = arg;
+
+	(void)inst;
+	(void)err;
+	if (n->recheck_on_send_fail)
+		rh_at(n->w, 0, tell_link, n);
+}
+
+static void on_event(void *arg, const struct vrrp_inst *inst, enum vrrp_rt_event what)
+{
+	struct rh_node *n = arg;
+	struct rh_world *w = n->w;
+	struct rh_transition *t;
+
+	if (what != VRRP_RT_EV_TRANSITION)
+		return;
+	GROW(w->trans, w->n_trans, w->cap_trans);
+	t = &w->trans[w->n_trans++];
+	*t = (struct rh_transition){.at_ms = w->now_ms,
+				    .node = n->id,
+				    .from = inst->last.from,
+				    .to = inst->last.to,
+				    .cause = inst->last.cause};
+	snprintf(t->inst, sizeof(t->inst), "%s", inst->spec.name);
+}
+
+/* ---- the world ---- */
+
+static enum vrrp_rt_log_level log_level_from_env(void)
+{
+	const char *v = getenv("RH_LOG");
+
+	if (v && strcmp(v, "debug") == 0)
+		return VRRP_RT_LOG_DEBUG;
+	if (v && strcmp(v, "info") == 0)
+		return VRRP_RT_LOG_INFO;
+	return VRRP_RT_LOG_ERR;
+}
+
+void rh_world_init(struct rh_world *w, int n_nodes, const struct rh_cfg *cfg)
+{
+	assert_true(n_nodes >= 2 && n_nodes <= RH_MAX_NODES);
+	memset(w, 0, sizeof(*w));
+	w->n_nodes = n_nodes;
+	w->cfg = *cfg;
+	w->now_ms = 1000;
+	w->rng = 1;
+	w->log_level = log_level_from_env();
+	for (int i = 0; i < n_nodes; i++) {
+		struct rh_node *n = &w->nodes[i];
+		struct ip_addr a;
+
+		n->w = w;
+		n->id = i;
+		n->name[0] = (char)('A' + i);
+		memcpy(n->mac, (uint8_t[6]){0x02, 0, 0, 0, 0, (uint8_t)(0xa0 + i)}, 6);
+		n->carrier = true;
+		n->link_told_up = true;
+		n->recheck_on_send_fail = true;
+		/* the node's own addresses, which no sweep may touch */
+		a = own_addr(i, IP_V4);
+		a.plen = 24;
+		addr_put(n, RH_IFINDEX, &a, VIPD_ADDR_PROTO_NODE);
+		a = own_addr(i, IP_V6);
+		a.plen = 64;
+		addr_put(n, RH_IFINDEX, &a, VIPD_ADDR_PROTO_NODE);
+		a = rh_ip(i == 0 ? "fe80::a0" : i == 1 ? "fe80::a1" : "fe80::a2");
+		a.plen = 64;
+		addr_put(n, RH_IFINDEX, &a, 0);
+	}
+}
+
+void rh_world_done(struct rh_world *w)
+{
+	for (int i = 0; i < w->n_nodes; i++)
+		if (w->nodes[i].running)
+			rh_crash(w, i);
+	for (int i = 0; i < w->n_nodes; i++) {
+		assert_int_equal(w->nodes[i].open_timers, 0);
+		assert_int_equal(w->nodes[i].open_socks, 0);
+		assert_int_equal(w->nodes[i].open_vsides, 0);
+	}
+	while (w->n_timers)
+		timer_free(w->timers[0]);
+	free(w->timers);
+	free(w->frames);
+	free(w->garps);
+	free(w->adverts);
+	free(w->trans);
+	memset(w, 0, sizeof(*w));
+}
+
+/* The method is the name's last part, as the model names instances. */
+static enum vip_method method_of(const char *name)
+{
+	const char *last = strrchr(name, '/');
+
+	for (int m = 0; last && m < METHOD_COUNT; m++)
+		if (strcmp(last + 1, vip_method_name((enum vip_method)m)) == 0)
+			return (enum vip_method)m;
+	return METHOD_GW;
+}
+
+static void spec_fill(const struct rh_world *w, int node, const struct rh_inst_cfg *c,
+		      struct vrrp_inst_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", c->name);
+	snprintf(s->ifname, sizeof(s->ifname), "%s", RH_IFNAME);
+	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "%s", RH_IFNAME);
+	s->slot = strstr(c->name, "/backup/") ? SLOT_BACKUP : SLOT_MASTER;
+	s->family = c->family;
+	s->method = method_of(c->name);
+	s->vrid = c->vrid;
+	s->unicast = !c->multicast;
+	s->fsm.version = 3;
+	s->fsm.priority = c->prio[node];
+	s->fsm.advert_interval_ms = c->interval_ms ? c->interval_ms : 100;
+	s->fsm.preempt = !c->no_preempt;
+	s->fsm.preempt_delay_ms = c->preempt_delay_ms;
+	s->fsm.own_addr = own_addr(node, c->family);
+	s->fsm.single_peer = s->unicast;
+	s->fsm.link_settle_ms = MODEL_LINK_SETTLE_MS; /* as runtime_spec.c */
+	s->peer = own_addr(node == 0 ? 1 : 0, c->family);
+	s->garp_count = w->cfg.garp_count ? w->cfg.garp_count : 3;
+	s->garp_interval_ms = w->cfg.garp_interval_ms ? w->cfg.garp_interval_ms : 100;
+	s->garp_refresh_ms = w->cfg.garp_refresh_ms;
+	s->vips = calloc(RH_MAX_VIPS, sizeof(*s->vips));
+	assert_non_null(s->vips);
+	for (size_t k = 0; k < RH_MAX_VIPS && c->vips[k]; k++)
+		s->vips[s->n_vips++] = rh_ip(c->vips[k]);
+}
+
+void rh_specs(const struct rh_world *w, int i, struct vrrp_inst_spec **out, size_t *n)
+{
+	struct vrrp_inst_spec *v = calloc(w->cfg.n_insts + 1, sizeof(*v));
+
+	assert_non_null(v);
+	for (size_t k = 0; k < w->cfg.n_insts; k++)
+		spec_fill(w, i, &w->cfg.insts[k], &v[k]);
+	*out = v;
+	*n = w->cfg.n_insts;
+}
+
+void rh_start(struct rh_world *w, int i)
+{
+	struct rh_node *n = &w->nodes[i];
+	struct vrrp_inst_spec *specs;
+	size_t count;
+
+	assert_false(n->running);
+	assert_int_equal(vrrp_rt_init_env(&n->rt, NULL, &rh_env, n), 0);
+	n->running = true;
+	n->rt.log_level = w->log_level;
+	n->rt.hooks = (struct vrrp_rt_hooks){
+	    .arg = n, .inst_start = hook_inst_start, .send_failed = hook_send_failed};
+	n->rt.on_event = on_event;
+	n->rt.on_event_arg = n;
+	n->link_told_up = n->carrier; /* the link watch's first reading */
+	rh_specs(w, i, &specs, &count);
+	vrrp_rt_remove_leftovers(&n->rt, specs, count);
+	vrrp_rt_apply(&n->rt, specs, count);
+	vrrp_rt_specs_free(specs, count);
+}
+
+void rh_crash(struct rh_world *w, int i)
+{
+	struct rh_node *n = &w->nodes[i];
+
+	assert_true(n->running);
+	vrrp_rt_done(&n->rt);
+	n->running = false;
+}
+
+void rh_stop(struct rh_world *w, int i)
+{
+	vrrp_rt_shutdown(&w->nodes[i].rt);
+	rh_crash(w, i);
+}
+
+void rh_reload(struct rh_world *w, int i)
+{
+	struct vrrp_inst_spec *specs;
+	size_t count;
+
+	rh_specs(w, i, &specs, &count);
+	vrrp_rt_apply(&w->nodes[i].rt, specs, count);
+	vrrp_rt_specs_free(specs, count);
+}
+
+/* ---- time ---- */
+
+/* The next timer due by at_ms, or NULL. */
+static struct vrrp_rt_timer *next_timer(struct rh_world *w, uint64_t at_ms)
+{
+	struct vrrp_rt_timer *best = NULL;
+
+	for (size_t i = 0; i < w->n_timers; i++) {
+		struct vrrp_rt_timer *t = w->timers[i];
+
+		if (!t->armed || t->deadline_ms > at_ms)
+			continue;
+		if (!best || t->deadline_ms < best->deadline_ms ||
+		    (t->deadline_ms == best->deadline_ms && t->seq < best->seq))
+			best = t;
+	}
+	return best;
+}
+
+static long next_frame(struct rh_world *w, uint64_t at_ms)
+{
+	long best = -1;
+
+	for (size_t i = 0; i < w->n_frames; i++) {
+		const struct rh_frame *f = &w->frames[i];
+
+		if (f->at_ms > at_ms)
+			continue;
+		if (best < 0 || f->at_ms < w->frames[best].at_ms ||
+		    (f->at_ms == w->frames[best].at_ms && f->seq < w->frames[best].seq))
+			best = (long)i;
+	}
+	return best;
+}
+
+/* One thing due by at_ms, frames before timers of the same millisecond. */
+static bool run_one(struct rh_world *w, uint64_t at_ms)
+{
+	long fi = next_frame(w, at_ms);
+	struct vrrp_rt_timer *t = next_timer(w, at_ms);
+
+	if (fi >= 0 && (!t || w->frames[fi].at_ms <= t->deadline_ms)) {
+		struct rh_frame *f = malloc(sizeof(*f));
+
+		assert_non_null(f);
+		*f = w->frames[fi];
+		w->frames[fi] = w->frames[--w->n_frames];
+		w->now_ms = f->at_ms;
+		deliver_frame(w, f);
+		free(f);
+		return true;
+	}
+	if (!t)
+		return false;
+	w->now_ms = t->deadline_ms;
+	t->armed = false;
+	if (!t->owner) {
+		vrrp_rt_timer_fn fn = t->fn;
+		void *arg = t->arg;
+
+		timer_free(t);
+		fn(arg);
+		return true;
+	}
+	t->fn(t->arg);
+	return true;
+}
+
+void rh_run_until(struct rh_world *w, uint64_t at_ms)
+{
+	assert_true(at_ms >= w->now_ms);
+	while (run_one(w, at_ms))
+		;
+	w->now_ms = at_ms;
+}
+
+void rh_run(struct rh_world *w, uint64_t ms)
+{
+	rh_run_until(w, w->now_ms + ms);
+}
+
+struct rh_watch rh_run_watching(struct rh_world *w, uint64_t ms, const char *vip)
+{
+	struct rh_watch seen = {0};
+	uint64_t end = w->now_ms + ms;
+
+	while (w->now_ms < end) {
+		int holders = 0;
+
+		rh_run(w, 1);
+		for (int i = 0; i < w->n_nodes; i++)
+			holders += rh_holds(w, i, vip);
+		seen.dark_ms += holders == 0;
+		seen.double_ms += holders > 1;
+	}
+	return seen;
+}
+
+/* ---- faults and inputs ---- */
+
+void rh_link(struct rh_world *w, int i, bool up, uint32_t settle_ms)
+{
+	struct rh_node *n = &w->nodes[i];
+
+	n->carrier = up;
+	if (up)
+		n->forward_from_ms = w->now_ms + settle_ms;
+	rh_at(w, n->link_notify_ms, tell_link, n);
+}
+
+void rh_health(struct rh_world *w, int i, bool healthy, bool pending, const char *reason)
+{
+	struct rh_node *n = &w->nodes[i];
+
+	for (size_t k = 0; k < n->rt.n_insts; k++)
+		vrrp_inst_set_healthy(n->rt.insts[k], healthy, pending, reason);
+}
+
+void rh_split(struct rh_world *w, bool split)
+{
+	w->split = split;
+}
+
+/* ---- what tests look at ---- */
+
+struct vrrp_inst *rh_inst(struct rh_world *w, int i, const char *name)
+{
+	struct rh_node *n = &w->nodes[i];
+
+	for (size_t k = 0; n->running && k < n->rt.n_insts; k++)
+		if (strcmp(n->rt.insts[k]->spec.name, name) == 0)
+			return n->rt.insts[k];
+	fail_msg("node %s has no instance %s", n->name, name);
+	return NULL;
+}
+
+enum vrrp_fsm_state rh_state(struct rh_world *w, int i, const char *name)
+{
+	return rh_inst(w, i, name)->fsm.state;
+}
+
+bool rh_holds(const struct rh_world *w, int i, const char *vip)
+{
+	struct ip_addr a = rh_ip(vip);
+	const struct rh_node *n = &w->nodes[i];
+
+	for (size_t k = 0; k < n->n_addrs; k++)
+		if (ip_equal(&n->addrs[k].addr, &a))
+			return true;
+	return false;
+}
+
+static int node_of_mac(const struct rh_world *w, const uint8_t mac[6])
+{
+	for (int i = 0; i < w->n_nodes; i++)
+		if (memcmp(w->nodes[i].mac, mac, 6) == 0)
+			return i;
+	return -1;
+}
+
+int rh_client_node(struct rh_world *w, const char *vip)
+{
+	struct ip_addr a = rh_ip(vip);
+	struct rh_neigh *e = neigh_find(w, &a);
+
+	if (!e) { /* ask: the node that has the address answers */
+		for (int i = 0; i < w->n_nodes && !e; i++)
+			if (rh_holds(w, i, vip) && forwards(&w->nodes[i])) {
+				neigh_learn(w, &a, w->nodes[i].mac);
+				e = neigh_find(w, &a);
+			}
+		if (!e)
+			return -1;
+	}
+	return node_of_mac(w, e->mac);
+}
+
+bool rh_client_reaches(struct rh_world *w, const char *vip, int i)
+{
+	if (rh_client_node(w, vip) != i || !rh_holds(w, i, vip))
+		return false;
+	for (int j = 0; j < w->n_nodes; j++)
+		if (j != i && rh_holds(w, j, vip))
+			return false;
+	return true;
+}
+
+size_t rh_transitions(const struct rh_world *w, int i, const char *inst, uint64_t since_ms)
+{
+	size_t k = 0;
+
+	for (size_t t = 0; t < w->n_trans; t++)
+		k += w->trans[t].node == i && w->trans[t].at_ms >= since_ms &&
+		     (!inst || strcmp(w->trans[t].inst, inst) == 0);
+	return k;
+}
+
+const struct rh_transition *rh_last_transition(const struct rh_world *w, int i, const char *inst)
+{
+	for (size_t t = w->n_trans; t-- > 0;)
+		if (w->trans[t].node == i && (!inst || strcmp(w->trans[t].inst, inst) == 0))
+			return &w->trans[t];
+	fail_msg("node %s: no transition of %s", w->nodes[i].name, inst ? inst : "any instance");
+	return NULL;
+}
+
+uint64_t rh_last_advert_ms(const struct rh_world *w, int i)
+{
+	for (size_t a = w->n_adverts; a-- > 0;)
+		if (w->adverts[a].node == i && w->adverts[a].delivered)
+			return w->adverts[a].at_ms;
+	fail_msg("node %s sent no advert", w->nodes[i].name);
+	return 0;
+}
+
+size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since_ms)
+{
+	struct ip_addr a = rh_ip(vip);
+	size_t k = 0;
+
+	for (size_t g = 0; g < w->n_garps; g++)
+		k += w->garps[g].node == i && w->garps[g].at_ms >= since_ms &&
+		     ip_equal(&w->garps[g].vip, &a);
+	return k;
+}
+
+size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms)
+{
+	size_t k = 0;
+
+	for (size_t a = 0; a < w->n_adverts; a++)
+		k += w->adverts[a].node == i && w->adverts[a].at_ms >= since_ms &&
+		     w->adverts[a].priority == priority;
+	return k;
+}
+
+void rh_add_addr(struct rh_world *w, int i, const char *addr, uint8_t proto)
+{
+	struct ip_addr a = rh_ip(addr);
+
+	addr_put(&w->nodes[i], RH_IFINDEX, &a, proto);
+}

@@ -1,0 +1,221 @@
+/* The runtime harness: the real VRRP runtime (src/vrrp/runtime*.c) of two
+ * or three nodes in one process, in a fake environment (runtime_env.h):
+ *
+ * - a fake clock and one timer queue for every node; rh_run advances the
+ *   clock from deadline to deadline (no real time passes);
+ * - a fake wire, one segment: adverts travel as bytes from one runtime's
+ *   socket to the others' receive path, with per node carrier (link up or
+ *   down), a "not forwarding yet" time after a carrier returns, loss and
+ *   delay; a send while the carrier is down is refused (-ENOBUFS), as the
+ *   kernel does;
+ * - a VIP table per node (which addresses each node's interface has),
+ *   which survives a crash of the node's daemon (leftovers);
+ * - a record of every GARP/NA frame and advert (who, what, when);
+ * - a client on the segment whose neighbour cache learns a VIP's MAC from
+ *   the last GARP/NA it received, or by asking (the node holding it
+ *   answers), so a test can say "the client reaches VIP X at node Y".
+ *
+ * The daemon's part is modelled where a scenario needs it: the link watch
+ * (rh_link: the carrier, then vrrp_inst_set_link after the kernel's
+ * delay, at once when a send is refused, as src/daemon/health.c asks the
+ * kernel again) and health verdicts (rh_health). */
+#ifndef VIPD_TESTS_RT_HARNESS_H
+#define VIPD_TESTS_RT_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vrrp/runtime.h"
+
+#define RH_MAX_NODES 3
+#define RH_MAX_INSTS 8
+#define RH_MAX_VIPS  4
+#define RH_MAX_ADDRS 32
+#define RH_IFNAME    "eth0"
+#define RH_IFINDEX   2
+
+/* One instance of the test's configuration, as the model would compile it. */
+struct rh_inst_cfg {
+	/* "<if>/<slot>/<family>/<method>" as the model names them: the slot
+	 * and method (what a reload matches instances by) are read from it */
+	const char *name;
+	uint8_t vrid;
+	enum ip_family family;
+	const char *vips[RH_MAX_VIPS]; /* "192.0.2.100/24"; NULL ends */
+	uint8_t prio[RH_MAX_NODES];    /* per node */
+	uint32_t interval_ms;	       /* 0: 100 */
+	bool no_preempt;
+	uint32_t preempt_delay_ms;
+	bool multicast; /* else unicast between A and B (C's peer is A) */
+};
+
+/* The configuration file: instances and GARP settings. */
+struct rh_cfg {
+	struct rh_inst_cfg insts[RH_MAX_INSTS];
+	size_t n_insts;
+	uint32_t garp_count;	   /* 0: 3 */
+	uint32_t garp_interval_ms; /* 0: 100 */
+	uint32_t garp_refresh_ms;
+};
+
+struct rh_addr {
+	int ifindex;
+	struct ip_addr addr; /* with prefix length */
+	uint8_t proto;	     /* VIPD_ADDR_PROTO_VIP for the runtime's */
+};
+
+struct rh_world;
+
+struct rh_node {
+	struct rh_world *w;
+	int id;
+	char name[2]; /* "A", "B", "C" */
+	uint8_t mac[6];
+	struct vrrp_rt rt;
+	bool running; /* the daemon runs (rt is initialised) */
+	/* the wire */
+	bool iface_missing;	  /* eth0 does not exist (yet): opening it fails */
+	bool carrier;		  /* frames pass */
+	uint64_t forward_from_ms; /* carrier up, but nothing passes before this */
+	uint32_t loss_pct;	  /* frames this node sends that are lost */
+	uint32_t delay_ms;	  /* one-way delay of the frames this node sends */
+	/* the daemon's link watch: what it last told the runtime */
+	bool link_told_up;
+	uint32_t link_notify_ms;   /* how late the kernel tells a carrier change */
+	bool recheck_on_send_fail; /* health.c: a refused send asks again (default) */
+	/* the kernel's addresses of the node's interface */
+	struct rh_addr addrs[RH_MAX_ADDRS];
+	size_t n_addrs;
+	/* counters the fake keeps */
+	int open_timers;
+	int open_socks;
+	int open_vsides;
+	uint64_t sends_refused;
+};
+
+struct rh_garp {
+	uint64_t at_ms;
+	int node;
+	struct ip_addr vip;
+	bool delivered; /* reached the client */
+};
+
+struct rh_advert {
+	uint64_t at_ms;
+	int node;
+	uint8_t vrid;
+	uint8_t priority;
+	bool delivered; /* reached at least one node */
+};
+
+struct rh_transition {
+	uint64_t at_ms;
+	int node;
+	char inst[VRRP_RT_NAME_MAX];
+	enum vrrp_fsm_state from, to;
+	enum vrrp_fsm_cause cause;
+};
+
+struct rh_neigh {
+	struct ip_addr vip;
+	uint8_t mac[6];
+	uint64_t learnt_ms;
+};
+
+struct rh_world {
+	uint64_t now_ms;
+	uint64_t seq;
+	struct rh_node nodes[RH_MAX_NODES];
+	int n_nodes;
+	struct rh_cfg cfg;
+	/* the timer queue (every node's runtime and the harness's own) */
+	struct vrrp_rt_timer **timers;
+	size_t n_timers, cap_timers;
+	/* frames in flight */
+	struct rh_frame *frames;
+	size_t n_frames, cap_frames;
+	/* records */
+	struct rh_garp *garps;
+	size_t n_garps, cap_garps;
+	struct rh_advert *adverts;
+	size_t n_adverts, cap_adverts;
+	struct rh_transition *trans;
+	size_t n_trans, cap_trans;
+	/* the client's neighbour cache */
+	struct rh_neigh neigh[32];
+	size_t n_neigh;
+	bool split; /* the nodes do not hear each other (the client hears both) */
+	uint32_t rng;
+	enum vrrp_rt_log_level log_level; /* of every runtime; RH_LOG=debug|info */
+};
+
+/* A world of n nodes (A, B[, C]) with this configuration; nothing runs. */
+void rh_world_init(struct rh_world *w, int n, const struct rh_cfg *cfg);
+void rh_world_done(struct rh_world *w);
+
+/* ---- the daemons ---- */
+/* Start node i's daemon: sweep leftovers, apply its specs (from w->cfg). */
+void rh_start(struct rh_world *w, int i);
+/* SIGTERM: vrrp_rt_shutdown (priority 0, VIPs removed), then done. */
+void rh_stop(struct rh_world *w, int i);
+/* SIGKILL: the runtime vanishes without a word; its VIPs stay configured. */
+void rh_crash(struct rh_world *w, int i);
+/* vipctl reload with w->cfg as it is now (change it first). */
+void rh_reload(struct rh_world *w, int i);
+/* Node i's specs from w->cfg (vrrp_rt_specs_free them). */
+void rh_specs(const struct rh_world *w, int i, struct vrrp_inst_spec **out, size_t *n);
+
+/* ---- time ---- */
+/* Runs every timer and frame due up to now + ms, in deadline order. */
+void rh_run(struct rh_world *w, uint64_t ms);
+void rh_run_until(struct rh_world *w, uint64_t at_ms);
+/* rh_run, looking at vip after every millisecond: how many ended with no
+ * node holding it (dark) and with two holding it (double). */
+struct rh_watch {
+	uint64_t dark_ms, double_ms;
+};
+struct rh_watch rh_run_watching(struct rh_world *w, uint64_t ms, const char *vip);
+
+/* ---- faults and inputs ---- */
+/* The carrier of node i's port. The link watch tells the runtime
+ * link_notify_ms later (or at a refused send); down -> up also starts a
+ * time of settle_ms in which the port forwards nothing. */
+void rh_link(struct rh_world *w, int i, bool up, uint32_t settle_ms);
+/* Every instance of node i: vrrp_inst_set_healthy. */
+void rh_health(struct rh_world *w, int i, bool healthy, bool pending, const char *reason);
+/* A split of the segment: adverts between the nodes are lost, while the
+ * client still hears every node's GARP/NA; false heals it. */
+void rh_split(struct rh_world *w, bool split);
+
+/* ---- what tests look at ---- */
+struct vrrp_inst *rh_inst(struct rh_world *w, int i, const char *name);
+enum vrrp_fsm_state rh_state(struct rh_world *w, int i, const char *name);
+/* Node i's interface has vip (text, no prefix). */
+bool rh_holds(const struct rh_world *w, int i, const char *vip);
+/* The node whose MAC the client's entry for vip is, resolving it first when
+ * the client has none (the node holding vip answers); -1 if unresolved. */
+int rh_client_node(struct rh_world *w, const char *vip);
+/* The client reaches vip at node i: its entry is i's MAC, i holds vip and
+ * no other node does. */
+bool rh_client_reaches(struct rh_world *w, const char *vip, int i);
+/* Transitions of node i (of inst, NULL: any) since at_ms. */
+size_t rh_transitions(const struct rh_world *w, int i, const char *inst, uint64_t since_ms);
+/* The last transition of node i's inst (NULL: any); fails if none. */
+const struct rh_transition *rh_last_transition(const struct rh_world *w, int i, const char *inst);
+/* When node i last sent an advert that reached a node. */
+uint64_t rh_last_advert_ms(const struct rh_world *w, int i);
+/* GARP/NA frames node i sent for vip since at_ms. */
+size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since_ms);
+/* Adverts node i sent with this priority since at_ms. */
+size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms);
+/* Put an address on node i's interface behind the daemon's back. */
+void rh_add_addr(struct rh_world *w, int i, const char *addr, uint8_t proto);
+
+/* The harness's own one-shot callback at now + ms (a test's event). */
+void rh_at(struct rh_world *w, uint64_t ms, void (*fn)(void *arg), void *arg);
+
+/* An address from the test's own text (a bad one fails the test). */
+struct ip_addr rh_ip(const char *text);
+
+#endif

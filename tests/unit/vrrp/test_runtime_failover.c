@@ -1,0 +1,328 @@
+/* The runtime of two nodes in the fake environment (rt_harness.h):
+ * election, a stopped and a crashed master, the advert link lost and back,
+ * a healed split. Active-Active as the chaos lab: A (192.0.2.11) prefers
+ * the master slot, B (192.0.2.12) the backup slot; VRRPv3 unicast at
+ * 100 ms, priorities 200/100, garp 3 x 100 ms. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "plan/live.h"
+#include "rt_harness.h"
+
+enum { A, B };
+
+#define GW4   "eth0/master/ipv4/gw"
+#define GW6   "eth0/master/ipv6/gw"
+#define BK4   "eth0/backup/ipv4/gw"
+#define VIP4  "192.0.2.100"
+#define VIP6  "2001:db8::100"
+#define VIPB4 "192.0.2.200"
+
+static const struct rh_cfg lab_cfg = {
+    .insts =
+	{
+	    {.name = GW4, .vrid = 51, .family = IP_V4, .vips = {VIP4 "/24"}, .prio = {200, 100}},
+	    {.name = GW6, .vrid = 52, .family = IP_V6, .vips = {VIP6 "/64"}, .prio = {200, 100}},
+	    {.name = BK4, .vrid = 61, .family = IP_V4, .vips = {VIPB4 "/24"}, .prio = {100, 200}},
+	},
+    .n_insts = 3,
+};
+
+/* Both started at once, settled: A holds the master slot, B the backup's. */
+static void lab_up(struct rh_world *w)
+{
+	rh_world_init(w, 2, &lab_cfg);
+	rh_start(w, A);
+	rh_start(w, B);
+	rh_run(w, 1000);
+}
+
+static void assert_settled(struct rh_world *w)
+{
+	assert_int_equal(rh_state(w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(w, A, GW6), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(w, B, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_state(w, B, BK4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(w, A, BK4), VRRP_FSM_BACKUP);
+	assert_true(rh_client_reaches(w, VIP4, A));
+	assert_true(rh_client_reaches(w, VIP6, A));
+	assert_true(rh_client_reaches(w, VIPB4, B));
+}
+
+static void test_initial_election(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	lab_up(&w);
+	assert_settled(&w);
+	/* one election each, announced with the full burst, by the winner only */
+	assert_int_equal(rh_transitions(&w, A, GW4, 0), 2); /* INIT->BACKUP->MASTER */
+	assert_int_equal(rh_transitions(&w, B, GW4, 0), 1);
+	assert_int_equal(rh_garps(&w, A, VIP4, 0), 3);
+	assert_int_equal(rh_garps(&w, A, VIP6, 0), 3);
+	assert_int_equal(rh_garps(&w, B, VIP4, 0), 0);
+	assert_int_equal(rh_garps(&w, B, VIPB4, 0), 3);
+	/* Master_Down_Interval at priority 200: 3 x 100 + 22 ms after start */
+	assert_int_equal(rh_last_transition(&w, A, GW4)->at_ms, 1322);
+	assert_false(rh_holds(&w, B, VIP4));
+	assert_false(rh_holds(&w, A, VIPB4));
+	rh_world_done(&w);
+}
+
+/* SIGTERM: priority 0, and the unicast peer takes over at once (the same
+ * millisecond: no skew between a pair), with its announcement. */
+static void test_stop_hands_over_at_once(void **state)
+{
+	struct rh_world w;
+	uint64_t t0;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	rh_stop(&w, A);
+	assert_false(rh_holds(&w, A, VIP4));
+	assert_int_equal(rh_adverts(&w, A, 0, t0), 2); /* its two master instances */
+	rh_run(&w, 0);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_MASTER);
+	assert_int_equal(rh_last_transition(&w, B, GW4)->at_ms, t0);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	assert_true(rh_client_reaches(&w, VIPB4, B));
+	rh_world_done(&w);
+}
+
+/* Multicast keeps RFC 5798's skew: B waits Skew_Time (61 ms at priority 100). */
+static void test_stop_multicast_waits_skew(void **state)
+{
+	struct rh_cfg cfg = {.insts = {{.name = GW4,
+					.vrid = 51,
+					.family = IP_V4,
+					.vips = {VIP4 "/24"},
+					.prio = {200, 100},
+					.multicast = true},
+				       {.name = GW6,
+					.vrid = 52,
+					.family = IP_V6,
+					.vips = {VIP6 "/64"},
+					.prio = {200, 100},
+					.multicast = true}},
+			     .n_insts = 2};
+	struct rh_world w;
+	char text[IP_STR_MAX];
+	uint64_t t0;
+
+	(void)state;
+	rh_world_init(&w, 2, &cfg);
+	rh_start(&w, A);
+	rh_start(&w, B);
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, A, GW6), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_BACKUP);
+	/* RFC 5798 5.1.2.2: IPv6 adverts to the group come from the link-local address */
+	assert_string_equal(ip_ntop(&rh_inst(&w, A, GW6)->cfg.own_addr, text), "fe80::a0");
+	assert_string_equal(ip_ntop(&rh_inst(&w, B, GW6)->fsm.master_addr, text), "fe80::a0");
+	t0 = w.now_ms;
+	rh_stop(&w, A);
+	rh_run(&w, 60);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_client_node(&w, VIP4), A); /* stale, nobody holds it */
+	rh_run(&w, 1);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_last_transition(&w, B, GW4)->at_ms, t0 + 61);
+	assert_int_equal(rh_last_transition(&w, B, GW6)->at_ms, t0 + 61);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	rh_world_done(&w);
+}
+
+/* SIGKILL: silence; B waits Master_Down_Interval (361 ms) from A's last
+ * advert. A's VIPs stay behind; A restarted sweeps them, comes back as
+ * BACKUP and preempts with its announcement. */
+static void test_crash_and_restart(void **state)
+{
+	struct rh_world w;
+	uint64_t last, t0;
+
+	(void)state;
+	lab_up(&w);
+	last = rh_last_advert_ms(&w, A);
+	rh_crash(&w, A);
+	assert_true(rh_holds(&w, A, VIP4)); /* left over */
+	rh_run_until(&w, last + 360);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	rh_run_until(&w, last + 361);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_client_node(&w, VIP4), B);
+	rh_run(&w, 1000);
+
+	/* a foreign address on the interface stays; a tagged stray goes */
+	rh_add_addr(&w, A, "192.0.2.77/24", 0);
+	rh_add_addr(&w, A, "192.0.2.99/24", VIPD_ADDR_PROTO_VIP);
+	t0 = w.now_ms;
+	rh_start(&w, A);
+	assert_false(rh_holds(&w, A, VIP4));
+	assert_false(rh_holds(&w, A, VIP6));
+	assert_false(rh_holds(&w, A, "192.0.2.99"));
+	assert_true(rh_holds(&w, A, "192.0.2.77"));
+	assert_true(rh_holds(&w, A, "192.0.2.11"));
+	rh_run(&w, 150); /* B's next advert: A preempts */
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_last_transition(&w, A, GW4)->cause, VRRP_FSM_CAUSE_PREEMPT);
+	assert_int_equal(rh_last_transition(&w, B, GW4)->cause, VRRP_FSM_CAUSE_HIGHER_PRIORITY);
+	rh_run(&w, 500);
+	assert_int_equal(rh_garps(&w, A, VIP4, t0), 3);
+	assert_settled(&w);
+	rh_world_done(&w);
+}
+
+/* The advert interface lost: FAULT at once (VIPs released, nothing sent);
+ * B takes over when A falls silent. Back: BACKUP first, then a preemption
+ * with the full announcement; the client ends at A's MAC. */
+static void test_advert_link_down_and_up(void **state)
+{
+	struct rh_world w;
+	uint64_t t0, t1;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	rh_link(&w, A, false, 0);
+	rh_run(&w, 0);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_FAULT);
+	assert_int_equal(rh_state(&w, A, BK4), VRRP_FSM_FAULT);
+	assert_false(rh_holds(&w, A, VIP4));
+	assert_false(rh_holds(&w, A, VIP6));
+	rh_run(&w, 2000);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	assert_int_equal(w.nodes[A].sends_refused, 0); /* FAULT sends nothing */
+	assert_int_equal(rh_adverts(&w, A, 200, t0 + 1), 0);
+
+	t1 = w.now_ms;
+	rh_link(&w, A, true, 0);
+	rh_run(&w, 0);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_BACKUP);
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_transitions(&w, A, GW4, t1), 2); /* FAULT->BACKUP->MASTER */
+	assert_int_equal(rh_garps(&w, A, VIP4, t1), 3);
+	assert_int_equal(rh_garps(&w, A, VIP6, t1), 3);
+	assert_settled(&w);
+	rh_world_done(&w);
+}
+
+/* A split that heals (adverts lost between the nodes, the client hears
+ * both): both are master and both announced. Whichever hears the other
+ * first, exactly one master remains and its announcement is the client's
+ * last word: at every phase of the advert interval. */
+static void test_healed_split(void **state)
+{
+	(void)state;
+	for (uint64_t phase = 0; phase < 100; phase += 7) {
+		struct rh_world w;
+
+		lab_up(&w);
+		rh_split(&w, true);
+		rh_run(&w, 1000 + phase);
+		assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+		assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+		assert_int_equal(rh_client_node(&w, VIP4), B); /* B announced last */
+		rh_split(&w, false);
+		rh_run(&w, 500);
+		assert_settled(&w);
+		assert_int_equal(rh_state(&w, B, BK4), VRRP_FSM_MASTER);
+		rh_world_done(&w);
+	}
+}
+
+/* Adverts lost or late, fewer than Master_Down_Interval's worth: no
+ * failover. More: B takes over, and A's next advert heard brings it back. */
+static void test_loss_and_delay(void **state)
+{
+	struct rh_world w;
+	uint64_t t0;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	w.nodes[A].delay_ms = 150; /* late, but steady */
+	rh_run(&w, 1000);
+	w.nodes[A].delay_ms = 0;
+	w.nodes[A].loss_pct = 100; /* two adverts lost */
+	rh_run(&w, 250);
+	w.nodes[A].loss_pct = 0;
+	rh_run(&w, 1000);
+	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
+	assert_settled(&w);
+
+	/* four: B takes over; A, which still hears B, answers the lower
+	 * master with an announcement of its own, so the client stays */
+	w.nodes[A].loss_pct = 100;
+	rh_run(&w, 400);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_true(rh_garps(&w, B, VIP4, t0) > 0);
+	assert_int_equal(rh_client_node(&w, VIP4), A);
+	w.nodes[A].loss_pct = 0;
+	rh_run(&w, 500);
+	assert_settled(&w);
+	rh_world_done(&w);
+}
+
+/* An interface that is not there yet: the instance waits (no socket, no
+ * VIP side, says why) and retries every second; once it is there the
+ * instance starts as at startup and takes its slot. */
+static void test_missing_interface_waits_and_retries(void **state)
+{
+	struct rh_world w;
+	struct vrrp_inst *gw;
+
+	(void)state;
+	rh_world_init(&w, 2, &lab_cfg);
+	w.nodes[A].iface_missing = true;
+	rh_start(&w, A);
+	rh_start(&w, B);
+	rh_run(&w, 2500);
+	gw = rh_inst(&w, A, GW4);
+	assert_int_equal(gw->fsm.state, VRRP_FSM_INIT);
+	assert_null(gw->sock);
+	assert_string_equal(gw->wait_reason, "interface eth0: No such device");
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_int_equal(w.nodes[A].open_socks, 0);
+
+	w.nodes[A].iface_missing = false;
+	rh_run(&w, 999);
+	assert_int_not_equal(rh_state(&w, A, GW4), VRRP_FSM_INIT);
+	assert_string_equal(gw->wait_reason, "");
+	assert_int_equal(rh_last_transition(&w, A, GW4)->cause, VRRP_FSM_CAUSE_PREEMPT);
+	rh_run(&w, 1000);
+	assert_settled(&w);
+	rh_world_done(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_initial_election),
+	    cmocka_unit_test(test_stop_hands_over_at_once),
+	    cmocka_unit_test(test_stop_multicast_waits_skew),
+	    cmocka_unit_test(test_crash_and_restart),
+	    cmocka_unit_test(test_advert_link_down_and_up),
+	    cmocka_unit_test(test_healed_split),
+	    cmocka_unit_test(test_loss_and_delay),
+	    cmocka_unit_test(test_missing_interface_waits_and_retries),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,230 @@
+/* The operator's and the checks' inputs to the runtime of two nodes
+ * (rt_harness.h): health (unhealthy, pending, healthy), drain and undrain,
+ * reload with the same file and with a changed VIP list. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rt_harness.h"
+
+enum { A, B };
+
+#define GW4  "eth0/master/ipv4/gw"
+#define BK4  "eth0/backup/ipv4/gw"
+#define VIP4 "192.0.2.100"
+#define VIPX "192.0.2.101"
+#define VIPB "192.0.2.200"
+
+static const struct rh_cfg lab_cfg = {
+    .insts =
+	{
+	    {.name = GW4, .vrid = 51, .family = IP_V4, .vips = {VIP4 "/24"}, .prio = {200, 100}},
+	    {.name = BK4, .vrid = 61, .family = IP_V4, .vips = {VIPB "/24"}, .prio = {100, 200}},
+	},
+    .n_insts = 2,
+};
+
+static void lab_up(struct rh_world *w)
+{
+	rh_world_init(w, 2, &lab_cfg);
+	rh_start(w, A);
+	rh_start(w, B);
+	rh_run(w, 1000);
+	assert_int_equal(rh_state(w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(w, B, BK4), VRRP_FSM_MASTER);
+}
+
+/* Gateway lost on A: it resigns (priority 1), keeps the VIP until it hears
+ * B as master (make-before-break), and B announces. A pending recovery
+ * does not preempt; a confirmed one does, with A's announcement. */
+static void test_health_moves_the_vip(void **state)
+{
+	struct rh_world w;
+	uint64_t t0, t1, t2;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	rh_health(&w, A, false, false, "gateway 192.0.2.1 unreachable (3/3 probes)");
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_BACKUP);
+	assert_true(rh_holds(&w, A, VIP4));	       /* until B is heard as master */
+	assert_int_equal(rh_adverts(&w, A, 0, t0), 1); /* resigning: priority 0 */
+	assert_string_equal(rh_inst(&w, A, GW4)->last_reason,
+			    "unhealthy: gateway 192.0.2.1 unreachable (3/3 probes)");
+	rh_run(&w, 0);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_last_transition(&w, B, GW4)->at_ms, t0); /* priority 1: at once */
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIPB, B)); /* was B's already */
+	rh_run(&w, 2000);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+
+	/* back, but pending (the checks restarted): no preemption */
+	t1 = w.now_ms;
+	rh_health(&w, A, true, true, "healthy: gateway 192.0.2.1 not judged yet");
+	rh_run(&w, 2000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_transitions(&w, B, NULL, t1), 0);
+	assert_true(rh_inst(&w, A, GW4)->fsm.counters.preempts_pending > 0);
+
+	/* risen: A takes its slot on B's next advert */
+	t2 = w.now_ms;
+	rh_health(&w, A, true, false, "healthy");
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_garps(&w, A, VIP4, t2), 3);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	assert_true(rh_client_reaches(&w, VIPB, B));
+	assert_int_equal(rh_transitions(&w, B, BK4, 0), 2); /* its own slot never moved */
+	rh_world_done(&w);
+}
+
+/* Drain: A's instances advertise priority 1 and the VIPs it holds go to B,
+ * loss-free; undrain brings them back. Drained, a restarted instance
+ * starts drained. */
+static void test_drain_and_undrain(void **state)
+{
+	struct rh_world w;
+	uint64_t t0, t1;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	vrrp_rt_set_drained(&w.nodes[A].rt, true);
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIPB, B));
+	assert_int_equal(rh_last_transition(&w, A, GW4)->cause, VRRP_FSM_CAUSE_DRAINED);
+	assert_int_equal(rh_transitions(&w, B, BK4, t0), 0);
+
+	/* a reload while drained: a new instance starts drained */
+	w.cfg.insts[2] = (struct rh_inst_cfg){.name = "eth0/master/ipv4/vrrp",
+					      .vrid = 71,
+					      .family = IP_V4,
+					      .vips = {"192.0.2.150/24"},
+					      .prio = {200, 100}};
+	w.cfg.n_insts = 3;
+	rh_reload(&w, A);
+	rh_reload(&w, B);
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, B, "eth0/master/ipv4/vrrp"), VRRP_FSM_MASTER);
+	assert_true(rh_client_reaches(&w, "192.0.2.150", B));
+
+	t1 = w.now_ms;
+	vrrp_rt_set_drained(&w.nodes[A].rt, false);
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, A, "eth0/master/ipv4/vrrp"), VRRP_FSM_MASTER);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	assert_true(rh_client_reaches(&w, "192.0.2.150", A));
+	assert_true(rh_client_reaches(&w, VIPB, B));
+	assert_int_equal(rh_garps(&w, A, VIP4, t1), 3);
+	rh_world_done(&w);
+}
+
+/* A reload with the file in force moves nothing: no transition, no VIP
+ * removed or added, no announcement. */
+static void test_reload_unchanged(void **state)
+{
+	struct rh_world w;
+	uint64_t t0;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	rh_reload(&w, A);
+	rh_reload(&w, B);
+	rh_run(&w, 3000);
+	assert_int_equal(rh_transitions(&w, A, NULL, t0), 0);
+	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
+	assert_int_equal(rh_garps(&w, A, VIP4, t0), 0);
+	assert_int_equal(rh_garps(&w, B, VIPB, t0), 0);
+	assert_int_equal(rh_inst(&w, A, GW4)->vip_errors, 0);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	assert_true(rh_client_reaches(&w, VIPB, B));
+	rh_world_done(&w);
+}
+
+/* A VIP added to an instance: the master adds it and announces it once,
+ * the backup does nothing; no transition. Removed again: gone from the
+ * master. */
+static void test_reload_changed_vip_list(void **state)
+{
+	struct rh_world w;
+	uint64_t t0, t1;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	w.cfg.insts[0].vips[1] = VIPX "/24";
+	rh_reload(&w, A);
+	rh_reload(&w, B);
+	assert_true(rh_holds(&w, A, VIPX));
+	assert_false(rh_holds(&w, B, VIPX));
+	assert_int_equal(rh_garps(&w, A, VIPX, t0), 1);
+	assert_int_equal(rh_garps(&w, A, VIP4, t0), 0);
+	rh_run(&w, 2000);
+	assert_int_equal(rh_transitions(&w, A, NULL, t0), 0);
+	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
+	assert_true(rh_client_reaches(&w, VIPX, A));
+	assert_true(rh_client_reaches(&w, VIP4, A));
+
+	/* the new VIP fails over with the rest */
+	rh_stop(&w, A);
+	rh_run(&w, 100);
+	assert_true(rh_client_reaches(&w, VIPX, B));
+	rh_start(&w, A);
+	rh_run(&w, 1000);
+	assert_true(rh_client_reaches(&w, VIPX, A));
+
+	t1 = w.now_ms;
+	w.cfg.insts[0].vips[1] = NULL;
+	rh_reload(&w, A);
+	rh_reload(&w, B);
+	rh_run(&w, 1000);
+	assert_false(rh_holds(&w, A, VIPX));
+	assert_true(rh_holds(&w, A, VIP4));
+	assert_int_equal(rh_transitions(&w, A, NULL, t1), 0);
+	assert_int_equal(rh_transitions(&w, B, NULL, t1), 0);
+	rh_world_done(&w);
+}
+
+/* A changed priority restarts that instance only: the other keeps its
+ * state and VIPs; the new preferred node takes the slot. */
+static void test_reload_changed_priority(void **state)
+{
+	struct rh_world w;
+	uint64_t t0;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	w.cfg.insts[0].prio[0] = 50;
+	rh_reload(&w, A);
+	rh_reload(&w, B);
+	rh_run(&w, 2000);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_BACKUP);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_int_equal(rh_transitions(&w, A, BK4, t0), 0);
+	assert_int_equal(rh_transitions(&w, B, BK4, t0), 0);
+	rh_world_done(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_health_moves_the_vip),
+	    cmocka_unit_test(test_drain_and_undrain),
+	    cmocka_unit_test(test_reload_unchanged),
+	    cmocka_unit_test(test_reload_changed_vip_list),
+	    cmocka_unit_test(test_reload_changed_priority),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -68,6 +68,15 @@ static struct ck_opts {
 	bool verbose;
 } opts;
 
+/* Every test starts on a veth pair made afresh (whatever the one before
+ * did to it), the gateway's MAC known. In the test, not its setup: cmocka
+ * would report a failed setup as an error that its summary leaves out. */
+static void fresh_veth(struct ck *t)
+{
+	assert_true(ck_veth_reset(t));
+	ck_must(t, "ip -n %s link set ck1 address %s", t->gw, GW_MAC);
+}
+
 static struct ip_addr ip(const char *text)
 {
 	struct ip_addr a = {0};
@@ -192,9 +201,11 @@ static void gw_faults(struct ck *t, const struct gw_case *c, struct ck_watch *w)
 static void gw_phase(struct ck *t, const struct gw_case *c)
 {
 	struct gw_probe_status s;
-	uint64_t t0 = check_now_ms();
+	uint64_t t0;
 	char what[96];
 
+	fresh_veth(t);
+	t0 = check_now_ms();
 	assert_true(gw_start(t, c, "ck0", &t->w));
 	snprintf(what, sizeof(what), "%s: probe started", c->label);
 	assert_true(changed(t, &t->w, true, t0, BOUND_UP, what));
@@ -226,6 +237,7 @@ static void test_gw_mac_change(void **state)
 	struct ck *t = *state;
 	struct gw_probe_status s;
 
+	fresh_veth(t);
 	assert_true(gw_start(t, &v4, "ck0", &t->w));
 	ck_wait(t, &t->w, 1, 1000);
 	ck_run(t, 300); /* a few unicast probes */
@@ -253,6 +265,7 @@ static void test_gw_follows_link(void **state)
 	struct gw_probe_status s;
 	uint64_t sent, t0;
 
+	fresh_veth(t);
 	assert_true(gw_start(t, &v4, "ck0", w));
 	ck_wait(t, w, 1, 1000);
 	t0 = check_now_ms();
@@ -289,6 +302,7 @@ static void test_gw_recreate(void **state)
 	struct ck_watch *w = &t->w;
 	uint64_t t0;
 
+	fresh_veth(t);
 	assert_true(gw_start(t, &v4, "ck0", w));
 	ck_wait(t, w, 1, 1000);
 	ck_must(t, "ip -n %s link del ck0", t->node);
@@ -318,6 +332,7 @@ static void test_gw_edges(void **state)
 				   .rise = RISE};
 	uint64_t t0;
 
+	fresh_veth(t);
 	t->probe = gw_probe_new(t->base, &t->ctx, &bad, ck_on_change, &t->w);
 	fail_unless(!t->probe && errno == EINVAL, "gw_probe_new refuses mixed families");
 	bad.own = ip("192.0.2.11");
@@ -420,6 +435,7 @@ static void test_link(void **state)
 	struct link_watch_item *it = NULL;
 	int err;
 
+	fresh_veth(t);
 	t->lw = link_watch_new(t->base, &t->ctx);
 	fail_unless(t->lw, "link_watch_new");
 	err = link_watch_add(t->lw, t->node, "ck0", ck_on_change, &t->w, &it);
@@ -460,6 +476,7 @@ static void test_stack(void **state)
 	struct ck_watch *w = &t->w;
 	uint64_t t0;
 
+	fresh_veth(t);
 	t->lw = link_watch_new(t->base, &t->ctx);
 	fail_unless(t->lw && stack_topo(t) &&
 			link_watch_add(t->lw, t->node, "ckv0", ck_on_change, w, NULL) == 0,
@@ -483,18 +500,6 @@ static void test_namespaces_deleted(void **state)
 }
 
 /* ---- fixtures ---- */
-
-/* Every test on the veth pair as the group made it, the gateway's MAC
- * known. */
-static int test_setup(void **state)
-{
-	struct ck *t = *state;
-
-	ck_release(t);
-	if (!ck_veth_reset(t) || !ck_sh(t, "ip -n %s link set ck1 address %s", t->gw, GW_MAC))
-		return -1;
-	return 0;
-}
 
 /* What the test started, stopped before any callback can reach it. */
 static int test_teardown(void **state)
@@ -565,17 +570,17 @@ static bool have_module(const char *name)
 static int run(bool stack)
 {
 	const struct CMUnitTest all[] = {
-	    cmocka_unit_test_setup_teardown(test_gw_ipv4, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_gw_ipv6, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_gw_mac_change, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_gw_follows_link, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_gw_recreate, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_gw_edges, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_link, test_setup, test_teardown),
+	    cmocka_unit_test_teardown(test_gw_ipv4, test_teardown),
+	    cmocka_unit_test_teardown(test_gw_ipv6, test_teardown),
+	    cmocka_unit_test_teardown(test_gw_mac_change, test_teardown),
+	    cmocka_unit_test_teardown(test_gw_follows_link, test_teardown),
+	    cmocka_unit_test_teardown(test_gw_recreate, test_teardown),
+	    cmocka_unit_test_teardown(test_gw_edges, test_teardown),
+	    cmocka_unit_test_teardown(test_link, test_teardown),
 	    cmocka_unit_test(test_namespaces_deleted),
 	};
 	const struct CMUnitTest stack_only[] = {
-	    cmocka_unit_test_setup_teardown(test_stack, test_setup, test_teardown),
+	    cmocka_unit_test_teardown(test_stack, test_teardown),
 	    cmocka_unit_test(test_namespaces_deleted),
 	};
 

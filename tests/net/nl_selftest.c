@@ -325,12 +325,7 @@ static void test_cleanup(void **state)
 
 /* ---- fixtures ---- */
 
-static int test_setup(void **state)
-{
-	st_release(*state);
-	return 0;
-}
-
+/* The running test's plan and readings: freed also when a check failed. */
 static int test_teardown(void **state)
 {
 	st_release(*state);
@@ -399,12 +394,12 @@ static bool have_module(const char *name)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_build, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_netns, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_modify, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_rollback, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_refusal, test_setup, test_teardown),
-	    cmocka_unit_test_setup_teardown(test_cleanup, test_setup, test_teardown),
+	    cmocka_unit_test_teardown(test_build, test_teardown),
+	    cmocka_unit_test_teardown(test_netns, test_teardown),
+	    cmocka_unit_test_teardown(test_modify, test_teardown),
+	    cmocka_unit_test_teardown(test_rollback, test_teardown),
+	    cmocka_unit_test_teardown(test_refusal, test_teardown),
+	    cmocka_unit_test_teardown(test_cleanup, test_teardown),
 	};
 
 	for (int i = 1; i < argc; i++) {

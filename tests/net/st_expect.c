@@ -130,8 +130,8 @@ bool st_expect_plan(struct st *t, const struct plan *p, const char *phase)
 		if (ok && t->verbose)
 			print_message("ok: %s: step %zu %s\n", phase, i, p->steps[i].text);
 		if (!ok)
-			print_error("%s: step %zu %s%s%s\n", phase, i, p->steps[i].text,
-				    *why ? ": " : "", why);
+			print_error("%s: step %zu %s: not as planned%s%s\n", phase, i,
+				    p->steps[i].text, *why ? ": " : "", why);
 		all_shown &= ok;
 	}
 	return all_shown;

@@ -13,38 +13,28 @@
 #include <event2/event.h>
 
 #include "check/check_io.h"
+#include "check/gw_probe.h"
+#include "check/link_watch.h"
 
-void ck_result(struct ck *t, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok)
-		t->passed++;
-	else
-		t->failed++;
-	if (ok && !t->verbose)
-		return;
-	printf("%s: ", ok ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static bool vsh(struct ck *t, const char *fmt, va_list ap)
+static bool vsh(struct ck *t, bool report, const char *fmt, va_list ap)
 {
 	char cmd[1024];
 	int n = vsnprintf(cmd, sizeof(cmd), fmt, ap), rc;
 
-	if (n < 0 || (size_t)n + 20 >= sizeof(cmd))
+	if (n < 0 || (size_t)n + 20 >= sizeof(cmd)) {
+		print_error("command too long: %s\n", fmt);
 		return false;
+	}
 	if (t->verbose)
-		printf("+ %s\n", cmd);
+		print_message("+ %s\n", cmd);
 	else
 		strcat(cmd, " >/dev/null 2>&1");
 	fflush(stdout);
 	rc = system(cmd);
+	if (rc != 0 && report) {
+		cmd[n] = '\0'; /* without the redirection */
+		print_error("command failed (status %d): %s\n", rc, cmd);
+	}
 	return rc == 0;
 }
 
@@ -54,25 +44,19 @@ bool ck_sh(struct ck *t, const char *fmt, ...)
 	bool ok;
 
 	va_start(ap, fmt);
-	ok = vsh(t, fmt, ap);
+	ok = vsh(t, true, fmt, ap);
 	va_end(ap);
 	return ok;
 }
 
-bool ck_must(struct ck *t, const char *fmt, ...)
+bool ck_try(struct ck *t, const char *fmt, ...)
 {
-	char cmd[1024];
 	va_list ap;
 	bool ok;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	ok = vsh(t, false, fmt, ap);
 	va_end(ap);
-	va_start(ap, fmt);
-	ok = vsh(t, fmt, ap);
-	va_end(ap);
-	if (!ok)
-		ck_result(t, false, "command failed: %s", cmd);
 	return ok;
 }
 
@@ -85,7 +69,7 @@ void ck_on_change(void *arg, bool up, const char *reason)
 	snprintf(w->reason, sizeof(w->reason), "%s", reason);
 	w->at_ms = check_now_ms();
 	if (w->t->verbose)
-		printf("  callback %d: %s (%s)\n", w->calls, up ? "up" : "down", reason);
+		print_message("  callback %d: %s (%s)\n", w->calls, up ? "up" : "down", reason);
 	event_base_loopbreak(w->t->base);
 }
 
@@ -139,17 +123,28 @@ bool ck_veth_add(struct ck *t)
 {
 	nlo_forget(&t->ops, t->node, "ck0");
 	nlo_forget(&t->ops, t->gw, "ck1");
-	return ck_must(t, "ip -n %s link add ck0 type veth peer name ck1", t->node) &&
-	       ck_must(t, "ip -n %s link set ck1 netns %s", t->node, t->gw) &&
-	       ck_must(t, "ip -n %s addr add 192.0.2.11/24 dev ck0", t->node) &&
-	       ck_must(t, "ip -n %s addr add 2001:db8::11/64 dev ck0 nodad", t->node) &&
-	       ck_must(t, "ip -n %s addr add 192.0.2.1/24 dev ck1", t->gw) &&
-	       ck_must(t, "ip -n %s addr add 2001:db8::1/64 dev ck1 nodad", t->gw) &&
-	       ck_must(t, "ip -n %s link set ck0 up", t->node) &&
-	       ck_must(t, "ip -n %s link set ck1 up", t->gw);
+	return ck_sh(t, "ip -n %s link add ck0 type veth peer name ck1", t->node) &&
+	       ck_sh(t, "ip -n %s link set ck1 netns %s", t->node, t->gw) &&
+	       ck_sh(t, "ip -n %s addr add 192.0.2.11/24 dev ck0", t->node) &&
+	       ck_sh(t, "ip -n %s addr add 2001:db8::11/64 dev ck0 nodad", t->node) &&
+	       ck_sh(t, "ip -n %s addr add 192.0.2.1/24 dev ck1", t->gw) &&
+	       ck_sh(t, "ip -n %s addr add 2001:db8::1/64 dev ck1 nodad", t->gw) &&
+	       ck_sh(t, "ip -n %s link set ck0 up", t->node) &&
+	       ck_sh(t, "ip -n %s link set ck1 up", t->gw);
 }
 
-bool ck_topo_up(struct ck *t)
+bool ck_veth_reset(struct ck *t)
+{
+	/* ckx: renamed; ckbr: the bridge ck0 joins; either end removes both */
+	static const char *const stale[] = {"ck0", "ckx", "ckbr"};
+
+	for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++)
+		ck_try(t, "ip -n %s link del %s", t->node, stale[i]);
+	ck_try(t, "ip -n %s link del ck1", t->gw);
+	return ck_veth_add(t);
+}
+
+bool ck_netns_up(struct ck *t)
 {
 	const char *ns[] = {t->node, t->gw};
 
@@ -157,56 +152,73 @@ bool ck_topo_up(struct ck *t)
 		int err = netns_create(ns[i]);
 
 		if (err < 0) {
-			ck_result(t, false, "create namespace %s: %s", ns[i], strerror(-err));
+			print_error("create namespace %s: %s\n", ns[i], strerror(-err));
 			return false;
 		}
 		/* without them a link going down flushes IPv6 addresses, and
 		 * one added again is tentative for a second */
-		if (!ck_must(t,
-			     "ip netns exec %s sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1 "
-			     "net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0",
-			     ns[i]) ||
-		    !ck_must(t, "ip -n %s link set lo up", ns[i]))
+		if (!ck_sh(t,
+			   "ip netns exec %s sysctl -qw net.ipv6.conf.all.keep_addr_on_down=1 "
+			   "net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0",
+			   ns[i]) ||
+		    !ck_sh(t, "ip -n %s link set lo up", ns[i]))
 			return false;
 	}
-	return ck_veth_add(t);
+	return true;
 }
 
-void ck_topo_down(struct ck *t)
+void ck_release(struct ck *t)
+{
+	gw_probe_free(t->probe);
+	t->probe = NULL;
+	link_watch_free(t->lw);
+	t->lw = NULL;
+	t->w = (struct ck_watch){.t = t};
+	t->missing = (struct ck_watch){.t = t};
+}
+
+bool ck_topo_down(struct ck *t)
 {
 	const char *ns[] = {t->node, t->gw};
+	bool gone = true;
 
 	for (int i = 0; i < 2; i++) {
+		int err = 0;
+
 		net_ctx_forget(&t->ctx, ns[i]);
 		if (netns_exists(ns[i]))
-			ck_result(t, netns_delete(ns[i]) == 0, "delete namespace %s", ns[i]);
+			err = netns_delete(ns[i]);
+		if (err < 0) {
+			print_error("delete namespace %s: %s\n", ns[i], strerror(-err));
+			gone = false;
+		}
 	}
+	return gone;
 }
 
-uint64_t ck_link_set(struct ck *t, const char *ns, const char *ifname, bool up)
+int ck_link_set(struct ck *t, const char *ns, const char *ifname, bool up, uint64_t *at)
 {
 	int err = nlo_link_up(&t->ops, ns, ifname, up);
-	uint64_t now = check_now_ms();
 
+	*at = check_now_ms();
 	if (err < 0)
-		ck_result(t, false, "set %s/%s %s: %s", ns, ifname, up ? "up" : "down",
-			  strerror(-err));
-	return now;
+		print_error("set %s/%s %s: %s\n", ns, ifname, up ? "up" : "down", strerror(-err));
+	return err;
 }
 
-uint64_t ck_addr_set(struct ck *t, const char *ns, const char *ifname, const char *cidr, bool add)
+int ck_addr_set(struct ck *t, const char *ns, const char *ifname, const char *cidr, bool add,
+		uint64_t *at)
 {
 	struct live_addr a = {0};
 	const char *why;
-	uint64_t now;
 	int err = ip_parse(cidr, true, &a.addr, &why);
 
 	if (err == 0)
 		err = add ? nlo_addr_add(&t->ops, ns, ifname, &a)
 			  : nlo_addr_del(&t->ops, ns, ifname, &a);
-	now = check_now_ms();
+	*at = check_now_ms();
 	if (err < 0)
-		ck_result(t, false, "%s %s on %s/%s: %s", add ? "add" : "delete", cidr, ns, ifname,
-			  strerror(-err));
-	return now;
+		print_error("%s %s on %s/%s: %s\n", add ? "add" : "delete", cidr, ns, ifname,
+			    strerror(-err));
+	return err;
 }

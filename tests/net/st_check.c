@@ -1,28 +1,17 @@
-/* Plans by hand, expectations, and reading comparisons for nl_selftest. */
+/* The fixture, plans by hand and readings for nl_selftest. */
 #include "st.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "net/nl_live.h"
 
-void st_result(struct st *t, bool ok, const char *fmt, ...)
+void st_release(struct st *t)
 {
-	va_list ap;
-
-	if (ok)
-		t->passed++;
-	else
-		t->failed++;
-	if (ok && !t->verbose)
-		return;
-	printf("%s: ", ok ? "ok" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
+	plan_free(&t->plan);
+	live_state_free(&t->before);
+	live_state_free(&t->after);
 }
 
 struct plan_step *st_push(struct plan *p, enum plan_op op, const char *ns, const char *name)
@@ -139,6 +128,7 @@ void st_mac(uint8_t mac[6], unsigned last)
 
 int st_read(struct st *t, struct live_state *out)
 {
+	live_state_free(out);
 	return net_read_live(&t->ctx, t->ns, t->n_ns, out);
 }
 

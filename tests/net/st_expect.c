@@ -114,22 +114,27 @@ static bool check_step(const struct plan *p, size_t i, const struct live_state *
 	return false;
 }
 
-void st_expect_plan(struct st *t, const struct plan *p, const char *phase)
+bool st_expect_plan(struct st *t, const struct plan *p, const char *phase)
 {
-	struct live_state ls;
-	int err = st_read(t, &ls);
+	int err = st_read(t, &t->after);
+	bool all_shown = true;
 
-	st_result(t, err == 0, "%s: read back the live state (%d)", phase, err);
-	if (err)
-		return;
+	if (err) {
+		print_error("%s: read back the live state (%d)\n", phase, err);
+		return false;
+	}
 	for (size_t i = 0; i < p->n; i++) {
 		char why[160] = "";
-		bool ok = check_step(p, i, &ls, why, sizeof(why));
+		bool ok = check_step(p, i, &t->after, why, sizeof(why));
 
-		st_result(t, ok, "%s: step %zu %s%s%s", phase, i, p->steps[i].text,
-			  *why ? ": " : "", why);
+		if (ok && t->verbose)
+			print_message("ok: %s: step %zu %s\n", phase, i, p->steps[i].text);
+		if (!ok)
+			print_error("%s: step %zu %s: not as planned%s%s\n", phase, i,
+				    p->steps[i].text, *why ? ": " : "", why);
+		all_shown &= ok;
 	}
-	live_state_free(&ls);
+	return all_shown;
 }
 
 static int cmp_addr(const void *a, const void *b)
@@ -169,16 +174,16 @@ static void normalise(struct live_state *ls)
 #define DIFF(field, fmt)                                                                           \
 	do {                                                                                       \
 		if (a->field != b->field) {                                                        \
-			printf("  %s/%s: " #field " " fmt " -> " fmt "\n", a->netns, a->name,      \
-			       a->field, b->field);                                                \
+			print_error("  %s/%s: " #field " " fmt " -> " fmt "\n", a->netns, a->name, \
+				    a->field, b->field);                                           \
 			same = false;                                                              \
 		}                                                                                  \
 	} while (0)
 #define DIFF_S(field)                                                                              \
 	do {                                                                                       \
 		if (strcmp(a->field, b->field) != 0) {                                             \
-			printf("  %s/%s: " #field " '%s' -> '%s'\n", a->netns, a->name, a->field,  \
-			       b->field);                                                          \
+			print_error("  %s/%s: " #field " '%s' -> '%s'\n", a->netns, a->name,       \
+				    a->field, b->field);                                           \
 			same = false;                                                              \
 		}                                                                                  \
 	} while (0)
@@ -207,7 +212,7 @@ static bool same_link(const struct live_link *a, const struct live_link *b)
 	DIFF(forward_delay_ms, "%u");
 	DIFF(n_addrs, "%zu");
 	if (memcmp(a->mac, b->mac, 6) != 0) {
-		printf("  %s/%s: mac differs\n", a->netns, a->name);
+		print_error("  %s/%s: mac differs\n", a->netns, a->name);
 		same = false;
 	}
 	for (size_t k = 0; same && k < a->n_addrs; k++) {
@@ -216,9 +221,9 @@ static bool same_link(const struct live_link *a, const struct live_link *b)
 		if (cmp_addr(&a->addrs[k], &b->addrs[k]) == 0 &&
 		    a->addrs[k].proto == b->addrs[k].proto)
 			continue;
-		printf("  %s/%s: address %s proto %u -> %s proto %u\n", a->netns, a->name,
-		       ip_ntop_prefix(&a->addrs[k].addr, x), a->addrs[k].proto,
-		       ip_ntop_prefix(&b->addrs[k].addr, y), b->addrs[k].proto);
+		print_error("  %s/%s: address %s proto %u -> %s proto %u\n", a->netns, a->name,
+			    ip_ntop_prefix(&a->addrs[k].addr, x), a->addrs[k].proto,
+			    ip_ntop_prefix(&b->addrs[k].addr, y), b->addrs[k].proto);
 		same = false;
 	}
 	return same;
@@ -240,8 +245,8 @@ static bool same_links(const struct live_state *a, const struct live_state *b)
 		}
 		const struct live_link *l = c < 0 ? &a->links[i++] : &b->links[j++];
 
-		printf("  %s/%s (%s): %s\n", l->netns, l->name, l->kind,
-		       c < 0 ? "gone" : "appeared");
+		print_error("  %s/%s (%s): %s\n", l->netns, l->name, l->kind,
+			    c < 0 ? "gone" : "appeared");
 		same = false;
 	}
 	return same;
@@ -261,7 +266,7 @@ bool st_same_state(struct st *t, const struct live_state *a, const struct live_s
 
 		if (in_a == in_b)
 			continue;
-		printf("  namespace %s: %s\n", t->ns[i], in_a ? "gone" : "appeared");
+		print_error("  namespace %s: %s\n", t->ns[i], in_a ? "gone" : "appeared");
 		same = false;
 	}
 	return same;

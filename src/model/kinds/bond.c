@@ -75,6 +75,56 @@ static bool bond_ports_down(const struct iface *ifc)
 	return true;
 }
 
+void kind_bond_link_opts(const struct iface *ifc, uint8_t kernel_mode, struct link_opts *out)
+{
+	out->bond_mode = kernel_mode;
+	out->lacp_rate = (uint8_t)ifc->bond.lacp_rate.v;
+	out->xmit_hash = (uint8_t)ifc->bond.xmit_hash_policy.v;
+	out->miimon_ms = ifc->bond.miimon.v;
+	out->min_links = ifc->bond.min_links.v;
+	if (ifc->bond.primary.v)
+		snprintf(out->primary, sizeof(out->primary), "%s", ifc->bond.primary.v);
+}
+
+/* The mode, miimon and hash are set at creation only (and lacp_rate and
+ * min_links in 802.3ad mode); the primary can change on a live bond. */
+bool kind_bond_same_creation(const struct link_opts *want, const struct link_opts *have)
+{
+	return want->bond_mode == have->bond_mode && want->miimon_ms == have->miimon_ms &&
+	       want->xmit_hash == have->xmit_hash &&
+	       (want->bond_mode != BOND_KERNEL_8023AD ||
+		(want->lacp_rate == have->lacp_rate && want->min_links == have->min_links));
+}
+
+void kind_bond_show_common(const struct iface *ifc, const char *mode,
+			   const struct kind_show_out *out)
+{
+	out->names(out->ctx, "members", &ifc->bond.members);
+	out->str(out->ctx, "mode", mode);
+	out->num(out->ctx, "miimon_ms", ifc->bond.miimon.v);
+	out->str(out->ctx, "xmit_hash_policy", xmit_hash_names[ifc->bond.xmit_hash_policy.v]);
+}
+
+static void bond_link_opts(const struct iface *ifc, struct link_opts *out)
+{
+	kind_bond_link_opts(ifc, bond_mode_kernel[ifc->bond.mode.v], out);
+}
+
+static void bond_create_text(const struct iface *ifc, const struct link_opts *o, const char *ns,
+			     const char *(*ns_text)(const char *ns), char *buf, size_t len)
+{
+	(void)o, (void)ns, (void)ns_text;
+	snprintf(buf, len, "create bond %s (%s)", ifc->name, bond_mode_names[ifc->bond.mode.v]);
+}
+
+static void bond_show(const struct model *m, const struct iface *ifc,
+		      const struct kind_show_out *out)
+{
+	(void)m;
+	kind_bond_show_common(ifc, bond_mode_names[ifc->bond.mode.v], out);
+	out->str(out->ctx, "primary", ifc->bond.primary.v);
+}
+
 const struct iface_kind kind_bond = {
     .type = IFACE_BOND,
     .name = iface_type_names[IFACE_BOND],
@@ -86,4 +136,11 @@ const struct iface_kind kind_bond = {
     .ports_down = bond_ports_down,
     .pair_peer = iface_kind_no_pair,
     .deletion_rank = 2,
+    .link_opts = bond_link_opts,
+    .same_creation = kind_bond_same_creation,
+    .create_text = bond_create_text,
+    .show = bond_show,
+    .show_line = iface_kind_no_show_line,
+    .ports = KIND_PORTS_AGGREGATE,
+    .segment = KIND_SEGMENT_OWN,
 };

@@ -33,6 +33,28 @@ static const struct names_val *bridge_members(const struct iface *ifc)
 	return &ifc->bridge.members;
 }
 
+static void bridge_link_opts(const struct iface *ifc, struct link_opts *out)
+{
+	out->stp = ifc->bridge.stp.v;
+	out->forward_delay_ms = ifc->bridge.forward_delay.v;
+}
+
+/* Set at creation only; the forward delay matters with stp alone. */
+static bool bridge_same_creation(const struct link_opts *want, const struct link_opts *have)
+{
+	return want->stp == have->stp &&
+	       (!want->stp || want->forward_delay_ms == have->forward_delay_ms);
+}
+
+static void bridge_show(const struct model *m, const struct iface *ifc,
+			const struct kind_show_out *out)
+{
+	(void)m;
+	out->names(out->ctx, "members", &ifc->bridge.members);
+	out->flag(out->ctx, "stp", ifc->bridge.stp.v);
+	out->num(out->ctx, "forward_delay_ms", ifc->bridge.forward_delay.v);
+}
+
 const struct iface_kind kind_bridge = {
     .type = IFACE_BRIDGE,
     .name = iface_type_names[IFACE_BRIDGE],
@@ -44,4 +66,11 @@ const struct iface_kind kind_bridge = {
     .ports_down = iface_kind_no_ports_down,
     .pair_peer = iface_kind_no_pair,
     .deletion_rank = 2,
+    .link_opts = bridge_link_opts,
+    .same_creation = bridge_same_creation,
+    .create_text = iface_kind_plain_create_text,
+    .show = bridge_show,
+    .show_line = iface_kind_no_show_line,
+    .ports = KIND_PORTS_SWITCH,
+    .segment = KIND_SEGMENT_PORTS,
 };

@@ -2,6 +2,8 @@
 #include "model/kinds/kind.h"
 #include "model/validate.h"
 
+#include <stdio.h>
+
 // clang-format off
 static const struct key_spec lacp_key_specs[] = {
 	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, bond.members),
@@ -42,6 +44,29 @@ static bool lacp_ports_down(const struct iface *ifc)
 	return true;
 }
 
+static void lacp_link_opts(const struct iface *ifc, struct link_opts *out)
+{
+	kind_bond_link_opts(ifc, BOND_KERNEL_8023AD, out);
+}
+
+static void lacp_create_text(const struct iface *ifc, const struct link_opts *o, const char *ns,
+			     const char *(*ns_text)(const char *ns), char *buf, size_t len)
+{
+	(void)o, (void)ns, (void)ns_text;
+	snprintf(buf, len, "create bond %s (802.3ad, lacp_rate %s, %s)", ifc->name,
+		 lacp_rate_names[ifc->bond.lacp_rate.v],
+		 xmit_hash_names[ifc->bond.xmit_hash_policy.v]);
+}
+
+static void lacp_show(const struct model *m, const struct iface *ifc,
+		      const struct kind_show_out *out)
+{
+	(void)m;
+	kind_bond_show_common(ifc, "802.3ad", out);
+	out->str(out->ctx, "lacp_rate", lacp_rate_names[ifc->bond.lacp_rate.v]);
+	out->num(out->ctx, "min_links", ifc->bond.min_links.v);
+}
+
 const struct iface_kind kind_lacp = {
     .type = IFACE_LACP,
     .name = iface_type_names[IFACE_LACP],
@@ -53,4 +78,11 @@ const struct iface_kind kind_lacp = {
     .ports_down = lacp_ports_down,
     .pair_peer = iface_kind_no_pair,
     .deletion_rank = 2,
+    .link_opts = lacp_link_opts,
+    .same_creation = kind_bond_same_creation,
+    .create_text = lacp_create_text,
+    .show = lacp_show,
+    .show_line = iface_kind_no_show_line,
+    .ports = KIND_PORTS_AGGREGATE,
+    .segment = KIND_SEGMENT_OWN,
 };

@@ -2,6 +2,9 @@
 #include "model/kinds/kind.h"
 #include "model/validate.h"
 
+#include <stdio.h>
+#include <string.h>
+
 // clang-format off
 static const struct key_spec veth_key_specs[] = {
 	{.name = "parent", .type = KT_IFNAME, .offset = offsetof(struct iface, macvlan.parent),
@@ -45,6 +48,35 @@ static void veth_check(struct validate_ctx *vc, struct iface *ifc)
 	validate_mtu_below_parent(vc, ifc, parent);
 }
 
+static void veth_link_opts(const struct iface *ifc, struct link_opts *out)
+{
+	snprintf(out->parent, sizeof(out->parent), "%s", ifc->macvlan.parent.v);
+	out->macvlan_mode = macvlan_mode_kernel[ifc->macvlan.mode.v];
+}
+
+/* The kernel takes a macvlan's mode and parent at creation only. */
+static bool veth_same_creation(const struct link_opts *want, const struct link_opts *have)
+{
+	return want->macvlan_mode == have->macvlan_mode &&
+	       (!*have->parent || strcmp(want->parent, have->parent) == 0);
+}
+
+static void veth_create_text(const struct iface *ifc, const struct link_opts *o, const char *ns,
+			     const char *(*ns_text)(const char *ns), char *buf, size_t len)
+{
+	(void)o, (void)ns, (void)ns_text;
+	snprintf(buf, len, "create macvlan %s (parent %s, mode %s)", ifc->name,
+		 ifc->macvlan.parent.v, macvlan_mode_names[ifc->macvlan.mode.v]);
+}
+
+static void veth_show(const struct model *m, const struct iface *ifc,
+		      const struct kind_show_out *out)
+{
+	(void)m;
+	out->str(out->ctx, "parent", ifc->macvlan.parent.v);
+	out->str(out->ctx, "mode", macvlan_mode_names[ifc->macvlan.mode.v]);
+}
+
 const struct iface_kind kind_veth = {
     .type = IFACE_VETH,
     .name = iface_type_names[IFACE_VETH],
@@ -56,4 +88,11 @@ const struct iface_kind kind_veth = {
     .ports_down = iface_kind_no_ports_down,
     .pair_peer = iface_kind_no_pair,
     .deletion_rank = 0,
+    .link_opts = veth_link_opts,
+    .same_creation = veth_same_creation,
+    .create_text = veth_create_text,
+    .show = veth_show,
+    .show_line = iface_kind_no_show_line,
+    .ports = KIND_PORTS_NONE,
+    .segment = KIND_SEGMENT_PARENT,
 };

@@ -4,6 +4,7 @@
 #include "model/kinds/kind.h"
 #include "model/validate.h"
 
+#include <stdio.h>
 #include <string.h>
 
 // clang-format off
@@ -41,6 +42,41 @@ static const struct str_val *veth_peer_pair(const struct iface *ifc, const char 
 	return &ifc->veth_peer.peer;
 }
 
+static const char *ns_or_empty(const char *ns)
+{
+	return ns ? ns : "";
+}
+
+static void veth_peer_link_opts(const struct iface *ifc, struct link_opts *out)
+{
+	snprintf(out->veth_peer, sizeof(out->veth_peer), "%s", ifc->veth_peer.peer.v);
+	snprintf(out->veth_peer_ns, sizeof(out->veth_peer_ns), "%s",
+		 ns_or_empty(ifc->veth_peer.peer_namespace.v));
+}
+
+/* A pair is created with its other end's name. */
+static bool veth_peer_same_creation(const struct link_opts *want, const struct link_opts *have)
+{
+	return !*have->veth_peer || strcmp(want->veth_peer, have->veth_peer) == 0;
+}
+
+static void veth_peer_create_text(const struct iface *ifc, const struct link_opts *o,
+				  const char *ns, const char *(*ns_text)(const char *ns), char *buf,
+				  size_t len)
+{
+	snprintf(buf, len, "create veth %s in %s, peer %s in %s", ifc->name, ns_text(ns),
+		 o->veth_peer, ns_text(o->veth_peer_ns));
+}
+
+static void veth_peer_show(const struct model *m, const struct iface *ifc,
+			   const struct kind_show_out *out)
+{
+	out->str(out->ctx, "peer", ifc->veth_peer.peer.v);
+	out->str(out->ctx, "peer_namespace", ifc->veth_peer.peer_namespace.v);
+	out->str(out->ctx, "peer_master",
+		 ifc->peer_end_master >= 0 ? m->ifaces[ifc->peer_end_master].name : NULL);
+}
+
 const struct iface_kind kind_veth_peer = {
     .type = IFACE_VETH_PEER,
     .name = iface_type_names[IFACE_VETH_PEER],
@@ -53,4 +89,11 @@ const struct iface_kind kind_veth_peer = {
     .ports_down = iface_kind_no_ports_down,
     .pair_peer = veth_peer_pair,
     .deletion_rank = 1,
+    .link_opts = veth_peer_link_opts,
+    .same_creation = veth_peer_same_creation,
+    .create_text = veth_peer_create_text,
+    .show = veth_peer_show,
+    .show_line = iface_kind_no_show_line,
+    .ports = KIND_PORTS_NONE,
+    .segment = KIND_SEGMENT_OWN,
 };

@@ -3,6 +3,7 @@
 #include "model/validate.h"
 
 #include <stdio.h>
+#include <string.h>
 
 // clang-format off
 static const struct key_spec vlan_key_specs[] = {
@@ -67,6 +68,40 @@ static void vlan_check(struct validate_ctx *vc, struct iface *ifc)
 	}
 }
 
+static void vlan_link_opts(const struct iface *ifc, struct link_opts *out)
+{
+	snprintf(out->parent, sizeof(out->parent), "%s", ifc->vlan.parent.v);
+	out->vlan_id = (uint16_t)ifc->vlan.id.v;
+}
+
+/* The kernel takes a vlan's id and parent at creation only. */
+static bool vlan_same_creation(const struct link_opts *want, const struct link_opts *have)
+{
+	return want->vlan_id == have->vlan_id &&
+	       (!*have->parent || strcmp(want->parent, have->parent) == 0);
+}
+
+static void vlan_create_text(const struct iface *ifc, const struct link_opts *o, const char *ns,
+			     const char *(*ns_text)(const char *ns), char *buf, size_t len)
+{
+	(void)o, (void)ns, (void)ns_text;
+	snprintf(buf, len, "create vlan %s (parent %s, id %u)", ifc->name, ifc->vlan.parent.v,
+		 ifc->vlan.id.v);
+}
+
+static void vlan_show(const struct model *m, const struct iface *ifc,
+		      const struct kind_show_out *out)
+{
+	(void)m;
+	out->str(out->ctx, "parent", ifc->vlan.parent.v);
+	out->num(out->ctx, "id", ifc->vlan.id.v);
+}
+
+static void vlan_show_line(const struct iface *ifc, char *buf, size_t len)
+{
+	snprintf(buf, len, " id %u", ifc->vlan.id.v);
+}
+
 const struct iface_kind kind_vlan = {
     .type = IFACE_VLAN,
     .name = iface_type_names[IFACE_VLAN],
@@ -78,4 +113,11 @@ const struct iface_kind kind_vlan = {
     .ports_down = iface_kind_no_ports_down,
     .pair_peer = iface_kind_no_pair,
     .deletion_rank = 0,
+    .link_opts = vlan_link_opts,
+    .same_creation = vlan_same_creation,
+    .create_text = vlan_create_text,
+    .show = vlan_show,
+    .show_line = vlan_show_line,
+    .ports = KIND_PORTS_NONE,
+    .segment = KIND_SEGMENT_OWN,
 };

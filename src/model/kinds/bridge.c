@@ -5,12 +5,12 @@
 
 // clang-format off
 static const struct key_spec bridge_key_specs[] = {
-	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, bridge.members),
+	{.name = "members", .type = KT_IFNAMES, .offset = offsetof(struct iface, opts.bridge.members),
 	 .help = "ports: ethernet, vlan, bond, lacp, veth, or a veth-peer's peer end"},
-	{.name = "stp", .type = KT_BOOL, .offset = offsetof(struct iface, bridge.stp), .def = 0,
+	{.name = "stp", .type = KT_BOOL, .offset = offsetof(struct iface, opts.bridge.stp), .def = 0,
 	 .has_default = true, .help = "spanning tree protocol"},
 	{.name = "forward_delay", .type = KT_DURATION,
-	 .offset = offsetof(struct iface, bridge.forward_delay), .min = 2000, .max = 30000,
+	 .offset = offsetof(struct iface, opts.bridge.forward_delay), .min = 2000, .max = 30000,
 	 .step = 1000, .def = 15000, .has_default = true,
 	 .help = "STP listening/learning time (used when stp is true)"},
 };
@@ -22,21 +22,21 @@ static void bridge_check(struct validate_ctx *vc, struct iface *ifc)
 			       TYPE_BIT(IFACE_BOND) | TYPE_BIT(IFACE_LACP) | TYPE_BIT(IFACE_VETH) |
 			       TYPE_BIT(IFACE_VETH_PEER);
 
-	validate_members(vc, ifc, &ifc->bridge.members, ports, true);
-	if (ifc->bridge.forward_delay.set && !ifc->bridge.stp.v)
-		diag_warning(vc->dl, ifc->bridge.forward_delay.pos,
+	validate_members(vc, ifc, &ifc->opts.bridge.members, ports, true);
+	if (ifc->opts.bridge.forward_delay.set && !ifc->opts.bridge.stp.v)
+		diag_warning(vc->dl, ifc->opts.bridge.forward_delay.pos,
 			     "%s: forward_delay has no effect while stp is false", ifc->name);
 }
 
 static const struct names_val *bridge_members(const struct iface *ifc)
 {
-	return &ifc->bridge.members;
+	return &ifc->opts.bridge.members;
 }
 
 static void bridge_link_opts(const struct iface *ifc, struct link_opts *out)
 {
-	out->stp = ifc->bridge.stp.v;
-	out->forward_delay_ms = ifc->bridge.forward_delay.v;
+	out->stp = ifc->opts.bridge.stp.v;
+	out->forward_delay_ms = ifc->opts.bridge.forward_delay.v;
 }
 
 /* Set at creation only; the forward delay matters with stp alone. */
@@ -50,9 +50,9 @@ static void bridge_show(const struct model *m, const struct iface *ifc,
 			const struct kind_show_out *out)
 {
 	(void)m;
-	out->names(out->ctx, "members", &ifc->bridge.members);
-	out->flag(out->ctx, "stp", ifc->bridge.stp.v);
-	out->num(out->ctx, "forward_delay_ms", ifc->bridge.forward_delay.v);
+	out->names(out->ctx, "members", &ifc->opts.bridge.members);
+	out->flag(out->ctx, "stp", ifc->opts.bridge.stp.v);
+	out->num(out->ctx, "forward_delay_ms", ifc->opts.bridge.forward_delay.v);
 }
 
 const struct iface_kind kind_bridge = {

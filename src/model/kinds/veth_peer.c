@@ -9,28 +9,29 @@
 
 // clang-format off
 static const struct key_spec veth_peer_key_specs[] = {
-	{.name = "peer", .type = KT_IFNAME, .offset = offsetof(struct iface, veth_peer.peer),
+	{.name = "peer", .type = KT_IFNAME, .offset = offsetof(struct iface, opts.veth_peer.peer),
 	 .required = true, .help = "name of the other end of the pair"},
 	{.name = "peer_namespace", .type = KT_NSNAME,
-	 .offset = offsetof(struct iface, veth_peer.peer_namespace),
+	 .offset = offsetof(struct iface, opts.veth_peer.peer_namespace),
 	 .help = "namespace of the other end (default: the daemon's own)"},
 };
 // clang-format on
 
 static void veth_peer_check(struct validate_ctx *vc, struct iface *ifc)
 {
-	const char *peer = ifc->veth_peer.peer.v;
+	const char *peer = ifc->opts.veth_peer.peer.v;
 	const char *ns = ifc->netns.v ? ifc->netns.v : "";
-	const char *pns = ifc->veth_peer.peer_namespace.v ? ifc->veth_peer.peer_namespace.v : "";
+	const char *pns =
+	    ifc->opts.veth_peer.peer_namespace.v ? ifc->opts.veth_peer.peer_namespace.v : "";
 
 	if (!peer)
 		return;
 	if (strcmp(peer, ifc->name) == 0 && strcmp(ns, pns) == 0)
-		diag_error(vc->dl, ifc->veth_peer.peer.pos,
+		diag_error(vc->dl, ifc->opts.veth_peer.peer.pos,
 			   "%s: peer has the same name in the same namespace as the interface",
 			   ifc->name);
 	if (model_iface_index(vc->m, peer) >= 0)
-		diag_error(vc->dl, ifc->veth_peer.peer.pos,
+		diag_error(vc->dl, ifc->opts.veth_peer.peer.pos,
 			   "%s: peer %s is also defined as an interface; a veth-peer's other end "
 			   "is created by the pair and must not be listed again",
 			   ifc->name, peer);
@@ -38,8 +39,8 @@ static void veth_peer_check(struct validate_ctx *vc, struct iface *ifc)
 
 static const struct str_val *veth_peer_pair(const struct iface *ifc, const char **netns)
 {
-	*netns = ifc->veth_peer.peer_namespace.v;
-	return &ifc->veth_peer.peer;
+	*netns = ifc->opts.veth_peer.peer_namespace.v;
+	return &ifc->opts.veth_peer.peer;
 }
 
 static const char *ns_or_empty(const char *ns)
@@ -49,9 +50,9 @@ static const char *ns_or_empty(const char *ns)
 
 static void veth_peer_link_opts(const struct iface *ifc, struct link_opts *out)
 {
-	snprintf(out->veth_peer, sizeof(out->veth_peer), "%s", ifc->veth_peer.peer.v);
+	snprintf(out->veth_peer, sizeof(out->veth_peer), "%s", ifc->opts.veth_peer.peer.v);
 	snprintf(out->veth_peer_ns, sizeof(out->veth_peer_ns), "%s",
-		 ns_or_empty(ifc->veth_peer.peer_namespace.v));
+		 ns_or_empty(ifc->opts.veth_peer.peer_namespace.v));
 }
 
 /* A pair is created with its other end's name. */
@@ -71,8 +72,8 @@ static void veth_peer_create_text(const struct iface *ifc, const struct link_opt
 static void veth_peer_show(const struct model *m, const struct iface *ifc,
 			   const struct kind_show_out *out)
 {
-	out->str(out->ctx, "peer", ifc->veth_peer.peer.v);
-	out->str(out->ctx, "peer_namespace", ifc->veth_peer.peer_namespace.v);
+	out->str(out->ctx, "peer", ifc->opts.veth_peer.peer.v);
+	out->str(out->ctx, "peer_namespace", ifc->opts.veth_peer.peer_namespace.v);
 	out->str(out->ctx, "peer_master",
 		 ifc->peer_end_master >= 0 ? m->ifaces[ifc->peer_end_master].name : NULL);
 }

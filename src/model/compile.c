@@ -44,11 +44,11 @@ static void seg_union(struct model *m, long a, long b)
 		m->ifaces[a].vrid_domain = b;
 }
 
-/* L2 segments, for VRID uniqueness (the kind's segment): a macvlan shares
- * its parent's wire, a bridge port and a veth-peer whose other end is a
- * bridge port share the bridge's, transitively (eth4 - macvlan mv0 - bridge br0 - tenant). A
- * union-find over those links; each segment is named by its smallest
- * interface index, so both nodes agree. */
+/* L2 segments, for VRID uniqueness (the kinds' `segment`): a macvlan
+ * shares its parent's wire, a bridge port and a veth-peer whose other end
+ * is a bridge port share the bridge's, transitively (eth4 - macvlan mv0 -
+ * bridge br0 - tenant). A union-find over those links; each segment is
+ * named by its smallest interface index, so both nodes agree. */
 static void compute_segments(struct model *m)
 {
 	for (size_t i = 0; i < m->n_ifaces; i++)

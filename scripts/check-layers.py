@@ -15,6 +15,13 @@ Rules, each failing the check:
 3. No circle between the files of one module, in either graph: the
    lifecycle on top, the shared accessors below it.
 
+4. No file of src/ outside the kinds' folders (src/model/kinds/,
+   src/net/kinds/, each with its registry) names an interface kind: its
+   constant (IFACE_VLAN), its spelling or netlink kind as a string
+   ("vlan", "macvlan"), its part of the options (opts.vlan) or its ops
+   table (kind_vlan, net_kind_vlan). Comments may. The names are read
+   from the kinds' folders, so a new kind is covered by the rule.
+
 A circle that is known and not yet undone is listed in
 scripts/layers-debt.txt (one circle per line, its files sorted, space
 separated); it is reported, not failed. A listed circle that no longer
@@ -222,6 +229,78 @@ def read_debt(path):
     return debt
 
 
+# ---- rule 4: the kinds own their behaviour ------------------------------------------
+
+KIND_DIRS = ("model/kinds/", "net/kinds/")
+
+
+def strip_comments(text):
+    """C comments out, string literals kept (a comment may hide in none)."""
+    out, pos = [], 0
+    for m in re.finditer(r'/\*.*?\*/|//[^\n]*|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+                         text, re.S):
+        out.append(text[pos:m.start()])
+        out.append(m.group(0) if m.group(0)[0] in "\"'" else " ")
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def read_src(src, rel):
+    with open(os.path.join(src, rel), encoding="utf-8", errors="replace") as f:
+        return strip_comments(f.read())
+
+
+def kind_names(src):
+    """What names a kind, from the kinds' folders: the enum constants, the
+    spellings and netlink kinds, the members of struct kind_opts and the
+    ops tables. Returns {regex: what it is}."""
+    types = read_src(src, "model/kinds/kind_types.h")
+    enum = re.search(r"enum\s+iface_type\s*\{([^}]*)\}", types).group(1)
+    consts = [c for c in re.findall(r"\b(IFACE_\w+)", enum) if c != "IFACE_TYPE_COUNT"]
+    opts = re.search(r"struct\s+kind_opts\s*\{([^}]*)\}", types).group(1)
+    members = re.findall(r"(\w+)\s*;", opts)
+    spellings, tables = set(), set()
+    for d in KIND_DIRS:
+        for name in sorted(os.listdir(os.path.join(src, d))):
+            if not name.endswith(".c"):
+                continue
+            text = read_src(src, d + name)
+            spellings.update(re.findall(r'\[\s*IFACE_\w+\s*\]\s*=\s*"([^"]+)"', text))
+            spellings.update(re.findall(r'\.(?:netlink_kind|kind)\s*=\s*"([^"]+)"', text))
+            tables.update(re.findall(r"^const\s+struct\s+(?:iface_kind|net_kind)\s+(\w+)\s*=",
+                                     text, re.M))
+    names = {}
+    for c in consts:
+        names[r"\b%s\b" % c] = f"the kind constant {c}"
+    for s in sorted(spellings):
+        names[r'"%s"' % re.escape(s)] = f'the kind name "{s}"'
+    for mb in members:
+        names[r"\bopts\s*\.\s*%s\b" % mb] = f"the kind options opts.{mb}"
+    for t in sorted(tables):
+        names[r"\b%s\b" % t] = f"the ops table {t}"
+    return names
+
+
+def kind_errors(src):
+    """Rule 4: (file:line: what) for each kind named outside the kinds' folders."""
+    names = kind_names(src)
+    pattern = re.compile("|".join(f"(?:{r})" for r in names))
+    errors = []
+    for dirpath, _, files in os.walk(src):
+        for name in sorted(files):
+            rel = os.path.relpath(os.path.join(dirpath, name), src)
+            if not name.endswith((".c", ".h")) or rel.startswith(KIND_DIRS):
+                continue
+            text = read_src(src, rel)
+            for m in pattern.finditer(text):
+                what = next(w for r, w in names.items() if re.fullmatch(r, m.group(0)))
+                line = text.count("\n", 0, m.start()) + 1
+                errors.append(f"{rel}:{line} names a kind outside src/model/kinds and "
+                              f"src/net/kinds: {what} (give the kinds a hook instead)")
+    return sorted(errors)
+
+
 # ---- self-test ----------------------------------------------------------------------
 
 def selftest():
@@ -271,8 +350,42 @@ def selftest():
         print(f"selftest: src/ with util/ipaddr.c including daemon/daemon.h: "
               f"{'detected' if hit else 'NOT detected'}")
         failed += not hit
+    failed += selftest_kinds()
     print(f"selftest: {'ok' if not failed else f'{failed} FAILED'}")
     return 1 if failed else 0
+
+
+def selftest_kinds():
+    """Rule 4 on the real tree (clean), then on copies with one kind named
+    outside the kinds' folders; a comment naming one is no violation."""
+    failed = 0
+    errors = kind_errors(os.path.join(ROOT, "src"))
+    print(f"selftest: src/ names no kind outside the kinds' folders: "
+          f"{'yes' if not errors else 'NO'}", *errors[:5], sep="\n  " if errors else "")
+    failed += bool(errors)
+    planted = {
+        "a kind constant in src/plan": ("plan/plan_links.c", "static int k = IFACE_VLAN;\n", True),
+        "a kind name in src/cli": ("cli/show.c", 'static const char *k = "bridge";\n', True),
+        "a netlink kind in src/net": ("net/nl_undo.c", 'static const char *k = "macvlan";\n', True),
+        "a kind's options in src/model": ("model/compile.c", "#define K(i) ((i)->opts.bond)\n",
+                                          True),
+        "an ops table in src/plan": ("plan/plan.c", "#define K (&kind_lacp)\n", True),
+        "a comment naming a kind (allowed)": ("plan/plan.c",
+                                              '/* IFACE_VLAN, "vlan", opts.vlan */\n', False),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for what, (rel, line, bad) in planted.items():
+            copy = os.path.join(tmp, what.replace(" ", "_"))
+            shutil.copytree(os.path.join(ROOT, "src"), copy)
+            with open(os.path.join(copy, rel), "a") as f:
+                f.write("\n" + line)
+            errors = kind_errors(copy)
+            ok = bool(errors) == bad and all(e.startswith(rel + ":") for e in errors)
+            print(f"selftest: {what}: "
+                  f"{('detected' if errors else 'NOT detected') if bad else ('passes' if ok else 'FLAGGED')}"
+                  + (f" ({errors[0]})" if errors else ""))
+            failed += not ok
+    return failed
 
 
 def main():
@@ -285,6 +398,7 @@ def main():
     src = os.path.join(ROOT, "src")
     graphs = {"includes": include_graph(src), "calls": call_graph(args.build, src)}
     errors, notices = check(graphs, read_debt(os.path.join(ROOT, "scripts", "layers-debt.txt")))
+    errors += kind_errors(src)
     for n in notices:
         print(f"layers: {n}")
     for e in errors:

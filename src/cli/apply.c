@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "model/kinds/kind.h"
 #include "net/netns.h"
 #include "net/nl_apply.h"
 #include "net/nl_live.h"
@@ -31,8 +32,11 @@ static int collect_namespaces(const struct model *m, char ***out, size_t *n)
 	if (!names)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->n_ifaces; i++) {
-		const char *cand[2] = {m->ifaces[i].netns.v,
-				       m->ifaces[i].veth_peer.peer_namespace.v};
+		const struct iface *ifc = &m->ifaces[i];
+		const char *cand[2] = {ifc->netns.v, NULL};
+
+		/* a pair's other end may live elsewhere */
+		(void)ifc->kind->pair_peer(ifc, &cand[1]);
 
 		for (int k = 0; k < 2; k++) {
 			bool dup = false;

@@ -19,62 +19,37 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+/* The kind's options (its show hook), as members of the interface's object. */
+static void show_str(void *ctx, const char *key, const char *v)
+{
+	json_object_set_new(ctx, key, str_or_null(v));
+}
+
+static void show_num(void *ctx, const char *key, long long v)
+{
+	json_object_set_new(ctx, key, json_integer(v));
+}
+
+static void show_flag(void *ctx, const char *key, bool v)
+{
+	json_object_set_new(ctx, key, json_boolean(v));
+}
+
+static void show_names(void *ctx, const char *key, const struct names_val *v)
+{
+	json_t *names = json_array();
+
+	for (size_t i = 0; i < v->n; i++)
+		json_array_append_new(names, json_string(v->v[i].name));
+	json_object_set_new(ctx, key, names);
+}
+
 static void kind_options_json(const struct model *m, const struct iface *ifc, json_t *o)
 {
-	json_t *members;
+	const struct kind_show_out out = {
+	    .ctx = o, .str = show_str, .num = show_num, .flag = show_flag, .names = show_names};
 
-	switch (ifc->type) {
-	case IFACE_VLAN:
-		json_object_set_new(o, "parent", json_string(ifc->vlan.parent.v));
-		json_object_set_new(o, "id", json_integer(ifc->vlan.id.v));
-		break;
-	case IFACE_BOND:
-	case IFACE_LACP:
-		members = json_array();
-		for (size_t i = 0; i < ifc->bond.members.n; i++)
-			json_array_append_new(members, json_string(ifc->bond.members.v[i].name));
-		json_object_set_new(o, "members", members);
-		json_object_set_new(o, "mode",
-				    json_string(ifc->type == IFACE_LACP
-						    ? "802.3ad"
-						    : bond_mode_names[ifc->bond.mode.v]));
-		json_object_set_new(o, "miimon_ms", json_integer(ifc->bond.miimon.v));
-		json_object_set_new(o, "xmit_hash_policy",
-				    json_string(xmit_hash_names[ifc->bond.xmit_hash_policy.v]));
-		if (ifc->type == IFACE_LACP) {
-			json_object_set_new(o, "lacp_rate",
-					    json_string(lacp_rate_names[ifc->bond.lacp_rate.v]));
-			json_object_set_new(o, "min_links", json_integer(ifc->bond.min_links.v));
-		} else {
-			json_object_set_new(o, "primary", str_or_null(ifc->bond.primary.v));
-		}
-		break;
-	case IFACE_VETH:
-		json_object_set_new(o, "parent", json_string(ifc->macvlan.parent.v));
-		json_object_set_new(o, "mode",
-				    json_string(macvlan_mode_names[ifc->macvlan.mode.v]));
-		break;
-	case IFACE_VETH_PEER:
-		json_object_set_new(o, "peer", json_string(ifc->veth_peer.peer.v));
-		json_object_set_new(o, "peer_namespace",
-				    str_or_null(ifc->veth_peer.peer_namespace.v));
-		json_object_set_new(o, "peer_master",
-				    ifc->peer_end_master >= 0
-					? json_string(m->ifaces[ifc->peer_end_master].name)
-					: json_null());
-		break;
-	case IFACE_BRIDGE:
-		members = json_array();
-		for (size_t i = 0; i < ifc->bridge.members.n; i++)
-			json_array_append_new(members, json_string(ifc->bridge.members.v[i].name));
-		json_object_set_new(o, "members", members);
-		json_object_set_new(o, "stp", json_boolean(ifc->bridge.stp.v));
-		json_object_set_new(o, "forward_delay_ms",
-				    json_integer(ifc->bridge.forward_delay.v));
-		break;
-	default:
-		break;
-	}
+	ifc->kind->show(m, ifc, &out);
 }
 
 /* The values in force on an interface: its own, else the cluster's, else
@@ -201,7 +176,7 @@ static void print_text(const struct model *m, int node)
 	printf("interfaces (creation order):\n");
 	for (size_t i = 0; i < m->n_ifaces; i++) {
 		const struct iface *ifc = &m->ifaces[m->order[i]];
-		char line[1024];
+		char line[1024], kind_text[128];
 		size_t off = 0;
 
 #define APPEND(...)                                                                                \
@@ -210,8 +185,8 @@ static void print_text(const struct model *m, int node)
 		APPEND("  %-15s %-9s", ifc->name, ifc->kind->name);
 		if (ifc->parent_idx >= 0)
 			APPEND(" parent %s", m->ifaces[ifc->parent_idx].name);
-		if (ifc->type == IFACE_VLAN)
-			APPEND(" id %u", ifc->vlan.id.v);
+		ifc->kind->show_line(ifc, kind_text, sizeof(kind_text));
+		APPEND("%s", kind_text);
 		if (ifc->master_idx >= 0)
 			APPEND(" in %s", m->ifaces[ifc->master_idx].name);
 		if (ifc->mtu.set)

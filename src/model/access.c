@@ -17,16 +17,6 @@ const char *vip_slot_name(enum vip_slot s)
 	return s == SLOT_MASTER ? "master" : "backup";
 }
 
-/* One spelling per type: the kinds' vtables point here (kind.h). */
-// clang-format off
-const char iface_type_names[IFACE_TYPE_COUNT][IFACE_TYPE_NAME_SIZE] = {
-	[IFACE_ETHERNET] = "ethernet",	[IFACE_VLAN] = "vlan",
-	[IFACE_BOND] = "bond",		[IFACE_LACP] = "lacp",
-	[IFACE_VETH] = "veth",		[IFACE_VETH_PEER] = "veth-peer",
-	[IFACE_BRIDGE] = "bridge",
-};
-// clang-format on
-
 const char *iface_type_name(enum iface_type t)
 {
 	return t < IFACE_TYPE_COUNT ? iface_type_names[t] : "?";

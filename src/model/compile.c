@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/kinds/kind.h"
 #include "model/validate.h"
 
 #define BUCKETS (SLOT_COUNT * 2 * METHOD_COUNT)
@@ -43,11 +44,11 @@ static void seg_union(struct model *m, long a, long b)
 		m->ifaces[a].vrid_domain = b;
 }
 
-/* L2 segments, for VRID uniqueness: a macvlan shares its parent's wire, a
- * bridge port and a veth-peer whose other end is a bridge port share the
- * bridge's, transitively (eth4 - macvlan mv0 - bridge br0 - tenant). A
- * union-find over those links; each segment is named by its smallest
- * interface index, so both nodes agree. */
+/* L2 segments, for VRID uniqueness (the kinds' `segment`): a macvlan
+ * shares its parent's wire, a bridge port and a veth-peer whose other end
+ * is a bridge port share the bridge's, transitively (eth4 - macvlan mv0 -
+ * bridge br0 - tenant). A union-find over those links; each segment is
+ * named by its smallest interface index, so both nodes agree. */
 static void compute_segments(struct model *m)
 {
 	for (size_t i = 0; i < m->n_ifaces; i++)
@@ -55,9 +56,10 @@ static void compute_segments(struct model *m)
 	for (size_t i = 0; i < m->n_ifaces; i++) {
 		const struct iface *ifc = &m->ifaces[i];
 
-		if (ifc->type == IFACE_VETH && ifc->parent_idx >= 0)
+		if (ifc->kind->segment == KIND_SEGMENT_PARENT && ifc->parent_idx >= 0)
 			seg_union(m, (long)i, ifc->parent_idx);
-		if (ifc->master_idx >= 0 && m->ifaces[ifc->master_idx].type == IFACE_BRIDGE)
+		if (ifc->master_idx >= 0 &&
+		    m->ifaces[ifc->master_idx].kind->segment == KIND_SEGMENT_PORTS)
 			seg_union(m, (long)i, ifc->master_idx);
 		if (ifc->peer_end_master >= 0)
 			seg_union(m, (long)i, ifc->peer_end_master);
@@ -72,12 +74,14 @@ static long vrid_domain(const struct model *m, const struct vrrp_instance *vi)
 	return m->ifaces[vi->advert_iface].vrid_domain;
 }
 
-/* A segment's name in messages: its bridge, if it has one (what the
- * operator thinks of as the segment), else its first interface. */
+/* A segment's name in messages: its bridge (KIND_SEGMENT_PORTS), if it has
+ * one (what the operator thinks of as the segment), else its first
+ * interface. */
 static const char *segment_name(const struct model *m, long dom)
 {
 	for (size_t i = 0; i < m->n_ifaces; i++)
-		if (m->ifaces[i].vrid_domain == dom && m->ifaces[i].type == IFACE_BRIDGE)
+		if (m->ifaces[i].vrid_domain == dom &&
+		    m->ifaces[i].kind->segment == KIND_SEGMENT_PORTS)
 			return m->ifaces[i].name;
 	return m->ifaces[dom].name;
 }

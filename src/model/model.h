@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/kinds/kind_types.h" /* enum iface_type, struct kind_opts */
+#include "model/values.h"
 #include "util/arena.h"
 #include "util/diag.h"
 #include "util/ipaddr.h"
@@ -22,55 +24,6 @@
  * (docs/convergence.md). */
 #define MODEL_LINK_SETTLE_MS 1000
 
-/* ---- positioned values: every value remembers where it was written ---- */
-struct u32_val {
-	uint32_t v;
-	bool set;
-	struct src_pos pos;
-};
-struct bool_val {
-	bool v;
-	bool set;
-	struct src_pos pos;
-};
-struct str_val {
-	const char *v; /* NULL when unset */
-	struct src_pos pos;
-};
-struct name_ref {
-	const char *name;
-	struct src_pos pos;
-	long idx; /* resolved interface index, -1 if none */
-};
-struct names_val {
-	struct name_ref *v;
-	size_t n;
-	bool set;
-	struct src_pos pos;
-};
-struct mac_val {
-	uint8_t v[6];
-	bool set;
-	struct src_pos pos;
-};
-struct addr_val {
-	struct ip_addr v;
-	bool set;
-	bool bad; /* written but invalid (reported): checks that need it stay quiet */
-	struct src_pos pos;
-};
-
-enum iface_type {
-	IFACE_ETHERNET,
-	IFACE_VLAN,
-	IFACE_BOND,
-	IFACE_LACP,
-	IFACE_VETH,	 /* macvlan */
-	IFACE_VETH_PEER, /* veth pair */
-	IFACE_BRIDGE,
-	IFACE_TYPE_COUNT
-};
-
 enum vip_method { METHOD_VRRP, METHOD_LINK, METHOD_GW, METHOD_LINK_GW, METHOD_COUNT };
 
 enum vip_slot { SLOT_MASTER, SLOT_BACKUP, SLOT_COUNT };
@@ -80,11 +33,6 @@ enum vip_slot { SLOT_MASTER, SLOT_BACKUP, SLOT_COUNT };
 const char *vip_method_name(enum vip_method m); /* exactly the clusterIpMethod spelling */
 const char *vip_slot_name(enum vip_slot s);
 const char *iface_type_name(enum iface_type t);
-/* The spelling of each type in `type:`. Every kind's vtable takes its name
- * from here, so that a message can name a type without the kinds' registry
- * (which names the kinds, whose checks print types). */
-#define IFACE_TYPE_NAME_SIZE 16
-extern const char iface_type_names[IFACE_TYPE_COUNT][IFACE_TYPE_NAME_SIZE];
 
 struct priority_cfg {
 	struct u32_val preferred; /* priority of the node that prefers the slot */
@@ -133,34 +81,6 @@ struct addr_list {
 	bool set;
 };
 
-/* Options of the kinds. Every kind file owns the keys that fill its part. */
-struct vlan_opts {
-	struct str_val parent;
-	struct u32_val id;
-};
-struct bond_opts {
-	struct names_val members;
-	struct u32_val mode;	  /* enum bond_mode */
-	struct u32_val lacp_rate; /* lacp only: 0 slow, 1 fast */
-	struct u32_val xmit_hash_policy;
-	struct u32_val miimon; /* ms */
-	struct u32_val min_links;
-	struct str_val primary;
-};
-struct macvlan_opts {
-	struct str_val parent;
-	struct u32_val mode; /* enum macvlan_mode */
-};
-struct veth_peer_opts {
-	struct str_val peer;
-	struct str_val peer_namespace;
-};
-struct bridge_opts {
-	struct names_val members;
-	struct bool_val stp;
-	struct u32_val forward_delay; /* ms */
-};
-
 struct iface_kind;
 
 struct iface {
@@ -182,12 +102,7 @@ struct iface {
 	struct vip *vips;
 	size_t n_vips;
 
-	/* kind options */
-	struct vlan_opts vlan;
-	struct bond_opts bond; /* bond and lacp */
-	struct macvlan_opts macvlan;
-	struct veth_peer_opts veth_peer;
-	struct bridge_opts bridge;
+	struct kind_opts opts; /* its kind's keys (model/kinds/kind_types.h) */
 
 	/* resolved by validation */
 	long parent_idx;       /* -1: none */

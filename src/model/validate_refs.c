@@ -85,11 +85,12 @@ bool validate_same_ns(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* A veth-peer's host end, named in a bridge's members. */
+/* A pair's other end (a veth-peer's host end), named in a bridge's members. */
 static void validate_peer_end_member(struct validate_ctx *vc, struct iface *master,
 				     struct name_ref *ref, size_t peer_idx)
 {
 	struct iface *vp = &vc->m->ifaces[peer_idx];
+	const char *pns = NULL;
 	char a[96], b[96];
 
 	if (vp->peer_end_master >= 0) {
@@ -101,12 +102,12 @@ static void validate_peer_end_member(struct validate_ctx *vc, struct iface *mast
 		    vc->m->ifaces[vp->peer_end_master].pos.line);
 		return;
 	}
-	if (!validate_same_ns(vp->veth_peer.peer_namespace.v, master->netns.v)) {
+	(void)vp->kind->pair_peer(vp, &pns);
+	if (!validate_same_ns(pns, master->netns.v)) {
 		diag_error(vc->dl, ref->pos,
 			   "%s: member %s lives in %s but %s lives in %s; a bridge and its ports "
 			   "share one namespace",
-			   master->name, ref->name,
-			   validate_ns_text(vp->veth_peer.peer_namespace.v, a, sizeof(a)),
+			   master->name, ref->name, validate_ns_text(pns, a, sizeof(a)),
 			   master->name, validate_ns_text(master->netns.v, b, sizeof(b)));
 		return;
 	}
@@ -163,13 +164,13 @@ static void validate_member(struct validate_ctx *vc, struct iface *master, struc
 	}
 	mem->master_idx = (long)(master - m->ifaces);
 	/* The kernel forces a bond's MTU onto its members. */
-	if (master->type != IFACE_BRIDGE && mem->mtu.set && master->mtu.set &&
+	if (master->kind->ports == KIND_PORTS_AGGREGATE && mem->mtu.set && master->mtu.set &&
 	    mem->mtu.v != master->mtu.v)
 		diag_error(vc->dl, mem->mtu.pos,
 			   "%s: mtu %u differs from its %s %s mtu %u (the kernel gives members the "
 			   "bond's mtu)",
 			   mem->name, mem->mtu.v, master->kind->name, master->name, master->mtu.v);
-	if (master->type == IFACE_BRIDGE && mem->mtu.set && master->mtu.set &&
+	if (master->kind->ports == KIND_PORTS_SWITCH && mem->mtu.set && master->mtu.set &&
 	    mem->mtu.v < master->mtu.v)
 		diag_error(vc->dl, master->mtu.pos, "%s: mtu %u exceeds member %s mtu %u",
 			   master->name, master->mtu.v, mem->name, mem->mtu.v);
@@ -178,7 +179,7 @@ static void validate_member(struct validate_ctx *vc, struct iface *master, struc
 void validate_members(struct validate_ctx *vc, struct iface *master, struct names_val *members,
 		      unsigned allowed_types_mask, bool allow_peer_ends)
 {
-	if (members->set && members->n == 0 && master->type != IFACE_BRIDGE)
+	if (members->set && members->n == 0 && master->kind->ports != KIND_PORTS_SWITCH)
 		diag_error(vc->dl, members->pos, "%s: a %s needs at least one member", master->name,
 			   master->kind->name);
 	for (size_t i = 0; i < members->n; i++)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/kinds/link_opts.h"
 #include "util/ipaddr.h"
 #include "util/netdev_limits.h" /* LIVE_NAME_MAX, LIVE_NS_MAX, LIVE_ALIAS_MAX */
 
@@ -29,27 +30,22 @@ struct live_link {
 	char netns[LIVE_NS_MAX]; /* "" = the daemon's own namespace */
 	char name[LIVE_NAME_MAX];
 	int ifindex;
-	char kind[16]; /* IFLA_INFO_KIND: "", "vlan", "bond", "macvlan", "veth", "bridge", ... */
+	char kind[16]; /* IFLA_INFO_KIND ("" for none): a kind's netlink_kind, or any other */
 	char alias[LIVE_ALIAS_MAX];
-	char parent[LIVE_NAME_MAX]; /* IFLA_LINK resolved in the same namespace, "" if none */
 	char master[LIVE_NAME_MAX]; /* IFLA_MASTER name, "" if none */
 	uint32_t mtu;
 	uint8_t mac[6];
 	bool admin_up; /* IFF_UP */
 	bool oper_up;  /* link_state_up (net/link_state.h): the link watch's rule */
-	/* kind options, meaningful for that kind only */
-	uint16_t vlan_id;
-	uint8_t bond_mode; /* kernel numbering, 4 = 802.3ad */
-	uint8_t lacp_rate; /* 0 slow, 1 fast */
-	uint8_t xmit_hash; /* kernel numbering */
-	uint32_t miimon_ms;
-	uint32_t min_links;
-	char primary[LIVE_NAME_MAX];
-	uint32_t macvlan_mode;		/* kernel MACVLAN_MODE_* */
-	char veth_peer[LIVE_NAME_MAX];	/* veth: peer name if known */
-	char veth_peer_ns[LIVE_NS_MAX]; /* veth: namespace of the peer if known */
-	bool stp;
-	uint32_t forward_delay_ms;
+	/* the kind's options (parent, vlan id, bond mode, ...): by name, and
+	 * as one struct link_opts for the model's kind hooks; both views are
+	 * the same bytes (the same fields in the same order) */
+	union {
+		struct {
+			LINK_OPTS_FIELDS
+		};
+		struct link_opts opts;
+	};
 
 	struct live_addr *addrs;
 	size_t n_addrs;

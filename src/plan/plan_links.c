@@ -102,33 +102,8 @@ static void plan_create(struct plan_ctx *pc, const struct iface *ifc, struct ifa
 
 	s = plan_push(pc, PLAN_LINK_ADD, ns_or_empty(st->create_ns), ifc->name);
 	plan_link_spec(pc, ifc, &s->link);
-	switch (ifc->type) {
-	case IFACE_VLAN:
-		snprintf(s->text, sizeof(s->text), "create vlan %s (parent %s, id %u)", ifc->name,
-			 ifc->vlan.parent.v, ifc->vlan.id.v);
-		break;
-	case IFACE_VETH:
-		snprintf(s->text, sizeof(s->text), "create macvlan %s (parent %s, mode %s)",
-			 ifc->name, ifc->macvlan.parent.v, macvlan_mode_names[ifc->macvlan.mode.v]);
-		break;
-	case IFACE_VETH_PEER:
-		snprintf(s->text, sizeof(s->text), "create veth %s in %s, peer %s in %s", ifc->name,
-			 plan_ns_text(s->netns), s->link.veth_peer,
-			 plan_ns_text(s->link.veth_peer_ns));
-		break;
-	case IFACE_LACP:
-		snprintf(s->text, sizeof(s->text), "create bond %s (802.3ad, lacp_rate %s, %s)",
-			 ifc->name, lacp_rate_names[ifc->bond.lacp_rate.v],
-			 xmit_hash_names[ifc->bond.xmit_hash_policy.v]);
-		break;
-	case IFACE_BOND:
-		snprintf(s->text, sizeof(s->text), "create bond %s (%s)", ifc->name,
-			 bond_mode_names[ifc->bond.mode.v]);
-		break;
-	default:
-		snprintf(s->text, sizeof(s->text), "create %s %s", s->link.kind, ifc->name);
-		break;
-	}
+	ifc->kind->create_text(ifc, &s->link.opts, s->netns, plan_ns_text, s->text,
+			       sizeof(s->text));
 	if (s->link.mtu) {
 		size_t n = strlen(s->text);
 

@@ -24,62 +24,17 @@ void plan_link_spec(const struct plan_ctx *pc, const struct iface *ifc, struct l
 	out->mtu = ifc->mtu.set ? ifc->mtu.v : 0;
 	if (ifc->mac.set)
 		memcpy(out->mac, ifc->mac.v, 6);
-	switch (ifc->type) {
-	case IFACE_VLAN:
-		snprintf(out->parent, sizeof(out->parent), "%s", ifc->vlan.parent.v);
-		out->vlan_id = (uint16_t)ifc->vlan.id.v;
-		break;
-	case IFACE_BOND:
-	case IFACE_LACP:
-		out->bond_mode = ifc->type == IFACE_LACP ? 4 : bond_mode_kernel[ifc->bond.mode.v];
-		out->lacp_rate = (uint8_t)ifc->bond.lacp_rate.v;
-		out->xmit_hash = (uint8_t)ifc->bond.xmit_hash_policy.v;
-		out->miimon_ms = ifc->bond.miimon.v;
-		out->min_links = ifc->bond.min_links.v;
-		if (ifc->bond.primary.v)
-			snprintf(out->primary, sizeof(out->primary), "%s", ifc->bond.primary.v);
-		break;
-	case IFACE_VETH:
-		snprintf(out->parent, sizeof(out->parent), "%s", ifc->macvlan.parent.v);
-		out->macvlan_mode = macvlan_mode_kernel[ifc->macvlan.mode.v];
-		break;
-	case IFACE_VETH_PEER:
-		snprintf(out->veth_peer, sizeof(out->veth_peer), "%s", ifc->veth_peer.peer.v);
-		snprintf(out->veth_peer_ns, sizeof(out->veth_peer_ns), "%s",
-			 ns_or_empty(ifc->veth_peer.peer_namespace.v));
-		break;
-	case IFACE_BRIDGE:
-		out->stp = ifc->bridge.stp.v;
-		out->forward_delay_ms = ifc->bridge.forward_delay.v;
-		break;
-	default:
-		break;
-	}
+	ifc->kind->link_opts(ifc, &out->opts);
 }
 
 /* Options the kernel only takes at creation (or that we only set then):
  * when they differ, the link is deleted and created again. */
-static bool same_creation_options(const struct live_link *want, const struct live_link *have)
+static bool same_creation_options(const struct iface *ifc, const struct live_link *want,
+				  const struct live_link *have)
 {
 	if (strcmp(want->kind, have->kind) != 0)
 		return false;
-	if (strcmp(want->kind, "vlan") == 0)
-		return want->vlan_id == have->vlan_id &&
-		       (!*have->parent || strcmp(want->parent, have->parent) == 0);
-	if (strcmp(want->kind, "macvlan") == 0)
-		return want->macvlan_mode == have->macvlan_mode &&
-		       (!*have->parent || strcmp(want->parent, have->parent) == 0);
-	if (strcmp(want->kind, "bond") == 0)
-		return want->bond_mode == have->bond_mode && want->miimon_ms == have->miimon_ms &&
-		       want->xmit_hash == have->xmit_hash &&
-		       (want->bond_mode != 4 ||
-			(want->lacp_rate == have->lacp_rate && want->min_links == have->min_links));
-	if (strcmp(want->kind, "veth") == 0)
-		return !*have->veth_peer || strcmp(want->veth_peer, have->veth_peer) == 0;
-	if (strcmp(want->kind, "bridge") == 0)
-		return want->stp == have->stp &&
-		       (!want->stp || want->forward_delay_ms == have->forward_delay_ms);
-	return true;
+	return ifc->kind->same_creation(&want->opts, &have->opts);
 }
 
 static void report_foreign(struct plan_ctx *pc, const struct iface *ifc, const struct live_link *l)
@@ -110,9 +65,9 @@ static void match_created_kind(struct plan_ctx *pc, const struct iface *ifc,
 		return;
 	}
 	plan_link_spec(pc, ifc, &want);
-	if (st->live && !same_creation_options(&want, st->live))
+	if (st->live && !same_creation_options(ifc, &want, st->live))
 		st->recreate = true;
-	if (st->moved && !same_creation_options(&want, st->moved))
+	if (st->moved && !same_creation_options(ifc, &want, st->moved))
 		st->recreate = true;
 	/* the kernel deletes a vlan or macvlan with its parent */
 	if (ifc->parent_idx >= 0 && pc->state[ifc->parent_idx].recreate && (st->live || st->moved))

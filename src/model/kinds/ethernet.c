@@ -19,4 +19,11 @@ const struct iface_kind kind_ethernet = {
     .ports_down = iface_kind_no_ports_down,
     .pair_peer = iface_kind_no_pair,
     .deletion_rank = 2,
+    .link_opts = iface_kind_no_link_opts,
+    .same_creation = iface_kind_always_same,
+    .create_text = iface_kind_plain_create_text,
+    .show = iface_kind_no_show,
+    .show_line = iface_kind_no_show_line,
+    .ports = KIND_PORTS_NONE,
+    .segment = KIND_SEGMENT_OWN,
 };

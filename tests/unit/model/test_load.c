@@ -109,34 +109,34 @@ static void test_interfaces(void **state)
 	assert_pos(ifc->mtu.pos, 12, 31);
 	ifc = iface(m, "bond0");
 	assert_int_equal(ifc->type, IFACE_LACP);
-	assert_int_equal(ifc->bond.members.n, 2);
-	assert_string_equal(ifc->bond.members.v[1].name, "eth1");
-	assert_pos(ifc->bond.members.v[1].pos, 15, 21);
-	assert_int_equal(ifc->bond.lacp_rate.v, 1); /* fast */
-	assert_int_equal(ifc->bond.miimon.v, 100);  /* default */
-	assert_int_equal(ifc->bond.min_links.v, 0);
-	assert_string_equal(xmit_hash_names[ifc->bond.xmit_hash_policy.v], "layer2");
+	assert_int_equal(ifc->opts.bond.members.n, 2);
+	assert_string_equal(ifc->opts.bond.members.v[1].name, "eth1");
+	assert_pos(ifc->opts.bond.members.v[1].pos, 15, 21);
+	assert_int_equal(ifc->opts.bond.lacp_rate.v, 1); /* fast */
+	assert_int_equal(ifc->opts.bond.miimon.v, 100);	 /* default */
+	assert_int_equal(ifc->opts.bond.min_links.v, 0);
+	assert_string_equal(xmit_hash_names[ifc->opts.bond.xmit_hash_policy.v], "layer2");
 	assert_int_equal(iface(m, "eth0")->master_idx, model_iface_index(m, "bond0"));
 	ifc = iface(m, "vlan100");
-	assert_int_equal(ifc->vlan.id.v, 100);
-	assert_pos(ifc->vlan.id.pos, 21, 9);
-	assert_string_equal(ifc->vlan.parent.v, "bond0");
-	assert_pos(ifc->vlan.parent.pos, 20, 13);
+	assert_int_equal(ifc->opts.vlan.id.v, 100);
+	assert_pos(ifc->opts.vlan.id.pos, 21, 9);
+	assert_string_equal(ifc->opts.vlan.parent.v, "bond0");
+	assert_pos(ifc->opts.vlan.parent.pos, 20, 13);
 	assert_int_equal(ifc->parent_idx, model_iface_index(m, "bond0"));
 	assert_string_equal(ifc->zone.v, "dmz");
 	assert_null(ifc->netns.v);
 	ifc = iface(m, "mv0"); /* a parent defined later in the file resolves */
 	assert_int_equal(ifc->parent_idx, model_iface_index(m, "eth2"));
-	assert_string_equal(macvlan_mode_names[ifc->macvlan.mode.v], "bridge");
+	assert_string_equal(macvlan_mode_names[ifc->opts.macvlan.mode.v], "bridge");
 	ifc = iface(m, "tenant-a");
 	assert_string_equal(model_iface_netns(m, ifc), "tenant-a");
-	assert_string_equal(ifc->veth_peer.peer.v, "tenant-a-host");
-	assert_null(ifc->veth_peer.peer_namespace.v);
+	assert_string_equal(ifc->opts.veth_peer.peer.v, "tenant-a-host");
+	assert_null(ifc->opts.veth_peer.peer_namespace.v);
 	assert_true(ifc->peer_end_bridged);
 	assert_int_equal(ifc->peer_end_master, model_iface_index(m, "br0"));
 	ifc = iface(m, "br0");
-	assert_true(ifc->bridge.stp.v);
-	assert_int_equal(ifc->bridge.forward_delay.v, 15000);
+	assert_true(ifc->opts.bridge.stp.v);
+	assert_int_equal(ifc->opts.bridge.forward_delay.v, 15000);
 	model_free(m);
 }
 
@@ -215,8 +215,8 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(m->garp.interval.v, 100);
 	assert_int_equal(m->gwcheck.interval.v, 500);
 	assert_int_equal(m->gwcheck.timeout.v, 400);
-	assert_string_equal(bond_mode_names[b->bond.mode.v], "active-backup");
-	assert_false(b->bond.mode.set);
+	assert_string_equal(bond_mode_names[b->opts.bond.mode.v], "active-backup");
+	assert_false(b->opts.bond.mode.set);
 	assert_false(b->mtu.set);
 	assert_int_equal(m->n_instances, 0);
 	model_free(m);

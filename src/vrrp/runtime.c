@@ -20,6 +20,9 @@ int vrrp_rt_init_env(struct vrrp_rt *rt, struct event_base *base, const struct v
 	rt->env = env;
 	rt->env_ctx = env_ctx;
 	rt->log_level = VRRP_RT_LOG_INFO;
+	rt->rx_pkt = malloc(sizeof(*rt->rx_pkt));
+	if (!rt->rx_pkt)
+		return -ENOMEM;
 	return net_ctx_init(&rt->net);
 }
 
@@ -40,6 +43,8 @@ void vrrp_rt_done(struct vrrp_rt *rt)
 	rt->socks = NULL;
 	free(rt->vsides);
 	rt->vsides = NULL;
+	free(rt->rx_pkt);
+	rt->rx_pkt = NULL;
 	net_ctx_done(&rt->net);
 }
 

@@ -190,6 +190,9 @@ struct vrrp_rt {
 	struct vrrp_rt_vside **vsides;
 	size_t n_vsides;
 	struct net_ctx net; /* namespaces and their netlink sockets */
+	/* the receive path's decoded advert: one per runtime (single-threaded),
+	 * not one malloc per packet */
+	struct vrrp_pkt *rx_pkt;
 };
 
 /* ---- lifecycle ---- */

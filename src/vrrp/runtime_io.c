@@ -111,13 +111,11 @@ static int rx_decode(enum ip_family fam, const uint8_t *buf, size_t n, struct vr
 static void rx_packet(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len,
 		      struct vrrp_sock_rx *rx)
 {
-	struct vrrp_pkt *pkt = malloc(sizeof(*pkt)); /* 4.6 KiB: not on the stack */
+	struct vrrp_pkt *pkt = s->rt->rx_pkt; /* 4.6 KiB: not on the stack, not per packet */
 	enum vrrp_drop_reason why;
 	struct vrrp_inst *inst;
 	int rc;
 
-	if (!pkt)
-		return;
 	rc = rx_decode(s->family, buf, len, rx, pkt, &why);
 	if (rc == -EBADMSG && why != VRRP_DROP_BAD_TTL) {
 		count_sock_drop(s, why, rx, -1);
@@ -126,7 +124,6 @@ static void rx_packet(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len,
 	} else {
 		deliver(s, inst, rc, rx, pkt);
 	}
-	free(pkt);
 }
 
 /* ---- sockets ---- */

@@ -27,19 +27,35 @@ static void report(struct daemon *d, const struct diag_list *dl, json_t *errors)
 	}
 }
 
-int daemon_load(struct daemon *d, struct model **out, int *node, json_t *errors)
+int daemon_load(struct daemon *d, struct model **out, struct node_record **rec, json_t *errors)
 {
 	struct diag_list dl;
-	int rc;
+	int node, rc;
 
+	*out = NULL;
+	*rec = NULL;
 	diag_list_init(&dl, d->config_path);
-	rc = model_load_for_node(d->config_path, MODEL_FILE_ROOT_ONLY, d->node_opt, out, node, &dl);
+	rc =
+	    model_load_for_node(d->config_path, MODEL_FILE_ROOT_ONLY, d->node_opt, out, &node, &dl);
 	report(d, &dl, errors);
 	diag_list_done(&dl);
 	if (rc < 0)
 		return rc;
-	snprintf(d->node_name, sizeof(d->node_name), "%s", (*out)->nodes[*node].v);
+	*rec = node_record_new(*out, node); /* compiled once: nothing joins by name later */
+	if (!*rec) {
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "loading %s: out of memory", d->config_path);
+		model_free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	snprintf(d->node_name, sizeof(d->node_name), "%s", (*out)->nodes[node].v);
 	return 0;
+}
+
+void daemon_config_free(struct model *m, struct node_record *rec)
+{
+	node_record_free(rec);
+	model_free(m);
 }
 
 int daemon_start_instances(struct daemon *d)
@@ -48,13 +64,13 @@ int daemon_start_instances(struct daemon *d)
 	size_t n;
 	int removed;
 
-	if (vrrp_rt_specs_from_model(d->model, d->node, &specs, &n) < 0)
+	if (vrrp_rt_specs_from_record(d->record, &specs, &n) < 0)
 		return -ENOMEM;
 	removed = vrrp_rt_remove_leftovers(&d->rt, specs, n);
 	if (removed > 0)
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "removed %d left-over VIPs before joining",
 			    removed);
-	health_sync(d->health, d->model, d->node); /* checks first: instances start bound */
+	health_sync(d->health, d->record); /* checks first: instances start bound */
 	vrrp_rt_apply(&d->rt, specs, n);
 	health_commit(d->health);
 	vrrp_rt_specs_free(specs, n);
@@ -64,30 +80,31 @@ int daemon_start_instances(struct daemon *d)
 int daemon_reload(struct daemon *d, json_t *errors)
 {
 	struct model *m;
+	struct node_record *rec;
 	struct vrrp_inst_spec *specs;
 	size_t n;
-	int node, rc;
+	int rc;
 
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "reloading %s", d->config_path);
-	rc = daemon_load(d, &m, &node, errors);
+	rc = daemon_load(d, &m, &rec, errors);
 	if (rc < 0) {
 		d->reload_failures++;
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
 			    "reload failed: the configuration in force is unchanged");
 		return rc;
 	}
-	if (vrrp_rt_specs_from_model(m, node, &specs, &n) < 0) {
-		model_free(m);
+	if (vrrp_rt_specs_from_record(rec, &specs, &n) < 0) {
+		daemon_config_free(m, rec);
 		d->reload_failures++;
 		return -ENOMEM;
 	}
-	health_sync(d->health, m, node); /* unchanged checks keep their state */
-	vrrp_rt_apply(&d->rt, specs, n);
+	health_sync(d->health, rec);	 /* unchanged checks keep their state */
+	vrrp_rt_apply(&d->rt, specs, n); /* kept instances take rec's indexes */
 	health_commit(d->health);
 	vrrp_rt_specs_free(specs, n);
-	model_free(d->model);
+	daemon_config_free(d->model, d->record);
 	d->model = m;
-	d->node = node;
+	d->record = rec;
 	d->reloads++;
 	return 0;
 }

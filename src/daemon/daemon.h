@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "model/model.h"
+#include "model/node_record.h"
 #include "vrrp/runtime.h"
 
 #define VIPD_DEFAULT_CONFIG  "/etc/vipd/cluster.yaml"
@@ -47,7 +48,10 @@ struct daemon {
 	struct event_base *base;
 	struct vrrp_rt rt;
 	struct model *model; /* the configuration in force */
-	int node;	     /* index in cluster.nodes */
+	/* model compiled for this node (model/node_record.h): what the
+	 * runtime, health, status and metrics read, by index; swapped
+	 * together with model on reload */
+	struct node_record *record;
 	/* link and gateway checks (health.h) */
 	struct health *health;
 	char node_name[64];
@@ -67,11 +71,14 @@ struct daemon {
 	struct evhttp *http;
 };
 
-/* config.c: load the file aside. On success *out is the model and *node
- * this node's index; on failure every diagnostic is logged and, if errors
- * is not NULL, appended to it as "file:line:col: error: msg" strings.
- * Returns 0, -EINVAL (bad config) or another -errno (unreadable). */
-int daemon_load(struct daemon *d, struct model **out, int *node, json_t *errors);
+/* config.c: load the file aside. On success *out is the model and *rec
+ * its record for this node; on failure every diagnostic is logged and, if
+ * errors is not NULL, appended to it as "file:line:col: error: msg"
+ * strings. Returns 0, -EINVAL (bad config), -ENOMEM or another -errno
+ * (unreadable). */
+int daemon_load(struct daemon *d, struct model **out, struct node_record **rec, json_t *errors);
+/* Frees the record, then its model (the record borrows its strings). */
+void daemon_config_free(struct model *m, struct node_record *rec);
 /* Reload: load aside; if valid, apply the difference and swap. 0 or <0. */
 int daemon_reload(struct daemon *d, json_t *errors);
 /* First start: sweep left-over VIPs, start every instance. */

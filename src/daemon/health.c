@@ -13,16 +13,6 @@
 
 #define LINK_RETRY_MS 1000 /* a namespace that is not there yet */
 
-static bool uses_link(enum vip_method m)
-{
-	return m == METHOD_LINK || m == METHOD_LINK_GW;
-}
-
-static bool uses_gw(enum vip_method m)
-{
-	return m == METHOD_GW || m == METHOD_LINK_GW;
-}
-
 static const char *ns_prefix(const char *netns)
 {
 	return *netns ? "/" : "";
@@ -247,46 +237,31 @@ static void link_free(struct health *h, struct health_link *l)
 	free(l);
 }
 
-static struct health_link *link_find(const struct health *h, const char *netns, const char *ifname)
+/* A new link check, started. NULL on ENOMEM. */
+static struct health_link *link_new(struct health *h, const struct node_link_check *c)
 {
-	for (size_t i = 0; i < h->n_links; i++) {
-		struct health_link *l = h->links[i];
+	struct health_link *l, **nv = realloc(h->links, (h->n_links + 1) * sizeof(*nv));
 
-		if (strcmp(l->ifname, ifname) == 0 && strcmp(l->netns, netns) == 0)
-			return l;
-	}
-	return NULL;
-}
-
-static int link_want(struct health *h, const char *netns, const char *ifname)
-{
-	struct health_link *l = link_find(h, netns, ifname), **nv;
-
-	if (l) {
-		l->gen = h->gen;
-		return 0;
-	}
-	nv = realloc(h->links, (h->n_links + 1) * sizeof(*nv));
 	if (!nv)
-		return -ENOMEM;
+		return NULL;
 	h->links = nv;
 	l = calloc(1, sizeof(*l));
 	if (!l)
-		return -ENOMEM;
+		return NULL;
 	l->h = h;
 	l->gen = h->gen;
-	snprintf(l->netns, sizeof(l->netns), "%s", netns);
-	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	snprintf(l->netns, sizeof(l->netns), "%s", c->netns);
+	snprintf(l->ifname, sizeof(l->ifname), "%s", c->ifname);
 	l->retry = evtimer_new(h->rt->base, on_link_retry, l);
 	if (!l->retry) {
 		free(l);
-		return -ENOMEM;
+		return NULL;
 	}
 	h->links[h->n_links++] = l;
-	vrrp_rt_log(h->rt, VRRP_RT_LOG_INFO, "[check %s%s%s] watching the link", netns,
-		    ns_prefix(netns), ifname);
+	vrrp_rt_log(h->rt, VRRP_RT_LOG_INFO, "[check %s%s%s] watching the link", l->netns,
+		    ns_prefix(l->netns), l->ifname);
 	link_try(l);
-	return 0;
+	return l;
 }
 
 /* ---- gateway checks ---- */
@@ -298,18 +273,17 @@ static bool gw_cfg_same(const struct gw_probe_cfg *a, const struct gw_probe_cfg 
 	       a->timeout_ms == b->timeout_ms && a->fall == b->fall && a->rise == b->rise;
 }
 
-static struct health_gw *gw_find(const struct health *h, const char *netns, const char *ifname,
-				 enum ip_family f, const struct gw_probe_cfg *cfg)
+static void gw_cfg_from_record(const struct node_gw_check *c, struct gw_probe_cfg *out)
 {
-	for (size_t i = 0; i < h->n_gws; i++) {
-		struct health_gw *g = h->gws[i];
-
-		if (g->cfg.family == f && strcmp(g->ifname, ifname) == 0 &&
-		    strcmp(g->netns, netns) == 0 && (cfg ? gw_cfg_same(&g->cfg, cfg) : true) &&
-		    (cfg || g->gen == h->gen))
-			return g;
-	}
-	return NULL;
+	memset(out, 0, sizeof(*out));
+	out->family = c->family;
+	out->own = c->own;
+	out->gateway = c->gateway;
+	out->interval_ms = c->interval_ms;
+	out->timeout_ms = c->timeout_ms;
+	out->fall = c->fall;
+	out->rise = c->rise;
+	out->link_settle_ms = MODEL_LINK_SETTLE_MS;
 }
 
 /* A packet the link refused: the link watch asks the kernel now (its
@@ -350,25 +324,18 @@ static void gw_start(struct health *h, struct health_gw *g)
 		    g->cfg.timeout_ms, g->cfg.fall, g->cfg.rise);
 }
 
-/* A new probe of the same gateway as a running one (its settings
- * changed) starts from that one's verdict. */
-static void gw_inherit(const struct health *h, struct health_gw *g)
+/* A new probe of the same gateway as a running one (its settings changed
+ * on reload) starts from that one's verdict. */
+static void gw_inherit(struct health_gw *g, const struct health_gw *old)
 {
 	struct gw_probe_status st;
 
-	for (size_t i = 0; i < h->n_gws; i++) {
-		const struct health_gw *old = h->gws[i];
-
-		if (old == g || !old->probe || old->cfg.family != g->cfg.family ||
-		    strcmp(old->ifname, g->ifname) != 0 || strcmp(old->netns, g->netns) != 0 ||
-		    !ip_equal(&old->cfg.gateway, &g->cfg.gateway))
-			continue;
-		gw_probe_state(old->probe, &st);
-		g->inherited = st.status;
-		snprintf(g->inherited_reason, sizeof(g->inherited_reason), "%.120s (before reload)",
-			 st.reason);
+	if (!old || !old->probe || !ip_equal(&old->cfg.gateway, &g->cfg.gateway))
 		return;
-	}
+	gw_probe_state(old->probe, &st);
+	g->inherited = st.status;
+	snprintf(g->inherited_reason, sizeof(g->inherited_reason), "%.120s (before reload)",
+		 st.reason);
 }
 
 /* A probe started while its link is known to be down starts paused. */
@@ -381,35 +348,34 @@ static void gw_follow_current_link(struct health_gw *g)
 		gw_probe_set_link(g->probe, false, cs->detail);
 }
 
-static int gw_want(struct health *h, const char *netns, const char *ifname,
-		   const struct gw_probe_cfg *cfg)
+/* A new gateway check, started (g->probe NULL when it could not start,
+ * logged); old: the check of the same (namespace, interface, family) it
+ * replaces, or NULL. NULL on ENOMEM. */
+static struct health_gw *gw_new(struct health *h, const struct gw_probe_cfg *cfg,
+				const struct node_gw_check *c, struct health_link *link,
+				const struct health_gw *old)
 {
-	struct health_gw *g = gw_find(h, netns, ifname, cfg->family, cfg), **nv;
+	struct health_gw *g, **nv = realloc(h->gws, (h->n_gws + 1) * sizeof(*nv));
 
-	if (g) {
-		g->gen = h->gen;
-		return 0;
-	}
-	nv = realloc(h->gws, (h->n_gws + 1) * sizeof(*nv));
 	if (!nv)
-		return -ENOMEM;
+		return NULL;
 	h->gws = nv;
 	g = calloc(1, sizeof(*g));
 	if (!g)
-		return -ENOMEM;
+		return NULL;
 	g->h = h;
 	g->gen = h->gen;
-	snprintf(g->netns, sizeof(g->netns), "%s", netns);
-	snprintf(g->ifname, sizeof(g->ifname), "%s", ifname);
+	snprintf(g->netns, sizeof(g->netns), "%s", c->netns);
+	snprintf(g->ifname, sizeof(g->ifname), "%s", c->ifname);
 	g->cfg = *cfg;
 	g->cfg.netns = g->netns;
 	g->cfg.ifname = g->ifname;
-	g->link = link_find(h, netns, ifname);
+	g->link = link;
 	h->gws[h->n_gws++] = g;
-	gw_inherit(h, g);
+	gw_inherit(g, old);
 	gw_start(h, g);
 	gw_follow_current_link(g);
-	return g->probe ? 0 : -errno;
+	return g;
 }
 
 static void gw_free(struct health_gw *g)
@@ -418,51 +384,41 @@ static void gw_free(struct health_gw *g)
 	free(g);
 }
 
-/* The node's own address to probe from: of the gateway's family, not
- * link-local, in the gateway's subnet if one is, else the first. */
-static const struct ip_addr *own_address(const struct addr_list *al, const struct ip_addr *gw)
-{
-	const struct ip_addr *first = NULL;
-
-	for (size_t i = 0; i < al->n; i++) {
-		const struct ip_addr *a = &al->v[i].v;
-
-		if (a->family != gw->family || ip_is_link_local(a))
-			continue;
-		if (ip_in_subnet(gw, a))
-			return a;
-		if (!first)
-			first = a;
-	}
-	return first;
-}
-
-static bool gw_cfg_from_model(const struct iface *ifc, int node, enum ip_family f,
-			      struct gw_probe_cfg *out)
-{
-	const struct addr_val *gw = f == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
-	const struct ip_addr *own = gw->set ? own_address(&ifc->addrs[node], &gw->v) : NULL;
-
-	if (!own)
-		return false;
-	memset(out, 0, sizeof(*out));
-	out->family = f;
-	out->own = *own;
-	out->gateway = gw->v;
-	out->interval_ms = ifc->gwcheck.interval.v;
-	out->timeout_ms = ifc->gwcheck.timeout.v;
-	out->fall = ifc->gwcheck.fall.v;
-	out->rise = ifc->gwcheck.rise.v;
-	out->link_settle_ms = MODEL_LINK_SETTLE_MS;
-	return true;
-}
-
 /* ---- binding ---- */
 
+/* The instance's entry in the record in force, NULL if none (the record
+ * could not be taken in: out of memory). */
+static const struct node_inst *record_inst(const struct health *h, const struct vrrp_inst *inst)
+{
+	size_t i = inst->spec.record_index;
+
+	return h->rec && i < h->rec->n_insts ? &h->rec->insts[i] : NULL;
+}
+
+static void count(size_t *n, bool add)
+{
+	if (add)
+		(*n)++;
+	else
+		(*n)--;
+}
+
+/* The users of each check (once per instance, as health_link_get says). */
+static void bind_count(const struct health_bind *b, bool add)
+{
+	if (b->link)
+		count(&b->link->users, add);
+	if (b->advert && b->advert != b->link)
+		count(&b->advert->users, add);
+	if (b->gw)
+		count(&b->gw->users, add);
+}
+
+/* The instance's checks, by their indexes in the record. */
 static void inst_bind(struct health *h, struct vrrp_inst *inst)
 {
 	struct health_bind *b = inst->hook_data;
-	const struct vrrp_inst_spec *sp = &inst->spec;
+	const struct node_inst *ni = record_inst(h, inst);
 
 	if (!b) {
 		b = calloc(1, sizeof(*b));
@@ -470,9 +426,11 @@ static void inst_bind(struct health *h, struct vrrp_inst *inst)
 			return; /* judged healthy, as without checks */
 		inst->hook_data = b;
 	}
-	b->link = uses_link(sp->method) ? link_find(h, sp->netns, sp->ifname) : NULL;
-	b->gw = uses_gw(sp->method) ? gw_find(h, sp->netns, sp->ifname, sp->family, NULL) : NULL;
-	b->advert = link_find(h, sp->netns, sp->advert_ifname);
+	bind_count(b, false);
+	b->link = ni && ni->link != NODE_RECORD_NONE ? h->link_of[ni->link] : NULL;
+	b->gw = ni && ni->gw != NODE_RECORD_NONE ? h->gw_of[ni->gw] : NULL;
+	b->advert = ni ? h->link_of[ni->advert_link] : NULL;
+	bind_count(b, true);
 }
 
 /* Before STARTUP: an instance whose advert interface is known to be down
@@ -487,6 +445,8 @@ static void hook_start(void *arg, struct vrrp_inst *inst)
 static void hook_free(void *arg, struct vrrp_inst *inst)
 {
 	(void)arg;
+	if (inst->hook_data)
+		bind_count(inst->hook_data, false);
 	free(inst->hook_data);
 	inst->hook_data = NULL;
 }
@@ -499,6 +459,92 @@ static void hook_send_failed(void *arg, struct vrrp_inst *inst, int err)
 	(void)err;
 	if (b)
 		link_recheck(b->advert);
+}
+
+/* ---- sync: the record's checks, kept or created ---- */
+
+/* The checks of the new record, by index. was[i]: the running gateway
+ * check of gws[i]'s (namespace, interface, family) that is replaced. */
+struct sync_tables {
+	struct health_link **link_of;
+	struct health_gw **gw_of;
+	struct health_gw **was;
+};
+
+static int sync_links(struct health *h, const struct node_record *r, struct sync_tables *t)
+{
+	int failed = 0;
+
+	for (size_t k = 0; k < h->n_links; k++) {
+		struct health_link *l = h->links[k];
+		long i = node_record_find_link(r, l->netns, l->ifname);
+
+		if (i >= 0 && !t->link_of[i]) {
+			t->link_of[i] = l;
+			l->gen = h->gen;
+		}
+	}
+	for (size_t i = 0; i < r->n_links; i++)
+		if (!t->link_of[i] && !(t->link_of[i] = link_new(h, &r->links[i])))
+			failed++;
+	return failed;
+}
+
+/* A probe whose gateway, source and timing are unchanged keeps running. */
+static void keep_gws(struct health *h, const struct node_record *r, struct sync_tables *t)
+{
+	for (size_t k = 0; k < h->n_gws; k++) {
+		struct health_gw *g = h->gws[k];
+		long i = node_record_find_gw(r, g->netns, g->ifname, g->cfg.family);
+		struct gw_probe_cfg cfg;
+
+		if (i < 0)
+			continue;
+		gw_cfg_from_record(&r->gws[i], &cfg);
+		if (!t->gw_of[i] && gw_cfg_same(&g->cfg, &cfg)) {
+			t->gw_of[i] = g;
+			g->gen = h->gen;
+			g->link = t->link_of[r->gws[i].link];
+		} else {
+			t->was[i] = g;
+		}
+	}
+}
+
+static int sync_gws(struct health *h, const struct node_record *r, struct sync_tables *t)
+{
+	int failed = 0;
+
+	keep_gws(h, r, t);
+	for (size_t i = 0; i < r->n_gws; i++) {
+		const struct node_gw_check *c = &r->gws[i];
+		struct gw_probe_cfg cfg;
+
+		if (t->gw_of[i])
+			continue;
+		gw_cfg_from_record(c, &cfg);
+		t->gw_of[i] = gw_new(h, &cfg, c, t->link_of[c->link], t->was[i]);
+		failed += !t->gw_of[i] || !t->gw_of[i]->probe;
+	}
+	return failed;
+}
+
+/* Validation refuses a gw method without a gateway and a source. */
+static int report_missing_gws(struct health *h, const struct node_record *r)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < r->n_insts; i++) {
+		const struct node_inst *ni = &r->insts[i];
+
+		if (!ni->gw_missing)
+			continue;
+		vrrp_rt_log(h->rt, VRRP_RT_LOG_ERR,
+			    "[vr %s] no %s gateway or own address to probe from: this is a bug",
+			    ni->name, ip_family_name(ni->family));
+		failed++;
+	}
+	return failed;
 }
 
 /* ---- API ---- */
@@ -522,42 +568,40 @@ struct health *health_new(struct vrrp_rt *rt)
 	return h;
 }
 
-static int sync_instance(struct health *h, const struct model *m, int node,
-			 const struct vrrp_instance *vi)
+static void set_tables(struct health *h, const struct node_record *r, struct sync_tables *t)
 {
-	const struct iface *ifc = &m->ifaces[vi->iface];
-	const char *ns = model_iface_netns(m, ifc);
-	struct gw_probe_cfg cfg;
-	int rc = 0;
-
-	ns = ns ? ns : "";
-	rc = link_want(h, ns, m->ifaces[vi->advert_iface].name);
-	if (rc == 0 && (uses_link(vi->method) || uses_gw(vi->method)))
-		rc = link_want(h, ns, ifc->name);
-	if (!uses_gw(vi->method) || rc < 0)
-		return rc;
-	if (!gw_cfg_from_model(ifc, node, vi->family, &cfg)) {
-		vrrp_rt_log(h->rt, VRRP_RT_LOG_ERR,
-			    "[vr %s] no %s gateway or own address to probe from: this is a bug",
-			    vi->name, ip_family_name(vi->family));
-		return -EINVAL;
-	}
-	return gw_want(h, ns, ifc->name, &cfg);
+	free(h->link_of);
+	free(h->gw_of);
+	free(t->was);
+	h->rec = r;
+	h->link_of = t->link_of;
+	h->gw_of = t->gw_of;
 }
 
-int health_sync(struct health *h, const struct model *m, int node)
+int health_sync(struct health *h, const struct node_record *r)
 {
-	int failed = 0;
+	struct sync_tables t = {
+	    .link_of = calloc(r->n_links ? r->n_links : 1, sizeof(*t.link_of)),
+	    .gw_of = calloc(r->n_gws ? r->n_gws : 1, sizeof(*t.gw_of)),
+	    .was = calloc(r->n_gws ? r->n_gws : 1, sizeof(*t.was)),
+	};
+	int failed;
 
 	h->gen++;
-	for (size_t i = 0; i < m->n_instances; i++) {
-		const struct vrrp_instance *vi = &m->instances[i];
-
-		/* the same instances as vrrp_rt_specs_from_model */
-		if (!vi->has_pair || vi->n_vips == 0)
-			continue;
-		failed += sync_instance(h, m, node, vi) < 0;
+	if (!t.link_of || !t.gw_of || !t.was) {
+		vrrp_rt_log(h->rt, VRRP_RT_LOG_ERR,
+			    "[check] out of memory: every instance is judged healthy");
+		free(t.link_of);
+		free(t.gw_of);
+		free(t.was);
+		t = (struct sync_tables){0};
+		set_tables(h, NULL, &t);
+		return (int)r->n_insts;
 	}
+	failed = sync_links(h, r, &t);
+	failed += sync_gws(h, r, &t);
+	failed += report_missing_gws(h, r);
+	set_tables(h, r, &t);
 	return failed;
 }
 
@@ -600,6 +644,8 @@ void health_free(struct health *h)
 		gw_free(h->gws[i]);
 	free(h->links);
 	free(h->gws);
+	free(h->link_of);
+	free(h->gw_of);
 	link_watch_free(h->lw);
 	free(h);
 }

@@ -9,7 +9,9 @@
  *
  * One link item per (namespace, interface) and one gateway probe per
  * (namespace, interface, family), shared by every instance that needs
- * them. The VIP interface decides, never the advert one (vrrp.via). A
+ * them: the node record's check tables (model/node_record.h), which
+ * deduplicated them; an instance is bound to its checks by their indexes
+ * in the record. The VIP interface decides, never the advert one (vrrp.via). A
  * check's state UNKNOWN (not judged yet) counts as healthy.
  *
  * The checks never touch VRRP state (STYLE 8): this module is the one
@@ -19,12 +21,13 @@
  * "link eth0 down: no carrier (operstate lowerlayerdown)"), or is
  * "healthy".
  *
- * Reload (STYLE 4): health_sync() with the new model before
+ * Reload (STYLE 4): health_sync() with the new record before
  * vrrp_rt_apply(), health_commit() after. Checks whose (namespace,
  * interface[, family]) and settings are unchanged keep their state (no
  * re-probing from UNKNOWN); removed ones are freed at the commit; new ones
  * start. A gateway probe whose gateway, source address or gateway_check
- * settings changed is replaced by a fresh one. */
+ * settings changed is replaced by a fresh one. The record must live until
+ * the next health_sync() (the daemon keeps it as long as its specs run). */
 #ifndef VIPD_DAEMON_HEALTH_H
 #define VIPD_DAEMON_HEALTH_H
 
@@ -36,6 +39,7 @@
 #include "check/gw_probe.h"
 #include "check/rise_fall.h"
 #include "model/model.h"
+#include "model/node_record.h"
 #include "vrrp/runtime.h"
 
 struct health;
@@ -47,9 +51,9 @@ struct health *health_new(struct vrrp_rt *rt);
  * before vrrp_rt_done(). */
 void health_free(struct health *h);
 
-/* The checks model m needs on this node: kept, or created. Returns how
- * many could not be created (logged; their instances stay healthy). */
-int health_sync(struct health *h, const struct model *m, int node);
+/* The checks of record r: kept, or created. Returns how many could not
+ * be created (logged; their instances stay healthy). */
+int health_sync(struct health *h, const struct node_record *r);
 /* After vrrp_rt_apply(): every instance re-bound and re-judged, checks no
  * longer needed freed. */
 void health_commit(struct health *h);

@@ -20,9 +20,11 @@ struct health_link {
 	int64_t told_wall_ms;
 	uint64_t changes_told;
 	unsigned gen; /* the last configuration that wanted it */
+	size_t users; /* instances bound to it (health_link_view) */
 };
 
-/* The gateway signal of one (namespace, interface, family). */
+/* The gateway signal of one (namespace, interface, family), with its
+ * gateway, source and timing. */
 struct health_gw {
 	struct health *h;
 	char netns[VRRP_RT_NETNS_MAX];
@@ -39,6 +41,7 @@ struct health_gw {
 	int64_t told_wall_ms;
 	uint64_t changes_told;
 	unsigned gen;
+	size_t users; /* instances bound to it */
 };
 
 /* inst->hook_data: the checks an instance is judged by. */
@@ -56,6 +59,12 @@ struct health {
 	struct health_gw **gws;
 	size_t n_gws;
 	unsigned gen; /* of the configuration in force (health_sync) */
+	/* The record in force and its checks by index: link_of[i] runs
+	 * rec->links[i] and gw_of[i] rec->gws[i] (NULL: could not be
+	 * created). An instance is bound through its spec's record_index. */
+	const struct node_record *rec;
+	struct health_link **link_of;
+	struct health_gw **gw_of;
 };
 
 #endif

@@ -145,18 +145,6 @@ json_t *health_inst_json(const struct vrrp_inst *inst)
 
 /* ---- views ---- */
 
-static size_t users(const struct health *h, const void *check)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < h->rt->n_insts; i++) {
-		const struct health_bind *b = h->rt->insts[i]->hook_data;
-
-		n += b && (b->link == check || b->gw == check || b->advert == check);
-	}
-	return n;
-}
-
 bool health_link_get(const struct health *h, size_t i, struct health_link_view *out)
 {
 	const struct health_link *l;
@@ -168,7 +156,7 @@ bool health_link_get(const struct health *h, size_t i, struct health_link_view *
 	out->ifname = l->ifname;
 	out->cs = l->item ? link_watch_item_state(l->item) : NULL;
 	out->error = l->error;
-	out->users = users(h, l);
+	out->users = l->users;
 	return true;
 }
 
@@ -187,6 +175,6 @@ bool health_gw_get(const struct health *h, size_t i, struct health_gw_view *out)
 	memset(&out->st, 0, sizeof(out->st));
 	if (g->probe)
 		gw_probe_state(g->probe, &out->st);
-	out->users = users(h, g);
+	out->users = g->users;
 	return true;
 }

@@ -145,7 +145,7 @@ static void cleanup(struct daemon *d)
 		event_free(d->watchdog_ev);
 	health_free(d->health); /* unbinds the instances: before vrrp_rt_done */
 	vrrp_rt_done(&d->rt);
-	model_free(d->model);
+	daemon_config_free(d->model, d->record);
 	if (d->base)
 		event_base_free(d->base);
 	libevent_global_shutdown();
@@ -158,7 +158,7 @@ static int cleanup_only(struct daemon *d)
 	size_t n;
 	int removed;
 
-	if (vrrp_rt_specs_from_model(d->model, d->node, &specs, &n) < 0)
+	if (vrrp_rt_specs_from_record(d->record, &specs, &n) < 0)
 		return EXIT_FAIL;
 	removed = vrrp_rt_remove_leftovers(&d->rt, specs, n);
 	vrrp_rt_specs_free(specs, n);
@@ -171,7 +171,7 @@ static int setup(struct daemon *d)
 {
 	int rc;
 
-	if (daemon_load(d, &d->model, &d->node, NULL) < 0)
+	if (daemon_load(d, &d->model, &d->record, NULL) < 0)
 		return EXIT_BADCONF;
 	if (d->cleanup_only)
 		return cleanup_only(d);

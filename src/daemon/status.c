@@ -1,7 +1,6 @@
 /* The status document (docs/json.md, "vipctl status"): field names are
  * stable; add, never rename. */
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,38 +126,18 @@ static json_t *socket_json(const struct vrrp_rt_sock *s)
 }
 
 /* "zone": the interface's zone; "zones": the distinct zones of its VIPs
- * (a VIP's own, else the interface's), for `vipctl status --zone`. */
+ * (a VIP's own, else the interface's), for `vipctl status --zone`. From
+ * the instance's entry in the node record. */
 static void add_zones(const struct daemon *d, const struct vrrp_inst *inst, json_t *o)
 {
-	const struct model *m = d->model;
+	const struct node_record *r = d->record;
+	size_t i = inst->spec.record_index;
+	const struct node_inst *ni = r && i < r->n_insts ? &r->insts[i] : NULL;
 	json_t *zones = json_array();
-	const char *zone = NULL;
 
-	for (size_t k = 0; k < m->n_instances; k++) {
-		const struct vrrp_instance *vi = &m->instances[k];
-		const struct iface *ifc = &m->ifaces[vi->iface];
-
-		if (strcmp(vi->name, inst->spec.name) != 0)
-			continue;
-		zone = ifc->zone.v;
-		for (size_t j = 0; j < vi->n_vips; j++) {
-			const char *z = ifc->vips[vi->vips[j]].zone;
-			bool seen = false;
-			size_t x;
-			json_t *v;
-
-			if (!z)
-				continue;
-			json_array_foreach(zones, x, v)
-			{
-				seen = seen || strcmp(json_string_value(v), z) == 0;
-			}
-			if (!seen)
-				json_array_append_new(zones, json_string(z));
-		}
-		break;
-	}
-	json_object_set_new(o, "zone", zone ? json_string(zone) : json_null());
+	for (size_t k = 0; ni && k < ni->n_zones; k++)
+		json_array_append_new(zones, json_string(ni->zones[k]));
+	json_object_set_new(o, "zone", ni && ni->zone ? json_string(ni->zone) : json_null());
 	json_object_set_new(o, "zones", zones);
 }
 

@@ -110,6 +110,7 @@ static void diff_running(struct vrrp_rt *rt, struct vrrp_inst_spec *specs, size_
 		long j = match(inst, specs, used, n);
 
 		if (j >= 0 && rt_spec_same_params(&inst->spec, &specs[j])) {
+			inst->spec.record_index = specs[j].record_index;
 			if (!rt_spec_same_vips(&inst->spec, &specs[j])) {
 				rt_inst_update_vips(inst, &specs[j]);
 				st->vips_updated++;

@@ -13,8 +13,10 @@
  * instance on it. Without vrrp.via both are the same interface.
  *
  * An instance is built from a spec (struct vrrp_inst_spec): a flat copy of
- * what the model says for this node, so that a reload can compare the old
- * and new specs and touch only the instances that changed. */
+ * its entry in the node record (model/node_record.h), so that a reload can
+ * compare the old and new specs and touch only the instances that
+ * changed. The spec keeps the entry's index: the daemon reads the rest of
+ * the record (checks, zones) through it. */
 #ifndef VIPD_VRRP_RUNTIME_H
 #define VIPD_VRRP_RUNTIME_H
 
@@ -24,6 +26,7 @@
 #include <stdint.h>
 
 #include "model/model.h"
+#include "model/node_record.h"
 #include "net/netns.h"
 #include "vrrp/fsm.h"
 #include "vrrp/packet.h"
@@ -63,6 +66,9 @@ struct vrrp_inst_spec {
 	uint32_t garp_refresh_ms;  /* 0: no refresh while MASTER */
 	struct ip_addr *vips;	   /* with prefix lengths, model order */
 	size_t n_vips;
+	/* Its entry in the node record in force (insts[]): not compared; a
+	 * reload that keeps the instance gives it the new record's. */
+	size_t record_index;
 };
 
 struct vrrp_rt;
@@ -200,10 +206,9 @@ int vrrp_rt_init(struct vrrp_rt *rt, struct event_base *base);
 /* Frees everything without sending anything (call vrrp_rt_shutdown first). */
 void vrrp_rt_done(struct vrrp_rt *rt);
 
-/* The specs of node's instances in m. *out is malloc'd; free with
- * vrrp_rt_specs_free. 0 or -ENOMEM. */
-int vrrp_rt_specs_from_model(const struct model *m, int node, struct vrrp_inst_spec **out,
-			     size_t *n);
+/* The specs of the record's instances, one per entry, in its order. *out
+ * is malloc'd; free with vrrp_rt_specs_free. 0 or -ENOMEM. */
+int vrrp_rt_specs_from_record(const struct node_record *r, struct vrrp_inst_spec **out, size_t *n);
 void vrrp_rt_specs_free(struct vrrp_inst_spec *specs, size_t n);
 
 /* At start, before any instance joins: removes from the specs' interfaces

@@ -1,5 +1,5 @@
-/* Instance specs: built from the model for this node, compared across a
- * reload, freed. Applying the difference is runtime.c's; this file calls
+/* Instance specs: built from the node record, compared across a reload,
+ * freed. Applying the difference is runtime.c's; this file calls
  * no other runtime file. */
 #include "vrrp/runtime_internal.h"
 
@@ -8,72 +8,56 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void host_plen(struct ip_addr *a)
+static int spec_fill(const struct node_inst *ni, size_t index, struct vrrp_inst_spec *s)
 {
-	a->plen = a->family == IP_V4 ? 32 : 128;
-}
-
-static int spec_fill(const struct model *m, const struct vrrp_instance *vi, int node,
-		     struct vrrp_inst_spec *s)
-{
-	const struct iface *ifc = &m->ifaces[vi->iface];
-	const struct iface *adv = &m->ifaces[vi->advert_iface];
-	const char *ns = model_iface_netns(m, ifc);
-
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", vi->name);
-	snprintf(s->ifname, sizeof(s->ifname), "%s", ifc->name);
-	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "%s", adv->name);
-	snprintf(s->netns, sizeof(s->netns), "%s", ns ? ns : "");
-	s->slot = vi->slot;
-	s->family = vi->family;
-	s->method = vi->method;
-	s->vrid = vi->vrid;
-	s->unicast = ifc->vrrp.unicast.v;
-	s->fsm.version = (uint8_t)ifc->vrrp.version.v;
-	s->fsm.priority = vi->priority[node];
-	s->fsm.advert_interval_ms = ifc->vrrp.advert_interval.v;
-	s->fsm.preempt = ifc->vrrp.preempt.v;
-	s->fsm.preempt_delay_ms = ifc->vrrp.preempt_delay.v;
-	s->fsm.own_addr = vi->addr[node];
+	snprintf(s->name, sizeof(s->name), "%s", ni->name);
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ni->ifname);
+	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "%s", ni->advert_ifname);
+	snprintf(s->netns, sizeof(s->netns), "%s", ni->netns);
+	s->slot = ni->slot;
+	s->family = ni->family;
+	s->method = ni->method;
+	s->vrid = ni->vrid;
+	s->unicast = ni->unicast;
+	s->fsm.version = ni->version;
+	s->fsm.priority = ni->priority;
+	s->fsm.advert_interval_ms = ni->advert_interval_ms;
+	s->fsm.preempt = ni->preempt;
+	s->fsm.preempt_delay_ms = ni->preempt_delay_ms;
+	s->fsm.own_addr = ni->own;
 	s->fsm.single_peer = s->unicast;
 	s->fsm.link_settle_ms = MODEL_LINK_SETTLE_MS;
-	host_plen(&s->fsm.own_addr);
-	s->peer = vi->addr[1 - node];
-	host_plen(&s->peer);
-	s->garp_count = m->garp.count.v;
-	s->garp_interval_ms = m->garp.interval.v;
-	s->garp_refresh_ms = m->garp.refresh.v;
-	s->vips = calloc(vi->n_vips ? vi->n_vips : 1, sizeof(*s->vips));
+	s->peer = ni->peer;
+	s->garp_count = ni->garp_count;
+	s->garp_interval_ms = ni->garp_interval_ms;
+	s->garp_refresh_ms = ni->garp_refresh_ms;
+	s->record_index = index;
+	/* the runtime owns its copy: it moves the list from spec to spec */
+	s->vips = calloc(ni->n_vips ? ni->n_vips : 1, sizeof(*s->vips));
 	if (!s->vips)
 		return -ENOMEM;
-	for (size_t i = 0; i < vi->n_vips; i++)
-		s->vips[i] = ifc->vips[vi->vips[i]].addr;
-	s->n_vips = vi->n_vips;
+	memcpy(s->vips, ni->vips, ni->n_vips * sizeof(*s->vips));
+	s->n_vips = ni->n_vips;
 	return 0;
 }
 
-int vrrp_rt_specs_from_model(const struct model *m, int node, struct vrrp_inst_spec **out,
-			     size_t *n)
+int vrrp_rt_specs_from_record(const struct node_record *r, struct vrrp_inst_spec **out, size_t *n)
 {
-	struct vrrp_inst_spec *v = calloc(m->n_instances ? m->n_instances : 1, sizeof(*v));
-	size_t k = 0;
+	struct vrrp_inst_spec *v = calloc(r->n_insts ? r->n_insts : 1, sizeof(*v));
 
 	*out = NULL;
 	*n = 0;
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < m->n_instances; i++) {
-		if (!m->instances[i].has_pair || m->instances[i].n_vips == 0)
-			continue;
-		if (spec_fill(m, &m->instances[i], node, &v[k]) < 0) {
-			vrrp_rt_specs_free(v, k);
+	for (size_t i = 0; i < r->n_insts; i++) {
+		if (spec_fill(&r->insts[i], i, &v[i]) < 0) {
+			vrrp_rt_specs_free(v, i);
 			return -ENOMEM;
 		}
-		k++;
 	}
 	*out = v;
-	*n = k;
+	*n = r->n_insts;
 	return 0;
 }
 

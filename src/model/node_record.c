@@ -1,0 +1,266 @@
+/* The node record (node_record.h): the compiled model's instances for one
+ * node, with their checks deduplicated into two tables. Interface names
+ * are unique in a model, so a check's key (namespace, interface[, family])
+ * is an interface index: the tables are found through link_of_iface and
+ * gw_of_iface, one step each, and the whole compile is linear. */
+#include "model/node_record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int fam_index(enum ip_family f)
+{
+	return f == IP_V4 ? 0 : 1;
+}
+
+bool node_record_uses_link(enum vip_method m)
+{
+	return m == METHOD_LINK || m == METHOD_LINK_GW;
+}
+
+bool node_record_uses_gw(enum vip_method m)
+{
+	return m == METHOD_GW || m == METHOD_LINK_GW;
+}
+
+static const char *netns_of(const struct iface *ifc)
+{
+	return ifc->netns.v ? ifc->netns.v : "";
+}
+
+static struct ip_addr host_addr(struct ip_addr a)
+{
+	a.plen = a.family == IP_V4 ? 32 : 128;
+	return a;
+}
+
+/* ---- checks ---- */
+
+/* The link check of an interface, added on first use. */
+static size_t link_check(struct node_record *r, size_t iface)
+{
+	const struct model *m = r->model;
+	struct node_link_check *c;
+
+	if (r->link_of_iface[iface] != NODE_RECORD_NONE)
+		return r->link_of_iface[iface];
+	c = &r->links[r->n_links];
+	c->netns = netns_of(&m->ifaces[iface]);
+	c->ifname = m->ifaces[iface].name;
+	c->iface = iface;
+	r->link_of_iface[iface] = r->n_links;
+	return r->n_links++;
+}
+
+/* This node's address to probe from: of the gateway's family, not
+ * link-local, in the gateway's subnet if one is, else the first. */
+static const struct ip_addr *own_address(const struct addr_list *al, const struct ip_addr *gw)
+{
+	const struct ip_addr *first = NULL;
+
+	for (size_t i = 0; i < al->n; i++) {
+		const struct ip_addr *a = &al->v[i].v;
+
+		if (a->family != gw->family || ip_is_link_local(a))
+			continue;
+		if (ip_in_subnet(gw, a))
+			return a;
+		if (!first)
+			first = a;
+	}
+	return first;
+}
+
+/* The gateway check of (interface, family), added on first use; NONE when
+ * the interface has no gateway of the family or no address to probe from
+ * (validation refuses both for a gw method). */
+static size_t gw_check(struct node_record *r, size_t iface, enum ip_family f)
+{
+	const struct iface *ifc = &r->model->ifaces[iface];
+	const struct addr_val *gw = f == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
+	size_t *slot = &r->gw_of_iface[iface][fam_index(f)];
+	const struct ip_addr *own;
+	struct node_gw_check *c;
+
+	if (*slot != NODE_RECORD_NONE)
+		return *slot;
+	own = gw->set ? own_address(&ifc->addrs[r->node], &gw->v) : NULL;
+	if (!own)
+		return NODE_RECORD_NONE;
+	c = &r->gws[r->n_gws];
+	c->netns = netns_of(ifc);
+	c->ifname = ifc->name;
+	c->iface = iface;
+	c->link = link_check(r, iface);
+	c->family = f;
+	c->own = *own;
+	c->gateway = gw->v;
+	c->interval_ms = ifc->gwcheck.interval.v;
+	c->timeout_ms = ifc->gwcheck.timeout.v;
+	c->fall = ifc->gwcheck.fall.v;
+	c->rise = ifc->gwcheck.rise.v;
+	*slot = r->n_gws;
+	return r->n_gws++;
+}
+
+/* In the order the daemon has always set them up: the advert interface's
+ * link, the VIP interface's, then the gateway. The advert interface is in
+ * the VIPs' namespace (validate_vrrp.c), so each check's namespace is its
+ * interface's own. */
+static void inst_checks(struct node_record *r, struct node_inst *ni)
+{
+	ni->advert_link = link_check(r, ni->advert_iface);
+	ni->link = NODE_RECORD_NONE;
+	ni->gw = NODE_RECORD_NONE;
+	if (node_record_uses_link(ni->method) || node_record_uses_gw(ni->method)) {
+		size_t l = link_check(r, ni->iface);
+
+		if (node_record_uses_link(ni->method))
+			ni->link = l;
+	}
+	if (node_record_uses_gw(ni->method)) {
+		ni->gw = gw_check(r, ni->iface, ni->family);
+		ni->gw_missing = ni->gw == NODE_RECORD_NONE;
+	}
+}
+
+/* ---- instances ---- */
+
+static bool zone_seen(const struct node_inst *ni, const char *z)
+{
+	for (size_t i = 0; i < ni->n_zones; i++)
+		if (strcmp(ni->zones[i], z) == 0)
+			return true;
+	return false;
+}
+
+/* The VIPs and their zones (a VIP's own zone, else the interface's: the
+ * loader resolved that already). */
+static void inst_vips(struct node_record *r, const struct vrrp_instance *vi, struct node_inst *ni)
+{
+	const struct iface *ifc = &r->model->ifaces[vi->iface];
+	struct ip_addr *vips =
+	    arena_alloc(&r->arena, (vi->n_vips ? vi->n_vips : 1) * sizeof(*vips));
+
+	ni->zones = arena_alloc(&r->arena, (vi->n_vips ? vi->n_vips : 1) * sizeof(*ni->zones));
+	for (size_t i = 0; i < vi->n_vips; i++) {
+		const struct vip *v = &ifc->vips[vi->vips[i]];
+
+		vips[i] = v->addr;
+		if (v->zone && !zone_seen(ni, v->zone))
+			ni->zones[ni->n_zones++] = v->zone;
+	}
+	ni->vips = vips;
+	ni->n_vips = vi->n_vips;
+	ni->zone = ifc->zone.v;
+}
+
+static void inst_fill(struct node_record *r, size_t k, struct node_inst *ni)
+{
+	const struct model *m = r->model;
+	const struct vrrp_instance *vi = &m->instances[k];
+	const struct iface *ifc = &m->ifaces[vi->iface];
+
+	ni->name = vi->name;
+	ni->model_inst = k;
+	ni->ifname = ifc->name;
+	ni->iface = vi->iface;
+	ni->advert_ifname = m->ifaces[vi->advert_iface].name;
+	ni->advert_iface = vi->advert_iface;
+	ni->netns = netns_of(ifc);
+	ni->slot = vi->slot;
+	ni->family = vi->family;
+	ni->method = vi->method;
+	ni->vrid = vi->vrid;
+	ni->unicast = ifc->vrrp.unicast.v;
+	ni->version = (uint8_t)ifc->vrrp.version.v;
+	ni->priority = model_instance_priority(vi, r->node);
+	ni->advert_interval_ms = ifc->vrrp.advert_interval.v;
+	ni->preempt = ifc->vrrp.preempt.v;
+	ni->preempt_delay_ms = ifc->vrrp.preempt_delay.v;
+	ni->own = host_addr(vi->addr[r->node]);
+	ni->peer = host_addr(vi->addr[1 - r->node]);
+	ni->garp_count = m->garp.count.v;
+	ni->garp_interval_ms = m->garp.interval.v;
+	ni->garp_refresh_ms = m->garp.refresh.v;
+	inst_vips(r, vi, ni);
+	inst_checks(r, ni);
+}
+
+/* An instance runs when it has VIPs and a communication pair (validation
+ * reports the rest). */
+static bool runs(const struct vrrp_instance *vi)
+{
+	return vi->has_pair && vi->n_vips > 0;
+}
+
+static void alloc_tables(struct node_record *r)
+{
+	const struct model *m = r->model;
+	size_t ni = m->n_instances ? m->n_instances : 1, nf = m->n_ifaces ? m->n_ifaces : 1;
+
+	r->insts = arena_alloc(&r->arena, ni * sizeof(*r->insts));
+	/* at most two links (advert, VIP side) and one gateway per instance */
+	r->links = arena_alloc(&r->arena, 2 * ni * sizeof(*r->links));
+	r->gws = arena_alloc(&r->arena, ni * sizeof(*r->gws));
+	r->link_of_iface = arena_alloc(&r->arena, nf * sizeof(*r->link_of_iface));
+	r->gw_of_iface = arena_alloc(&r->arena, nf * sizeof(*r->gw_of_iface));
+	for (size_t i = 0; i < m->n_ifaces; i++) {
+		r->link_of_iface[i] = NODE_RECORD_NONE;
+		r->gw_of_iface[i][0] = r->gw_of_iface[i][1] = NODE_RECORD_NONE;
+	}
+}
+
+struct node_record *node_record_new(const struct model *m, int node)
+{
+	struct node_record *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	arena_init(&r->arena);
+	r->model = m;
+	r->node = node;
+	alloc_tables(r);
+	for (size_t k = 0; k < m->n_instances; k++)
+		if (runs(&m->instances[k]))
+			inst_fill(r, k, &r->insts[r->n_insts++]);
+	return r;
+}
+
+void node_record_free(struct node_record *r)
+{
+	if (!r)
+		return;
+	arena_done(&r->arena);
+	free(r);
+}
+
+/* ---- lookups for a reload ---- */
+
+static long iface_in_ns(const struct node_record *r, const char *netns, const char *ifname)
+{
+	long i = model_iface_index(r->model, ifname);
+
+	if (i < 0 || strcmp(netns_of(&r->model->ifaces[i]), netns) != 0)
+		return -1;
+	return i;
+}
+
+long node_record_find_link(const struct node_record *r, const char *netns, const char *ifname)
+{
+	long i = iface_in_ns(r, netns, ifname);
+
+	if (i < 0 || r->link_of_iface[i] == NODE_RECORD_NONE)
+		return -1;
+	return (long)r->link_of_iface[i];
+}
+
+long node_record_find_gw(const struct node_record *r, const char *netns, const char *ifname,
+			 enum ip_family family)
+{
+	long i = iface_in_ns(r, netns, ifname);
+
+	if (i < 0 || r->gw_of_iface[i][fam_index(family)] == NODE_RECORD_NONE)
+		return -1;
+	return (long)r->gw_of_iface[i][fam_index(family)];
+}

@@ -10,7 +10,7 @@
  *   runtime_garp.c   GARP/NA bursts and refresh (sent from the VIP side)
  *   runtime_io.c     advert sockets: open/share, receive, send
  *   runtime_vside.c  the VIP side of an interface
- *   runtime_spec.c   specs: build from the model, compare, free
+ *   runtime_spec.c   specs: build from the node record, compare, free
  *   runtime_env.c    the production environment (runtime_env.h): libevent
  *                    timers, raw sockets, netlink addresses, GARP/NA;
  *                    the other files reach it only through vrrp_rt.env

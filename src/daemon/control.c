@@ -319,28 +319,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
-/* Out of descriptors (EMFILE, ENFILE): a listener that stays readable
- * would spin the loop; pause accepting for a second instead. */
-static void on_accept_resume(evutil_socket_t fd, short what, void *arg)
-{
-	struct daemon *d = arg;
-
-	(void)fd;
-	(void)what;
-	if (d->listener)
-		evconnlistener_enable(d->listener);
-}
-
+/* Out of descriptors (EMFILE, ENFILE): pause accepting, not spin. */
 static void on_accept_error(struct evconnlistener *l, void *arg)
 {
-	const struct timeval pause = {.tv_sec = 1};
-	struct daemon *d = arg;
-	int err = EVUTIL_SOCKET_ERROR();
-
-	vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "control: accept: %s; pausing for 1 s",
-		    strerror(err));
-	evconnlistener_disable(l);
-	event_base_once(d->base, -1, EV_TIMEOUT, on_accept_resume, d, &pause);
+	daemon_accept_backoff(arg, l, "control");
 }
 
 /* A socket file nobody answers on is a leftover of a crash: remove it.

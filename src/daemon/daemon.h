@@ -123,6 +123,12 @@ char *metrics_text(const struct daemon *d, size_t *len);
 /* metrics_checks.c: the health probes' series (link, gateway). */
 void metrics_write_checks(FILE *out, const struct daemon *d);
 
+/* listen.c: a listener out of descriptors (EMFILE, ENFILE) stays readable
+ * and fails every accept: log it (who: "control", "metrics") and pause it
+ * for a second instead of spinning the loop. */
+struct evconnlistener;
+void daemon_accept_backoff(struct daemon *d, struct evconnlistener *l, const char *who);
+
 /* http.c: --metrics-listen, GET /metrics on evhttp. 0 or -errno. */
 int http_open(struct daemon *d);
 void http_close(struct daemon *d);

@@ -81,26 +81,10 @@ static int split_listen(const char *spec, char *host, size_t len, uint16_t *port
 	return 0;
 }
 
-static void on_listen_resume(evutil_socket_t fd, short what, void *arg)
-{
-	struct evconnlistener *l = arg;
-
-	(void)fd;
-	(void)what;
-	evconnlistener_enable(l);
-}
-
 /* EMFILE, ENFILE: accept fails while the socket stays readable. */
 static void on_listen_error(struct evconnlistener *l, void *arg)
 {
-	const struct timeval pause = {.tv_sec = 1};
-	struct daemon *d = arg;
-	int err = EVUTIL_SOCKET_ERROR();
-
-	vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "metrics: accept: %s; pausing for 1 s",
-		    strerror(err));
-	evconnlistener_disable(l);
-	event_base_once(d->base, -1, EV_TIMEOUT, on_listen_resume, l, &pause);
+	daemon_accept_backoff(arg, l, "metrics");
 }
 
 static bool loopback(const char *host)

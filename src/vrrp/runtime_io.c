@@ -45,7 +45,109 @@ static void inst_drop(struct vrrp_inst *inst, enum vrrp_drop_reason why,
 		      vrrp_drop_reason_name(why));
 }
 
-/* The filters that need the instance: hop limit, peer, version. */
+static bool addr_listed(const struct ip_addr *a, const struct ip_addr *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ip_equal(a, &list[i]))
+			return true;
+	return false;
+}
+
+bool rt_advert_vips_match(const struct ip_addr *want, size_t n_want, const struct vrrp_pkt *pkt)
+{
+	size_t same = 0;
+
+	if (pkt->n_addrs != n_want)
+		return false;
+	while (same < n_want && ip_equal(&pkt->addrs[same], &want[same]))
+		same++; /* the peer compiles the same file: the same order */
+	for (size_t k = same; k < n_want; k++)
+		if (!addr_listed(&want[k], pkt->addrs + same, n_want - same) ||
+		    !addr_listed(&pkt->addrs[k], want + same, n_want - same))
+			return false;
+	return true;
+}
+
+/* A hash of who sent which addresses: a mismatch is logged again only
+ * when it changes (FNV-1a). */
+static uint32_t vip_set_hash(const struct ip_addr *src, const struct vrrp_pkt *pkt)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i <= pkt->n_addrs; i++) {
+		const struct ip_addr *a = i == 0 ? src : &pkt->addrs[i - 1];
+
+		for (size_t b = 0; b < ip_len(a); b++)
+			h = (h ^ a->bytes[b]) * 16777619u;
+	}
+	return (h ^ pkt->n_addrs) * 16777619u;
+}
+
+/* The first address that differs: one the advert lists and we do not, or
+ * else one of ours it lacks. */
+static const struct ip_addr *vip_set_difference(const struct vrrp_inst *inst,
+						const struct vrrp_pkt *pkt, bool *extra)
+{
+	for (size_t i = 0; i < pkt->n_addrs; i++)
+		if (!addr_listed(&pkt->addrs[i], inst->spec.vips, inst->n_advert_addrs)) {
+			*extra = true;
+			return &pkt->addrs[i];
+		}
+	*extra = false;
+	for (size_t i = 0; i < inst->n_advert_addrs; i++)
+		if (!addr_listed(&inst->spec.vips[i], pkt->addrs, pkt->n_addrs))
+			return &inst->spec.vips[i];
+	return NULL; /* same addresses, one listed twice */
+}
+
+/* RFC 5798 says to log a mismatch; we drop it too (a VRID another router
+ * uses, a peer with another file, a forger). Logged once per change (of
+ * sender or set, or after matching adverts), at most one line a second:
+ * a forger varying the set must not flood the log. */
+static void vip_mismatch(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx,
+			 const struct vrrp_pkt *pkt)
+{
+	uint32_t h = vip_set_hash(&rx->src, pkt);
+	uint64_t now = rt_now_ms(inst->rt);
+	char a[IP_STR_MAX], d[IP_STR_MAX] = "";
+	const struct ip_addr *diff;
+	bool extra;
+
+	bool news = !inst->vip_mismatch_logged || h != inst->vip_mismatch_hash;
+	bool quiet =
+	    inst->vip_mismatch_ms && now - inst->vip_mismatch_ms < VRRP_RT_VIP_MISMATCH_LOG_MS;
+
+	inst_drop(inst, VRRP_DROP_VIP_SET_MISMATCH, rx);
+	if (!news || quiet)
+		return;
+	diff = vip_set_difference(inst, pkt, &extra);
+	if (diff)
+		ip_ntop(diff, d);
+	vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
+		      "adverts from %s list %u addresses, not our %zu VIPs (%s %s): dropped "
+		      "(vip_set_mismatch); both nodes must run the same VIP list",
+		      ip_ntop(&rx->src, a), pkt->n_addrs, inst->n_advert_addrs,
+		      !diff   ? "one listed twice"
+		      : extra ? "not ours:"
+			      : "missing:",
+		      d);
+	inst->vip_mismatch_logged = true;
+	inst->vip_mismatch_hash = h;
+	inst->vip_mismatch_ms = now;
+}
+
+static void vip_match(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx)
+{
+	char a[IP_STR_MAX];
+
+	if (!inst->vip_mismatch_logged)
+		return;
+	inst->vip_mismatch_logged = false;
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "adverts from %s list our VIPs again",
+		      ip_ntop(&rx->src, a));
+}
+
+/* The filters that need the instance: hop limit, peer, version, VIPs. */
 static void deliver(struct vrrp_rt_sock *s, struct vrrp_inst *inst, int rc,
 		    const struct vrrp_sock_rx *rx, const struct vrrp_pkt *pkt)
 {
@@ -70,6 +172,11 @@ static void deliver(struct vrrp_rt_sock *s, struct vrrp_inst *inst, int rc,
 		inst_drop(inst, VRRP_DROP_VERSION_MISMATCH, rx);
 		return;
 	}
+	if (!rt_advert_vips_match(inst->spec.vips, inst->n_advert_addrs, pkt)) {
+		vip_mismatch(inst, rx, pkt);
+		return;
+	}
+	vip_match(inst, rx);
 	ev.advert.src = rx->src;
 	ev.advert.priority = pkt->priority;
 	ev.advert.max_advert_int_ms = pkt->version == 3 ? (uint32_t)pkt->max_adver_int_cs * 10

@@ -238,9 +238,13 @@ vrrp_instance VI_{vrid} {{
 """
 
 
-def send_raw_vrrp(ns, src, dst, vrid, priority=250, ttl=255, version=3):
-    """Send one hand-made VRRPv3 IPv4 advert from namespace ``ns`` (which must
-    own ``src``...) using a helper Python run inside it."""
+def send_raw_vrrp(ns, src, dst, vrid, priority=250, ttl=255, version=3, interval_cs=10,
+                  vips=("192.0.2.250",)):
+    """Send one hand-made VRRPv3 IPv4 advert from namespace ``ns`` using a
+    helper Python run inside it. ``src`` is any address (the IP header is
+    ours: a forger's advert in the peer's name); the advert lists ``vips``
+    and claims an interval of ``interval_cs`` centiseconds."""
+    addrs = b"".join(socket.inet_aton(v.split("/")[0]) for v in vips)
     code = f"""
 import socket, struct
 def csum(b):
@@ -249,7 +253,7 @@ def csum(b):
     while s >> 16: s = (s & 0xffff) + (s >> 16)
     return (~s) & 0xffff
 src, dst = socket.inet_aton({src!r}), socket.inet_aton({dst!r})
-vr = struct.pack('!BBBBHH', ({version} << 4) | 1, {vrid}, {priority}, 1, 10, 0) + socket.inet_aton('192.0.2.250')
+vr = struct.pack('!BBBBHH', ({version} << 4) | 1, {vrid}, {priority}, {len(vips)}, {interval_cs}, 0) + {addrs!r}
 c = csum(src + dst + struct.pack('!BBH', 0, 112, len(vr)) + vr)
 vr = vr[:6] + struct.pack('!H', c) + vr[8:]
 ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0xc0, 20 + len(vr), 0, 0x4000, {ttl}, 112, 0, src, dst)

@@ -109,28 +109,24 @@ static void vip_mismatch(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx,
 {
 	uint32_t h = vip_set_hash(&rx->src, pkt);
 	uint64_t now = rt_now_ms(inst->rt);
-	char a[IP_STR_MAX], d[IP_STR_MAX] = "";
-	const struct ip_addr *diff;
-	bool extra;
-
 	bool news = !inst->vip_mismatch_logged || h != inst->vip_mismatch_hash;
 	bool quiet =
 	    inst->vip_mismatch_ms && now - inst->vip_mismatch_ms < VRRP_RT_VIP_MISMATCH_LOG_MS;
+	char a[IP_STR_MAX], d[IP_STR_MAX], what[IP_STR_MAX + 16] = "one listed twice";
+	const struct ip_addr *diff;
+	bool extra;
 
 	inst_drop(inst, VRRP_DROP_VIP_SET_MISMATCH, rx);
 	if (!news || quiet)
 		return;
 	diff = vip_set_difference(inst, pkt, &extra);
 	if (diff)
-		ip_ntop(diff, d);
+		snprintf(what, sizeof(what), "%s %s",
+			 extra ? "not ours:" : "missing:", ip_ntop(diff, d));
 	vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
-		      "adverts from %s list %u addresses, not our %zu VIPs (%s %s): dropped "
+		      "adverts from %s list %u addresses, not our %zu VIPs (%s): dropped "
 		      "(vip_set_mismatch); both nodes must run the same VIP list",
-		      ip_ntop(&rx->src, a), pkt->n_addrs, inst->n_advert_addrs,
-		      !diff   ? "one listed twice"
-		      : extra ? "not ours:"
-			      : "missing:",
-		      d);
+		      ip_ntop(&rx->src, a), pkt->n_addrs, inst->n_advert_addrs, what);
 	inst->vip_mismatch_logged = true;
 	inst->vip_mismatch_hash = h;
 	inst->vip_mismatch_ms = now;

@@ -49,7 +49,7 @@ def test_forged_adverts_in_the_peers_name_do_not_move_the_vip(lab):
     vrid = c.instance("a", V4)["vrid"]
     before = {n: transitions(c, n) for n in ("a", "b")}
     a, b = NODE_ADDR["a"][0], NODE_ADDR["b"][0]
-    for what, prio, iv, vips, _ in FORGERIES:
+    for _, prio, iv, vips, _ in FORGERIES:
         send_raw_vrrp(c.ns["client"], b, a, vrid, priority=prio, interval_cs=iv, vips=vips)
     # longer than the Master_Down_Interval a stepped-down master would wait
     time.sleep(3 * MASTER_DOWN_S)

@@ -47,6 +47,7 @@ static json_t *counters_json(const struct vrrp_inst *inst)
 			    json_integer((json_int_t)c->interval_changes));
 	json_object_set_new(o, "prio0_answers_deferred",
 			    json_integer((json_int_t)c->prio0_answers_deferred));
+	json_object_set_new(o, "vip_set_differs", json_integer((json_int_t)inst->vip_set_differs));
 	json_object_set_new(o, "drops", drops_json(drops));
 	return o;
 }

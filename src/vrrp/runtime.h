@@ -119,7 +119,8 @@ struct vrrp_inst {
 	bool vip_mismatch_logged;
 	uint32_t vip_mismatch_hash;
 	uint64_t vip_mismatch_ms;
-	size_t n_advert_addrs; /* VIPs that fit in an advert (see docs/vrrp.md) */
+	uint64_t vip_set_differs; /* adverts accepted with a partly different VIP set */
+	size_t n_advert_addrs;	  /* VIPs that fit in an advert (see docs/vrrp.md) */
 	/* The last transition's reason as logged and shown: the machine's,
 	 * or for a health resignation "unhealthy: " and the health reason. */
 	char last_reason[VRRP_FSM_REASON_MAX + VRRP_RT_REASON_MAX];

@@ -53,7 +53,7 @@ static bool addr_listed(const struct ip_addr *a, const struct ip_addr *list, siz
 	return false;
 }
 
-bool rt_advert_vips_match(const struct ip_addr *want, size_t n_want, const struct vrrp_pkt *pkt)
+static bool same_set(const struct ip_addr *want, size_t n_want, const struct vrrp_pkt *pkt)
 {
 	size_t same = 0;
 
@@ -66,6 +66,17 @@ bool rt_advert_vips_match(const struct ip_addr *want, size_t n_want, const struc
 		    !addr_listed(&pkt->addrs[k], want + same, n_want - same))
 			return false;
 	return true;
+}
+
+enum rt_vip_set rt_advert_vips_compare(const struct ip_addr *want, size_t n_want,
+				       const struct vrrp_pkt *pkt)
+{
+	if (same_set(want, n_want, pkt))
+		return RT_VIPS_SAME;
+	for (size_t i = 0; i < pkt->n_addrs; i++)
+		if (addr_listed(&pkt->addrs[i], want, n_want))
+			return RT_VIPS_OVERLAP;
+	return RT_VIPS_DISJOINT;
 }
 
 /* A hash of who sent which addresses: a mismatch is logged again only
@@ -100,12 +111,18 @@ static const struct ip_addr *vip_set_difference(const struct vrrp_inst *inst,
 	return NULL; /* same addresses, one listed twice */
 }
 
-/* RFC 5798 says to log a mismatch; we drop it too (a VRID another router
- * uses, a peer with another file, a forger). Logged once per change (of
- * sender or set, or after matching adverts), at most one line a second:
- * a forger varying the set must not flood the log. */
+/* RFC 5798 says to log a mismatch. A set that shares none of our VIPs is
+ * dropped too: a VRID another router or cluster uses on the segment, or a
+ * forger. One that shares some is the peer in the middle of a rolling
+ * reload of a changed VIP list (the file reaches one node, then the
+ * other): dropping it would make both nodes master until the second
+ * reload, so it is accepted, counted (vip_set_differs) and logged. A
+ * forger gains nothing from that: our VIPs are no secret (GARP tells
+ * them). Logged once per change (of sender or set, or after matching
+ * adverts), at most one line a second: a forger varying the set must not
+ * flood the log. */
 static void vip_mismatch(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx,
-			 const struct vrrp_pkt *pkt)
+			 const struct vrrp_pkt *pkt, bool dropped)
 {
 	uint32_t h = vip_set_hash(&rx->src, pkt);
 	uint64_t now = rt_now_ms(inst->rt);
@@ -116,7 +133,10 @@ static void vip_mismatch(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx,
 	const struct ip_addr *diff;
 	bool extra;
 
-	inst_drop(inst, VRRP_DROP_VIP_SET_MISMATCH, rx);
+	if (dropped)
+		inst_drop(inst, VRRP_DROP_VIP_SET_MISMATCH, rx);
+	else
+		inst->vip_set_differs++;
 	if (!news || quiet)
 		return;
 	diff = vip_set_difference(inst, pkt, &extra);
@@ -124,9 +144,11 @@ static void vip_mismatch(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx,
 		snprintf(what, sizeof(what), "%s %s",
 			 extra ? "not ours:" : "missing:", ip_ntop(diff, d));
 	vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
-		      "adverts from %s list %u addresses, not our %zu VIPs (%s): dropped "
-		      "(vip_set_mismatch); both nodes must run the same VIP list",
-		      ip_ntop(&rx->src, a), pkt->n_addrs, inst->n_advert_addrs, what);
+		      "adverts from %s list %u addresses, not our %zu VIPs (%s): %s; both nodes "
+		      "must run the same VIP list",
+		      ip_ntop(&rx->src, a), pkt->n_addrs, inst->n_advert_addrs, what,
+		      dropped ? "dropped (vip_set_mismatch), none of them is ours"
+			      : "accepted, some are ours (a reload on one node only?)");
 	inst->vip_mismatch_logged = true;
 	inst->vip_mismatch_hash = h;
 	inst->vip_mismatch_ms = now;
@@ -168,11 +190,17 @@ static void deliver(struct vrrp_rt_sock *s, struct vrrp_inst *inst, int rc,
 		inst_drop(inst, VRRP_DROP_VERSION_MISMATCH, rx);
 		return;
 	}
-	if (!rt_advert_vips_match(inst->spec.vips, inst->n_advert_addrs, pkt)) {
-		vip_mismatch(inst, rx, pkt);
+	switch (rt_advert_vips_compare(inst->spec.vips, inst->n_advert_addrs, pkt)) {
+	case RT_VIPS_DISJOINT:
+		vip_mismatch(inst, rx, pkt, true);
 		return;
+	case RT_VIPS_OVERLAP:
+		vip_mismatch(inst, rx, pkt, false);
+		break;
+	case RT_VIPS_SAME:
+		vip_match(inst, rx);
+		break;
 	}
-	vip_match(inst, rx);
 	ev.advert.src = rx->src;
 	ev.advert.priority = pkt->priority;
 	ev.advert.max_advert_int_ms = pkt->version == 3 ? (uint32_t)pkt->max_adver_int_cs * 10

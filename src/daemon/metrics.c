@@ -144,6 +144,15 @@ static const struct {
      COUNTER(fsm.counters.prio0_received)},
     {"vipd_garp_sent_total", "counter", "gratuitous ARP / unsolicited NA frames sent", NULL,
      COUNTER(garp_sent)},
+    {"vipd_learned_interval_changes_total", "counter",
+     "changes of the master's advert interval a backup follows (VRRPv3)", NULL,
+     COUNTER(fsm.counters.interval_changes)},
+    {"vipd_priority0_answers_deferred_total", "counter",
+     "priority-0 adverts a master answered with its next advert, not at once (one per interval)",
+     NULL, COUNTER(fsm.counters.prio0_answers_deferred)},
+    {"vipd_vip_set_differs_total", "counter",
+     "adverts accepted although their VIP list differs from ours in part (a reload on one node)",
+     NULL, COUNTER(vip_set_differs)},
     {"vipd_send_errors_total", "counter", "adverts that could not be sent", NULL,
      COUNTER(send_errors)},
     {"vipd_vip_errors_total", "counter", "VIP add/remove failures", NULL, COUNTER(vip_errors)},
@@ -153,19 +162,21 @@ static const struct {
 static bool always_shown(enum vrrp_drop_reason r)
 {
 	return r == VRRP_DROP_BAD_TTL || r == VRRP_DROP_UNKNOWN_PEER ||
-	       r == VRRP_DROP_VERSION_MISMATCH || r == VRRP_DROP_INTERVAL_MISMATCH;
+	       r == VRRP_DROP_VERSION_MISMATCH || r == VRRP_DROP_INTERVAL_MISMATCH ||
+	       r == VRRP_DROP_INTERVAL_OUT_OF_BOUNDS || r == VRRP_DROP_OWNER_PRIORITY ||
+	       r == VRRP_DROP_VIP_SET_MISMATCH;
 }
 
 static void inst_drops(FILE *out, const struct vrrp_inst *inst)
 {
 	char labels[LABELS_MAX];
+	uint64_t drops[VRRP_DROP__COUNT];
 
 	inst_labels(inst, labels, sizeof(labels));
+	vrrp_inst_drops(inst, drops);
 	for (int r = 1; r < VRRP_DROP__COUNT; r++) {
-		uint64_t n = inst->drops[r];
+		uint64_t n = drops[r];
 
-		if (r == VRRP_DROP_INTERVAL_MISMATCH)
-			n += inst->fsm.counters.adverts_bad_interval;
 		if (n || always_shown((enum vrrp_drop_reason)r))
 			fprintf(out, "vipd_adverts_dropped_total{%s,reason=\"%s\"} %llu\n", labels,
 				vrrp_drop_reason_name((enum vrrp_drop_reason)r),

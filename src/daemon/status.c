@@ -32,9 +32,7 @@ static json_t *counters_json(const struct vrrp_inst *inst)
 	uint64_t drops[VRRP_DROP__COUNT];
 	json_t *o;
 
-	for (int r = 0; r < VRRP_DROP__COUNT; r++)
-		drops[r] = inst->drops[r];
-	drops[VRRP_DROP_INTERVAL_MISMATCH] += c->adverts_bad_interval;
+	vrrp_inst_drops(inst, drops);
 	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		      "adverts_sent", (json_int_t)c->adverts_sent, "adverts_received",
 		      (json_int_t)c->adverts_received, "prio0_sent", (json_int_t)c->prio0_sent,
@@ -45,6 +43,11 @@ static json_t *counters_json(const struct vrrp_inst *inst)
 		      "send_errors", (json_int_t)inst->send_errors, "vip_errors",
 		      (json_int_t)inst->vip_errors, "lower_priority_ignored",
 		      (json_int_t)c->adverts_lower_ignored);
+	json_object_set_new(o, "learned_interval_changes",
+			    json_integer((json_int_t)c->interval_changes));
+	json_object_set_new(o, "prio0_answers_deferred",
+			    json_integer((json_int_t)c->prio0_answers_deferred));
+	json_object_set_new(o, "vip_set_differs", json_integer((json_int_t)inst->vip_set_differs));
 	json_object_set_new(o, "drops", drops_json(drops));
 	return o;
 }

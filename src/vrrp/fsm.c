@@ -276,6 +276,8 @@ static void enter_master(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, ui
 	st->peer_resigned = false;
 	st->master_adver_interval_ms = cfg->advert_interval_ms;
 	st->releasing = false;
+	st->prio0_answered = false;
+	st->prio0_answer_due = false;
 	/* VIPs and GARP before the advert: the old master releases when it
 	 * hears us, and by then clients already find the VIPs here. */
 	emit(out, VRRP_FSM_ACT_ADD_VIPS);
@@ -313,13 +315,25 @@ static void note_master(struct vrrp_fsm *st, const struct vrrp_fsm_advert *adv, 
 	st->peer_resigned = adv->priority == 0;
 }
 
-/* v3 backups follow the master's interval (RFC 5798 6.4.2); v2 never
- * differs from ours, bad intervals having been discarded already. */
+/* v3 backups follow the master's interval (RFC 5798 6.4.2), within the
+ * bound on_advert enforced; v2 never differs from ours, bad intervals
+ * having been discarded already. A change from the interval followed
+ * last (the configured one at first) is reported once, for the log. */
 static void learn_interval(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
-			   const struct vrrp_fsm_advert *adv)
+			   const struct vrrp_fsm_advert *adv, struct vrrp_fsm_actions *out)
 {
-	if (cfg->version == 3)
-		st->master_adver_interval_ms = adv->max_advert_int_ms;
+	uint32_t was = st->learned_interval_ms ? st->learned_interval_ms : cfg->advert_interval_ms;
+
+	if (cfg->version != 3)
+		return;
+	st->master_adver_interval_ms = adv->max_advert_int_ms;
+	st->learned_interval_ms = adv->max_advert_int_ms;
+	if (adv->max_advert_int_ms == was)
+		return;
+	st->counters.interval_changes++;
+	out->interval_changed = true;
+	out->interval_was_ms = was;
+	out->interval_now_ms = adv->max_advert_int_ms;
 }
 
 /* RFC 3768 7.1: v2 discards an advert whose interval is not ours. A v3
@@ -330,6 +344,16 @@ static bool interval_acceptable(const struct vrrp_fsm_cfg *cfg, const struct vrr
 	if (cfg->version == 2)
 		return adv->max_advert_int_ms == cfg->advert_interval_ms;
 	return adv->max_advert_int_ms != 0;
+}
+
+/* v3: a master's interval above the tolerance is not followed but dropped
+ * (fsm.h, VRRP_FSM_INTERVAL_TOLERANCE): one spoofed 4095 cs would park a
+ * master that yields to it for 3 x 40.95 s. Shorter ones are followed: a
+ * faster master only makes us judge it sooner. */
+static bool interval_in_bounds(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm_advert *adv)
+{
+	return (uint64_t)adv->max_advert_int_ms <=
+	       (uint64_t)cfg->advert_interval_ms * VRRP_FSM_INTERVAL_TOLERANCE;
 }
 
 /* Unsigned byte order of the primary addresses, RFC 5798 6.4.3. */
@@ -427,7 +451,7 @@ static void backup_preempt(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 			   ip_ntop(&adv->src, a));
 		return;
 	}
-	learn_interval(cfg, st, adv);
+	learn_interval(cfg, st, adv, out);
 	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
 	if (!st->timers[VRRP_FSM_TIMER_PREEMPT].armed) {
 		arm(st, out, VRRP_FSM_TIMER_PREEMPT, (uint32_t)(cfg->preempt_delay_ms - waited),
@@ -469,7 +493,7 @@ static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 		st->counters.preempts_pending++;
 	}
 	stop_preempt(st, out);
-	learn_interval(cfg, st, adv);
+	learn_interval(cfg, st, adv, out);
 	arm(st, out, VRRP_FSM_TIMER_MASTER_DOWN, master_down_ms(cfg, st), now_ms);
 }
 
@@ -510,6 +534,27 @@ static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 	master_announce(cfg, st, now_ms, out);
 }
 
+/* A peer that thought it was master is leaving (it heard us, or it
+ * resigns): it may have announced our VIPs meanwhile, so we announce them
+ * again. The first answer goes out at once: it is the round that repairs
+ * the clients. Anyone on the segment can forge priority 0, so a flood of
+ * them must not become a GARP flood: within an advert interval of the
+ * last answer, one more round is owed and goes with the next advert
+ * (on_advert_timer), never more than one per interval. */
+static void master_answer_prio0(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
+				uint64_t now_ms, struct vrrp_fsm_actions *out)
+{
+	if (st->prio0_answered && now_ms - st->prio0_answer_ms < cfg->advert_interval_ms) {
+		st->prio0_answer_due = true;
+		st->counters.prio0_answers_deferred++;
+		return;
+	}
+	st->prio0_answered = true;
+	st->prio0_answer_ms = now_ms;
+	st->prio0_answer_due = false;
+	master_announce(cfg, st, now_ms, out);
+}
+
 static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 			     const struct vrrp_fsm_advert *adv, uint64_t now_ms,
 			     struct vrrp_fsm_actions *out)
@@ -518,10 +563,7 @@ static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	char a[IP_STR_MAX];
 
 	if (adv->priority == 0) {
-		/* A peer that thought it was master is leaving (it heard us, or
-		 * it resigns): it may have announced our VIPs meanwhile, so we
-		 * announce them again, never thinned. */
-		master_announce(cfg, st, now_ms, out);
+		master_answer_prio0(cfg, st, now_ms, out);
 		return;
 	}
 	if (adv->priority < prio ||
@@ -531,7 +573,7 @@ static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 		return;
 	}
 	note_master(st, adv, now_ms);
-	learn_interval(cfg, st, adv);
+	learn_interval(cfg, st, adv, out);
 	cancel(st, out, VRRP_FSM_TIMER_ADVERT);
 	/* Priority 0 on the way out: the master we yield to may not have heard
 	 * us as master (our adverts lost in the split), yet we announced the
@@ -557,6 +599,16 @@ static void on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 	}
 	if (!interval_acceptable(cfg, adv)) {
 		st->counters.adverts_bad_interval++;
+		return;
+	}
+	/* No instance owns its VIPs' addresses (fsm.h: priority 1..254), so
+	 * 255 comes from a stranger or a forger: it would win every election. */
+	if (adv->priority == 255) {
+		st->counters.adverts_priority_255++;
+		return;
+	}
+	if (cfg->version == 3 && !interval_in_bounds(cfg, adv)) {
+		st->counters.adverts_interval_out_of_bounds++;
 		return;
 	}
 	st->counters.adverts_received++;
@@ -607,6 +659,20 @@ static void on_master_down(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, 
 			   "no advert for %llu ms", (unsigned long long)(now_ms - since));
 }
 
+/* The round owed to a priority 0 that came within an interval of the
+ * last answer (master_answer_prio0), with this advert. */
+static void answer_prio0_late(struct vrrp_fsm *st, uint64_t now_ms, struct vrrp_fsm_actions *out)
+{
+	struct vrrp_fsm_action *garp = push(out, VRRP_FSM_ACT_SEND_GARP);
+
+	if (garp)
+		garp->single_round = true;
+	st->prio0_answer_due = false;
+	st->prio0_answer_ms = now_ms;
+	st->last_reassert_ms = now_ms;
+	st->counters.reasserts++;
+}
+
 static void on_advert_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
 			    struct vrrp_fsm_actions *out)
 {
@@ -615,6 +681,8 @@ static void on_advert_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 	if (!timer_live(st, VRRP_FSM_TIMER_ADVERT, VRRP_FSM_MASTER))
 		return;
 	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
+	if (st->prio0_answer_due)
+		answer_prio0_late(st, now_ms, out);
 	/* The next advert is due one interval after this one was due, not after
 	 * it was sent: a loop busy with many instances must not stretch the
 	 * interval (and approach the backup's Master_Down_Interval). More than

@@ -100,6 +100,13 @@ struct vrrp_fsm_cfg {
 	uint32_t link_settle_ms;
 };
 
+/* How far a v3 backup follows a master's advertised interval (RFC 5798
+ * 6.4.2): up to this many times its own configured one. An advert beyond
+ * it is dropped: one spoofed advert with 4095 cs would otherwise stretch
+ * Master_Down_Interval to 131 s. 2 lets a rolling change double the
+ * interval in one step (docs/vrrp.md, "Timers and priorities"). */
+#define VRRP_FSM_INTERVAL_TOLERANCE 2
+
 /* An advert the runtime has already parsed and filtered (VRID, peer address). */
 struct vrrp_fsm_advert {
 	struct ip_addr src;	    /* sender's primary address */
@@ -139,6 +146,10 @@ struct vrrp_fsm_actions {
 	bool has_transition; /* at most one per step */
 	struct vrrp_fsm_transition transition;
 	bool overflow; /* more actions or transitions than fit: this is a bug */
+	/* v3: the master's interval this machine follows changed (the runtime
+	 * logs it once per change): from interval_was_ms to interval_now_ms. */
+	bool interval_changed;
+	uint32_t interval_was_ms, interval_now_ms;
 };
 
 struct vrrp_fsm_counters {
@@ -151,13 +162,20 @@ struct vrrp_fsm_counters {
 	uint64_t prio0_received;
 	uint64_t adverts_lower_ignored; /* MASTER: lower priority, discarded (RFC 5798 6.4.3) */
 	uint64_t adverts_bad_interval;	/* v2: interval differs from ours; v3: zero */
-	uint64_t resignations;		/* MASTER -> BACKUP for health or drain */
-	uint64_t reasserts;		/* MASTER: advert + GARP answering a lower master */
-	uint64_t preempts_delayed;	/* PREEMPT timer armed */
-	uint64_t preempts_pending;	/* a preempt held back: our checks have not risen */
-	uint64_t faults;		/* entered FAULT (advert interface down) */
-	uint64_t stale_timers;		/* expiry of a timer not armed (raced with a cancel) */
-	uint64_t ignored_events;	/* events meaningless in the current state */
+	/* v3: interval above VRRP_FSM_INTERVAL_TOLERANCE x ours: dropped */
+	uint64_t adverts_interval_out_of_bounds;
+	uint64_t adverts_priority_255; /* the owner's priority: nobody owns a VIP here */
+	uint64_t interval_changes;     /* the master's interval we follow changed */
+	/* MASTER: priority-0 adverts not answered at once (one answer per
+	 * advert interval; the next advert carries the deferred round) */
+	uint64_t prio0_answers_deferred;
+	uint64_t resignations;	   /* MASTER -> BACKUP for health or drain */
+	uint64_t reasserts;	   /* MASTER: advert + GARP answering a lower master */
+	uint64_t preempts_delayed; /* PREEMPT timer armed */
+	uint64_t preempts_pending; /* a preempt held back: our checks have not risen */
+	uint64_t faults;	   /* entered FAULT (advert interface down) */
+	uint64_t stale_timers;	   /* expiry of a timer not armed (raced with a cancel) */
+	uint64_t ignored_events;   /* events meaningless in the current state */
 };
 
 struct vrrp_fsm_timer_state {
@@ -187,6 +205,14 @@ struct vrrp_fsm {
 	 * (make-before-break: no client request hits a node without them). */
 	bool releasing;
 	uint64_t last_reassert_ms;
+	/* The master interval last followed; 0: none yet (the configured one).
+	 * Kept across transitions, so that a change is reported once. */
+	uint32_t learned_interval_ms;
+	/* MASTER: the last priority-0 answer (at most one per interval), and
+	 * one more is owed with the next advert */
+	bool prio0_answered;
+	uint64_t prio0_answer_ms;
+	bool prio0_answer_due;
 	uint64_t last_lower_ms; /* MASTER: when a lower master was last heard */
 	uint64_t lower_since_ms;
 	struct vrrp_fsm_timer_state timers[VRRP_FSM_TIMER_COUNT];

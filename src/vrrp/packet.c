@@ -286,6 +286,9 @@ const char *vrrp_drop_reason_name(enum vrrp_drop_reason r)
 	    [VRRP_DROP_VERSION_MISMATCH] = "version_mismatch",
 	    [VRRP_DROP_INTERVAL_MISMATCH] = "interval_mismatch",
 	    [VRRP_DROP_UNKNOWN_PEER] = "unknown_peer",
+	    [VRRP_DROP_INTERVAL_OUT_OF_BOUNDS] = "interval_out_of_bounds",
+	    [VRRP_DROP_OWNER_PRIORITY] = "owner_priority",
+	    [VRRP_DROP_VIP_SET_MISMATCH] = "vip_set_mismatch",
 	};
 
 	if ((unsigned)r >= VRRP_DROP__COUNT || !names[r])

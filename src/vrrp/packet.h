@@ -68,6 +68,10 @@ enum vrrp_drop_reason {
 	VRRP_DROP_VERSION_MISMATCH, /* valid, but not the instance's version */
 	VRRP_DROP_INTERVAL_MISMATCH,
 	VRRP_DROP_UNKNOWN_PEER, /* unicast source is not the configured peer */
+	/* v3 interval above the tolerance of ours (vrrp/fsm.h) */
+	VRRP_DROP_INTERVAL_OUT_OF_BOUNDS,
+	VRRP_DROP_OWNER_PRIORITY,   /* the owner's priority: no instance owns its VIPs */
+	VRRP_DROP_VIP_SET_MISMATCH, /* its addresses are not the instance's VIPs */
 	VRRP_DROP__COUNT
 };
 

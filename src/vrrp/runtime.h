@@ -40,6 +40,8 @@ struct vrrp_rt_timer;
 #define VRRP_RT_IFNAME_MAX 16
 #define VRRP_RT_NETNS_MAX  64
 #define VRRP_RT_REASON_MAX 128
+/* at most one log line a second about adverts with another VIP set */
+#define VRRP_RT_VIP_MISMATCH_LOG_MS 1000
 
 enum vrrp_rt_log_level {
 	VRRP_RT_LOG_ERR,
@@ -111,8 +113,14 @@ struct vrrp_inst {
 	uint64_t send_errors;
 	bool send_failing; /* last send failed: logged once until it works again */
 	bool garp_failing;
-	bool ttl_warned;       /* the peer's hop limit was wrong once: said so */
-	size_t n_advert_addrs; /* VIPs that fit in an advert (see docs/vrrp.md) */
+	bool ttl_warned; /* the peer's hop limit was wrong once: said so */
+	/* adverts with another VIP set: logged (runtime_io.c), for which
+	 * sender and set (a hash), when */
+	bool vip_mismatch_logged;
+	uint32_t vip_mismatch_hash;
+	uint64_t vip_mismatch_ms;
+	uint64_t vip_set_differs; /* adverts accepted with a partly different VIP set */
+	size_t n_advert_addrs;	  /* VIPs that fit in an advert (see docs/vrrp.md) */
 	/* The last transition's reason as logged and shown: the machine's,
 	 * or for a health resignation "unhealthy: " and the health reason. */
 	char last_reason[VRRP_FSM_REASON_MAX + VRRP_RT_REASON_MAX];
@@ -237,6 +245,10 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, c
 /* The advert interface's operational state (DESIGN 3): down puts the
  * instance in FAULT (no VRRP, no VIPs), up brings it back as BACKUP. */
 void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason);
+
+/* Every advert inst dropped, by reason (out[VRRP_DROP__COUNT]): the
+ * receive filter's and the state machine's (interval, priority 255). */
+void vrrp_inst_drops(const struct vrrp_inst *inst, uint64_t *out);
 
 /* ---- helpers shared with the daemon ---- */
 uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */

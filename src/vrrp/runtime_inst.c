@@ -232,6 +232,11 @@ void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev)
 	struct vrrp_fsm_actions out;
 
 	vrrp_fsm_step(&inst->cfg, &inst->fsm, ev, rt_now_ms(inst->rt), &out);
+	if (out.interval_changed)
+		vrrp_inst_log(inst, VRRP_RT_LOG_INFO,
+			      "following the master's advert interval: %u -> %u ms (ours %u ms)",
+			      out.interval_was_ms, out.interval_now_ms,
+			      inst->cfg.advert_interval_ms);
 	for (size_t i = 0; i < out.count; i++)
 		run_action(inst, &out.items[i]);
 	if (out.has_transition)
@@ -349,6 +354,16 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, c
 		inst->rt->on_event(inst->rt->on_event_arg, inst,
 				   healthy ? VRRP_RT_EV_HEALTHY : VRRP_RT_EV_UNHEALTHY);
 	rt_inst_step(inst, &ev);
+}
+
+void vrrp_inst_drops(const struct vrrp_inst *inst, uint64_t *out)
+{
+	const struct vrrp_fsm_counters *c = &inst->fsm.counters;
+
+	memcpy(out, inst->drops, sizeof(inst->drops));
+	out[VRRP_DROP_INTERVAL_MISMATCH] += c->adverts_bad_interval;
+	out[VRRP_DROP_INTERVAL_OUT_OF_BOUNDS] += c->adverts_interval_out_of_bounds;
+	out[VRRP_DROP_OWNER_PRIORITY] += c->adverts_priority_255;
 }
 
 void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason)

@@ -65,6 +65,17 @@ void rt_sock_detach(struct vrrp_inst *inst);
 int rt_send_advert(struct vrrp_inst *inst, uint8_t priority);
 /* How many of the spec's VIPs fit in one advert of at most 1280 bytes. */
 size_t rt_advert_addr_cap(const struct vrrp_inst_spec *spec);
+/* How a received advert's addresses compare with want[0..n_want) (an
+ * instance's first n_advert_addrs VIPs, what its own adverts list): the
+ * same set in any order, a set that shares at least one VIP with it, or
+ * none of them. Pure, for the receive filter. */
+enum rt_vip_set {
+	RT_VIPS_SAME,
+	RT_VIPS_OVERLAP,  /* accepted: a VIP-list reload on one node only so far */
+	RT_VIPS_DISJOINT, /* dropped: not our virtual router */
+};
+enum rt_vip_set rt_advert_vips_compare(const struct ip_addr *want, size_t n_want,
+				       const struct vrrp_pkt *pkt);
 
 /* ---- runtime_garp.c: GARP/NA bursts and refresh ---- */
 void rt_garp_on_timer(void *arg); /* arg: the instance */

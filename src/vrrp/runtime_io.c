@@ -45,7 +45,127 @@ static void inst_drop(struct vrrp_inst *inst, enum vrrp_drop_reason why,
 		      vrrp_drop_reason_name(why));
 }
 
-/* The filters that need the instance: hop limit, peer, version. */
+static bool addr_listed(const struct ip_addr *a, const struct ip_addr *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ip_equal(a, &list[i]))
+			return true;
+	return false;
+}
+
+static bool same_set(const struct ip_addr *want, size_t n_want, const struct vrrp_pkt *pkt)
+{
+	size_t same = 0;
+
+	if (pkt->n_addrs != n_want)
+		return false;
+	while (same < n_want && ip_equal(&pkt->addrs[same], &want[same]))
+		same++; /* the peer compiles the same file: the same order */
+	for (size_t k = same; k < n_want; k++)
+		if (!addr_listed(&want[k], pkt->addrs + same, n_want - same) ||
+		    !addr_listed(&pkt->addrs[k], want + same, n_want - same))
+			return false;
+	return true;
+}
+
+enum rt_vip_set rt_advert_vips_compare(const struct ip_addr *want, size_t n_want,
+				       const struct vrrp_pkt *pkt)
+{
+	if (same_set(want, n_want, pkt))
+		return RT_VIPS_SAME;
+	for (size_t i = 0; i < pkt->n_addrs; i++)
+		if (addr_listed(&pkt->addrs[i], want, n_want))
+			return RT_VIPS_OVERLAP;
+	return RT_VIPS_DISJOINT;
+}
+
+/* A hash of who sent which addresses: a mismatch is logged again only
+ * when it changes (FNV-1a). */
+static uint32_t vip_set_hash(const struct ip_addr *src, const struct vrrp_pkt *pkt)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i <= pkt->n_addrs; i++) {
+		const struct ip_addr *a = i == 0 ? src : &pkt->addrs[i - 1];
+
+		for (size_t b = 0; b < ip_len(a); b++)
+			h = (h ^ a->bytes[b]) * 16777619u;
+	}
+	return (h ^ pkt->n_addrs) * 16777619u;
+}
+
+/* The first address that differs: one the advert lists and we do not, or
+ * else one of ours it lacks. */
+static const struct ip_addr *vip_set_difference(const struct vrrp_inst *inst,
+						const struct vrrp_pkt *pkt, bool *extra)
+{
+	for (size_t i = 0; i < pkt->n_addrs; i++)
+		if (!addr_listed(&pkt->addrs[i], inst->spec.vips, inst->n_advert_addrs)) {
+			*extra = true;
+			return &pkt->addrs[i];
+		}
+	*extra = false;
+	for (size_t i = 0; i < inst->n_advert_addrs; i++)
+		if (!addr_listed(&inst->spec.vips[i], pkt->addrs, pkt->n_addrs))
+			return &inst->spec.vips[i];
+	return NULL; /* same addresses, one listed twice */
+}
+
+/* RFC 5798 says to log a mismatch. A set that shares none of our VIPs is
+ * dropped too: a VRID another router or cluster uses on the segment, or a
+ * forger. One that shares some is the peer in the middle of a rolling
+ * reload of a changed VIP list (the file reaches one node, then the
+ * other): dropping it would make both nodes master until the second
+ * reload, so it is accepted, counted (vip_set_differs) and logged. A
+ * forger gains nothing from that: our VIPs are no secret (GARP tells
+ * them). Logged once per change (of sender or set, or after matching
+ * adverts), at most one line a second: a forger varying the set must not
+ * flood the log. */
+static void vip_mismatch(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx,
+			 const struct vrrp_pkt *pkt, bool dropped)
+{
+	uint32_t h = vip_set_hash(&rx->src, pkt);
+	uint64_t now = rt_now_ms(inst->rt);
+	bool news = !inst->vip_mismatch_logged || h != inst->vip_mismatch_hash;
+	bool quiet =
+	    inst->vip_mismatch_ms && now - inst->vip_mismatch_ms < VRRP_RT_VIP_MISMATCH_LOG_MS;
+	char a[IP_STR_MAX], d[IP_STR_MAX], what[IP_STR_MAX + 16] = "one listed twice";
+	const struct ip_addr *diff;
+	bool extra;
+
+	if (dropped)
+		inst_drop(inst, VRRP_DROP_VIP_SET_MISMATCH, rx);
+	else
+		inst->vip_set_differs++;
+	if (!news || quiet)
+		return;
+	diff = vip_set_difference(inst, pkt, &extra);
+	if (diff)
+		snprintf(what, sizeof(what), "%s %s",
+			 extra ? "not ours:" : "missing:", ip_ntop(diff, d));
+	vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
+		      "adverts from %s list %u addresses, not our %zu VIPs (%s): %s; both nodes "
+		      "must run the same VIP list",
+		      ip_ntop(&rx->src, a), pkt->n_addrs, inst->n_advert_addrs, what,
+		      dropped ? "dropped (vip_set_mismatch), none of them is ours"
+			      : "accepted, some are ours (a reload on one node only?)");
+	inst->vip_mismatch_logged = true;
+	inst->vip_mismatch_hash = h;
+	inst->vip_mismatch_ms = now;
+}
+
+static void vip_match(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx)
+{
+	char a[IP_STR_MAX];
+
+	if (!inst->vip_mismatch_logged)
+		return;
+	inst->vip_mismatch_logged = false;
+	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "adverts from %s list our VIPs again",
+		      ip_ntop(&rx->src, a));
+}
+
+/* The filters that need the instance: hop limit, peer, version, VIPs. */
 static void deliver(struct vrrp_rt_sock *s, struct vrrp_inst *inst, int rc,
 		    const struct vrrp_sock_rx *rx, const struct vrrp_pkt *pkt)
 {
@@ -69,6 +189,17 @@ static void deliver(struct vrrp_rt_sock *s, struct vrrp_inst *inst, int rc,
 	if (pkt->version != inst->cfg.version) {
 		inst_drop(inst, VRRP_DROP_VERSION_MISMATCH, rx);
 		return;
+	}
+	switch (rt_advert_vips_compare(inst->spec.vips, inst->n_advert_addrs, pkt)) {
+	case RT_VIPS_DISJOINT:
+		vip_mismatch(inst, rx, pkt, true);
+		return;
+	case RT_VIPS_OVERLAP:
+		vip_mismatch(inst, rx, pkt, false);
+		break;
+	case RT_VIPS_SAME:
+		vip_match(inst, rx);
+		break;
 	}
 	ev.advert.src = rx->src;
 	ev.advert.priority = pkt->priority;

@@ -238,27 +238,67 @@ vrrp_instance VI_{vrid} {{
 """
 
 
-def send_raw_vrrp(ns, src, dst, vrid, priority=250, ttl=255, version=3):
-    """Send one hand-made VRRPv3 IPv4 advert from namespace ``ns`` (which must
-    own ``src``...) using a helper Python run inside it."""
-    code = f"""
-import socket, struct
-def csum(b):
-    if len(b) % 2: b += b'\\0'
-    s = sum(struct.unpack('!%dH' % (len(b)//2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
+def _csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
     return (~s) & 0xffff
-src, dst = socket.inet_aton({src!r}), socket.inet_aton({dst!r})
-vr = struct.pack('!BBBBHH', ({version} << 4) | 1, {vrid}, {priority}, 1, 10, 0) + socket.inet_aton('192.0.2.250')
-c = csum(src + dst + struct.pack('!BBH', 0, 112, len(vr)) + vr)
-vr = vr[:6] + struct.pack('!H', c) + vr[8:]
-ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0xc0, 20 + len(vr), 0, 0x4000, {ttl}, 112, 0, src, dst)
-ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+
+
+def raw_vrrp(src, dst, vrid, priority=250, ttl=255, version=3, interval_cs=10,
+             vips=("192.0.2.250",)):
+    """A hand-made VRRPv3 IPv4 advert with its IP header (for IP_HDRINCL):
+    ``src`` is any address (a forger's advert in the peer's name); it lists
+    ``vips`` and claims an interval of ``interval_cs`` centiseconds."""
+    s, d = socket.inet_aton(src), socket.inet_aton(dst)
+    addrs = b"".join(socket.inet_aton(v.split("/")[0]) for v in vips)
+    vr = struct.pack("!BBBBHH", (version << 4) | 1, vrid, priority, len(vips), interval_cs,
+                     0) + addrs
+    c = _csum(s + d + struct.pack("!BBH", 0, 112, len(vr)) + vr)
+    vr = vr[:6] + struct.pack("!H", c) + vr[8:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0xc0, 20 + len(vr), 0, 0x4000, ttl, 112, 0, s, d)
+    return ip[:10] + struct.pack("!H", _csum(ip)) + ip[12:] + vr
+
+
+# Sends, from inside a namespace, the packets it is given (repr'd list of
+# (bytes, dst)): the one whose index it reads on stdin, acknowledged.
+_SENDER = """
+import socket, sys
+pkts = {pkts!r}
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 112)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
-s.sendto(ip + vr, ({dst!r}, 0))
+print("ready", flush=True)
+for line in sys.stdin:
+    pkt, dst = pkts[int(line)]
+    s.sendto(pkt, (dst, 0))
+    print("sent", flush=True)
 """
-    ns.run(["python3", "-c", code])
+
+
+def send_raw_vrrp(ns, src, dst, vrid, **kw):
+    """Send one raw_vrrp(src, dst, vrid, **kw) from namespace ``ns`` using a
+    helper Python run inside it."""
+    ns.run(["python3", "-c", _SENDER.format(pkts=[(raw_vrrp(src, dst, vrid, **kw), dst)])],
+           input="0\n")
+
+
+class Forger:
+    """A sender started ahead in namespace ``ns`` with its packets ready
+    (a list of (bytes, dst)), so that one goes out within a millisecond of
+    :meth:`send` rather than after a Python start-up."""
+
+    def __init__(self, lab, ns, pkts):
+        self.proc = lab.popen(ns, ["python3", "-c", _SENDER.format(pkts=pkts)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def send(self, i):
+        self.proc.stdin.write(f"{i}\n")
+        self.proc.stdin.flush()
+        assert self.proc.stdout.readline().strip() == "sent"
 
 
 def ip_of(vip):

@@ -27,11 +27,13 @@ struct vrrp_rt_timer {
 	uint64_t seq; /* ties: the earlier armed first */
 };
 
+#define RH_NO_ADVERT ((size_t)-1)
+
 struct rh_frame {
 	uint64_t at_ms;
 	uint64_t seq;
-	int from;
-	size_t advert; /* its index in w->adverts */
+	int from;      /* -1: a third party (rh_spoof) */
+	size_t advert; /* its index in w->adverts; RH_NO_ADVERT for a spoof */
 	enum ip_family family;
 	struct ip_addr src, dst;
 	uint8_t buf[RH_FRAME_MAX];
@@ -270,7 +272,7 @@ static void deliver_frame(struct rh_world *w, const struct rh_frame *f)
 		struct vrrp_rt_sock *s;
 		struct vrrp_sock_rx rx = {.hop_limit = -1};
 
-		if (j == f->from || !n->running || !forwards(n) || w->split)
+		if (j == f->from || !n->running || !forwards(n) || (w->split && f->from >= 0))
 			continue;
 		s = receiver(n, f);
 		if (!s)
@@ -280,9 +282,44 @@ static void deliver_frame(struct rh_world *w, const struct rh_frame *f)
 			rx.dst = f->dst;
 			rx.hop_limit = VRRP_SOCK_HOP_LIMIT;
 		}
-		w->adverts[f->advert].delivered = true;
+		if (f->advert != RH_NO_ADVERT)
+			w->adverts[f->advert].delivered = true;
 		((struct rh_sock *)s->io)->rx(s, f->buf, f->len, &rx);
 	}
+}
+
+void rh_spoof(struct rh_world *w, const struct rh_spoof *sp)
+{
+	struct vrrp_pkt *p = calloc(1, sizeof(*p));
+	struct rh_frame f = {.from = -1, .advert = RH_NO_ADVERT, .family = sp->family};
+	int len;
+
+	assert_non_null(p);
+	p->version = sp->version ? sp->version : 3;
+	p->type = VRRP_PKT_TYPE_ADVERT;
+	p->vrid = sp->vrid;
+	p->priority = sp->priority;
+	p->max_adver_int_cs = (uint16_t)(sp->interval_ms / 10);
+	p->adver_int_s = (uint8_t)(sp->interval_ms / 1000);
+	p->family = (uint8_t)sp->family;
+	for (size_t k = 0; k < RH_MAX_VIPS && sp->vips[k]; k++)
+		p->addrs[p->n_addrs++] = rh_ip(sp->vips[k]);
+	f.src = rh_ip(sp->src);
+	if (sp->to >= 0)
+		f.dst = own_addr(sp->to, sp->family);
+	else
+		f.dst = rh_ip(sp->family == IP_V4 ? "224.0.0.18" : "ff02::12");
+	if (sp->family == IP_V4)
+		len = vrrp_pkt_build_ipv4(p, &f.src, &f.dst, f.buf, sizeof(f.buf));
+	else
+		len = vrrp_pkt_build(p, &f.src, &f.dst, f.buf, sizeof(f.buf));
+	free(p);
+	assert_true(len > 0);
+	f.len = (size_t)len;
+	f.at_ms = w->now_ms;
+	f.seq = ++w->seq;
+	GROW(w->frames, w->n_frames, w->cap_frames);
+	w->frames[w->n_frames++] = f;
 }
 
 /* ---- the environment: the VIP side, the client ---- */

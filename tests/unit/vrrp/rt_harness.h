@@ -188,6 +188,21 @@ void rh_health(struct rh_world *w, int i, bool healthy, bool pending, const char
  * client still hears every node's GARP/NA; false heals it. */
 void rh_split(struct rh_world *w, bool split);
 
+/* A hand-made advert from a third party on the segment (a forger): it
+ * claims any source, and travels like any frame from now on (a split
+ * does not stop it: the forger is wherever it needs to be). */
+struct rh_spoof {
+	enum ip_family family;
+	const char *src; /* the claimed source: the peer's address, typically */
+	int to;		 /* the node it is addressed to (unicast); -1: the group */
+	uint8_t version; /* 0: 3 */
+	uint8_t vrid;
+	uint8_t priority;
+	uint32_t interval_ms;		   /* v3: 10..40950 in 10 ms steps; v2 whole seconds */
+	const char *vips[RH_MAX_VIPS + 1]; /* the addresses it lists ("192.0.2.100"); NULL ends */
+};
+void rh_spoof(struct rh_world *w, const struct rh_spoof *sp);
+
 /* ---- what tests look at ---- */
 struct vrrp_inst *rh_inst(struct rh_world *w, int i, const char *name);
 enum vrrp_fsm_state rh_state(struct rh_world *w, int i, const char *name);

@@ -176,7 +176,8 @@ static void test_master_ignores_lower_reasserts_on_zero(void **state)
 	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
 	assert_int_equal(h.st.counters.adverts_lower_ignored, 1);
 	assert_int_equal(h.st.counters.reasserts, 1);
-	/* a peer leaving master may have announced our VIPs: never thinned */
+	/* a peer leaving master may have announced our VIPs: answered at once
+	 * (the first priority 0 of an interval, see the test below) */
 	advert(&h, 420, PEER_HI, 0, 100);
 	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
 	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
@@ -324,18 +325,160 @@ static void test_v3_learned_interval(void **state)
 	(void)state;
 	h_init(&h, 3, 100, 100, true, 0, PEER_HI);
 	ev(&h, VRRP_FSM_EV_STARTUP);
-	advert(&h, 50, PEER_LO, 200, 1000);
-	EXPECT(&h, ARM(MASTER_DOWN, 3610));
-	assert_int_equal(h.st.master_adver_interval_ms, 1000);
-	advert(&h, 100, PEER_LO, 0, 1000);
-	EXPECT(&h, ARM(MASTER_DOWN, 610)); /* skew of the learned interval */
+	/* the master's 200 ms is within the tolerance (2 x 100): followed */
+	advert(&h, 50, PEER_LO, 200, 200);
+	EXPECT(&h, ARM(MASTER_DOWN, 722)); /* 3 x 200 + ceil(156 x 200 / 256) */
+	assert_int_equal(h.st.master_adver_interval_ms, 200);
+	/* a change is reported once, for the log, and counted */
+	assert_true(h.out.interval_changed);
+	assert_int_equal(h.out.interval_was_ms, 100);
+	assert_int_equal(h.out.interval_now_ms, 200);
+	assert_int_equal(h.st.counters.interval_changes, 1);
+	advert(&h, 250, PEER_LO, 200, 200);
+	assert_false(h.out.interval_changed);
+	assert_int_equal(h.st.counters.interval_changes, 1);
+	advert(&h, 300, PEER_LO, 0, 200);
+	EXPECT(&h, ARM(MASTER_DOWN, 122)); /* skew of the learned interval */
 	fire(&h, VRRP_FSM_TIMER_MASTER_DOWN);
 	EXPECT(&h, TAKEOVER(100, 100)); /* a master sends its own interval */
 	assert_int_equal(h.st.master_adver_interval_ms, 100);
 
-	/* a master that yields learns the winner's interval too */
-	advert(&h, 1000, PEER_LO, 200, 500);
-	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 1805));
+	/* a master that yields learns the winner's interval too; shorter
+	 * intervals are always followed */
+	advert(&h, 1000, PEER_LO, 200, 50);
+	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 181));
+	assert_true(h.out.interval_changed);
+	assert_int_equal(h.out.interval_was_ms, 200);
+	assert_int_equal(h.out.interval_now_ms, 50);
+	assert_int_equal(h.st.counters.interval_changes, 2);
+	/* the peer back at our own interval: one more change, not a reset */
+	advert(&h, 1050, PEER_LO, 200, 100);
+	EXPECT(&h, ARM(MASTER_DOWN, 361));
+	assert_int_equal(h.st.counters.interval_changes, 3);
+	assert_int_equal(h.st.counters.adverts_interval_out_of_bounds, 0);
+}
+
+/* A spoofed 4095 cs advert (issue 12) would park a master that yields to it
+ * for 3 x 40.95 s: above VRRP_FSM_INTERVAL_TOLERANCE x ours it is dropped,
+ * in both states, whatever its priority. */
+static void test_v3_interval_beyond_tolerance_dropped(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 150, 100, true, 0, PEER_LO);
+	make_master(&h);
+	advert(&h, 400, PEER_HI, 254, 40950);
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
+	assert_int_equal(h.st.counters.adverts_interval_out_of_bounds, 1);
+	assert_int_equal(h.st.counters.adverts_received, 0);
+	advert(&h, 410, PEER_HI, 254, 210); /* just above 2 x 100 */
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.counters.adverts_interval_out_of_bounds, 2);
+	assert_int_equal(h.st.master_adver_interval_ms, 100);
+	assert_int_equal(h.st.counters.interval_changes, 0);
+	/* exactly at the bound: a real master, followed */
+	advert(&h, 420, PEER_HI, 254, 200);
+	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE,
+	       ARM(MASTER_DOWN, 683)); /* 3 x 200 + ceil(106 x 200 / 256) */
+	;
+	expect_transition(&h, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_HIGHER_PRIORITY,
+			  NULL);
+
+	/* a backup: the stretched advert neither feeds Master_Down nor
+	 * stretches it; the master's real adverts keep it armed */
+	advert(&h, 500, PEER_HI, 254, 40950);
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.master_adver_interval_ms, 200);
+	assert_int_equal(h.st.counters.adverts_interval_out_of_bounds, 3);
+	fire(&h, VRRP_FSM_TIMER_MASTER_DOWN);
+	assert_int_equal(h.now, 420 + 683);
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_MASTER_DOWN, NULL);
+}
+
+/* Nobody owns a VIP's address here, so priority 255 is a forger's (or a
+ * stranger's) and would win every election: dropped, in both states. */
+static void test_priority_255_refused(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
+	make_master(&h);
+	advert(&h, 400, PEER_HI, 255, 100);
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
+	assert_int_equal(h.st.counters.adverts_priority_255, 1);
+	assert_int_equal(h.st.counters.adverts_received, 0);
+	assert_int_equal(h.st.counters.adverts_lower_ignored, 0);
+
+	/* a backup does not count it as a master heard: a silent real master
+	 * is still taken over from */
+	h_init(&h, 3, 100, 100, true, 0, PEER_LO);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 100, PEER_HI, 200, 100);
+	EXPECT(&h, ARM(MASTER_DOWN, 361));
+	for (uint64_t t = 200; t < 461; t += 50) {
+		advert(&h, t, PEER_HI, 255, 100);
+		EXPECT_NONE(&h);
+	}
+	assert_int_equal(h.st.counters.adverts_priority_255, 6);
+	fire(&h, VRRP_FSM_TIMER_MASTER_DOWN);
+	assert_int_equal(h.now, 461);
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_MASTER_DOWN,
+			  "peer 192.0.2.12 silent for 361 ms");
+}
+
+/* A master answers priority 0 with an advert and a GARP/NA round; a forged
+ * priority-0 flood must not become a GARP flood: at most one answer per
+ * advert interval, the first at once, and one owed within the interval
+ * goes with the next advert. */
+static void test_prio0_answers_thinned_to_one_per_interval(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 150, 100, true, 0, PEER_LO);
+	make_master(&h); /* at 361, adverts due at 461, 561, ... */
+	advert(&h, 400, PEER_HI, 0, 100);
+	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100)); /* at once: it repairs clients */
+	advert(&h, 420, PEER_HI, 0, 100);
+	EXPECT_NONE(&h);
+	advert(&h, 450, PEER_HI, 0, 100);
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.counters.prio0_received, 3);
+	assert_int_equal(h.st.counters.prio0_answers_deferred, 2);
+	assert_int_equal(h.st.counters.reasserts, 1);
+	/* one owed round, with the next advert */
+	fire(&h, VRRP_FSM_TIMER_ADVERT);
+	assert_int_equal(h.now, 500);
+	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
+	assert_int_equal(h.st.counters.reasserts, 2);
+	/* the flood goes on: still one round per interval */
+	advert(&h, 550, PEER_HI, 0, 100);
+	EXPECT_NONE(&h);
+	fire(&h, VRRP_FSM_TIMER_ADVERT);
+	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
+	/* it stopped: plain adverts again */
+	fire(&h, VRRP_FSM_TIMER_ADVERT);
+	assert_int_equal(h.now, 700);
+	EXPECT(&h, SEND(150), ARM(ADVERT, 100));
+	/* an interval after the last answer: at once again */
+	advert(&h, 720, PEER_HI, 0, 100);
+	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
+	assert_int_equal(h.st.counters.prio0_answers_deferred, 3);
+	assert_int_equal(h.st.counters.reasserts, 4);
+
+	/* an owed round does not outlive mastership */
+	advert(&h, 730, PEER_HI, 0, 100);
+	advert(&h, 740, PEER_HI, 254, 100);
+	assert_int_equal(h.st.state, VRRP_FSM_BACKUP);
+	advert(&h, 750, PEER_HI, 0, 100);
+	fire(&h, VRRP_FSM_TIMER_MASTER_DOWN);
+	EXPECT(&h, TAKEOVER(150, 100));
+	fire(&h, VRRP_FSM_TIMER_ADVERT);
+	EXPECT(&h, SEND(150), ARM(ADVERT, 100));
 }
 
 static void test_v2_interval_mismatch_ignored(void **state)
@@ -581,6 +724,9 @@ int main(void)
 	    cmocka_unit_test(test_preempt_delay_restarts_after_higher),
 	    cmocka_unit_test(test_preempt_off),
 	    cmocka_unit_test(test_v3_learned_interval),
+	    cmocka_unit_test(test_v3_interval_beyond_tolerance_dropped),
+	    cmocka_unit_test(test_priority_255_refused),
+	    cmocka_unit_test(test_prio0_answers_thinned_to_one_per_interval),
 	    cmocka_unit_test(test_v2_interval_mismatch_ignored),
 	    cmocka_unit_test(test_shutdown),
 	    cmocka_unit_test(test_init_ignores_everything_but_startup),

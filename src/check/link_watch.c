@@ -1,5 +1,6 @@
 /* Event-driven link state on libnl: one socket per namespace in
- * RTNLGRP_LINK, read with nl_recvmsgs and the callbacks below. */
+ * RTNLGRP_LINK (and the address groups for the reconcile loop), read
+ * with nl_recvmsgs and the callbacks below. */
 #include "check/link_watch.h"
 
 #include <errno.h>
@@ -70,6 +71,8 @@ struct link_watch {
 	struct net_ctx *ctx;
 	struct lw_ns *ns;
 	struct link_watch_stats stats;
+	link_watch_addr_cb addr_cb; /* NULL: no address groups joined */
+	void *addr_arg;
 };
 
 static void lw_rx(evutil_socket_t fd, short what, void *arg);
@@ -144,6 +147,9 @@ static int lw_socket(struct link_watch *lw, struct lw_ns *ns)
 	err = nl_socket_set_msg_buf_size(ns->sk, LW_MSG_BUF);
 	if (err == 0)
 		err = nl_socket_add_membership(ns->sk, RTNLGRP_LINK);
+	if (err == 0 && lw->addr_cb)
+		err =
+		    nl_socket_add_memberships(ns->sk, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0);
 	if (err == 0)
 		err = nl_socket_set_nonblocking(ns->sk);
 	if (err < 0)
@@ -413,6 +419,49 @@ static int lw_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_SKIP;
 }
 
+/* ---- addresses: removals go to the address callback as they come ---- */
+
+static const struct nla_policy lw_addr_policy[IFA_MAX + 1] = {
+    [IFA_ADDRESS] = {.minlen = 4},
+    [IFA_LOCAL] = {.minlen = 4},
+};
+
+/* The address an RTM_DELADDR removed: IFA_LOCAL (the interface's own
+ * address; IFA_ADDRESS is the peer's on a point-to-point link), else
+ * IFA_ADDRESS. */
+static bool lw_addr_parse(struct nlmsghdr *nh, struct ip_addr *out)
+{
+	struct nlattr *tb[IFA_MAX + 1], *a;
+	struct ifaddrmsg *ifa;
+	size_t len;
+
+	if (nlmsg_parse(nh, sizeof(*ifa), tb, IFA_MAX, lw_addr_policy) < 0)
+		return false;
+	ifa = nlmsg_data(nh);
+	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!a || (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+		return false;
+	len = ifa->ifa_family == AF_INET ? 4 : 16;
+	if ((size_t)nla_len(a) < len)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->family = ifa->ifa_family == AF_INET ? IP_V4 : IP_V6;
+	out->plen = ifa->ifa_prefixlen;
+	memcpy(out->bytes, nla_data(a), len);
+	return true;
+}
+
+static void lw_addr_msg(struct lw_ns *ns, struct nlmsghdr *nh)
+{
+	struct link_watch *lw = ns->lw;
+	struct ip_addr addr;
+
+	if (nh->nlmsg_type != RTM_DELADDR || !lw->addr_cb || !lw_addr_parse(nh, &addr))
+		return;
+	lw->stats.addr_removed++;
+	lw->addr_cb(lw->addr_arg, ns->name, &addr);
+}
+
 /* fresh (see lw_link_item): the dump's first part has arrived. */
 static int lw_valid(struct nl_msg *msg, void *arg)
 {
@@ -420,6 +469,10 @@ static int lw_valid(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nh = nlmsg_hdr(msg);
 	struct lw_link l;
 
+	if (nh->nlmsg_type == RTM_NEWADDR || nh->nlmsg_type == RTM_DELADDR) {
+		lw_addr_msg(ns, nh);
+		return NL_OK;
+	}
 	if ((nh->nlmsg_type != RTM_NEWLINK && nh->nlmsg_type != RTM_DELLINK) ||
 	    !lw_link_parse(nh, &l))
 		return NL_OK;
@@ -433,7 +486,8 @@ static int lw_valid(struct nl_msg *msg, void *arg)
  * NLMSG_DONE while a dump is being read), up to LW_RX_BURST calls per
  * wake-up. libnl reports the kernel's ENOBUFS as NLE_NOMEM: messages were
  * dropped, only a fresh dump knows the truth (that dump serves a real
- * out-of-memory as well). */
+ * out-of-memory as well); the address callback hears that it may have
+ * missed removals and checks for itself. */
 static void lw_rx(evutil_socket_t fd, short what, void *arg)
 {
 	struct lw_ns *ns = arg;
@@ -446,6 +500,8 @@ static void lw_rx(evutil_socket_t fd, short what, void *arg)
 		if (err == -NLE_NOMEM || err == -NLE_MSG_OVERFLOW) {
 			ns->lw->stats.overruns++;
 			lw_dump_start(ns);
+			if (ns->lw->addr_cb)
+				ns->lw->addr_cb(ns->lw->addr_arg, ns->name, NULL);
 			continue;
 		}
 		if (err < 0)
@@ -547,6 +603,22 @@ void link_watch_recheck(struct link_watch_item *item)
 const struct check_state *link_watch_item_state(const struct link_watch_item *item)
 {
 	return &item->cs;
+}
+
+int link_watch_on_addr_removed(struct link_watch *lw, link_watch_addr_cb cb, void *arg)
+{
+	int rc = 0;
+
+	lw->addr_cb = cb;
+	lw->addr_arg = arg;
+	for (struct lw_ns *ns = lw->ns; ns && cb; ns = ns->next) {
+		int err =
+		    nl_socket_add_memberships(ns->sk, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0);
+
+		if (err < 0)
+			rc = nlu_errno_from_nle(err);
+	}
+	return rc;
 }
 
 void link_watch_get_stats(const struct link_watch *lw, struct link_watch_stats *out)

@@ -147,6 +147,8 @@ static const struct {
     {"vipd_send_errors_total", "counter", "adverts that could not be sent", NULL,
      COUNTER(send_errors)},
     {"vipd_vip_errors_total", "counter", "VIP add/remove failures", NULL, COUNTER(vip_errors)},
+    {"vipd_vip_repairs_total", "counter", "VIPs removed by someone else and re-added", NULL,
+     COUNTER(vip_repairs)},
 };
 
 /* Drop reasons an instance can be told from; others only when non-zero. */

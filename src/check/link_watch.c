@@ -51,6 +51,13 @@ struct link_watch_item {
 	struct link_watch_item *next;
 };
 
+#define LW_REMOVED_MAX 1024 /* removals queued in one batch; more: told as lost */
+
+struct lw_removed {
+	int ifindex;
+	struct ip_addr addr;
+};
+
 struct lw_ns {
 	struct link_watch *lw;
 	char name[LIVE_NS_MAX];
@@ -62,6 +69,11 @@ struct lw_ns {
 	bool live;	     /* its first part has arrived: what follows is newer */
 	bool resync;	     /* another dump is due when this one ends */
 	uint64_t recheck_ms; /* check_now_ms() of the last recheck's dump */
+	/* removed addresses read, told from addr_notify after the batch */
+	struct lw_removed *removed;
+	size_t n_removed;
+	bool addrs_lost; /* an overflow: the callee checks everything */
+	struct event *addr_notify;
 	struct link_watch_item *items;
 	struct lw_ns *next;
 };
@@ -82,6 +94,7 @@ static int lw_dump_intr(struct nl_msg *msg, void *arg);
 static int lw_finish(struct nl_msg *msg, void *arg);
 static int lw_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg);
 static int lw_valid(struct nl_msg *msg, void *arg);
+static void lw_addr_notify(evutil_socket_t fd, short what, void *arg);
 
 struct link_watch *link_watch_new(struct event_base *base, struct net_ctx *ctx)
 {
@@ -159,6 +172,9 @@ static int lw_socket(struct link_watch *lw, struct lw_ns *ns)
 
 static void lw_ns_close(struct lw_ns *ns)
 {
+	if (ns->addr_notify)
+		event_free(ns->addr_notify);
+	free(ns->removed);
 	if (ns->rx)
 		event_free(ns->rx);
 	if (ns->watchdog)
@@ -184,7 +200,8 @@ static int lw_ns_open(struct link_watch *lw, const char *name, struct lw_ns **ou
 	}
 	ns->rx = event_new(lw->base, nl_socket_get_fd(ns->sk), EV_READ | EV_PERSIST, lw_rx, ns);
 	ns->watchdog = evtimer_new(lw->base, lw_watchdog, ns);
-	if (!ns->rx || !ns->watchdog || event_add(ns->rx, NULL) < 0) {
+	ns->addr_notify = event_new(lw->base, -1, 0, lw_addr_notify, ns);
+	if (!ns->rx || !ns->watchdog || !ns->addr_notify || event_add(ns->rx, NULL) < 0) {
 		lw_ns_close(ns);
 		return -ENOMEM;
 	}
@@ -419,7 +436,14 @@ static int lw_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_SKIP;
 }
 
-/* ---- addresses: removals go to the address callback as they come ---- */
+/* ---- addresses: removals, told after the batch ----
+ *
+ * Like the links' callbacks, the address callback runs from an event of
+ * its own once the wake-up's messages are read, and after the link
+ * callbacks of that batch: `ip link set down` sends the link's new
+ * state before the kernel flushes the interface's IPv6 addresses, so the
+ * callee hears the link first (an instance in FAULT holds nothing to
+ * repair). */
 
 static const struct nla_policy lw_addr_policy[IFA_MAX + 1] = {
     [IFA_ADDRESS] = {.minlen = 4},
@@ -429,7 +453,7 @@ static const struct nla_policy lw_addr_policy[IFA_MAX + 1] = {
 /* The address an RTM_DELADDR removed: IFA_LOCAL (the interface's own
  * address; IFA_ADDRESS is the peer's on a point-to-point link), else
  * IFA_ADDRESS. */
-static bool lw_addr_parse(struct nlmsghdr *nh, struct ip_addr *out)
+static bool lw_addr_parse(struct nlmsghdr *nh, struct lw_removed *out)
 {
 	struct nlattr *tb[IFA_MAX + 1], *a;
 	struct ifaddrmsg *ifa;
@@ -445,21 +469,58 @@ static bool lw_addr_parse(struct nlmsghdr *nh, struct ip_addr *out)
 	if ((size_t)nla_len(a) < len)
 		return false;
 	memset(out, 0, sizeof(*out));
-	out->family = ifa->ifa_family == AF_INET ? IP_V4 : IP_V6;
-	out->plen = ifa->ifa_prefixlen;
-	memcpy(out->bytes, nla_data(a), len);
+	out->ifindex = (int)ifa->ifa_index;
+	out->addr.family = ifa->ifa_family == AF_INET ? IP_V4 : IP_V6;
+	out->addr.plen = ifa->ifa_prefixlen;
+	memcpy(out->addr.bytes, nla_data(a), len);
 	return true;
+}
+
+static void lw_addrs_lost(struct lw_ns *ns)
+{
+	ns->addrs_lost = true;
+	ns->n_removed = 0;
+	event_active(ns->addr_notify, EV_TIMEOUT, 0);
 }
 
 static void lw_addr_msg(struct lw_ns *ns, struct nlmsghdr *nh)
 {
 	struct link_watch *lw = ns->lw;
-	struct ip_addr addr;
+	struct lw_removed r;
 
-	if (nh->nlmsg_type != RTM_DELADDR || !lw->addr_cb || !lw_addr_parse(nh, &addr))
+	if (nh->nlmsg_type != RTM_DELADDR || !lw->addr_cb || !lw_addr_parse(nh, &r))
 		return;
 	lw->stats.addr_removed++;
-	lw->addr_cb(lw->addr_arg, ns->name, &addr);
+	if (ns->addrs_lost)
+		return; /* everything is checked anyway */
+	if (!ns->removed)
+		ns->removed = malloc(LW_REMOVED_MAX * sizeof(*ns->removed));
+	if (!ns->removed || ns->n_removed == LW_REMOVED_MAX) {
+		lw_addrs_lost(ns);
+		return;
+	}
+	ns->removed[ns->n_removed++] = r;
+	event_active(ns->addr_notify, EV_TIMEOUT, 0);
+}
+
+static void lw_addr_notify(evutil_socket_t fd, short what, void *arg)
+{
+	struct lw_ns *ns = arg;
+	struct link_watch *lw = ns->lw;
+	size_t n = ns->n_removed;
+
+	(void)fd;
+	(void)what;
+	ns->n_removed = 0;
+	if (!lw->addr_cb)
+		return;
+	if (ns->addrs_lost) {
+		ns->addrs_lost = false;
+		lw->addr_cb(lw->addr_arg, ns->name, 0, NULL);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		lw->addr_cb(lw->addr_arg, ns->name, ns->removed[i].ifindex, &ns->removed[i].addr);
 }
 
 /* fresh (see lw_link_item): the dump's first part has arrived. */
@@ -501,7 +562,7 @@ static void lw_rx(evutil_socket_t fd, short what, void *arg)
 			ns->lw->stats.overruns++;
 			lw_dump_start(ns);
 			if (ns->lw->addr_cb)
-				ns->lw->addr_cb(ns->lw->addr_arg, ns->name, NULL);
+				lw_addrs_lost(ns);
 			continue;
 		}
 		if (err < 0)

@@ -102,11 +102,13 @@ void link_watch_recheck(struct link_watch_item *item);
 const struct check_state *link_watch_item_state(const struct link_watch_item *item);
 
 /* An address of netns was removed (RTM_DELADDR, any interface, both
- * families): addr is the address with its prefix length; NULL when
- * messages were lost (ENOBUFS): whatever the callee cares about may have
- * gone. Called while the socket is read, in the kernel's order: it must
+ * families): addr is the address with its prefix length, ifindex its
+ * interface; addr NULL (ifindex 0) when messages were lost (ENOBUFS, or
+ * more than a batch holds): whatever the callee cares about may have
+ * gone. Called from the loop after the batch's link callbacks; it must
  * not call link_watch_del or link_watch_free. */
-typedef void (*link_watch_addr_cb)(void *arg, const char *netns, const struct ip_addr *addr);
+typedef void (*link_watch_addr_cb)(void *arg, const char *netns, int ifindex,
+				   const struct ip_addr *addr);
 
 /* Sets the address callback (one per watcher) and subscribes every
  * namespace's socket, open or opened later, to address events. 0 or a

@@ -550,9 +550,9 @@ static int report_missing_gws(struct health *h, const struct node_record *r)
 /* The reconcile loop (DESIGN 3): the link watch's socket of each
  * namespace also reports removed addresses; the runtime re-adds a VIP
  * it holds (vrrp_rt_addr_removed). */
-static void on_addr_removed(void *arg, const char *netns, const struct ip_addr *addr)
+static void on_addr_removed(void *arg, const char *netns, int ifindex, const struct ip_addr *addr)
 {
-	vrrp_rt_addr_removed(arg, netns, addr);
+	vrrp_rt_addr_removed(arg, netns, ifindex, addr);
 }
 
 /* ---- API ---- */

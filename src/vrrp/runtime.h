@@ -259,14 +259,15 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, c
  * instance in FAULT (no VRRP, no VIPs), up brings it back as BACKUP. */
 void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason);
 
-/* The kernel removed addr in netns (the daemon's address watch, any
- * interface): an instance holding it as a VIP checks its interface's
+/* The kernel removed addr from ifindex in netns (the daemon's address
+ * watch): an instance holding it there as a VIP checks its interface's
  * addresses and re-adds every VIP missing there at once, announcing each
  * when master (logged, counted in vip_repairs, VRRP_RT_EV_VIP_REPAIR); a
  * VIP it cannot re-add makes it resign (hold_reason). addr NULL: the
  * watch lost messages; every instance holding VIPs in netns checks. A
  * removal the runtime made itself finds nothing missing. */
-void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, const struct ip_addr *addr);
+void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
+			  const struct ip_addr *addr);
 
 /* ---- helpers shared with the daemon ---- */
 uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */

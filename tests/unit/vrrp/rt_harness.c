@@ -915,7 +915,7 @@ void rh_remove_addr(struct rh_world *w, int i, const char *addr)
 		*e = n->addrs[--n->n_addrs];
 	}
 	if (n->running)
-		vrrp_rt_addr_removed(&n->rt, "", &a);
+		vrrp_rt_addr_removed(&n->rt, "", RH_IFINDEX, &a);
 }
 
 void rh_fail_add(struct rh_world *w, int i, const char *addr, int err)

@@ -85,7 +85,7 @@ static void test_removed_vip_is_readded_and_announced(void **state)
 	rh_remove_addr(&w, A, VIPB);
 	assert_int_equal(a->vip_repairs, 2);
 	/* lost messages: every held VIP is checked */
-	vrrp_rt_addr_removed(&w.nodes[A].rt, "", NULL);
+	vrrp_rt_addr_removed(&w.nodes[A].rt, "", 0, NULL);
 	assert_int_equal(a->vip_repairs, 2);
 	rh_world_done(&w);
 }

@@ -102,7 +102,8 @@ static double v_vips(const struct vrrp_inst *i)
 }
 static double v_held(const struct vrrp_inst *i)
 {
-	return i->vips_held ? (double)i->spec.n_vips : 0;
+	/* what the kernel holds: a VIP it refused is not counted */
+	return i->vips_held ? (double)(i->spec.n_vips - vrrp_inst_vips_missing(i)) : 0;
 }
 static double v_last_change(const struct vrrp_inst *i)
 {

@@ -269,6 +269,9 @@ void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason);
 void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
 			  const struct ip_addr *addr);
 
+/* How many of the VIPs inst holds the kernel has not (vip_missing). */
+size_t vrrp_inst_vips_missing(const struct vrrp_inst *inst);
+
 /* ---- helpers shared with the daemon ---- */
 uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */
 int64_t vrrp_rt_wall_ms(void); /* CLOCK_REALTIME */

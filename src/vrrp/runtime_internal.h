@@ -95,7 +95,6 @@ void rt_vips_remove(struct vrrp_inst *inst);
 int rt_vips_add_at(struct vrrp_inst *inst, size_t i);
 /* vip_missing sized for spec.n_vips, all false. */
 bool rt_vips_alloc_missing(struct vrrp_inst *inst);
-size_t rt_vips_missing(const struct vrrp_inst *inst);
 /* addr is one of the instance's VIPs (address only). */
 bool rt_vips_has(const struct vrrp_inst *inst, const struct ip_addr *addr);
 /* Held VIPs absent from the kernel are re-added (and announced when

@@ -95,7 +95,7 @@ bool rt_vips_alloc_missing(struct vrrp_inst *inst)
 	return true;
 }
 
-size_t rt_vips_missing(const struct vrrp_inst *inst)
+size_t vrrp_inst_vips_missing(const struct vrrp_inst *inst)
 {
 	size_t n = 0;
 
@@ -217,7 +217,7 @@ bool rt_vips_retry(struct vrrp_inst *inst)
 			if (inst->fsm.state == VRRP_FSM_MASTER)
 				rt_garp_round(inst, &inst->spec.vips[i], 1);
 		}
-		return rt_vips_missing(inst) == 0;
+		return vrrp_inst_vips_missing(inst) == 0;
 	}
 	if (!v)
 		return false;

@@ -18,7 +18,9 @@
  * The daemon's part is modelled where a scenario needs it: the link watch
  * (rh_link: the carrier, then vrrp_inst_set_link after the kernel's
  * delay, at once when a send is refused, as src/daemon/health.c asks the
- * kernel again) and health verdicts (rh_health). */
+ * kernel again), health verdicts (rh_health) and the address watch
+ * (rh_remove_addr: someone removes an address, the runtime hears of it
+ * at once; rh_fail_add: the kernel refuses an address). */
 #ifndef VIPD_TESTS_RT_HARNESS_H
 #define VIPD_TESTS_RT_HARNESS_H
 

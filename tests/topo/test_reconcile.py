@@ -62,7 +62,9 @@ def test_ip_addr_flush_on_the_master_is_repaired_within_100ms(lab):
     time.sleep(0.5)
     inst = c.instance("a", V4)
     assert inst["state"] == "MASTER" and inst["healthy"] is True
-    assert inst["counters"]["vip_repairs"] == 2
+    # `ip addr flush` dumps and deletes again until a dump finds nothing:
+    # a VIP vipd put back between its rounds is deleted (and repaired) again
+    assert inst["counters"]["vip_repairs"] >= 2
     assert inst["counters"]["transitions"] == before["counters"]["transitions"]
     assert inst["counters"]["garp_sent"] >= before["counters"]["garp_sent"] + 2
     assert inst["vips_missing"] == [] and inst["hold_error"] is None
@@ -73,7 +75,7 @@ def test_ip_addr_flush_on_the_master_is_repaired_within_100ms(lab):
         client_at(c, "a", vip)
     fams = parse_metrics(c.vipctl("a", "metrics").stdout)
     hits = [s for s in fams["vipd_vip_repairs_total"]["samples"] if s[1]["instance"] == V4]
-    assert len(hits) == 1 and hits[0][2] == 2
+    assert len(hits) == 1 and hits[0][2] == inst["counters"]["vip_repairs"]
 
 
 def test_a_vip_the_kernel_refuses_hands_over_to_the_peer_and_comes_back(lab):

@@ -3,6 +3,7 @@ removed from the master behind vipd's back is re-added and announced at
 once, and an instance whose VIP the kernel refuses resigns to the peer
 until it can hold it again (docs/security.md, docs/convergence.md)."""
 
+import datetime
 import time
 
 from lab import wait_until
@@ -13,6 +14,11 @@ V4 = "eth0/master/ipv4/vrrp"
 V6 = "eth0/master/ipv6/vrrp"
 VIP4, VIP4X, VIP6 = "192.0.2.200/24", "192.0.2.202/24", "2001:db8::200/64"
 REPAIR_MS = 100
+
+
+def event_wall(ev):
+    return datetime.datetime.strptime(ev["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
 
 
 def up(lab, vips):
@@ -49,15 +55,18 @@ def test_ip_addr_flush_on_the_master_is_repaired_within_100ms(lab):
     # a's neighbour entry would still name a: make the client forget it, so
     # that it must learn it again from a's announcement or by asking
     c.ns["client"].ip(["neigh", "flush", "dev", "eth0"])
+    t_flush = time.time()
     c.ns["a"].ip(["addr", "flush", "dev", "eth0"])
-    t_flushed = time.monotonic()
     wait_until(lambda: {VIP4, VIP4X} <= c.addrs("a"), timeout=2, interval=0.005,
                what="a's VIPs back after the flush")
-    took_ms = (time.monotonic() - t_flushed) * 1000
-    assert took_ms <= REPAIR_MS, f"VIPs back after {took_ms:.0f} ms"
-    got = ev.wait(lambda e: e["type"] == "vip_repair")
-    assert got["instance"] == V4 and got["repaired"] is True
-    assert got["vip"] in ("192.0.2.200", "192.0.2.202")
+    # when vipd re-added them (its events' wall clock), not when this
+    # test's polling noticed: a loaded machine delays the poll, not vipd
+    for vip in ("192.0.2.200", "192.0.2.202"):
+        ev.next = 0  # either may come first
+        got = ev.wait(lambda e: e["type"] == "vip_repair" and e["vip"] == vip)
+        assert got["instance"] == V4 and got["repaired"] is True
+        took_ms = (event_wall(got) - t_flush) * 1000
+        assert took_ms <= REPAIR_MS, f"{vip} back {took_ms:.0f} ms after the flush began"
     ev.stop()
     time.sleep(0.5)
     inst = c.instance("a", V4)

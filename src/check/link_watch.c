@@ -1,5 +1,6 @@
 /* Event-driven link state on libnl: one socket per namespace in
- * RTNLGRP_LINK, read with nl_recvmsgs and the callbacks below. */
+ * RTNLGRP_LINK (and the address groups for the reconcile loop), read
+ * with nl_recvmsgs and the callbacks below. */
 #include "check/link_watch.h"
 
 #include <errno.h>
@@ -50,6 +51,13 @@ struct link_watch_item {
 	struct link_watch_item *next;
 };
 
+#define LW_REMOVED_MAX 1024 /* removals queued in one batch; more: told as lost */
+
+struct lw_removed {
+	int ifindex;
+	struct ip_addr addr;
+};
+
 struct lw_ns {
 	struct link_watch *lw;
 	char name[LIVE_NS_MAX];
@@ -61,6 +69,11 @@ struct lw_ns {
 	bool live;	     /* its first part has arrived: what follows is newer */
 	bool resync;	     /* another dump is due when this one ends */
 	uint64_t recheck_ms; /* check_now_ms() of the last recheck's dump */
+	/* removed addresses read, told from addr_notify after the batch */
+	struct lw_removed *removed;
+	size_t n_removed;
+	bool addrs_lost; /* an overflow: the callee checks everything */
+	struct event *addr_notify;
 	struct link_watch_item *items;
 	struct lw_ns *next;
 };
@@ -70,6 +83,8 @@ struct link_watch {
 	struct net_ctx *ctx;
 	struct lw_ns *ns;
 	struct link_watch_stats stats;
+	link_watch_addr_cb addr_cb; /* NULL: no address groups joined */
+	void *addr_arg;
 };
 
 static void lw_rx(evutil_socket_t fd, short what, void *arg);
@@ -79,6 +94,7 @@ static int lw_dump_intr(struct nl_msg *msg, void *arg);
 static int lw_finish(struct nl_msg *msg, void *arg);
 static int lw_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg);
 static int lw_valid(struct nl_msg *msg, void *arg);
+static void lw_addr_notify(evutil_socket_t fd, short what, void *arg);
 
 struct link_watch *link_watch_new(struct event_base *base, struct net_ctx *ctx)
 {
@@ -144,6 +160,9 @@ static int lw_socket(struct link_watch *lw, struct lw_ns *ns)
 	err = nl_socket_set_msg_buf_size(ns->sk, LW_MSG_BUF);
 	if (err == 0)
 		err = nl_socket_add_membership(ns->sk, RTNLGRP_LINK);
+	if (err == 0 && lw->addr_cb)
+		err =
+		    nl_socket_add_memberships(ns->sk, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0);
 	if (err == 0)
 		err = nl_socket_set_nonblocking(ns->sk);
 	if (err < 0)
@@ -153,6 +172,9 @@ static int lw_socket(struct link_watch *lw, struct lw_ns *ns)
 
 static void lw_ns_close(struct lw_ns *ns)
 {
+	if (ns->addr_notify)
+		event_free(ns->addr_notify);
+	free(ns->removed);
 	if (ns->rx)
 		event_free(ns->rx);
 	if (ns->watchdog)
@@ -178,7 +200,8 @@ static int lw_ns_open(struct link_watch *lw, const char *name, struct lw_ns **ou
 	}
 	ns->rx = event_new(lw->base, nl_socket_get_fd(ns->sk), EV_READ | EV_PERSIST, lw_rx, ns);
 	ns->watchdog = evtimer_new(lw->base, lw_watchdog, ns);
-	if (!ns->rx || !ns->watchdog || event_add(ns->rx, NULL) < 0) {
+	ns->addr_notify = event_new(lw->base, -1, 0, lw_addr_notify, ns);
+	if (!ns->rx || !ns->watchdog || !ns->addr_notify || event_add(ns->rx, NULL) < 0) {
 		lw_ns_close(ns);
 		return -ENOMEM;
 	}
@@ -413,6 +436,93 @@ static int lw_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 	return NL_SKIP;
 }
 
+/* ---- addresses: removals, told after the batch ----
+ *
+ * Like the links' callbacks, the address callback runs from an event of
+ * its own once the wake-up's messages are read, and after the link
+ * callbacks of that batch: `ip link set down` sends the link's new
+ * state before the kernel flushes the interface's IPv6 addresses, so the
+ * callee hears the link first (an instance in FAULT holds nothing to
+ * repair). */
+
+static const struct nla_policy lw_addr_policy[IFA_MAX + 1] = {
+    [IFA_ADDRESS] = {.minlen = 4},
+    [IFA_LOCAL] = {.minlen = 4},
+};
+
+/* The address an RTM_DELADDR removed: IFA_LOCAL (the interface's own
+ * address; IFA_ADDRESS is the peer's on a point-to-point link), else
+ * IFA_ADDRESS. */
+static bool lw_addr_parse(struct nlmsghdr *nh, struct lw_removed *out)
+{
+	struct nlattr *tb[IFA_MAX + 1], *a;
+	struct ifaddrmsg *ifa;
+	size_t len;
+
+	if (nlmsg_parse(nh, sizeof(*ifa), tb, IFA_MAX, lw_addr_policy) < 0)
+		return false;
+	ifa = nlmsg_data(nh);
+	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!a || (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+		return false;
+	len = ifa->ifa_family == AF_INET ? 4 : 16;
+	if ((size_t)nla_len(a) < len)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->ifindex = (int)ifa->ifa_index;
+	out->addr.family = ifa->ifa_family == AF_INET ? IP_V4 : IP_V6;
+	out->addr.plen = ifa->ifa_prefixlen;
+	memcpy(out->addr.bytes, nla_data(a), len);
+	return true;
+}
+
+static void lw_addrs_lost(struct lw_ns *ns)
+{
+	ns->addrs_lost = true;
+	ns->n_removed = 0;
+	event_active(ns->addr_notify, EV_TIMEOUT, 0);
+}
+
+static void lw_addr_msg(struct lw_ns *ns, struct nlmsghdr *nh)
+{
+	struct link_watch *lw = ns->lw;
+	struct lw_removed r;
+
+	if (nh->nlmsg_type != RTM_DELADDR || !lw->addr_cb || !lw_addr_parse(nh, &r))
+		return;
+	lw->stats.addr_removed++;
+	if (ns->addrs_lost)
+		return; /* everything is checked anyway */
+	if (!ns->removed)
+		ns->removed = malloc(LW_REMOVED_MAX * sizeof(*ns->removed));
+	if (!ns->removed || ns->n_removed == LW_REMOVED_MAX) {
+		lw_addrs_lost(ns);
+		return;
+	}
+	ns->removed[ns->n_removed++] = r;
+	event_active(ns->addr_notify, EV_TIMEOUT, 0);
+}
+
+static void lw_addr_notify(evutil_socket_t fd, short what, void *arg)
+{
+	struct lw_ns *ns = arg;
+	struct link_watch *lw = ns->lw;
+	size_t n = ns->n_removed;
+
+	(void)fd;
+	(void)what;
+	ns->n_removed = 0;
+	if (!lw->addr_cb)
+		return;
+	if (ns->addrs_lost) {
+		ns->addrs_lost = false;
+		lw->addr_cb(lw->addr_arg, ns->name, 0, NULL);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		lw->addr_cb(lw->addr_arg, ns->name, ns->removed[i].ifindex, &ns->removed[i].addr);
+}
+
 /* fresh (see lw_link_item): the dump's first part has arrived. */
 static int lw_valid(struct nl_msg *msg, void *arg)
 {
@@ -420,6 +530,10 @@ static int lw_valid(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nh = nlmsg_hdr(msg);
 	struct lw_link l;
 
+	if (nh->nlmsg_type == RTM_NEWADDR || nh->nlmsg_type == RTM_DELADDR) {
+		lw_addr_msg(ns, nh);
+		return NL_OK;
+	}
 	if ((nh->nlmsg_type != RTM_NEWLINK && nh->nlmsg_type != RTM_DELLINK) ||
 	    !lw_link_parse(nh, &l))
 		return NL_OK;
@@ -433,7 +547,8 @@ static int lw_valid(struct nl_msg *msg, void *arg)
  * NLMSG_DONE while a dump is being read), up to LW_RX_BURST calls per
  * wake-up. libnl reports the kernel's ENOBUFS as NLE_NOMEM: messages were
  * dropped, only a fresh dump knows the truth (that dump serves a real
- * out-of-memory as well). */
+ * out-of-memory as well); the address callback hears that it may have
+ * missed removals and checks for itself. */
 static void lw_rx(evutil_socket_t fd, short what, void *arg)
 {
 	struct lw_ns *ns = arg;
@@ -446,6 +561,8 @@ static void lw_rx(evutil_socket_t fd, short what, void *arg)
 		if (err == -NLE_NOMEM || err == -NLE_MSG_OVERFLOW) {
 			ns->lw->stats.overruns++;
 			lw_dump_start(ns);
+			if (ns->lw->addr_cb)
+				lw_addrs_lost(ns);
 			continue;
 		}
 		if (err < 0)
@@ -547,6 +664,22 @@ void link_watch_recheck(struct link_watch_item *item)
 const struct check_state *link_watch_item_state(const struct link_watch_item *item)
 {
 	return &item->cs;
+}
+
+int link_watch_on_addr_removed(struct link_watch *lw, link_watch_addr_cb cb, void *arg)
+{
+	int rc = 0;
+
+	lw->addr_cb = cb;
+	lw->addr_arg = arg;
+	for (struct lw_ns *ns = lw->ns; ns && cb; ns = ns->next) {
+		int err =
+		    nl_socket_add_memberships(ns->sk, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, 0);
+
+		if (err < 0)
+			rc = nlu_errno_from_nle(err);
+	}
+	return rc;
 }
 
 void link_watch_get_stats(const struct link_watch *lw, struct link_watch_stats *out)

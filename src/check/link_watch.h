@@ -36,8 +36,16 @@
  * keeps that namespace, so a namespace deleted and re-created under the
  * same name later is not followed (remove and re-add the items).
  *
- * Callbacks run from the event loop; a callback may call link_watch_del()
- * or link_watch_free() (nothing touches the watcher after it). */
+ * The same socket also carries the namespace's address events
+ * (RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR) once an address callback is
+ * set (link_watch_on_addr_removed): the reconcile loop of DESIGN 3 (a VIP
+ * someone else removed is re-added) needs them in every namespace whose
+ * links are watched, and one socket per namespace serves both (one
+ * reader, one resync on ENOBUFS).
+ *
+ * Callbacks run from the event loop; a link callback may call
+ * link_watch_del() or link_watch_free() (nothing touches the watcher
+ * after it); an address callback may not. */
 #ifndef VIPD_CHECK_LINK_WATCH_H
 #define VIPD_CHECK_LINK_WATCH_H
 
@@ -45,6 +53,7 @@
 #include <stdint.h>
 
 #include "check/rise_fall.h"
+#include "util/ipaddr.h"
 
 struct event_base;
 struct net_ctx;
@@ -57,11 +66,12 @@ struct link_watch_item;
 typedef void (*link_watch_cb)(void *arg, bool up, const char *reason);
 
 struct link_watch_stats {
-	uint64_t messages;   /* link messages read (events and dump parts) */
-	uint64_t dumps;	     /* dumps requested, initial ones included */
-	uint64_t overruns;   /* ENOBUFS seen: messages lost, resync by dump */
-	uint64_t interrupts; /* dumps the kernel flagged inconsistent (redone) */
-	uint64_t rechecks;   /* dumps asked for by link_watch_recheck */
+	uint64_t messages;     /* link messages read (events and dump parts) */
+	uint64_t dumps;	       /* dumps requested, initial ones included */
+	uint64_t overruns;     /* ENOBUFS seen: messages lost, resync by dump */
+	uint64_t interrupts;   /* dumps the kernel flagged inconsistent (redone) */
+	uint64_t rechecks;     /* dumps asked for by link_watch_recheck */
+	uint64_t addr_removed; /* RTM_DELADDR messages read */
 };
 
 /* ctx: the daemon's namespace context (namespaces are opened through it;
@@ -90,6 +100,20 @@ void link_watch_recheck(struct link_watch_item *item);
 
 /* Status for `vipctl status`: UNKNOWN until the first dump answered. */
 const struct check_state *link_watch_item_state(const struct link_watch_item *item);
+
+/* An address of netns was removed (RTM_DELADDR, any interface, both
+ * families): addr is the address with its prefix length, ifindex its
+ * interface; addr NULL (ifindex 0) when messages were lost (ENOBUFS, or
+ * more than a batch holds): whatever the callee cares about may have
+ * gone. Called from the loop after the batch's link callbacks; it must
+ * not call link_watch_del or link_watch_free. */
+typedef void (*link_watch_addr_cb)(void *arg, const char *netns, int ifindex,
+				   const struct ip_addr *addr);
+
+/* Sets the address callback (one per watcher) and subscribes every
+ * namespace's socket, open or opened later, to address events. 0 or a
+ * negative errno (a socket that could not join the groups). */
+int link_watch_on_addr_removed(struct link_watch *lw, link_watch_addr_cb cb, void *arg);
 
 void link_watch_get_stats(const struct link_watch *lw, struct link_watch_stats *out);
 

@@ -46,6 +46,8 @@ static void print_text(json_t *ev)
 		       json_is_true(json_object_get(ev, "healthy")) ? "healthy" : "UNHEALTHY",
 		       str(ev, "reason"),
 		       (long long)json_integer_value(json_object_get(ev, "priority")));
+	else if (strcmp(type, "vip_repair") == 0)
+		printf("%s %s\n", str(ev, "instance"), str(ev, "reason"));
 	else
 		printf("%s: %s\n", type, str(ev, "reason"));
 }

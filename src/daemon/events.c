@@ -8,6 +8,7 @@
  * Nothing here blocks: a subscriber that does not read is dropped by
  * control.c. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "daemon/daemon.h"
@@ -98,12 +99,31 @@ static json_t *health_event(const struct daemon *d, const struct vrrp_inst *inst
 	return ev;
 }
 
+/* A held VIP someone else removed: re-added, or the error that stops it
+ * (the instance then resigns: a health event follows). */
+static json_t *repair_event(const struct daemon *d, const struct vrrp_inst *inst)
+{
+	json_t *ev = base_json(d, "vip_repair");
+	char buf[IP_STR_MAX];
+	int err = inst->last_repair_err;
+
+	add_instance(ev, inst);
+	json_object_set_new(ev, "vip", json_string(ip_ntop(&inst->last_repair, buf)));
+	json_object_set_new(ev, "repaired", json_boolean(err == 0));
+	json_object_set_new(
+	    ev, "reason",
+	    json_string(err == 0 ? "removed by someone else: re-added" : strerror(-err)));
+	return ev;
+}
+
 static void on_event(void *arg, const struct vrrp_inst *inst, enum vrrp_rt_event what)
 {
 	struct daemon *d = arg;
 
 	if (what == VRRP_RT_EV_TRANSITION)
 		emit(d, transition_event(d, inst));
+	else if (what == VRRP_RT_EV_VIP_REPAIR)
+		emit(d, repair_event(d, inst));
 	else
 		emit(d, health_event(d, inst, what == VRRP_RT_EV_HEALTHY));
 }

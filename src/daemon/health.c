@@ -547,6 +547,14 @@ static int report_missing_gws(struct health *h, const struct node_record *r)
 	return failed;
 }
 
+/* The reconcile loop (DESIGN 3): the link watch's socket of each
+ * namespace also reports removed addresses; the runtime re-adds a VIP
+ * it holds (vrrp_rt_addr_removed). */
+static void on_addr_removed(void *arg, const char *netns, int ifindex, const struct ip_addr *addr)
+{
+	vrrp_rt_addr_removed(arg, netns, ifindex, addr);
+}
+
 /* ---- API ---- */
 
 struct health *health_new(struct vrrp_rt *rt)
@@ -561,6 +569,7 @@ struct health *health_new(struct vrrp_rt *rt)
 		free(h);
 		return NULL;
 	}
+	link_watch_on_addr_removed(h->lw, on_addr_removed, rt); /* no socket yet: cannot fail */
 	rt->hooks.arg = h;
 	rt->hooks.inst_start = hook_start;
 	rt->hooks.inst_free = hook_free;

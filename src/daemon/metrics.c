@@ -102,7 +102,8 @@ static double v_vips(const struct vrrp_inst *i)
 }
 static double v_held(const struct vrrp_inst *i)
 {
-	return i->vips_held ? (double)i->spec.n_vips : 0;
+	/* what the kernel holds: a VIP it refused is not counted */
+	return i->vips_held ? (double)(i->spec.n_vips - vrrp_inst_vips_missing(i)) : 0;
 }
 static double v_last_change(const struct vrrp_inst *i)
 {
@@ -156,6 +157,8 @@ static const struct {
     {"vipd_send_errors_total", "counter", "adverts that could not be sent", NULL,
      COUNTER(send_errors)},
     {"vipd_vip_errors_total", "counter", "VIP add/remove failures", NULL, COUNTER(vip_errors)},
+    {"vipd_vip_repairs_total", "counter", "VIPs removed by someone else and re-added", NULL,
+     COUNTER(vip_repairs)},
 };
 
 /* Drop reasons an instance can be told from; others only when non-zero. */

@@ -48,6 +48,7 @@ static json_t *counters_json(const struct vrrp_inst *inst)
 	json_object_set_new(o, "prio0_answers_deferred",
 			    json_integer((json_int_t)c->prio0_answers_deferred));
 	json_object_set_new(o, "vip_set_differs", json_integer((json_int_t)inst->vip_set_differs));
+	json_object_set_new(o, "vip_repairs", json_integer((json_int_t)inst->vip_repairs));
 	json_object_set_new(o, "drops", drops_json(drops));
 	return o;
 }
@@ -85,6 +86,18 @@ static json_t *vips_json(const struct vrrp_inst *inst)
 	return a;
 }
 
+/* What the kernel lacks of what the instance holds: the VIPs it could
+ * not add (docs/json.md); empty while it holds none or all. */
+static json_t *vips_missing_json(const struct vrrp_inst *inst)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; inst->vips_held && i < inst->spec.n_vips; i++)
+		if (inst->vip_missing[i])
+			json_array_append_new(a, addr_json(&inst->spec.vips[i], true));
+	return a;
+}
+
 static json_t *instance_json(const struct vrrp_inst *inst)
 {
 	const struct vrrp_inst_spec *sp = &inst->spec;
@@ -104,6 +117,9 @@ static json_t *instance_json(const struct vrrp_inst *inst)
 			    inst->wait_reason[0] ? json_string(inst->wait_reason) : json_null());
 	json_object_set_new(o, "vips", vips_json(inst));
 	json_object_set_new(o, "vips_held", json_boolean(inst->vips_held));
+	json_object_set_new(o, "vips_missing", vips_missing_json(inst));
+	json_object_set_new(o, "hold_error",
+			    inst->hold_reason[0] ? json_string(inst->hold_reason) : json_null());
 	json_object_set_new(o, "vips_in_advert", json_integer((json_int_t)inst->n_advert_addrs));
 	/* health checks (docs/health.md) */
 	json_object_set_new(o, "advert_interface", json_string(sp->advert_ifname));

@@ -227,3 +227,20 @@ int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp
 	}
 	return removed;
 }
+
+void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
+			  const struct ip_addr *addr)
+{
+	netns = netns ? netns : "";
+	for (size_t i = 0; i < rt->n_insts; i++) {
+		struct vrrp_inst *inst = rt->insts[i];
+
+		/* the interface first: a removal elsewhere costs no VIP scan */
+		if (!inst->vips_held || !inst->vside || strcmp(inst->spec.netns, netns) != 0 ||
+		    (addr && inst->vside->ifindex != ifindex))
+			continue;
+		if (addr && (addr->family != inst->spec.family || !rt_vips_has(inst, addr)))
+			continue;
+		rt_vips_reconcile(inst);
+	}
+}

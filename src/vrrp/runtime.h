@@ -96,9 +96,23 @@ struct vrrp_inst {
 	struct vrrp_rt_timer_arg timer_args[VRRP_FSM_TIMER_COUNT];
 	struct vrrp_rt_timer *garp_timer;  /* next GARP/NA round */
 	struct vrrp_rt_timer *retry_timer; /* re-open the socket after an error */
+	struct vrrp_rt_timer *hold_timer;  /* judge, then retry, a VIP it cannot hold */
 	uint32_t garp_left;		   /* rounds left in the current burst */
 	bool vips_held;			   /* ADD_VIPS done, REMOVE_VIPS not yet */
-	bool started;			   /* STARTUP delivered */
+	/* Per spec.vips[i]: held, but not in the kernel (its add failed).
+	 * The kernel holds VIP i when vips_held && !vip_missing[i]. */
+	bool *vip_missing;
+	/* "cannot hold VIP x: <error>" while a VIP could not be added: the
+	 * instance is unhealthy with this reason and retries every second;
+	 * "" when every VIP can be held. */
+	char hold_reason[VRRP_RT_REASON_MAX];
+	struct ip_addr hold_vip; /* the VIP the retry tries */
+	bool hold_tried;	 /* judged once: the hold timer retries now */
+	/* What the daemon's checks last said (vrrp_inst_set_healthy); the
+	 * instance is healthy when they say so and hold_reason is "". */
+	bool checks_healthy, checks_pending;
+	char checks_reason[VRRP_RT_REASON_MAX];
+	bool started; /* STARTUP delivered */
 	char health_reason[VRRP_RT_REASON_MAX];
 	char link_reason[VRRP_RT_REASON_MAX]; /* the advert interface's last word */
 	uint64_t health_changes;	      /* healthy <-> unhealthy, as fed to the machine */
@@ -110,6 +124,11 @@ struct vrrp_inst {
 	uint64_t drops[VRRP_DROP__COUNT];
 	uint64_t garp_sent;
 	uint64_t vip_errors;
+	uint64_t vip_repairs; /* VIPs someone else removed, re-added */
+	/* The last repair, for VRRP_RT_EV_VIP_REPAIR: the VIP and 0 or the
+	 * add's -errno. */
+	struct ip_addr last_repair;
+	int last_repair_err;
 	uint64_t send_errors;
 	bool send_failing; /* last send failed: logged once until it works again */
 	bool garp_failing;
@@ -153,6 +172,8 @@ enum vrrp_rt_event {
 	VRRP_RT_EV_TRANSITION, /* inst->last holds it; called after it was logged */
 	VRRP_RT_EV_HEALTHY,    /* health is changing to good / bad, inst->health_reason */
 	VRRP_RT_EV_UNHEALTHY,  /*   says why; called before the state machine sees it */
+	VRRP_RT_EV_VIP_REPAIR, /* a held VIP was removed by someone else and re-added
+				* (or could not be): inst->last_repair, last_repair_err */
 };
 
 /* The VIP side of an interface, shared by every instance whose VIPs live on
@@ -249,6 +270,19 @@ void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason);
 /* Every advert inst dropped, by reason (out[VRRP_DROP__COUNT]): the
  * receive filter's and the state machine's (interval, priority 255). */
 void vrrp_inst_drops(const struct vrrp_inst *inst, uint64_t *out);
+
+/* The kernel removed addr from ifindex in netns (the daemon's address
+ * watch): an instance holding it there as a VIP checks its interface's
+ * addresses and re-adds every VIP missing there at once, announcing each
+ * when master (logged, counted in vip_repairs, VRRP_RT_EV_VIP_REPAIR); a
+ * VIP it cannot re-add makes it resign (hold_reason). addr NULL: the
+ * watch lost messages; every instance holding VIPs in netns checks. A
+ * removal the runtime made itself finds nothing missing. */
+void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
+			  const struct ip_addr *addr);
+
+/* How many of the VIPs inst holds the kernel has not (vip_missing). */
+size_t vrrp_inst_vips_missing(const struct vrrp_inst *inst);
 
 /* ---- helpers shared with the daemon ---- */
 uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */

@@ -34,7 +34,12 @@ void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n)
 	if (!inst->vside)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		int r = send_one(inst, &vips[i]);
+		int r;
+
+		/* a VIP the kernel refused is not ours to announce */
+		if (vips == inst->spec.vips && inst->vip_missing && inst->vip_missing[i])
+			continue;
+		r = send_one(inst, &vips[i]);
 
 		if (r < 0)
 			rc = r;

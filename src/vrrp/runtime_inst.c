@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RETRY_MS 1000 /* re-open a socket whose interface was missing */
+#define RETRY_MS      1000 /* re-open a socket whose interface was missing */
+#define HOLD_RETRY_MS 1000 /* try again a VIP the kernel refused */
 
 static void on_timer(void *arg)
 {
@@ -18,6 +19,7 @@ static void on_timer(void *arg)
 }
 
 static void try_start(struct vrrp_inst *inst);
+static void on_hold(void *arg);
 
 static void on_retry(void *arg)
 {
@@ -46,6 +48,8 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 	vrrp_fsm_init(&inst->fsm);
 	snprintf(inst->health_reason, sizeof(inst->health_reason), "%s",
 		 health_text(inst->spec.method));
+	inst->checks_healthy = true;
+	memcpy(inst->checks_reason, inst->health_reason, sizeof(inst->checks_reason));
 	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
 	ok = true;
 	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) {
@@ -56,7 +60,9 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 	}
 	inst->garp_timer = rt_timer_new(rt, rt_garp_on_timer, inst);
 	inst->retry_timer = rt_timer_new(rt, on_retry, inst);
-	if (!ok || !inst->garp_timer || !inst->retry_timer) {
+	inst->hold_timer = rt_timer_new(rt, on_hold, inst);
+	if (!ok || !inst->garp_timer || !inst->retry_timer || !inst->hold_timer ||
+	    !rt_vips_alloc_missing(inst)) {
 		rt_inst_free(inst);
 		return NULL;
 	}
@@ -75,67 +81,30 @@ void rt_inst_free(struct vrrp_inst *inst)
 		rt_timer_free(inst->rt, inst->timers[t]);
 	rt_timer_free(inst->rt, inst->garp_timer);
 	rt_timer_free(inst->rt, inst->retry_timer);
+	rt_timer_free(inst->rt, inst->hold_timer);
 	if (inst->rt->hooks.inst_free)
 		inst->rt->hooks.inst_free(inst->rt->hooks.arg, inst);
 	rt_sock_detach(inst);
 	rt_vside_detach(inst);
 	rt_spec_done(&inst->spec);
+	free(inst->vip_missing);
 	free(inst);
 }
 
 /* ---- VIPs ---- */
 
-int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
+/* Where a is in sp's VIPs (address and prefix), sp->n_vips if absent. */
+static size_t vip_index(const struct vrrp_inst_spec *sp, const struct ip_addr *a)
 {
-	char a[IP_STR_MAX];
-	struct vrrp_rt *rt = inst->rt;
-	struct vrrp_rt_vside *v = inst->vside;
-	int rc = v ? rt->env->addr_add(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
-
-	if (rc < 0) {
-		inst->vip_errors++;
-		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "adding VIP %s: %s", ip_ntop_prefix(vip, a),
-			      strerror(-rc));
-	}
-	return rc;
-}
-
-int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
-{
-	char a[IP_STR_MAX];
-	struct vrrp_rt *rt = inst->rt;
-	struct vrrp_rt_vside *v = inst->vside;
-	int rc = v ? rt->env->addr_del(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
-
-	if (rc < 0) {
-		inst->vip_errors++;
-		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "removing VIP %s: %s", ip_ntop_prefix(vip, a),
-			      strerror(-rc));
-	}
-	return rc;
-}
-
-static void add_vips(struct vrrp_inst *inst)
-{
-	for (size_t i = 0; i < inst->spec.n_vips; i++)
-		rt_inst_add_vip(inst, &inst->spec.vips[i]);
-	inst->vips_held = true;
-}
-
-static void remove_vips(struct vrrp_inst *inst)
-{
-	rt_garp_stop(inst);
-	for (size_t i = 0; i < inst->spec.n_vips; i++)
-		rt_inst_del_vip(inst, &inst->spec.vips[i]);
-	inst->vips_held = false;
+	for (size_t i = 0; i < sp->n_vips; i++)
+		if (ip_equal(&sp->vips[i], a) && sp->vips[i].plen == a->plen)
+			return i;
+	return sp->n_vips;
 }
 
 static bool has_vip(const struct vrrp_inst_spec *sp, const struct ip_addr *a)
 {
-	for (size_t i = 0; i < sp->n_vips; i++)
-		if (ip_equal(&sp->vips[i], a) && sp->vips[i].plen == a->plen)
-			return true;
-	return false;
+	return vip_index(sp, a) < sp->n_vips;
 }
 
 void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
@@ -143,11 +112,18 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 	struct ip_addr *old = inst->spec.vips;
 	size_t n_old = inst->spec.n_vips;
 	struct vrrp_inst_spec old_spec = inst->spec;
+	bool *old_missing = inst->vip_missing;
+	bool *missing = calloc(spec->n_vips ? spec->n_vips : 1, sizeof(*missing));
 
+	if (!missing) {
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: VIP list not updated");
+		return;
+	}
 	inst->spec.vips = spec->vips;
 	inst->spec.n_vips = spec->n_vips;
 	spec->vips = NULL;
 	spec->n_vips = 0;
+	inst->vip_missing = missing;
 	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
 	if (inst->vips_held) {
 		for (size_t i = 0; i < n_old; i++)
@@ -155,13 +131,15 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 				rt_inst_del_vip(inst, &old[i]);
 		for (size_t i = 0; i < inst->spec.n_vips; i++) {
 			const struct ip_addr *v = &inst->spec.vips[i];
+			size_t k = vip_index(&old_spec, v);
 
-			if (has_vip(&old_spec, v))
-				continue;
-			if (rt_inst_add_vip(inst, v) == 0)
+			if (k < n_old)
+				inst->vip_missing[i] = old_missing[k];
+			else if (rt_vips_add_at(inst, i) == 0)
 				rt_garp_round(inst, v, 1);
 		}
 	}
+	free(old_missing);
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "VIP list updated in place: %zu -> %zu VIPs%s", n_old,
 		      inst->spec.n_vips, inst->vips_held ? " (held)" : "");
 	free(old);
@@ -182,10 +160,10 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		rt_timer_cancel(inst->rt, inst->timers[a->timer]);
 		break;
 	case VRRP_FSM_ACT_ADD_VIPS:
-		add_vips(inst);
+		rt_vips_add(inst);
 		break;
 	case VRRP_FSM_ACT_REMOVE_VIPS:
-		remove_vips(inst);
+		rt_vips_remove(inst);
 		break;
 	case VRRP_FSM_ACT_SEND_GARP:
 		if (!a->single_round)
@@ -319,25 +297,39 @@ void rt_inst_stop(struct vrrp_inst *inst)
 	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_SHUTDOWN};
 
 	rt_timer_cancel(inst->rt, inst->retry_timer);
+	rt_timer_cancel(inst->rt, inst->hold_timer);
 	if (inst->started && inst->fsm.state != VRRP_FSM_INIT)
 		rt_inst_step(inst, &ev);
 	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++)
 		rt_timer_cancel(inst->rt, inst->timers[t]);
 	rt_garp_stop(inst);
 	if (inst->vips_held) /* the machine always removes them; belt and braces */
-		remove_vips(inst);
+		rt_vips_remove(inst);
 	inst->started = false;
 	rt_sock_detach(inst);
 	rt_vside_detach(inst);
 }
 
-void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, const char *reason)
+/* The verdict the machine gets: the checks' and whether the instance can
+ * hold its VIPs. A VIP the kernel refuses is ill health like a lost
+ * gateway (docs/health.md): a master resigns with priority 0 and then
+ * advertises priority 1 until the retry adds it. */
+static void judge_health(struct vrrp_inst *inst)
 {
-	struct vrrp_fsm_event ev = {
-	    .type = VRRP_FSM_EV_HEALTH_CHANGED, .healthy = healthy, .pending = healthy && pending};
+	bool can_hold = inst->hold_reason[0] == '\0';
+	bool healthy = inst->checks_healthy && can_hold;
+	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_HEALTH_CHANGED,
+				    .healthy = healthy,
+				    .pending = healthy && inst->checks_pending};
 	bool plain; /* the reason says no more than the verdict */
 
-	snprintf(inst->health_reason, sizeof(inst->health_reason), "%s", reason ? reason : "");
+	if (can_hold)
+		memcpy(inst->health_reason, inst->checks_reason, sizeof(inst->health_reason));
+	else if (!inst->checks_healthy)
+		snprintf(inst->health_reason, sizeof(inst->health_reason), "%.60s; %.60s",
+			 inst->hold_reason, inst->checks_reason);
+	else
+		memcpy(inst->health_reason, inst->hold_reason, sizeof(inst->health_reason));
 	if (inst->fsm.healthy == healthy) {
 		if (inst->fsm.pending != ev.pending)
 			rt_inst_step(inst, &ev); /* confirmed (or re-opened): no news for the log */
@@ -364,6 +356,38 @@ void vrrp_inst_drops(const struct vrrp_inst *inst, uint64_t *out)
 	out[VRRP_DROP_INTERVAL_MISMATCH] += c->adverts_bad_interval;
 	out[VRRP_DROP_INTERVAL_OUT_OF_BOUNDS] += c->adverts_interval_out_of_bounds;
 	out[VRRP_DROP_OWNER_PRIORITY] += c->adverts_priority_255;
+}
+
+void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, const char *reason)
+{
+	inst->checks_healthy = healthy;
+	inst->checks_pending = pending;
+	snprintf(inst->checks_reason, sizeof(inst->checks_reason), "%s", reason ? reason : "");
+	judge_health(inst);
+}
+
+/* A VIP could not be added (runtime_vips.c armed this at once): judge
+ * it, then retry every HOLD_RETRY_MS until every VIP can be held. */
+static void on_hold(void *arg)
+{
+	struct vrrp_inst *inst = arg;
+
+	if (!inst->hold_reason[0])
+		return;
+	if (inst->hold_tried && rt_vips_retry(inst)) {
+		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "every VIP can be held again (was: %s)",
+			      inst->hold_reason);
+		inst->hold_reason[0] = '\0';
+		inst->hold_tried = false;
+		judge_health(inst);
+		return;
+	}
+	if (!inst->hold_tried)
+		vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "%s: resigning, retrying every %d ms",
+			      inst->hold_reason, HOLD_RETRY_MS);
+	inst->hold_tried = true;
+	judge_health(inst);
+	rt_timer_arm(inst->rt, inst->hold_timer, HOLD_RETRY_MS);
 }
 
 void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason)

@@ -6,7 +6,9 @@
  *
  *   runtime.c        create, apply the specs (start, reload), leftovers,
  *                    drain, shutdown, free
- *   runtime_inst.c   one instance: new, start, the step, VIPs, stop, free
+ *   runtime_inst.c   one instance: new, start, the step, health, stop, free
+ *   runtime_vips.c   its VIPs as the kernel has them: add, remove, repair,
+ *                    retry a VIP it cannot hold
  *   runtime_garp.c   GARP/NA bursts and refresh (sent from the VIP side)
  *   runtime_io.c     advert sockets: open/share, receive, send
  *   runtime_vside.c  the VIP side of an interface
@@ -92,7 +94,24 @@ void rt_inst_free(struct vrrp_inst *inst);
 void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 /* The VIP list changed, nothing else: adds/removes the difference if held. */
 void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec);
+
+/* ---- runtime_vips.c: the instance's VIPs in the kernel ---- */
 int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
 int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
+/* ADD_VIPS / REMOVE_VIPS. A VIP that cannot be added is missing: it sets
+ * hold_reason and arms hold_timer at once. */
+void rt_vips_add(struct vrrp_inst *inst);
+void rt_vips_remove(struct vrrp_inst *inst);
+/* Adds spec.vips[i] alone, as rt_vips_add does. 0 or -errno. */
+int rt_vips_add_at(struct vrrp_inst *inst, size_t i);
+/* vip_missing sized for spec.n_vips, all false. */
+bool rt_vips_alloc_missing(struct vrrp_inst *inst);
+/* addr is one of the instance's VIPs (address only). */
+bool rt_vips_has(const struct vrrp_inst *inst, const struct ip_addr *addr);
+/* Held VIPs absent from the kernel are re-added (and announced when
+ * master); returns how many were absent. */
+size_t rt_vips_reconcile(struct vrrp_inst *inst);
+/* The hold timer's retry: true when every VIP can be held again. */
+bool rt_vips_retry(struct vrrp_inst *inst);
 
 #endif

@@ -9,7 +9,9 @@
  *             follows a gateway MAC change without going down and an
  *             interface deleted and re-created; the link watcher reports
  *             carrier loss, admin down, removal, re-creation, rename and
- *             recovers from a lost-message overflow (ENOBUFS) by a dump.
+ *             recovers from a lost-message overflow (ENOBUFS) by a dump;
+ *             its socket tells removed addresses (after the link's own
+ *             news when a link down flushes them).
  *   --stack   only a VLAN over an active-backup bond whose one member loses
  *             its carrier: needs 8021q and bonding, e.g. under
  *             tests/lab/kernel-run -- build/tests/check/check_selftest --stack
@@ -456,6 +458,81 @@ static void test_link(void **state)
 	link_watch_del(t->lw, it);
 }
 
+/* ---- removed addresses (the reconcile loop's input) ---- */
+
+struct ck_removed {
+	struct ck_watch *link; /* the link item's callbacks, to see the order */
+	int calls;
+	int ifindex;
+	struct ip_addr addr[8];
+	int link_calls[8]; /* link->calls when each removal was told */
+};
+
+static void on_removed(void *arg, const char *netns, int ifindex, const struct ip_addr *addr)
+{
+	struct ck_removed *r = arg;
+
+	(void)netns;
+	if (r->calls < 8 && addr) {
+		r->addr[r->calls] = *addr;
+		r->link_calls[r->calls] = r->link->calls;
+	}
+	r->ifindex = ifindex;
+	r->calls++;
+}
+
+static int removed_at(const struct ck_removed *r, const char *text)
+{
+	struct ip_addr a = ip(text);
+
+	for (int i = 0; i < r->calls && i < 8; i++)
+		if (ip_equal(&r->addr[i], &a))
+			return i;
+	return -1;
+}
+
+/* Adding is no removal; `ip addr del` of either family is told with its
+ * address, prefix and interface; `ip link set down`, which flushes the
+ * IPv6 link-local address, is told after the link callback. */
+static void test_addr_removed(void **state)
+{
+	struct ck *t = *state;
+	struct ck_removed r = {.link = &t->w};
+	int err;
+
+	fresh_veth(t);
+	t->lw = link_watch_new(t->base, &t->ctx);
+	fail_unless(t->lw, "link_watch_new");
+	err = link_watch_on_addr_removed(t->lw, on_removed, &r);
+	fail_unless(err == 0, "addr: subscribe (%d)", err);
+	err = link_watch_add(t->lw, t->node, "ck0", ck_on_change, &t->w, NULL);
+	fail_unless(err == 0 && ck_wait(t, &t->w, 1, 1000) && t->w.up, "addr: link watch up");
+	ck_must(t, "ip -n %s addr add 192.0.2.200/24 dev ck0", t->node);
+	ck_must(t, "ip -n %s addr add 2001:db8::200/64 dev ck0 nodad", t->node);
+	ck_run(t, 100);
+	fail_unless(r.calls == 0, "addr: adding is no removal (%d)", r.calls);
+	ck_must(t, "ip -n %s addr del 192.0.2.200/24 dev ck0", t->node);
+	ck_must(t, "ip -n %s addr del 2001:db8::200/64 dev ck0", t->node);
+	ck_run(t, 100);
+	fail_unless(r.calls == 2, "addr: two removals told (%d)", r.calls);
+	fail_unless(removed_at(&r, "192.0.2.200") == 0 && r.addr[0].plen == 24,
+		    "addr: the IPv4 one first, with its prefix");
+	fail_unless(removed_at(&r, "2001:db8::200") == 1 && r.addr[1].plen == 64,
+		    "addr: the IPv6 one");
+	fail_unless(r.ifindex > 0, "addr: the interface (%d)", r.ifindex);
+
+	/* the group's namespace keeps global addresses on down
+	 * (keep_addr_on_down): the link-local one goes all the same */
+	r.calls = 0;
+	ck_must(t, "ip -n %s link set ck0 down", t->node);
+	ck_run(t, 100);
+	fail_unless(r.calls >= 1 && ip_is_link_local(&r.addr[0]),
+		    "addr: link down flushed the link-local address (%d told)", r.calls);
+	fail_unless(!t->w.up && r.link_calls[0] == t->w.calls,
+		    "addr: the link's callback (down) came first (%d of %d)", r.link_calls[0],
+		    t->w.calls);
+}
+
 /* ---- VLAN over bond (lab kernels) ---- */
 
 static bool stack_topo(struct ck *t)
@@ -577,6 +654,7 @@ static int run(bool stack)
 	    cmocka_unit_test_teardown(test_gw_recreate, test_teardown),
 	    cmocka_unit_test_teardown(test_gw_edges, test_teardown),
 	    cmocka_unit_test_teardown(test_link, test_teardown),
+	    cmocka_unit_test_teardown(test_addr_removed, test_teardown),
 	    cmocka_unit_test(test_namespaces_deleted),
 	};
 	const struct CMUnitTest stack_only[] = {

@@ -422,7 +422,11 @@ static void addr_put(struct rh_node *n, int ifindex, const struct ip_addr *a, ui
 
 static int env_addr_add(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip)
 {
+	struct rh_node *n = ctx;
+
 	assert_string_equal(netns, "");
+	if (n->add_refused_err && ip_equal(&n->add_refused, vip))
+		return n->add_refused_err;
 	addr_put(ctx, ifindex, vip, VIPD_ADDR_PROTO_VIP);
 	return 0;
 }
@@ -935,4 +939,24 @@ void rh_add_addr(struct rh_world *w, int i, const char *addr, uint8_t proto)
 	struct ip_addr a = rh_ip(addr);
 
 	addr_put(&w->nodes[i], RH_IFINDEX, &a, proto);
+}
+
+void rh_remove_addr(struct rh_world *w, int i, const char *addr)
+{
+	struct rh_node *n = &w->nodes[i];
+	struct ip_addr a = rh_ip(addr);
+	struct rh_addr *e = addr_find(n, RH_IFINDEX, &a);
+
+	if (e) {
+		a = e->addr; /* the kernel reports the prefix length too */
+		*e = n->addrs[--n->n_addrs];
+	}
+	if (n->running)
+		vrrp_rt_addr_removed(&n->rt, "", RH_IFINDEX, &a);
+}
+
+void rh_fail_add(struct rh_world *w, int i, const char *addr, int err)
+{
+	w->nodes[i].add_refused = rh_ip(addr);
+	w->nodes[i].add_refused_err = err;
 }

@@ -18,7 +18,9 @@
  * The daemon's part is modelled where a scenario needs it: the link watch
  * (rh_link: the carrier, then vrrp_inst_set_link after the kernel's
  * delay, at once when a send is refused, as src/daemon/health.c asks the
- * kernel again) and health verdicts (rh_health). */
+ * kernel again), health verdicts (rh_health) and the address watch
+ * (rh_remove_addr: someone removes an address, the runtime hears of it
+ * at once; rh_fail_add: the kernel refuses an address). */
 #ifndef VIPD_TESTS_RT_HARNESS_H
 #define VIPD_TESTS_RT_HARNESS_H
 
@@ -87,6 +89,9 @@ struct rh_node {
 	/* the kernel's addresses of the node's interface */
 	struct rh_addr addrs[RH_MAX_ADDRS];
 	size_t n_addrs;
+	/* the kernel refuses to add this address (rh_fail_add) */
+	struct ip_addr add_refused;
+	int add_refused_err; /* 0: it refuses nothing */
 	/* counters the fake keeps */
 	int open_timers;
 	int open_socks;
@@ -226,6 +231,14 @@ size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since
 size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms);
 /* Put an address on node i's interface behind the daemon's back. */
 void rh_add_addr(struct rh_world *w, int i, const char *addr, uint8_t proto);
+
+/* Someone removes addr from node i's interface behind the daemon's back
+ * (`ip addr del`): the daemon's address watch tells its runtime at once
+ * (vrrp_rt_addr_removed), as the link watch's socket does. */
+void rh_remove_addr(struct rh_world *w, int i, const char *addr);
+/* Node i's kernel refuses to add addr (text, no prefix) with err (a
+ * negative errno); err 0: it takes it again. */
+void rh_fail_add(struct rh_world *w, int i, const char *addr, int err);
 
 /* The harness's own one-shot callback at now + ms (a test's event). */
 void rh_at(struct rh_world *w, uint64_t ms, void (*fn)(void *arg), void *arg);

@@ -1,0 +1,229 @@
+/* The VIPs of one instance as the kernel has them (DESIGN 3: the kernel
+ * is the truth): added when the instance takes over, removed when it
+ * leaves, re-added at once when someone else removes one while it holds
+ * them (the daemon's address watch calls vrrp_rt_addr_removed), and the
+ * fault of a VIP that cannot be added ("cannot hold VIP x: ..."), which
+ * runtime_inst.c judges as ill health from inst->hold_timer: the
+ * instance resigns and retries. Below runtime_inst.c: it arms that timer
+ * and never steps the machine. */
+#include "vrrp/runtime_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
+{
+	char a[IP_STR_MAX];
+	struct vrrp_rt *rt = inst->rt;
+	struct vrrp_rt_vside *v = inst->vside;
+	int rc = v ? rt->env->addr_add(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
+
+	if (rc < 0) {
+		inst->vip_errors++;
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "adding VIP %s: %s", ip_ntop_prefix(vip, a),
+			      strerror(-rc));
+	}
+	return rc;
+}
+
+int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
+{
+	char a[IP_STR_MAX];
+	struct vrrp_rt *rt = inst->rt;
+	struct vrrp_rt_vside *v = inst->vside;
+	int rc = v ? rt->env->addr_del(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
+
+	if (rc < 0) {
+		inst->vip_errors++;
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "removing VIP %s: %s", ip_ntop_prefix(vip, a),
+			      strerror(-rc));
+	}
+	return rc;
+}
+
+/* VIP i could not be added: it is missing, and the instance cannot hold
+ * its VIPs until a retry adds it (runtime_inst.c judges that at once). */
+static void note_missing(struct vrrp_inst *inst, size_t i, int err)
+{
+	char a[IP_STR_MAX];
+
+	inst->vip_missing[i] = true;
+	inst->hold_vip = inst->spec.vips[i];
+	snprintf(inst->hold_reason, sizeof(inst->hold_reason), "cannot hold VIP %s: %s",
+		 ip_ntop(&inst->spec.vips[i], a), strerror(-err));
+	rt_timer_arm(inst->rt, inst->hold_timer, 0);
+}
+
+int rt_vips_add_at(struct vrrp_inst *inst, size_t i)
+{
+	int rc = rt_inst_add_vip(inst, &inst->spec.vips[i]);
+
+	if (rc < 0)
+		note_missing(inst, i, rc);
+	else
+		inst->vip_missing[i] = false;
+	return rc;
+}
+
+void rt_vips_add(struct vrrp_inst *inst)
+{
+	for (size_t i = 0; i < inst->spec.n_vips; i++)
+		rt_vips_add_at(inst, i);
+	inst->vips_held = true;
+}
+
+void rt_vips_remove(struct vrrp_inst *inst)
+{
+	rt_garp_stop(inst);
+	for (size_t i = 0; i < inst->spec.n_vips; i++) {
+		rt_inst_del_vip(inst, &inst->spec.vips[i]);
+		inst->vip_missing[i] = false;
+	}
+	inst->vips_held = false;
+}
+
+bool rt_vips_alloc_missing(struct vrrp_inst *inst)
+{
+	bool *m = calloc(inst->spec.n_vips ? inst->spec.n_vips : 1, sizeof(*m));
+
+	if (!m)
+		return false;
+	free(inst->vip_missing);
+	inst->vip_missing = m;
+	return true;
+}
+
+size_t vrrp_inst_vips_missing(const struct vrrp_inst *inst)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; inst->vip_missing && i < inst->spec.n_vips; i++)
+		n += inst->vip_missing[i];
+	return n;
+}
+
+/* ---- repair ---- */
+
+static int addr_cmp(const void *a, const void *b)
+{
+	const struct ip_addr *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->bytes, y->bytes, ip_len(x));
+}
+
+/* The kernel's addresses of the VIP side, sorted for lookups: an
+ * interface may carry thousands. NULL on failure (logged). */
+static struct ip_addr *kernel_addrs(struct vrrp_inst *inst, size_t *n)
+{
+	struct vrrp_rt_vside *v = inst->vside;
+	struct vip_found *found = NULL;
+	struct ip_addr *out;
+	int rc = inst->rt->env->addr_list(inst->rt->env_ctx, v->netns, v->ifindex, &found, n);
+
+	if (rc < 0) {
+		vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "listing the addresses of %s: %s", v->ifname,
+			      strerror(-rc));
+		return NULL;
+	}
+	out = malloc((*n ? *n : 1) * sizeof(*out));
+	for (size_t i = 0; out && i < *n; i++)
+		out[i] = found[i].addr;
+	free(found);
+	if (out)
+		qsort(out, *n, sizeof(*out), addr_cmp);
+	return out;
+}
+
+static void tell_repair(struct vrrp_inst *inst, const struct ip_addr *vip, int err)
+{
+	inst->last_repair = *vip;
+	inst->last_repair_err = err;
+	if (inst->rt->on_event)
+		inst->rt->on_event(inst->rt->on_event_arg, inst, VRRP_RT_EV_VIP_REPAIR);
+}
+
+static void repair(struct vrrp_inst *inst, size_t i)
+{
+	const struct ip_addr *vip = &inst->spec.vips[i];
+	char a[IP_STR_MAX];
+	int rc = rt_vips_add_at(inst, i);
+
+	if (rc < 0) {
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR,
+			      "VIP %s removed by someone else: cannot re-add it: %s",
+			      ip_ntop(vip, a), strerror(-rc));
+	} else {
+		inst->vip_repairs++;
+		vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "VIP %s removed by someone else: re-added",
+			      ip_ntop(vip, a));
+		/* clients may have lost the entry with the address: announce
+		 * it again, as the owner does after any doubt */
+		if (inst->fsm.state == VRRP_FSM_MASTER)
+			rt_garp_round(inst, vip, 1);
+	}
+	tell_repair(inst, vip, rc);
+}
+
+size_t rt_vips_reconcile(struct vrrp_inst *inst)
+{
+	struct ip_addr *have;
+	size_t n_have = 0, repaired = 0;
+
+	if (!inst->vips_held || !inst->vside)
+		return 0;
+	have = kernel_addrs(inst, &n_have);
+	if (!have)
+		return 0;
+	for (size_t i = 0; i < inst->spec.n_vips; i++) {
+		/* a VIP already missing is the retry's (runtime_inst.c) */
+		if (inst->vip_missing[i] ||
+		    bsearch(&inst->spec.vips[i], have, n_have, sizeof(*have), addr_cmp))
+			continue;
+		repair(inst, i);
+		repaired++;
+	}
+	free(have);
+	return repaired;
+}
+
+bool rt_vips_has(const struct vrrp_inst *inst, const struct ip_addr *addr)
+{
+	for (size_t i = 0; i < inst->spec.n_vips; i++)
+		if (ip_equal(&inst->spec.vips[i], addr))
+			return true;
+	return false;
+}
+
+/* ---- retry ---- */
+
+/* While held: add the missing VIPs again (announcing each that is back
+ * when master). While not held: add the one that failed and remove it at
+ * once, the only way to ask the kernel whether it would take it; a BACKUP
+ * holds it for the two messages' time, announcing nothing. */
+bool rt_vips_retry(struct vrrp_inst *inst)
+{
+	struct vrrp_rt *rt = inst->rt;
+	struct vrrp_rt_vside *v = inst->vside;
+	int rc;
+
+	if (inst->vips_held) {
+		for (size_t i = 0; i < inst->spec.n_vips; i++) {
+			if (!inst->vip_missing[i] || rt_vips_add_at(inst, i) < 0)
+				continue;
+			if (inst->fsm.state == VRRP_FSM_MASTER)
+				rt_garp_round(inst, &inst->spec.vips[i], 1);
+		}
+		return vrrp_inst_vips_missing(inst) == 0;
+	}
+	if (!v)
+		return false;
+	rc = rt->env->addr_add(rt->env_ctx, v->netns, v->ifindex, &inst->hold_vip);
+	if (rc < 0)
+		return false;
+	rt->env->addr_del(rt->env_ctx, v->netns, v->ifindex, &inst->hold_vip);
+	return true;
+}

@@ -222,6 +222,10 @@ int main(int argc, char **argv)
 		cleanup(&d);
 		return EXIT_BADCONF;
 	}
+	/* stderr may be a pipe or journald that stops reading: the loop must
+	 * not wait for it (a false failover); vrrp_rt_log_to queues, drops and
+	 * counts instead */
+	(void)vrrp_rt_log_to(&d.rt, STDERR_FILENO);
 	rc = privs_drop_for_setup();
 	if (rc < 0) {
 		fprintf(stderr, "vipd: error: cannot drop capabilities: %s\n", strerror(-rc));

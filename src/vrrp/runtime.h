@@ -183,6 +183,8 @@ struct vrrp_rt {
 	void *env_ctx;
 	struct vrrp_rt_hooks hooks;
 	enum vrrp_rt_log_level log_level;
+	/* where log lines go, without ever blocking (runtime_base.c) */
+	struct vrrp_rt_log *log;
 	bool drained;
 	/* The daemon's event stream (vipctl events): called once per state
 	 * transition and health change, from the step. It must not call back
@@ -245,6 +247,14 @@ __attribute__((format(printf, 3, 4))) void
 vrrp_rt_log(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt, ...);
 void vrrp_rt_vlog(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt,
 		  va_list ap);
+/* Log to fd from now on (default: stderr, as it is). A pipe or socket is
+ * made non-blocking: lines it cannot take now wait in a 256 KiB queue,
+ * written when it can (the environment's log_watch, else before the next
+ * line); lines that do not fit are dropped, and one line says how many
+ * once writing works again. vrrp_rt_done puts fd's flags back. 0 or -errno. */
+int vrrp_rt_log_to(struct vrrp_rt *rt, int fd);
+/* Writes what waits in the log queue (fd became writable). */
+void vrrp_rt_log_flush(struct vrrp_rt *rt);
 __attribute__((format(printf, 3, 4))) void
 vrrp_inst_log(const struct vrrp_inst *inst, enum vrrp_rt_log_level lvl, const char *fmt, ...);
 

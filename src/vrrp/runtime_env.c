@@ -305,6 +305,38 @@ static int sys_addr_list(void *ctx, const char *netns, int ifindex, struct vip_f
 	return nl ? vip_list(nl, ifindex, out, n) : err;
 }
 
+/* ---- the log ---- */
+
+static void on_log_writable(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	vrrp_rt_log_flush(arg);
+}
+
+static void sys_log_unwatch(void *ctx, void **io)
+{
+	(void)ctx;
+	if (*io)
+		event_free(*io);
+	*io = NULL;
+}
+
+static int sys_log_watch(void *ctx, int fd, void **io)
+{
+	struct vrrp_rt *rt = ctx;
+
+	if (!rt->base)
+		return -ENOSYS;
+	if (*io && event_get_fd(*io) != fd)
+		sys_log_unwatch(ctx, io);
+	if (!*io)
+		*io = event_new(rt->base, fd, EV_WRITE, on_log_writable, rt);
+	if (!*io)
+		return -ENOMEM;
+	return event_add(*io, NULL) < 0 ? -EIO : 0;
+}
+
 const struct vrrp_rt_env vrrp_rt_env_sys = {
     .now_ms = sys_now_ms,
     .wall_ms = sys_wall_ms,
@@ -322,4 +354,6 @@ const struct vrrp_rt_env vrrp_rt_env_sys = {
     .addr_add = sys_addr_add,
     .addr_del = sys_addr_del,
     .addr_list = sys_addr_list,
+    .log_watch = sys_log_watch,
+    .log_unwatch = sys_log_unwatch,
 };

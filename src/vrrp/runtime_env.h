@@ -78,6 +78,13 @@ struct vrrp_rt_env {
 	int (*addr_del)(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip);
 	int (*addr_list)(void *ctx, const char *netns, int ifindex, struct vip_found **out,
 			 size_t *n);
+
+	/* ---- the log: once fd can be written, call vrrp_rt_log_flush
+	 * from the loop (one shot: the runtime asks again while bytes wait).
+	 * *io is the environment's, NULL at first; log_unwatch frees it. NULL
+	 * ops: what waits is written before the next line. ---- */
+	int (*log_watch)(void *ctx, int fd, void **io);
+	void (*log_unwatch)(void *ctx, void **io);
 };
 
 /* The production environment (ctx: the struct vrrp_rt itself). */

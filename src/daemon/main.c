@@ -160,7 +160,7 @@ static int cleanup_only(struct daemon *d)
 
 	if (vrrp_rt_specs_from_record(d->record, &specs, &n) < 0)
 		return EXIT_FAIL;
-	removed = vrrp_rt_remove_leftovers(&d->rt, specs, n);
+	removed = daemon_remove_leftovers(d, specs, n);
 	vrrp_rt_specs_free(specs, n);
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "cleanup: removed %d VIPs", removed);
 	return EXIT_OK;

@@ -213,10 +213,15 @@ void vrrp_rt_done(struct vrrp_rt *rt);
 int vrrp_rt_specs_from_record(const struct node_record *r, struct vrrp_inst_spec **out, size_t *n);
 void vrrp_rt_specs_free(struct vrrp_inst_spec *specs, size_t n);
 
-/* At start, before any instance joins: removes from the specs' interfaces
- * every address tagged VIPD_ADDR_PROTO_VIP and every address equal to one
- * of the specs' VIPs. Logs what it removes; returns how many. */
-int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n);
+/* At start, before any instance joins, and for vipd --cleanup: in the
+ * daemon's own namespace, in the specs' namespaces and in netns[0..n_netns)
+ * (the namespaces vipd used before: the daemon keeps the list), removes
+ * from every interface every address tagged VIPD_ADDR_PROTO_VIP, and from
+ * the specs' interfaces every address equal to one of their VIPs. A kernel
+ * without the tags (Linux < 6.1) leaves only the latter to find: logged.
+ * Logs each removal; returns how many. */
+int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
+			     const char *const *netns, size_t n_netns);
 
 /* Makes the running instances match specs (moves the VIP arrays it keeps
  * out of them; the caller still calls vrrp_rt_specs_free): unchanged instances are not

@@ -66,7 +66,8 @@ int daemon_start_instances(struct daemon *d)
 
 	if (vrrp_rt_specs_from_record(d->record, &specs, &n) < 0)
 		return -ENOMEM;
-	removed = vrrp_rt_remove_leftovers(&d->rt, specs, n);
+	removed = daemon_remove_leftovers(d, specs, n);
+	daemon_remember_netns(d, specs, n, false); /* before a VIP can be added */
 	if (removed > 0)
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "removed %d left-over VIPs before joining",
 			    removed);
@@ -98,8 +99,9 @@ int daemon_reload(struct daemon *d, json_t *errors)
 		d->reload_failures++;
 		return -ENOMEM;
 	}
-	health_sync(d->health, rec);	 /* unchanged checks keep their state */
-	vrrp_rt_apply(&d->rt, specs, n); /* kept instances take rec's indexes */
+	daemon_remember_netns(d, specs, n, true); /* a new namespace: before its VIPs */
+	health_sync(d->health, rec);		  /* unchanged checks keep their state */
+	vrrp_rt_apply(&d->rt, specs, n);	  /* kept instances take rec's indexes */
 	health_commit(d->health);
 	vrrp_rt_specs_free(specs, n);
 	daemon_config_free(d->model, d->record);

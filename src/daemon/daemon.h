@@ -84,6 +84,16 @@ int daemon_reload(struct daemon *d, json_t *errors);
 /* First start: sweep left-over VIPs, start every instance. */
 int daemon_start_instances(struct daemon *d);
 
+/* leftovers.c: daemon_remove_leftovers sweeps left-over VIPs
+ * (vrrp_rt_remove_leftovers) in the daemon's own namespace, the specs' and
+ * those remembered in CONTROL_PATH.netns; returns how many it removed, or
+ * -ENOMEM. daemon_remember_netns writes the specs' namespaces there (with
+ * the ones already remembered when keep_old), before any VIP is added in
+ * them. */
+int daemon_remove_leftovers(struct daemon *d, const struct vrrp_inst_spec *specs, size_t n);
+void daemon_remember_netns(struct daemon *d, const struct vrrp_inst_spec *specs, size_t n,
+			   bool keep_old);
+
 /* drain.c: drain (every instance advertises priority 1, masters resign) or
  * undrain, with its event, remembered in CONTROL_PATH.drained so that a
  * restarted vipd starts drained; daemon_restore_drain reads that at start,

@@ -160,7 +160,7 @@ static int cleanup_only(struct daemon *d)
 
 	if (vrrp_rt_specs_from_record(d->record, &specs, &n) < 0)
 		return EXIT_FAIL;
-	removed = vrrp_rt_remove_leftovers(&d->rt, specs, n);
+	removed = daemon_remove_leftovers(d, specs, n);
 	vrrp_rt_specs_free(specs, n);
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "cleanup: removed %d VIPs", removed);
 	return EXIT_OK;
@@ -222,6 +222,10 @@ int main(int argc, char **argv)
 		cleanup(&d);
 		return EXIT_BADCONF;
 	}
+	/* stderr may be a pipe or journald that stops reading: the loop must
+	 * not wait for it (a false failover); vrrp_rt_log_to queues, drops and
+	 * counts instead */
+	(void)vrrp_rt_log_to(&d.rt, STDERR_FILENO);
 	rc = privs_drop_for_setup();
 	if (rc < 0) {
 		fprintf(stderr, "vipd: error: cannot drop capabilities: %s\n", strerror(-rc));

@@ -77,7 +77,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	struct nlattr *a;
 	struct vip_found f;
 
-	if (nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != lc->ifindex ||
+	if (nlh->nlmsg_type != RTM_NEWADDR || (lc->ifindex && (int)ifa->ifa_index != lc->ifindex) ||
 	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
 		return NL_OK;
 	if (nlmsg_parse(nlh, sizeof(*ifa), tb, ATTR_MAX, NULL) < 0)
@@ -86,6 +86,7 @@ static int on_addr(struct nl_msg *msg, void *arg)
 	memset(&f, 0, sizeof(f));
 	f.addr.family = ifa->ifa_family == AF_INET ? IP_V4 : IP_V6;
 	f.addr.plen = ifa->ifa_prefixlen;
+	f.ifindex = (int)ifa->ifa_index;
 	if (!a || nla_len(a) != (int)ip_len(&f.addr))
 		return NL_OK;
 	memcpy(f.addr.bytes, nla_data(a), ip_len(&f.addr));

@@ -23,6 +23,7 @@ struct vip_found {
 	struct ip_addr addr; /* with its prefix length */
 	uint8_t proto;	     /* IFA_PROTO, 0 when unset */
 	uint32_t flags;	     /* IFA_F_* (IFA_FLAGS, else ifa_flags) */
+	int ifindex;	     /* the interface it is on */
 };
 
 /* Adds (or replaces) vip with its prefix length on ifindex; sk is ctx's
@@ -33,8 +34,9 @@ int vip_add(struct net_ctx *ctx, struct nl_sock *sk, int ifindex, const struct i
 /* Removes vip from ifindex; an address already gone is success. 0 or -errno. */
 int vip_del(struct nl_sock *sk, int ifindex, const struct ip_addr *vip);
 
-/* Every address of ifindex (both families); *out is malloc'd, the caller
- * frees it. 0 or -errno. */
+/* Every address of ifindex (both families), of every interface of sk's
+ * namespace when ifindex is 0; *out is malloc'd, the caller frees it. 0 or
+ * -errno. */
 int vip_list(struct nl_sock *sk, int ifindex, struct vip_found **out, size_t *n);
 
 #endif

@@ -5,6 +5,7 @@
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ int vrrp_rt_init_env(struct vrrp_rt *rt, struct event_base *base, const struct v
 	rt->env_ctx = env_ctx;
 	rt->log_level = VRRP_RT_LOG_INFO;
 	rt->rx_pkt = malloc(sizeof(*rt->rx_pkt));
-	if (!rt->rx_pkt)
+	if (!rt->rx_pkt || rt_log_init(rt) < 0)
 		return -ENOMEM;
 	return net_ctx_init(&rt->net);
 }
@@ -46,6 +47,7 @@ void vrrp_rt_done(struct vrrp_rt *rt)
 	free(rt->rx_pkt);
 	rt->rx_pkt = NULL;
 	net_ctx_done(&rt->net);
+	rt_log_done(rt);
 }
 
 void vrrp_rt_shutdown(struct vrrp_rt *rt)
@@ -183,48 +185,95 @@ static bool is_config_vip(const struct vrrp_inst_spec *specs, size_t n, const ch
 	return false;
 }
 
-/* A missing interface or namespace has nothing left over: no log. */
-static int sweep_iface(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
-		       const struct vrrp_inst_spec *sp)
+/* Removes what was left over in netns: on every interface, every address
+ * tagged VIPD_ADDR_PROTO_VIP, and on the specs' interfaces every address
+ * equal to one of their VIPs. A missing namespace has nothing left over:
+ * no log. */
+static int sweep_netns(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
+		       const char *netns)
 {
 	const struct vrrp_rt_env *env = rt->env;
-	int err, removed = 0;
-	int ifindex = env->ifindex(rt->env_ctx, sp->netns, sp->ifname);
 	struct vip_found *f = NULL;
 	size_t nf = 0;
-	char a[IP_STR_MAX];
+	int removed = 0;
+	/* ifname is named's: a dump lists an interface's addresses together,
+	 * so the name is looked up about once per interface and family */
+	char ifname[IF_NAMESIZE] = "";
+	int named = 0;
 
-	if (ifindex <= 0 || env->addr_list(rt->env_ctx, sp->netns, ifindex, &f, &nf) < 0)
+	if (env->addr_list(rt->env_ctx, netns, 0, &f, &nf) < 0)
 		return 0;
 	for (size_t i = 0; i < nf; i++) {
-		if (f[i].proto != VIPD_ADDR_PROTO_VIP &&
-		    !is_config_vip(specs, n, sp->netns, sp->ifname, &f[i].addr))
+		char a[IP_STR_MAX];
+		bool tagged = f[i].proto == VIPD_ADDR_PROTO_VIP;
+		int err;
+
+		if (f[i].ifindex != named &&
+		    env->ifname(rt->env_ctx, netns, f[i].ifindex, ifname) < 0)
+			snprintf(ifname, sizeof(ifname), "#%d", f[i].ifindex);
+		named = f[i].ifindex;
+		if (!tagged && !is_config_vip(specs, n, netns, ifname, &f[i].addr))
 			continue;
-		err = env->addr_del(rt->env_ctx, sp->netns, ifindex, &f[i].addr);
+		err = env->addr_del(rt->env_ctx, netns, f[i].ifindex, &f[i].addr);
 		vrrp_rt_log(rt, err ? VRRP_RT_LOG_ERR : VRRP_RT_LOG_INFO,
-			    "[if %s] left-over VIP %s %s%s%s", sp->ifname,
-			    ip_ntop_prefix(&f[i].addr, a), err ? "not removed: " : "removed",
-			    err ? strerror(-err) : "",
-			    f[i].proto == VIPD_ADDR_PROTO_VIP ? " (tagged vipd)" : "");
+			    "[%s%s%sif %s] left-over VIP %s %s%s%s", *netns ? "netns " : "", netns,
+			    *netns ? " " : "", ifname, ip_ntop_prefix(&f[i].addr, a),
+			    err ? "not removed: " : "removed", err ? strerror(-err) : "",
+			    tagged ? " (tagged vipd)" : "");
 		removed += err == 0;
 	}
 	free(f);
 	return removed;
 }
 
-int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n)
+static bool seen_netns(const char *const *list, size_t n, const char *netns)
 {
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], netns) == 0)
+			return true;
+	return false;
+}
+
+/* The daemon's own namespace (""), the specs' and the extra ones, each
+ * once. *out is malloc'd (the names are not copied). -ENOMEM. */
+static int leftover_namespaces(const struct vrrp_inst_spec *specs, size_t n,
+			       const char *const *extra, size_t n_extra, const char ***out,
+			       size_t *count)
+{
+	const char **v = malloc((1 + n + n_extra) * sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return -ENOMEM;
+	v[k++] = "";
+	for (size_t i = 0; i < n; i++)
+		if (!seen_netns(v, k, specs[i].netns))
+			v[k++] = specs[i].netns;
+	for (size_t i = 0; i < n_extra; i++)
+		if (!seen_netns(v, k, extra[i]))
+			v[k++] = extra[i];
+	*out = v;
+	*count = k;
+	return 0;
+}
+
+int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
+			     const char *const *netns, size_t n_netns)
+{
+	const char **all;
+	size_t n_all;
 	int removed = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
-
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(specs[j].netns, specs[i].netns) == 0 &&
-			       strcmp(specs[j].ifname, specs[i].ifname) == 0;
-		if (!seen)
-			removed += sweep_iface(rt, specs, n, &specs[i]);
-	}
+	if (!rt->env->addr_tags(rt->env_ctx))
+		vrrp_rt_log(rt, VRRP_RT_LOG_WARN,
+			    "this kernel keeps no address tags (IFA_PROTO, Linux 6.1): only VIPs "
+			    "the file names are found and removed; a VIP of an interface or "
+			    "namespace no longer in the file stays");
+	if (leftover_namespaces(specs, n, netns, n_netns, &all, &n_all) < 0)
+		return 0;
+	for (size_t i = 0; i < n_all; i++)
+		removed += sweep_netns(rt, specs, n, all[i]);
+	free(all);
 	return removed;
 }
 

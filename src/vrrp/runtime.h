@@ -212,6 +212,8 @@ struct vrrp_rt {
 	void *env_ctx;
 	struct vrrp_rt_hooks hooks;
 	enum vrrp_rt_log_level log_level;
+	/* where log lines go, without ever blocking (runtime_base.c) */
+	struct vrrp_rt_log *log;
 	bool drained;
 	/* The daemon's event stream (vipctl events): called once per state
 	 * transition and health change, from the step. It must not call back
@@ -240,10 +242,15 @@ void vrrp_rt_done(struct vrrp_rt *rt);
 int vrrp_rt_specs_from_record(const struct node_record *r, struct vrrp_inst_spec **out, size_t *n);
 void vrrp_rt_specs_free(struct vrrp_inst_spec *specs, size_t n);
 
-/* At start, before any instance joins: removes from the specs' interfaces
- * every address tagged VIPD_ADDR_PROTO_VIP and every address equal to one
- * of the specs' VIPs. Logs what it removes; returns how many. */
-int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n);
+/* At start, before any instance joins, and for vipd --cleanup: in the
+ * daemon's own namespace, in the specs' namespaces and in netns[0..n_netns)
+ * (the namespaces vipd used before: the daemon keeps the list), removes
+ * from every interface every address tagged VIPD_ADDR_PROTO_VIP, and from
+ * the specs' interfaces every address equal to one of their VIPs. A kernel
+ * without the tags (Linux < 6.1) leaves only the latter to find: logged.
+ * Logs each removal; returns how many. */
+int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
+			     const char *const *netns, size_t n_netns);
 
 /* Makes the running instances match specs (moves the VIP arrays it keeps
  * out of them; the caller still calls vrrp_rt_specs_free): unchanged instances are not
@@ -291,6 +298,14 @@ __attribute__((format(printf, 3, 4))) void
 vrrp_rt_log(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt, ...);
 void vrrp_rt_vlog(const struct vrrp_rt *rt, enum vrrp_rt_log_level lvl, const char *fmt,
 		  va_list ap);
+/* Log to fd from now on (default: stderr, as it is). A pipe or socket is
+ * made non-blocking: lines it cannot take now wait in a 256 KiB queue,
+ * written when it can (the environment's log_watch, else before the next
+ * line); lines that do not fit are dropped, and one line says how many
+ * once writing works again. vrrp_rt_done puts fd's flags back. 0 or -errno. */
+int vrrp_rt_log_to(struct vrrp_rt *rt, int fd);
+/* Writes what waits in the log queue (fd became writable). */
+void vrrp_rt_log_flush(struct vrrp_rt *rt);
 __attribute__((format(printf, 3, 4))) void
 vrrp_inst_log(const struct vrrp_inst *inst, enum vrrp_rt_log_level lvl, const char *fmt, ...);
 

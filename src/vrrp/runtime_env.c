@@ -12,8 +12,10 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -305,6 +307,64 @@ static int sys_addr_list(void *ctx, const char *netns, int ifindex, struct vip_f
 	return nl ? vip_list(nl, ifindex, out, n) : err;
 }
 
+static int sys_ifname(void *ctx, const char *netns, int ifindex, char *buf)
+{
+	struct vrrp_rt *rt = ctx;
+	int err = net_ns_enter(&rt->net, netns);
+
+	if (err < 0)
+		return err;
+	err = if_indextoname((unsigned)ifindex, buf) ? 0 : -errno;
+	net_ns_leave(&rt->net, netns);
+	return err;
+}
+
+/* IFA_PROTO came with Linux 6.1; a kernel that refused it once is
+ * remembered in the net_ctx (net/ifaddr.h). */
+static bool sys_addr_tags(void *ctx)
+{
+	struct vrrp_rt *rt = ctx;
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (rt->net.no_ifa_proto || uname(&u) < 0 ||
+	    sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 1);
+}
+
+/* ---- the log ---- */
+
+static void on_log_writable(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	vrrp_rt_log_flush(arg);
+}
+
+static void sys_log_unwatch(void *ctx, void **io)
+{
+	(void)ctx;
+	if (*io)
+		event_free(*io);
+	*io = NULL;
+}
+
+static int sys_log_watch(void *ctx, int fd, void **io)
+{
+	struct vrrp_rt *rt = ctx;
+
+	if (!rt->base)
+		return -ENOSYS;
+	if (*io && event_get_fd(*io) != fd)
+		sys_log_unwatch(ctx, io);
+	if (!*io)
+		*io = event_new(rt->base, fd, EV_WRITE, on_log_writable, rt);
+	if (!*io)
+		return -ENOMEM;
+	return event_add(*io, NULL) < 0 ? -EIO : 0;
+}
+
 const struct vrrp_rt_env vrrp_rt_env_sys = {
     .now_ms = sys_now_ms,
     .wall_ms = sys_wall_ms,
@@ -322,4 +382,8 @@ const struct vrrp_rt_env vrrp_rt_env_sys = {
     .addr_add = sys_addr_add,
     .addr_del = sys_addr_del,
     .addr_list = sys_addr_list,
+    .ifname = sys_ifname,
+    .addr_tags = sys_addr_tags,
+    .log_watch = sys_log_watch,
+    .log_unwatch = sys_log_unwatch,
 };

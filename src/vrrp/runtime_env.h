@@ -73,11 +73,26 @@ struct vrrp_rt_env {
 	/* ---- addresses of an interface (netns "" = the daemon's own) ---- */
 	/* if_nametoindex in netns: > 0, or -errno. */
 	int (*ifindex)(void *ctx, const char *netns, const char *ifname);
-	/* vip_add / vip_del / vip_list of net/vip.h: 0 or -errno. */
+	/* vip_add / vip_del / vip_list of net/vip.h: 0 or -errno; addr_list
+	 * with ifindex 0 lists every interface of netns (-errno when netns
+	 * does not exist). */
 	int (*addr_add)(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip);
 	int (*addr_del)(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip);
 	int (*addr_list)(void *ctx, const char *netns, int ifindex, struct vip_found **out,
 			 size_t *n);
+	/* if_indextoname in netns into buf (IF_NAMESIZE bytes): 0 or -errno. */
+	int (*ifname)(void *ctx, const char *netns, int ifindex, char *buf);
+	/* Whether the kernel keeps the tag vipd puts on its addresses
+	 * (IFA_PROTO, Linux >= 6.1). Without it, a left-over VIP can only be
+	 * found as one the file names. */
+	bool (*addr_tags)(void *ctx);
+
+	/* ---- the log: once fd can be written, call vrrp_rt_log_flush
+	 * from the loop (one shot: the runtime asks again while bytes wait).
+	 * *io is the environment's, NULL at first; log_unwatch frees it. NULL
+	 * ops: what waits is written before the next line. ---- */
+	int (*log_watch)(void *ctx, int fd, void **io);
+	void (*log_unwatch)(void *ctx, void **io);
 };
 
 /* The production environment (ctx: the struct vrrp_rt itself). */

@@ -42,6 +42,10 @@ struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err);
 /* The IPv6 link-local address of ifindex in netns that can be a source
  * (not tentative), from the environment's address list. */
 bool rt_find_link_local(struct vrrp_rt *rt, const char *netns, int ifindex, struct ip_addr *out);
+/* The log queue (vrrp_rt.log): made by vrrp_rt_init_env, freed by
+ * vrrp_rt_done after one last try to write what waits. */
+int rt_log_init(struct vrrp_rt *rt);
+void rt_log_done(struct vrrp_rt *rt);
 
 /* ---- runtime_spec.c ---- */
 bool rt_spec_same_key(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);

@@ -218,3 +218,53 @@ def test_instance_on_an_interface_in_another_namespace(lab):
     addrs = {f"{i['local']}/{i['prefixlen']}"
              for i in tenant.json("addr show dev eth0")[0]["addr_info"]}
     assert VIP4 not in addrs and VIP6 not in addrs
+
+
+def _tenant_addrs(tenant):
+    return {f"{i['local']}/{i['prefixlen']}"
+            for i in tenant.json("addr show dev eth0")[0]["addr_info"]}
+
+
+def test_vips_of_a_namespace_removed_from_the_file_are_swept_by_cleanup_and_start(lab):
+    """A crashed master leaves tagged VIPs in a namespace its file named;
+    the file changes and no longer names it. `vipd --cleanup` and the next
+    start still remove them (vipd remembers the namespaces it used:
+    CONTROL.netns), and only them: an untagged address there stays."""
+    from lab import host_run
+    from vipd_env import in_netns
+
+    c = Cluster(lab)
+    tenant = lab.netns("tb")
+    c.ns["a"].ip(["link", "set", "eth0", "netns", tenant.name])
+    tenant.ip("link set eth0 up")
+    tenant.ip("addr add 192.0.2.11/24 dev eth0")
+    tenant.ip("addr add 2001:db8::11/64 dev eth0 nodad")
+    tenant.ip("addr add 198.51.100.7/24 dev eth0")  # nobody's VIP, untagged
+    plain = config(vips_master=[VIP4, VIP6])
+    with_ns = plain.replace("type: ethernet", f"type: ethernet\n    namespace: {tenant.name}")
+    path_plain = c.write_config(plain, name="plain.yaml")
+
+    def crash_as_master():
+        c.write_config(with_ns, name="with-ns.yaml")
+        c.start("a")
+        c.wait_state("a", V4, "MASTER")
+        c.wait_state("a", V6, "MASTER")
+        c.signal("a", signal.SIGKILL)
+        assert {VIP4, VIP6} <= _tenant_addrs(tenant)  # left behind, tagged
+
+    swept = f"[netns {tenant.name} if eth0] left-over VIP 192.0.2.200/24 removed (tagged vipd)"
+    crash_as_master()
+    cp = host_run(in_netns(c.ns["a"], [VIPD, "-c", path_plain, "--node", "a",
+                                       "--control", c.sock("a"), "--cleanup"]))
+    assert swept in cp.stderr
+    addrs = _tenant_addrs(tenant)
+    assert VIP4 not in addrs and VIP6 not in addrs
+    assert "198.51.100.7/24" in addrs and "192.0.2.11/24" in addrs
+
+    crash_as_master()
+    c.config_path = path_plain
+    c.start("a")
+    addrs = _tenant_addrs(tenant)
+    assert VIP4 not in addrs and VIP6 not in addrs
+    assert "198.51.100.7/24" in addrs and "192.0.2.11/24" in addrs
+    assert swept in c.log("a")

@@ -3,6 +3,7 @@
 #include "rt_harness.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -393,71 +394,121 @@ static int env_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_add
 
 /* ---- the environment: addresses ---- */
 
+static const struct rh_iface *iface_by_name(const struct rh_node *n, const char *netns,
+					    const char *ifname)
+{
+	for (size_t i = 0; i < n->n_ifaces; i++)
+		if (strcmp(n->ifaces[i].netns, netns) == 0 &&
+		    strcmp(n->ifaces[i].ifname, ifname) == 0)
+			return &n->ifaces[i];
+	return NULL;
+}
+
+static bool node_has_netns(const struct rh_node *n, const char *netns)
+{
+	if (!*netns)
+		return true;
+	for (size_t i = 0; i < n->n_ifaces; i++)
+		if (strcmp(n->ifaces[i].netns, netns) == 0)
+			return true;
+	return false;
+}
+
 static int env_ifindex(void *ctx, const char *netns, const char *ifname)
 {
 	const struct rh_node *n = ctx;
+	const struct rh_iface *f;
 
-	return strcmp(ifname, RH_IFNAME) == 0 && !*netns && !n->iface_missing ? RH_IFINDEX
-									      : -ENODEV;
+	if (strcmp(ifname, RH_IFNAME) == 0 && !*netns)
+		return n->iface_missing ? -ENODEV : RH_IFINDEX;
+	f = iface_by_name(n, netns, ifname);
+	return f ? f->ifindex : -ENODEV;
 }
 
-static struct rh_addr *addr_find(struct rh_node *n, int ifindex, const struct ip_addr *a)
+static int env_ifname(void *ctx, const char *netns, int ifindex, char *buf)
+{
+	const struct rh_node *n = ctx;
+
+	if (!*netns && ifindex == RH_IFINDEX) {
+		snprintf(buf, IF_NAMESIZE, "%s", RH_IFNAME);
+		return 0;
+	}
+	for (size_t i = 0; i < n->n_ifaces; i++)
+		if (strcmp(n->ifaces[i].netns, netns) == 0 && n->ifaces[i].ifindex == ifindex) {
+			snprintf(buf, IF_NAMESIZE, "%s", n->ifaces[i].ifname);
+			return 0;
+		}
+	return -ENODEV;
+}
+
+static bool env_addr_tags(void *ctx)
+{
+	const struct rh_node *n = ctx;
+
+	return !n->no_addr_tags;
+}
+
+static struct rh_addr *addr_find(struct rh_node *n, const char *netns, int ifindex,
+				 const struct ip_addr *a)
 {
 	for (size_t i = 0; i < n->n_addrs; i++)
-		if (n->addrs[i].ifindex == ifindex && ip_equal(&n->addrs[i].addr, a))
+		if (strcmp(n->addrs[i].netns, netns) == 0 && n->addrs[i].ifindex == ifindex &&
+		    ip_equal(&n->addrs[i].addr, a))
 			return &n->addrs[i];
 	return NULL;
 }
 
-static void addr_put(struct rh_node *n, int ifindex, const struct ip_addr *a, uint8_t proto)
+static void addr_put(struct rh_node *n, const char *netns, int ifindex, const struct ip_addr *a,
+		     uint8_t proto)
 {
-	struct rh_addr *e = addr_find(n, ifindex, a);
+	struct rh_addr *e = addr_find(n, netns, ifindex, a);
 
 	if (!e) {
 		assert_true(n->n_addrs < RH_MAX_ADDRS);
 		e = &n->addrs[n->n_addrs++];
 	}
 	*e = (struct rh_addr){.ifindex = ifindex, .addr = *a, .proto = proto};
+	snprintf(e->netns, sizeof(e->netns), "%s", netns);
 }
 
 static int env_addr_add(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip)
 {
 	struct rh_node *n = ctx;
 
-	assert_string_equal(netns, "");
 	if (n->add_refused_err && ip_equal(&n->add_refused, vip))
 		return n->add_refused_err;
-	addr_put(ctx, ifindex, vip, VIPD_ADDR_PROTO_VIP);
+	addr_put(n, netns, ifindex, vip, n->no_addr_tags ? 0 : VIPD_ADDR_PROTO_VIP);
 	return 0;
 }
 
 static int env_addr_del(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip)
 {
 	struct rh_node *n = ctx;
-	struct rh_addr *e = addr_find(n, ifindex, vip);
+	struct rh_addr *e = addr_find(n, netns, ifindex, vip);
 
-	assert_string_equal(netns, "");
 	if (e)
 		*e = n->addrs[--n->n_addrs];
 	return 0; /* already gone is success */
 }
 
+/* ifindex 0: every interface of netns. */
 static int env_addr_list(void *ctx, const char *netns, int ifindex, struct vip_found **out,
 			 size_t *count)
 {
 	struct rh_node *n = ctx;
-	struct vip_found *f = calloc(RH_MAX_ADDRS, sizeof(*f));
+	struct vip_found *f;
 	size_t k = 0;
 
+	if (!node_has_netns(n, netns))
+		return -ENOENT;
+	f = calloc(RH_MAX_ADDRS, sizeof(*f));
 	assert_non_null(f);
-	if (*netns || ifindex != RH_IFINDEX) {
-		free(f);
-		return -ENODEV;
-	}
 	for (size_t i = 0; i < n->n_addrs; i++)
-		if (n->addrs[i].ifindex == ifindex)
+		if (strcmp(n->addrs[i].netns, netns) == 0 &&
+		    (ifindex == 0 || n->addrs[i].ifindex == ifindex))
 			f[k++] = (struct vip_found){.addr = n->addrs[i].addr,
-						    .proto = n->addrs[i].proto};
+						    .proto = n->addrs[i].proto,
+						    .ifindex = n->addrs[i].ifindex};
 	*out = f;
 	*count = k;
 	return 0;
@@ -480,6 +531,8 @@ static const struct vrrp_rt_env rh_env = {
     .addr_add = env_addr_add,
     .addr_del = env_addr_del,
     .addr_list = env_addr_list,
+    .ifname = env_ifname,
+    .addr_tags = env_addr_tags,
 };
 
 /* ---- the daemon's part: link watch, events ---- */
@@ -570,13 +623,13 @@ void rh_world_init(struct rh_world *w, int n_nodes, const struct rh_cfg *cfg)
 		/* the node's own addresses, which no sweep may touch */
 		a = own_addr(i, IP_V4);
 		a.plen = 24;
-		addr_put(n, RH_IFINDEX, &a, VIPD_ADDR_PROTO_NODE);
+		addr_put(n, "", RH_IFINDEX, &a, VIPD_ADDR_PROTO_NODE);
 		a = own_addr(i, IP_V6);
 		a.plen = 64;
-		addr_put(n, RH_IFINDEX, &a, VIPD_ADDR_PROTO_NODE);
+		addr_put(n, "", RH_IFINDEX, &a, VIPD_ADDR_PROTO_NODE);
 		a = rh_ip(i == 0 ? "fe80::a0" : i == 1 ? "fe80::a1" : "fe80::a2");
 		a.plen = 64;
-		addr_put(n, RH_IFINDEX, &a, 0);
+		addr_put(n, "", RH_IFINDEX, &a, 0);
 	}
 }
 
@@ -668,7 +721,7 @@ void rh_start(struct rh_world *w, int i)
 	n->rt.on_event_arg = n;
 	n->link_told_up = n->carrier; /* the link watch's first reading */
 	rh_specs(w, i, &specs, &count);
-	vrrp_rt_remove_leftovers(&n->rt, specs, count);
+	vrrp_rt_remove_leftovers(&n->rt, specs, count, n->old_netns, n->n_old_netns);
 	vrrp_rt_apply(&n->rt, specs, count);
 	vrrp_rt_specs_free(specs, count);
 }
@@ -850,6 +903,16 @@ bool rh_holds(const struct rh_world *w, int i, const char *vip)
 	return false;
 }
 
+bool rh_holds_on(const struct rh_world *w, int i, const char *netns, const char *ifname,
+		 const char *addr)
+{
+	struct ip_addr a = rh_ip(addr);
+	const struct rh_node *n = &w->nodes[i];
+	int ifindex = env_ifindex((void *)n, netns, ifname);
+
+	return addr_find((struct rh_node *)n, netns, ifindex, &a) != NULL;
+}
+
 static int node_of_mac(const struct rh_world *w, const uint8_t mac[6])
 {
 	for (int i = 0; i < w->n_nodes; i++)
@@ -934,18 +997,41 @@ size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t si
 	return k;
 }
 
+int rh_add_iface(struct rh_world *w, int i, const char *netns, const char *ifname)
+{
+	struct rh_node *n = &w->nodes[i];
+	struct rh_iface *f;
+
+	assert_true(n->n_ifaces < RH_MAX_IFACES);
+	f = &n->ifaces[n->n_ifaces++];
+	snprintf(f->netns, sizeof(f->netns), "%s", netns);
+	snprintf(f->ifname, sizeof(f->ifname), "%s", ifname);
+	f->ifindex = RH_IFINDEX + (int)n->n_ifaces;
+	return f->ifindex;
+}
+
+void rh_add_addr_on(struct rh_world *w, int i, const char *netns, const char *ifname,
+		    const char *addr, uint8_t proto)
+{
+	struct ip_addr a = rh_ip(addr);
+	int ifindex = env_ifindex(&w->nodes[i], netns, ifname);
+
+	assert_true(ifindex > 0);
+	addr_put(&w->nodes[i], netns, ifindex, &a, proto);
+}
+
 void rh_add_addr(struct rh_world *w, int i, const char *addr, uint8_t proto)
 {
 	struct ip_addr a = rh_ip(addr);
 
-	addr_put(&w->nodes[i], RH_IFINDEX, &a, proto);
+	addr_put(&w->nodes[i], "", RH_IFINDEX, &a, proto);
 }
 
 void rh_remove_addr(struct rh_world *w, int i, const char *addr)
 {
 	struct rh_node *n = &w->nodes[i];
 	struct ip_addr a = rh_ip(addr);
-	struct rh_addr *e = addr_find(n, RH_IFINDEX, &a);
+	struct rh_addr *e = addr_find(n, "", RH_IFINDEX, &a);
 
 	if (e) {
 		a = e->addr; /* the kernel reports the prefix length too */

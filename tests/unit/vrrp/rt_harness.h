@@ -30,12 +30,13 @@
 
 #include "vrrp/runtime.h"
 
-#define RH_MAX_NODES 3
-#define RH_MAX_INSTS 8
-#define RH_MAX_VIPS  4
-#define RH_MAX_ADDRS 32
-#define RH_IFNAME    "eth0"
-#define RH_IFINDEX   2
+#define RH_MAX_NODES  3
+#define RH_MAX_INSTS  8
+#define RH_MAX_VIPS   4
+#define RH_MAX_ADDRS  32
+#define RH_IFNAME     "eth0"
+#define RH_IFINDEX    2
+#define RH_MAX_IFACES 8
 
 /* One instance of the test's configuration, as the model would compile it. */
 struct rh_inst_cfg {
@@ -62,6 +63,7 @@ struct rh_cfg {
 };
 
 struct rh_addr {
+	char netns[16]; /* "" = the daemon's own */
 	int ifindex;
 	struct ip_addr addr; /* with prefix length */
 	uint8_t proto;	     /* VIPD_ADDR_PROTO_VIP for the runtime's */
@@ -86,12 +88,24 @@ struct rh_node {
 	bool link_told_up;
 	uint32_t link_notify_ms;   /* how late the kernel tells a carrier change */
 	bool recheck_on_send_fail; /* health.c: a refused send asks again (default) */
-	/* the kernel's addresses of the node's interface */
+	/* the kernel's addresses of the node's interfaces */
 	struct rh_addr addrs[RH_MAX_ADDRS];
 	size_t n_addrs;
 	/* the kernel refuses to add this address (rh_fail_add) */
 	struct ip_addr add_refused;
 	int add_refused_err; /* 0: it refuses nothing */
+	/* interfaces besides RH_IFNAME of the own namespace (rh_add_iface);
+	 * a namespace exists when one of them is in it */
+	struct rh_iface {
+		char netns[16];
+		char ifname[16];
+		int ifindex;
+	} ifaces[RH_MAX_IFACES];
+	size_t n_ifaces;
+	bool no_addr_tags; /* a kernel before 6.1: addresses lose IFA_PROTO */
+	/* the namespaces the daemon used before (its record), swept at start */
+	const char *old_netns[RH_MAX_IFACES];
+	size_t n_old_netns;
 	/* counters the fake keeps */
 	int open_timers;
 	int open_socks;
@@ -231,6 +245,13 @@ size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since
 size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms);
 /* Put an address on node i's interface behind the daemon's back. */
 void rh_add_addr(struct rh_world *w, int i, const char *addr, uint8_t proto);
+/* Another interface of node i, in netns ("" = the own); its ifindex. */
+int rh_add_iface(struct rh_world *w, int i, const char *netns, const char *ifname);
+/* rh_add_addr on that interface; rh_holds_on: whether it has addr. */
+void rh_add_addr_on(struct rh_world *w, int i, const char *netns, const char *ifname,
+		    const char *addr, uint8_t proto);
+bool rh_holds_on(const struct rh_world *w, int i, const char *netns, const char *ifname,
+		 const char *addr);
 
 /* Someone removes addr from node i's interface behind the daemon's back
  * (`ip addr del`): the daemon's address watch tells its runtime at once

@@ -185,6 +185,69 @@ static void test_crash_and_restart(void **state)
 	rh_world_done(&w);
 }
 
+/* A restart sweeps every interface of the own namespace and of the
+ * namespaces the daemon used before (its record), whatever the file says
+ * now: a tagged address goes, an untagged one stays unless it is a VIP of
+ * the file on its interface. A namespace vipd never used is not touched
+ * (another vipd may hold its VIPs there). */
+static void test_restart_sweeps_tagged_vips_of_every_interface_and_namespace(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	lab_up(&w);
+	rh_crash(&w, A);
+	rh_add_iface(&w, A, "", "eth9");	  /* removed from the file */
+	rh_add_iface(&w, A, "tenant1", "veth1");  /* a namespace removed from it */
+	rh_add_iface(&w, A, "stranger", "veth7"); /* never vipd's */
+	rh_add_addr_on(&w, A, "", "eth9", "198.51.100.1/24", VIPD_ADDR_PROTO_VIP);
+	rh_add_addr_on(&w, A, "", "eth9", "198.51.100.2/24", 0);
+	rh_add_addr_on(&w, A, "", "eth9", VIP4 "/24", 0); /* a file VIP, but not here */
+	rh_add_addr_on(&w, A, "tenant1", "veth1", "203.0.113.1/24", VIPD_ADDR_PROTO_VIP);
+	rh_add_addr_on(&w, A, "tenant1", "veth1", "203.0.113.2/24", 0);
+	rh_add_addr_on(&w, A, "stranger", "veth7", "203.0.113.9/24", VIPD_ADDR_PROTO_VIP);
+	w.nodes[A].old_netns[0] = "tenant1";
+	w.nodes[A].old_netns[1] = "gone"; /* deleted since: nothing to do */
+	w.nodes[A].n_old_netns = 2;
+	rh_start(&w, A);
+	assert_false(rh_holds_on(&w, A, "", RH_IFNAME, VIP4));
+	assert_false(rh_holds_on(&w, A, "", "eth9", "198.51.100.1"));
+	assert_true(rh_holds_on(&w, A, "", "eth9", "198.51.100.2"));
+	assert_true(rh_holds_on(&w, A, "", "eth9", VIP4));
+	assert_false(rh_holds_on(&w, A, "tenant1", "veth1", "203.0.113.1"));
+	assert_true(rh_holds_on(&w, A, "tenant1", "veth1", "203.0.113.2"));
+	assert_true(rh_holds_on(&w, A, "stranger", "veth7", "203.0.113.9"));
+	assert_true(rh_holds_on(&w, A, "", RH_IFNAME, "192.0.2.11")); /* the node's own */
+	rh_run(&w, 1000);
+	assert_settled(&w);
+	rh_world_done(&w);
+}
+
+/* A kernel before 6.1 keeps no tags: only the file's VIPs on their
+ * interfaces can be told from anybody's addresses. */
+static void test_without_address_tags_only_the_files_vips_are_swept(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	rh_world_init(&w, 2, &lab_cfg);
+	w.nodes[A].no_addr_tags = true;
+	rh_start(&w, A);
+	rh_start(&w, B);
+	rh_run(&w, 1000);
+	assert_true(rh_holds_on(&w, A, "", RH_IFNAME, VIP4)); /* added untagged */
+	rh_crash(&w, A);
+	rh_add_iface(&w, A, "", "eth9");
+	rh_add_addr_on(&w, A, "", "eth9", "198.51.100.1/24", 0); /* a VIP of an older file */
+	rh_start(&w, A);
+	assert_false(rh_holds_on(&w, A, "", RH_IFNAME, VIP4));
+	assert_false(rh_holds_on(&w, A, "", RH_IFNAME, VIP6));
+	assert_true(rh_holds_on(&w, A, "", "eth9", "198.51.100.1"));
+	rh_run(&w, 1000);
+	assert_settled(&w);
+	rh_world_done(&w);
+}
+
 /* The advert interface lost: FAULT at once (VIPs released, nothing sent);
  * B takes over when A falls silent. Back: BACKUP first, then a preemption
  * with the full announcement; the client ends at A's MAC. */
@@ -318,6 +381,8 @@ int main(void)
 	    cmocka_unit_test(test_stop_hands_over_at_once),
 	    cmocka_unit_test(test_stop_multicast_waits_skew),
 	    cmocka_unit_test(test_crash_and_restart),
+	    cmocka_unit_test(test_restart_sweeps_tagged_vips_of_every_interface_and_namespace),
+	    cmocka_unit_test(test_without_address_tags_only_the_files_vips_are_swept),
 	    cmocka_unit_test(test_advert_link_down_and_up),
 	    cmocka_unit_test(test_healed_split),
 	    cmocka_unit_test(test_loss_and_delay),

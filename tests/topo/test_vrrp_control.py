@@ -295,3 +295,30 @@ def test_vipd_runs_under_a_bounding_set_like_the_units(lab):
     assert int(st["CapEff"], 16) == want and int(st["CapBnd"], 16) == want
     c.signal("a", signal.SIGTERM)
     c.wait_state("b", V4, "MASTER", timeout=3)
+
+
+def test_a_hostile_file_on_reload_is_refused_at_once_and_adverts_go_on(lab):
+    """docs/security.md: a 400 KB file nested 200,000 levels deep (which
+    libyaml alone would chew on for minutes inside the event loop) is
+    refused in milliseconds by vipctl reload; the old file stays in force
+    and the master's adverts keep their interval: the backup never takes
+    over."""
+    c = up(lab, config(vips_master=[VIP4]))
+    good = open(c.config_path).read()
+    with open(c.config_path, "w") as f:
+        f.write("[" * 200000 + "]" * 200000 + "\n")
+    sent = c.instance("a", V4)["counters"]["adverts_sent"]
+    b_transitions = c.instance("b", V4)["counters"]["transitions"]
+    t = time.time()
+    cp = c.vipctl("a", "reload", check=False)
+    took = time.time() - t
+    assert cp.returncode != 0
+    assert "nesting deeper than 16 levels" in cp.stdout + cp.stderr
+    assert took < 1.0, f"{took:.2f} s"
+    time.sleep(1.0)
+    assert c.instance("a", V4)["counters"]["adverts_sent"] - sent >= 9  # 100 ms adverts
+    assert c.state("a", V4) == "MASTER" and c.state("b", V4) == "BACKUP"
+    assert c.instance("b", V4)["counters"]["transitions"] == b_transitions
+    with open(c.config_path, "w") as f:
+        f.write(good)
+    assert c.vipctl("a", "reload").returncode == 0

@@ -1046,3 +1046,48 @@ void rh_fail_add(struct rh_world *w, int i, const char *addr, int err)
 	w->nodes[i].add_refused = rh_ip(addr);
 	w->nodes[i].add_refused_err = err;
 }
+
+/* ---- the Active-Active lab ---- */
+
+const struct rh_cfg rh_aa_cfg = {
+    .insts =
+	{
+	    {.name = RH_AA_GW4,
+	     .vrid = 51,
+	     .family = IP_V4,
+	     .vips = {RH_AA_VIP4 "/24"},
+	     .prio = {200, 100}},
+	    {.name = RH_AA_GW6,
+	     .vrid = 52,
+	     .family = IP_V6,
+	     .vips = {RH_AA_VIP6 "/64"},
+	     .prio = {200, 100}},
+	    {.name = RH_AA_BK4,
+	     .vrid = 61,
+	     .family = IP_V4,
+	     .vips = {RH_AA_VIPB "/24"},
+	     .prio = {100, 200}},
+	},
+    .n_insts = 3,
+};
+
+void rh_aa_up(struct rh_world *w)
+{
+	rh_world_init(w, 2, &rh_aa_cfg);
+	rh_start(w, 0);
+	rh_start(w, 1);
+	rh_run(w, 1000);
+}
+
+void rh_aa_assert_settled(struct rh_world *w)
+{
+	assert_int_equal(rh_state(w, 0, RH_AA_GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(w, 0, RH_AA_GW6), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(w, 0, RH_AA_BK4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_state(w, 1, RH_AA_GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_state(w, 1, RH_AA_GW6), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_state(w, 1, RH_AA_BK4), VRRP_FSM_MASTER);
+	assert_true(rh_client_reaches(w, RH_AA_VIP4, 0));
+	assert_true(rh_client_reaches(w, RH_AA_VIP6, 0));
+	assert_true(rh_client_reaches(w, RH_AA_VIPB, 1));
+}

@@ -267,4 +267,21 @@ void rh_at(struct rh_world *w, uint64_t ms, void (*fn)(void *arg), void *arg);
 /* An address from the test's own text (a bad one fails the test). */
 struct ip_addr rh_ip(const char *text);
 
+/* ---- the Active-Active lab most scenarios run on ----
+ * Node A (192.0.2.11) prefers the master slot: RH_AA_GW4 (VIP
+ * RH_AA_VIP4) and RH_AA_GW6 (RH_AA_VIP6); node B (192.0.2.12) the backup
+ * slot: RH_AA_BK4 (RH_AA_VIPB). Method gw, priorities 200/100, VRRPv3
+ * unicast at 100 ms. */
+#define RH_AA_GW4  "eth0/master/ipv4/gw"
+#define RH_AA_GW6  "eth0/master/ipv6/gw"
+#define RH_AA_BK4  "eth0/backup/ipv4/gw"
+#define RH_AA_VIP4 "192.0.2.100"
+#define RH_AA_VIP6 "2001:db8::100"
+#define RH_AA_VIPB "192.0.2.200"
+extern const struct rh_cfg rh_aa_cfg;
+/* Both nodes started at once and settled (a second). */
+void rh_aa_up(struct rh_world *w);
+/* Every VIP on its preferred node, the client reaching it there. */
+void rh_aa_assert_settled(struct rh_world *w);
+
 #endif

@@ -18,45 +18,12 @@
 
 enum { A, B };
 
-#define GW4  "eth0/master/ipv4/gw"
-#define GW6  "eth0/master/ipv6/gw"
-#define BK4  "eth0/backup/ipv4/gw"
-#define VIP4 "192.0.2.100"
-#define VIP6 "2001:db8::100"
-#define VIPB "192.0.2.200"
-
-static const struct rh_cfg lab_cfg = {
-    .insts =
-	{
-	    {.name = GW4, .vrid = 51, .family = IP_V4, .vips = {VIP4 "/24"}, .prio = {200, 100}},
-	    {.name = GW6, .vrid = 52, .family = IP_V6, .vips = {VIP6 "/64"}, .prio = {200, 100}},
-	    {.name = BK4, .vrid = 61, .family = IP_V4, .vips = {VIPB "/24"}, .prio = {100, 200}},
-	},
-    .n_insts = 3,
-};
-
-static void lab_up(struct rh_world *w)
-{
-	rh_world_init(w, 2, &lab_cfg);
-	rh_start(w, A);
-	rh_start(w, B);
-	rh_run(w, 1000);
-}
-
-/* The chaos driver's invariants once a fault healed: every VIP on exactly
- * its preferred node, the client there, nothing FAULT. */
-static void assert_converged(struct rh_world *w)
-{
-	assert_int_equal(rh_state(w, A, GW4), VRRP_FSM_MASTER);
-	assert_int_equal(rh_state(w, A, GW6), VRRP_FSM_MASTER);
-	assert_int_equal(rh_state(w, A, BK4), VRRP_FSM_BACKUP);
-	assert_int_equal(rh_state(w, B, GW4), VRRP_FSM_BACKUP);
-	assert_int_equal(rh_state(w, B, GW6), VRRP_FSM_BACKUP);
-	assert_int_equal(rh_state(w, B, BK4), VRRP_FSM_MASTER);
-	assert_true(rh_client_reaches(w, VIP4, A));
-	assert_true(rh_client_reaches(w, VIP6, A));
-	assert_true(rh_client_reaches(w, VIPB, B));
-}
+#define GW4  RH_AA_GW4
+#define GW6  RH_AA_GW6
+#define BK4  RH_AA_BK4
+#define VIP4 RH_AA_VIP4
+#define VIP6 RH_AA_VIP6
+#define VIPB RH_AA_VIPB
 
 /* GARP/NA frames node i sent since since_ms that reached nobody. */
 static size_t garps_lost(const struct rh_world *w, int i, uint64_t since_ms)
@@ -93,7 +60,7 @@ static void test_link_flap_releases_and_reannounces(void **state)
 	uint64_t t0, t1;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	t0 = w.now_ms;
 	rh_link(&w, A, false, 0);
 	/* the price (docs/decisions.md): about Master_Down_Interval dark */
@@ -111,7 +78,7 @@ static void test_link_flap_releases_and_reannounces(void **state)
 	seen = rh_run_watching(&w, 1500, VIP4); /* make-before-break on the way back */
 	assert_int_equal(seen.dark_ms, 0);
 	assert_int_equal(seen.double_ms, 0);
-	assert_converged(&w);
+	rh_aa_assert_settled(&w);
 	assert_int_equal(rh_garps(&w, A, VIP4, t1), 3);
 	assert_int_equal(rh_garps(&w, A, VIP6, t1), 3);
 	/* the chaos bound: at most 4 transitions per instance per fault */
@@ -134,7 +101,7 @@ static void test_pending_after_link_return_does_not_bounce(void **state)
 	uint64_t t1, t2;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	rh_link(&w, A, false, 0);
 	rh_run(&w, 1500);
 	assert_true(rh_client_reaches(&w, VIP4, B));
@@ -156,7 +123,7 @@ static void test_pending_after_link_return_does_not_bounce(void **state)
 	t2 = w.now_ms;
 	rh_health(&w, A, true, false, "healthy");
 	rh_run(&w, 1000);
-	assert_converged(&w);
+	rh_aa_assert_settled(&w);
 	assert_int_equal(rh_transitions(&w, A, GW4, t2), 1);
 	assert_int_equal(rh_transitions(&w, B, GW4, t2), 1);
 	rh_world_done(&w);
@@ -174,13 +141,13 @@ static void test_returning_link_settles_first(void **state)
 	uint64_t t1, at;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	rh_link(&w, A, false, 0);
 	rh_run(&w, 33);
 	t1 = w.now_ms;
 	rh_link(&w, A, true, 1000); /* carrier back, nothing passes for 1 s */
 	rh_run(&w, 2000);
-	assert_converged(&w);
+	rh_aa_assert_settled(&w);
 	at = became_master_at(&w, A, GW4, t1);
 	assert_true(at >= t1 + 1000);
 	assert_int_equal(rh_last_transition(&w, A, GW4)->cause, VRRP_FSM_CAUSE_PREEMPT);
@@ -201,7 +168,7 @@ static void test_late_carrier_loss_faults_within_an_interval(void **state)
 	uint64_t t0, last;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	w.nodes[A].link_notify_ms = 820;
 	last = rh_last_advert_ms(&w, A);
 	t0 = w.now_ms;
@@ -219,7 +186,7 @@ static void test_late_carrier_loss_faults_within_an_interval(void **state)
 
 	rh_link(&w, A, true, 0);
 	rh_run(&w, 2000);
-	assert_converged(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 
@@ -234,21 +201,21 @@ static void test_healed_splits_leave_no_stale_entry(void **state)
 	for (uint64_t phase = 0; phase < 100; phase += 10) {
 		struct rh_world w;
 
-		lab_up(&w);
+		rh_aa_up(&w);
 		rh_split(&w, true);
 		rh_run(&w, 1000 + phase);
 		assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
 		assert_int_equal(rh_client_node(&w, VIP4), B);
 		rh_split(&w, false);
 		rh_run(&w, 300);
-		assert_converged(&w);
+		rh_aa_assert_settled(&w);
 
 		rh_split(&w, true);
 		rh_run(&w, 500);
 		assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
 		rh_split(&w, false);
 		rh_run(&w, 300);
-		assert_converged(&w);
+		rh_aa_assert_settled(&w);
 		rh_world_done(&w);
 	}
 }
@@ -260,7 +227,7 @@ static void test_flap_in_failover(void **state)
 	struct rh_world w;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	rh_crash(&w, A);
 	rh_run(&w, 300);
 	rh_link(&w, B, false, 0);
@@ -272,7 +239,7 @@ static void test_flap_in_failover(void **state)
 	rh_run(&w, 500);
 	rh_start(&w, A);
 	rh_run(&w, 3000);
-	assert_converged(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 
@@ -285,7 +252,7 @@ static void test_both_links(void **state)
 	uint64_t t1;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	rh_link(&w, A, false, 0);
 	rh_link(&w, B, false, 0);
 	rh_run(&w, 1000);
@@ -301,7 +268,7 @@ static void test_both_links(void **state)
 	assert_int_equal(became_master_at(&w, A, GW4, t1), t1 + 322 + 1000);
 	assert_int_equal(became_master_at(&w, B, BK4, t1), t1 + 322 + 1000);
 	rh_run(&w, 500);
-	assert_converged(&w);
+	rh_aa_assert_settled(&w);
 	assert_int_equal(rh_transitions(&w, B, GW4, t1), 1); /* BACKUP only */
 	rh_world_done(&w);
 }
@@ -317,7 +284,7 @@ static void test_gateway_down_for_both(void **state)
 	uint64_t t0;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	t0 = w.now_ms;
 	rh_health(&w, A, false, false, "gateway 192.0.2.1 unreachable (3/3 probes)");
 	rh_run(&w, 50);
@@ -335,7 +302,7 @@ static void test_gateway_down_for_both(void **state)
 	seen = rh_run_watching(&w, 1000, VIP4);
 	assert_int_equal(seen.dark_ms, 0);
 	assert_int_equal(seen.double_ms, 0);
-	assert_converged(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 
@@ -348,7 +315,7 @@ static void test_drain_held_through_a_crash(void **state)
 	struct rh_watch seen;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	vrrp_rt_set_drained(&w.nodes[A].rt, true);
 	rh_run(&w, 500);
 	assert_true(rh_client_reaches(&w, VIP4, B));
@@ -369,7 +336,7 @@ static void test_drain_held_through_a_crash(void **state)
 	seen = rh_run_watching(&w, 1000, VIP4);
 	assert_int_equal(seen.dark_ms, 0);
 	assert_int_equal(seen.double_ms, 0);
-	assert_converged(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 

@@ -16,51 +16,20 @@
 
 enum { A, B };
 
-#define GW4   "eth0/master/ipv4/gw"
-#define GW6   "eth0/master/ipv6/gw"
-#define BK4   "eth0/backup/ipv4/gw"
-#define VIP4  "192.0.2.100"
-#define VIP6  "2001:db8::100"
-#define VIPB4 "192.0.2.200"
-
-static const struct rh_cfg lab_cfg = {
-    .insts =
-	{
-	    {.name = GW4, .vrid = 51, .family = IP_V4, .vips = {VIP4 "/24"}, .prio = {200, 100}},
-	    {.name = GW6, .vrid = 52, .family = IP_V6, .vips = {VIP6 "/64"}, .prio = {200, 100}},
-	    {.name = BK4, .vrid = 61, .family = IP_V4, .vips = {VIPB4 "/24"}, .prio = {100, 200}},
-	},
-    .n_insts = 3,
-};
-
-/* Both started at once, settled: A holds the master slot, B the backup's. */
-static void lab_up(struct rh_world *w)
-{
-	rh_world_init(w, 2, &lab_cfg);
-	rh_start(w, A);
-	rh_start(w, B);
-	rh_run(w, 1000);
-}
-
-static void assert_settled(struct rh_world *w)
-{
-	assert_int_equal(rh_state(w, A, GW4), VRRP_FSM_MASTER);
-	assert_int_equal(rh_state(w, A, GW6), VRRP_FSM_MASTER);
-	assert_int_equal(rh_state(w, B, GW4), VRRP_FSM_BACKUP);
-	assert_int_equal(rh_state(w, B, BK4), VRRP_FSM_MASTER);
-	assert_int_equal(rh_state(w, A, BK4), VRRP_FSM_BACKUP);
-	assert_true(rh_client_reaches(w, VIP4, A));
-	assert_true(rh_client_reaches(w, VIP6, A));
-	assert_true(rh_client_reaches(w, VIPB4, B));
-}
+#define GW4   RH_AA_GW4
+#define GW6   RH_AA_GW6
+#define BK4   RH_AA_BK4
+#define VIP4  RH_AA_VIP4
+#define VIP6  RH_AA_VIP6
+#define VIPB4 RH_AA_VIPB
 
 static void test_initial_election(void **state)
 {
 	struct rh_world w;
 
 	(void)state;
-	lab_up(&w);
-	assert_settled(&w);
+	rh_aa_up(&w);
+	rh_aa_assert_settled(&w);
 	/* one election each, announced with the full burst, by the winner only */
 	assert_int_equal(rh_transitions(&w, A, GW4, 0), 2); /* INIT->BACKUP->MASTER */
 	assert_int_equal(rh_transitions(&w, B, GW4, 0), 1);
@@ -83,7 +52,7 @@ static void test_stop_hands_over_at_once(void **state)
 	uint64_t t0;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	t0 = w.now_ms;
 	rh_stop(&w, A);
 	assert_false(rh_holds(&w, A, VIP4));
@@ -153,7 +122,7 @@ static void test_crash_and_restart(void **state)
 	uint64_t last, t0;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	last = rh_last_advert_ms(&w, A);
 	rh_crash(&w, A);
 	assert_true(rh_holds(&w, A, VIP4)); /* left over */
@@ -181,7 +150,7 @@ static void test_crash_and_restart(void **state)
 	assert_int_equal(rh_last_transition(&w, B, GW4)->cause, VRRP_FSM_CAUSE_HIGHER_PRIORITY);
 	rh_run(&w, 500);
 	assert_int_equal(rh_garps(&w, A, VIP4, t0), 3);
-	assert_settled(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 
@@ -195,7 +164,7 @@ static void test_restart_sweeps_tagged_vips_of_every_interface_and_namespace(voi
 	struct rh_world w;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	rh_crash(&w, A);
 	rh_add_iface(&w, A, "", "eth9");	  /* removed from the file */
 	rh_add_iface(&w, A, "tenant1", "veth1");  /* a namespace removed from it */
@@ -219,7 +188,7 @@ static void test_restart_sweeps_tagged_vips_of_every_interface_and_namespace(voi
 	assert_true(rh_holds_on(&w, A, "stranger", "veth7", "203.0.113.9"));
 	assert_true(rh_holds_on(&w, A, "", RH_IFNAME, "192.0.2.11")); /* the node's own */
 	rh_run(&w, 1000);
-	assert_settled(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 
@@ -230,7 +199,7 @@ static void test_without_address_tags_only_the_files_vips_are_swept(void **state
 	struct rh_world w;
 
 	(void)state;
-	rh_world_init(&w, 2, &lab_cfg);
+	rh_world_init(&w, 2, &rh_aa_cfg);
 	w.nodes[A].no_addr_tags = true;
 	rh_start(&w, A);
 	rh_start(&w, B);
@@ -244,7 +213,7 @@ static void test_without_address_tags_only_the_files_vips_are_swept(void **state
 	assert_false(rh_holds_on(&w, A, "", RH_IFNAME, VIP6));
 	assert_true(rh_holds_on(&w, A, "", "eth9", "198.51.100.1"));
 	rh_run(&w, 1000);
-	assert_settled(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 
@@ -257,7 +226,7 @@ static void test_advert_link_down_and_up(void **state)
 	uint64_t t0, t1;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	t0 = w.now_ms;
 	rh_link(&w, A, false, 0);
 	rh_run(&w, 0);
@@ -281,7 +250,7 @@ static void test_advert_link_down_and_up(void **state)
 	assert_int_equal(rh_transitions(&w, A, GW4, t1), 2); /* FAULT->BACKUP->MASTER */
 	assert_int_equal(rh_garps(&w, A, VIP4, t1), 3);
 	assert_int_equal(rh_garps(&w, A, VIP6, t1), 3);
-	assert_settled(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 
@@ -295,7 +264,7 @@ static void test_healed_split(void **state)
 	for (uint64_t phase = 0; phase < 100; phase += 7) {
 		struct rh_world w;
 
-		lab_up(&w);
+		rh_aa_up(&w);
 		rh_split(&w, true);
 		rh_run(&w, 1000 + phase);
 		assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
@@ -303,7 +272,7 @@ static void test_healed_split(void **state)
 		assert_int_equal(rh_client_node(&w, VIP4), B); /* B announced last */
 		rh_split(&w, false);
 		rh_run(&w, 500);
-		assert_settled(&w);
+		rh_aa_assert_settled(&w);
 		assert_int_equal(rh_state(&w, B, BK4), VRRP_FSM_MASTER);
 		rh_world_done(&w);
 	}
@@ -317,7 +286,7 @@ static void test_loss_and_delay(void **state)
 	uint64_t t0;
 
 	(void)state;
-	lab_up(&w);
+	rh_aa_up(&w);
 	t0 = w.now_ms;
 	w.nodes[A].delay_ms = 150; /* late, but steady */
 	rh_run(&w, 1000);
@@ -327,7 +296,7 @@ static void test_loss_and_delay(void **state)
 	w.nodes[A].loss_pct = 0;
 	rh_run(&w, 1000);
 	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
-	assert_settled(&w);
+	rh_aa_assert_settled(&w);
 
 	/* four: B takes over; A, which still hears B, answers the lower
 	 * master with an announcement of its own, so the client stays */
@@ -339,7 +308,7 @@ static void test_loss_and_delay(void **state)
 	assert_int_equal(rh_client_node(&w, VIP4), A);
 	w.nodes[A].loss_pct = 0;
 	rh_run(&w, 500);
-	assert_settled(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 
@@ -352,7 +321,7 @@ static void test_missing_interface_waits_and_retries(void **state)
 	struct vrrp_inst *gw;
 
 	(void)state;
-	rh_world_init(&w, 2, &lab_cfg);
+	rh_world_init(&w, 2, &rh_aa_cfg);
 	w.nodes[A].iface_missing = true;
 	rh_start(&w, A);
 	rh_start(&w, B);
@@ -370,7 +339,7 @@ static void test_missing_interface_waits_and_retries(void **state)
 	assert_string_equal(gw->wait_reason, "");
 	assert_int_equal(rh_last_transition(&w, A, GW4)->cause, VRRP_FSM_CAUSE_PREEMPT);
 	rh_run(&w, 1000);
-	assert_settled(&w);
+	rh_aa_assert_settled(&w);
 	rh_world_done(&w);
 }
 

@@ -1,6 +1,7 @@
 /* The runtime harness (rt_harness.h): a fake environment (runtime_env.h)
  * for the real runtime of each node, one clock, one segment, one client. */
 #include "rt_harness.h"
+#include "rt_harness_internal.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -212,7 +213,7 @@ static void record_advert(struct rh_world *w, struct rh_node *n, struct rh_frame
 	free(p);
 }
 
-static bool forwards(const struct rh_node *n)
+bool rh_forwards(const struct rh_node *n)
 {
 	return n->carrier && n->w->now_ms >= n->forward_from_ms;
 }
@@ -236,7 +237,7 @@ static int env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 	memcpy(f.buf, buf, len);
 	f.len = len;
 	record_advert(w, n, &f);
-	if (!forwards(n) || (n->loss_pct && rnd(w) < n->loss_pct))
+	if (!rh_forwards(n) || (n->loss_pct && rnd(w) < n->loss_pct))
 		return 0; /* gone on the wire, silently */
 	f.at_ms = w->now_ms + n->delay_ms;
 	f.seq = ++w->seq;
@@ -273,7 +274,7 @@ static void deliver_frame(struct rh_world *w, const struct rh_frame *f)
 		struct vrrp_rt_sock *s;
 		struct vrrp_sock_rx rx = {.hop_limit = -1};
 
-		if (j == f->from || !n->running || !forwards(n) || (w->split && f->from >= 0))
+		if (j == f->from || !n->running || !rh_forwards(n) || (w->split && f->from >= 0))
 			continue;
 		s = receiver(n, f);
 		if (!s)
@@ -346,7 +347,7 @@ static void env_vside_close(void *ctx, struct vrrp_rt_vside *v)
 	n->open_vsides--;
 }
 
-static struct rh_neigh *neigh_find(struct rh_world *w, const struct ip_addr *vip)
+struct rh_neigh *rh_neigh_find(struct rh_world *w, const struct ip_addr *vip)
 {
 	for (size_t i = 0; i < w->n_neigh; i++)
 		if (ip_equal(&w->neigh[i].vip, vip))
@@ -354,9 +355,9 @@ static struct rh_neigh *neigh_find(struct rh_world *w, const struct ip_addr *vip
 	return NULL;
 }
 
-static void neigh_learn(struct rh_world *w, const struct ip_addr *vip, const uint8_t mac[6])
+void rh_neigh_learn(struct rh_world *w, const struct ip_addr *vip, const uint8_t mac[6])
 {
-	struct rh_neigh *e = neigh_find(w, vip);
+	struct rh_neigh *e = rh_neigh_find(w, vip);
 
 	if (!e) {
 		assert_true(w->n_neigh < sizeof(w->neigh) / sizeof(w->neigh[0]));
@@ -385,9 +386,9 @@ static int env_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_add
 	}
 	GROW(w->garps, w->n_garps, w->cap_garps);
 	w->garps[w->n_garps] = (struct rh_garp){
-	    .at_ms = w->now_ms, .node = n->id, .vip = *vip, .delivered = forwards(n)};
-	if (forwards(n))
-		neigh_learn(w, vip, v->mac);
+	    .at_ms = w->now_ms, .node = n->id, .vip = *vip, .delivered = rh_forwards(n)};
+	if (rh_forwards(n))
+		rh_neigh_learn(w, vip, v->mac);
 	w->n_garps++;
 	return 0;
 }
@@ -414,7 +415,7 @@ static bool node_has_netns(const struct rh_node *n, const char *netns)
 	return false;
 }
 
-static int env_ifindex(void *ctx, const char *netns, const char *ifname)
+int rh_env_ifindex(void *ctx, const char *netns, const char *ifname)
 {
 	const struct rh_node *n = ctx;
 	const struct rh_iface *f;
@@ -448,8 +449,8 @@ static bool env_addr_tags(void *ctx)
 	return !n->no_addr_tags;
 }
 
-static struct rh_addr *addr_find(struct rh_node *n, const char *netns, int ifindex,
-				 const struct ip_addr *a)
+struct rh_addr *rh_addr_find(struct rh_node *n, const char *netns, int ifindex,
+			     const struct ip_addr *a)
 {
 	for (size_t i = 0; i < n->n_addrs; i++)
 		if (strcmp(n->addrs[i].netns, netns) == 0 && n->addrs[i].ifindex == ifindex &&
@@ -461,7 +462,7 @@ static struct rh_addr *addr_find(struct rh_node *n, const char *netns, int ifind
 static void addr_put(struct rh_node *n, const char *netns, int ifindex, const struct ip_addr *a,
 		     uint8_t proto)
 {
-	struct rh_addr *e = addr_find(n, netns, ifindex, a);
+	struct rh_addr *e = rh_addr_find(n, netns, ifindex, a);
 
 	if (!e) {
 		assert_true(n->n_addrs < RH_MAX_ADDRS);
@@ -484,7 +485,7 @@ static int env_addr_add(void *ctx, const char *netns, int ifindex, const struct 
 static int env_addr_del(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip)
 {
 	struct rh_node *n = ctx;
-	struct rh_addr *e = addr_find(n, netns, ifindex, vip);
+	struct rh_addr *e = rh_addr_find(n, netns, ifindex, vip);
 
 	if (e)
 		*e = n->addrs[--n->n_addrs];
@@ -527,7 +528,7 @@ static const struct vrrp_rt_env rh_env = {
     .vside_open = env_vside_open,
     .vside_close = env_vside_close,
     .garp_send = env_garp_send,
-    .ifindex = env_ifindex,
+    .ifindex = rh_env_ifindex,
     .addr_add = env_addr_add,
     .addr_del = env_addr_del,
     .addr_list = env_addr_list,
@@ -874,129 +875,6 @@ void rh_split(struct rh_world *w, bool split)
 	w->split = split;
 }
 
-/* ---- what tests look at ---- */
-
-struct vrrp_inst *rh_inst(struct rh_world *w, int i, const char *name)
-{
-	struct rh_node *n = &w->nodes[i];
-
-	for (size_t k = 0; n->running && k < n->rt.n_insts; k++)
-		if (strcmp(n->rt.insts[k]->spec.name, name) == 0)
-			return n->rt.insts[k];
-	fail_msg("node %s has no instance %s", n->name, name);
-	return NULL;
-}
-
-enum vrrp_fsm_state rh_state(struct rh_world *w, int i, const char *name)
-{
-	return rh_inst(w, i, name)->fsm.state;
-}
-
-bool rh_holds(const struct rh_world *w, int i, const char *vip)
-{
-	struct ip_addr a = rh_ip(vip);
-	const struct rh_node *n = &w->nodes[i];
-
-	for (size_t k = 0; k < n->n_addrs; k++)
-		if (ip_equal(&n->addrs[k].addr, &a))
-			return true;
-	return false;
-}
-
-bool rh_holds_on(const struct rh_world *w, int i, const char *netns, const char *ifname,
-		 const char *addr)
-{
-	struct ip_addr a = rh_ip(addr);
-	const struct rh_node *n = &w->nodes[i];
-	int ifindex = env_ifindex((void *)n, netns, ifname);
-
-	return addr_find((struct rh_node *)n, netns, ifindex, &a) != NULL;
-}
-
-static int node_of_mac(const struct rh_world *w, const uint8_t mac[6])
-{
-	for (int i = 0; i < w->n_nodes; i++)
-		if (memcmp(w->nodes[i].mac, mac, 6) == 0)
-			return i;
-	return -1;
-}
-
-int rh_client_node(struct rh_world *w, const char *vip)
-{
-	struct ip_addr a = rh_ip(vip);
-	struct rh_neigh *e = neigh_find(w, &a);
-
-	if (!e) { /* ask: the node that has the address answers */
-		for (int i = 0; i < w->n_nodes && !e; i++)
-			if (rh_holds(w, i, vip) && forwards(&w->nodes[i])) {
-				neigh_learn(w, &a, w->nodes[i].mac);
-				e = neigh_find(w, &a);
-			}
-		if (!e)
-			return -1;
-	}
-	return node_of_mac(w, e->mac);
-}
-
-bool rh_client_reaches(struct rh_world *w, const char *vip, int i)
-{
-	if (rh_client_node(w, vip) != i || !rh_holds(w, i, vip))
-		return false;
-	for (int j = 0; j < w->n_nodes; j++)
-		if (j != i && rh_holds(w, j, vip))
-			return false;
-	return true;
-}
-
-size_t rh_transitions(const struct rh_world *w, int i, const char *inst, uint64_t since_ms)
-{
-	size_t k = 0;
-
-	for (size_t t = 0; t < w->n_trans; t++)
-		k += w->trans[t].node == i && w->trans[t].at_ms >= since_ms &&
-		     (!inst || strcmp(w->trans[t].inst, inst) == 0);
-	return k;
-}
-
-const struct rh_transition *rh_last_transition(const struct rh_world *w, int i, const char *inst)
-{
-	for (size_t t = w->n_trans; t-- > 0;)
-		if (w->trans[t].node == i && (!inst || strcmp(w->trans[t].inst, inst) == 0))
-			return &w->trans[t];
-	fail_msg("node %s: no transition of %s", w->nodes[i].name, inst ? inst : "any instance");
-	return NULL;
-}
-
-uint64_t rh_last_advert_ms(const struct rh_world *w, int i)
-{
-	for (size_t a = w->n_adverts; a-- > 0;)
-		if (w->adverts[a].node == i && w->adverts[a].delivered)
-			return w->adverts[a].at_ms;
-	fail_msg("node %s sent no advert", w->nodes[i].name);
-	return 0;
-}
-
-size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since_ms)
-{
-	struct ip_addr a = rh_ip(vip);
-	size_t k = 0;
-
-	for (size_t g = 0; g < w->n_garps; g++)
-		k += w->garps[g].node == i && w->garps[g].at_ms >= since_ms &&
-		     ip_equal(&w->garps[g].vip, &a);
-	return k;
-}
-
-size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms)
-{
-	size_t k = 0;
-
-	for (size_t a = 0; a < w->n_adverts; a++)
-		k += w->adverts[a].node == i && w->adverts[a].at_ms >= since_ms &&
-		     w->adverts[a].priority == priority;
-	return k;
-}
-
 int rh_add_iface(struct rh_world *w, int i, const char *netns, const char *ifname)
 {
 	struct rh_node *n = &w->nodes[i];
@@ -1014,7 +892,7 @@ void rh_add_addr_on(struct rh_world *w, int i, const char *netns, const char *if
 		    const char *addr, uint8_t proto)
 {
 	struct ip_addr a = rh_ip(addr);
-	int ifindex = env_ifindex(&w->nodes[i], netns, ifname);
+	int ifindex = rh_env_ifindex(&w->nodes[i], netns, ifname);
 
 	assert_true(ifindex > 0);
 	addr_put(&w->nodes[i], netns, ifindex, &a, proto);
@@ -1031,7 +909,7 @@ void rh_remove_addr(struct rh_world *w, int i, const char *addr)
 {
 	struct rh_node *n = &w->nodes[i];
 	struct ip_addr a = rh_ip(addr);
-	struct rh_addr *e = addr_find(n, "", RH_IFINDEX, &a);
+	struct rh_addr *e = rh_addr_find(n, "", RH_IFINDEX, &a);
 
 	if (e) {
 		a = e->addr; /* the kernel reports the prefix length too */
@@ -1045,49 +923,4 @@ void rh_fail_add(struct rh_world *w, int i, const char *addr, int err)
 {
 	w->nodes[i].add_refused = rh_ip(addr);
 	w->nodes[i].add_refused_err = err;
-}
-
-/* ---- the Active-Active lab ---- */
-
-const struct rh_cfg rh_aa_cfg = {
-    .insts =
-	{
-	    {.name = RH_AA_GW4,
-	     .vrid = 51,
-	     .family = IP_V4,
-	     .vips = {RH_AA_VIP4 "/24"},
-	     .prio = {200, 100}},
-	    {.name = RH_AA_GW6,
-	     .vrid = 52,
-	     .family = IP_V6,
-	     .vips = {RH_AA_VIP6 "/64"},
-	     .prio = {200, 100}},
-	    {.name = RH_AA_BK4,
-	     .vrid = 61,
-	     .family = IP_V4,
-	     .vips = {RH_AA_VIPB "/24"},
-	     .prio = {100, 200}},
-	},
-    .n_insts = 3,
-};
-
-void rh_aa_up(struct rh_world *w)
-{
-	rh_world_init(w, 2, &rh_aa_cfg);
-	rh_start(w, 0);
-	rh_start(w, 1);
-	rh_run(w, 1000);
-}
-
-void rh_aa_assert_settled(struct rh_world *w)
-{
-	assert_int_equal(rh_state(w, 0, RH_AA_GW4), VRRP_FSM_MASTER);
-	assert_int_equal(rh_state(w, 0, RH_AA_GW6), VRRP_FSM_MASTER);
-	assert_int_equal(rh_state(w, 0, RH_AA_BK4), VRRP_FSM_BACKUP);
-	assert_int_equal(rh_state(w, 1, RH_AA_GW4), VRRP_FSM_BACKUP);
-	assert_int_equal(rh_state(w, 1, RH_AA_GW6), VRRP_FSM_BACKUP);
-	assert_int_equal(rh_state(w, 1, RH_AA_BK4), VRRP_FSM_MASTER);
-	assert_true(rh_client_reaches(w, RH_AA_VIP4, 0));
-	assert_true(rh_client_reaches(w, RH_AA_VIP6, 0));
-	assert_true(rh_client_reaches(w, RH_AA_VIPB, 1));
 }

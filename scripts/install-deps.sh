@@ -4,7 +4,8 @@
 set -eu
 PKGS="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev \
 clang-format libyaml-dev libnl-3-dev libnl-route-3-dev libevent-dev \
-libjansson-dev libcap-ng-dev libcmocka-dev python3 python3-pytest iproute2 util-linux scdoc \
+libjansson-dev libcap-ng-dev libcmocka-dev python3 python3-pytest python3-yaml python3-jsonschema \
+iproute2 util-linux scdoc \
 iputils-ping keepalived user-mode-linux kmod procps tcpdump valgrind"
 missing=""
 for p in $PKGS; do

@@ -45,6 +45,9 @@ int cli_pick_node(const struct model *m, const char *path, const char *node_opt)
 int cmd_validate(struct cli_opts *o);
 int cmd_show(struct cli_opts *o);
 int cmd_explain(struct cli_opts *o);
+/* schema.c: the JSON Schema of the file (docs/schema.md); new reference. */
+json_t *cli_schema_json(void);
+int cmd_schema(struct cli_opts *o);
 /* control.c: talk to the daemon on --control SOCK */
 int cmd_reload(struct cli_opts *o);
 int cmd_drain(struct cli_opts *o);

@@ -17,6 +17,7 @@ static const struct verb verbs[] = {
      "validate [-c FILE]          check the file; exit 2 with every error"},
     {"show", cmd_show, "show [-c FILE] [--node N]   resolved model: interfaces, VRRP instances"},
     {"explain", cmd_explain, "explain [TYPE|SECTION]      the keys a type or section accepts"},
+    {"schema", cmd_schema, "schema                      JSON Schema of the file, for editors"},
     {"status", cmd_status,
      "status [--watch [SECS]]     live state from the daemon, per instance\n"
      "         [--interface IF] [--zone Z] [--namespace NS]"},

@@ -128,14 +128,7 @@ static void reject_interface_only(struct load_ctx *lc)
 
 static void load_root(struct load_ctx *lc, yaml_node_t *root)
 {
-	// clang-format off
-	static const struct key_spec root_specs[] = {
-		{.name = "cluster", .type = KT_SPECIAL, .required = true},
-		{.name = "interfaces", .type = KT_SPECIAL, .required = true},
-	};
-	// clang-format on
-	static const struct key_table root_keys = KEY_TABLE("file", root_specs);
-	const struct key_table *tables[] = {&root_keys};
+	const struct key_table *tables[] = {&file_keys};
 	yaml_node_t *cluster = NULL, *ifaces = NULL;
 	struct src_pos cluster_at = {0, 0};
 
@@ -155,7 +148,7 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 			cluster_at = load_pos(key);
 		} else if (strcmp(name, "interfaces") == 0 && !ifaces) {
 			ifaces = load_node(lc, p->value);
-		} else if (!keys_find(&root_keys, name)) {
+		} else if (!keys_find(&file_keys, name)) {
 			load_unknown_key(lc, key, "file", tables, 1, false);
 		}
 	}

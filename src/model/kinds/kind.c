@@ -173,3 +173,17 @@ static const struct key_spec common_key_specs[] = {
 };
 // clang-format on
 const struct key_table common_iface_keys = KEY_TABLE("interface", common_key_specs);
+
+/* The top level of the file. model.c walks it by hand (the cluster before
+ * the interfaces, which refer to its node names); `vipctl schema` walks it
+ * like every other table, so a new section added here is in the schema. */
+// clang-format off
+static const struct key_spec file_key_specs[] = {
+	{.name = "cluster", .type = KT_STRUCT, .offset = 0, .sub = &cluster_keys, .required = true,
+	 .help = "the cluster: its name, its two nodes and the defaults"},
+	{.name = "interfaces", .type = KT_SPECIAL, .required = true, .type_text = "mapping",
+	 .range_text = "{NAME: {type: TYPE, ...}}",
+	 .help = "the interfaces, by name; each one's keys are its type's and the common ones"},
+};
+// clang-format on
+const struct key_table file_keys = KEY_TABLE("file", file_key_specs);

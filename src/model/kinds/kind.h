@@ -27,7 +27,7 @@ enum kind_segment {
 };
 
 /* Where a kind writes its options for `vipctl show`, key by key in the
- * order shown: src/cli renders them (src/model has no JSON). */
+ * order shown: src/model/model_json.c renders them as JSON. */
 struct kind_show_out {
 	void *ctx;
 	void (*str)(void *ctx, const char *key, const char *v); /* v NULL: null */
@@ -123,6 +123,7 @@ extern const struct key_table vrrp_keys;
 extern const struct key_table garp_keys;
 extern const struct key_table gwcheck_keys;
 extern const struct key_table cluster_keys;
+extern const struct key_table file_keys; /* the top level: cluster, interfaces */
 
 /* ---- kind_enums.c: below the kinds, which name these tables ---- */
 

@@ -21,6 +21,7 @@ struct evconnlistener;
 struct evhttp;
 struct control_client;
 struct health;
+struct api;
 
 #define EVENTS_KEEP 256 /* recent events kept for `subscribe` with a backlog */
 
@@ -65,10 +66,13 @@ struct daemon {
 	struct event *watchdog_ev;
 	uint64_t watchdog_usec;
 
-	/* the operator's surface: events.c, metrics.c, http.c */
+	/* the operator's surface: events.c, metrics.c, http.c, api*.c */
 	struct daemon_events events;
-	const char *metrics_listen; /* --metrics-listen ADDR:PORT; NULL: no HTTP */
+	/* --http ADDR:PORT (or its older name --metrics-listen); NULL: no HTTP */
+	const char *metrics_listen;
+	const char *http_token_file; /* --http-token-file: writes allowed with it */
 	struct evhttp *http;
+	struct api *api; /* the REST API and the event stream (api.h) */
 };
 
 /* config.c: load the file aside. On success *out is the model and *rec
@@ -139,7 +143,8 @@ void metrics_write_checks(FILE *out, const struct daemon *d);
 struct evconnlistener;
 void daemon_accept_backoff(struct daemon *d, struct evconnlistener *l, const char *who);
 
-/* http.c: --metrics-listen, GET /metrics on evhttp. 0 or -errno. */
+/* http.c: --http (--metrics-listen), GET /metrics on evhttp, and the API
+ * (api.h) on the same server. 0 or -errno. */
 int http_open(struct daemon *d);
 void http_close(struct daemon *d);
 

@@ -1,11 +1,13 @@
-/* --metrics-listen ADDR:PORT: a small HTTP server (libevent's evhttp) on
- * the daemon's loop that serves GET /metrics (metrics.c) and nothing else.
- * Meant for loopback (127.0.0.1:9712, [::1]:9712): the page is read-only
- * but tells a lot about the cluster; any other address is logged as a
- * warning. ADDR is numeric; IPv6 in brackets.
+/* --http ADDR:PORT (its older name: --metrics-listen): a small HTTP server
+ * (libevent's evhttp) on the daemon's loop that serves GET /metrics
+ * (metrics.c) and hands every other path to the API (api.c, api.h).
+ * Meant for loopback (127.0.0.1:9712, [::1]:9712): the reads tell a lot
+ * about the cluster; any other address is logged as a warning. ADDR is
+ * numeric, IPv6 in brackets; ":PORT" is 127.0.0.1:PORT.
  *
  * Bounds (docs/security.md): headers of at most HEADERS_MAX bytes, bodies
- * of at most BODY_MAX (a GET has none), a connection idle for
+ * of at most BODY_MAX (a GET has none; api_register raises it for the
+ * API's writes when they are allowed), a connection idle for
  * TIMEOUT_SECONDS is closed, and out of descriptors the listener pauses
  * for a second instead of spinning the loop. libevent 2.1 has no cap on
  * connections (2.2's evhttp_set_max_connections): the idle timeout and a
@@ -19,6 +21,7 @@
 #include <event2/http.h>
 #include <event2/listener.h>
 
+#include "daemon/api.h"
 #include "daemon/daemon.h"
 
 #define CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
@@ -49,13 +52,8 @@ static void on_metrics(struct evhttp_request *req, void *arg)
 	evbuffer_free(body);
 }
 
-static void on_other(struct evhttp_request *req, void *arg)
-{
-	(void)arg;
-	evhttp_send_error(req, HTTP_NOTFOUND, "only /metrics here");
-}
-
-/* "127.0.0.1:9712" or "[::1]:9712" into host and port. */
+/* "127.0.0.1:9712" or "[::1]:9712" into host and port; ":9712" is
+ * loopback's. */
 static int split_listen(const char *spec, char *host, size_t len, uint16_t *port)
 {
 	const char *colon = strrchr(spec, ':'), *h = spec;
@@ -63,9 +61,11 @@ static int split_listen(const char *spec, char *host, size_t len, uint16_t *port
 	char *end;
 	long p;
 
-	if (!colon || colon == spec)
+	if (!colon)
 		return -EINVAL;
-	hlen = (size_t)(colon - spec);
+	if (colon == spec)
+		h = "127.0.0.1";
+	hlen = colon == spec ? strlen(h) : (size_t)(colon - spec);
 	if (spec[0] == '[') {
 		if (colon[-1] != ']')
 			return -EINVAL;
@@ -104,7 +104,7 @@ int http_open(struct daemon *d)
 	rc = split_listen(d->metrics_listen, host, sizeof(host), &port);
 	if (rc < 0) {
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
-			    "--metrics-listen %s: want ADDR:PORT, e.g. 127.0.0.1:9712",
+			    "--http (--metrics-listen) %s: want ADDR:PORT, e.g. 127.0.0.1:9712",
 			    d->metrics_listen);
 		return rc;
 	}
@@ -116,12 +116,13 @@ int http_open(struct daemon *d)
 	evhttp_set_max_headers_size(d->http, HEADERS_MAX);
 	evhttp_set_max_body_size(d->http, BODY_MAX);
 	evhttp_set_cb(d->http, "/metrics", on_metrics, d);
-	evhttp_set_gencb(d->http, on_other, d);
+	api_register(d, d->http); /* every other path */
 	bound = evhttp_bind_socket_with_handle(d->http, host, port);
 	if (!bound) {
 		rc = errno ? -errno : -EADDRNOTAVAIL;
-		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "--metrics-listen %s: cannot listen: %s",
-			    d->metrics_listen, strerror(-rc));
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
+			    "--http (--metrics-listen) %s: cannot listen: %s", d->metrics_listen,
+			    strerror(-rc));
 		http_close(d);
 		return rc;
 	}
@@ -137,6 +138,7 @@ int http_open(struct daemon *d)
 
 void http_close(struct daemon *d)
 {
+	api_close(d); /* its streams, before their connections go */
 	if (d->http) {
 		evhttp_free(d->http);
 		d->http = NULL;

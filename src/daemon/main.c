@@ -1,7 +1,7 @@
 /* vipd: the VRRP daemon. One libevent loop, no threads.
  *
  *   vipd -c FILE [--node N] [--control SOCK] [--control-group G] [-f] [-v]
- *        [--metrics-listen ADDR:PORT]
+ *        [--http ADDR:PORT [--http-token-file FILE]]
  *
  * Start: load the file (exit 2 with every error), open the control socket,
  * remove left-over VIPs, start every instance, tell systemd READY=1.
@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "daemon/api.h"
 #include "daemon/daemon.h"
 #include "daemon/health.h"
 
@@ -35,9 +36,14 @@ static void usage(FILE *out)
 		"  -v, --verbose       debug logs (every dropped packet)\n"
 		"      --cleanup       remove this config's VIPs from its interfaces and exit\n"
 		"                      (ExecStopPost: after a crash the VIPs must not linger)\n"
-		"      --metrics-listen ADDR:PORT\n"
-		"                      serve GET /metrics (Prometheus text) there, e.g.\n"
-		"                      127.0.0.1:9712\n",
+		"      --http ADDR:PORT\n"
+		"                      serve the REST API (/api/v1/), its event stream and\n"
+		"                      GET /metrics there, e.g. 127.0.0.1:9712 (:9712 is\n"
+		"                      loopback's); --metrics-listen is its older name\n"
+		"      --http-token-file FILE\n"
+		"                      the bearer token of the API's writes (drain, undrain,\n"
+		"                      reload, validate); root's, mode 0600. Without it the\n"
+		"                      API is read-only\n",
 		VIPD_DEFAULT_CONFIG, VIPD_DEFAULT_CONTROL);
 }
 
@@ -52,6 +58,8 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {"cleanup", no_argument, NULL, 'C'},
 	    {"metrics-listen", required_argument, NULL, 'M'},
+	    {"http", required_argument, NULL, 'M'},
+	    {"http-token-file", required_argument, NULL, 'T'},
 	    {"control-group", required_argument, NULL, 'G'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -83,6 +91,9 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 		case 'G':
 			d->control_group = optarg;
 			break;
+		case 'T':
+			d->http_token_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
@@ -93,6 +104,10 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "vipd: error: unexpected argument '%s'\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (d->http_token_file && !d->metrics_listen) {
+		fprintf(stderr, "vipd: error: --http-token-file without --http\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -186,14 +201,15 @@ static int setup(struct daemon *d)
 						: strerror(-rc));
 		return EXIT_FAIL;
 	}
-	if (http_open(d) < 0)
+	if (d->metrics_listen && (api_open(d) < 0 || http_open(d) < 0))
 		return EXIT_FAIL;
 	rc = privs_drop();
 	if (rc < 0) {
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "cannot drop capabilities: %s", strerror(-rc));
 		return EXIT_FAIL;
 	}
-	events_init(d, control_broadcast); /* events to the control socket's subscribers */
+	/* events to the control socket's subscribers and the HTTP streams */
+	events_init(d, api_push_event);
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
 		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);

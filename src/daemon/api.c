@@ -1,0 +1,470 @@
+/* The REST API on the --http server (docs/api.md; the contract is
+ * docs/openapi.json, served at /api/v1/openapi.json):
+ *
+ *   GET  /healthz                 the loop answers
+ *   GET  /api/v1/status           `vipctl status -o json`
+ *   GET  /api/v1/instances/NAME   one instance of it (NAME URL-encoded)
+ *   GET  /api/v1/model            `vipctl show -o json` of the file in force
+ *   GET  /api/v1/events           Server-Sent Events (api_sse.c)
+ *   GET  /api/v1/openapi.json     the description, compiled in
+ *   POST /api/v1/drain, /undrain, /reload
+ *   POST /api/v1/validate         a candidate file -> its diagnostics
+ *
+ * Reads are open to whoever reaches the address (keep it on loopback);
+ * every POST needs `Authorization: Bearer TOKEN` with the token of
+ * --http-token-file, and without that file the API is read-only (403).
+ * Answers and errors are JSON: {"status": CODE, "error": "..."} for an
+ * error. Bounds: http.c's (headers, idle time); a body only for POST and
+ * at most VALIDATE_MAX; requests over RATE_PER_S a second (all clients
+ * together, a burst of RATE_PER_S) get 429 before any work is done. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "daemon/api.h"
+#include "daemon/daemon.h"
+#include "model/model_json.h"
+
+#define VALIDATE_MAX (1u << 20) /* a candidate file; the API's largest body */
+#define GET_BODY_MAX 1024	/* a GET carries none; as http.c without the API */
+#define RATE_PER_S   500
+#define SSE_MAX	     256 /* event streams at once */
+#define JSON_TYPE    "application/json"
+
+struct api {
+	struct daemon *d;
+	char *token; /* NULL: read-only */
+	struct api_sse *sse;
+	double tokens; /* the rate limit's bucket */
+	uint64_t refill_ms;
+};
+
+struct route {
+	const char *path;
+	bool prefix; /* the path continues with a name */
+	bool write;  /* POST, with the token */
+	void (*serve)(struct api *a, struct evhttp_request *req, const char *rest);
+};
+
+/* ---- answers ---- */
+
+static const char *reason_of(int code)
+{
+	switch (code) {
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 413:
+		return "Payload Too Large";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Internal Server Error";
+	}
+}
+
+static void send_bytes(struct evhttp_request *req, int code, const char *type, const void *data,
+		       size_t len)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *body = evbuffer_new();
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	if (!body) {
+		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
+		return;
+	}
+	evbuffer_add(body, data, len);
+	evhttp_send_reply(req, code, reason_of(code), body);
+	evbuffer_free(body);
+}
+
+/* Takes the reference. */
+static void reply_json(struct evhttp_request *req, int code, json_t *doc)
+{
+	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(doc);
+	if (!text) {
+		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
+		return;
+	}
+	send_bytes(req, code, JSON_TYPE, text, strlen(text));
+	free(text);
+}
+
+__attribute__((format(printf, 3, 4))) static void reply_error(struct evhttp_request *req, int code,
+							      const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	reply_json(req, code, json_pack("{s:i, s:s}", "status", code, "error", msg));
+}
+
+static const char *peer_of(struct evhttp_request *req)
+{
+	const char *host = "?";
+	ev_uint16_t port;
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+
+	if (c)
+		evhttp_connection_get_peer(c, (char **)&host, &port);
+	return host;
+}
+
+/* ---- reads ---- */
+
+static void serve_healthz(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	(void)rest;
+	reply_json(req, 200,
+		   json_pack("{s:s, s:s, s:I, s:b}", "status", "ok", "node", a->d->node_name,
+			     "instances", (json_int_t)a->d->rt.n_insts, "drained",
+			     a->d->rt.drained));
+}
+
+static void serve_status(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	(void)rest;
+	reply_json(req, 200, status_json(a->d));
+}
+
+/* NAME is URL-encoded ("eth0%2Fmaster%2Fipv4%2Fvrrp"); its slashes may
+ * also come as they are. */
+static void serve_instance(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	size_t len = 0;
+	char *name = evhttp_uridecode(rest, 0, &len);
+	json_t *status, *insts, *inst;
+	size_t i;
+
+	if (!name || len == 0 || strlen(name) != len) {
+		free(name);
+		reply_error(req, 400, "want /api/v1/instances/NAME, NAME URL-encoded");
+		return;
+	}
+	status = status_json(a->d);
+	insts = json_object_get(status, "instances");
+	json_array_foreach(insts, i, inst)
+	{
+		if (strcmp(json_string_value(json_object_get(inst, "name")), name) == 0) {
+			json_incref(inst);
+			json_decref(status);
+			free(name);
+			reply_json(req, 200, inst);
+			return;
+		}
+	}
+	json_decref(status);
+	reply_error(req, 404, "no instance '%s' on node %s (GET /api/v1/status lists them)", name,
+		    a->d->node_name);
+	free(name);
+}
+
+static void serve_model(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	int node = model_node_index(a->d->model, a->d->node_name);
+
+	(void)rest;
+	if (node < 0) {
+		reply_error(req, 500, "node %s is not in the file in force", a->d->node_name);
+		return;
+	}
+	reply_json(req, 200, model_show_json(a->d->model, node));
+}
+
+static void serve_events(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	(void)rest;
+	if (api_sse_count(a->sse) >= SSE_MAX) {
+		reply_error(req, 503, "%d event streams already; try again later", SSE_MAX);
+		return;
+	}
+	api_sse_start(a->sse, req);
+}
+
+static const struct api_file *file_at(const char *path)
+{
+	for (size_t i = 0; i < api_n_files; i++)
+		if (strcmp(api_files[i].path, path) == 0)
+			return &api_files[i];
+	return NULL;
+}
+
+static void serve_file(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	const struct api_file *f = file_at(evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)));
+
+	(void)a;
+	(void)rest;
+	if (f)
+		send_bytes(req, 200, f->type, f->data, f->len);
+	else
+		reply_error(req, 404, "no such file");
+}
+
+/* ---- writes ---- */
+
+static void serve_drain(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	(void)rest;
+	daemon_set_drained(a->d, true, "http");
+	reply_json(req, 200, json_pack("{s:b}", "drained", a->d->rt.drained));
+}
+
+static void serve_undrain(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	(void)rest;
+	daemon_set_drained(a->d, false, "http");
+	reply_json(req, 200, json_pack("{s:b}", "drained", a->d->rt.drained));
+}
+
+static void serve_reload(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	static const char failed[] = "the new configuration has errors; nothing changed";
+	json_t *errors = json_array();
+
+	(void)rest;
+	if (daemon_reload(a->d, errors) < 0) {
+		events_daemon(a->d, "reload-failed", failed);
+		reply_json(
+		    req, 422,
+		    json_pack("{s:i, s:s, s:o}", "status", 422, "error", failed, "errors", errors));
+		return;
+	}
+	json_decref(errors);
+	events_daemon(a->d, "reload", a->d->config_path);
+	reply_json(req, 200, json_pack("{s:I}", "instances", (json_int_t)a->d->rt.n_insts));
+}
+
+/* What `vipctl validate -o json` prints for the body, nothing applied. */
+static json_t *validate_json(const char *buf, size_t len)
+{
+	struct diag_list dl;
+	struct model *m = NULL;
+	json_t *r;
+
+	diag_list_init(&dl, "candidate");
+	if (model_load_buffer(buf, len, "candidate", &m, &dl) < 0) {
+		diag_list_sort(&dl);
+		r = json_pack("{s:b, s:o}", "valid", 0, "errors", model_diags_json(&dl));
+	} else {
+		diag_list_sort(&dl);
+		r = json_pack("{s:b, s:s, s:i, s:i, s:o}", "valid", 1, "cluster", m->cluster_name.v,
+			      "interfaces", (int)m->n_ifaces, "instances", (int)m->n_instances,
+			      "warnings", model_diags_json(&dl));
+	}
+	model_free(m);
+	diag_list_done(&dl);
+	return r;
+}
+
+static void serve_validate(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	unsigned char *buf;
+
+	(void)a;
+	(void)rest;
+	if (len == 0) {
+		reply_error(req, 400, "POST the candidate cluster file as the body");
+		return;
+	}
+	buf = evbuffer_pullup(in, -1);
+	if (!buf) {
+		reply_error(req, 500, "out of memory");
+		return;
+	}
+	reply_json(req, 200, validate_json((const char *)buf, len));
+}
+
+// clang-format off
+static const struct route routes[] = {
+	{"/healthz",		  false, false, serve_healthz},
+	{"/api/v1/status",	  false, false, serve_status},
+	{"/api/v1/instances/",	  true,	 false, serve_instance},
+	{"/api/v1/model",	  false, false, serve_model},
+	{"/api/v1/events",	  false, false, serve_events},
+	{"/api/v1/openapi.json",  false, false, serve_file},
+	{"/api/v1/drain",	  false, true,	serve_drain},
+	{"/api/v1/undrain",	  false, true,	serve_undrain},
+	{"/api/v1/reload",	  false, true,	serve_reload},
+	{"/api/v1/validate",	  false, true,	serve_validate},
+};
+// clang-format on
+
+static const struct route *route_of(const char *path, const char **rest)
+{
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const struct route *r = &routes[i];
+		size_t n = strlen(r->path);
+
+		if (r->prefix ? strncmp(path, r->path, n) == 0 : strcmp(path, r->path) == 0) {
+			*rest = path + n;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/* ---- the gate: rate, method, body, token ---- */
+
+static bool rate_take(struct api *a)
+{
+	uint64_t now = vrrp_rt_now_ms();
+
+	a->tokens += (double)(now - a->refill_ms) * RATE_PER_S / 1000.0;
+	if (a->tokens > RATE_PER_S)
+		a->tokens = RATE_PER_S;
+	a->refill_ms = now;
+	if (a->tokens < 1)
+		return false;
+	a->tokens -= 1;
+	return true;
+}
+
+static bool allowed(struct api *a, const struct route *r, struct evhttp_request *req)
+{
+	enum evhttp_cmd_type m = evhttp_request_get_command(req);
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	size_t body = evbuffer_get_length(evhttp_request_get_input_buffer(req));
+
+	if (r->write ? m != EVHTTP_REQ_POST : (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)) {
+		evhttp_add_header(h, "Allow", r->write ? "POST" : "GET, HEAD");
+		reply_error(req, 405, "%s takes %s", r->path, r->write ? "POST" : "GET");
+		return false;
+	}
+	if (!r->write && body > GET_BODY_MAX) {
+		reply_error(req, 413, "a GET carries no body");
+		return false;
+	}
+	if (!r->write)
+		return true;
+	if (!a->token) {
+		reply_error(req, 403,
+			    "read-only: vipd runs without --http-token-file, so the API takes "
+			    "no writes");
+		return false;
+	}
+	if (!api_token_matches(a->token, evhttp_find_header(evhttp_request_get_input_headers(req),
+							    "Authorization"))) {
+		vrrp_rt_log(&a->d->rt, VRRP_RT_LOG_WARN, "http: %s refused to %s: bad token",
+			    r->path, peer_of(req));
+		evhttp_add_header(h, "WWW-Authenticate", "Bearer realm=\"vipd\"");
+		reply_error(req, 401, "%s needs Authorization: Bearer TOKEN (--http-token-file)",
+			    r->path);
+		return false;
+	}
+	return true;
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	struct api *a = arg;
+	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)), *rest = "";
+	const struct route *r;
+
+	if (!path || !*path)
+		path = "/";
+	if (!rate_take(a)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
+		reply_error(req, 429, "more than %d requests a second; try again", RATE_PER_S);
+		return;
+	}
+	r = route_of(path, &rest);
+	if (!r) {
+		reply_error(req, 404, "no such path: %s (GET /api/v1/openapi.json lists them)",
+			    path);
+		return;
+	}
+	if (!allowed(a, r, req))
+		return;
+	if (r->write)
+		vrrp_rt_log(&a->d->rt, VRRP_RT_LOG_INFO, "http: %s from %s", r->path, peer_of(req));
+	r->serve(a, req, rest);
+}
+
+/* ---- lifecycle ---- */
+
+int api_open(struct daemon *d)
+{
+	struct api *a = calloc(1, sizeof(*a));
+	const char *why = NULL;
+
+	if (!a)
+		return -ENOMEM;
+	a->d = d;
+	a->tokens = RATE_PER_S;
+	a->refill_ms = vrrp_rt_now_ms();
+	if (d->http_token_file) {
+		a->token = api_token_load(d->http_token_file, &why);
+		if (!a->token) {
+			vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "--http-token-file %s %s",
+				    d->http_token_file, why);
+			free(a);
+			return -EPERM;
+		}
+	}
+	a->sse = api_sse_new(d);
+	if (!a->sse) {
+		free(a->token);
+		free(a);
+		return -ENOMEM;
+	}
+	d->api = a;
+	return 0;
+}
+
+void api_register(struct daemon *d, struct evhttp *http)
+{
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
+	/* a body only for the writes: none is read without the token file */
+	evhttp_set_max_body_size(http, d->api->token ? VALIDATE_MAX : GET_BODY_MAX);
+	evhttp_set_gencb(http, on_request, d->api);
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "http: API under /api/v1/ (%s)",
+		    d->api->token ? "writes with the token of --http-token-file" : "read-only");
+}
+
+void api_close(struct daemon *d)
+{
+	struct api *a = d->api;
+
+	if (!a)
+		return;
+	api_sse_free(a->sse);
+	free(a->token);
+	free(a);
+	d->api = NULL;
+}
+
+void api_push_event(struct daemon *d, const json_t *event)
+{
+	control_broadcast(d, event);
+	if (d->api)
+		api_sse_broadcast(d->api->sse, event);
+}

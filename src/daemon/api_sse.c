@@ -1,0 +1,254 @@
+/* GET /api/v1/events: the event stream as Server-Sent Events (docs/api.md).
+ * Each event is `id: SEQ` and `data: JSON` (the JSON of `vipctl events`,
+ * docs/json.md), pushed as events.c emits it, as control.c pushes to its
+ * subscribers. A client that resumes with Last-Event-ID gets the kept
+ * events after it first; ?backlog=N asks for the last N.
+ *
+ * Nothing is buffered without bound: a stream whose unsent output passes
+ * BACKLOG_MAX is dropped at the next event, and one that has not taken
+ * everything for STALL_TICKS keepalive ticks in a row is dropped at the
+ * tick (a client that stopped reading). The keepalive (a comment line
+ * every KEEPALIVE_S) also finds clients that vanished. At most SSE_MAX
+ * streams (api.c refuses more with 503). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "daemon/api.h"
+#include "daemon/daemon.h"
+
+#define BACKLOG_MAX   (256u << 10)
+#define KEEPALIVE_S   15
+#define STALL_TICKS   4
+#define STREAM_IDLE_S 3600 /* evhttp's own limit, above the keepalive's */
+
+struct sse_client {
+	struct api_sse *s;
+	struct evhttp_request *req;
+	struct evhttp_connection *conn;
+	struct sse_client *next;
+	unsigned stalled; /* keepalive ticks with output still unsent */
+};
+
+struct api_sse {
+	struct daemon *d;
+	struct sse_client *clients;
+	struct event *tick;
+	size_t n;
+};
+
+static size_t pending(const struct sse_client *c)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(c->conn);
+
+	return bev ? evbuffer_get_length(bufferevent_get_output(bev)) : 0;
+}
+
+static void unlink_client(struct sse_client *c)
+{
+	struct sse_client **pp = &c->s->clients;
+
+	while (*pp && *pp != c)
+		pp = &(*pp)->next;
+	if (*pp) {
+		*pp = c->next;
+		c->s->n--;
+	}
+}
+
+/* The client went: evhttp frees the request and the connection. */
+static void on_close(struct evhttp_connection *conn, void *arg)
+{
+	struct sse_client *c = arg;
+
+	(void)conn;
+	unlink_client(c);
+	free(c);
+}
+
+static void drop(struct sse_client *c, const char *why)
+{
+	struct daemon *d = c->s->d;
+
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "http: an event stream %s: dropped", why);
+	unlink_client(c);
+	evhttp_connection_set_closecb(c->conn, NULL, NULL);
+	evhttp_connection_free(c->conn);
+	free(c);
+}
+
+static void send_text(struct sse_client *c, const char *text, size_t len)
+{
+	struct evbuffer *buf = evbuffer_new();
+
+	if (!buf)
+		return;
+	evbuffer_add(buf, text, len);
+	evhttp_send_reply_chunk(c->req, buf);
+	evbuffer_free(buf);
+}
+
+static void send_event(struct sse_client *c, const json_t *ev)
+{
+	char *data = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char head[48];
+	struct evbuffer *buf;
+
+	buf = data ? evbuffer_new() : NULL;
+	if (buf) {
+		snprintf(head, sizeof(head), "id: %lld\ndata: ",
+			 (long long)json_integer_value(json_object_get(ev, "seq")));
+		evbuffer_add(buf, head, strlen(head));
+		evbuffer_add(buf, data, strlen(data));
+		evbuffer_add(buf, "\n\n", 2);
+		evhttp_send_reply_chunk(c->req, buf);
+		evbuffer_free(buf);
+	}
+	free(data);
+}
+
+void api_sse_broadcast(struct api_sse *s, const json_t *event)
+{
+	struct sse_client *c, *next;
+
+	for (c = s->clients; c; c = next) {
+		next = c->next;
+		if (pending(c) > BACKLOG_MAX)
+			drop(c, "fell more than 256 KiB behind");
+		else
+			send_event(c, event);
+	}
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	static const char keepalive[] = ": keepalive\n\n";
+	struct api_sse *s = arg;
+	struct sse_client *c, *next;
+
+	(void)fd;
+	(void)what;
+	for (c = s->clients; c; c = next) {
+		next = c->next;
+		c->stalled = pending(c) ? c->stalled + 1 : 0;
+		if (c->stalled >= STALL_TICKS)
+			drop(c, "took nothing for a minute");
+		else
+			send_text(c, keepalive, sizeof(keepalive) - 1);
+	}
+}
+
+/* The number of kept events to send first: those after Last-Event-ID,
+ * else ?backlog=N, else none. */
+static size_t backlog_of(const struct api_sse *s, struct evhttp_request *req)
+{
+	const char *last =
+	    evhttp_find_header(evhttp_request_get_input_headers(req), "Last-Event-ID");
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	size_t kept = events_kept(s->d), n = 0;
+	struct evkeyvalq args;
+	const char *want;
+
+	if (last) {
+		long long seen = strtoll(last, NULL, 10);
+
+		for (size_t i = 0; i < kept; i++) {
+			json_int_t seq = json_integer_value(
+			    json_object_get(events_recent(s->d, kept, i), "seq"));
+
+			if (seq > seen)
+				n++;
+		}
+		return n;
+	}
+	if (query && evhttp_parse_query_str(query, &args) == 0) {
+		want = evhttp_find_header(&args, "backlog");
+		if (want && strtol(want, NULL, 10) > 0)
+			n = (size_t)strtol(want, NULL, 10);
+		evhttp_clear_headers(&args);
+	}
+	return n < kept ? n : kept;
+}
+
+void api_sse_start(struct api_sse *s, struct evhttp_request *req)
+{
+	static const char hello[] = "retry: 1000\n: vipd events\n\n";
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct sse_client *c = calloc(1, sizeof(*c));
+	size_t n = backlog_of(s, req);
+
+	if (!c) {
+		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
+		return;
+	}
+	c->s = s;
+	c->req = req;
+	c->conn = evhttp_request_get_connection(req);
+	evhttp_add_header(h, "Content-Type", "text/event-stream");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "X-Accel-Buffering", "no");
+	evhttp_send_reply_start(req, HTTP_OK, "OK");
+	/* evhttp would close a stream whose client sends nothing after its
+	 * idle time; the keepalive and the stall rule judge streams instead */
+	evhttp_connection_set_timeout(c->conn, STREAM_IDLE_S);
+	evhttp_connection_set_closecb(c->conn, on_close, c);
+	c->next = s->clients;
+	s->clients = c;
+	s->n++;
+	send_text(c, hello, sizeof(hello) - 1);
+	for (size_t i = 0; i < n; i++)
+		send_event(c, events_recent(s->d, n, i));
+}
+
+size_t api_sse_count(const struct api_sse *s)
+{
+	return s ? s->n : 0;
+}
+
+struct api_sse *api_sse_new(struct daemon *d)
+{
+	const struct timeval every = {.tv_sec = KEEPALIVE_S};
+	struct api_sse *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->d = d;
+	s->tick = event_new(d->base, -1, EV_PERSIST, on_tick, s);
+	if (!s->tick || event_add(s->tick, &every) < 0) {
+		if (s->tick)
+			event_free(s->tick);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The loop has stopped: what each stream has pending (the shutdown's
+ * events) goes straight to its socket if it takes it now, as control.c
+ * does for its subscribers; evhttp_free closes the connections. */
+void api_sse_free(struct api_sse *s)
+{
+	if (!s)
+		return;
+	while (s->clients) {
+		struct sse_client *c = s->clients;
+		struct bufferevent *bev = evhttp_connection_get_bufferevent(c->conn);
+		struct evbuffer *out = bev ? bufferevent_get_output(bev) : NULL;
+		size_t len = out ? evbuffer_get_length(out) : 0;
+		unsigned char *data = len ? evbuffer_pullup(out, -1) : NULL;
+
+		if (data)
+			(void)!send(bufferevent_getfd(bev), data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		s->clients = c->next;
+		evhttp_connection_set_closecb(c->conn, NULL, NULL);
+		free(c);
+	}
+	event_free(s->tick);
+	free(s);
+}

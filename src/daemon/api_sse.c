@@ -5,7 +5,8 @@
  * events after it first; ?backlog=N asks for the last N.
  *
  * Nothing is buffered without bound: a stream whose unsent output passes
- * BACKLOG_MAX is dropped at the next event, and one that has not taken
+ * BACKLOG_MAX is dropped at the next event (its socket's send buffer is
+ * fixed at STREAM_SNDBUF, so the kernel does not hide megabytes of it), and one that has not taken
  * everything for STALL_TICKS keepalive ticks in a row is dropped at the
  * tick (a client that stopped reading). The keepalive (a comment line
  * every KEEPALIVE_S) also finds clients that vanished. At most SSE_MAX
@@ -26,7 +27,8 @@
 #define BACKLOG_MAX   (256u << 10)
 #define KEEPALIVE_S   15
 #define STALL_TICKS   4
-#define STREAM_IDLE_S 3600 /* evhttp's own limit, above the keepalive's */
+#define STREAM_IDLE_S 3600	 /* evhttp's own limit, above the keepalive's */
+#define STREAM_SNDBUF (32 << 10) /* the kernel's part of a stream's backlog (doubled) */
 
 struct sse_client {
 	struct api_sse *s;
@@ -176,6 +178,16 @@ static size_t backlog_of(const struct api_sse *s, struct evhttp_request *req)
 	return n < kept ? n : kept;
 }
 
+static void limit_sndbuf(struct sse_client *c)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(c->conn);
+	int size = STREAM_SNDBUF;
+
+	if (bev)
+		(void)setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_SNDBUF, &size,
+				 sizeof(size));
+}
+
 void api_sse_start(struct api_sse *s, struct evhttp_request *req)
 {
 	static const char hello[] = "retry: 1000\n: vipd events\n\n";
@@ -197,6 +209,7 @@ void api_sse_start(struct api_sse *s, struct evhttp_request *req)
 	/* evhttp would close a stream whose client sends nothing after its
 	 * idle time; the keepalive and the stall rule judge streams instead */
 	evhttp_connection_set_timeout(c->conn, STREAM_IDLE_S);
+	limit_sndbuf(c);
 	evhttp_connection_set_closecb(c->conn, on_close, c);
 	c->next = s->clients;
 	s->clients = c;

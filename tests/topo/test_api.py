@@ -52,8 +52,9 @@ def lab():
 
 # -- HTTP inside a namespace ---------------------------------------------------
 
-def socket_in(ns, host="127.0.0.1", port=PORT, timeout=10):
-    """A TCP connection made from inside ``ns`` (setns in a thread)."""
+def socket_in(ns, host="127.0.0.1", port=PORT, timeout=10, rcvbuf=None):
+    """A TCP connection made from inside ``ns`` (setns in a thread);
+    ``rcvbuf``: its receive buffer, set before connecting."""
     out = {}
 
     def work():
@@ -63,7 +64,12 @@ def socket_in(ns, host="127.0.0.1", port=PORT, timeout=10):
             if libc.setns(fd, CLONE_NEWNET) != 0:
                 out["err"] = OSError(ctypes.get_errno(), "setns")
                 return
-            out["sock"] = socket.create_connection((host, port), timeout=timeout)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if rcvbuf:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+            sock.settimeout(timeout)
+            sock.connect((host, port))
+            out["sock"] = sock
         except OSError as e:
             out["err"] = e
         finally:
@@ -413,3 +419,71 @@ def test_a_token_file_others_may_read_is_refused_at_start(lab):
     cp = c.ns["a"].run([VIPD, "-c", c.config_path, "--node", "a", "--control", c.sock("a"),
                         "--http-token-file", token_file(lab)], check=False, timeout=10)
     assert cp.returncode == 2 and "--http-token-file without --http" in cp.stderr
+
+
+def test_a_stalled_event_stream_is_dropped_and_the_daemon_serves_on(lab):
+    """A client that opens the stream and never reads: its unsent events
+    are bounded (256 KiB), then it is dropped; a reading stream loses
+    nothing meanwhile and VRRP goes on."""
+    c = up(lab)
+    a = c.ns["a"]
+    stalled = socket_in(a, rcvbuf=4096)
+    stalled.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    live = Stream(a)
+    conn = NsConnection(a, timeout=10)
+    reloads, t0 = 0, time.time()
+    while "fell more than 256 KiB behind" not in c.log("a"):
+        assert time.time() - t0 < 60, f"not dropped after {reloads} reloads"
+        conn.request("POST", "/api/v1/reload", headers={"Authorization": f"Bearer {TOKEN}"})
+        r = conn.getresponse()
+        r.read()
+        if r.status == 429:
+            time.sleep(0.05)
+            continue
+        assert r.status == 200
+        reloads += 1
+    conn.close()
+    print(f"dropped after {reloads} reloads, {time.time() - t0:.1f} s")
+    # the stalled client gets what was sent, then the end of the stream
+    stalled.settimeout(5)
+    got = 0
+    while True:
+        data = stalled.recv(65536)
+        if not data:
+            break
+        got += len(data)
+    stalled.close()
+    assert got < 4 << 20, got
+    # the reading stream has every reload event, in order, without a gap
+    live.wait(lambda e: e["type"] == "reload" and
+              sum(1 for x, _ in live.events if x["type"] == "reload") == reloads, timeout=5)
+    seqs = [e["seq"] for e, _ in live.events]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    live.close()
+    assert request(a, "GET", "/healthz").status == 200
+    assert c.state("a", V4M) == "MASTER" and c.state("b", V4B) == "MASTER"
+
+
+def test_more_than_500_requests_a_second_get_429_and_then_service_resumes(lab):
+    c = up(lab)
+    a = c.ns["a"]
+    conn = NsConnection(a, timeout=10)
+    codes = {}
+    t0 = time.time()
+    for _ in range(3000):
+        conn.request("GET", "/healthz")
+        r = conn.getresponse()
+        r.read()
+        codes[r.status] = codes.get(r.status, 0) + 1
+        if r.status == 429:
+            assert r.getheader("Retry-After") == "1"
+    took = time.time() - t0
+    conn.close()
+    print(f"3000 requests in {took:.2f} s: {codes}")
+    assert set(codes) <= {200, 429}
+    # at most the burst and the refill of the time it took were served
+    assert codes.get(200, 0) <= 500 + 500 * took + 5, codes
+    assert codes.get(429, 0) > 0, codes
+    time.sleep(1.1)
+    assert request(a, "GET", "/healthz").status == 200
+    assert c.state("a", V4M) == "MASTER" and c.state("b", V4B) == "MASTER"

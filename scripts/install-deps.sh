@@ -6,7 +6,8 @@ PKGS="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev \
 clang-format libyaml-dev libnl-3-dev libnl-route-3-dev libevent-dev \
 libjansson-dev libcap-ng-dev libcmocka-dev python3 python3-pytest python3-yaml python3-jsonschema \
 iproute2 util-linux scdoc \
-iputils-ping keepalived user-mode-linux kmod procps tcpdump valgrind"
+iputils-ping keepalived user-mode-linux kmod procps tcpdump valgrind \
+chromium chromium-driver python3-selenium"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

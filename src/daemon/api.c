@@ -7,6 +7,7 @@
  *   GET  /api/v1/model            `vipctl show -o json` of the file in force
  *   GET  /api/v1/events           Server-Sent Events (api_sse.c)
  *   GET  /api/v1/openapi.json     the description, compiled in
+ *   GET  /, /app.js, /style.css   the page (src/daemon/www/), compiled in
  *   POST /api/v1/drain, /undrain, /reload
  *   POST /api/v1/validate         a candidate file -> its diagnostics
  *
@@ -90,6 +91,10 @@ static void send_bytes(struct evhttp_request *req, int code, const char *type, c
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	/* the page (www/) loads its own files only: no inline script, no
+	 * other origin, no framing */
+	evhttp_add_header(h, "Content-Security-Policy",
+			  "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
 	if (!body) {
 		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
 		return;
@@ -217,10 +222,11 @@ static const struct api_file *file_at(const char *path)
 
 static void serve_file(struct api *a, struct evhttp_request *req, const char *rest)
 {
-	const struct api_file *f = file_at(evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)));
+	/* rest: the page's path; "" for a route of its own (openapi.json) */
+	const struct api_file *f =
+	    file_at(*rest ? rest : evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)));
 
 	(void)a;
-	(void)rest;
 	if (f)
 		send_bytes(req, 200, f->type, f->data, f->len);
 	else
@@ -318,6 +324,8 @@ static const struct route routes[] = {
 };
 // clang-format on
 
+static const struct route file_route = {"a file", false, false, serve_file};
+
 static const struct route *route_of(const char *path, const char **rest)
 {
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
@@ -397,6 +405,10 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	r = route_of(path, &rest);
+	if (!r && file_at(path)) {
+		r = &file_route; /* the page: /, /app.js, /style.css */
+		rest = path;
+	}
 	if (!r) {
 		reply_error(req, 404, "no such path: %s (GET /api/v1/openapi.json lists them)",
 			    path);

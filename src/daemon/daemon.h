@@ -115,8 +115,11 @@ void control_close(struct daemon *d);
 /* Subscribed connections get `event` as one line (control.c). */
 void control_broadcast(struct daemon *d, const json_t *event);
 
-/* status.c */
+/* status.c: `vipctl status -o json` (docs/json.md); brief: without the
+ * instances' counters and with no sockets (the page's GET
+ * /api/v1/status?counters=false) */
 json_t *status_json(const struct daemon *d);
+json_t *status_json_brief(const struct daemon *d);
 
 /* events.c: every transition and health change, and drain/undrain/reload,
  * as one JSON object each (docs/json.md, "vipctl events"), kept in a ring

@@ -98,7 +98,7 @@ static json_t *vips_missing_json(const struct vrrp_inst *inst)
 	return a;
 }
 
-static json_t *instance_json(const struct vrrp_inst *inst)
+static json_t *instance_json(const struct vrrp_inst *inst, bool counters)
 {
 	const struct vrrp_inst_spec *sp = &inst->spec;
 	json_t *o = json_pack(
@@ -132,7 +132,8 @@ static json_t *instance_json(const struct vrrp_inst *inst)
 	json_object_set_new(o, "preempt_delay_ms", json_integer(sp->fsm.preempt_delay_ms));
 	json_object_set_new(o, "master", master_json(inst));
 	json_object_set_new(o, "last_transition", transition_json(inst));
-	json_object_set_new(o, "counters", counters_json(inst));
+	if (counters)
+		json_object_set_new(o, "counters", counters_json(inst));
 	return o;
 }
 
@@ -160,17 +161,19 @@ static void add_zones(const struct daemon *d, const struct vrrp_inst *inst, json
 	json_object_set_new(o, "zones", zones);
 }
 
-json_t *status_json(const struct daemon *d)
+/* brief: without the instances' counters and the sockets, for a page
+ * that shows neither (GET /api/v1/status?counters=false). */
+static json_t *status_doc(const struct daemon *d, bool brief)
 {
 	json_t *insts = json_array(), *socks = json_array();
 
 	for (size_t i = 0; i < d->rt.n_insts; i++) {
-		json_t *o = instance_json(d->rt.insts[i]);
+		json_t *o = instance_json(d->rt.insts[i], !brief);
 
 		add_zones(d, d->rt.insts[i], o);
 		json_array_append_new(insts, o);
 	}
-	for (size_t i = 0; i < d->rt.n_socks; i++)
+	for (size_t i = 0; !brief && i < d->rt.n_socks; i++)
 		json_array_append_new(socks, socket_json(d->rt.socks[i]));
 	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:o, s:o}", "cluster",
 			 d->model->cluster_name.v, "node", d->node_name, "config", d->config_path,
@@ -178,4 +181,14 @@ json_t *status_json(const struct daemon *d)
 			 events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
 			 (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
 			 "instances", insts, "sockets", socks);
+}
+
+json_t *status_json(const struct daemon *d)
+{
+	return status_doc(d, false);
+}
+
+json_t *status_json_brief(const struct daemon *d)
+{
+	return status_doc(d, true);
 }

@@ -64,12 +64,16 @@ static void unlink_client(struct sse_client *c)
 	}
 }
 
-/* The client went: evhttp frees the request and the connection. */
+/* The client went (or evhttp gave up on it): evhttp frees the connection.
+ * A reply in progress is then taken off it and left to us: ending it
+ * frees it (libevent 2.1, evhttp_connection_incoming_fail). */
 static void on_close(struct evhttp_connection *conn, void *arg)
 {
 	struct sse_client *c = arg;
 
 	(void)conn;
+	if (!evhttp_request_get_connection(c->req))
+		evhttp_send_reply_end(c->req);
 	unlink_client(c);
 	free(c);
 }

@@ -252,6 +252,12 @@ def test_every_operation_answers_as_the_openapi_description_says(lab):
     assert model == shown
     desc = request(a, "GET", "/api/v1/openapi.json")
     assert desc.json() == OPENAPI
+    page = request(a, "GET", "/")
+    assert b"<title>vipd</title>" in page.body
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    for f, kind in (("/app.js", "text/javascript"), ("/style.css", "text/css")):
+        r = request(a, "GET", f, check=False)
+        assert r.status == 200 and r.type == kind, f
     metrics = request(a, "GET", "/metrics")
     assert metrics.status == 200 and b"vipd_instance_state" in metrics.body
     s = Stream(a, "?backlog=3")

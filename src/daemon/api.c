@@ -35,12 +35,12 @@
 #define GET_BODY_MAX 1024	/* a GET carries none; as http.c without the API */
 #define RATE_PER_S   500
 #define SSE_MAX	     256 /* event streams at once */
-#define JSON_TYPE    "application/json"
 
 struct api {
 	struct daemon *d;
 	char *token; /* NULL: read-only */
 	struct api_sse *sse;
+	struct api_validations *validations;
 	double tokens; /* the rate limit's bucket */
 	uint64_t refill_ms;
 	/* GET /api/v1/model's text, made once per file in force: it changes
@@ -55,84 +55,6 @@ struct route {
 	bool write;  /* POST, with the token */
 	void (*serve)(struct api *a, struct evhttp_request *req, const char *rest);
 };
-
-/* ---- answers ---- */
-
-static const char *reason_of(int code)
-{
-	switch (code) {
-	case 200:
-		return "OK";
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 403:
-		return "Forbidden";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 413:
-		return "Payload Too Large";
-	case 422:
-		return "Unprocessable Content";
-	case 429:
-		return "Too Many Requests";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Internal Server Error";
-	}
-}
-
-static void send_bytes(struct evhttp_request *req, int code, const char *type, const void *data,
-		       size_t len)
-{
-	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	struct evbuffer *body = evbuffer_new();
-
-	evhttp_add_header(h, "Content-Type", type);
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	/* the page (www/) loads its own files only: no inline script, no
-	 * other origin, no framing */
-	evhttp_add_header(h, "Content-Security-Policy",
-			  "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
-	if (!body) {
-		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
-		return;
-	}
-	evbuffer_add(body, data, len);
-	evhttp_send_reply(req, code, reason_of(code), body);
-	evbuffer_free(body);
-}
-
-/* Takes the reference. */
-static void reply_json(struct evhttp_request *req, int code, json_t *doc)
-{
-	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-
-	json_decref(doc);
-	if (!text) {
-		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
-		return;
-	}
-	send_bytes(req, code, JSON_TYPE, text, strlen(text));
-	free(text);
-}
-
-__attribute__((format(printf, 3, 4))) static void reply_error(struct evhttp_request *req, int code,
-							      const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	reply_json(req, code, json_pack("{s:i, s:s}", "status", code, "error", msg));
-}
 
 static const char *peer_of(struct evhttp_request *req)
 {
@@ -150,10 +72,10 @@ static const char *peer_of(struct evhttp_request *req)
 static void serve_healthz(struct api *a, struct evhttp_request *req, const char *rest)
 {
 	(void)rest;
-	reply_json(req, 200,
-		   json_pack("{s:s, s:s, s:I, s:b}", "status", "ok", "node", a->d->node_name,
-			     "instances", (json_int_t)a->d->rt.n_insts, "drained",
-			     a->d->rt.drained));
+	api_reply_json(req, 200,
+		       json_pack("{s:s, s:s, s:I, s:b}", "status", "ok", "node", a->d->node_name,
+				 "instances", (json_int_t)a->d->rt.n_insts, "drained",
+				 a->d->rt.drained));
 }
 
 /* ?counters=false: without the instances' counters and the sockets (a
@@ -176,8 +98,8 @@ static bool query_false(struct evhttp_request *req, const char *name)
 static void serve_status(struct api *a, struct evhttp_request *req, const char *rest)
 {
 	(void)rest;
-	reply_json(req, 200,
-		   query_false(req, "counters") ? status_json_brief(a->d) : status_json(a->d));
+	api_reply_json(req, 200,
+		       query_false(req, "counters") ? status_json_brief(a->d) : status_json(a->d));
 }
 
 /* NAME is URL-encoded ("eth0%2Fmaster%2Fipv4%2Fvrrp"); its slashes may
@@ -191,7 +113,7 @@ static void serve_instance(struct api *a, struct evhttp_request *req, const char
 
 	if (!name || len == 0 || strlen(name) != len) {
 		free(name);
-		reply_error(req, 400, "want /api/v1/instances/NAME, NAME URL-encoded");
+		api_reply_error(req, 400, "want /api/v1/instances/NAME, NAME URL-encoded");
 		return;
 	}
 	status = status_json(a->d);
@@ -202,13 +124,13 @@ static void serve_instance(struct api *a, struct evhttp_request *req, const char
 			json_incref(inst);
 			json_decref(status);
 			free(name);
-			reply_json(req, 200, inst);
+			api_reply_json(req, 200, inst);
 			return;
 		}
 	}
 	json_decref(status);
-	reply_error(req, 404, "no instance '%s' on node %s (GET /api/v1/status lists them)", name,
-		    a->d->node_name);
+	api_reply_error(req, 404, "no instance '%s' on node %s (GET /api/v1/status lists them)",
+			name, a->d->node_name);
 	free(name);
 }
 
@@ -219,7 +141,7 @@ static void serve_model(struct api *a, struct evhttp_request *req, const char *r
 
 	(void)rest;
 	if (node < 0) {
-		reply_error(req, 500, "node %s is not in the file in force", a->d->node_name);
+		api_reply_error(req, 500, "node %s is not in the file in force", a->d->node_name);
 		return;
 	}
 	if (!a->model_text || a->model_reloads != a->d->reloads) {
@@ -230,16 +152,16 @@ static void serve_model(struct api *a, struct evhttp_request *req, const char *r
 		json_decref(doc);
 	}
 	if (!a->model_text)
-		reply_error(req, 500, "out of memory");
+		api_reply_error(req, 500, "out of memory");
 	else
-		send_bytes(req, 200, JSON_TYPE, a->model_text, strlen(a->model_text));
+		api_send(req, 200, API_JSON_TYPE, a->model_text, strlen(a->model_text));
 }
 
 static void serve_events(struct api *a, struct evhttp_request *req, const char *rest)
 {
 	(void)rest;
 	if (api_sse_count(a->sse) >= SSE_MAX) {
-		reply_error(req, 503, "%d event streams already; try again later", SSE_MAX);
+		api_reply_error(req, 503, "%d event streams already; try again later", SSE_MAX);
 		return;
 	}
 	api_sse_start(a->sse, req);
@@ -261,9 +183,9 @@ static void serve_file(struct api *a, struct evhttp_request *req, const char *re
 
 	(void)a;
 	if (f)
-		send_bytes(req, 200, f->type, f->data, f->len);
+		api_send(req, 200, f->type, f->data, f->len);
 	else
-		reply_error(req, 404, "no such file");
+		api_reply_error(req, 404, "no such file");
 }
 
 /* ---- writes ---- */
@@ -272,14 +194,14 @@ static void serve_drain(struct api *a, struct evhttp_request *req, const char *r
 {
 	(void)rest;
 	daemon_set_drained(a->d, true, "http");
-	reply_json(req, 200, json_pack("{s:b}", "drained", a->d->rt.drained));
+	api_reply_json(req, 200, json_pack("{s:b}", "drained", a->d->rt.drained));
 }
 
 static void serve_undrain(struct api *a, struct evhttp_request *req, const char *rest)
 {
 	(void)rest;
 	daemon_set_drained(a->d, false, "http");
-	reply_json(req, 200, json_pack("{s:b}", "drained", a->d->rt.drained));
+	api_reply_json(req, 200, json_pack("{s:b}", "drained", a->d->rt.drained));
 }
 
 static void serve_reload(struct api *a, struct evhttp_request *req, const char *rest)
@@ -290,36 +212,14 @@ static void serve_reload(struct api *a, struct evhttp_request *req, const char *
 	(void)rest;
 	if (daemon_reload(a->d, errors) < 0) {
 		events_daemon(a->d, "reload-failed", failed);
-		reply_json(
+		api_reply_json(
 		    req, 422,
 		    json_pack("{s:i, s:s, s:o}", "status", 422, "error", failed, "errors", errors));
 		return;
 	}
 	json_decref(errors);
 	events_daemon(a->d, "reload", a->d->config_path);
-	reply_json(req, 200, json_pack("{s:I}", "instances", (json_int_t)a->d->rt.n_insts));
-}
-
-/* What `vipctl validate -o json` prints for the body, nothing applied. */
-static json_t *validate_json(const char *buf, size_t len)
-{
-	struct diag_list dl;
-	struct model *m = NULL;
-	json_t *r;
-
-	diag_list_init(&dl, "candidate");
-	if (model_load_buffer(buf, len, "candidate", &m, &dl) < 0) {
-		diag_list_sort(&dl);
-		r = json_pack("{s:b, s:o}", "valid", 0, "errors", model_diags_json(&dl));
-	} else {
-		diag_list_sort(&dl);
-		r = json_pack("{s:b, s:s, s:i, s:i, s:o}", "valid", 1, "cluster", m->cluster_name.v,
-			      "interfaces", (int)m->n_ifaces, "instances", (int)m->n_instances,
-			      "warnings", model_diags_json(&dl));
-	}
-	model_free(m);
-	diag_list_done(&dl);
-	return r;
+	api_reply_json(req, 200, json_pack("{s:I}", "instances", (json_int_t)a->d->rt.n_insts));
 }
 
 static void serve_validate(struct api *a, struct evhttp_request *req, const char *rest)
@@ -328,18 +228,17 @@ static void serve_validate(struct api *a, struct evhttp_request *req, const char
 	size_t len = evbuffer_get_length(in);
 	unsigned char *buf;
 
-	(void)a;
 	(void)rest;
 	if (len == 0) {
-		reply_error(req, 400, "POST the candidate cluster file as the body");
+		api_reply_error(req, 400, "POST the candidate cluster file as the body");
 		return;
 	}
 	buf = evbuffer_pullup(in, -1);
 	if (!buf) {
-		reply_error(req, 500, "out of memory");
+		api_reply_error(req, 500, "out of memory");
 		return;
 	}
-	reply_json(req, 200, validate_json((const char *)buf, len));
+	api_validate_start(a->validations, req, (const char *)buf, len);
 }
 
 // clang-format off
@@ -397,19 +296,19 @@ static bool allowed(struct api *a, const struct route *r, struct evhttp_request 
 
 	if (r->write ? m != EVHTTP_REQ_POST : (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD)) {
 		evhttp_add_header(h, "Allow", r->write ? "POST" : "GET, HEAD");
-		reply_error(req, 405, "%s takes %s", r->path, r->write ? "POST" : "GET");
+		api_reply_error(req, 405, "%s takes %s", r->path, r->write ? "POST" : "GET");
 		return false;
 	}
 	if (!r->write && body > GET_BODY_MAX) {
-		reply_error(req, 413, "a GET carries no body");
+		api_reply_error(req, 413, "a GET carries no body");
 		return false;
 	}
 	if (!r->write)
 		return true;
 	if (!a->token) {
-		reply_error(req, 403,
-			    "read-only: vipd runs without --http-token-file, so the API takes "
-			    "no writes");
+		api_reply_error(req, 403,
+				"read-only: vipd runs without --http-token-file, so the API takes "
+				"no writes");
 		return false;
 	}
 	if (!api_token_matches(a->token, evhttp_find_header(evhttp_request_get_input_headers(req),
@@ -417,8 +316,8 @@ static bool allowed(struct api *a, const struct route *r, struct evhttp_request 
 		vrrp_rt_log(&a->d->rt, VRRP_RT_LOG_WARN, "http: %s refused to %s: bad token",
 			    r->path, peer_of(req));
 		evhttp_add_header(h, "WWW-Authenticate", "Bearer realm=\"vipd\"");
-		reply_error(req, 401, "%s needs Authorization: Bearer TOKEN (--http-token-file)",
-			    r->path);
+		api_reply_error(
+		    req, 401, "%s needs Authorization: Bearer TOKEN (--http-token-file)", r->path);
 		return false;
 	}
 	return true;
@@ -434,7 +333,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 		path = "/";
 	if (!rate_take(a)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-		reply_error(req, 429, "more than %d requests a second; try again", RATE_PER_S);
+		api_reply_error(req, 429, "more than %d requests a second; try again", RATE_PER_S);
 		return;
 	}
 	r = route_of(path, &rest);
@@ -443,8 +342,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 		rest = path;
 	}
 	if (!r) {
-		reply_error(req, 404, "no such path: %s (GET /api/v1/openapi.json lists them)",
-			    path);
+		api_reply_error(req, 404, "no such path: %s (GET /api/v1/openapi.json lists them)",
+				path);
 		return;
 	}
 	if (!allowed(a, r, req))
@@ -476,7 +375,10 @@ int api_open(struct daemon *d)
 		}
 	}
 	a->sse = api_sse_new(d);
-	if (!a->sse) {
+	a->validations = api_validations_new(d);
+	if (!a->sse || !a->validations) {
+		api_sse_free(a->sse);
+		api_validations_free(a->validations);
 		free(a->token);
 		free(a);
 		return -ENOMEM;
@@ -502,6 +404,7 @@ void api_close(struct daemon *d)
 	if (!a)
 		return;
 	api_sse_free(a->sse);
+	api_validations_free(a->validations);
 	free(a->model_text);
 	free(a->token);
 	free(a);

@@ -28,6 +28,28 @@ void api_close(struct daemon *d);
  * and the HTTP event streams. */
 void api_push_event(struct daemon *d, const json_t *event);
 
+/* ---- api_reply.c: the answers' headers and JSON ---- */
+
+#define API_JSON_TYPE "application/json"
+void api_send(struct evhttp_request *req, int code, const char *type, const void *data, size_t len);
+/* Takes the reference to doc. */
+void api_reply_json(struct evhttp_request *req, int code, json_t *doc);
+__attribute__((format(printf, 3, 4))) void api_reply_error(struct evhttp_request *req, int code,
+							   const char *fmt, ...);
+
+/* ---- api_validate.c: POST /api/v1/validate, in a child process ---- */
+
+struct api_validations;
+struct api_validations *api_validations_new(struct daemon *d);
+/* Kills the children still at work; their requests are evhttp's. */
+void api_validations_free(struct api_validations *v);
+/* Answers req with what `vipctl validate -o json` prints for text (len
+ * bytes): parsed in a child without capabilities, so the loop never parses
+ * untrusted text; 503 when API_VALIDATIONS_MAX are at work. */
+#define API_VALIDATIONS_MAX 2
+void api_validate_start(struct api_validations *v, struct evhttp_request *req, const char *text,
+			size_t len);
+
 /* ---- api_sse.c: GET /api/v1/events ---- */
 
 struct api_sse;

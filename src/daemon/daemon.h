@@ -158,6 +158,8 @@ void http_close(struct daemon *d);
  * no-ops when not root. */
 int privs_drop_for_setup(void);
 int privs_drop(void);
+/* every capability, in a child that only parses (api_validate.c) */
+int privs_drop_all(void);
 
 /* notify.c: sd_notify without libsystemd. */
 void notify_send(const char *msg);

@@ -64,3 +64,12 @@ int privs_drop(void)
 {
 	return geteuid() != 0 ? 0 : keep_only(false);
 }
+
+/* A child that only parses (api_validate.c): no capability at all. */
+int privs_drop_all(void)
+{
+	if (geteuid() != 0)
+		return 0;
+	capng_clear(CAPNG_SELECT_CAPS);
+	return capng_apply(CAPNG_SELECT_CAPS) < 0 ? -EPERM : 0;
+}

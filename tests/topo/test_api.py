@@ -493,3 +493,34 @@ def test_more_than_500_requests_a_second_get_429_and_then_service_resumes(lab):
     time.sleep(1.1)
     assert request(a, "GET", "/healthz").status == 200
     assert c.state("a", V4M) == "MASTER" and c.state("b", V4B) == "MASTER"
+
+
+def test_a_large_candidate_is_parsed_beside_the_loop(lab):
+    """POST /api/v1/validate parses in a child: a 1 MiB candidate full of
+    mistakes does not hold up the loop, which answers /healthz meanwhile."""
+    c = up(lab)
+    a = c.ns["a"]
+    lines = ["cluster:", "  name: x", "  nodes: [a, b]", "interfaces:"]
+    while sum(len(line) + 1 for line in lines) < 1000000:
+        lines.append(f"  e{len(lines)}: {{type: ethernet, mtu: 1, zzz: 2}}")
+    body = ("\n".join(lines) + "\n").encode()
+    done = {}
+
+    def validate():
+        t = time.time()
+        r = request(a, "POST", "/api/v1/validate", token=TOKEN, body=body)
+        done["took"], done["answer"] = time.time() - t, r
+
+    t = threading.Thread(target=validate)
+    t.start()
+    time.sleep(0.02)
+    t0 = time.time()
+    assert request(a, "GET", "/healthz").status == 200
+    healthz = time.time() - t0
+    healthz_done = time.time()
+    t.join(timeout=30)
+    got = done["answer"].json()
+    assert got["valid"] is False and len(got["errors"]) > 40000
+    print(f"validate took {done['took'] * 1000:.0f} ms, /healthz meanwhile {healthz * 1000:.1f} ms")
+    assert healthz_done < t0 - 0.02 + done["took"], "healthz waited for the validation"
+    assert c.state("a", V4M) == "MASTER" and c.state("b", V4B) == "MASTER"

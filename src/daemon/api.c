@@ -17,11 +17,15 @@
  * Answers and errors are JSON: {"status": CODE, "error": "..."} for an
  * error. Bounds: http.c's (headers, idle time); a body only for POST and
  * at most VALIDATE_MAX; requests over RATE_PER_S a second (all clients
- * together, a burst of RATE_PER_S) get 429 before any work is done. */
+ * together, a burst of RATE_PER_S) get 429 before any work is done, and
+ * so do all once the API has taken its share of the loop: LOOP_SHARE_PCT
+ * of the time (a status of a thousand instances costs tens of ms), with
+ * at most BUSY_MAX_US at once after a quiet time. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
@@ -31,10 +35,12 @@
 #include "daemon/daemon.h"
 #include "model/model_json.h"
 
-#define VALIDATE_MAX (1u << 20) /* a candidate file; the API's largest body */
-#define GET_BODY_MAX 1024	/* a GET carries none; as http.c without the API */
-#define RATE_PER_S   500
-#define SSE_MAX	     256 /* event streams at once */
+#define VALIDATE_MAX   (1u << 20) /* a candidate file; the API's largest body */
+#define GET_BODY_MAX   1024	  /* a GET carries none; as http.c without the API */
+#define RATE_PER_S     500
+#define LOOP_SHARE_PCT 25
+#define BUSY_MAX_US    250000
+#define SSE_MAX	       256 /* event streams at once */
 
 struct api {
 	struct daemon *d;
@@ -43,6 +49,8 @@ struct api {
 	struct api_validations *validations;
 	double tokens; /* the rate limit's bucket */
 	uint64_t refill_ms;
+	int64_t budget_us; /* the loop time the API may still take */
+	uint64_t budget_at_us;
 	/* GET /api/v1/model's text, made once per file in force: it changes
 	 * only with a reload (d->reloads counts them) */
 	char *model_text;
@@ -274,6 +282,27 @@ static const struct route *route_of(const char *path, const char **rest)
 
 /* ---- the gate: rate, method, body, token ---- */
 
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The loop time left to the API: LOOP_SHARE_PCT of what passed, kept up
+ * to BUSY_MAX_US; what each request took is taken off after it. */
+static bool budget_left(struct api *a)
+{
+	uint64_t now = now_us();
+
+	a->budget_us += (int64_t)((now - a->budget_at_us) * LOOP_SHARE_PCT / 100);
+	if (a->budget_us > BUSY_MAX_US)
+		a->budget_us = BUSY_MAX_US;
+	a->budget_at_us = now;
+	return a->budget_us > 0;
+}
+
 static bool rate_take(struct api *a)
 {
 	uint64_t now = vrrp_rt_now_ms();
@@ -328,12 +357,16 @@ static void on_request(struct evhttp_request *req, void *arg)
 	struct api *a = arg;
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)), *rest = "";
 	const struct route *r;
+	uint64_t start;
 
 	if (!path || !*path)
 		path = "/";
-	if (!rate_take(a)) {
+	if (!rate_take(a) || !budget_left(a)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
-		api_reply_error(req, 429, "more than %d requests a second; try again", RATE_PER_S);
+		api_reply_error(req, 429,
+				"more than %d requests a second, or more than %d%% of vipd's time; "
+				"try again",
+				RATE_PER_S, LOOP_SHARE_PCT);
 		return;
 	}
 	r = route_of(path, &rest);
@@ -350,7 +383,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	if (r->write)
 		vrrp_rt_log(&a->d->rt, VRRP_RT_LOG_INFO, "http: %s from %s", r->path, peer_of(req));
+	start = now_us();
 	r->serve(a, req, rest);
+	a->budget_us -= (int64_t)(now_us() - start);
 }
 
 /* ---- lifecycle ---- */
@@ -365,6 +400,8 @@ int api_open(struct daemon *d)
 	a->d = d;
 	a->tokens = RATE_PER_S;
 	a->refill_ms = vrrp_rt_now_ms();
+	a->budget_us = BUSY_MAX_US;
+	a->budget_at_us = now_us();
 	if (d->http_token_file) {
 		a->token = api_token_load(d->http_token_file, &why);
 		if (!a->token) {

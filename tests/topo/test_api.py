@@ -228,6 +228,20 @@ def up(lab, token_a=True):
     return c
 
 
+def big_config(n_vlans=500):
+    """The lab's eth0, and n_vlans VLANs on an LACP bond, each with both
+    slots filled: 2 * n_vlans + 2 instances. The bond and VLANs need not
+    exist (this kernel may have neither): their instances wait."""
+    vlans = "".join(
+        f"  vlan{n}:\n    type: vlan\n    parent: bond0\n    id: {n}\n"
+        f"    addresses: {{a: [\"2001:db8:{n:x}::2/64\"], b: [\"2001:db8:{n:x}::3/64\"]}}\n"
+        f"    vips: {{master: [\"2001:db8:{n:x}::10/64\"], backup: [\"2001:db8:{n:x}::20/64\"]}}\n"
+        for n in range(1, n_vlans + 1))
+    return (config(vips_master=[VIP_M], vips_backup=[VIP_B])
+            + "  p1: {type: ethernet}\n  p2: {type: ethernet}\n"
+            + "  bond0: {type: lacp, members: [p1, p2]}\n" + vlans)
+
+
 # -- tests -----------------------------------------------------------------------
 
 def test_every_operation_answers_as_the_openapi_description_says(lab):
@@ -524,3 +538,30 @@ def test_a_large_candidate_is_parsed_beside_the_loop(lab):
     print(f"validate took {done['took'] * 1000:.0f} ms, /healthz meanwhile {healthz * 1000:.1f} ms")
     assert healthz_done < t0 - 0.02 + done["took"], "healthz waited for the validation"
     assert c.state("a", V4M) == "MASTER" and c.state("b", V4B) == "MASTER"
+
+
+def test_the_api_takes_at_most_its_share_of_the_loop(lab):
+    """With a thousand instances a status costs tens of ms: asked for as
+    fast as a client can, the API gets 429 once it has had a quarter of
+    the loop, and the adverts go on at their interval."""
+    c = Cluster(lab)
+    c.write_config(big_config())
+    c.start("a", extra=["--http", f"127.0.0.1:{PORT}"])
+    c.start("b")
+    c.wait_state("a", V4M, "MASTER")
+    wait_until(lambda: len(c.status("a")["instances"]) == 1002, timeout=10, what="1002 instances")
+    sent0 = c.instance("a", V4M)["counters"]["adverts_sent"]
+    conn = NsConnection(c.ns["a"], timeout=10)
+    codes, t0 = {}, time.time()
+    while time.time() - t0 < 3:
+        conn.request("GET", "/api/v1/status")
+        r = conn.getresponse()
+        r.read()
+        codes[r.status] = codes.get(r.status, 0) + 1
+    took = time.time() - t0
+    conn.close()
+    sent = c.instance("a", V4M)["counters"]["adverts_sent"] - sent0
+    print(f"{took:.1f} s of status requests: {codes}; {sent} adverts sent meanwhile")
+    assert codes.get(429, 0) > 0 and codes.get(200, 0) > 0, codes
+    assert sent >= int(took / 0.1 * 0.9), sent  # 100 ms adverts, none held up
+    assert c.state("b", V4M) == "BACKUP"

@@ -29,6 +29,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from lab import Lab, wait_until
+from test_api import big_config
 from vrrp_topo import Cluster, config
 
 PORT = 9712
@@ -277,20 +278,6 @@ def test_at_a_phones_width_nothing_overflows_and_states_are_words(lab, browsers)
     assert '"State here: "' in labels  # each cell says what it is when stacked
     assert row(a, V4M, ".state") == "MASTER" and row(a, V4B, ".state") == "BACKUP"
     a.screenshot("web-phone.png")
-
-
-def big_config(n_vlans=500):
-    """The lab's eth0, and n_vlans VLANs on an LACP bond, each with both
-    slots filled: 2 * n_vlans + 2 instances. The bond and VLANs need not
-    exist (this kernel may have neither): their instances wait."""
-    vlans = "".join(
-        f"  vlan{n}:\n    type: vlan\n    parent: bond0\n    id: {n}\n"
-        f"    addresses: {{a: [\"2001:db8:{n:x}::2/64\"], b: [\"2001:db8:{n:x}::3/64\"]}}\n"
-        f"    vips: {{master: [\"2001:db8:{n:x}::10/64\"], backup: [\"2001:db8:{n:x}::20/64\"]}}\n"
-        for n in range(1, n_vlans + 1))
-    return (config(vips_master=[VIP_M], vips_backup=[VIP_B])
-            + "  p1: {type: ethernet}\n  p2: {type: ethernet}\n"
-            + "  bond0: {type: lacp, members: [p1, p2]}\n" + vlans)
 
 
 def test_the_page_loads_1000_instances_in_under_300ms_and_stacks_the_tree(lab, browsers):

@@ -285,7 +285,7 @@ def test_metrics_over_http_on_loopback_inside_the_node_namespace(lab):
     assert status.startswith("200 text/plain; version=0.0.4")
     fams = parse_metrics(body)
     assert "vipd_instance_state" in fams and "vipd_adverts_sent_total" in fams
-    assert http_get(c.ns["a"], "/").startswith("404")
+    assert http_get(c.ns["a"], "/nothing").startswith("404")  # "/" is the page (docs/api.md)
     assert http_get(c.ns["b"], "/metrics").startswith("ERR")  # b has no listener
     assert "metrics on http://127.0.0.1:9712/metrics" in c.log("a")
 

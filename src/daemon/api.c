@@ -168,6 +168,10 @@ static void serve_model(struct api *a, struct evhttp_request *req, const char *r
 static void serve_events(struct api *a, struct evhttp_request *req, const char *rest)
 {
 	(void)rest;
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		api_send(req, 200, "text/event-stream", "", 0); /* no stream for a HEAD */
+		return;
+	}
 	if (api_sse_count(a->sse) >= SSE_MAX) {
 		api_reply_error(req, 503, "%d event streams already; try again later", SSE_MAX);
 		return;

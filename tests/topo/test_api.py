@@ -215,12 +215,12 @@ def token_file(lab, text=TOKEN + "\n", mode=0o600, name="http.token"):
     return path
 
 
-def up(lab, token_a=True):
+def up(lab, token_a=True, listen=f"127.0.0.1:{PORT}"):
     """a with the API and a token file, b with a read-only API; a master
     of the master slot, b of the backup slot."""
     c = Cluster(lab)
     c.write_config(config(vips_master=[VIP_M], vips_backup=[VIP_B]))
-    extra = ["--http", f"127.0.0.1:{PORT}"]
+    extra = ["--http", listen]
     c.start("a", extra=extra + (["--http-token-file", token_file(lab)] if token_a else []))
     c.start("b", extra=extra)
     c.wait_state("a", V4M, "MASTER")
@@ -299,13 +299,16 @@ def test_every_operation_answers_as_the_openapi_description_says(lab):
 
 
 def test_without_a_token_file_the_api_is_read_only(lab):
-    c = up(lab, token_a=False)
+    c = up(lab, token_a=False, listen=f":{PORT}")  # :PORT is loopback's
     a = c.ns["a"]
     for path in ("/api/v1/drain", "/api/v1/undrain", "/api/v1/reload", "/api/v1/validate"):
         r = request(a, "POST", path, token=TOKEN, body=b"x")
         assert r.status == 403, path
         assert "read-only" in r.json()["error"]
     assert request(a, "GET", "/api/v1/status").status == 200
+    head = request(a, "HEAD", "/api/v1/events", check=False)
+    assert head.status == 200 and head.type == "text/event-stream" and head.body == b""
+    assert "http: API under /api/v1/ (read-only)" in c.log("a")
     st = c.status("a")
     assert not st["drained"] and st["reloads"] == 0
     assert VIP_M in c.addrs("a")

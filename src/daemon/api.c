@@ -81,9 +81,10 @@ static void serve_healthz(struct api *a, struct evhttp_request *req, const char 
 {
 	(void)rest;
 	api_reply_json(req, 200,
-		       json_pack("{s:s, s:s, s:I, s:b}", "status", "ok", "node", a->d->node_name,
-				 "instances", (json_int_t)a->d->rt.n_insts, "drained",
-				 a->d->rt.drained));
+		       json_pack("{s:s, s:s, s:I, s:b, s:I}", "status", "ok", "node",
+				 a->d->node_name, "instances", (json_int_t)a->d->rt.n_insts,
+				 "drained", a->d->rt.drained, "event_streams",
+				 (json_int_t)api_sse_count(a->sse)));
 }
 
 /* ?counters=false: without the instances' counters and the sockets (a

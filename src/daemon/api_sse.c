@@ -6,11 +6,18 @@
  *
  * Nothing is buffered without bound: a stream whose unsent output passes
  * BACKLOG_MAX is dropped at the next event (its socket's send buffer is
- * fixed at STREAM_SNDBUF, so the kernel does not hide megabytes of it), and one that has not taken
- * everything for STALL_TICKS keepalive ticks in a row is dropped at the
- * tick (a client that stopped reading). The keepalive (a comment line
- * every KEEPALIVE_S) also finds clients that vanished. At most SSE_MAX
- * streams (api.c refuses more with 503). */
+ * fixed at STREAM_SNDBUF, so the kernel does not hide megabytes of it),
+ * and one that has not taken everything for STALL_TICKS keepalives in a
+ * row is dropped at the last (a client that stopped reading). The
+ * keepalive (a comment line every KEEPALIVE_S) also finds clients that
+ * vanished without a word. At most SSE_MAX streams (api.c refuses more
+ * with 503).
+ *
+ * A client that closes its end is seen without a close callback (a
+ * connection has one, and it is left to the server that counts them): libevent 2.1 then frees the connection and leaves the reply in
+ * progress to us, taken off it (evhttp_request_get_connection is NULL);
+ * every TICK_S, and before each event, such a stream is ended, which frees
+ * the reply. Nothing here keeps a pointer to a connection. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,29 +32,37 @@
 #include "daemon/daemon.h"
 
 #define BACKLOG_MAX   (256u << 10)
-#define KEEPALIVE_S   15
-#define STALL_TICKS   4
+#define TICK_S	      1
+#define KEEPALIVE_S   15	 /* a multiple of TICK_S */
+#define STALL_TICKS   4		 /* keepalives */
 #define STREAM_IDLE_S 3600	 /* evhttp's own limit, above the keepalive's */
 #define STREAM_SNDBUF (32 << 10) /* the kernel's part of a stream's backlog (doubled) */
 
 struct sse_client {
 	struct api_sse *s;
 	struct evhttp_request *req;
-	struct evhttp_connection *conn;
 	struct sse_client *next;
-	unsigned stalled; /* keepalive ticks with output still unsent */
+	unsigned stalled; /* keepalives with output still unsent */
 };
 
 struct api_sse {
 	struct daemon *d;
 	struct sse_client *clients;
 	struct event *tick;
+	unsigned ticks;
 	size_t n;
 };
 
+/* NULL once the client went (the reply is then ours alone). */
+static struct evhttp_connection *conn_of(const struct sse_client *c)
+{
+	return evhttp_request_get_connection(c->req);
+}
+
 static size_t pending(const struct sse_client *c)
 {
-	struct bufferevent *bev = evhttp_connection_get_bufferevent(c->conn);
+	struct evhttp_connection *conn = conn_of(c);
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
 
 	return bev ? evbuffer_get_length(bufferevent_get_output(bev)) : 0;
 }
@@ -64,29 +79,25 @@ static void unlink_client(struct sse_client *c)
 	}
 }
 
-/* The client went (or evhttp gave up on it): evhttp frees the connection.
- * A reply in progress is then taken off it and left to us: ending it
- * frees it (libevent 2.1, evhttp_connection_incoming_fail). */
-static void on_close(struct evhttp_connection *conn, void *arg)
+/* The client went: ending the reply frees it. */
+static void end_gone(struct sse_client *c)
 {
-	struct sse_client *c = arg;
-
-	(void)conn;
-	if (!evhttp_request_get_connection(c->req))
-		evhttp_send_reply_end(c->req);
 	unlink_client(c);
+	evhttp_send_reply_end(c->req);
 	free(c);
 }
 
+/* Frees the connection, and with it the reply (whoever counts
+ * connections hears of it through the connection's close callback). */
 static void drop(struct sse_client *c, const char *why)
 {
 	struct daemon *d = c->s->d;
+	struct evhttp_connection *conn = conn_of(c);
 
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "http: an event stream %s: dropped", why);
 	unlink_client(c);
-	evhttp_connection_set_closecb(c->conn, NULL, NULL);
-	evhttp_connection_free(c->conn);
 	free(c);
+	evhttp_connection_free(conn);
 }
 
 static void send_text(struct sse_client *c, const char *text, size_t len)
@@ -125,7 +136,9 @@ void api_sse_broadcast(struct api_sse *s, const json_t *event)
 
 	for (c = s->clients; c; c = next) {
 		next = c->next;
-		if (pending(c) > BACKLOG_MAX)
+		if (!conn_of(c))
+			end_gone(c);
+		else if (pending(c) > BACKLOG_MAX)
 			drop(c, "fell more than 256 KiB behind");
 		else
 			send_event(c, event);
@@ -138,10 +151,19 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	struct api_sse *s = arg;
 	struct sse_client *c, *next;
 
+	bool keep;
+
 	(void)fd;
 	(void)what;
+	keep = ++s->ticks % (KEEPALIVE_S / TICK_S) == 0;
 	for (c = s->clients; c; c = next) {
 		next = c->next;
+		if (!conn_of(c)) {
+			end_gone(c);
+			continue;
+		}
+		if (!keep)
+			continue;
 		c->stalled = pending(c) ? c->stalled + 1 : 0;
 		if (c->stalled >= STALL_TICKS)
 			drop(c, "took nothing for a minute");
@@ -182,9 +204,9 @@ static size_t backlog_of(const struct api_sse *s, struct evhttp_request *req)
 	return n < kept ? n : kept;
 }
 
-static void limit_sndbuf(struct sse_client *c)
+static void limit_sndbuf(struct evhttp_connection *conn)
 {
-	struct bufferevent *bev = evhttp_connection_get_bufferevent(c->conn);
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(conn);
 	int size = STREAM_SNDBUF;
 
 	if (bev)
@@ -205,16 +227,14 @@ void api_sse_start(struct api_sse *s, struct evhttp_request *req)
 	}
 	c->s = s;
 	c->req = req;
-	c->conn = evhttp_request_get_connection(req);
 	evhttp_add_header(h, "Content-Type", "text/event-stream");
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Accel-Buffering", "no");
 	evhttp_send_reply_start(req, HTTP_OK, "OK");
 	/* evhttp would close a stream whose client sends nothing after its
 	 * idle time; the keepalive and the stall rule judge streams instead */
-	evhttp_connection_set_timeout(c->conn, STREAM_IDLE_S);
-	limit_sndbuf(c);
-	evhttp_connection_set_closecb(c->conn, on_close, c);
+	evhttp_connection_set_timeout(evhttp_request_get_connection(req), STREAM_IDLE_S);
+	limit_sndbuf(evhttp_request_get_connection(req));
 	c->next = s->clients;
 	s->clients = c;
 	s->n++;
@@ -230,7 +250,7 @@ size_t api_sse_count(const struct api_sse *s)
 
 struct api_sse *api_sse_new(struct daemon *d)
 {
-	const struct timeval every = {.tv_sec = KEEPALIVE_S};
+	const struct timeval every = {.tv_sec = TICK_S};
 	struct api_sse *s = calloc(1, sizeof(*s));
 
 	if (!s)
@@ -248,22 +268,28 @@ struct api_sse *api_sse_new(struct daemon *d)
 
 /* The loop has stopped: what each stream has pending (the shutdown's
  * events) goes straight to its socket if it takes it now, as control.c
- * does for its subscribers; evhttp_free closes the connections. */
+ * does for its subscribers; evhttp_free closes the connections and frees
+ * their replies, a stream whose client went is ended here. */
 void api_sse_free(struct api_sse *s)
 {
 	if (!s)
 		return;
 	while (s->clients) {
 		struct sse_client *c = s->clients;
-		struct bufferevent *bev = evhttp_connection_get_bufferevent(c->conn);
+		struct evhttp_connection *conn = conn_of(c);
+		struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
 		struct evbuffer *out = bev ? bufferevent_get_output(bev) : NULL;
 		size_t len = out ? evbuffer_get_length(out) : 0;
 		unsigned char *data = len ? evbuffer_pullup(out, -1) : NULL;
 
 		if (data)
 			(void)!send(bufferevent_getfd(bev), data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (!conn) {
+			end_gone(c);
+			continue;
+		}
 		s->clients = c->next;
-		evhttp_connection_set_closecb(c->conn, NULL, NULL);
+		s->n--;
 		free(c);
 	}
 	event_free(s->tick);

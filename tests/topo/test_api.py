@@ -196,6 +196,12 @@ class Stream:
         return found()
 
     def close(self):
+        # shutdown first: a close() while the reader thread waits in recv
+        # would keep the socket open (and send no FIN) until recv returns
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.sock.close()
 
 
@@ -249,7 +255,8 @@ def test_every_operation_answers_as_the_openapi_description_says(lab):
     a = c.ns["a"]
     ASKED.clear()
     h = request(a, "GET", "/healthz").json()
-    assert h == {"status": "ok", "node": "a", "instances": 2, "drained": False}
+    assert h == {"status": "ok", "node": "a", "instances": 2, "drained": False,
+                 "event_streams": 0}
     status = request(a, "GET", "/api/v1/status").json()
     assert sorted(i["name"] for i in status["instances"]) == sorted(
         i["name"] for i in c.status("a")["instances"])
@@ -568,3 +575,20 @@ def test_the_api_takes_at_most_its_share_of_the_loop(lab):
     assert codes.get(429, 0) > 0 and codes.get(200, 0) > 0, codes
     assert sent >= int(took / 0.1 * 0.9), sent  # 100 ms adverts, none held up
     assert c.state("b", V4M) == "BACKUP"
+
+
+def test_streams_whose_clients_went_are_ended_within_a_second_or_two(lab):
+    c = up(lab)
+    a = c.ns["a"]
+    streams = [Stream(a) for _ in range(5)]
+    wait_until(lambda: request(a, "GET", "/healthz").json()["event_streams"] == 5, timeout=3,
+               interval=0.05, what="5 streams")
+    for st in streams[:3]:
+        st.close()
+    wait_until(lambda: request(a, "GET", "/healthz").json()["event_streams"] == 2, timeout=2.5,
+               interval=0.05, what="the 3 closed streams to be ended")
+    # the open ones still get events
+    assert request(a, "POST", "/api/v1/drain", token=TOKEN).status == 200
+    for st in streams[3:]:
+        st.wait(lambda e: e["type"] == "drain", timeout=3)
+        st.close()

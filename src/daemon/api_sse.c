@@ -14,10 +14,11 @@
  * with 503).
  *
  * A client that closes its end is seen without a close callback (a
- * connection has one, and it is left to the server that counts them): libevent 2.1 then frees the
- * connection and leaves the reply in progress to us, taken off it (evhttp_request_get_connection is
- * NULL); every TICK_S, and before each event, such a stream is ended, which frees the reply.
- * Nothing here keeps a pointer to a connection. */
+ * connection has one, and it is left to the server that counts them):
+ * libevent 2.1 then frees the connection and leaves the reply in progress
+ * to us, taken off it (evhttp_request_get_connection is NULL); every
+ * TICK_S, and before each event, such a stream is ended, which frees the
+ * reply. Nothing here keeps a pointer to a connection. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -79,6 +79,10 @@
     const out = [];
     if (sig.link) out.push(`link ${sig.link.interface}: ${sig.link.state}`);
     if (sig.gateway) out.push(`gateway ${sig.gateway.address} (${sig.gateway.method}): ${sig.gateway.state}`);
+    // service checks of vrrp.track (issue 13), when the daemon has them
+    for (const t of sig.track || [])
+      out.push(`check ${t.name} (${t.type}${t.weight === null || t.weight === undefined ? "" :
+        ", weight " + t.weight}): ${t.state}`);
     return out.length ? out.join("; ") : `none (${inst.method})`;
   }
 
@@ -165,6 +169,15 @@
     return H("li", { class: "iface", "data-iface": iface.name }, parts);
   }
 
+  // The service checks of `checks:` (status.checks, issue 13): hidden
+  // while the daemon reports none.
+  function renderChecks(checks) {
+    $("checks-s").hidden = checks.length === 0;
+    $("checks").innerHTML = checks.map((c) => H("li", { "data-check": c.name },
+      H("span", { class: "state" }, c.state), ` ${c.name} (${c.type}): ${c.reason}`,
+      c.users !== undefined ? ` — tracked by ${c.users}` : null).html).join("");
+  }
+
   function render() {
     const { model, status: st } = state;
     if (!model || !st) return;
@@ -183,6 +196,7 @@
     const modelInsts = new Map(model.instances.map((i) => [i.name, i]));
     const ctx = { byIface, below, st, model, modelInsts };
     $("tree").innerHTML = roots.map((r) => ifaceNode(r, null, ctx, 0).html).join("");
+    renderChecks(st.checks || []);
     // when the page first showed everything (laid out and painted: the
     // task after the next frame), in ms from the navigation's start;
     // tests/topo/test_web.py reads it

@@ -431,6 +431,8 @@ int api_open(struct daemon *d)
 
 void api_register(struct daemon *d, struct evhttp *http)
 {
+	if (!d->api)
+		return; /* api_open was not called: evhttp's own 404s */
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
 	/* a body only for the writes: none is read without the token file */
 	evhttp_set_max_body_size(http, d->api->token ? VALIDATE_MAX : GET_BODY_MAX);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/hooks.h"
 #include "daemon/health.h"
 
 static json_t *addr_json(const struct ip_addr *a, bool with_prefix)
@@ -172,10 +173,11 @@ json_t *status_json(const struct daemon *d)
 	}
 	for (size_t i = 0; i < d->rt.n_socks; i++)
 		json_array_append_new(socks, socket_json(d->rt.socks[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:o, s:o}", "cluster",
-			 d->model->cluster_name.v, "node", d->node_name, "config", d->config_path,
-			 "version", VIPD_VERSION, "pid", (int)getpid(), "started",
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:o, s:o, s:o, s:o}",
+			 "cluster", d->model->cluster_name.v, "node", d->node_name, "config",
+			 d->config_path, "version", VIPD_VERSION, "pid", (int)getpid(), "started",
 			 events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
 			 (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
-			 "instances", insts, "sockets", socks);
+			 "instances", insts, "sockets", socks, "checks",
+			 health_checks_json(d->health), "hooks", hooks_json(d->hooks));
 }

@@ -150,8 +150,7 @@ int vrrp_fsm_cfg_check(const struct vrrp_fsm_cfg *cfg, const char **why)
 	return *why ? -EINVAL : 0;
 }
 
-uint8_t vrrp_fsm_priority_for(const struct vrrp_fsm_cfg *cfg, bool healthy, bool drained,
-			      int delta)
+uint8_t vrrp_fsm_priority_for(const struct vrrp_fsm_cfg *cfg, bool healthy, bool drained, int delta)
 {
 	int p = (int)cfg->priority + delta;
 

@@ -342,7 +342,7 @@ static void judge_health(struct vrrp_inst *inst)
 		      healthy ? "healthy" : "unhealthy", plain ? "" : " (",
 		      plain ? "" : inst->health_reason, plain ? "" : ")",
 		      vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained,
-					     inst->fsm.priority_delta));
+					    inst->fsm.priority_delta));
 	if (inst->rt->on_event)
 		inst->rt->on_event(inst->rt->on_event_arg, inst,
 				   healthy ? VRRP_RT_EV_HEALTHY : VRRP_RT_EV_UNHEALTHY);
@@ -380,11 +380,11 @@ void vrrp_inst_set_weight(struct vrrp_inst *inst, int delta, const char *reason)
 		return;
 	ev.priority_delta = (int16_t)delta;
 	inst->weight_changes++;
-	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "weight %+d%s%s%s: priority %u", delta,
-		      inst->weight_reason[0] ? " (" : "", inst->weight_reason,
-		      inst->weight_reason[0] ? ")" : "",
-		      vrrp_fsm_priority_for(&inst->cfg, inst->fsm.healthy, inst->fsm.drained,
-					    delta));
+	vrrp_inst_log(
+	    inst, VRRP_RT_LOG_INFO, "weight %+d%s%s%s: priority %u", delta,
+	    inst->weight_reason[0] ? " (" : "", inst->weight_reason,
+	    inst->weight_reason[0] ? ")" : "",
+	    vrrp_fsm_priority_for(&inst->cfg, inst->fsm.healthy, inst->fsm.drained, delta));
 	rt_inst_step(inst, &ev);
 }
 

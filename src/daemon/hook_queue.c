@@ -24,3 +24,11 @@ bool hook_queue_done(struct hook_queue *q)
 	q->started++;
 	return true; /* still running: the waiting job took its place */
 }
+
+void hook_queue_drop_waiting(struct hook_queue *q)
+{
+	if (!q->waiting)
+		return;
+	q->waiting = false;
+	q->collapsed++;
+}

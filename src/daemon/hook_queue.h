@@ -32,6 +32,9 @@ enum hook_queue_verdict {
 
 /* A transition produced a job. */
 enum hook_queue_verdict hook_queue_offer(struct hook_queue *q);
+/* The waiting job is no longer wanted (the state went back to the one
+ * the running job acts on): counted as collapsed. */
+void hook_queue_drop_waiting(struct hook_queue *q);
 /* The running job ended (exit, kill at its timeout, or failure to start).
  * True: start the waiting job now (it is the running one from here). */
 bool hook_queue_done(struct hook_queue *q);

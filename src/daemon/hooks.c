@@ -267,17 +267,31 @@ static void runner_start(struct hook_runner *r)
 	}
 }
 
-/* A transition of the group or instance the runner serves. */
-static void runner_offer(struct hook_runner *r, const struct hook_job *job)
+/* A transition of the group or instance the runner serves. Its
+ * VIPD_PREVIOUS is the state the hook before it acted on, so that the
+ * runs a hook sees chain up even when some collapsed; a transition back
+ * to the state the running hook acts on leaves nothing to wait. */
+static void runner_offer(struct hook_runner *r, struct hook_job *job)
 {
 	if (!r->cfg || !r->cfg->cmd[job->ev].set)
 		return;
-	if (hook_queue_offer(&r->q) == HOOK_QUEUE_START) {
+	if (!r->q.running) {
+		snprintf(job->previous, sizeof(job->previous), "%s", r->acted);
+		snprintf(r->acted, sizeof(r->acted), "%s", state_names[job->ev]);
+		hook_queue_offer(&r->q);
 		r->run = *job;
 		runner_start(r);
-	} else {
-		r->wait = *job;
+		return;
 	}
+	if (job->ev == r->run.ev) {
+		hook_queue_drop_waiting(&r->q);
+		snprintf(r->acted, sizeof(r->acted), "%s", state_names[r->run.ev]);
+		return;
+	}
+	snprintf(job->previous, sizeof(job->previous), "%s", state_names[r->run.ev]);
+	snprintf(r->acted, sizeof(r->acted), "%s", state_names[job->ev]);
+	hook_queue_offer(&r->q);
+	r->wait = *job;
 }
 
 /* ---- the runners of a record ---- */
@@ -294,6 +308,7 @@ static struct hook_runner *runner_new(struct hooks *h, struct daemon *d, const c
 	r->group = group;
 	r->cfg = cfg;
 	snprintf(r->name, sizeof(r->name), "%s", name);
+	snprintf(r->acted, sizeof(r->acted), "INIT");
 	return r;
 }
 
@@ -448,8 +463,6 @@ void hooks_transition(struct hooks *h, const struct vrrp_inst *inst)
 	}
 	if (!r || (r->has_state && r->state == now) || !event_of_state(now, &job.ev))
 		return;
-	snprintf(job.previous, sizeof(job.previous), "%s",
-		 r->has_state ? vrrp_fsm_state_name(r->state) : "INIT");
 	r->state = now;
 	r->has_state = true;
 	snprintf(job.instance, sizeof(job.instance), "%s", inst->spec.name);
@@ -527,8 +540,7 @@ void hooks_stop(struct hooks *h)
 		}
 		if (!r->cfg || !r->cfg->cmd[HOOK_STOP].set)
 			continue;
-		snprintf(job.previous, sizeof(job.previous), "%s",
-			 r->has_state ? vrrp_fsm_state_name(r->state) : "INIT");
+		snprintf(job.previous, sizeof(job.previous), "%s", r->acted);
 		snprintf(job.instance, sizeof(job.instance), "%s", r->group ? "" : r->name);
 		snprintf(job.reason, sizeof(job.reason), "vipd stopping");
 		r->run = job;

@@ -42,6 +42,8 @@ struct hook_runner {
 	/* the state the group or instance was last run for */
 	enum vrrp_fsm_state state;
 	bool has_state;
+	/* the state the last hook started or waiting acts on ("INIT" first) */
+	char acted[8];
 	struct hook_queue q;
 	struct hook_job run, wait;
 	struct spawn_proc proc;

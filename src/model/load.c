@@ -375,6 +375,7 @@ void load_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
 	char sub[160];
 
 	if (k->type != KT_STRUCT && k->type != KT_IFNAMES && k->type != KT_SPECIAL &&
+	    k->type != KT_ARGV && k->type != KT_TRACK &&
 	    !load_expect(lc, val, YAML_SCALAR_NODE, ctx, k->name))
 		return;
 	switch (k->type) {
@@ -409,6 +410,15 @@ void load_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
 			return;
 		snprintf(sub, sizeof(sub), "%s.%s", ctx, k->name);
 		load_section(lc, val, k->sub, f, sub);
+		break;
+	case KT_ADDR:
+		load_addr_value(lc, k, val, f, ctx);
+		break;
+	case KT_ARGV:
+		load_argv(lc, k->name, val, f, ctx);
+		break;
+	case KT_TRACK:
+		load_track(lc, k->name, val, f, ctx);
 		break;
 	case KT_SPECIAL:
 		break;

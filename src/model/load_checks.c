@@ -389,33 +389,41 @@ static void check_keys_of(struct load_ctx *lc, yaml_node_t *map, struct svc_chec
 	}
 }
 
-/* The key a type cannot do without, if it is missing (NULL: none). */
-static const char *missing_required(const struct svc_check *c)
+static bool map_has_key(struct load_ctx *lc, yaml_node_t *map, const char *name)
 {
-	switch (c->type) {
-	case SVC_PROCESS:
-		return c->process.v ? NULL : "name";
-	case SVC_TCP:
-		return c->port.set ? NULL : "port";
-	case SVC_HTTP:
-		return c->url.v ? NULL : "url";
-	case SVC_EXEC:
-		return c->command.set ? NULL : "command";
-	default:
-		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = load_node(lc, p->key);
+
+		if (k->type == YAML_SCALAR_NODE && strcmp(text(k), name) == 0)
+			return true;
 	}
+	return false;
+}
+
+/* The key a type cannot do without, if it is not written (NULL: none).
+ * One written but wrong has its own error. */
+static const char *missing_required(struct load_ctx *lc, yaml_node_t *map,
+				    const struct svc_check *c)
+{
+	static const char *const need[SVC_TYPE_COUNT] = {
+	    [SVC_PROCESS] = "name", [SVC_TCP] = "port", [SVC_HTTP] = "url", [SVC_EXEC] = "command"};
+
+	if (c->type >= SVC_TYPE_COUNT || map_has_key(lc, map, need[c->type]))
+		return NULL;
+	return need[c->type];
 }
 
 static void check_values(struct load_ctx *lc, yaml_node_t *map, struct svc_check *c,
 			 const char *ctx)
 {
-	const char *miss = missing_required(c), *why;
+	const char *miss = missing_required(lc, map, c), *why;
 	char a[32], b[32];
 
 	if (miss) {
 		diag_error(lc->dl, load_pos(map),
-			   "%s: missing required key '%s' for a %s check (%s)", ctx, miss,
-			   svc_type_name(c->type), keys_find(&check_keys, miss)->help);
+			   "%s: missing required key '%s' (type %s needs it)", ctx, miss,
+			   svc_type_name(c->type));
 		return;
 	}
 	if (c->process.v && strchr(c->process.v, '/'))

@@ -26,9 +26,11 @@ static const char *nearest_check(const struct model *m, const char *name)
 	return best;
 }
 
-static void resolve_list(struct validate_ctx *vc, struct track_list *tl, const char *ctx)
+/* Returns false when a name is unknown (reported). */
+static bool resolve_list(struct validate_ctx *vc, struct track_list *tl, const char *ctx)
 {
 	struct model *m = vc->m;
+	bool ok = true;
 
 	for (size_t i = 0; i < tl->n; i++) {
 		struct track_ref *r = &tl->v[i];
@@ -38,6 +40,7 @@ static void resolve_list(struct validate_ctx *vc, struct track_list *tl, const c
 			r->resolved = true;
 			continue;
 		}
+		ok = false;
 		near = nearest_check(m, r->name);
 		if (near)
 			diag_error(vc->dl, r->pos,
@@ -53,6 +56,7 @@ static void resolve_list(struct validate_ctx *vc, struct track_list *tl, const c
 			    "%s: track: no check named '%s': the file has no checks: section", ctx,
 			    r->name);
 	}
+	return ok;
 }
 
 /* A list an interface wrote itself, not the cluster's it inherited. */
@@ -94,17 +98,19 @@ void validate_tracks(struct validate_ctx *vc)
 {
 	struct model *m = vc->m;
 	char ctx[64];
+	bool ok = resolve_list(vc, &m->vrrp.track, "cluster.vrrp");
 
-	resolve_list(vc, &m->vrrp.track, "cluster.vrrp");
 	for (size_t i = 0; i < m->n_ifaces; i++) {
 		struct iface *ifc = &m->ifaces[i];
 
 		if (!own_list(m, ifc))
 			continue;
 		snprintf(ctx, sizeof(ctx), "%s.vrrp", ifc->name);
-		resolve_list(vc, &ifc->vrrp.track, ctx);
+		ok = resolve_list(vc, &ifc->vrrp.track, ctx) && ok;
 	}
-	warn_untracked(vc);
+	/* a misspelt name leaves its check untracked: one message is enough */
+	if (ok)
+		warn_untracked(vc);
 }
 
 /* ---- sync groups ---- */

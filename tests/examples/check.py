@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""usage: check.py VIPCTL [EXAMPLES_DIR]
+"""usage: check.py VIPCTL [EXAMPLES_DIR...]
 
-Checks every examples/*.yaml with vipctl, run from the source root:
+Checks every *.yaml of the directories (default: examples; meson passes
+examples and docs/examples) with vipctl, run from the source root:
   - `validate` exits 0 and prints no diagnostic; `validate -o json` says valid;
   - `show -o json` for both nodes lists the same instances with the same
     VRIDs, mirrored priorities (the slot's preferred node is higher) and
@@ -208,8 +209,9 @@ def main(argv):
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
     vipctl = os.path.abspath(argv[1])
-    exdir = argv[2] if len(argv) > 2 else "examples"
-    files = sorted(os.path.join(exdir, f) for f in os.listdir(exdir) if f.endswith(".yaml"))
+    exdirs = argv[2:] or ["examples"]
+    files = [os.path.join(d, f) for d in exdirs
+             for f in sorted(os.listdir(d)) if f.endswith(".yaml")]
     checks = [(f, lambda f=f: check_example(vipctl, f)) for f in files]
     checks.append(("docs/config.md", lambda: check_config_doc(vipctl)))
     checks.append(("docs/json.md", lambda: check_json_doc(vipctl, files)))

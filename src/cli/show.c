@@ -466,8 +466,12 @@ static void print_compact(json_t *r)
 int cmd_validate(struct cli_opts *o)
 {
 	struct diag_list dl;
-	struct model *m = cli_load_model_diags(o->config, &dl);
+	struct model *m = cli_load_model_quiet(o->config, &dl);
 
+	if (m)
+		cli_check_programs(m, o->node, &dl);
+	diag_list_sort(&dl);
+	diag_list_print(&dl, stderr);
 	if (o->json && !m)
 		print_compact(json_pack("{s:b, s:o}", "valid", 0, "errors", diags_json(&dl)));
 	else if (o->json)

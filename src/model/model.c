@@ -90,6 +90,8 @@ static void load_cluster(struct load_ctx *lc, yaml_node_t *map, struct src_pos a
 			have_nodes = true;
 			load_nodes(lc, val);
 		} else {
+			if (strcmp(name, "hooks") == 0)
+				m->hooks.pos = load_pos(val);
 			load_value(lc, k, val, m, "cluster");
 		}
 	}

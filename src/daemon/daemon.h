@@ -162,8 +162,9 @@ void http_close(struct daemon *d);
  * no-ops when not root. */
 int privs_drop_for_setup(bool switch_users);
 int privs_drop(bool switch_users);
-/* Whether record r has an exec check with a user: privs_drop keeps what
- * switching users takes (CAP_SETUID, CAP_SETGID, CAP_KILL). */
+/* Whether record r has an exec check that runs as another user than root:
+ * privs_drop keeps what switching users takes (CAP_SETUID, CAP_SETGID,
+ * CAP_KILL). */
 bool privs_needs_users(const struct node_record *r);
 
 /* notify.c: sd_notify without libsystemd. */

@@ -111,7 +111,6 @@ struct health {
 };
 
 /* health_svc.c, below health.c */
-const char *health_svc_type_name(enum svc_type t);
 /* The service checks of record r into svc_of[0..r->n_svcs): running
  * ones with the same settings kept, the others created. Returns how many
  * could not be created or started (logged). */

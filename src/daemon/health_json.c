@@ -132,7 +132,7 @@ static json_t *gw_json(const struct health_gw *g)
 /* A service check as status shows it (checks[] and an instance's track[]). */
 static json_t *svc_json(const struct health_svc *s)
 {
-	json_t *o = json_pack("{s:s, s:s}", "name", s->name, "type", health_svc_type_name(s->type));
+	json_t *o = json_pack("{s:s, s:s}", "name", s->name, "type", svc_type_name(s->type));
 
 	if (!s->probe) {
 		json_object_set_new(o, "state", json_string("down"));

@@ -14,18 +14,6 @@
 
 #include "check/check_io.h"
 
-static const char *const type_names[] = {
-    [SVC_PROCESS] = "process",
-    [SVC_TCP] = "tcp",
-    [SVC_HTTP] = "http",
-    [SVC_EXEC] = "exec",
-};
-
-const char *health_svc_type_name(enum svc_type t)
-{
-	return (unsigned)t < SVC_TYPE_COUNT ? type_names[t] : "invalid";
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -119,6 +107,7 @@ static int svc_copy(struct health_svc *s, const struct node_svc_check *c)
 	s->netns = strdup(c->netns ? c->netns : "");
 	s->cfg.type = probe_type(c->type);
 	s->cfg.netns = s->netns;
+	s->cfg.ctx = &s->h->rt->net;
 	s->cfg.process = dup_or_null(c->process);
 	s->cfg.addr = c->addr;
 	s->cfg.port = c->port;
@@ -177,7 +166,7 @@ static struct health_svc *svc_new(struct health *h, const struct node_svc_check 
 	} else {
 		vrrp_rt_log(h->rt, VRRP_RT_LOG_INFO,
 			    "[check %s] %s check every %u ms (timeout %u ms, fall %u, rise %u)",
-			    s->name, health_svc_type_name(s->type), c->interval_ms, c->timeout_ms,
+			    s->name, svc_type_name(s->type), c->interval_ms, c->timeout_ms,
 			    s->cs.fall, s->cs.rise);
 	}
 	return s;
@@ -248,7 +237,7 @@ bool health_svc_get(const struct health *h, size_t i, struct health_svc_view *ou
 		return false;
 	s = h->svcs[i];
 	out->name = s->name;
-	out->type = health_svc_type_name(s->type);
+	out->type = svc_type_name(s->type);
 	out->cs = &s->cs;
 	out->error = s->error;
 	out->running = s->probe != NULL;

@@ -27,24 +27,12 @@
 
 #include "util/spawn.h"
 
-static const char *const event_names[HOOK_EVENT_COUNT] = {
-    [HOOK_MASTER] = "master",
-    [HOOK_BACKUP] = "backup",
-    [HOOK_FAULT] = "fault",
-    [HOOK_STOP] = "stop",
-};
-
 static const char *const state_names[HOOK_EVENT_COUNT] = {
     [HOOK_MASTER] = "MASTER",
     [HOOK_BACKUP] = "BACKUP",
     [HOOK_FAULT] = "FAULT",
     [HOOK_STOP] = "STOP",
 };
-
-const char *hook_event_name(enum hook_event e)
-{
-	return (unsigned)e < HOOK_EVENT_COUNT ? event_names[e] : "invalid";
-}
 
 /* ---- what a runner is told ---- */
 
@@ -559,7 +547,7 @@ json_t *hooks_json(const struct hooks *h)
 		if (!r)
 			continue;
 		for (int e = 0; e < HOOK_EVENT_COUNT; e++)
-			json_object_set_new(runs, event_names[e],
+			json_object_set_new(runs, hook_event_name((enum hook_event)e),
 					    json_integer((json_int_t)r->stats.runs[e]));
 		json_array_append_new(
 		    a, json_pack("{s:s, s:s, s:o, s:b, s:b, s:o, s:I, s:I, s:o, s:I}", "name",

@@ -85,7 +85,6 @@ void hooks_transition(struct hooks *h, const struct vrrp_inst *inst);
 /* At exit: the stop hooks, each to its end or its timeout. */
 void hooks_stop(struct hooks *h);
 
-const char *hook_event_name(enum hook_event e);
 /* The "hooks" array of `vipctl status -o json` (docs/json.md). */
 json_t *hooks_json(const struct hooks *h);
 

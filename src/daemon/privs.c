@@ -9,13 +9,15 @@
  *
  * and, until the control socket is set up, CAP_CHOWN (its --control-group)
  * and CAP_SETPCAP (to drop the bounding set afterwards). When the file at
- * start has an exec check with a `user:`, also CAP_SETUID and CAP_SETGID
+ * start has an exec check that does not run as root (`user:`, "nobody"
+ * when not written), also CAP_SETUID and CAP_SETGID
  * (the check's child switches to that user) and CAP_KILL (its process
  * group, then another user's, is killed at its timeout); a reload that
  * adds such a check later finds them gone, and the check says so. No new
  * privileges either: nothing vipd starts can gain any. */
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -78,7 +80,8 @@ int privs_drop(bool switch_users)
 bool privs_needs_users(const struct node_record *r)
 {
 	for (size_t i = 0; r && i < r->n_svcs; i++)
-		if (r->svcs[i].type == SVC_EXEC && r->svcs[i].user && *r->svcs[i].user)
-			return true;
+		if (r->svcs[i].type == SVC_EXEC &&
+		    !(r->svcs[i].user && strcmp(r->svcs[i].user, "root") == 0))
+			return true; /* a user, or "nobody" when none is written */
 	return false;
 }

@@ -8,5 +8,5 @@ exec tests/lab/kernel-run -t 1200 -m 1G -- bash -c '
 	set -e
 	build/tests/net/nl_selftest --kinds=all
 	build/tests/check/check_selftest --stack
-	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/topo -m needs_kernel_features "$@"
+	/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/topo -m "needs_kernel_features or needs_ipsec" "$@"
 ' kernel-tests "$@"

@@ -9,4 +9,5 @@ cd "$(dirname "$0")/.."
 build=${VIPD_BUILD:-build}
 "$build"/tests/net/nl_selftest --kinds=basic
 "$build"/tests/check/check_selftest
-exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/topo -m "not needs_kernel_features" "$@"
+"$build"/tests/net/vrrp_sock_selftest
+exec /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/topo -m "not needs_kernel_features and not needs_ipsec" "$@"

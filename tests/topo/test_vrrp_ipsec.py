@@ -108,6 +108,11 @@ def seen(c, node):
     return insts, socks
 
 
+def kernel_drops(c, node, family="ipv4"):
+    """What the kernel says it dropped for a node's advert socket (SO_RXQ_OVFL)."""
+    return sum(s["kernel_drops"] for s in c.status(node)["sockets"] if s["family"] == family)
+
+
 def forge(c, lab):
     forger = Forger(lab, c.ns["client"], [(pkt, to) for _, to, pkt in forgeries(c)])
     for i in range(len(forgeries(c))):
@@ -127,6 +132,7 @@ def test_without_ipsec_forgeries_in_a_nodes_name_move_the_vip_and_are_counted(la
     drops = c.instance("a", V4)["counters"]["drops"]
     assert (drops["owner_priority"], drops["interval_out_of_bounds"],
             drops["vip_set_mismatch"]) == (1, 1, 1), drops
+    assert kernel_drops(c, "a") == kernel_drops(c, "b") == 0
 
 
 @pytest.mark.needs_ipsec
@@ -158,6 +164,7 @@ def test_an_ipsec_protected_pair_drops_unprotected_forgeries_in_the_kernel(lab):
     c = up(lab, protect=True)
     before = {n: seen(c, n) for n in ("a", "b")}
     stat0 = {n: xfrm_stat(c, n) for n in ("a", "b")}
+    kdrops0 = kernel_drops(c, "b")
     forge(c, lab)
     # the kernel refused them: a has four (sent to it in b's name), b one;
     # the template does not match (no AH), so XfrmInTmplMismatch counts them
@@ -172,6 +179,10 @@ def test_an_ipsec_protected_pair_drops_unprotected_forgeries_in_the_kernel(lab):
             == want[n]
     # vipd never saw them: no transition, no drop counted anywhere
     assert {n: seen(c, n) for n in ("a", "b")} == before
+    # but the kernel charged the refusal to b's advert socket, and said so
+    # with the master's next advert (SO_RXQ_OVFL); a, the master, reads
+    # no advert that could tell it
+    assert kernel_drops(c, "b") - kdrops0 == 1
     for name in (V4, V6):
         assert c.state("a", name) == "MASTER" and c.state("b", name) == "BACKUP"
     for vip in (VIP4, VIP6):

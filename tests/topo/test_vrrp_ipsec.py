@@ -4,7 +4,9 @@ protocol 112 between the communication pair, level required, in both
 directions and both families. The protected pair elects one master and
 fails over when it is SIGKILLed; a forger on the segment (the lab's client)
 that sends adverts in a node's name without AH is dropped by the kernel:
-nothing moves and vipd never sees them. The first test is the control: the
+nothing moves and vipd never sees them. Each test runs unicast (the
+communication pair's addresses) and multicast (each node's address to the
+group, the in policy for any source). The first test is the control: the
 same forgeries without the policy move the VIPs and are counted, so the
 protected tests can fail.
 
@@ -21,13 +23,14 @@ import time
 import pytest
 
 from lab import wait_until
-from vrrp_topo import NODE_ADDR, Cluster, Forger, config, raw_vrrp
+from vrrp_topo import CLIENT_ADDR, NODE_ADDR, Cluster, Forger, config, raw_vrrp
 
 V4, V6 = "eth0/master/ipv4/vrrp", "eth0/master/ipv6/vrrp"
 VIP4, VIP6 = "192.0.2.200/24", "2001:db8::200/64"
 # the backup's Master_Down_Interval at 100 ms and priority 100 (361 ms), with margin
 MASTER_DOWN_S = 0.361
 SETTLE_S = 3 * MASTER_DOWN_S
+GROUP4, GROUP6 = "224.0.0.18", "ff02::12"
 
 
 def forgeries(c):
@@ -47,11 +50,27 @@ def forgeries(c):
     ]
 
 
-def up(lab, protect):
+def mc_forgeries(c):
+    """The same for multicast adverts (to the group, where any sender on the
+    link is heard): a stranger with a higher priority makes the master step
+    down; a priority 0 in a's name makes b take over."""
+    vrid = c.instance("a", V4)["vrid"]
+    return [
+        ("a stranger, priority 254", GROUP4, raw_vrrp(CLIENT_ADDR[0], GROUP4, vrid, priority=254,
+                                                      vips=[VIP4])),
+        ("priority 0 in a's name", GROUP4, raw_vrrp(NODE_ADDR["a"][0], GROUP4, vrid, priority=0,
+                                                    vips=[VIP4])),
+    ]
+
+
+def up(lab, protect, multicast=False):
     c = Cluster(lab)
+    if multicast:
+        # the forger's packets to 224.0.0.18 leave by its eth0
+        c.ns["client"].ip("route add 224.0.0.0/4 dev eth0")
     if protect:
-        ah_pair(c)
-    c.write_config(config(vips_master=[VIP4, VIP6]))
+        ah_pair(c, multicast)
+    c.write_config(config(vips_master=[VIP4, VIP6], unicast=not multicast))
     c.start("a")
     c.start("b")
     for name in (V4, V6):
@@ -60,28 +79,48 @@ def up(lab, protect):
     return c
 
 
-def ah_pair(c):
+def link_local(c, node):
+    addrs = c.ns[node].json("-6 addr show dev eth0 scope link")[0]["addr_info"]
+    return next((a["local"] for a in addrs if "local" in a and not a.get("tentative")), None)
+
+
+def ah_pair(c, multicast=False):
     """docs/security.md's commands for the lab's pair, IPv4 and IPv6: one SA
-    per direction (its own SPI and key), and on each node an out and an in
-    policy for protocol 112 with level required."""
-    keys = {d: "0x" + os.urandom(32).hex() for d in ("ab", "ba")}
+    per sender (its own SPI and key), and on each node an out and an in
+    policy for protocol 112 with level required. Unicast: between the
+    pair's addresses. Multicast: from each node's address (IPv6: its
+    link-local one, which multicast adverts come from) to the group, and
+    the in policy for every source: any sender on the link is heard."""
+    keys = {d: "0x" + os.urandom(32).hex() for d in ("a", "b")}
     for fam in (0, 1):
-        a, b = NODE_ADDR["a"][fam], NODE_ADDR["b"][fam]
+        if multicast and fam == 1:
+            lls = wait_until(lambda: [link_local(c, n) for n in ("a", "b")]
+                             if all(link_local(c, n) for n in ("a", "b")) else None,
+                             timeout=5, interval=0.05, what="link-local addresses")
+            a, b = lls
+        else:
+            a, b = NODE_ADDR["a"][fam], NODE_ADDR["b"][fam]
         plen = "32" if fam == 0 else "128"
+        group = (GROUP4, GROUP6)[fam] if multicast else None
+        anyone = ("0.0.0.0/0", "::/0")[fam]
         for node, me, peer in (("a", a, b), ("b", b, a)):
             ns = c.ns[node]
-            for src, dst, spi, key in ((a, b, 0x1000 + fam, keys["ab"]),
-                                       (b, a, 0x2000 + fam, keys["ba"])):
+            for src, dst, spi, key in ((a, group or b, 0x1000 + fam, keys["a"]),
+                                       (b, group or a, 0x2000 + fam, keys["b"])):
                 ns.ip(["xfrm", "state", "add", "src", src, "dst", dst, "proto", "ah", "spi",
                        hex(spi), "mode", "transport", "auth-trunc", "hmac(sha256)", key, "128"])
+            to = f"{group or peer}/{plen}"
             # IPv4: vipd writes the IP header itself (IP_HDRINCL), and the
             # kernel looks the out policy up with protocol 255 (IPPROTO_RAW)
             # for such a socket, not with the 112 in that header
-            outs = [("out", me, peer, "112")] + ([("out", me, peer, "255")] if fam == 0 else [])
-            for d, src, dst, proto in outs + [("in", peer, me, "112")]:
-                ns.ip(["xfrm", "policy", "add", "src", f"{src}/{plen}", "dst",
-                       f"{dst}/{plen}", "proto", proto, "dir", d, "tmpl", "proto", "ah", "mode",
-                       "transport", "level", "required"])
+            pols = [("out", f"{me}/{plen}", to, "112")]
+            if fam == 0:
+                pols.append(("out", f"{me}/{plen}", to, "255"))
+            pols.append(("in", anyone if multicast else f"{peer}/{plen}",
+                         f"{group or me}/{plen}", "112"))
+            for d, src, dst, proto in pols:
+                ns.ip(["xfrm", "policy", "add", "src", src, "dst", dst, "proto", proto, "dir",
+                       d, "tmpl", "proto", "ah", "mode", "transport", "level", "required"])
 
 
 def xfrm_stat(c, node):
@@ -93,8 +132,8 @@ def xfrm_stat(c, node):
 def ah_packets(c, node):
     """Packets through each AH SA of a node, by (src, dst): `ip -s xfrm state`."""
     out = c.ns[node].run(["ip", "-s", "xfrm", "state"]).stdout
-    sas = re.findall(r"^src (\S+) dst (\S+)\n.*?lifetime current:\n\s+\d+\(bytes\), (\d+)\(packets\)",
-                     out, re.MULTILINE | re.DOTALL)
+    sas = re.findall(r"^src (\S+) dst (\S+)\n.*?lifetime current:\n"
+                     r"\s+\d+\(bytes\), (\d+)\(packets\)", out, re.MULTILINE | re.DOTALL)
     return {(s, d): int(n) for s, d, n in sas}
 
 
@@ -113,36 +152,42 @@ def kernel_drops(c, node, family="ipv4"):
     return sum(s["kernel_drops"] for s in c.status(node)["sockets"] if s["family"] == family)
 
 
-def forge(c, lab):
-    forger = Forger(lab, c.ns["client"], [(pkt, to) for _, to, pkt in forgeries(c)])
-    for i in range(len(forgeries(c))):
+def forge(c, lab, multicast):
+    pkts = (mc_forgeries if multicast else forgeries)(c)
+    forger = Forger(lab, c.ns["client"], [(pkt, to) for _, to, pkt in pkts])
+    for i in range(len(pkts)):
         forger.send(i)
 
 
-def test_without_ipsec_forgeries_in_a_nodes_name_move_the_vip_and_are_counted(lab):
+CASTS = [pytest.param(False, id="unicast"), pytest.param(True, id="multicast")]
+
+
+@pytest.mark.parametrize("multicast", CASTS)
+def test_without_ipsec_forgeries_move_the_vip_and_are_counted(lab, multicast):
     """The control: what the protected pair must not let through."""
-    c = up(lab, protect=False)
+    c = up(lab, protect=False, multicast=multicast)
     before = {n: c.instance(n, V4)["counters"]["transitions"] for n in ("a", "b")}
-    forge(c, lab)
+    forge(c, lab, multicast)
     # the passing forgeries make a step down and b take over (then preempt
     # gives the VIP back to a): both nodes count transitions
     wait_until(lambda: all(c.instance(n, V4)["counters"]["transitions"] > before[n]
                            for n in ("a", "b")),
                timeout=SETTLE_S, interval=0.02, what="the forgeries to move the VIP")
-    drops = c.instance("a", V4)["counters"]["drops"]
-    assert (drops["owner_priority"], drops["interval_out_of_bounds"],
-            drops["vip_set_mismatch"]) == (1, 1, 1), drops
+    if not multicast:
+        drops = c.instance("a", V4)["counters"]["drops"]
+        assert (drops["owner_priority"], drops["interval_out_of_bounds"],
+                drops["vip_set_mismatch"]) == (1, 1, 1), drops
     assert kernel_drops(c, "a") == kernel_drops(c, "b") == 0
 
 
 @pytest.mark.needs_ipsec
-def test_an_ipsec_protected_pair_elects_one_master_and_fails_over_on_sigkill(lab):
-    c = up(lab, protect=True)
-    a4, b4 = NODE_ADDR["a"][0], NODE_ADDR["b"][0]
-    a6, b6 = NODE_ADDR["a"][1], NODE_ADDR["b"][1]
-    # the adverts did go through AH: the master's outbound SAs and the
-    # backup's inbound ones counted them
-    wait_until(lambda: all(ah_packets(c, "b").get(k, 0) > 0 for k in ((a4, b4), (a6, b6))),
+@pytest.mark.parametrize("multicast", CASTS)
+def test_an_ipsec_protected_pair_elects_one_master_and_fails_over_on_sigkill(lab, multicast):
+    c = up(lab, protect=True, multicast=multicast)
+    a_srcs = {NODE_ADDR["a"][0], NODE_ADDR["a"][1], link_local(c, "a")}
+    # the adverts did go through AH: b's SAs from a (IPv4, IPv6) counted them
+    wait_until(lambda: sum(1 for (src, _), n in ah_packets(c, "b").items()
+                           if src in a_srcs and n > 0) == 2,
                timeout=3, interval=0.05, what="adverts through the AH SAs")
     for vip in (VIP4, VIP6):
         assert vip in c.addrs("a") and vip not in c.addrs("b")
@@ -160,29 +205,34 @@ def test_an_ipsec_protected_pair_elects_one_master_and_fails_over_on_sigkill(lab
 
 
 @pytest.mark.needs_ipsec
-def test_an_ipsec_protected_pair_drops_unprotected_forgeries_in_the_kernel(lab):
-    c = up(lab, protect=True)
+@pytest.mark.parametrize("multicast", CASTS)
+def test_an_ipsec_protected_pair_drops_unprotected_forgeries_in_the_kernel(lab, multicast):
+    c = up(lab, protect=True, multicast=multicast)
     before = {n: seen(c, n) for n in ("a", "b")}
     stat0 = {n: xfrm_stat(c, n) for n in ("a", "b")}
     kdrops0 = kernel_drops(c, "b")
-    forge(c, lab)
-    # the kernel refused them: a has four (sent to it in b's name), b one;
-    # the template does not match (no AH), so XfrmInTmplMismatch counts them
-    want = {"a": 4, "b": 1}
-    wait_until(lambda: all(xfrm_stat(c, n)["XfrmInTmplMismatch"]
-                           - stat0[n]["XfrmInTmplMismatch"] >= want[n] for n in want),
+    forge(c, lab, multicast)
+    # the kernel refused them: unicast, a has four (sent to it in b's
+    # name) and b one; multicast, b both and a the stranger's (one in a's
+    # own name is a martian to a: routing drops it before IPsec looks).
+    # The template does not match (no AH), so XfrmInTmplMismatch counts them
+    want = {"a": 1, "b": 2} if multicast else {"a": 4, "b": 1}
+
+    def refused():
+        return {n: xfrm_stat(c, n)["XfrmInTmplMismatch"] - stat0[n]["XfrmInTmplMismatch"]
+                for n in want}
+
+    wait_until(lambda: all(refused()[n] >= want[n] for n in want),
                timeout=3, interval=0.02, what="the kernel to drop the forgeries")
     # longer than the Master_Down_Interval a stepped-down master would wait
     time.sleep(SETTLE_S)
-    for n in want:
-        assert xfrm_stat(c, n)["XfrmInTmplMismatch"] - stat0[n]["XfrmInTmplMismatch"] \
-            == want[n]
+    assert refused() == want
     # vipd never saw them: no transition, no drop counted anywhere
     assert {n: seen(c, n) for n in ("a", "b")} == before
-    # but the kernel charged the refusal to b's advert socket, and said so
+    # but the kernel charged the refusals to b's advert socket, and said so
     # with the master's next advert (SO_RXQ_OVFL); a, the master, reads
     # no advert that could tell it
-    assert kernel_drops(c, "b") - kdrops0 == 1
+    assert kernel_drops(c, "b") - kdrops0 == want["b"]
     for name in (V4, V6):
         assert c.state("a", name) == "MASTER" and c.state("b", name) == "BACKUP"
     for vip in (VIP4, VIP6):

@@ -175,6 +175,9 @@ static void delivery(enum ip_family fam)
 		fail_unless(vrid == passes[i], "%s: received vrid %d where %d was due",
 			    ip_family_name(fam), vrid, passes[i]);
 	}
+	/* what the filter refused is no drop the kernel reports either */
+	fail_unless(!rx.has_kernel_drops, "%s: the kernel reports %u drops", ip_family_name(fam),
+		    rx.kernel_drops);
 	close(tx);
 	close(rx_fd);
 }

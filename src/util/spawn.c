@@ -1,0 +1,289 @@
+/* fork + execve without a shell (see spawn.h for the child's steps). */
+#include "util/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NETNS_DIR "/run/netns/"
+
+/* What the child needs, prepared by the parent: the child may not look
+ * anything up (no malloc, no NSS, no stdio after fork). */
+struct spawn_prep {
+	int ns_fd;   /* -1: stay */
+	int null_fd; /* /dev/null for fd 0 */
+	int out[2];  /* capture pipe, -1 without */
+	int err[2];  /* the exec-failure report, close-on-exec */
+	bool as_user;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int n_groups;
+};
+
+static void prep_init(struct spawn_prep *s)
+{
+	*s = (struct spawn_prep){.ns_fd = -1, .null_fd = -1, .out = {-1, -1}, .err = {-1, -1}};
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void prep_done(struct spawn_prep *s)
+{
+	close_fd(&s->ns_fd);
+	close_fd(&s->null_fd);
+	close_fd(&s->out[0]);
+	close_fd(&s->out[1]);
+	close_fd(&s->err[0]);
+	close_fd(&s->err[1]);
+	free(s->groups);
+	s->groups = NULL;
+}
+
+/* uid, gid and the supplementary groups of `user` (what initgroups would
+ * read, read here because NSS is not async-signal-safe). */
+static int lookup_user(const char *user, struct spawn_prep *s)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int n = 32;
+
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || !res)
+		return -ENOENT;
+	s->uid = pw.pw_uid;
+	s->gid = pw.pw_gid;
+	for (int tries = 0; tries < 8; tries++) {
+		gid_t *g = realloc(s->groups, (size_t)n * sizeof(*g));
+		int got = n;
+
+		if (!g)
+			return -ENOMEM;
+		s->groups = g;
+		if (getgrouplist(user, pw.pw_gid, g, &got) >= 0) {
+			s->n_groups = got;
+			s->as_user = true;
+			return 0;
+		}
+		n = got > n ? got : n * 2;
+	}
+	return -E2BIG;
+}
+
+static int prepare(const struct spawn_req *req, struct spawn_prep *s)
+{
+	if (req->netns && *req->netns) {
+		char path[PATH_MAX];
+
+		if (strchr(req->netns, '/') ||
+		    snprintf(path, sizeof(path), NETNS_DIR "%s", req->netns) >= (int)sizeof(path))
+			return -EINVAL;
+		s->ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->ns_fd < 0)
+			return -errno;
+	}
+	if (req->user && *req->user) {
+		int err = lookup_user(req->user, s);
+
+		if (err < 0)
+			return err;
+	}
+	s->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (s->null_fd < 0 || pipe2(s->err, O_CLOEXEC) < 0)
+		return -errno;
+	if (req->capture && pipe2(s->out, O_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+/* ---- the child: async-signal-safe calls only ---- */
+
+static void child_fail(int fd, int err)
+{
+	ssize_t n;
+
+	do
+		n = write(fd, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	_exit(127);
+}
+
+static void child_signals(void)
+{
+	struct sigaction dfl;
+	sigset_t none;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL, STOP, libc's own */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int child_fds(const struct spawn_prep *s)
+{
+	int out = s->out[1] >= 0 ? s->out[1] : -1;
+
+	if (dup2(s->null_fd, 0) < 0)
+		return errno;
+	if (out >= 0 && (dup2(out, 1) < 0 || dup2(out, 2) < 0))
+		return errno;
+	/* everything above 2 goes at exec (the err pipe already does) */
+	if (syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) < 0) {
+		for (int fd = 3; fd < 4096; fd++)
+			if (fd != s->err[1])
+				close(fd);
+	}
+	return 0;
+}
+
+static int child_user(const struct spawn_prep *s)
+{
+	if (!s->as_user)
+		return 0;
+	if (setgroups((size_t)s->n_groups, s->groups) < 0 || setgid(s->gid) < 0 ||
+	    setuid(s->uid) < 0)
+		return errno;
+	return 0;
+}
+
+static void child_run(const struct spawn_req *req, const struct spawn_prep *s,
+		      const char *const *envp)
+{
+	int err = 0;
+
+	if (setpgid(0, 0) < 0)
+		child_fail(s->err[1], errno);
+	child_signals();
+	if (s->ns_fd >= 0 && setns(s->ns_fd, CLONE_NEWNET) < 0)
+		child_fail(s->err[1], errno);
+	if ((err = child_fds(s)) != 0 || (err = child_user(s)) != 0)
+		child_fail(s->err[1], err);
+	if (chdir("/") < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(s->err[1], errno);
+	execve(req->argv[0], (char *const *)req->argv, (char *const *)envp);
+	child_fail(s->err[1], errno);
+}
+
+/* ---- the parent ---- */
+
+/* Blocks only until the child execs or fails: a few system calls. */
+static int read_child_error(int fd)
+{
+	int err = 0;
+	ssize_t n;
+
+	do
+		n = read(fd, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(err) ? -(err ? err : EIO) : 0;
+}
+
+static int pidfd_of(pid_t pid)
+{
+	long fd = syscall(SYS_pidfd_open, pid, 0);
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+static void reap_blocking(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
+{
+	static const char *const default_env[] = {SPAWN_DEFAULT_PATH, NULL};
+	const char *const *envp = req && req->envp ? req->envp : default_env;
+	struct spawn_prep s;
+	pid_t pid;
+	int err;
+
+	*out = (struct spawn_proc){.pid = 0, .pidfd = -1, .out_fd = -1};
+	if (!req || !req->argv || !req->argv[0] || req->argv[0][0] != '/')
+		return -EINVAL;
+	prep_init(&s);
+	err = prepare(req, &s);
+	if (err < 0)
+		goto done;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		goto done;
+	}
+	if (pid == 0)
+		child_run(req, &s, envp); /* does not return */
+	close_fd(&s.err[1]);
+	close_fd(&s.out[1]);
+	err = read_child_error(s.err[0]);
+	if (err == 0) {
+		int pidfd = pidfd_of(pid);
+
+		if (pidfd < 0) {
+			err = pidfd;
+			kill(-pid, SIGKILL);
+		} else {
+			out->pid = pid;
+			out->pidfd = pidfd;
+			if (s.out[0] >= 0 && fcntl(s.out[0], F_SETFL, O_NONBLOCK) == 0) {
+				out->out_fd = s.out[0];
+				s.out[0] = -1;
+			}
+		}
+	}
+	if (err < 0)
+		reap_blocking(pid); /* it has exited (or was killed): no wait */
+done:
+	prep_done(&s);
+	return err;
+}
+
+void spawn_kill(struct spawn_proc *p)
+{
+	if (p->pid > 0)
+		kill(-p->pid, SIGKILL);
+}
+
+void spawn_close_fds(struct spawn_proc *p)
+{
+	close_fd(&p->pidfd);
+	close_fd(&p->out_fd);
+}
+
+int spawn_reap(struct spawn_proc *p, int *status)
+{
+	int st = 0;
+	pid_t r;
+
+	if (p->pid <= 0)
+		return -ECHILD;
+	do
+		r = waitpid(p->pid, &st, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return -EAGAIN;
+	if (r < 0)
+		return -errno;
+	if (status)
+		*status = st;
+	p->pid = 0;
+	spawn_close_fds(p);
+	return 0;
+}

@@ -14,7 +14,7 @@
 #include "check/svc_probe_internal.h"
 
 #define SVC_MIN_INTERVAL_MS 10
-#define SVC_ARGV_MAX	    256
+#define SVC_ARGV_MAX	    256 /* arguments of an exec command, its path included */
 #define SVC_DEFAULT_USER    "nobody"
 
 static void arm_ms(struct event *ev, uint64_t ms)
@@ -106,6 +106,15 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 /* ---- configuration ---- */
 
+static size_t argv_len(const char *const *argv)
+{
+	size_t n = 0;
+
+	while (argv[n] && n < SVC_ARGV_MAX)
+		n++;
+	return n;
+}
+
 static bool cfg_valid(const struct svc_probe_cfg *c)
 {
 	bool ns = c->netns && *c->netns;
@@ -123,7 +132,8 @@ static bool cfg_valid(const struct svc_probe_cfg *c)
 	case SVC_PROBE_TCP:
 		return (c->addr.family == IP_V4 || c->addr.family == IP_V6) && c->port != 0;
 	case SVC_PROBE_EXEC:
-		return c->argv && c->argv[0] && c->argv[0][0] == '/';
+		return c->argv && c->argv[0] && c->argv[0][0] == '/' &&
+		       argv_len(c->argv) < SVC_ARGV_MAX;
 	}
 	return false;
 }
@@ -140,20 +150,20 @@ static char *dup_or_null(const char *s, bool *oom)
 	return d;
 }
 
-static char **dup_argv(const char *const *argv, bool *oom)
+static char **dup_argv(const char *const *argv, size_t *argc, bool *oom)
 {
-	size_t n = 0;
+	size_t n;
 	char **v;
 
 	if (!argv)
 		return NULL;
-	while (argv[n] && n < SVC_ARGV_MAX)
-		n++;
+	n = argv_len(argv);
 	v = calloc(n + 1, sizeof(*v));
 	if (!v) {
 		*oom = true;
 		return NULL;
 	}
+	*argc = n;
 	for (size_t i = 0; i < n; i++)
 		v[i] = dup_or_null(argv[i], oom);
 	return v;
@@ -181,7 +191,7 @@ static bool copy_cfg(struct svc_probe *p, const struct svc_probe_cfg *c)
 	p->http_path = dup_or_null(c->http_path, &oom);
 	p->http_host = dup_or_null(c->http_host, &oom);
 	p->user = c->type == SVC_PROBE_EXEC ? dup_or_null(user, &oom) : NULL;
-	p->argv = dup_argv(c->argv, &oom);
+	p->argv = dup_argv(c->argv, &p->argc, &oom);
 	p->cfg.process = p->process;
 	p->cfg.http_path = p->http_path;
 	p->cfg.http_host = p->http_host;
@@ -242,7 +252,7 @@ void svc_probe_stop(struct svc_probe *p)
 	free(p->http_path);
 	free(p->http_host);
 	free(p->user);
-	for (size_t i = 0; p->argv && p->argv[i]; i++)
+	for (size_t i = 0; p->argv && i < p->argc; i++)
 		free(p->argv[i]);
 	free(p->argv);
 	free(p);

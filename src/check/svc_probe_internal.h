@@ -45,6 +45,7 @@ struct svc_probe {
 	char netns[LIVE_NS_MAX];
 	char *process, *http_path, *http_host, *user;
 	char **argv;
+	size_t argc; /* entries of argv allocated */
 };
 
 /* Every attempt ends here, exactly once: the timeout is disarmed and the

@@ -85,6 +85,36 @@ static int lookup_user(const char *user, struct spawn_prep *s)
 	return -E2BIG;
 }
 
+/* Moves fd above 0..2 (a daemon may have closed its stdio, and then open
+ * gives those numbers out): the child's dup2 onto 0, 1 and 2 must not
+ * overwrite one of its own sources. */
+static int above_stdio(int *fd)
+{
+	int moved;
+
+	if (*fd < 0 || *fd > 2)
+		return 0;
+	moved = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
+	if (moved < 0)
+		return -errno;
+	close(*fd);
+	*fd = moved;
+	return 0;
+}
+
+static int prepare_fds(struct spawn_prep *s)
+{
+	int *fds[] = {&s->ns_fd, &s->null_fd, &s->out[0], &s->out[1], &s->err[0], &s->err[1]};
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		int err = above_stdio(fds[i]);
+
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 static int prepare(const struct spawn_req *req, struct spawn_prep *s)
 {
 	if (req->netns && *req->netns) {
@@ -108,7 +138,7 @@ static int prepare(const struct spawn_req *req, struct spawn_prep *s)
 		return -errno;
 	if (req->capture && pipe2(s->out, O_CLOEXEC) < 0)
 		return -errno;
-	return 0;
+	return prepare_fds(s);
 }
 
 /* ---- the child: async-signal-safe calls only ---- */
@@ -123,6 +153,8 @@ static void child_fail(int fd, int err)
 	_exit(127);
 }
 
+/* Default dispositions, then nothing blocked (the parent blocked all
+ * around fork). */
 static void child_signals(void)
 {
 	struct sigaction dfl;
@@ -213,6 +245,7 @@ int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
 	static const char *const default_env[] = {SPAWN_DEFAULT_PATH, NULL};
 	const char *const *envp = req && req->envp ? req->envp : default_env;
 	struct spawn_prep s;
+	sigset_t all, old;
 	pid_t pid;
 	int err;
 
@@ -223,13 +256,17 @@ int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
 	err = prepare(req, &s);
 	if (err < 0)
 		goto done;
+	/* no handler of ours may run in the child before it resets them (a
+	 * libevent signal handler would write into the parent's loop) */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
 	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		goto done;
-	}
 	if (pid == 0)
 		child_run(req, &s, envp); /* does not return */
+	err = pid < 0 ? -errno : 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (err < 0)
+		goto done;
 	close_fd(&s.err[1]);
 	close_fd(&s.out[1]);
 	err = read_child_error(s.err[0]);

@@ -5,7 +5,9 @@
  * Between fork and exec the child does only async-signal-safe system calls
  * (the parent may have threads and locks): everything that needs a lock or
  * a file (the user's uid, gid and groups, the namespace's fd) is looked up
- * in the parent first. The child:
+ * in the parent first (the user through NSS: /etc/passwd is fast, a network
+ * directory would not be). Signals are blocked in the parent around fork,
+ * so none of its handlers runs in the child. The child:
  *   - makes a new process group (spawn_kill kills it whole),
  *   - resets every signal to its default and unblocks them all (vipd
  *     ignores SIGPIPE: an ignored signal would survive exec),

@@ -178,6 +178,16 @@ static void exec_orphan(struct svc_probe *p, struct exec_state *x)
 	}
 }
 
+/* "exec /bin/x: No such file or directory"; a step before the exec is
+ * named: "exec /bin/x: user lookup: No such file or directory". */
+static void exec_failed(struct svc_probe *p, const char *step, int err, char *detail, size_t size)
+{
+	bool named = step && strcmp(step, "exec") != 0;
+
+	snprintf(detail, size, "exec %.100s: %s%s%s", p->cfg.argv[0], named ? step : "",
+		 named ? ": " : "", strerror(-err));
+}
+
 static void exec_spawn(struct svc_probe *p)
 {
 	struct exec_state *x = p->priv;
@@ -195,7 +205,7 @@ static void exec_spawn(struct svc_probe *p)
 		x->proc = (struct spawn_proc){.pid = 0, .pidfd = -1, .out_fd = -1};
 	}
 	if (err < 0) {
-		snprintf(detail, sizeof(detail), "exec %.100s: %s", p->cfg.argv[0], strerror(-err));
+		exec_failed(p, x->proc.failed, err, detail, sizeof(detail));
 		svc_attempt_end(p, false, detail);
 		return;
 	}

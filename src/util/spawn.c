@@ -18,6 +18,41 @@
 
 #define NETNS_DIR "/run/netns/"
 
+/* The steps that can fail, as spawn_proc.failed names them; the child
+ * sends the index. */
+enum spawn_step {
+	STEP_ARGS,
+	STEP_NAMESPACE,
+	STEP_USER_LOOKUP,
+	STEP_PIPES,
+	STEP_FORK,
+	STEP_PGID,
+	STEP_SETNS,
+	STEP_STDIO,
+	STEP_SETUID,
+	STEP_CHDIR,
+	STEP_NO_NEW_PRIVS,
+	STEP_EXEC,
+	STEP_PIDFD,
+	STEP_COUNT
+};
+
+static const char *const step_names[STEP_COUNT] = {
+    [STEP_ARGS] = "arguments",
+    [STEP_NAMESPACE] = "namespace",
+    [STEP_USER_LOOKUP] = "user lookup",
+    [STEP_PIPES] = "pipes",
+    [STEP_FORK] = "fork",
+    [STEP_PGID] = "setpgid",
+    [STEP_SETNS] = "setns",
+    [STEP_STDIO] = "stdio",
+    [STEP_SETUID] = "setuid",
+    [STEP_CHDIR] = "chdir",
+    [STEP_NO_NEW_PRIVS] = "no_new_privs",
+    [STEP_EXEC] = "exec",
+    [STEP_PIDFD] = "pidfd_open",
+};
+
 /* What the child needs, prepared by the parent: the child may not look
  * anything up (no malloc, no NSS, no stdio after fork). */
 struct spawn_prep {
@@ -115,11 +150,12 @@ static int prepare_fds(struct spawn_prep *s)
 	return 0;
 }
 
-static int prepare(const struct spawn_req *req, struct spawn_prep *s)
+static int prepare(const struct spawn_req *req, struct spawn_prep *s, enum spawn_step *step)
 {
 	if (req->netns && *req->netns) {
 		char path[PATH_MAX];
 
+		*step = STEP_NAMESPACE;
 		if (strchr(req->netns, '/') ||
 		    snprintf(path, sizeof(path), NETNS_DIR "%s", req->netns) >= (int)sizeof(path))
 			return -EINVAL;
@@ -128,11 +164,15 @@ static int prepare(const struct spawn_req *req, struct spawn_prep *s)
 			return -errno;
 	}
 	if (req->user && *req->user) {
-		int err = lookup_user(req->user, s);
+		int err;
+
+		*step = STEP_USER_LOOKUP;
+		err = lookup_user(req->user, s);
 
 		if (err < 0)
 			return err;
 	}
+	*step = STEP_PIPES;
 	s->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (s->null_fd < 0 || pipe2(s->err, O_CLOEXEC) < 0)
 		return -errno;
@@ -143,12 +183,13 @@ static int prepare(const struct spawn_req *req, struct spawn_prep *s)
 
 /* ---- the child: async-signal-safe calls only ---- */
 
-static void child_fail(int fd, int err)
+static void child_fail(int fd, enum spawn_step step, int err)
 {
+	int msg[2] = {err, (int)step};
 	ssize_t n;
 
 	do
-		n = write(fd, &err, sizeof(err));
+		n = write(fd, msg, sizeof(msg));
 	while (n < 0 && errno == EINTR);
 	_exit(127);
 }
@@ -198,33 +239,40 @@ static int child_user(const struct spawn_prep *s)
 static void child_run(const struct spawn_req *req, const struct spawn_prep *s,
 		      const char *const *envp)
 {
-	int err = 0;
+	int fd = s->err[1], err;
 
 	if (setpgid(0, 0) < 0)
-		child_fail(s->err[1], errno);
+		child_fail(fd, STEP_PGID, errno);
 	child_signals();
 	if (s->ns_fd >= 0 && setns(s->ns_fd, CLONE_NEWNET) < 0)
-		child_fail(s->err[1], errno);
-	if ((err = child_fds(s)) != 0 || (err = child_user(s)) != 0)
-		child_fail(s->err[1], err);
-	if (chdir("/") < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		child_fail(s->err[1], errno);
+		child_fail(fd, STEP_SETNS, errno);
+	if ((err = child_fds(s)) != 0)
+		child_fail(fd, STEP_STDIO, err);
+	if ((err = child_user(s)) != 0)
+		child_fail(fd, STEP_SETUID, err);
+	if (chdir("/") < 0)
+		child_fail(fd, STEP_CHDIR, errno);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(fd, STEP_NO_NEW_PRIVS, errno);
 	execve(req->argv[0], (char *const *)req->argv, (char *const *)envp);
-	child_fail(s->err[1], errno);
+	child_fail(fd, STEP_EXEC, errno);
 }
 
 /* ---- the parent ---- */
 
 /* Blocks only until the child execs or fails: a few system calls. */
-static int read_child_error(int fd)
+static int read_child_error(int fd, enum spawn_step *step)
 {
-	int err = 0;
+	int msg[2] = {0, STEP_EXEC};
 	ssize_t n;
 
 	do
-		n = read(fd, &err, sizeof(err));
+		n = read(fd, msg, sizeof(msg));
 	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof(err) ? -(err ? err : EIO) : 0;
+	if (n != (ssize_t)sizeof(msg))
+		return 0; /* closed by exec */
+	*step = msg[1] >= 0 && msg[1] < STEP_COUNT ? (enum spawn_step)msg[1] : STEP_EXEC;
+	return -(msg[0] ? msg[0] : EIO);
 }
 
 static int pidfd_of(pid_t pid)
@@ -244,16 +292,19 @@ int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
 {
 	static const char *const default_env[] = {SPAWN_DEFAULT_PATH, NULL};
 	const char *const *envp = req && req->envp ? req->envp : default_env;
+	enum spawn_step step = STEP_ARGS;
 	struct spawn_prep s;
 	sigset_t all, old;
 	pid_t pid;
 	int err;
 
 	*out = (struct spawn_proc){.pid = 0, .pidfd = -1, .out_fd = -1};
-	if (!req || !req->argv || !req->argv[0] || req->argv[0][0] != '/')
+	if (!req || !req->argv || !req->argv[0] || req->argv[0][0] != '/') {
+		out->failed = step_names[STEP_ARGS];
 		return -EINVAL;
+	}
 	prep_init(&s);
-	err = prepare(req, &s);
+	err = prepare(req, &s, &step);
 	if (err < 0)
 		goto done;
 	/* no handler of ours may run in the child before it resets them (a
@@ -264,17 +315,19 @@ int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
 	if (pid == 0)
 		child_run(req, &s, envp); /* does not return */
 	err = pid < 0 ? -errno : 0;
+	step = STEP_FORK;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (err < 0)
 		goto done;
 	close_fd(&s.err[1]);
 	close_fd(&s.out[1]);
-	err = read_child_error(s.err[0]);
+	err = read_child_error(s.err[0], &step);
 	if (err == 0) {
 		int pidfd = pidfd_of(pid);
 
 		if (pidfd < 0) {
 			err = pidfd;
+			step = STEP_PIDFD;
 			kill(-pid, SIGKILL);
 		} else {
 			out->pid = pid;
@@ -288,6 +341,8 @@ int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
 	if (err < 0)
 		reap_blocking(pid); /* it has exited (or was killed): no wait */
 done:
+	if (err < 0)
+		out->failed = step_names[step];
 	prep_done(&s);
 	return err;
 }

@@ -41,16 +41,20 @@ struct spawn_req {
 };
 
 struct spawn_proc {
-	pid_t pid;  /* also the process group's id; 0: none */
-	int pidfd;  /* readable once the child has exited; -1: none */
-	int out_fd; /* the read end of the capture pipe, non-blocking, close-on-exec;
-		     * -1 without capture */
+	pid_t pid;	    /* also the process group's id; 0: none */
+	int pidfd;	    /* readable once the child has exited; -1: none */
+	int out_fd;	    /* the read end of the capture pipe, non-blocking, close-on-exec;
+			     * -1 without capture */
+	const char *failed; /* after a failed spawn_start: the step that failed
+			     * ("user lookup", "namespace", "setns", "setuid",
+			     * "exec", ...), a static string; NULL otherwise */
 };
 
 /* fork+exec as above. 0 with *out filled, or a negative errno: -EINVAL (no
  * argv, argv[0] not absolute), -ENOENT for an unknown user or namespace
  * (looked up in the parent), else the errno of the child's failed step
- * (-ENOENT, -EACCES, -ENOEXEC, -EPERM). On failure *out is {0, -1, -1}. */
+ * (-ENOENT, -EACCES, -ENOEXEC, -EPERM). On failure *out is {0, -1, -1}
+ * with out->failed naming the step. */
 int spawn_start(const struct spawn_req *req, struct spawn_proc *out);
 
 /* SIGKILL the whole process group (the child and what it started that

@@ -395,7 +395,7 @@ static void test_exec_user(void **state)
 	probe_stop(s);
 	cfg.user = "probes13-no-such-user";
 	probe_start(s, &cfg);
-	expect_result(s, false, "No such file or directory");
+	expect_result(s, false, "exec /usr/bin/id: user lookup: No such file or directory");
 }
 
 static void test_exec_netns(void **state)
@@ -412,6 +412,10 @@ static void test_exec_netns(void **state)
 	cfg.netns = s->ck.node;
 	probe_start(s, &cfg);
 	expect_result(s, true, want);
+	probe_stop(s);
+	cfg.netns = "probes13-no-such-ns";
+	probe_start(s, &cfg);
+	expect_result(s, false, "exec /usr/bin/readlink: namespace: No such file or directory");
 }
 
 /* The pid a command wrote into file (0: none). */

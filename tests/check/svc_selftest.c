@@ -23,6 +23,8 @@
  *            at its timeout with its whole process group, attempts that
  *            never overlap, and a 100 ms timer of the same loop that keeps
  *            its time while an exec hangs.
+ *   all      a result callback that stops its own probe, for each type and
+ *            for a result at the timeout: one result, nothing after.
  * Ends with cmocka's summary; exits 0, 1 on failures, 77 when it cannot
  * run here. */
 #include <errno.h>
@@ -545,6 +547,60 @@ static void test_exec_loop_latency(void **state)
 	fail_unless(l.max_late_ms < 30, "a 100 ms timer %" PRIu64 " ms late", l.max_late_ms);
 }
 
+/* ---- the callback stops its own probe ---- */
+
+struct self_stop {
+	struct svc_probe *probe;
+	int results;
+};
+
+static void stop_on_result(void *arg, bool ok, const char *detail)
+{
+	struct self_stop *x = arg;
+
+	(void)ok;
+	(void)detail;
+	x->results++;
+	svc_probe_stop(x->probe); /* nothing of it may be touched after this */
+	x->probe = NULL;
+}
+
+/* Each type's result may stop its probe from the callback: one result,
+ * then nothing (ASan would see a use after free). */
+static void test_stop_in_callback(void **state)
+{
+	struct st *s = *state;
+	const char *argv[] = {"/bin/true", NULL};
+	const char *hang[] = {"/bin/sleep", "30", NULL};
+	struct svc_probe_cfg cfgs[] = {
+	    process_cfg("probes13-none"),
+	    tcp_cfg(s, "127.0.0.1", PORT_CLOSED),
+	    http_cfg(s, 200),
+	    exec_cfg(argv),
+	    exec_cfg(hang),
+	    tcp_cfg(s, "192.0.2.99", 80),
+	};
+	struct self_stop x[6] = {0};
+
+	assert_true(ck_veth_reset(&s->ck));
+	ck_must(&s->ck,
+		"ip -n %s neigh replace 192.0.2.99 lladdr 02:00:00:00:99:99 dev ck0 nud permanent",
+		s->ck.node);
+	cfgs[4].timeout_ms = 100; /* killed at its timeout */
+	cfgs[5].timeout_ms = 100; /* no answer: stopped from the expiry */
+	for (int i = 0; i < 6; i++) {
+		cfgs[i].ctx = &s->ck.ctx;
+		cfgs[i].interval_ms = 150;
+		x[i].probe = svc_probe_start(s->ck.base, &cfgs[i], stop_on_result, &x[i]);
+		fail_unless(x[i].probe, "probe %d: %s", i, strerror(errno));
+	}
+	ck_run(&s->ck, 600);
+	for (int i = 0; i < 6; i++) {
+		fail_unless(x[i].results == 1, "probe %d: %d results", i, x[i].results);
+		svc_probe_stop(x[i].probe);
+	}
+}
+
 /* ---- fixtures ---- */
 
 static int test_teardown(void **state)
@@ -637,6 +693,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_teardown(test_exec_hang, test_teardown),
 	    cmocka_unit_test_teardown(test_exec_no_overlap, test_teardown),
 	    cmocka_unit_test_teardown(test_exec_loop_latency, test_teardown),
+	    cmocka_unit_test_teardown(test_stop_in_callback, test_teardown),
 	    cmocka_unit_test(test_namespaces_deleted),
 	};
 	int err;

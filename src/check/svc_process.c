@@ -4,7 +4,14 @@
  * alive and nothing is read (one poll with no wait per attempt). When it
  * exits, the next attempt reads /proc again, so a restarted service is
  * found under its new pid. A zombie is not alive (its pidfd is readable,
- * and a scan skips the Z and X states). No fork, no shell. */
+ * and a scan skips the Z and X states). No fork, no shell.
+ *
+ * What the pidfd cannot tell: a process that execs another program keeps
+ * its pid, so it stays "alive" until it exits, whatever its name became.
+ * Services do not do that; a wrapper that execs the service is looked for
+ * under the service's name and found once it has. Of several processes of
+ * the name (a master and its workers) the first in /proc (the lowest pid)
+ * is held; when it exits, the next scan finds another if one lives. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -89,7 +89,9 @@ static void exec_detail(struct exec_state *x, int status, char *detail, size_t s
 	const char *line = svc_lines_last(&x->lines);
 	char what[48];
 
-	if (WIFEXITED(status))
+	if (status == -1)
+		snprintf(what, sizeof(what), "exec ended, its exit status lost");
+	else if (WIFEXITED(status))
 		snprintf(what, sizeof(what), "exec exited %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
 		snprintf(what, sizeof(what), "exec killed by signal %d", WTERMSIG(status));
@@ -106,15 +108,23 @@ static void exec_on_exit(evutil_socket_t fd, short what, void *arg)
 	struct exec_state *x = p->priv;
 	char detail[SVC_DETAIL_MAX];
 	bool owed = x->owed;
-	int status = 0;
+	int status = 0, err;
 
 	(void)fd;
 	(void)what;
 	if (owed && x->proc.out_fd >= 0)
 		exec_read(x); /* what it wrote last */
 	spawn_kill(&x->proc); /* what it left running in its group */
-	if (spawn_reap(&x->proc, &status) < 0)
+	err = spawn_reap(&x->proc, &status);
+	if (err == -EAGAIN)
 		return; /* not yet: the pidfd event comes again */
+	if (err < 0) {
+		/* reaped by someone else (SIGCHLD ignored makes the kernel do
+		 * it): it has ended, how is lost */
+		spawn_close_fds(&x->proc);
+		x->proc.pid = 0;
+		status = -1;
+	}
 	free_event(&x->exit_ev);
 	free_event(&x->out_ev);
 	x->owed = false;
@@ -126,7 +136,7 @@ static void exec_on_exit(evutil_socket_t fd, short what, void *arg)
 	if (!owed)
 		return; /* killed at its timeout, reported then */
 	exec_detail(x, status, detail, sizeof(detail));
-	svc_attempt_end(p, WIFEXITED(status) && WEXITSTATUS(status) == 0, detail);
+	svc_attempt_end(p, status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0, detail);
 }
 
 static int exec_watch(struct svc_probe *p, struct exec_state *x)
@@ -150,6 +160,7 @@ static void orphan_on_exit(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (spawn_reap(&o->proc, NULL) == -EAGAIN)
 		return;
+	spawn_close_fds(&o->proc); /* when reaped by someone else */
 	event_free(o->ev);
 	free(o);
 }

@@ -22,7 +22,8 @@
  *            namespace (the namespace it sees), a hanging command killed
  *            at its timeout with its whole process group, attempts that
  *            never overlap, and a 100 ms timer of the same loop that keeps
- *            its time while an exec hangs.
+ *            its time while an exec hangs; with SIGCHLD ignored (the
+ *            kernel reaps) the status is lost, said so, no busy loop.
  *   all      a result callback that stops its own probe, for each type and
  *            for a result at the timeout: one result, nothing after.
  * Ends with cmocka's summary; exits 0, 1 on failures, 77 when it cannot
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -547,6 +549,41 @@ static void test_exec_loop_latency(void **state)
 	fail_unless(l.max_late_ms < 30, "a 100 ms timer %" PRIu64 " ms late", l.max_late_ms);
 }
 
+static double self_cpu_ms(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
+}
+
+/* A process that ignores SIGCHLD has its children reaped by the kernel:
+ * the probe cannot learn the exit status, says so, and does not spin on
+ * the pidfd (one result per interval). */
+static void test_exec_sigchld_ignored(void **state)
+{
+	struct st *s = *state;
+	const char *argv[] = {"/bin/true", NULL};
+	struct svc_probe_cfg cfg = exec_cfg(argv);
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	double cpu;
+
+	cfg.interval_ms = 100;
+	cfg.timeout_ms = 80;
+	sigaction(SIGCHLD, &ign, &old);
+	cpu = self_cpu_ms();
+	probe_start(s, &cfg);
+	ck_run(&s->ck, 450);
+	probe_stop(s);
+	cpu = self_cpu_ms() - cpu;
+	sigaction(SIGCHLD, &old, NULL);
+	fail_unless(cpu < 150, "%.0f ms of CPU in 450 ms: a busy loop", cpu);
+	fail_unless(s->r.n >= 3 && s->r.n <= 5, "%d results in 450 ms at 100 ms", s->r.n);
+	fail_unless(!s->r.ok[0] && strstr(s->r.detail[0], "exec ended, its exit status lost"),
+		    "result: %s", s->r.detail[0]);
+}
+
 /* ---- the callback stops its own probe ---- */
 
 struct self_stop {
@@ -693,6 +730,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_teardown(test_exec_hang, test_teardown),
 	    cmocka_unit_test_teardown(test_exec_no_overlap, test_teardown),
 	    cmocka_unit_test_teardown(test_exec_loop_latency, test_teardown),
+	    cmocka_unit_test_teardown(test_exec_sigchld_ignored, test_teardown),
 	    cmocka_unit_test_teardown(test_stop_in_callback, test_teardown),
 	    cmocka_unit_test(test_namespaces_deleted),
 	};

@@ -139,10 +139,11 @@ static json_t *instance_json(const struct vrrp_inst *inst)
 
 static json_t *socket_json(const struct vrrp_rt_sock *s)
 {
-	return json_pack("{s:s, s:o, s:s, s:b, s:i, s:o}", "interface", s->ifname, "namespace",
+	return json_pack("{s:s, s:o, s:s, s:b, s:i, s:o, s:I}", "interface", s->ifname, "namespace",
 			 *s->netns ? json_string(s->netns) : json_null(), "family",
 			 ip_family_name(s->family), "multicast", s->multicast, "instances", s->refs,
-			 "drops", drops_json(s->drops));
+			 "drops", drops_json(s->drops), "kernel_drops",
+			 (json_int_t)s->kernel_drops);
 }
 
 /* "zone": the interface's zone; "zones": the distinct zones of its VIPs

@@ -167,6 +167,11 @@ struct vrrp_rt_sock {
 	 * given at attach: the receive path is a layer below the step). */
 	void (*on_advert)(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 	uint64_t drops[VRRP_DROP__COUNT]; /* not attributable to an instance */
+	/* Packets the kernel dropped for the socket before we read them
+	 * (receive buffer full, refused by an IPsec policy): its SO_RXQ_OVFL
+	 * count, as of the last packet received, and that count's last value. */
+	uint64_t kernel_drops;
+	uint32_t kernel_drops_seen;
 	int refs;
 };
 

@@ -166,6 +166,9 @@ int privs_drop(bool switch_users);
  * privs_drop keeps what switching users takes (CAP_SETUID, CAP_SETGID,
  * CAP_KILL). */
 bool privs_needs_users(const struct node_record *r);
+/* vipd has CAP_SETUID, CAP_SETGID and CAP_KILL (the unit's bounding set
+ * may lack them: packaging/systemd/exec-checks.conf adds them). */
+bool privs_can_switch_users(void);
 
 /* notify.c: sd_notify without libsystemd. */
 void notify_send(const char *msg);

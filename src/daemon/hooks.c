@@ -60,8 +60,8 @@ static void append_vips(char *buf, size_t len, const struct vrrp_inst *inst)
 	char a[IP_STR_MAX];
 
 	for (size_t i = 0; i < inst->spec.n_vips && used + 1 < len; i++) {
-		int n = snprintf(buf + used, len - used, "%s%s/%u", used ? " " : "",
-				 ip_ntop(&inst->spec.vips[i], a), inst->spec.vips[i].prefix);
+		int n = snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+				 ip_ntop_prefix(&inst->spec.vips[i], a));
 
 		if (n < 0 || (size_t)n >= len - used) {
 			buf[used] = '\0'; /* a VIP is listed whole or not at all */
@@ -154,6 +154,21 @@ static void runner_finish(struct hook_runner *r, int status)
 		r->hooks->report(r->d, r, &r->run, code, r->timed_out, took, result);
 }
 
+/* A hook that must go now (its runner is freed, or vipd stops): killed
+ * with its group, then reaped once the kernel says it exited (at most a
+ * second: SIGKILL is not refused, but a process in the kernel returns
+ * first). */
+static void kill_and_reap(struct spawn_proc *p)
+{
+	struct pollfd pfd = {.fd = p->pidfd, .events = POLLIN};
+
+	spawn_kill(p);
+	if (p->pidfd >= 0)
+		(void)poll(&pfd, 1, 1000);
+	if (spawn_reap(p, NULL) < 0)
+		spawn_close_fds(p); /* still there: init reaps it when we exit */
+}
+
 static void runner_release_proc(struct hook_runner *r)
 {
 	if (r->exit_ev)
@@ -236,9 +251,8 @@ static void runner_start(struct hook_runner *r)
 			event_add(r->kill_ev, &tv);
 			return;
 		}
-		/* out of memory: the hook runs unwatched; kill it rather */
-		spawn_kill(&r->proc);
-		spawn_reap(&r->proc, NULL);
+		/* out of memory: the hook would run unwatched; kill it rather */
+		kill_and_reap(&r->proc);
 		runner_release_proc(r);
 		err = -ENOMEM;
 	}
@@ -304,10 +318,8 @@ static void runner_free(struct hook_runner *r)
 {
 	if (!r)
 		return;
-	if (r->proc_live) {
-		spawn_kill(&r->proc);
-		spawn_reap(&r->proc, NULL);
-	}
+	if (r->proc_live)
+		kill_and_reap(&r->proc);
 	runner_release_proc(r);
 	free(r);
 }
@@ -454,7 +466,7 @@ void hooks_transition(struct hooks *h, const struct vrrp_inst *inst)
 	r->state = now;
 	r->has_state = true;
 	snprintf(job.instance, sizeof(job.instance), "%s", inst->spec.name);
-	snprintf(job.reason, sizeof(job.reason), "%s",
+	snprintf(job.reason, sizeof(job.reason), "%.*s", (int)sizeof(job.reason) - 1,
 		 inst->last_reason[0] ? inst->last_reason : inst->last.reason);
 	runner_offer(r, &job);
 }
@@ -489,7 +501,6 @@ static void hooks_run_blocking(struct hook_runner *r)
 
 		if (now >= deadline) {
 			r->timed_out = true;
-			spawn_kill(&r->proc);
 			break;
 		}
 		if (poll(fds, r->proc.out_fd >= 0 ? 2 : 1, (int)(deadline - now)) < 0 &&
@@ -506,7 +517,10 @@ static void hooks_run_blocking(struct hook_runner *r)
 		if (fds[0].revents)
 			break;
 	}
-	spawn_reap(&r->proc, &status);
+	if (r->timed_out)
+		kill_and_reap(&r->proc);
+	else if (spawn_reap(&r->proc, &status) < 0)
+		kill_and_reap(&r->proc); /* poll failed: do not leave it behind */
 	runner_finish(r, status);
 }
 
@@ -522,8 +536,7 @@ void hooks_stop(struct hooks *h)
 		if (!r)
 			continue;
 		if (r->proc_live) {
-			spawn_kill(&r->proc);
-			spawn_reap(&r->proc, NULL);
+			kill_and_reap(&r->proc);
 			runner_release_proc(r);
 		}
 		if (!r->cfg || !r->cfg->cmd[HOOK_STOP].set)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -203,6 +204,12 @@ static int setup(struct daemon *d)
 	if (http_open(d) < 0)
 		return EXIT_FAIL;
 	rc = privs_drop(privs_needs_users(d->record));
+	if (rc == 0 && privs_needs_users(d->record) && geteuid() == 0 && !privs_can_switch_users())
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
+			    "exec checks run as another user than root, but vipd lacks CAP_SETUID, "
+			    "CAP_SETGID or CAP_KILL (the unit's CapabilityBoundingSet): they will "
+			    "fail; add packaging/systemd/exec-checks.conf as a drop-in, or write "
+			    "`user: root`");
 	if (rc < 0) {
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "cannot drop capabilities: %s", strerror(-rc));
 		return EXIT_FAIL;

@@ -85,3 +85,13 @@ bool privs_needs_users(const struct node_record *r)
 			return true; /* a user, or "nobody" when none is written */
 	return false;
 }
+
+bool privs_can_switch_users(void)
+{
+	if (geteuid() != 0)
+		return false;
+	capng_get_caps_process();
+	return capng_have_capability(CAPNG_EFFECTIVE, CAP_SETUID) &&
+	       capng_have_capability(CAPNG_EFFECTIVE, CAP_SETGID) &&
+	       capng_have_capability(CAPNG_EFFECTIVE, CAP_KILL);
+}

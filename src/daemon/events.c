@@ -90,8 +90,8 @@ static json_t *transition_event(const struct daemon *d, const struct vrrp_inst *
 static json_t *health_event(const struct daemon *d, const struct vrrp_inst *inst, bool healthy)
 {
 	json_t *ev = base_json(d, "health");
-	int prio = vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained,
-					     inst->fsm.priority_delta);
+	int prio =
+	    vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained, inst->fsm.priority_delta);
 
 	add_instance(ev, inst);
 	json_object_set_new(ev, "state", json_string(vrrp_fsm_state_name(inst->fsm.state)));

@@ -149,8 +149,8 @@ static void judge_own(struct vrrp_inst *inst, struct health_bind *b)
 
 /* Whether a member lets its group keep the slot: its own signals, its
  * advert interface (FAULT) and its VIPs (one it cannot hold). */
-static bool member_eligible(const struct vrrp_inst *inst, const struct health_bind *b,
-			    char *why, size_t len)
+static bool member_eligible(const struct vrrp_inst *inst, const struct health_bind *b, char *why,
+			    size_t len)
 {
 	if (!b->own_healthy)
 		snprintf(why, len, "%.40s: %.80s", inst->spec.name, b->own_reason);
@@ -186,7 +186,8 @@ static void judge_group(struct health *h, size_t g)
 		for (size_t k = 0; k < b->n_track; k++) {
 			struct health_svc *s = b->track[k];
 
-			if (!s || !b->weight[k] || s->cs.status != CHECK_DOWN || s->counted == h->gen_judge)
+			if (!s || !b->weight[k] || s->cs.status != CHECK_DOWN ||
+			    s->counted == h->gen_judge)
 				continue;
 			s->counted = h->gen_judge;
 			delta += b->weight[k];
@@ -735,7 +736,8 @@ void health_inst_event(struct health *h, const struct vrrp_inst *inst, enum vrrp
 {
 	const struct health_bind *b = inst->hook_data;
 
-	if (!h || !b || b->group == NODE_RECORD_NONE || !h->group_dirty || what == VRRP_RT_EV_VIP_REPAIR)
+	if (!h || !b || b->group == NODE_RECORD_NONE || !h->group_dirty ||
+	    what == VRRP_RT_EV_VIP_REPAIR)
 		return;
 	h->group_dirty[b->group] = true;
 	event_active(h->regroup, 0, 0);

@@ -53,8 +53,8 @@ struct health_svc {
 	enum svc_type type;
 	char *netns;
 	char **argv;
-	struct svc_probe_cfg cfg;  /* points at the copies */
-	struct svc_probe *probe;   /* NULL: it could not start (error says why) */
+	struct svc_probe_cfg cfg; /* points at the copies */
+	struct svc_probe *probe;  /* NULL: it could not start (error says why) */
 	char error[CHECK_TEXT_MAX];
 	struct check_state cs;
 	int64_t told_wall_ms;
@@ -106,7 +106,7 @@ struct health {
 	 * the runtime reports a member's own changes (a VIP it cannot
 	 * hold) while it steps, and must not be called back then */
 	struct event *regroup;
-	bool *group_dirty; /* by record group */
+	bool *group_dirty;  /* by record group */
 	uint64_t gen_judge; /* judge_group's passes, from 1 */
 };
 

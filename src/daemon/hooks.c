@@ -242,7 +242,8 @@ static void runner_start(struct hook_runner *r)
 	err = spawn_start(&req, &r->proc);
 	if (err == 0) {
 		r->exit_ev = event_new(r->d->base, r->proc.pidfd, EV_READ, on_exit_ready, r);
-		r->out_ev = event_new(r->d->base, r->proc.out_fd, EV_READ | EV_PERSIST, on_output, r);
+		r->out_ev =
+		    event_new(r->d->base, r->proc.out_fd, EV_READ | EV_PERSIST, on_output, r);
 		r->kill_ev = evtimer_new(r->d->base, on_timeout, r);
 		if (r->exit_ev && r->out_ev && r->kill_ev) {
 			r->proc_live = true;
@@ -563,16 +564,17 @@ json_t *hooks_json(const struct hooks *h)
 			json_object_set_new(runs, hook_event_name((enum hook_event)e),
 					    json_integer((json_int_t)r->stats.runs[e]));
 		json_array_append_new(
-		    a, json_pack("{s:s, s:s, s:o, s:b, s:b, s:o, s:I, s:I, s:o, s:I}", "name",
-				 r->name, "for", r->group ? "group" : "instance", "state",
-				 r->has_state ? json_string(vrrp_fsm_state_name(r->state)) : json_null(),
-				 "running", r->proc_live, "waiting", r->q.waiting, "runs", runs,
-				 "collapsed", (json_int_t)r->q.collapsed, "timeouts",
-				 (json_int_t)r->stats.timeouts, "last_exit",
-				 r->stats.runs[0] + r->stats.runs[1] + r->stats.runs[2] + r->stats.runs[3]
-				     ? json_integer(r->stats.last_exit)
-				     : json_null(),
-				 "last_duration_ms", (json_int_t)r->stats.last_duration_ms));
+		    a, json_pack(
+			   "{s:s, s:s, s:o, s:b, s:b, s:o, s:I, s:I, s:o, s:I}", "name", r->name,
+			   "for", r->group ? "group" : "instance", "state",
+			   r->has_state ? json_string(vrrp_fsm_state_name(r->state)) : json_null(),
+			   "running", r->proc_live, "waiting", r->q.waiting, "runs", runs,
+			   "collapsed", (json_int_t)r->q.collapsed, "timeouts",
+			   (json_int_t)r->stats.timeouts, "last_exit",
+			   r->stats.runs[0] + r->stats.runs[1] + r->stats.runs[2] + r->stats.runs[3]
+			       ? json_integer(r->stats.last_exit)
+			       : json_null(),
+			   "last_duration_ms", (json_int_t)r->stats.last_duration_ms));
 	}
 	return a;
 }

@@ -17,10 +17,10 @@
 /* What one hook run is told (its environment). */
 struct hook_job {
 	enum hook_event ev;
-	char previous[8];   /* VIPD_PREVIOUS: INIT, MASTER, BACKUP, FAULT */
+	char previous[8];		 /* VIPD_PREVIOUS: INIT, MASTER, BACKUP, FAULT */
 	char instance[VRRP_RT_NAME_MAX]; /* VIPD_INSTANCE: the one that moved */
-	char reason[VRRP_RT_REASON_MAX];  /* VIPD_REASON */
-	char vips[1024];		  /* VIPD_VIPS: "192.0.2.10/24 ..." */
+	char reason[VRRP_RT_REASON_MAX]; /* VIPD_REASON */
+	char vips[1024];		 /* VIPD_VIPS: "192.0.2.10/24 ..." */
 };
 
 struct hook_stats {

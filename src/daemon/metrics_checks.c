@@ -176,8 +176,8 @@ static void hook_gauges(FILE *out, const struct hooks *h, const char *series, co
 		if (!r)
 			continue;
 		metrics_escape(name, sizeof(name), r->name);
-		fprintf(out, "%s{%s=\"%s\"} %.17g\n", series, r->group ? "group" : "instance",
-			name, fn(r));
+		fprintf(out, "%s{%s=\"%s\"} %.17g\n", series, r->group ? "group" : "instance", name,
+			fn(r));
 	}
 }
 
@@ -199,13 +199,15 @@ static void hooks(FILE *out, const struct daemon *d)
 		for (int e = 0; e < HOOK_EVENT_COUNT; e++) {
 			if (!r->stats.runs[e])
 				continue;
-			fprintf(out, "vipd_hook_runs_total{%s=\"%s\",hook=\"%s\",result=\"ok\"} %llu\n",
+			fprintf(out,
+				"vipd_hook_runs_total{%s=\"%s\",hook=\"%s\",result=\"ok\"} %llu\n",
 				r->group ? "group" : "instance", name, hook_event_name(e),
 				(unsigned long long)(r->stats.runs[e] - r->stats.failures[e]));
-			fprintf(out,
-				"vipd_hook_runs_total{%s=\"%s\",hook=\"%s\",result=\"failed\"} %llu\n",
-				r->group ? "group" : "instance", name, hook_event_name(e),
-				(unsigned long long)r->stats.failures[e]);
+			fprintf(
+			    out,
+			    "vipd_hook_runs_total{%s=\"%s\",hook=\"%s\",result=\"failed\"} %llu\n",
+			    r->group ? "group" : "instance", name, hook_event_name(e),
+			    (unsigned long long)r->stats.failures[e]);
 		}
 	}
 	hook_gauges(out, h, "vipd_hook_timeouts_total", "counter", "hooks killed at their timeout",

@@ -167,28 +167,35 @@ def test_hanging_exec_check_is_killed_at_its_timeout_and_adverts_keep_their_inte
 
 
 def test_process_check_follows_a_restarted_process(lab):
-    exe = os.path.join(lab.workdir, "svcproc")
-    os.symlink(shutil.which("sleep"), exe)
-    proc_chk = (f"  app: {{type: process, name: svcproc, interval: {INTERVAL_MS}ms, "
-                f"fall: {FALL}, rise: {RISE}}}")
+    """The lab's nodes share one pid namespace (real nodes do not): each
+    node's file names a process of its own (svcproc-a, svcproc-b), so that
+    a's check cannot find b's process."""
     c = SvcCluster(lab)
-    procs = {n: lab.popen(c.ns[n], [exe, "1000"], log=f"svcproc-{n}") for n in ("a", "b")}
-    c.write_config(svc_config(proc_chk, "[app]"))
-    c.start("a")
-    c.start("b")
+    exe, procs = {}, {}
+    for n in ("a", "b"):
+        exe[n] = os.path.join(lab.workdir, f"svcproc-{n}")
+        os.symlink(shutil.which("sleep"), exe[n])
+        procs[n] = lab.popen(c.ns[n], [exe[n], "1000"], log=f"svcproc-{n}")
+        chk = (f"  app: {{type: process, name: svcproc-{n}, interval: {INTERVAL_MS}ms, "
+               f"fall: {FALL}, rise: {RISE}}}")
+        c.write_config(svc_config(chk, "[app]"), name=f"cluster-{n}.yaml")
+        c.start(n)
     for name in INSTS:
         c.wait_state("a", name, "MASTER")
     wait_until(lambda: check_of(c, "a", "app")["state"] == "up", timeout=5, interval=0.05,
                what="app up on a")
+    pid_before = procs["a"].pid
     procs["a"].kill()
     procs["a"].wait()
     for name in INSTS:
         c.wait_state("b", name, "MASTER", timeout=5)
-    assert "svcproc" in c.instance("a", INSTS[0])["health"]["reason"]
-    procs["a"] = lab.popen(c.ns["a"], [exe, "1000"], log="svcproc-a2")  # a new pid
+    assert "svcproc-a" in c.instance("a", INSTS[0])["health"]["reason"]
+    procs["a"] = lab.popen(c.ns["a"], [exe["a"], "1000"], log="svcproc-a2")  # a new pid
+    assert procs["a"].pid != pid_before
     for name in INSTS:
         c.wait_state("a", name, "MASTER", timeout=5)
-    assert check_of(c, "a", "app")["state"] == "up"
+    chk = check_of(c, "a", "app")
+    assert chk["state"] == "up" and str(procs["a"].pid) in chk["reason"], chk
 
 
 @pytest.mark.parametrize("closed", ["refused", "filtered"])
@@ -224,8 +231,8 @@ def test_tcp_check_in_a_namespace(lab, closed):
                    interval=0.05, what=f"db down on {node}")
         reason = check_of(c, node, "db")["reason"]
         assert "127.0.0.1:5432" in reason, reason
-        assert ("refused" in reason) if closed == "refused" else ("timeout" in reason or
-                                                                  "timed out" in reason), reason
+        assert ("refused" in reason) if closed == "refused" else \
+            (f"no answer within {TIMEOUT_MS} ms" in reason), reason
     # both unhealthy: the VIPs still have exactly one owner (DESIGN 3)
     time.sleep(1)
     for vip in (VIP0, VIP1):

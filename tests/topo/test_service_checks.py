@@ -79,6 +79,9 @@ def test_service_down_moves_the_vips_and_back_after_rise(lab):
         assert b[name]["last_transition"]["cause"] == "peer-resigned"
     chk = check_of(c, "a", "web")
     assert chk["type"] == "http" and chk["failures"] >= FALL and chk["users"] == 2
+    metrics = c.vipctl("a", "metrics").stdout
+    assert 'vipd_check_up{check="web",type="http"} 0' in metrics
+    assert 'vipd_check_failures_total{check="web",type="http"} ' in metrics
 
     # back: rise x interval, then a preempts with its full announcement
     t1 = time.time()

@@ -9,13 +9,18 @@
  * evhttp_set_max_connections), nor a way to hand evhttp a connection we
  * accepted (2.1.12 does not export evhttp_get_request). What it offers is
  * evhttp_set_bevcb: evhttp asks us for the bufferevent of every connection
- * it accepts. We give it a pass-through filter over a socket bufferevent:
- * the filter's free_context tells us when evhttp frees the connection, so
- * the count of open connections is exact. A connection over the cap gets
- * its bufferevent too (returning NULL would make evhttp create its own,
- * uncounted), is counted as refused, and its socket is shut down from an
- * event made active at once, before any byte of it is read: evhttp then
- * reads the end of the stream and frees it. */
+ * it accepts, then builds its connection on it (the bufferevent's callback
+ * argument is that connection). We count the connection there, and from an
+ * event made active at once (it runs before any byte of the connection is
+ * read) fetch the connection and set its close callback, which uncounts
+ * it: an exact count. Our own reference on the bufferevent keeps it valid
+ * until then even if evhttp dropped the connection meanwhile (its
+ * callbacks are then cleared). A connection over the cap is counted as
+ * refused and its socket shut down from the same event: evhttp reads the
+ * end of the stream and frees it. (A pass-through filter bufferevent, whose
+ * free callback would have counted too, loses the answer of a
+ * `Connection: close` request: evhttp frees it once the filter, not the
+ * socket, took the bytes.) */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -35,10 +40,9 @@
 
 struct http_conn {
 	struct http_server *srv;
-	struct bufferevent *bev; /* the filter evhttp uses */
-	struct http_conn *next;	 /* in srv->refusing */
+	struct bufferevent *bev; /* until adopted: our reference */
+	struct http_conn *next;	 /* in srv->adopting */
 	bool refused;
-	bool shut;
 };
 
 struct http_server {
@@ -50,8 +54,8 @@ struct http_server {
 	void *ctx;
 	size_t max_conns, open;
 	uint64_t refused;
-	struct http_conn *refusing; /* refused, not yet freed by evhttp */
-	struct event *sweep;	    /* shuts the refused ones' sockets */
+	struct http_conn *adopting; /* accepted, close callback not yet set */
+	struct event *adopt;	    /* sets it, or shuts a refused socket */
 };
 
 static void on_page(struct evhttp_request *req, void *arg)
@@ -83,38 +87,49 @@ static void on_other(struct evhttp_request *req, void *arg)
 	evhttp_send_error(req, HTTP_NOTFOUND, "not here");
 }
 
-/* evhttp freed the connection's bufferevent. */
-static void conn_gone(void *arg)
+/* evhttp closes a connection we counted. */
+static void on_closed(struct evhttp_connection *evcon, void *arg)
 {
 	struct http_conn *c = arg;
-	struct http_server *s = c->srv;
 
-	if (c->refused) {
-		struct http_conn **pp = &s->refusing;
-
-		while (*pp && *pp != c)
-			pp = &(*pp)->next;
-		if (*pp)
-			*pp = c->next;
-	} else {
-		s->open--;
-	}
+	(void)evcon;
+	c->srv->open--;
 	free(c);
 }
 
-/* Runs right after the accept that refused: the sockets are set by now. */
-static void on_sweep(evutil_socket_t fd, short what, void *arg)
+static void adopt_one(struct http_conn *c)
+{
+	void *evcon = NULL;
+
+	bufferevent_getcb(c->bev, NULL, NULL, NULL, &evcon);
+	if (c->refused) {
+		evutil_socket_t fd = bufferevent_getfd(c->bev);
+
+		if (evcon && fd >= 0)
+			shutdown(fd, SHUT_RDWR);
+	} else if (evcon) {
+		evhttp_connection_set_closecb(evcon, on_closed, c);
+		bufferevent_decref(c->bev);
+		return;
+	} else {
+		c->srv->open--; /* evhttp gave it up before it was adopted */
+	}
+	bufferevent_decref(c->bev);
+	free(c);
+}
+
+/* Runs right after the accepts: every connection is set up by now. */
+static void on_adopt(evutil_socket_t fd, short what, void *arg)
 {
 	struct http_server *s = arg;
+	struct http_conn *c = s->adopting, *next;
 
 	(void)fd;
 	(void)what;
-	for (struct http_conn *c = s->refusing; c; c = c->next) {
-		evutil_socket_t sock = bufferevent_getfd(bufferevent_get_underlying(c->bev));
-
-		if (!c->shut && sock >= 0)
-			shutdown(sock, SHUT_RDWR);
-		c->shut = true;
+	s->adopting = NULL;
+	for (; c; c = next) {
+		next = c->next;
+		adopt_one(c);
 	}
 }
 
@@ -122,30 +137,25 @@ static struct bufferevent *new_conn(struct event_base *base, void *arg)
 {
 	struct http_server *s = arg;
 	struct http_conn *c = calloc(1, sizeof(*c));
-	struct bufferevent *under;
 
 	if (!c)
 		return NULL;
 	c->srv = s;
-	under = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	c->bev =
-	    under ? bufferevent_filter_new(under, NULL, NULL, BEV_OPT_CLOSE_ON_FREE, conn_gone, c)
-		  : NULL;
+	c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!c->bev) {
-		if (under)
-			bufferevent_free(under);
 		free(c);
 		return NULL;
 	}
+	bufferevent_incref(c->bev); /* valid until on_adopt, whatever evhttp does */
 	if (s->open >= s->max_conns) {
 		c->refused = true;
-		c->next = s->refusing;
-		s->refusing = c;
 		s->refused++;
-		event_active(s->sweep, EV_TIMEOUT, 1);
 	} else {
 		s->open++;
 	}
+	c->next = s->adopting;
+	s->adopting = c;
+	event_active(s->adopt, EV_TIMEOUT, 1);
 	return c->bev;
 }
 
@@ -163,8 +173,8 @@ struct http_server *http_server_new(struct event_base *base, const char *path,
 				  .ctx = ctx,
 				  .max_conns = max_conns};
 	s->http = evhttp_new(base);
-	s->sweep = event_new(base, -1, 0, on_sweep, s);
-	if (!s->http || !s->sweep) {
+	s->adopt = event_new(base, -1, 0, on_adopt, s);
+	if (!s->http || !s->adopt) {
 		http_server_free(s);
 		return NULL;
 	}
@@ -219,9 +229,11 @@ void http_server_free(struct http_server *s)
 {
 	if (!s)
 		return;
+	if (s->adopt)
+		on_adopt(-1, 0, s); /* before evhttp_free: the close callbacks need s */
 	if (s->http)
-		evhttp_free(s->http); /* frees the connections: conn_gone needs s */
-	if (s->sweep)
-		event_free(s->sweep);
+		evhttp_free(s->http);
+	if (s->adopt)
+		event_free(s->adopt);
 	free(s);
 }

@@ -75,16 +75,26 @@ void control_write_json(struct evbuffer *out, const json_t *obj)
 enum next_line { LINE, NO_LINE, TOO_LONG };
 
 /* The next complete request line (malloc'd, without its LF). A line is
- * judged too long as soon as CONTROL_MAX_REQUEST bytes came without a LF. */
-static enum next_line next_line(struct evbuffer *in, char **line, size_t *len)
+ * judged too long as soon as CONTROL_MAX_REQUEST bytes came without a LF.
+ * The search starts where the last one stopped. */
+static enum next_line next_line(struct control_session *s, char **line, size_t *len)
 {
-	struct evbuffer_ptr eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+	size_t have = evbuffer_get_length(s->in);
+	struct evbuffer_ptr from, eol;
 
-	if (eol.pos < 0)
-		return evbuffer_get_length(in) > CONTROL_MAX_REQUEST ? TOO_LONG : NO_LINE;
+	if (s->scanned > have)
+		s->scanned = 0;
+	if (evbuffer_ptr_set(s->in, &from, s->scanned, EVBUFFER_PTR_SET) < 0)
+		return NO_LINE;
+	eol = evbuffer_search_eol(s->in, &from, NULL, EVBUFFER_EOL_LF);
+	if (eol.pos < 0) {
+		s->scanned = have;
+		return have > CONTROL_MAX_REQUEST ? TOO_LONG : NO_LINE;
+	}
 	if ((size_t)eol.pos > CONTROL_MAX_REQUEST)
 		return TOO_LONG;
-	*line = evbuffer_readln(in, len, EVBUFFER_EOL_LF);
+	s->scanned = 0;
+	*line = evbuffer_readln(s->in, len, EVBUFFER_EOL_LF);
 	return *line ? LINE : NO_LINE;
 }
 
@@ -111,13 +121,14 @@ enum control_serve_result control_serve(struct control_session *s)
 	size_t len;
 
 	while (!s->subscribed && !s->waiting && evbuffer_get_length(s->out) < CONTROL_OUT_HIGH &&
-	       (got = next_line(s->in, &line, &len)) == LINE) {
+	       (got = next_line(s, &line, &len)) == LINE) {
 		serve_one(s, line, len);
 		free(line);
 	}
 	if (s->subscribed) {
 		/* what a subscriber sends is ignored */
 		evbuffer_drain(s->in, evbuffer_get_length(s->in));
+		s->scanned = 0;
 		return CONTROL_SERVE_READ;
 	}
 	if (got == TOO_LONG)

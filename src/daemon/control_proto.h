@@ -51,6 +51,8 @@ struct control_session {
 	struct evbuffer *in, *out;
 	bool subscribed;
 	bool waiting;
+	size_t scanned; /* bytes of in known to hold no LF: a line sent a byte
+			 * at a time is searched once, not once per byte */
 	json_t *(*answer)(struct control_session *s, const struct control_request *r);
 	void *ctx;
 };

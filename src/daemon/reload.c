@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -45,7 +46,16 @@ struct reloader {
 	struct reload_waiter *covered; /* answered by the running parse */
 	struct reload_waiter *next;    /* answered by the one after it */
 	bool again;		       /* a request came while one ran */
+	int64_t started_ms, parsed_ms; /* monotonic: for the log */
 };
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void *parse_main(void *arg)
 {
@@ -53,6 +63,7 @@ static void *parse_main(void *arg)
 	uint64_t one = 1;
 
 	daemon_load_parse(r->d->config_path, r->d->node_opt, &r->result);
+	r->parsed_ms = mono_ms();
 	(void)!write(r->efd, &one, sizeof(one));
 	return NULL;
 }
@@ -67,6 +78,7 @@ static void start_parse(struct reloader *r)
 	r->next = NULL;
 	r->again = false;
 	r->running = true;
+	r->started_ms = mono_ms();
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&r->thread, NULL, parse_main, r);
@@ -106,6 +118,9 @@ static void on_parsed(evutil_socket_t fd, short what, void *arg)
 		pthread_join(r->thread, NULL);
 	r->running = false;
 	rc = daemon_reload_apply(d, &r->result, errors);
+	vrrp_rt_log(
+	    &d->rt, VRRP_RT_LOG_INFO, "reload: parsed in %lld ms off the loop, applied in %lld ms",
+	    (long long)(r->parsed_ms - r->started_ms), (long long)(mono_ms() - r->parsed_ms));
 	by = first_by(r->covered);
 	if (rc < 0)
 		events_daemon(d, "reload-failed",

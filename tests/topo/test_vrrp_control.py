@@ -326,19 +326,24 @@ def test_a_hostile_file_on_reload_is_refused_at_once_and_adverts_go_on(lab):
 
 
 ADVERT_TIMES = """
-import json, socket, sys, time
-# every VRRP packet from node a reaching b, with its arrival time
+import json, socket, struct, sys, time
+# every VRRP packet from node a reaching b, with the kernel's arrival time
+# (SO_TIMESTAMPNS: a late reader does not make a gap)
+SO_TIMESTAMPNS = 35
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 112)
+s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 s.settimeout(0.2)
 end = time.time() + float(sys.argv[1])
 times = []
 while time.time() < end:
     try:
-        data, (src, _) = s.recvfrom(2048)
+        data, anc, _, (src, _) = s.recvmsg(2048, 256)
     except socket.timeout:
         continue
-    if src == sys.argv[2]:
-        times.append(time.time())
+    for level, kind, val in anc:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and src == sys.argv[2]:
+            sec, nsec = struct.unpack("qq", val[:16])
+            times.append(sec + nsec / 1e9)
 print(json.dumps(times))
 """
 

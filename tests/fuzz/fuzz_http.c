@@ -14,8 +14,10 @@
  *
  * Besides "no crash, no leak", it checks: every connection ends (evhttp
  * closes it: served, refused, bad request or end of the stream) within a
- * bound of loop turns; an answer starts with "HTTP/" and stays bounded; a 200 carries the page; and
- * once all are closed the server counts none open (its count follows evhttp's frees). */
+ * bound of loop turns; an answer starts with "HTTP/" and stays bounded; a
+ * 200 is the page's (its Content-Type); the clients over the cap are
+ * counted as refused; and once all are closed the server counts none open
+ * (its count follows evhttp's closes). */
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -33,7 +35,7 @@
 
 #include "daemon/http_server.h"
 
-#define CAP	  100
+#define CAP	  2
 #define MAX_REPLY (64u << 10)
 #define PAGE	  "vipd_up 1\n"
 

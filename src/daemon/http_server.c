@@ -20,7 +20,10 @@
  * end of the stream and frees it. (A pass-through filter bufferevent, whose
  * free callback would have counted too, loses the answer of a
  * `Connection: close` request: evhttp frees it once the filter, not the
- * socket, took the bytes.) */
+ * socket, took the bytes.) That the callback argument is the connection is
+ * how libevent 2.1 builds it, not its documented interface: the build
+ * refuses another series, and each adoption checks that the connection's
+ * bufferevent is ours before it is used. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -37,6 +40,11 @@
 #include <event2/listener.h>
 
 #include "daemon/http_server.h"
+
+#if EVENT__NUMERIC_VERSION < 0x02010000 || EVENT__NUMERIC_VERSION >= 0x02020000
+#error                                                                                             \
+    "http_server.c counts connections as libevent 2.1's evhttp builds them; 2.2 has evhttp_set_max_connections and evhttp_get_request: use those"
+#endif
 
 struct http_conn {
 	struct http_server *srv;
@@ -107,7 +115,7 @@ static void adopt_one(struct http_conn *c)
 
 		if (evcon && fd >= 0)
 			shutdown(fd, SHUT_RDWR);
-	} else if (evcon) {
+	} else if (evcon && evhttp_connection_get_bufferevent(evcon) == c->bev) {
 		evhttp_connection_set_closecb(evcon, on_closed, c);
 		bufferevent_decref(c->bev);
 		return;

@@ -556,10 +556,11 @@ json_t *hooks_json(const struct hooks *h)
 
 	for (size_t i = 0; h && i < h->n; i++) {
 		const struct hook_runner *r = h->v[i];
-		json_t *runs = json_object();
+		json_t *runs;
 
 		if (!r)
 			continue;
+		runs = json_object();
 		for (int e = 0; e < HOOK_EVENT_COUNT; e++)
 			json_object_set_new(runs, hook_event_name((enum hook_event)e),
 					    json_integer((json_int_t)r->stats.runs[e]));

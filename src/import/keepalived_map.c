@@ -260,32 +260,32 @@ static void set_vrrp(struct map_ctx *m, struct out_iface *f, const struct ka_ins
 
 /* The prefix of a node address: that of a VIP whose subnet holds it,
  * else /24 or /64 (said). */
-static void address_prefix(struct map_ctx *m, const struct ka_inst *a, const struct ka_inst *b,
-			   struct ip_addr *addr, struct ka_where w)
+static bool prefix_from(const struct ip_addr *net, struct ip_addr *addr)
 {
-	const struct ka_inst *x[2] = {a, b};
+	if (net->family != addr->family || net->plen >= (net->family == IP_V4 ? 32 : 128) ||
+	    !ip_in_subnet(addr, net))
+		return false;
+	addr->plen = net->plen;
+	return true;
+}
+
+static void address_prefix(struct map_ctx *m, const struct out_iface *f,
+			   const struct ka_inst *in[2], struct ip_addr *addr, struct ka_where w)
+{
+	char t[IP_STR_MAX];
 
 	for (int s = 0; s < 2; s++)
-		for (size_t i = 0; i < x[s]->n_vips; i++) {
-			struct ip_addr net = x[s]->vips[i].addr;
-
-			if (net.family != addr->family ||
-			    net.plen >= (net.family == IP_V4 ? 32 : 128))
-				continue;
-			if (ip_in_subnet(addr, &net)) {
-				addr->plen = net.plen;
+		for (size_t i = 0; i < in[s]->n_vips; i++)
+			if (prefix_from(&in[s]->vips[i].addr, addr))
 				return;
-			}
-		}
+	for (size_t i = 0; i < f->n_vips; i++)
+		if (prefix_from(&f->vips[i].addr, addr))
+			return;
 	addr->plen = addr->family == IP_V4 ? 24 : 64;
-	{
-		char t[IP_STR_MAX];
-
-		ka_warnf(m, w,
-			 "the prefix length of %s is not in keepalived's file (no VIP with a "
-			 "prefix holds it): /%u is written; correct it under addresses",
-			 ip_ntop(addr, t), addr->plen);
-	}
+	ka_warnf(m, w,
+		 "the prefix length of %s is not in keepalived's file (no VIP with a prefix holds "
+		 "it): /%u is written; correct it under addresses",
+		 ip_ntop(addr, t), addr->plen);
 }
 
 /* The node's own address: its unicast_src_ip, else the peer's peer. */
@@ -325,8 +325,10 @@ static void set_pair(struct map_ctx *m, struct out_iface *f, const struct ka_ins
 				 "instance %s: %zu unicast peers; vipd pairs two nodes: only the "
 				 "other file's node is kept",
 				 in[n]->name, in[n]->n_peers);
-		address_prefix(m, in[0], in[1], &a, in[n]->has_src ? in[n]->src_at : in[n]->at);
-		if (f->has_addr[n][fi] && !ip_equal(&f->addr[n][fi], &a)) {
+		if (f->has_addr[n][fi] && ip_equal(&f->addr[n][fi], &a))
+			continue; /* an earlier instance of the interface set it */
+		address_prefix(m, f, in, &a, in[n]->has_src ? in[n]->src_at : in[n]->at);
+		if (f->has_addr[n][fi]) {
 			char t1[IP_STR_MAX], t2[IP_STR_MAX];
 
 			ka_warnf(m, in[n]->at,

@@ -300,6 +300,15 @@ static bool same_track_names(const struct ka_inst *a, const struct ka_inst *b)
 	return true;
 }
 
+/* Does the instance track the check (a script of that name)? */
+static bool inst_tracks(const struct ka_inst *in, const char *check)
+{
+	for (size_t i = 0; i < in->n_tracks; i++)
+		if (strcmp(in->tracks[i].name, check) == 0)
+			return true;
+	return false;
+}
+
 enum out_method ka_map_tracks(struct map_ctx *m, struct out_iface *f, const struct ka_inst *in[2])
 {
 	const struct ka_inst *a = in[0];
@@ -318,6 +327,12 @@ enum out_method ka_map_tracks(struct map_ctx *m, struct out_iface *f, const stru
 			 "instance %s tracks scripts the earlier instances of %s do not; vipd "
 			 "tracks per interface: all of %s's instances track them now",
 			 a->name, f->name, f->name);
+	for (size_t i = 0; f->tracks_set && i < before; i++)
+		if (!inst_tracks(a, f->tracks[i].check))
+			ka_warnf(m, a->at,
+				 "instance %s does not track %s, an earlier instance of %s does; "
+				 "vipd tracks per interface: %s tracks it too",
+				 a->name, f->tracks[i].check, f->name, a->name);
 	f->tracks_set = true;
 	return link && gw ? OM_LINK_GW : link ? OM_LINK : gw ? OM_GW : OM_VRRP;
 }

@@ -40,6 +40,13 @@ struct model *cli_load_model(const char *path);
  * the caller calls diag_list_done). A file that cannot be read is one
  * error without position. */
 struct model *cli_load_model_diags(const char *path, struct diag_list *dl);
+/* The same without printing. */
+struct model *cli_load_model_quiet(const char *path, struct diag_list *dl);
+/* validate_local.c: warnings (at their positions, into dl) for hooks and
+ * exec checks whose program is not executable on this machine; a missing
+ * one only when this machine is a node of the cluster (node_opt, else the
+ * host name). */
+void cli_check_programs(const struct model *m, const char *node_opt, struct diag_list *dl);
 /* --node, else the host name; prints why on failure (at path's cluster.nodes).
  * Returns the index or a negative errno. */
 int cli_pick_node(const struct model *m, const char *path, const char *node_opt);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/hooks.h"
 #include "daemon/health.h"
 #include "model/loader.h"
 
@@ -72,6 +73,11 @@ int daemon_start_instances(struct daemon *d)
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "removed %d left-over VIPs before joining",
 			    removed);
 	health_sync(d->health, d->record); /* checks first: instances start bound */
+	d->hooks = hooks_new(d, d->record, NULL, events_hook);
+	if (!d->hooks) {
+		vrrp_rt_specs_free(specs, n);
+		return -ENOMEM;
+	}
 	vrrp_rt_apply(&d->rt, specs, n);
 	health_commit(d->health);
 	vrrp_rt_specs_free(specs, n);
@@ -83,6 +89,7 @@ int daemon_reload(struct daemon *d, json_t *errors)
 	struct model *m;
 	struct node_record *rec;
 	struct vrrp_inst_spec *specs;
+	struct hooks *hooks;
 	size_t n;
 	int rc;
 
@@ -99,6 +106,15 @@ int daemon_reload(struct daemon *d, json_t *errors)
 		d->reload_failures++;
 		return -ENOMEM;
 	}
+	hooks = hooks_new(d, rec, d->hooks, events_hook); /* running hooks go on */
+	if (!hooks) {
+		vrrp_rt_specs_free(specs, n);
+		daemon_config_free(m, rec);
+		d->reload_failures++;
+		return -ENOMEM;
+	}
+	hooks_free(d->hooks); /* those of groups and instances that are gone */
+	d->hooks = hooks;
 	daemon_remember_netns(d, specs, n, true); /* a new namespace: before its VIPs */
 	health_sync(d->health, rec);		  /* unchanged checks keep their state */
 	vrrp_rt_apply(&d->rt, specs, n);	  /* kept instances take rec's indexes */

@@ -21,6 +21,7 @@ struct evconnlistener;
 struct evhttp;
 struct control_client;
 struct health;
+struct hooks;
 
 #define EVENTS_KEEP 256 /* recent events kept for `subscribe` with a backlog */
 
@@ -34,6 +35,10 @@ struct daemon_events {
 	/* Where each new event goes at once (the subscribers): given to
 	 * events_init by main.c, as control.c sits above events.c. */
 	void (*push)(struct daemon *d, const json_t *event);
+	/* Who else hears of each instance event after it was kept (main.c:
+	 * the sync groups and the hooks), from inside the step: it must not
+	 * call back into the runtime. */
+	void (*relay)(struct daemon *d, const struct vrrp_inst *inst, enum vrrp_rt_event what);
 };
 
 struct daemon {
@@ -52,8 +57,10 @@ struct daemon {
 	 * runtime, health, status and metrics read, by index; swapped
 	 * together with model on reload */
 	struct node_record *record;
-	/* link and gateway checks (health.h) */
+	/* link, gateway and service checks, sync groups (health.h) */
 	struct health *health;
+	/* transition hooks (hooks.h), for the record in force */
+	struct hooks *hooks;
 	char node_name[64];
 	int64_t started_wall_ms;
 	uint64_t reloads, reload_failures;
@@ -120,6 +127,11 @@ json_t *status_json(const struct daemon *d);
  * hooks into the runtime. */
 void events_init(struct daemon *d, void (*push)(struct daemon *d, const json_t *event));
 void events_done(struct daemon *d);
+/* A hook ended or could not start (hooks.h's report callback). */
+struct hook_runner;
+struct hook_job;
+void events_hook(struct daemon *d, const struct hook_runner *r, const struct hook_job *job,
+		 int code, bool timed_out, uint64_t duration_ms, const char *result);
 /* A daemon-wide event: type "drain", "undrain", "reload", "reload-failed". */
 void events_daemon(struct daemon *d, const char *type, const char *reason);
 /* The i-th of the last n kept events (i = 0 the oldest of them); borrowed. */
@@ -148,8 +160,15 @@ void http_close(struct daemon *d);
  * other capability, the bounding set's too, and set no_new_privs. Once the
  * sockets are set up, privs_drop keeps the first three alone. 0 or -errno;
  * no-ops when not root. */
-int privs_drop_for_setup(void);
-int privs_drop(void);
+int privs_drop_for_setup(bool switch_users);
+int privs_drop(bool switch_users);
+/* Whether record r has an exec check that runs as another user than root:
+ * privs_drop keeps what switching users takes (CAP_SETUID, CAP_SETGID,
+ * CAP_KILL). */
+bool privs_needs_users(const struct node_record *r);
+/* vipd has CAP_SETUID, CAP_SETGID and CAP_KILL (the unit's bounding set
+ * may lack them: packaging/systemd/exec-checks.conf adds them). */
+bool privs_can_switch_users(void);
 
 /* notify.c: sd_notify without libsystemd. */
 void notify_send(const char *msg);

@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
 #include "daemon/daemon.h"
+#include "daemon/hooks.h"
 #include "daemon/health.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BADCONF = 2 };
@@ -132,9 +134,22 @@ static int add_signals(struct daemon *d)
 	return 0;
 }
 
+/* What an instance event means beyond the event stream: its sync group
+ * may have to be judged again, and its hooks (or its group's) run. */
+static void relay_inst_event(struct daemon *d, const struct vrrp_inst *inst,
+			     enum vrrp_rt_event what)
+{
+	health_inst_event(d->health, inst, what);
+	if (what == VRRP_RT_EV_TRANSITION)
+		hooks_transition(d->hooks, inst);
+}
+
 static void cleanup(struct daemon *d)
 {
 	vrrp_rt_shutdown(&d->rt); /* idempotent: nothing left to do after SIGTERM */
+	hooks_stop(d->hooks);	  /* after the VIPs are gone */
+	hooks_free(d->hooks);
+	d->hooks = NULL;
 	http_close(d);
 	control_close(d);
 	events_done(d);
@@ -188,12 +203,19 @@ static int setup(struct daemon *d)
 	}
 	if (http_open(d) < 0)
 		return EXIT_FAIL;
-	rc = privs_drop();
+	rc = privs_drop(privs_needs_users(d->record));
+	if (rc == 0 && privs_needs_users(d->record) && geteuid() == 0 && !privs_can_switch_users())
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
+			    "exec checks run as another user than root, but vipd lacks CAP_SETUID, "
+			    "CAP_SETGID or CAP_KILL (the unit's CapabilityBoundingSet): they will "
+			    "fail; add packaging/systemd/exec-checks.conf as a drop-in, or write "
+			    "`user: root`");
 	if (rc < 0) {
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "cannot drop capabilities: %s", strerror(-rc));
 		return EXIT_FAIL;
 	}
 	events_init(d, control_broadcast); /* events to the control socket's subscribers */
+	d->events.relay = relay_inst_event;
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
 		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);
@@ -226,7 +248,7 @@ int main(int argc, char **argv)
 	 * not wait for it (a false failover); vrrp_rt_log_to queues, drops and
 	 * counts instead */
 	(void)vrrp_rt_log_to(&d.rt, STDERR_FILENO);
-	rc = privs_drop_for_setup();
+	rc = privs_drop_for_setup(true); /* the file, not read yet, decides on users */
 	if (rc < 0) {
 		fprintf(stderr, "vipd: error: cannot drop capabilities: %s\n", strerror(-rc));
 		cleanup(&d);

@@ -209,6 +209,24 @@ static void socket_drops(FILE *out, const struct daemon *d)
 	}
 }
 
+static void socket_kernel_drops(FILE *out, const struct daemon *d)
+{
+	family(out, "vipd_socket_kernel_drops_total", "counter",
+	       "packets the kernel dropped for a VRRP socket before vipd read them (receive "
+	       "buffer full, IPsec policy; SO_RXQ_OVFL, known with the next packet)");
+	for (size_t i = 0; i < d->rt.n_socks; i++) {
+		const struct vrrp_rt_sock *s = d->rt.socks[i];
+		char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
+
+		metrics_escape(ifn, sizeof(ifn), s->ifname);
+		metrics_escape(ns, sizeof(ns), s->netns);
+		fprintf(out,
+			"vipd_socket_kernel_drops_total{interface=\"%s\",namespace=\"%s\","
+			"family=\"%s\"} %llu\n",
+			ifn, ns, ip_family_name(s->family), (unsigned long long)s->kernel_drops);
+	}
+}
+
 static void daemon_series(FILE *out, const struct daemon *d)
 {
 	char cluster[256], node[128];
@@ -249,6 +267,7 @@ char *metrics_text(const struct daemon *d, size_t *len)
 	for (size_t i = 0; i < d->rt.n_insts; i++)
 		inst_drops(out, d->rt.insts[i]);
 	socket_drops(out, d);
+	socket_kernel_drops(out, d);
 	metrics_write_checks(out, d);
 	if (fclose(out) != 0) {
 		free(text);

@@ -230,7 +230,8 @@ def test_metrics_text_parses_and_has_every_series(lab):
     for name in ("vipd_info", "vipd_instance_state", "vipd_instance_priority",
                  "vipd_instance_healthy", "vipd_instance_vips_held", "vipd_transitions_total",
                  "vipd_adverts_sent_total", "vipd_adverts_received_total",
-                 "vipd_adverts_dropped_total", "vipd_drained", "vipd_reloads_total"):
+                 "vipd_adverts_dropped_total", "vipd_drained", "vipd_reloads_total",
+                 "vipd_socket_kernel_drops_total"):
         assert name in fams, name
     for name, fam in fams.items():
         assert name.startswith("vipd_")
@@ -255,6 +256,9 @@ def test_metrics_text_parses_and_has_every_series(lab):
     st = c.instance("a", V4)
     assert sample("vipd_transitions_total", instance=V4)[2] == st["counters"]["transitions"]
     assert state[1]["vrid"] == str(st["vrid"])
+    sock = [s for s in c.status("a")["sockets"] if s["family"] == "ipv4"][0]
+    assert sample("vipd_socket_kernel_drops_total", interface="eth0",
+                  family="ipv4")[2] == sock["kernel_drops"] == 0
     c.vipctl("a", "drain")
     c.wait_state("a", V4, "BACKUP")
     fams = parse_metrics(c.vipctl("a", "metrics").stdout)

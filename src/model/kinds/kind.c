@@ -87,6 +87,11 @@ static const struct key_spec vrrp_key_specs[] = {
 	 .help = "send the adverts over this interface's communication pair (a dedicated HA "
 		 "link); the VIPs and their link and gateway checks stay here (default: the "
 		 "interface itself)"},
+	{.name = "track", .type = KT_TRACK, .offset = U32(struct vrrp_cfg, track),
+	 .range_text = "[CHECK | {check: CHECK, weight: -253..-1 | 1..253}, ...]",
+	 .help = "service checks (checks:) the instances follow: a bare name resigns while "
+		 "it fails, a weight is added to the advertised priority while it fails; an "
+		 "interface's list replaces the cluster's"},
 };
 // clang-format on
 const struct key_table vrrp_keys = KEY_TABLE("vrrp", vrrp_key_specs);
@@ -138,6 +143,9 @@ static const struct key_spec cluster_key_specs[] = {
 	 .sub = &garp_keys, .help = "gratuitous ARP / unsolicited NA on takeover"},
 	{.name = "gateway_check", .type = KT_STRUCT, .offset = offsetof(struct model, gwcheck),
 	 .sub = &gwcheck_keys, .help = "gateway probe defaults"},
+	{.name = "hooks", .type = KT_STRUCT, .offset = offsetof(struct model, hooks),
+	 .sub = &hooks_keys,
+	 .help = "transition hooks of every instance outside a sync group"},
 };
 // clang-format on
 const struct key_table cluster_keys = KEY_TABLE("cluster", cluster_key_specs);

@@ -132,6 +132,7 @@ struct out_vip {
 	enum out_method method;
 	int vrid;
 	const char *zone;
+	struct ka_where at; /* in the first file */
 };
 
 struct out_track {

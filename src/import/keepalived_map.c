@@ -343,12 +343,54 @@ static void set_pair(struct map_ctx *m, struct out_iface *f, const struct ka_ins
 	}
 }
 
+/* The interface an instance's VIPs live on: the dev of its first VIP,
+ * else its own. vipd runs one instance per interface (the adverts may go
+ * over another with vrrp.via), so a keepalived instance whose VIPs sit on
+ * two interfaces cannot keep one VRID for all: the others are left out. */
+static bool split_instance(struct map_ctx *m, const struct ka_inst *in, const struct ka_vip *v)
+{
+	const char *home = in->vips[0].dev ? in->vips[0].dev : in->iface;
+	const char *mine = v->dev ? v->dev : in->iface;
+
+	if (strcmp(home, mine) == 0)
+		return false;
+	ka_warnf(m, v->at,
+		 "instance %s has VIPs on %s and on %s: vipd runs one instance per interface and "
+		 "both would need VRID %d on %s's segment; this VIP is not carried over: give it "
+		 "an instance of its own (another VRID) in keepalived first, or add it by hand "
+		 "with its own vrid",
+		 in->name, home, mine, in->vrid, in->iface);
+	return true;
+}
+
+/* A VIP already written (keepalived lets one address appear twice, even
+ * in two instances; the cluster file holds it once). */
+static const struct out_vip *vip_written(const struct out_conf *o, const struct ip_addr *a)
+{
+	for (size_t i = 0; i < o->n_ifaces; i++)
+		for (size_t j = 0; j < o->ifaces[i].n_vips; j++)
+			if (ip_equal(&o->ifaces[i].vips[j].addr, a))
+				return &o->ifaces[i].vips[j];
+	return NULL;
+}
+
 static void add_vips(struct map_ctx *m, const struct ka_inst *in, int slot, enum out_method method)
 {
 	for (size_t i = 0; i < in->n_vips; i++) {
 		const struct ka_vip *v = &in->vips[i];
 		struct out_iface *f = ka_iface(m, v->dev ? v->dev : in->iface, v->at);
+		const struct out_vip *dup = vip_written(m->o, &v->addr);
+		char t[IP_STR_MAX];
 
+		if (split_instance(m, in, v))
+			continue;
+		if (dup) {
+			ka_warnf(m, v->at,
+				 "virtual address %s is listed already (%s:%d): written once, with "
+				 "VRID %d",
+				 ip_ntop(&v->addr, t), dup->at.file, dup->at.line, dup->vrid);
+			continue;
+		}
 		if (v->dev && strcmp(v->dev, in->iface) != 0) {
 			if (f->via && strcmp(f->via, in->iface) != 0)
 				ka_warnf(m, v->at,
@@ -372,6 +414,7 @@ static void add_vips(struct map_ctx *m, const struct ka_inst *in, int slot, enum
 		    .method = method,
 		    .vrid = in->vrid,
 		    .zone = v->label,
+		    .at = v->at,
 		};
 		if (v->dev && f != find_iface(m->o, in->iface)) {
 			struct out_iface *adv = find_iface(m->o, in->iface);
@@ -526,7 +569,8 @@ int kad_import(struct arena *a, struct kad_tree *t1, struct kad_tree *t2,
 	ka_map_hooks(&m);
 	map_garp(&m);
 	ka_warn_unused(&c, t1->root);
-	ka_warn_unused(&c, t2->root);
+	if (strcmp(t1->file, t2->file) != 0) /* one file for both: said once */
+		ka_warn_unused(&c, t2->root);
 	if (!m.n_pairs)
 		kad_msg_add(a, msgs, true, t1->file, 0,
 			    "no VRRP instance found in both files: nothing to import");

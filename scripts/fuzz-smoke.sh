@@ -1,8 +1,9 @@
 #!/bin/sh
 # A short run of every libFuzzer target (CI): 40 s for the config loader,
-# 10 s for each packet parser. Any crash, leak or timeout fails.
+# 10 s for each packet parser, 20 s for the keepalived importer. Any crash, leak or timeout fails.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/fuzz.sh fuzz_config "${FUZZ_CONFIG_SECONDS:-40}"
 scripts/fuzz.sh fuzz_vrrp_packet "${FUZZ_PACKET_SECONDS:-10}"
 scripts/fuzz.sh fuzz_arpnd "${FUZZ_PACKET_SECONDS:-10}"
+scripts/fuzz.sh fuzz_keepalived "${FUZZ_IMPORT_SECONDS:-20}"

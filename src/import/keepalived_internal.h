@@ -68,6 +68,8 @@ struct ka_inst {
 	struct ip_addr src;
 	struct ka_where src_at;
 	bool unicast;
+	int unicast_ttl; /* 0: keepalived's default */
+	struct ka_where ttl_at;
 	struct ip_addr *peers;
 	size_t n_peers;
 	struct ka_vip *vips;

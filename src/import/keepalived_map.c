@@ -446,6 +446,30 @@ static const char *member_of(struct map_ctx *m, const struct ka_inst *a, int slo
 	return arena_strdup(m->c->a, buf);
 }
 
+/* vipd drops adverts that arrive with a hop limit other than 255 (RFC
+ * 5798 5.1.1.3); keepalived sends IPv6 unicast adverts with the system's
+ * default (64) unless unicast_ttl says 255. */
+static void check_ttl(struct map_ctx *m, const struct ka_inst *in)
+{
+	if (!in->unicast)
+		return;
+	if (in->unicast_ttl && in->unicast_ttl != 255)
+		ka_warnf(
+		    m, in->ttl_at,
+		    "instance %s: unicast_ttl %d: vipd accepts only adverts sent with 255 (RFC "
+		    "5798): write unicast_ttl 255 in both keepalived files before switching a "
+		    "node",
+		    in->name, in->unicast_ttl);
+	else if (!in->unicast_ttl && in->family == IP_V6)
+		ka_warnf(
+		    m, in->at,
+		    "instance %s: keepalived sends IPv6 unicast adverts with hop limit 64 unless "
+		    "told otherwise, and vipd accepts only 255 (RFC 5798): add unicast_ttl 255 "
+		    "to the instance in both keepalived files (and reload them) before switching "
+		    "a node",
+		    in->name);
+}
+
 static void map_pair(struct map_ctx *m, const struct ka_inst *a, const struct ka_inst *b)
 {
 	const struct ka_inst *in[2] = {a, b};
@@ -460,6 +484,8 @@ static void map_pair(struct map_ctx *m, const struct ka_inst *a, const struct ka
 	pr = &m->pairs[m->n_pairs];
 	*pr = (struct ka_pair){.in = {a, b}, .slot = slot, .member = member_of(m, a, slot)};
 	priorities(m, slot, &pref, &other);
+	check_ttl(m, a);
+	check_ttl(m, b);
 	if (version_of(&m->k[0], a) != version_of(&m->k[1], b))
 		ka_warnf(m, b->at,
 			 "instance %s: VRRP version %d here, %d in the other file: %d is written",

@@ -320,6 +320,9 @@ static bool read_inst_value(struct ka_ctx *c, struct kad_node *n, struct ka_inst
 	} else if (strcmp(kw, "unicast_src_ip") == 0 || strcmp(kw, "mcast_src_ip") == 0) {
 		in->has_src = addr_arg(c, n, kad_arg(n, 1), false, &in->src);
 		in->src_at = at(n);
+	} else if (strcmp(kw, "unicast_ttl") == 0) {
+		int_arg(c, n, 1, 255, &in->unicast_ttl);
+		in->ttl_at = at(n);
 	} else if (strcmp(kw, "use_vmac") == 0) {
 		in->use_vmac = n->used = true;
 		in->vmac_at = at(n);

@@ -35,7 +35,7 @@ MAPPED = {
     "vrrp_instance": {"interface", "virtual_router_id", "priority", "state", "advert_int",
                       "version", "vrrp_version", "native_ipv6", "nopreempt", "preempt",
                       "preempt_delay", "garp_master_repeat", "garp_master_refresh",
-                      "unicast_src_ip", "mcast_src_ip", "use_vmac", "notify_master",
+                      "unicast_src_ip", "mcast_src_ip", "unicast_ttl", "use_vmac", "notify_master",
                       "notify_backup", "notify_fault", "notify_stop", "notify",
                       "virtual_ipaddress", "virtual_ipaddress_excluded", "unicast_peer",
                       "track_interface", "track_script"},

@@ -443,6 +443,8 @@ static void test_groups_and_hooks(void **state)
 	/* the only instance outside a group with scripts: cluster.hooks */
 	assert_has(y, "  hooks: {backup: /usr/local/bin/down}\n");
 	assert_true(has_msg(&f.msgs, "lb1.conf", 42, false, "use_vmac is not carried over"));
+	/* keepalived's IPv6 unicast adverts leave with hop limit 64 by default */
+	assert_true(has_msg(&f.msgs, "lb1.conf", 21, false, "add unicast_ttl 255"));
 	fx_done_pair(&f, y);
 }
 

@@ -76,7 +76,8 @@ struct kad_toks {
 
 /* Limits that keep a hostile input bounded (the fuzz target). */
 #define KAD_INCLUDE_DEPTH 8
-#define KAD_MAX_TOKENS	  (1u << 20)
+#define KAD_MAX_INCLUDES  256 /* files read through include, in all */
+#define KAD_MAX_TOKENS	  (1u << 19)
 #define KAD_MAX_LINE	  (64u * 1024)
 
 /* Tokens of `path` (and of what it includes), for config-id `id`.

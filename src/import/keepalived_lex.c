@@ -25,7 +25,8 @@ struct lex_ctx {
 	struct kad_var *vars;
 	size_t n_vars, cap_vars;
 	int depth;
-	bool full; /* KAD_MAX_TOKENS reached (said once) */
+	unsigned includes; /* files read through include so far */
+	bool full;	   /* KAD_MAX_TOKENS reached (said once) */
 };
 
 /* ---- tokens ---- */
@@ -194,8 +195,18 @@ static void include_one(struct lex_ctx *c, const char *path, const char *from, i
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = c->rd && c->rd->read ? c->rd->read(c->rd->arg, path, &buf, &len) : -ENOENT;
+	int rc;
 
+	/* includes that include each other more than once multiply: bounded */
+	if (++c->includes > KAD_MAX_INCLUDES) {
+		if (c->includes == KAD_MAX_INCLUDES + 1)
+			kad_msg_add(c->a, c->msgs, true, from, line,
+				    "include %s: more than %d files included in all: the rest is "
+				    "ignored",
+				    path, KAD_MAX_INCLUDES);
+		return;
+	}
+	rc = c->rd && c->rd->read ? c->rd->read(c->rd->arg, path, &buf, &len) : -ENOENT;
 	if (rc < 0) {
 		kad_msg_add(c->a, c->msgs, false, from, line, "include %s: cannot read it (%s)",
 			    path, strerror(-rc));

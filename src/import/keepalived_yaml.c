@@ -65,6 +65,23 @@ static bool plain_ok(const char *s)
 	return true;
 }
 
+/* The length of the valid UTF-8 sequence at p, 0 when it is not one
+ * (YAML text must be UTF-8; keepalived's files are bytes). */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+
+	if (p[0] < 0x80)
+		return 1;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (n == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90) || (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+		return 0; /* overlong, surrogate, beyond U+10FFFF */
+	return n;
+}
+
 static void put_str(struct buf *b, const char *s)
 {
 	if (plain_ok(s)) {
@@ -72,15 +89,32 @@ static void put_str(struct buf *b, const char *s)
 		return;
 	}
 	put(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+
 		if (*p == '"' || *p == '\\')
 			put(b, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			put(b, "\\x%02x", *p);
+		else if (*p < 0x20 || *p == 0x7f || n == 0)
+			put(b, "\\x%02x", *p); /* a byte that is no UTF-8: its code point */
 		else
-			put(b, "%c", *p);
+			put(b, "%.*s", (int)n, (const char *)p);
+		p += n ? n : 1;
 	}
 	put(b, "\"");
+}
+
+/* Text for a comment: one line, UTF-8 (anything else becomes '?'). */
+static void put_comment_text(struct buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+
+		if (!n || *p < 0x20 || *p == 0x7f)
+			put(b, "?");
+		else
+			put(b, "%.*s", (int)n, (const char *)p);
+		p += n ? n : 1;
+	}
 }
 
 static void put_dur(struct buf *b, uint32_t ms)
@@ -156,17 +190,14 @@ static void header(struct buf *b, const struct out_conf *o, const struct kad_msg
 	put(b, "# Not carried over, or carried over with a change (%zu):\n", warned);
 	for (size_t i = 0; i < msgs->n; i++) {
 		const struct kad_msg *g = &msgs->v[i];
-		char *t = strdup(g->text), *p;
 
-		if (g->error || !t) {
-			free(t);
+		if (g->error)
 			continue;
-		}
-		for (p = t; *p; p++) /* a comment stays one line */
-			if (*p == '\n' || *p == '\r')
-				*p = ' ';
-		put(b, "#   %s:%d: %s\n", g->file, g->line, t);
-		free(t);
+		put(b, "#   ");
+		put_comment_text(b, g->file);
+		put(b, ":%d: ", g->line);
+		put_comment_text(b, g->text);
+		put(b, "\n");
 	}
 }
 

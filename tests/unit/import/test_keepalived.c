@@ -453,7 +453,7 @@ static void test_yaml_quoting(void **state)
 	struct fixture f;
 	int rc;
 	char *y;
-	struct kad_import_opts o = {.nodes = {"no", "1"}, .cluster_name = "a \"b\": c"};
+	struct kad_import_opts o = {.nodes = {"no", "1"}, .cluster_name = "a \"b\": c\xff\xc3\xa9"};
 	static const struct mem_file files[] = {
 	    {"a", INST("V", "eth0", 1, 150, "192.0.2.2", "192.0.2.3",
 		       "  virtual_ipaddress {\n    192.0.2.9/24\n  }\n")},
@@ -468,7 +468,8 @@ static void test_yaml_quoting(void **state)
 	t2 = parse(&f, "b", "1");
 	rc = kad_import(&f.a, &t1, &t2, &o, &y, &f.msgs);
 	assert_int_equal(rc, 0);
-	assert_has(y, "  name: \"a \\\"b\\\": c\"\n  nodes: [\"no\", \"1\"]\n");
+	/* a byte that is not UTF-8 is escaped; UTF-8 (U+00E9) stays as it is */
+	assert_has(y, "  name: \"a \\\"b\\\": c\\xff\xc3\xa9\"\n  nodes: [\"no\", \"1\"]\n");
 	free(y);
 	fx_done(&f);
 }

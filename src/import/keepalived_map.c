@@ -281,6 +281,11 @@ static void address_prefix(struct map_ctx *m, const struct out_iface *f,
 	for (size_t i = 0; i < f->n_vips; i++)
 		if (prefix_from(&f->vips[i].addr, addr))
 			return;
+	for (int k = 0; k < 2; k++) /* any VIP of either file */
+		for (size_t i = 0; i < m->k[k].n_insts; i++)
+			for (size_t j = 0; j < m->k[k].insts[i].n_vips; j++)
+				if (prefix_from(&m->k[k].insts[i].vips[j].addr, addr))
+					return;
 	addr->plen = addr->family == IP_V4 ? 24 : 64;
 	ka_warnf(m, w,
 		 "the prefix length of %s is not in keepalived's file (no VIP with a prefix holds "

@@ -91,6 +91,15 @@ static bool has_msg(const struct kad_msgs *m, const char *file, int line, bool e
 	return false;
 }
 
+/* Any message containing text. */
+static bool has_msg_quiet(const struct kad_msgs *m, const char *text)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strstr(m->v[i].text, text))
+			return true;
+	return false;
+}
+
 static void test_words_comments_quotes(void **state)
 {
 	static const struct mem_file files[] = {
@@ -448,6 +457,72 @@ static void test_groups_and_hooks(void **state)
 	fx_done_pair(&f, y);
 }
 
+/* VIPs on another interface (dev), ranges, an instance on two interfaces,
+ * a VIP listed twice, pidof and ping6 scripts, a multicast instance and an
+ * instance only one file has. */
+static void test_vips_and_scripts(void **state)
+{
+	static const char scripts[] =
+	    "vrrp_script chk_pid {\n  script \"/bin/pidof -s nginx\"\n  interval 0.5\n}\n"
+	    "vrrp_script chk_gw6 {\n  script \"/bin/ping6 -c 1 2001:db8::1\"\n}\n";
+	char a[4096], b[4096];
+	struct fixture f;
+	int rc;
+	char *y;
+
+	(void)state;
+	snprintf(a, sizeof(a), "%s%s%s%s%s", scripts,
+		 INST("V1", "eth0", 1, 150, "192.0.2.2", "192.0.2.3",
+		      "  virtual_ipaddress {\n    203.0.113.10-12/24 dev eth1\n  }\n"
+		      "  track_script {\n    chk_pid\n  }\n"),
+		 INST("V2", "eth0", 2, 150, "192.0.2.2", "192.0.2.3",
+		      "  virtual_ipaddress {\n    192.0.2.20/24\n    198.51.100.9/24 dev eth2\n"
+		      "    192.0.2.20/24\n  }\n"),
+		 "vrrp_instance V3 {\n  interface eth3\n  virtual_router_id 3\n  native_ipv6\n"
+		 "  virtual_ipaddress {\n    2001:db8::10/64\n  }\n"
+		 "  track_script {\n    chk_gw6\n  }\n}\n",
+		 INST("V4", "eth0", 4, 150, "192.0.2.2", "192.0.2.3",
+		      "  virtual_ipaddress {\n    192.0.2.40/24\n  }\n"));
+	snprintf(b, sizeof(b), "%s%s%s%s", scripts,
+		 INST("V1", "eth0", 1, 100, "192.0.2.3", "192.0.2.2",
+		      "  virtual_ipaddress {\n    203.0.113.10-12/24 dev eth1\n  }\n"
+		      "  track_script {\n    chk_pid\n  }\n"),
+		 INST("V2", "eth0", 2, 100, "192.0.2.3", "192.0.2.2",
+		      "  virtual_ipaddress {\n    192.0.2.20/24\n    198.51.100.9/24 dev eth2\n"
+		      "    192.0.2.20/24\n  }\n"),
+		 "vrrp_instance V3 {\n  interface eth3\n  virtual_router_id 3\n  native_ipv6\n"
+		 "  priority 90\n  virtual_ipaddress {\n    2001:db8::10/64\n  }\n"
+		 "  track_script {\n    chk_gw6\n  }\n}\n");
+	y = import_pair(&f, a, b, &rc);
+	assert_int_equal(rc, 0);
+	/* the prefix of eth0's pair from a VIP of a later instance (V2) */
+	assert_has(y, "      lb1: [192.0.2.2/24]\n");
+	assert_false(has_msg_quiet(&f.msgs, "prefix length of 192.0.2.2"));
+	/* a range of three on eth1, whose adverts go over eth0 */
+	assert_has(y, "  eth1:\n    type: ethernet\n    vrrp:\n");
+	assert_has(y, "      via: eth0\n");
+	assert_has(y, "        - {address: 203.0.113.10/24, vrid: 1}\n"
+		      "        - {address: 203.0.113.11/24, vrid: 1}\n"
+		      "        - {address: 203.0.113.12/24, vrid: 1}\n");
+	assert_has(y,
+		   "  chk_pid: {type: process, name: nginx, interval: 500ms, fall: 1, rise: 1}\n");
+	/* V2's VIP on eth2 cannot share VRID 2 with its eth0 VIPs; its twice-listed VIP once */
+	assert_null(strstr(y, "198.51.100.9"));
+	assert_true(has_msg(&f.msgs, "lb1.conf", 33, false, "has VIPs on eth0 and on eth2"));
+	assert_true(has_msg(&f.msgs, "lb1.conf", 34, false, "is listed already (lb1.conf:32)"));
+	/* ping6 of an address: the gw method and the IPv6 gateway */
+	assert_has(y, "    gateway: {ipv6: \"2001:db8::1\"}\n");
+	assert_has(y, "        - {address: \"2001:db8::10/64\", vrid: 3, clusterIpMethod: gw}\n");
+	/* V3 is multicast without addresses: said, for both nodes */
+	assert_true(has_msg(&f.msgs, "lb1.conf", 37, false, "gives node lb1's address on eth3"));
+	assert_true(has_msg(&f.msgs, "lb2.conf", 37, false, "gives node lb2's address on eth3"));
+	assert_has(y, "      unicast: false\n");
+	/* V4 is in lb1.conf only */
+	assert_true(has_msg(&f.msgs, "lb1.conf", 48, false, "has no twin in lb2.conf"));
+	assert_null(strstr(y, "192.0.2.40"));
+	fx_done_pair(&f, y);
+}
+
 static void test_yaml_quoting(void **state)
 {
 	struct fixture f;
@@ -482,7 +557,7 @@ int main(void)
 	    cmocka_unit_test(test_include_globs),	  cmocka_unit_test(test_split_command),
 	    cmocka_unit_test(test_active_active),	  cmocka_unit_test(test_contradictions),
 	    cmocka_unit_test(test_nothing_usable),	  cmocka_unit_test(test_groups_and_hooks),
-	    cmocka_unit_test(test_yaml_quoting),
+	    cmocka_unit_test(test_vips_and_scripts),	  cmocka_unit_test(test_yaml_quoting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,7 +30,6 @@ import json
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -59,15 +58,17 @@ TCP_SERVER = ("import socket\n"
               "while True:\n  c,_=s.accept();c.close()\n")
 
 
-PROC_CHECK = "{type: process, name: svcproc, interval: 100ms, fall: 2, rise: 2}"
+# The lab's nodes share one pid namespace (real nodes do not): each node
+# watches a process of its own name, svcproc-a or svcproc-b.
+PROC_CHECK = "{type: process, name: svcproc-NODE, interval: 100ms, fall: 2, rise: 2}"
 TCP_CHECK = (f"{{type: tcp, address: 127.0.0.1, port: {PORT}, interval: 100ms, "
              "timeout: 80ms, fall: 2, rise: 2}")
 
 
-def vipd_config(kinds):
+def vipd_config(kinds, node):
     """One check per kind, c0 tracked (the others only run: the CPU case)."""
     checks = "\n".join(f"  c{i}: {PROC_CHECK if k == 'process' else TCP_CHECK}"
-                       for i, k in enumerate(kinds))
+                       for i, k in enumerate(kinds)).replace("NODE", node)
     return f"""cluster:
   name: chkbench
   nodes: [a, b]
@@ -90,9 +91,9 @@ def kinds_for(kind, n):
     return [kind] if n == 1 else ["process" if i % 2 == 0 else "tcp" for i in range(n)]
 
 
-def ka_script(kind):
+def ka_script(kind, node):
     if kind == "process":
-        return "/usr/bin/killall -0 svcproc"
+        return f"/usr/bin/killall -0 svcproc-{node}"
     return f"/bin/bash -c '</dev/tcp/127.0.0.1/{PORT}'"
 
 
@@ -100,8 +101,10 @@ def keepalived_conf(node, kinds):
     src = NODE_ADDR[node][0]
     peer = NODE_ADDR["b" if node == "a" else "a"][0]
     prio = 150 if node == "a" else 100
+    # keepalived runs only the scripts an instance tracks
+    tracked = "\n".join(f"    chk{i}" for i in range(len(kinds)))
     scripts = "".join(f"""vrrp_script chk{i} {{
-  script "{ka_script(k)}"
+  script "{ka_script(k, node)}"
   interval 1
   fall 1
   rise 1
@@ -129,7 +132,7 @@ def keepalived_conf(node, kinds):
     {VIP0} dev eth0
   }}
   track_script {{
-    chk0
+{tracked}
   }}
 }}
 """
@@ -140,13 +143,15 @@ class Service:
 
     def __init__(self, lab, c):
         self.lab, self.c = lab, c
-        self.exe = os.path.join(lab.workdir, "svcproc")
-        if not os.path.exists(self.exe):
-            os.symlink(shutil.which("python3"), self.exe)
+        self.exe = {}
+        for node in ("a", "b"):
+            self.exe[node] = os.path.join(lab.workdir, f"svcproc-{node}")
+            if not os.path.exists(self.exe[node]):
+                os.symlink("/usr/bin/python3", self.exe[node])
         self.procs = {}
 
     def start(self, node):
-        self.procs[node] = self.lab.popen(self.c.ns[node], [self.exe, "-c", TCP_SERVER],
+        self.procs[node] = self.lab.popen(self.c.ns[node], [self.exe[node], "-c", TCP_SERVER],
                                           log=f"svc-{node}-{time.time():.3f}")
         wait_until(lambda: str(PORT) in self.c.ns[node].run(["ss", "-Hltn"]).stdout,
                    timeout=10, interval=0.05, what=f"service on {node}")
@@ -164,9 +169,10 @@ class Vipd:
 
     def __init__(self, c, kind, n=1):
         self.c = c
-        c.write_config(vipd_config(kinds_for(kind, n)))
+        self.kinds = kinds_for(kind, n)
 
     def start(self, node):
+        self.c.write_config(vipd_config(self.kinds, node), name=f"cluster-{node}.yaml")
         self.c.start(node)
 
     def pids(self):
@@ -300,15 +306,17 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--only", choices=["vipd", "keepalived"])
+    ap.add_argument("--cpu-only", action="store_true", help="skip the failover part")
     args = ap.parse_args()
     daemons = [x for x in (Vipd, Keepalived) if not args.only or x.name == args.only]
-    res = {(d.name, k): failover(d, k, args.reps) for k in ("process", "tcp") for d in daemons}
+    res = {} if args.cpu_only else {(d.name, k): failover(d, k, args.reps)
+                                    for k in ("process", "tcp") for d in daemons}
     load = {d.name: cpu(d, args.seconds) for d in daemons}
     print(f"\nservice failed on the master: fault -> first reply from the backup's MAC, "
           f"{args.reps} repetitions, median (min–max)\n")
     print("| fault | vipd (interval 100 ms, fall 2) | keepalived (track_script, 1 s, fall 1) |")
     print("|---|---|---|")
-    for k in ("process", "tcp"):
+    for k in ("process", "tcp") if res else ():
         cells = [fmt_ms(res[(n, k)]) if (n, k) in res else "–" for n in ("vipd", "keepalived")]
         print(f"| {k} | {cells[0]} | {cells[1]} |")
     print(f"\nCPU of {N_CHECKS} checks, % of one core over {args.seconds} s:")

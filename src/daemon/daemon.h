@@ -132,6 +132,10 @@ struct hook_runner;
 struct hook_job;
 void events_hook(struct daemon *d, const struct hook_runner *r, const struct hook_job *job,
 		 int code, bool timed_out, uint64_t duration_ms, const char *result);
+/* A service check changed state (health_on_check's callback; arg: the
+ * daemon): type "check". */
+struct check_state;
+void events_check(void *arg, const char *name, const char *type, const struct check_state *cs);
 /* A daemon-wide event: type "drain", "undrain", "reload", "reload-failed". */
 void events_daemon(struct daemon *d, const char *type, const char *reason);
 /* The i-th of the last n kept events (i = 0 the oldest of them); borrowed. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check/rise_fall.h"
 #include "daemon/daemon.h"
 #include "daemon/hooks.h"
 
@@ -130,6 +131,18 @@ static void on_event(void *arg, const struct vrrp_inst *inst, enum vrrp_rt_event
 		emit(d, health_event(d, inst, what == VRRP_RT_EV_HEALTHY));
 	if (d->events.relay)
 		d->events.relay(d, inst, what);
+}
+
+void events_check(void *arg, const char *name, const char *type, const struct check_state *cs)
+{
+	struct daemon *d = arg;
+	json_t *ev = base_json(d, "check");
+
+	json_object_set_new(ev, "check", json_string(name));
+	json_object_set_new(ev, "check_type", json_string(type));
+	json_object_set_new(ev, "state", json_string(check_status_name(cs->status)));
+	json_object_set_new(ev, "reason", json_string(cs->reason));
+	emit(d, ev);
 }
 
 void events_hook(struct daemon *d, const struct hook_runner *r, const struct hook_job *job,

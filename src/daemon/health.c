@@ -713,7 +713,15 @@ static void on_addr_removed(void *arg, const char *netns, int ifindex, const str
 /* A service check changed: the instances tracking it are judged again. */
 static void on_svc(struct health *h, struct health_svc *s)
 {
+	if (h->on_check)
+		h->on_check(h->on_check_arg, s->name, svc_type_name(s->type), &s->cs);
 	rejudge_users(h, s, true);
+}
+
+void health_on_check(struct health *h, health_check_fn fn, void *arg)
+{
+	h->on_check = fn;
+	h->on_check_arg = arg;
 }
 
 /* The sync groups a member's own change (reported from inside a step)

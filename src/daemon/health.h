@@ -63,6 +63,11 @@ void health_commit(struct health *h);
  * held, it entered FAULT) has its group judged again from the loop. */
 void health_inst_event(struct health *h, const struct vrrp_inst *inst, enum vrrp_rt_event what);
 
+/* A service check changed state (up, down): for the event stream. */
+typedef void (*health_check_fn)(void *arg, const char *name, const char *type,
+				const struct check_state *cs);
+void health_on_check(struct health *h, health_check_fn fn, void *arg);
+
 /* The "health" object of an instance in `vipctl status -o json`
  * (docs/json.md). */
 json_t *health_inst_json(const struct vrrp_inst *inst);

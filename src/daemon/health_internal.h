@@ -102,6 +102,9 @@ struct health {
 	struct health_svc **svc_of;
 	/* health.c's answer to a service check's change (set by health_new) */
 	void (*svc_changed)(struct health *h, struct health_svc *s);
+	/* who else hears of it (health_on_check: the event stream) */
+	health_check_fn on_check;
+	void *on_check_arg;
 	/* sync groups judged again from the loop, not from inside a step:
 	 * the runtime reports a member's own changes (a VIP it cannot
 	 * hold) while it steps, and must not be called back then */

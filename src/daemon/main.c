@@ -219,9 +219,10 @@ static int setup(struct daemon *d)
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
 		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);
-	d->health = health_new(&d->rt); /* link and gateway checks */
+	d->health = health_new(&d->rt); /* link, gateway and service checks */
 	if (!d->health)
 		return EXIT_FAIL;
+	health_on_check(d->health, events_check, d);
 	daemon_restore_drain(d); /* before the instances: they start drained */
 	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
 		return EXIT_FAIL;

@@ -9,8 +9,10 @@ own namespace (the service the checks watch), which the test can stop and
 start again.
 """
 
+import json
 import os
 import signal
+import socket
 import sys
 import time
 
@@ -90,6 +92,30 @@ class SvcCluster(Cluster):
             os.makedirs(d, exist_ok=True)
             self.svc_dir[node] = d
             self.ns[node].run(["ip", "link", "set", "lo", "up"])
+
+    def events(self, node, backlog=256, seconds=0.5):
+        """The kept events of node (subscribe with a backlog), oldest first."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(seconds)
+        s.connect(self.sock(node))
+        s.sendall(json.dumps({"cmd": "subscribe", "backlog": backlog}).encode() + b"\n")
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except socket.timeout:
+            pass
+        finally:
+            s.close()
+        out = []
+        for line in data.decode().splitlines():
+            obj = json.loads(line)
+            if "type" in obj:
+                out.append(obj)
+        return out
 
     # -- the service ----------------------------------------------------------
 

@@ -79,6 +79,14 @@ def test_service_down_moves_the_vips_and_back_after_rise(lab):
         assert b[name]["last_transition"]["cause"] == "peer-resigned"
     chk = check_of(c, "a", "web")
     assert chk["type"] == "http" and chk["failures"] >= FALL and chk["users"] == 2
+    metrics = c.vipctl("a", "metrics").stdout
+    assert 'vipd_check_up{check="web",type="http"} 0' in metrics
+    ev = [e for e in c.events("a") if e["type"] in ("check", "health")]
+    # the check's change first, then the health of both instances tracking it
+    assert ev[-3]["type"] == "check" and ev[-3]["check"] == "web", ev[-3:]
+    assert ev[-3]["state"] == "down" and ev[-3]["check_type"] == "http"
+    assert {e["instance"] for e in ev[-2:] if e["type"] == "health"} == set(INSTS)
+    assert 'vipd_check_failures_total{check="web",type="http"} ' in metrics
 
     # back: rise x interval, then a preempts with its full announcement
     t1 = time.time()

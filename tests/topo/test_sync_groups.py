@@ -129,3 +129,6 @@ def test_group_hooks_run_in_transition_order_through_faults(lab):
     assert hooks_a["for"] == "group" and hooks_a["running"] is False
     assert sum(hooks_a["runs"].values()) == len([r for r in records(logs["a"])
                                                  if r[0] == "start"])
+    metrics = c.vipctl("a", "metrics").stdout
+    assert f'vipd_hook_runs_total{{group="web",hook="master",result="ok"}} ' \
+        f'{hooks_a["runs"]["master"]}' in metrics, metrics

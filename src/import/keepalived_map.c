@@ -165,9 +165,14 @@ static bool same_vips(struct map_ctx *m, const struct ka_inst *a, const struct k
 
 /* ---- per interface values ---- */
 
+/* keepalived's advert_int in ms; VRRPv3 counts centiseconds, so it is
+ * rounded to 10 ms as keepalived itself sends it. */
 static uint32_t advert_of(const struct ka_inst *in)
 {
-	return in->has_advert ? in->advert_ms : 1000;
+	uint32_t ms = in->has_advert ? in->advert_ms : 1000;
+
+	ms = (ms + 5) / 10 * 10;
+	return ms < 10 ? 10 : ms > 40950 ? 40950 : ms;
 }
 
 static int version_of(const struct ka_conf *k, const struct ka_inst *in)

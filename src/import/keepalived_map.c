@@ -386,6 +386,8 @@ static const struct out_vip *vip_written(const struct out_conf *o, const struct 
 
 static void add_vips(struct map_ctx *m, const struct ka_inst *in, int slot, enum out_method method)
 {
+	bool excluded_said = false;
+
 	for (size_t i = 0; i < in->n_vips; i++) {
 		const struct ka_vip *v = &in->vips[i];
 		struct out_iface *f = ka_iface(m, v->dev ? v->dev : in->iface, v->at);
@@ -409,6 +411,18 @@ static void add_vips(struct map_ctx *m, const struct ka_inst *in, int slot, enum
 					 f->name, f->via, in->iface, f->via);
 			else
 				f->via = in->iface;
+		}
+		if (v->excluded && !excluded_said) {
+			ka_warnf(
+			    m, v->at,
+			    "instance %s: virtual_ipaddress_excluded is carried over as VIPs of "
+			    "the "
+			    "instance, which vipd lists in its adverts and keepalived does not; "
+			    "keepalived may take the differing list for another router's and "
+			    "ignore vipd: move them to virtual_ipaddress in both keepalived files "
+			    "before switching a node",
+			    in->name);
+			excluded_said = true;
 		}
 		if (v->excluded && (int)v->addr.family != (int)in->family)
 			ka_warnf(

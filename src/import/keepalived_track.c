@@ -359,8 +359,8 @@ static const char *const event_names[4] = {"MASTER", "BACKUP", "FAULT", "STOP"};
 /* keepalived's notify/notify_* of an instance or group -> hooks. The
  * generic `notify` gets keepalived's arguments written out per event
  * (TYPE NAME STATE); the priority argument has no fixed value. */
-static bool hooks_of(struct map_ctx *m, const struct ka_cmd n[KA_EVENTS], const char *type,
-		     const char *name, struct out_argv out[4], bool say)
+static bool hooks_of(struct map_ctx *m, const struct ka_cmd *n, const char *type, const char *name,
+		     struct out_argv *out, bool say)
 {
 	bool any = false;
 

@@ -236,6 +236,15 @@ static int weight_of(struct map_ctx *m, const struct ka_track *t, const struct k
 	return w;
 }
 
+/* Is addr in the subnet of the interface's communication pair (unknown
+ * pair: taken as yes, validation will say)? */
+static bool on_link(const struct out_iface *f, const struct ip_addr *addr)
+{
+	int fi = ka_fam_ix(addr->family);
+
+	return !f->has_addr[0][fi] || ip_in_subnet(addr, &f->addr[0][fi]);
+}
+
 static bool track_script(struct map_ctx *m, struct out_iface *f, const struct ka_inst *in,
 			 const struct ka_conf *k, const struct ka_track *t)
 {
@@ -250,6 +259,15 @@ static bool track_script(struct map_ctx *m, struct out_iface *f, const struct ka
 		return false;
 	}
 	c = classify(m, s->cmd.text, 0);
+	if (c.kind == SK_GW && !on_link(f, &c.addr)) {
+		char txt[IP_STR_MAX];
+
+		ka_warnf(m, t->at,
+			 "track_script %s pings %s, which is not on %s's subnet: kept as an exec "
+			 "check (the gw method probes a gateway on the VIPs' own link)",
+			 t->name, ip_ntop(&c.addr, txt), f->name);
+		c.kind = SK_EXEC;
+	}
 	if (c.kind == SK_GW) {
 		int fi = ka_fam_ix(c.addr.family);
 

@@ -464,7 +464,8 @@ static void test_vips_and_scripts(void **state)
 {
 	static const char scripts[] =
 	    "vrrp_script chk_pid {\n  script \"/bin/pidof -s nginx\"\n  interval 0.5\n}\n"
-	    "vrrp_script chk_gw6 {\n  script \"/bin/ping6 -c 1 2001:db8::1\"\n}\n";
+	    "vrrp_script chk_gw6 {\n  script \"/bin/ping6 -c 1 2001:db8::1\"\n}\n"
+	    "vrrp_script chk_far {\n  script \"/bin/ping -c 1 198.51.100.1\"\n}\n";
 	char a[4096], b[4096];
 	struct fixture f;
 	int rc;
@@ -474,7 +475,7 @@ static void test_vips_and_scripts(void **state)
 	snprintf(a, sizeof(a), "%s%s%s%s%s", scripts,
 		 INST("V1", "eth0", 1, 150, "192.0.2.2", "192.0.2.3",
 		      "  virtual_ipaddress {\n    203.0.113.10-12/24 dev eth1\n  }\n"
-		      "  track_script {\n    chk_pid\n  }\n"),
+		      "  track_script {\n    chk_pid\n    chk_far\n  }\n"),
 		 INST("V2", "eth0", 2, 150, "192.0.2.2", "192.0.2.3",
 		      "  virtual_ipaddress {\n    192.0.2.20/24\n    198.51.100.9/24 dev eth2\n"
 		      "    192.0.2.20/24\n  }\n"),
@@ -486,7 +487,7 @@ static void test_vips_and_scripts(void **state)
 	snprintf(b, sizeof(b), "%s%s%s%s", scripts,
 		 INST("V1", "eth0", 1, 100, "192.0.2.3", "192.0.2.2",
 		      "  virtual_ipaddress {\n    203.0.113.10-12/24 dev eth1\n  }\n"
-		      "  track_script {\n    chk_pid\n  }\n"),
+		      "  track_script {\n    chk_pid\n    chk_far\n  }\n"),
 		 INST("V2", "eth0", 2, 100, "192.0.2.3", "192.0.2.2",
 		      "  virtual_ipaddress {\n    192.0.2.20/24\n    198.51.100.9/24 dev eth2\n"
 		      "    192.0.2.20/24\n  }\n"),
@@ -508,17 +509,17 @@ static void test_vips_and_scripts(void **state)
 		   "  chk_pid: {type: process, name: nginx, interval: 500ms, fall: 1, rise: 1}\n");
 	/* V2's VIP on eth2 cannot share VRID 2 with its eth0 VIPs; its twice-listed VIP once */
 	assert_null(strstr(y, "198.51.100.9"));
-	assert_true(has_msg(&f.msgs, "lb1.conf", 33, false, "has VIPs on eth0 and on eth2"));
-	assert_true(has_msg(&f.msgs, "lb1.conf", 34, false, "is listed already (lb1.conf:32)"));
+	assert_true(has_msg(&f.msgs, "lb1.conf", 37, false, "has VIPs on eth0 and on eth2"));
+	assert_true(has_msg(&f.msgs, "lb1.conf", 38, false, "is listed already (lb1.conf:36)"));
 	/* ping6 of an address: the gw method and the IPv6 gateway */
 	assert_has(y, "    gateway: {ipv6: \"2001:db8::1\"}\n");
 	assert_has(y, "        - {address: \"2001:db8::10/64\", vrid: 3, clusterIpMethod: gw}\n");
 	/* V3 is multicast without addresses: said, for both nodes */
-	assert_true(has_msg(&f.msgs, "lb1.conf", 37, false, "gives node lb1's address on eth3"));
-	assert_true(has_msg(&f.msgs, "lb2.conf", 37, false, "gives node lb2's address on eth3"));
+	assert_true(has_msg(&f.msgs, "lb1.conf", 41, false, "gives node lb1's address on eth3"));
+	assert_true(has_msg(&f.msgs, "lb2.conf", 41, false, "gives node lb2's address on eth3"));
 	assert_has(y, "      unicast: false\n");
 	/* V4 is in lb1.conf only */
-	assert_true(has_msg(&f.msgs, "lb1.conf", 48, false, "has no twin in lb2.conf"));
+	assert_true(has_msg(&f.msgs, "lb1.conf", 52, false, "has no twin in lb2.conf"));
 	assert_null(strstr(y, "192.0.2.40"));
 	fx_done_pair(&f, y);
 }

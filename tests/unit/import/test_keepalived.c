@@ -524,6 +524,31 @@ static void test_vips_and_scripts(void **state)
 	fx_done_pair(&f, y);
 }
 
+/* Once the model knows vrrp.virtual_mac, use_vmac is carried over. */
+static void test_virtual_mac_when_known(void **state)
+{
+	static const struct mem_file files[] = {
+	    {"a", INST("V", "eth0", 1, 150, "192.0.2.2", "192.0.2.3",
+		       "  use_vmac\n  virtual_ipaddress {\n    192.0.2.9/24\n  }\n")},
+	    {"b", INST("V", "eth0", 1, 100, "192.0.2.3", "192.0.2.2",
+		       "  use_vmac\n  virtual_ipaddress {\n    192.0.2.9/24\n  }\n")},
+	};
+	struct kad_import_opts o = {.nodes = {"a", "b"}, .virtual_mac_known = true};
+	struct kad_tree t1, t2;
+	struct fixture f;
+	char *y = NULL;
+
+	(void)state;
+	fx_init(&f, files, 2);
+	t1 = parse(&f, "a", "a");
+	t2 = parse(&f, "b", "b");
+	assert_int_equal(kad_import(&f.a, &t1, &t2, &o, &y, &f.msgs), 0);
+	assert_has(y, "      virtual_mac: true\n");
+	assert_false(has_msg_quiet(&f.msgs, "use_vmac"));
+	free(y);
+	fx_done(&f);
+}
+
 static void test_yaml_quoting(void **state)
 {
 	struct fixture f;

@@ -578,12 +578,19 @@ static void test_yaml_quoting(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_words_comments_quotes), cmocka_unit_test(test_one_line_blocks),
-	    cmocka_unit_test(test_conditionals),	  cmocka_unit_test(test_parameters),
-	    cmocka_unit_test(test_include_globs),	  cmocka_unit_test(test_split_command),
-	    cmocka_unit_test(test_active_active),	  cmocka_unit_test(test_contradictions),
-	    cmocka_unit_test(test_nothing_usable),	  cmocka_unit_test(test_groups_and_hooks),
-	    cmocka_unit_test(test_vips_and_scripts),	  cmocka_unit_test(test_yaml_quoting),
+	    cmocka_unit_test(test_words_comments_quotes),
+	    cmocka_unit_test(test_one_line_blocks),
+	    cmocka_unit_test(test_conditionals),
+	    cmocka_unit_test(test_parameters),
+	    cmocka_unit_test(test_include_globs),
+	    cmocka_unit_test(test_split_command),
+	    cmocka_unit_test(test_active_active),
+	    cmocka_unit_test(test_contradictions),
+	    cmocka_unit_test(test_nothing_usable),
+	    cmocka_unit_test(test_groups_and_hooks),
+	    cmocka_unit_test(test_vips_and_scripts),
+	    cmocka_unit_test(test_virtual_mac_when_known),
+	    cmocka_unit_test(test_yaml_quoting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 """A rolling migration from keepalived to vipd with no outage
 (docs/migrate-from-keepalived.md): two nodes run keepalived with a pair of
-files (Active-Active on eth0: VRID 51 preferred by a, 52 by b; an IPv6
-instance, VRID 61, preferred by a), `vipctl import keepalived` writes the
+files (Active-Active on eth0: VRID 51 preferred by a, 52 by b; with VRRPv3 at
+100 ms also an IPv6 instance, VRID 61, preferred by a; with keepalived's
+default VRRPv2 at 1 s IPv4 only), `vipctl import keepalived` writes the
 cluster file, node b is switched to vipd (which then speaks VRRP with
 keepalived on a), then node a.
 
@@ -30,19 +31,26 @@ from lab import Lab, wait_until
 from vrrp_topo import NODE_ADDR, Cluster
 from vipd_env import VIPCTL
 
-ADVERT_S = 0.1
-# one failover: Master_Down_Interval (3 adverts + skew), then GARP/NA reach
-# the client; a loaded machine gets half a second on top
-FAILOVER_S = 3 * ADVERT_S + ADVERT_S + 0.5
+def failover_s(advert_s):
+    """One failover: Master_Down_Interval (3 adverts + skew), then GARP/NA
+    reach the client; a loaded machine gets half a second on top."""
+    return 3 * advert_s + advert_s + 0.5
 
-VIPS = {  # VIP -> (VRID, the node that prefers it)
+
+V4_VIPS = {  # VIP -> (VRID, the node that prefers it)
     "192.0.2.51/24": (51, "a"),
     "192.0.2.52/24": (52, "b"),
-    "2001:db8::61/64": (61, "a"),
 }
+VIPS = {**V4_VIPS, "2001:db8::61/64": (61, "a")}
+
+CASES = [
+    # keepalived's vrrp_version (None: its default, 2), advert_int, the VIPs
+    pytest.param(3, 0.1, VIPS, id="v3-100ms-ipv4-ipv6"),
+    pytest.param(None, 1, V4_VIPS, id="v2-default-1s-ipv4"),
+]
 
 
-def ka_conf(node):
+def ka_conf(node, version=3, advert_s=0.1, vips=VIPS):
     """keepalived.conf of node, in the usual production shape."""
     me, peer = NODE_ADDR[node], NODE_ADDR["b" if node == "a" else "a"]
 
@@ -56,7 +64,7 @@ vrrp_instance {name} {{
     interface eth0
     virtual_router_id {vrid}
     priority {prio(pref)}
-    advert_int {ADVERT_S}
+    advert_int {advert_s}
 {"    native_ipv6" if fam == 6 else ""}
     unicast_src_ip {me[0 if fam == 4 else 1]}
     unicast_ttl 255
@@ -69,16 +77,15 @@ vrrp_instance {name} {{
     notify_master "/bin/true"
 }}
 """
+    names = {51: "VI_WEB_A", 52: "VI_WEB_B", 61: "VI_WEB6"}
     return (f"""! keepalived on {node}
 global_defs {{
     router_id lb-{node}
-    vrrp_version 3
+{f"    vrrp_version {version}" if version else ""}
     vrrp_garp_master_repeat 3
 }}
-"""
-            + inst("VI_WEB_A", 51, "a", "192.0.2.51/24", 4)
-            + inst("VI_WEB_B", 52, "b", "192.0.2.52/24", 4)
-            + inst("VI_WEB6", 61, "a", "2001:db8::61/64", 6))
+""" + "".join(inst(names[vrid], vrid, pref, vip, 6 if ":" in vip else 4)
+              for vip, (vrid, pref) in vips.items()))
 
 
 @pytest.fixture
@@ -110,16 +117,16 @@ class Pinger:
 class Sampler(threading.Thread):
     """Which node holds each VIP, sampled until stopped: [(t, {vip: {nodes}})]."""
 
-    def __init__(self, c):
+    def __init__(self, c, vips):
         super().__init__(daemon=True)
-        self.c, self.samples, self.done = c, [], threading.Event()
+        self.c, self.vips, self.samples, self.done = c, vips, [], threading.Event()
 
     def run(self):
         while not self.done.is_set():
-            held = {v: set() for v in VIPS}
+            held = {v: set() for v in self.vips}
             for node in ("a", "b"):
                 have = self.c.addrs(node)
-                for v in VIPS:
+                for v in self.vips:
                     if v in have:
                         held[v].add(node)
             self.samples.append((time.time(), held))
@@ -155,8 +162,6 @@ def max_gap(times, t0, t1):
     return max(b - a for a, b in zip([t0] + ts, ts + [t1]))
 
 
-def ka_start(c, node):
-    return c.start_keepalived(node, ka_conf(node))
 
 
 def ka_stop(proc):
@@ -168,23 +173,27 @@ def on(c, node, vip):
     return vip in c.addrs(node)
 
 
-def settled(c):
+def settled(c, vips):
     """Every VIP on the node that prefers it, and only there."""
     return all(on(c, pref, v) and not on(c, "b" if pref == "a" else "a", v)
-               for v, (_, pref) in VIPS.items())
+               for v, (_, pref) in vips.items())
 
 
-def test_rolling_migration_from_keepalived_moves_each_vip_once_per_switched_node(mig_lab):
+@pytest.mark.parametrize("version,advert_s,vips", CASES)
+def test_rolling_migration_from_keepalived_moves_each_vip_once_per_switched_node(
+        mig_lab, version, advert_s, vips):
     c = Cluster(mig_lab)
     work = mig_lab.workdir
+    tmo = 10 + 6 * advert_s
     confs = {}
     ka = {}
     for node in ("a", "b"):
+        text = ka_conf(node, version, advert_s, vips)
         confs[node] = os.path.join(work, f"keepalived-{node}.conf")
         with open(confs[node], "w") as f:
-            f.write(ka_conf(node))
-        ka[node] = ka_start(c, node)
-    wait_until(lambda: settled(c), timeout=15, what="keepalived pair settled")
+            f.write(text)
+        ka[node] = c.start_keepalived(node, text)
+    wait_until(lambda: settled(c, vips), timeout=tmo, what="keepalived pair settled")
 
     # the import, as docs/migrate-from-keepalived.md runs it
     imp = subprocess.run([VIPCTL, "import", "keepalived", confs["a"], confs["b"],
@@ -199,8 +208,8 @@ def test_rolling_migration_from_keepalived_moves_each_vip_once_per_switched_node
                        text=True)
     assert v.returncode == 0 and not v.stderr, v.stderr
 
-    pingers = {vip: Pinger(c, vip) for vip in VIPS}
-    sampler = Sampler(c)
+    pingers = {vip: Pinger(c, vip) for vip in vips}
+    sampler = Sampler(c, vips)
     sampler.start()
     time.sleep(1)
     marks = [time.time()]
@@ -208,24 +217,24 @@ def test_rolling_migration_from_keepalived_moves_each_vip_once_per_switched_node
     # switch b: keepalived stops (priority 0: a takes VRID 52 at once),
     # vipd starts and takes VRID 52 back, speaking VRRP with keepalived on a
     ka_stop(ka["b"])
-    wait_until(lambda: on(c, "a", "192.0.2.52/24"), timeout=5, what="a takes 52")
+    wait_until(lambda: on(c, "a", "192.0.2.52/24"), timeout=tmo, what="a takes 52")
     c.start("b")
-    wait_until(lambda: settled(c), timeout=10, what="settled with vipd on b")
-    time.sleep(2)  # keepalived on a and vipd on b side by side
+    wait_until(lambda: settled(c, vips), timeout=tmo, what="settled with vipd on b")
+    time.sleep(max(2, 4 * advert_s))  # keepalived on a and vipd on b side by side
     marks.append(time.time())
 
     # switch a the same way
     ka_stop(ka["a"])
-    wait_until(lambda: on(c, "b", "192.0.2.51/24"), timeout=5, what="b takes 51")
+    wait_until(lambda: on(c, "b", "192.0.2.51/24"), timeout=tmo, what="b takes 51")
     c.start("a")
-    wait_until(lambda: settled(c), timeout=10, what="settled with vipd on both")
+    wait_until(lambda: settled(c, vips), timeout=tmo, what="settled with vipd on both")
     time.sleep(1)
     marks.append(time.time())
 
     samples = sampler.stop()
     replies = {vip: p.stop() for vip, p in pingers.items()}
 
-    for vip, (vrid, pref) in VIPS.items():
+    for vip, (vrid, pref) in vips.items():
         other = "b" if pref == "a" else "a"
         for phase, switched in ((0, "b"), (1, "a")):
             seq, dual = holders(samples, vip, marks[phase], marks[phase + 1])
@@ -235,7 +244,8 @@ def test_rolling_migration_from_keepalived_moves_each_vip_once_per_switched_node
             else:  # the peer's switch does not move it
                 assert seq == [pref], f"{vip} while {switched} switched: {seq}"
         gap = max_gap(replies[vip], marks[0], marks[2])
-        assert gap <= FAILOVER_S, f"{vip}: no answer for {gap:.2f}s (bound {FAILOVER_S}s)"
+        bound = failover_s(advert_s)
+        assert gap <= bound, f"{vip}: no answer for {gap:.2f}s (bound {bound}s)"
 
     # vipd and keepalived understood each other: vipd counted no drop
     for node in ("a", "b"):

@@ -115,6 +115,9 @@ struct ka_ctx {
 	struct kad_msgs *msgs;
 };
 
+/* keepalived_msgs.c: an array of n elements with room for one more. */
+void *ka_grow(struct arena *a, void *v, size_t n, size_t elem);
+
 /* keepalived_read.c: the tree -> conf; every statement read is marked
  * used; ka_warn_unused then warns about each one that is not. */
 void ka_read_conf(struct ka_ctx *c, struct kad_tree *t, struct ka_conf *out);

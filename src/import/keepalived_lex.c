@@ -130,13 +130,14 @@ static char unescape(const char **p)
 	return ch ? ch : ' ';
 }
 
-/* One word at *p: quotes group and vanish, braces end it. */
-static const char *read_word(struct lex_ctx *c, const char **pp, bool *quoted, const char *file,
-			     int line)
+/* One word at *p: quotes group and vanish, braces end it. scratch holds
+ * at least the rest of the line; the word is copied to the arena at its
+ * own length (a long line of short words stays linear). */
+static const char *read_word(struct lex_ctx *c, const char **pp, char *scratch, bool *quoted,
+			     const char *file, int line)
 {
 	const char *p = *pp;
-	size_t cap = strlen(p) + 1, n = 0;
-	char *w = arena_alloc(c->a, cap);
+	size_t n = 0;
 	char inq = 0;
 
 	*quoted = false;
@@ -148,17 +149,16 @@ static const char *read_word(struct lex_ctx *c, const char **pp, bool *quoted, c
 			inq = 0;
 			p++;
 		} else if (inq && *p == '\\' && p[1]) {
-			w[n++] = unescape(&p);
+			scratch[n++] = unescape(&p);
 		} else {
-			w[n++] = *p++;
+			scratch[n++] = *p++;
 		}
 	}
 	if (inq)
 		kad_msg_add(c->a, c->msgs, false, file, line,
 			    "quote %c is not closed: the string ends at the end of the line", inq);
-	w[n] = '\0';
 	*pp = p;
-	return w;
+	return arena_strndup(c->a, scratch, n);
 }
 
 static bool is_include(const char *w)
@@ -252,7 +252,10 @@ static void tokenize(struct lex_ctx *c, const char *text, const char *file, int 
 {
 	const char *p = text;
 	size_t first = c->out->n;
+	char *scratch = malloc(strlen(text) + 1);
 
+	if (!scratch)
+		return;
 	for (;;) {
 		bool quoted;
 		const char *w;
@@ -266,9 +269,10 @@ static void tokenize(struct lex_ctx *c, const char *text, const char *file, int 
 			p++;
 			continue;
 		}
-		w = read_word(c, &p, &quoted, file, line);
+		w = read_word(c, &p, scratch, &quoted, file, line);
 		push(c, KAD_WORD, w, quoted, file, line);
 	}
+	free(scratch);
 	if (c->out->n > first && c->out->v[first].kind == KAD_WORD && !c->out->v[first].quoted &&
 	    is_include(c->out->v[first].text)) {
 		size_t end = c->out->n, n = 0;
@@ -560,18 +564,17 @@ const char **kad_split_command(struct arena *a, const char *cmd, size_t *argc)
 {
 	size_t cap = strlen(cmd) / 2 + 2, n = 0;
 	const char **argv = arena_alloc(a, cap * sizeof(*argv));
+	char *w = malloc(strlen(cmd) + 1);
 	const char *p = cmd;
 
 	for (;;) {
-		char *w;
 		size_t k = 0;
 		char inq = 0;
 
 		while (is_space(*p) || *p == '\n')
 			p++;
-		if (!*p)
+		if (!*p || !w)
 			break;
-		w = arena_alloc(a, strlen(p) + 1);
 		while (*p && (inq || (!is_space(*p) && *p != '\n'))) {
 			if (!inq && (*p == '"' || *p == '\''))
 				inq = *p++;
@@ -580,9 +583,9 @@ const char **kad_split_command(struct arena *a, const char *cmd, size_t *argc)
 			else
 				w[k++] = *p++;
 		}
-		w[k] = '\0';
-		argv[n++] = w;
+		argv[n++] = arena_strndup(a, w, k);
 	}
+	free(w);
 	argv[n] = NULL;
 	*argc = n;
 	return argv;

@@ -431,7 +431,7 @@ static void add_vips(struct map_ctx *m, const struct ka_inst *in, int slot, enum
 			    "instance with VRID %d, which keepalived does not advertise; during "
 			    "the mixed phase both nodes may hold it",
 			    in->vrid);
-		f->vips = arena_grow(m->c->a, f->vips, f->n_vips, f->n_vips + 1, sizeof(*f->vips));
+		f->vips = ka_grow(m->c->a, f->vips, f->n_vips, sizeof(*f->vips));
 		f->vips[f->n_vips++] = (struct out_vip){
 		    .addr = v->addr,
 		    .slot = slot,
@@ -453,8 +453,12 @@ static void add_vips(struct map_ctx *m, const struct ka_inst *in, int slot, enum
 				f->preempt = adv->preempt;
 				f->preempt_delay_ms = adv->preempt_delay_ms;
 				f->unicast = adv->unicast;
-				f->tracks = adv->tracks;
-				f->n_tracks = adv->n_tracks;
+				/* a copy: either interface may add tracks later */
+				for (size_t k = 0; k < adv->n_tracks; k++) {
+					f->tracks = ka_grow(m->c->a, f->tracks, f->n_tracks,
+							    sizeof(*f->tracks));
+					f->tracks[f->n_tracks++] = adv->tracks[k];
+				}
 			}
 		}
 	}
@@ -504,7 +508,7 @@ static void map_pair(struct map_ctx *m, const struct ka_inst *a, const struct ka
 	enum out_method method;
 	struct ka_pair *pr;
 
-	m->pairs = arena_grow(m->c->a, m->pairs, m->n_pairs, m->n_pairs + 1, sizeof(*m->pairs));
+	m->pairs = ka_grow(m->c->a, m->pairs, m->n_pairs, sizeof(*m->pairs));
 	pr = &m->pairs[m->n_pairs];
 	*pr = (struct ka_pair){.in = {a, b}, .slot = slot, .member = member_of(m, a, slot)};
 	priorities(m, slot, &pref, &other);

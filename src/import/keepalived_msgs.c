@@ -68,3 +68,14 @@ void ka_errorf(struct map_ctx *m, struct ka_where w, const char *fmt, ...)
 	va_end(ap);
 	kad_msg_add(m->c->a, m->c->msgs, true, w.file, w.line, "%s", buf);
 }
+
+void *ka_grow(struct arena *a, void *v, size_t n, size_t elem)
+{
+	/* room for 4 at first, then doubled whenever n reaches a power of
+	 * two: the copies (and the arena's old arrays) stay linear in n */
+	if (n == 0)
+		return arena_grow(a, v, 0, 4, elem);
+	if (n >= 4 && (n & (n - 1)) == 0)
+		return arena_grow(a, v, n, n * 2, elem);
+	return v;
+}

@@ -122,14 +122,6 @@ static struct ka_cmd cmd_arg(struct ka_ctx *c, struct kad_node *n)
 	return (struct ka_cmd){.text = *s ? s : NULL, .at = at(n)};
 }
 
-static void *grow(struct ka_ctx *c, void *v, size_t n, size_t elem)
-{
-	/* doubling at powers of two keeps the copies linear */
-	if (n == 0 || (n & (n - 1)) == 0)
-		return arena_grow(c->a, v, n, n ? n * 2 : 4, elem);
-	return v;
-}
-
 /* "192.0.2.10-20/24": a range of the last IPv4 octet, as keepalived
  * accepts it. Returns how many addresses were added. */
 static size_t vip_range(struct ka_ctx *c, struct kad_node *n, struct ka_inst *in, const char *s,
@@ -159,7 +151,7 @@ static size_t vip_range(struct ka_ctx *c, struct kad_node *n, struct ka_inst *in
 	    last > 255)
 		return 0;
 	for (long o = first.bytes[3]; o <= last && added < KA_RANGE_MAX; o++) {
-		in->vips = grow(c, in->vips, in->n_vips, sizeof(*in->vips));
+		in->vips = ka_grow(c->a, in->vips, in->n_vips, sizeof(*in->vips));
 		tmpl.addr = first;
 		tmpl.addr.bytes[3] = (uint8_t)o;
 		in->vips[in->n_vips++] = tmpl;
@@ -205,7 +197,7 @@ static void read_vip(struct ka_ctx *c, struct kad_node *n, struct ka_inst *in, b
 			    why ? why : "is not an address");
 		return;
 	}
-	in->vips = grow(c, in->vips, in->n_vips, sizeof(*in->vips));
+	in->vips = ka_grow(c->a, in->vips, in->n_vips, sizeof(*in->vips));
 	in->vips[in->n_vips++] = v;
 }
 
@@ -217,7 +209,7 @@ static void read_peer(struct ka_ctx *c, struct kad_node *n, struct ka_inst *in)
 		return;
 	if (n->argc > 1)
 		warn(c, n, "unicast_peer options after %s (ttl) are not carried over", n->argv[0]);
-	in->peers = grow(c, in->peers, in->n_peers, sizeof(*in->peers));
+	in->peers = ka_grow(c->a, in->peers, in->n_peers, sizeof(*in->peers));
 	in->peers[in->n_peers++] = a;
 }
 
@@ -229,8 +221,8 @@ static void read_track_if(struct ka_ctx *c, struct kad_node *n, struct ka_inst *
 		     "track_interface %s: its weight is not carried over (vipd's link method "
 		     "resigns the instance while the link is down)",
 		     n->argv[0]);
-	in->track_if = grow(c, in->track_if, in->n_track_if, sizeof(*in->track_if));
-	in->track_if_at = grow(c, in->track_if_at, in->n_track_if, sizeof(*in->track_if_at));
+	in->track_if = ka_grow(c->a, in->track_if, in->n_track_if, sizeof(*in->track_if));
+	in->track_if_at = ka_grow(c->a, in->track_if_at, in->n_track_if, sizeof(*in->track_if_at));
 	in->track_if_at[in->n_track_if] = at(n);
 	in->track_if[in->n_track_if++] = n->argv[0];
 }
@@ -250,7 +242,7 @@ static void read_track_script(struct ka_ctx *c, struct kad_node *n, struct ka_in
 		else
 			t.weight = (int)w, t.has_weight = true;
 	}
-	in->tracks = grow(c, in->tracks, in->n_tracks, sizeof(*in->tracks));
+	in->tracks = ka_grow(c->a, in->tracks, in->n_tracks, sizeof(*in->tracks));
 	in->tracks[in->n_tracks++] = t;
 }
 
@@ -412,8 +404,8 @@ static void read_group(struct ka_ctx *c, struct kad_node *blk, struct ka_group *
 			for (struct kad_node *m = n->child; m; m = m->next) {
 				m->used = true;
 				for (size_t i = 0; i < m->argc; i++) {
-					g->members =
-					    grow(c, g->members, g->n_members, sizeof(*g->members));
+					g->members = ka_grow(c->a, g->members, g->n_members,
+							     sizeof(*g->members));
 					g->members[g->n_members++] = m->argv[i];
 				}
 			}

@@ -214,8 +214,7 @@ static void add_track(struct map_ctx *m, struct out_iface *f, const char *name, 
 	for (size_t i = 0; i < f->n_tracks; i++)
 		if (strcmp(f->tracks[i].check, name) == 0)
 			return;
-	f->tracks =
-	    arena_grow(m->c->a, f->tracks, f->n_tracks, f->n_tracks + 1, sizeof(*f->tracks));
+	f->tracks = ka_grow(m->c->a, f->tracks, f->n_tracks, sizeof(*f->tracks));
 	f->tracks[f->n_tracks++] = (struct out_track){.check = name, .weight = weight};
 }
 
@@ -469,8 +468,7 @@ static void add_member(struct map_ctx *m, struct out_group *g, const char *membe
 			 member, owner->name);
 		return;
 	}
-	g->members =
-	    arena_grow(m->c->a, g->members, g->n_members, g->n_members + 1, sizeof(*g->members));
+	g->members = ka_grow(m->c->a, g->members, g->n_members, sizeof(*g->members));
 	g->members[g->n_members++] = member;
 }
 

@@ -69,16 +69,24 @@ static bool plain_ok(const char *s)
  * (YAML text must be UTF-8; keepalived's files are bytes). */
 static size_t utf8_len(const unsigned char *p)
 {
-	size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	size_t n = p[0] >= 0xc2 && p[0] <= 0xdf	  ? 2
+		   : p[0] >= 0xe0 && p[0] <= 0xef ? 3
+		   : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4
+						  : 0;
 
 	if (p[0] < 0x80)
 		return 1;
+	if (!n)
+		return 0;
 	for (size_t i = 1; i < n; i++)
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
 	if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (n == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
 	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90) || (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))
 		return 0; /* overlong, surrogate, beyond U+10FFFF */
+	if ((n == 2 && p[0] == 0xc2 && p[1] < 0xa0 && p[1] != 0x85) ||
+	    (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe))
+		return 0; /* C1 controls, U+FFFE and U+FFFF: not printable in YAML */
 	return n;
 }
 

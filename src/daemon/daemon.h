@@ -11,6 +11,7 @@
 
 #include "model/model.h"
 #include "model/node_record.h"
+#include "util/diag.h"
 #include "vrrp/runtime.h"
 
 #define VIPD_DEFAULT_CONFIG  "/etc/vipd/cluster.yaml"
@@ -22,6 +23,8 @@ struct evhttp;
 struct control_client;
 struct health;
 struct hooks;
+struct http_server;
+struct reloader;
 
 #define EVENTS_KEEP 256 /* recent events kept for `subscribe` with a backlog */
 
@@ -75,19 +78,34 @@ struct daemon {
 	/* the operator's surface: events.c, metrics.c, http.c */
 	struct daemon_events events;
 	const char *metrics_listen; /* --metrics-listen ADDR:PORT; NULL: no HTTP */
-	struct evhttp *http;
+	struct http_server *http;
+
+	struct reloader *reloader; /* reload.c: the parse off the loop */
 };
 
-/* config.c: load the file aside. On success *out is the model and *rec
- * its record for this node; on failure every diagnostic is logged and, if
- * errors is not NULL, appended to it as "file:line:col: error: msg"
- * strings. Returns 0, -EINVAL (bad config), -ENOMEM or another -errno
- * (unreadable). */
+/* config.c: what one load produced. daemon_load_parse reads, validates
+ * and compiles the file for the node and touches nothing else (reload.c
+ * runs it on a worker thread); daemon_load_finish, on the loop, logs every
+ * diagnostic and, if errors is not NULL, appends the errors to it as
+ * "file:line:col: error: msg" strings, and hands the model and its record
+ * over (both NULL on failure). They return 0, -EINVAL (bad config),
+ * -ENOMEM or another -errno (unreadable). */
+struct daemon_loaded {
+	struct model *model;
+	struct node_record *record;
+	int node;
+	int rc;
+	struct diag_list dl;
+};
+void daemon_load_parse(const char *path, const char *node_opt, struct daemon_loaded *l);
+int daemon_load_finish(struct daemon *d, struct daemon_loaded *l, struct model **out,
+		       struct node_record **rec, json_t *errors);
+/* Both at once, on the loop: the start's load. */
 int daemon_load(struct daemon *d, struct model **out, struct node_record **rec, json_t *errors);
 /* Frees the record, then its model (the record borrows its strings). */
 void daemon_config_free(struct model *m, struct node_record *rec);
-/* Reload: load aside; if valid, apply the difference and swap. 0 or <0. */
-int daemon_reload(struct daemon *d, json_t *errors);
+/* A parsed reload: if valid, apply the difference and swap. 0 or <0. */
+int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *errors);
 /* First start: sweep left-over VIPs, start every instance. */
 int daemon_start_instances(struct daemon *d);
 
@@ -148,6 +166,21 @@ json_t *events_time_json(int64_t wall_ms);
 char *metrics_text(const struct daemon *d, size_t *len);
 /* metrics_checks.c: the health probes' series (link, gateway). */
 void metrics_write_checks(FILE *out, const struct daemon *d);
+
+/* reload.c: reload (SIGHUP, `vipctl reload`) parsed on a worker thread,
+ * applied on the loop. daemon_reload_request asks for one: `done` (may be
+ * NULL) is called on the loop with the outcome (rc 0 or <0, errors: the
+ * error lines, borrowed) of the first parse that starts after the request;
+ * requests made while a parse runs share the next one. A waiter whose
+ * client went away is cancelled (not called, freed). NULL: out of memory. */
+struct reload_waiter;
+typedef void (*daemon_reload_done_fn)(struct daemon *d, void *ctx, int rc, json_t *errors);
+int daemon_reload_init(struct daemon *d);
+struct reload_waiter *daemon_reload_request(struct daemon *d, const char *by,
+					    daemon_reload_done_fn done, void *ctx);
+void daemon_reload_cancel(struct daemon *d, struct reload_waiter *w);
+bool daemon_reload_running(const struct daemon *d);
+void daemon_reload_close(struct daemon *d);
 
 /* listen.c: a listener out of descriptors (EMFILE, ENFILE) stays readable
  * and fails every accept: log it (who: "control", "metrics") and pause it

@@ -1,4 +1,5 @@
-/* vipd: the VRRP daemon. One libevent loop, no threads.
+/* vipd: the VRRP daemon. One libevent loop; a reload's parse runs on a
+ * worker thread (reload.c) and is applied on the loop.
  *
  *   vipd -c FILE [--node N] [--control SOCK] [--control-group G] [-f] [-v]
  *        [--metrics-listen ADDR:PORT]
@@ -6,7 +7,7 @@
  * Start: load the file (exit 2 with every error), open the control socket,
  * remove left-over VIPs, start every instance, tell systemd READY=1.
  * SIGTERM/SIGINT: every instance shuts down (masters send priority 0 and
- * remove their VIPs), exit 0. SIGHUP: reload. */
+ * remove their VIPs), exit 0. SIGHUP: reload (parsed off the loop). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -106,11 +107,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		if (daemon_reload(d, NULL) < 0)
-			events_daemon(d, "reload-failed",
-				      "SIGHUP: the new configuration has errors");
-		else
-			events_daemon(d, "reload", "SIGHUP");
+		/* the outcome is logged and sent as an event (reload.c) */
+		if (!daemon_reload_request(d, "SIGHUP", NULL, NULL))
+			vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "SIGHUP: reload: out of memory");
 		return;
 	}
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "%s: shutting down",
@@ -151,7 +150,8 @@ static void cleanup(struct daemon *d)
 	hooks_free(d->hooks);
 	d->hooks = NULL;
 	http_close(d);
-	control_close(d);
+	control_close(d);	/* cancels the clients' reloads */
+	daemon_reload_close(d); /* waits for a parse on the thread */
 	events_done(d);
 	for (int i = 0; i < 3; i++)
 		if (d->sig_ev[i])
@@ -190,7 +190,9 @@ static int setup(struct daemon *d)
 		return EXIT_BADCONF;
 	if (d->cleanup_only)
 		return cleanup_only(d);
-	rc = add_signals(d);
+	rc = daemon_reload_init(d);
+	if (rc == 0)
+		rc = add_signals(d);
 	if (rc == 0)
 		rc = control_open(d);
 	if (rc < 0) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "daemon/daemon.h"
+#include "daemon/http_server.h"
 #include "daemon/metrics_fmt.h"
 
 #define LABELS_MAX 512
@@ -248,6 +249,15 @@ static void daemon_series(FILE *out, const struct daemon *d)
 	fprintf(out, "vipd_instances %zu\n", d->rt.n_insts);
 	family(out, "vipd_events_total", "counter", "events emitted (`vipctl events`)");
 	fprintf(out, "vipd_events_total %llu\n", (unsigned long long)d->events.seq);
+	if (d->http) {
+		family(out, "vipd_http_connections_open", "gauge",
+		       "connections open on --metrics-listen");
+		fprintf(out, "vipd_http_connections_open %zu\n", http_server_open_conns(d->http));
+		family(out, "vipd_http_connections_refused_total", "counter",
+		       "connections closed at once: the cap of open ones was reached");
+		fprintf(out, "vipd_http_connections_refused_total %llu\n",
+			(unsigned long long)http_server_refused(d->http));
+	}
 }
 
 char *metrics_text(const struct daemon *d, size_t *len)

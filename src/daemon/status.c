@@ -174,11 +174,12 @@ json_t *status_json(const struct daemon *d)
 	}
 	for (size_t i = 0; i < d->rt.n_socks; i++)
 		json_array_append_new(socks, socket_json(d->rt.socks[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:b, s:o, s:o, s:o, s:o}",
 			 "cluster", d->model->cluster_name.v, "node", d->node_name, "config",
 			 d->config_path, "version", VIPD_VERSION, "pid", (int)getpid(), "started",
 			 events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
 			 (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
-			 "instances", insts, "sockets", socks, "checks",
-			 health_checks_json(d->health), "hooks", hooks_json(d->hooks));
+			 "reload_in_progress", daemon_reload_running(d), "instances", insts,
+			 "sockets", socks, "checks", health_checks_json(d->health), "hooks",
+			 hooks_json(d->hooks));
 }

@@ -125,17 +125,24 @@ def test_weighted_check_lowers_priority_without_resigning(lab):
 
 
 def adverts_gaps(c, node, seconds):
-    """The largest gap (ms) between VRRP adverts node hears on eth0, and
-    how many it heard, over `seconds` (a raw socket in its namespace)."""
-    code = ("import socket,time,sys\n"
+    """The largest gap (ms) between VRRP adverts from a that node's kernel
+    received on eth0, and how many, over `seconds`: a raw socket in its
+    namespace, timed by the kernel at arrival (SO_TIMESTAMPNS), so that
+    the sniffer's own scheduling does not count."""
+    code = ("import socket,struct,time,sys\n"
             "s=socket.socket(socket.AF_INET,socket.SOCK_RAW,112)\n"
+            "s.setsockopt(socket.SOL_SOCKET,35,1)\n"  # 35: SO_TIMESTAMPNS (Linux)
             "s.settimeout(0.5)\n"
             "end=time.monotonic()+float(sys.argv[1]);last=None;gap=0;n=0\n"
             "while time.monotonic()<end:\n"
-            "  try: d,a=s.recvfrom(2048)\n"
+            "  try: d,anc,fl,a=s.recvmsg(2048,64)\n"
             "  except socket.timeout: continue\n"
             "  if a[0]!='192.0.2.11': continue\n"
-            "  t=time.monotonic();n+=1\n"
+            "  t=None\n"
+            "  for lvl,typ,val in anc:\n"
+            "    if lvl==socket.SOL_SOCKET and typ==35:\n"
+            "      sec,ns=struct.unpack('qq',val[:16]);t=sec+ns/1e9\n"
+            "  n+=1\n"
             "  if last is not None: gap=max(gap,t-last)\n"
             "  last=t\n"
             "print(int(gap*1000),n)\n")

@@ -108,6 +108,45 @@ static int pick_nodes(const struct cli_opts *o, char *nodes[2])
 	return nodes[0] && nodes[1] ? 0 : -1;
 }
 
+/* A JSON string of text that may not be UTF-8 (keepalived's files are
+ * bytes): as it is when it is, else with '?' for every non-ASCII byte. */
+static json_t *json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	char *c;
+
+	if (j || !(c = strdup(s)))
+		return j ? j : json_string("?");
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
+/* -o json: one line, {"ok", "yaml", "diagnostics"} (docs/json.md). */
+static void print_json(const struct kad_msgs *msgs, const char *yaml)
+{
+	json_t *root = json_object(), *diags = json_array();
+
+	for (size_t i = 0; i < msgs->n; i++) {
+		const struct kad_msg *g = &msgs->v[i];
+
+		json_array_append_new(diags,
+				      json_pack("{s:o, s:i, s:i, s:s, s:o}", "file",
+						json_text(g->file), "line", g->line, "col", 0,
+						"severity", g->error ? "error" : "warning",
+						"message", json_text(g->text)));
+	}
+	json_object_set_new(root, "ok", json_boolean(yaml != NULL));
+	json_object_set_new(root, "yaml", yaml ? json_string(yaml) : json_null());
+	json_object_set_new(root, "diagnostics", diags);
+	json_dumpf(root, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
+	putchar('\n');
+	json_decref(root);
+}
+
 int cmd_import(struct cli_opts *o)
 {
 	struct kad_reader rd = {.read = read_disk, .glob = glob_disk};
@@ -134,10 +173,13 @@ int cmd_import(struct cli_opts *o)
 		};
 
 		if (kad_import(&a, &t[0], &t[1], &io, &yaml, &msgs) == 0) {
-			fputs(yaml, stdout);
+			if (!o->json)
+				fputs(yaml, stdout);
 			rc = EXIT_OK;
 		}
 	}
+	if (o->json)
+		print_json(&msgs, yaml);
 	kad_msgs_print(&msgs, stderr);
 	free(yaml);
 	kad_msgs_done(&msgs);

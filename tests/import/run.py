@@ -2,7 +2,8 @@
 """`vipctl import keepalived` over the pairs of tests/import/*/ (lb1.conf,
 lb2.conf): the import exits 0 and warns only what the pair's
 allowed-warnings lists (docs/migrate-from-keepalived.md lists them too);
-the file it writes passes `vipctl validate` without a warning; and
+`-o json` carries the same file and messages; the file it writes passes
+`vipctl validate` without a warning; and
 `vipctl show -o json --node N` lists, for each node, the same VIPs, VRIDs
 and priorities as keepalived runs from that node's file.
 
@@ -56,6 +57,15 @@ def check_pair(vipctl, d):
     for line in p.stderr.splitlines():
         if not any(a in line for a in allowed):
             problems.append(f"warning not listed in allowed-warnings: {line}")
+    j = subprocess.run([vipctl, "import", "keepalived"] + files + ["-o", "json"],
+                       capture_output=True, text=True, timeout=60)
+    doc = json.loads(j.stdout)
+    if j.returncode != 0 or not doc["ok"] or doc["yaml"] != p.stdout:
+        problems.append("-o json: not ok, or its yaml is not the text output")
+    texts = [f"{d['file']}:{d['line']}: {d['severity']}: {d['message']}"
+             for d in doc["diagnostics"]]
+    if texts != p.stderr.splitlines():
+        problems.append("-o json: its diagnostics are not the messages on stderr")
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         f.write(p.stdout)
         path = f.name

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`vipctl import keepalived` over the samples Debian's keepalived ships
-(/usr/share/doc/keepalived/samples), each given as both nodes' file:
+(/usr/share/doc/keepalived/samples), each given as both nodes' file (the
+nodes named after its @ID lines when it has them, so that they decide):
 
 - none crashes the importer (exit 0 or 2, never a signal), none takes long;
 - every keyword the importer does not carry over is warned with its line:
@@ -76,11 +77,22 @@ def samples(d):
 COUNT = {"unmapped": 0, "validated": 0}
 
 
+def nodes_of(path):
+    """The config-ids a sample's @ID lines name (its two nodes), else NODES."""
+    with open(path, errors="replace") as f:
+        ids = []
+        for i in re.findall(r"^\s*@\^?(\S+)", f.read(), re.M):
+            if i not in ids:
+                ids.append(i)
+    return tuple(ids[:2]) if len(ids) >= 2 else NODES
+
+
 def check(vipctl, path):
     problems = []
-    tree = kaconf.parse(path, NODES[0])
+    nodes = nodes_of(path)
+    tree = kaconf.parse(path, nodes[0])
     p = subprocess.run([vipctl, "import", "keepalived", path, path, "--nodes",
-                        ",".join(NODES)], capture_output=True, text=True, timeout=30)
+                        ",".join(nodes)], capture_output=True, text=True, timeout=30)
     if p.returncode not in (0, 2):
         return [f"exit {p.returncode}: {p.stderr[-500:]}"]
     warned = {(m.group(1), int(m.group(2)))
@@ -96,7 +108,7 @@ def check(vipctl, path):
     no_addr = set(re.findall(r"write it under interfaces\.(\S+)\.addresses", p.stderr))
     doc = yaml.safe_load(p.stdout)
     for name in no_addr:
-        add_addresses(doc, name)
+        add_addresses(doc, name, nodes)
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as t:
         yaml.safe_dump(doc, t)
         out = t.name
@@ -130,7 +142,7 @@ def vip_networks(doc, name):
     return nets
 
 
-def add_addresses(doc, name):
+def add_addresses(doc, name, nodes):
     """What the warning asks: both nodes' addresses on the interface, one
     pair in each subnet of its VIPs (hosts the VIPs do not use)."""
     used = set()
@@ -138,12 +150,12 @@ def add_addresses(doc, name):
         for slot in (ifc.get("vips") or {}).values():
             for v in slot:
                 used.add(ipaddress.ip_interface(v["address"] if isinstance(v, dict) else v).ip)
-    addrs = {n: [] for n in NODES}
+    addrs = {n: [] for n in nodes}
     for net in vip_networks(doc, name):
         hosts = (h for h in net.hosts() if h not in used and not h.is_link_local)
-        for n in NODES:
+        for n in nodes:
             addrs[n].append(f"{next(hosts)}/{net.prefixlen}")
-    if addrs[NODES[0]]:
+    if addrs[nodes[0]]:
         doc["interfaces"][name]["addresses"] = addrs
 
 

@@ -27,9 +27,11 @@ struct cli_opts {
 	const char *filter_interface;
 	const char *filter_zone;
 	const char *filter_namespace;
-	bool watch;	   /* status --watch[=SECS] [SECS] */
-	double watch_secs; /* 0: the default, 1 s */
-	long backlog;	   /* events --backlog N: the last N kept events first */
+	bool watch;		  /* status --watch[=SECS] [SECS] */
+	double watch_secs;	  /* 0: the default, 1 s */
+	long backlog;		  /* events --backlog N: the last N kept events first */
+	const char *import_name;  /* import: --name, the cluster's name */
+	const char *import_nodes; /* import: --nodes A,B, the config-ids and node names */
 };
 
 /* Read and load the file; prints every diagnostic to stderr. NULL on errors. */
@@ -83,6 +85,8 @@ json_t *cli_result_or_report(json_t *reply);
 /* The instance passes --interface/--zone/--namespace. */
 bool cli_instance_selected(const struct cli_opts *o, json_t *inst);
 int cmd_plan(struct cli_opts *o);
+/* import.c: vipctl import keepalived A.conf B.conf */
+int cmd_import(struct cli_opts *o);
 int cmd_apply(struct cli_opts *o);
 
 #endif

@@ -265,6 +265,7 @@ static json_t *model_json(const struct model *m, int node)
 static void print_text(const struct model *m, int node)
 {
 	char buf[IP_STR_MAX], src[IP_STR_MAX], peer[IP_STR_MAX], iv[32], to[32];
+	int w = 32; /* the INSTANCE column */
 
 	printf("cluster %s, node %s (peer %s)\n\n", m->cluster_name.v, m->nodes[node].v,
 	       m->nodes[1 - node].v);
@@ -305,8 +306,12 @@ static void print_text(const struct model *m, int node)
 		line[off] = '\0';
 		puts(line);
 	}
+	/* pinned VRIDs make longer names (".../vrid51"): the column follows */
+	for (size_t i = 0; i < m->n_instances; i++)
+		if (strlen(m->instances[i].name) > (size_t)w)
+			w = (int)strlen(m->instances[i].name);
 	printf("\nVRRP instances:\n");
-	printf("  %-32s %4s %4s %-8s %-40s %s\n", "INSTANCE", "VRID", "PRIO", "ADVERT", "PAIR",
+	printf("  %-*s %4s %4s %-8s %-40s %s\n", w, "INSTANCE", "VRID", "PRIO", "ADVERT", "PAIR",
 	       "VIPS");
 	for (size_t i = 0; i < m->n_instances; i++) {
 		const struct vrrp_instance *vi = &m->instances[i];
@@ -320,7 +325,7 @@ static void print_text(const struct model *m, int node)
 		else
 			snprintf(pair, sizeof(pair), "%s -> %s", ip_ntop(&vi->addr[node], src),
 				 ip_ntop(&vi->addr[1 - node], peer));
-		printf("  %-32s %4u %4u %-8s %-40s %zu\n", vi->name, vi->vrid, vi->priority[node],
+		printf("  %-*s %4u %4u %-8s %-40s %zu\n", w, vi->name, vi->vrid, vi->priority[node],
 		       model_fmt_duration(ifc->vrrp.advert_interval.v, iv), pair, vi->n_vips);
 	}
 }

@@ -147,6 +147,9 @@ struct vip {
 	enum vip_slot slot;
 	enum vip_method method;
 	const char *zone; /* own zone, else the interface's */
+	/* Pins the VRID of the VIP's instance (a keepalived peer's, kept as it
+	 * is): VIPs with one vrid form their own instance. Unset: automatic. */
+	struct u32_val vrid;
 	struct src_pos pos;
 	struct src_pos method_pos;
 };
@@ -199,7 +202,8 @@ struct vrrp_instance {
 	enum vip_method method;
 	uint8_t vrid;
 	bool vrid_explicit;
-	size_t *vips; /* indexes into the interface's vips */
+	bool vrid_pinned; /* by its VIPs' vrid key; the name ends in /vridN */
+	size_t *vips;	  /* indexes into the interface's vips */
 	size_t n_vips;
 	/* per node: priority for this node, own address, the peer's address */
 	uint8_t priority[MODEL_NODES];

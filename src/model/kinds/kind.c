@@ -173,7 +173,8 @@ static const struct key_spec common_key_specs[] = {
 	 .sub = &gwcheck_keys, .help = "overrides cluster.gateway_check"},
 	{.name = "vips", .type = KT_SPECIAL, .type_text = "mapping",
 	 .range_text = "{master: [VIP, ...], backup: [VIP, ...]}; VIP: ADDR/PLEN or {address: "
-		       "ADDR/PLEN, clusterIpMethod: vrrp | link | gw | link+gw, zone: TEXT}",
+		       "ADDR/PLEN, clusterIpMethod: vrrp | link | gw | link+gw, zone: TEXT, vrid: "
+		       "1..255}",
 	 .help = "the VIPs of the two slots: master is preferred by nodes[0], backup by "
 		 "nodes[1]"},
 	{.name = "vrrp", .type = KT_STRUCT, .offset = offsetof(struct iface, vrrp),

@@ -47,12 +47,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOWER = {
     "util": set(),
     "model": {"util"},
+    "import": {"util", "model"},
     "plan": {"util", "model"},
     "net": {"util", "plan"},
     "check": {"util", "plan", "net"},
     "vrrp": {"util", "model", "plan", "net"},
     "daemon": {"util", "model", "plan", "net", "check", "vrrp"},
-    "cli": {"util", "model", "plan", "net", "check", "vrrp"},
+    "cli": {"util", "model", "plan", "net", "check", "vrrp", "import"},
 }
 # files that must stay pure: only util below them
 PURE = {"vrrp/packet.c", "vrrp/packet.h", "vrrp/fsm.c", "vrrp/fsm.h"}

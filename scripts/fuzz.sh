@@ -2,7 +2,8 @@
 # usage: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARG...]
 #
 # Builds the libFuzzer target TARGET (fuzz_config, fuzz_vrrp_packet,
-# fuzz_arpnd) in build-fuzz/ (clang, ASan+UBSan, coverage on every library)
+# fuzz_arpnd, fuzz_control, fuzz_http, fuzz_keepalived) in build-fuzz/
+# (clang, ASan+UBSan, coverage on every library)
 # and runs it for SECONDS against its seed corpus. The seeds are only read:
 # new inputs and crash artifacts go to a fresh temporary directory, printed
 # at the end. Exit status: 0 no crash, 1 crash/leak/timeout found, 2 usage
@@ -14,7 +15,8 @@ set -eu
 
 usage() {
 	echo "usage: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARG...]" >&2
-	echo "  TARGET: fuzz_config | fuzz_vrrp_packet | fuzz_arpnd" >&2
+	echo "  TARGET: fuzz_config | fuzz_vrrp_packet | fuzz_arpnd | fuzz_control | fuzz_http |" >&2
+	echo "          fuzz_keepalived" >&2
 	exit 2
 }
 
@@ -41,6 +43,20 @@ fuzz_vrrp_packet)
 fuzz_arpnd)
 	seeds="$root/tests/fuzz/corpus/arpnd"
 	extra=""
+	;;
+fuzz_control)
+	seeds="$root/tests/fuzz/corpus/control"
+	extra="-max_len=80000"
+	[ -f "$root/tests/fuzz/fuzz_control.dict" ] && extra="$extra -dict=$root/tests/fuzz/fuzz_control.dict"
+	;;
+fuzz_http)
+	seeds="$root/tests/fuzz/corpus/http"
+	extra="-max_len=16384"
+	[ -f "$root/tests/fuzz/fuzz_http.dict" ] && extra="$extra -dict=$root/tests/fuzz/fuzz_http.dict"
+	;;
+fuzz_keepalived)
+	seeds="$root/tests/fuzz/corpus/keepalived $root/tests/import/production $root/tests/import/shared"
+	extra="-max_len=8192"
 	;;
 *) usage ;;
 esac

@@ -24,7 +24,6 @@ import os
 import random
 import re
 import signal
-import subprocess
 import sys
 import time
 
@@ -34,6 +33,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "topo"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from lab import Lab, wait_until  # noqa: E402
+from client import answered_by, probe  # noqa: E402
 from stats import fmt_ms  # noqa: E402
 from vrrp_topo import Cluster, config, keepalived_conf  # noqa: E402
 
@@ -102,31 +102,19 @@ class Keepalived:
         return self.state("a") == "MASTER" and self.state("b") == "BACKUP"
 
 
-def probe(c, duration):
-    return subprocess.Popen(c.ns["client"].argv(
-        ["python3", os.path.join(HERE, "probe.py"), VIP_IP, str(duration), "0.005"]),
-        stdout=subprocess.PIPE, text=True)
-
-
-def answered_by(c, mac, seconds=0.3):
-    p = probe(c, seconds)
-    out = json.loads(p.communicate()[0])
-    return out["replies"] and out["replies"][-1][1] == mac
-
-
 def settle(c, d, iv_s):
     """a is master, b is not holding the VIP, the client talks to a."""
     wait_until(d.a_is_master, timeout=10 + 5 * iv_s, interval=0.05, what="a to be master")
     wait_until(lambda: VIP not in c.addrs("b"), timeout=5, what="VIP to leave b")
     mac_a = c.mac("a")
-    wait_until(lambda: answered_by(c, mac_a), timeout=10, interval=0.1,
+    wait_until(lambda: answered_by(c, VIP_IP, mac_a), timeout=10, interval=0.1,
                what="client to reach a")
 
 
 def one_rep(c, d, iv_s, fault):
     mac_b = c.mac("b")
     duration = 0.5 + iv_s + 3 * iv_s + 1.0 + 0.5
-    p = probe(c, duration)
+    p = probe(c, VIP_IP, duration)
     # a random phase against the master's advert timer: the fault lands
     # anywhere in an interval, as a real one would
     time.sleep(0.5 + random.uniform(0, iv_s))

@@ -28,7 +28,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import time
 
@@ -39,10 +38,10 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from health_topo import GW, HealthCluster  # noqa: E402
 from lab import Lab, wait_until  # noqa: E402
+from client import answered_by, probe  # noqa: E402
 from stats import fmt_ms  # noqa: E402
 from vrrp_topo import NODE_ADDR  # noqa: E402
 
-PROBE = os.path.join(ROOT, "bench", "failover", "probe.py")
 VIP, VIP_IP = "192.0.2.200/24", "192.0.2.200"
 NAME = "eth0/master/ipv4/gw"
 PRIO_A, PRIO_B = 150, 100
@@ -147,29 +146,19 @@ class Keepalived:
         return ok > bad or (ok < 0 and bad < 0)
 
 
-def probe(c, duration):
-    return subprocess.Popen(c.ns["client"].argv(
-        ["python3", PROBE, VIP_IP, str(duration), "0.005"]), stdout=subprocess.PIPE, text=True)
-
-
-def answered_by(c, mac, seconds=0.3):
-    out = json.loads(probe(c, seconds).communicate()[0])
-    return out["replies"] and out["replies"][-1][1] == mac
-
-
 def settle(c, d):
     """a is healthy and master, b does not hold the VIP, the client talks to a."""
     wait_until(d.a_is_healthy, timeout=15, interval=0.05, what="a's gateway check to pass")
     wait_until(d.a_is_master, timeout=15, interval=0.05, what="a to be master")
     wait_until(lambda: VIP not in c.addrs("b"), timeout=5, what="VIP to leave b")
     mac_a = c.mac("a")
-    wait_until(lambda: answered_by(c, mac_a), timeout=10, interval=0.1, what="client to reach a")
+    wait_until(lambda: answered_by(c, VIP_IP, mac_a), timeout=10, interval=0.1, what="client to reach a")
 
 
 def one_rep(c, d, window_s):
     mac_b = c.mac("b")
     phase = random.uniform(0, 1.0)  # the fault lands anywhere in a check period
-    p = probe(c, 0.5 + phase + window_s)
+    p = probe(c, VIP_IP, 0.5 + phase + window_s)
     time.sleep(0.5 + phase)
     t0 = time.time()
     c.cut_gateway("a", 4)

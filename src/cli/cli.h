@@ -27,9 +27,11 @@ struct cli_opts {
 	const char *filter_interface;
 	const char *filter_zone;
 	const char *filter_namespace;
-	bool watch;	   /* status --watch[=SECS] [SECS] */
-	double watch_secs; /* 0: the default, 1 s */
-	long backlog;	   /* events --backlog N: the last N kept events first */
+	bool watch;		  /* status --watch[=SECS] [SECS] */
+	double watch_secs;	  /* 0: the default, 1 s */
+	long backlog;		  /* events --backlog N: the last N kept events first */
+	const char *import_name;  /* import: --name, the cluster's name */
+	const char *import_nodes; /* import: --nodes A,B, the config-ids and node names */
 };
 
 /* Read and load the file; prints every diagnostic to stderr. NULL on errors. */
@@ -38,6 +40,13 @@ struct model *cli_load_model(const char *path);
  * the caller calls diag_list_done). A file that cannot be read is one
  * error without position. */
 struct model *cli_load_model_diags(const char *path, struct diag_list *dl);
+/* The same without printing. */
+struct model *cli_load_model_quiet(const char *path, struct diag_list *dl);
+/* validate_local.c: warnings (at their positions, into dl) for hooks and
+ * exec checks whose program is not executable on this machine; a missing
+ * one only when this machine is a node of the cluster (node_opt, else the
+ * host name). */
+void cli_check_programs(const struct model *m, const char *node_opt, struct diag_list *dl);
 /* --node, else the host name; prints why on failure (at path's cluster.nodes).
  * Returns the index or a negative errno. */
 int cli_pick_node(const struct model *m, const char *path, const char *node_opt);
@@ -79,6 +88,8 @@ json_t *cli_result_or_report(json_t *reply);
 /* The instance passes --interface/--zone/--namespace. */
 bool cli_instance_selected(const struct cli_opts *o, json_t *inst);
 int cmd_plan(struct cli_opts *o);
+/* import.c: vipctl import keepalived A.conf B.conf */
+int cmd_import(struct cli_opts *o);
 int cmd_apply(struct cli_opts *o);
 
 #endif

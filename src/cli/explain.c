@@ -20,6 +20,11 @@ static const struct explain_target sections[] = {
     {"garp", "gratuitous ARP / unsolicited NA on takeover (cluster.garp)", &garp_keys, false},
     {"gateway_check", "gateway probes (cluster.gateway_check, or an interface's)", &gwcheck_keys,
      false},
+    {"checks", "local service checks, by name (checks: NAME: {type: ...}); vrrp.track follows them",
+     &check_keys, false},
+    {"sync_groups", "instances that hand over together (sync_groups: NAME: {...})",
+     &sync_group_keys, false},
+    {"hooks", "transition hooks (cluster.hooks, or a sync group's)", &hooks_keys, false},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -186,10 +191,10 @@ int cmd_explain(struct cli_opts *o)
 	for (size_t i = 0; i < N_SECTIONS; i++)
 		if (strcmp(sections[i].name, what) == 0)
 			return explain_one(&sections[i], o->json);
-	fprintf(
-	    stderr,
-	    "vipctl: error: explain: '%s' is not a type (%s) nor a section (cluster, vrrp, garp, "
-	    "gateway_check)\n",
-	    what, iface_kind_list());
+	fprintf(stderr, "vipctl: error: explain: '%s' is not a type (%s) nor a section (", what,
+		iface_kind_list());
+	for (size_t i = 0; i < N_SECTIONS; i++)
+		fprintf(stderr, "%s%s", i ? ", " : "", sections[i].name);
+	fprintf(stderr, ")\n");
 	return EXIT_BADCONF;
 }

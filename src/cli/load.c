@@ -4,12 +4,19 @@
 #include "cli/cli.h"
 #include "model/loader.h"
 
-struct model *cli_load_model_diags(const char *path, struct diag_list *dl)
+struct model *cli_load_model_quiet(const char *path, struct diag_list *dl)
 {
 	struct model *m = NULL;
 
 	diag_list_init(dl, path);
 	model_load_file(path, MODEL_FILE_ANY, &m, dl);
+	return m;
+}
+
+struct model *cli_load_model_diags(const char *path, struct diag_list *dl)
+{
+	struct model *m = cli_load_model_quiet(path, dl);
+
 	diag_list_print(dl, stderr);
 	return m;
 }

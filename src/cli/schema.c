@@ -201,6 +201,7 @@ static json_t *duration_schema(const struct key_spec *k)
 #define PLEN4	"/0*(?:3[0-2]|[12]?[0-9])"
 #define PLEN6	"/0*(?:12[0-8]|1[01][0-9]|[1-9]?[0-9])"
 #define IFCHARS "[!-.0-9;-~]" /* printable ASCII but '/' and ':' */
+#define NAME	"[A-Za-z0-9._-]{1,63}"
 
 static json_t *ref(const char *def)
 {
@@ -213,6 +214,34 @@ static json_t *ref(const char *def)
 static json_t *not_dots(void)
 {
 	return json_pack("{s:[s,s]}", "enum", ".", "..");
+}
+
+/* A command: "/path" or [/path, arg, ...], no word empty; run without a
+ * shell or PATH search (load_cmd.c). */
+static void add_command_def(json_t *defs)
+{
+	json_t *word =
+	    json_pack("{s:[s,s,s], s:i}", "type", "string", "number", "boolean", "minLength", 1);
+	json_t *path = json_pack("{s:s, s:s}", "type", "string", "pattern", "^/");
+
+	json_object_set_new(
+	    defs, "command",
+	    json_pack("{s:[O, {s:s, s:i, s:[o], s:o}], s:s}", "anyOf", path, "type", "array",
+		      "minItems", 1, "prefixItems", path, "items", word, "description",
+		      "an absolute path, or a list [PATH, ARG, ...]: run without a shell and "
+		      "without PATH search"));
+}
+
+/* vrrp.track's entries: a check's name (resign while it fails) or
+ * {check: NAME, weight: W}, W in -253..-1 or 1..253. */
+static void add_track_def(json_t *defs)
+{
+	json_object_set_new(
+	    defs, "track",
+	    json_pack("{s:[o, {s:s, s:{s:o, s:{s:s, s:i, s:i, s:{s:i}}}, s:[s], s:b}]}", "anyOf",
+		      ref("name"), "type", "object", "properties", "check", ref("name"), "weight",
+		      "type", "integer", "minimum", -253, "maximum", 253, "not", "const", 0,
+		      "required", "check", "additionalProperties", 0));
 }
 
 static void add_common_defs(json_t *defs)
@@ -241,6 +270,13 @@ static void add_common_defs(json_t *defs)
 			    json_pack("{s:s, s:s}", "type", "string", "pattern", "^" IPV4 "$"));
 	json_object_set_new(defs, "ipv6",
 			    json_pack("{s:s, s:s}", "type", "string", "pattern", "^" IPV6 "$"));
+	json_object_set_new(
+	    defs, "name",
+	    json_pack("{s:[s,s], s:s, s:s}", "type", "string", "integer", "pattern", "^" NAME "$",
+		      "description",
+		      "a check or sync group name: 1..63 letters, digits, '-', '_' or '.'"));
+	add_command_def(defs);
+	add_track_def(defs);
 	json_object_set_new(
 	    defs, "prefix",
 	    json_pack("{s:s, s:[{s:s},{s:s}], s:s}", "type", "string", "anyOf", "pattern",
@@ -294,6 +330,12 @@ static json_t *value_schema(struct schema_ctx *c, const struct key_table *t,
 		return table_def(c, k->sub);
 	case KT_SPECIAL:
 		return special_schema(c, t, k);
+	case KT_ADDR:
+		return json_pack("{s:[o, o]}", "anyOf", ref("ipv4"), ref("ipv6"));
+	case KT_ARGV:
+		return ref("command");
+	case KT_TRACK:
+		return json_pack("{s:s, s:o}", "type", "array", "items", ref("track"));
 	default:
 		/* a value type newer than this file: accepted, described */
 		return json_object();
@@ -416,11 +458,14 @@ static json_t *vip_def(void)
 
 	for (int m = 0; m < METHOD_COUNT; m++)
 		json_array_append_new(methods, json_string(vip_method_name((enum vip_method)m)));
-	return json_pack("{s:[o, {s:s, s:{s:o, s:{s:o, s:s}, s:o}, s:[s], s:b}]}", "anyOf",
-			 ref("prefix"), "type", "object", "properties", "address", ref("prefix"),
-			 "clusterIpMethod", "enum", methods, "description",
-			 "which signals besides VRRP decide where the VIP lives. Default: vrrp",
-			 "zone", ref("text"), "required", "address", "additionalProperties", 0);
+	return json_pack(
+	    "{s:[o, {s:s, s:{s:o, s:{s:o, s:s}, s:o, s:{s:s, s:i, s:i, s:s}}, s:[s], s:b}]}",
+	    "anyOf", ref("prefix"), "type", "object", "properties", "address", ref("prefix"),
+	    "clusterIpMethod", "enum", methods, "description",
+	    "which signals besides VRRP decide where the VIP lives. Default: vrrp", "zone",
+	    ref("text"), "vrid", "type", "integer", "minimum", 1, "maximum", 255, "description",
+	    "pins the VRID of the VIP's instance", "required", "address", "additionalProperties",
+	    0);
 }
 
 static json_t *vips_schema(struct schema_ctx *c)
@@ -472,6 +517,85 @@ static json_t *interfaces_schema(struct schema_ctx *c)
 			 "propertyNames", ref("ifname"), "additionalProperties", ref("interface"));
 }
 
+/* The forms the loader checks by hand in a check's text values
+ * (load_checks.c): a URL with an IP literal, a process name without '/'. */
+static void check_form(const struct key_spec *k, json_t *s)
+{
+	struct sbuf re = {.n = 0};
+
+	if (strcmp(k->name, "url") == 0) {
+		sb_add(&re, "^http://(?:" IPV4 "|\\[" IPV6 "\\])(?::0*");
+		number_range(&re, 1, 65535);
+		sb_add(&re, ")?(?:/[!\"$-~]*)?$");
+		if (!re.overflow)
+			json_object_set_new(s, "pattern", json_stringn(re.b, re.n));
+	} else if (strcmp(k->name, "name") == 0) {
+		json_object_set_new(s, "pattern", json_string("^[^/]+$"));
+	}
+}
+
+/* One definition per check type: the keys every check has and its own
+ * (check_key_types), its required key too. */
+static json_t *check_type_def(struct schema_ctx *c, enum svc_type type)
+{
+	json_t *props = json_object(), *req = json_array(), *o;
+
+	json_object_set_new(props, "type", json_pack("{s:s}", "const", svc_type_name(type)));
+	json_array_append_new(req, json_string("type"));
+	json_array_append_new(req, json_string(check_required_key(type)));
+	for (size_t i = 0; i < check_keys.n; i++) {
+		const struct key_spec *k = &check_keys.keys[i];
+		unsigned types = check_key_types(k->name);
+
+		if (strcmp(k->name, "type") == 0 || (types && !(types & (1u << type))))
+			continue;
+		json_object_set_new(props, k->name, key_schema(c, &check_keys, k));
+		check_form(k, json_object_get(props, k->name));
+	}
+	o = closed_object(props, req);
+	return o;
+}
+
+/* checks: {NAME: {type: TYPE, ...}}; the type picks the branch, as an
+ * interface's does. */
+static json_t *checks_schema(struct schema_ctx *c)
+{
+	json_t *branches = json_array();
+	char def[64];
+
+	for (int t = 0; t < SVC_TYPE_COUNT; t++) {
+		const char *name = svc_type_name((enum svc_type)t);
+
+		snprintf(def, sizeof(def), "check.%s", name);
+		json_object_set_new(c->defs, def, check_type_def(c, (enum svc_type)t));
+		json_array_append_new(branches, json_pack("{s:{s:{s:{s:s}}, s:[s]}, s:o}", "if",
+							  "properties", "type", "const", name,
+							  "required", "type", "then", ref(def)));
+	}
+	json_object_set_new(c->defs, "check",
+			    json_pack("{s:s, s:[s], s:{s:o}, s:o}", "type", "object", "required",
+				      "type", "properties", "type",
+				      key_schema(c, &check_keys, keys_find(&check_keys, "type")),
+				      "allOf", branches));
+	return json_pack("{s:s, s:o, s:o}", "type", "object", "propertyNames", ref("name"),
+			 "additionalProperties", ref("check"));
+}
+
+static json_t *sync_groups_schema(struct schema_ctx *c)
+{
+	return json_pack("{s:s, s:o, s:o}", "type", "object", "propertyNames", ref("name"),
+			 "additionalProperties", table_def(c, &sync_group_keys));
+}
+
+/* INTERFACE/SLOT[/FAMILY], INTERFACE may be '*' */
+static json_t *members_schema(struct schema_ctx *c)
+{
+	(void)c;
+	return json_pack("{s:s, s:i, s:{s:s, s:s}}", "type", "array", "minItems", 1, "items",
+			 "type", "string", "pattern",
+			 "^(?:\\*|" IFCHARS "{1,15})/(?:master|backup)(?:/(?:ipv4|ipv6))?$");
+}
+
 static const struct special {
 	const char *table, *key;
 	json_t *(*build)(struct schema_ctx *c);
@@ -479,6 +603,8 @@ static const struct special {
     {"file", "interfaces", interfaces_schema}, {"cluster", "name", name_schema},
     {"cluster", "nodes", nodes_schema},	       {"interface", "addresses", addresses_schema},
     {"interface", "gateway", gateway_schema},  {"interface", "vips", vips_schema},
+    {"file", "checks", checks_schema},	       {"file", "sync_groups", sync_groups_schema},
+    {"sync_group", "members", members_schema},
 };
 
 static json_t *special_schema(struct schema_ctx *c, const struct key_table *t,

@@ -11,6 +11,7 @@
 static void print_text(const struct model *m, int node)
 {
 	char buf[IP_STR_MAX], src[IP_STR_MAX], peer[IP_STR_MAX], iv[32], to[32];
+	int w = 32; /* the INSTANCE column */
 
 	printf("cluster %s, node %s (peer %s)\n\n", m->cluster_name.v, m->nodes[node].v,
 	       m->nodes[1 - node].v);
@@ -51,8 +52,12 @@ static void print_text(const struct model *m, int node)
 		line[off] = '\0';
 		puts(line);
 	}
+	/* pinned VRIDs make longer names (".../vrid51"): the column follows */
+	for (size_t i = 0; i < m->n_instances; i++)
+		if (strlen(m->instances[i].name) > (size_t)w)
+			w = (int)strlen(m->instances[i].name);
 	printf("\nVRRP instances:\n");
-	printf("  %-32s %4s %4s %-8s %-40s %s\n", "INSTANCE", "VRID", "PRIO", "ADVERT", "PAIR",
+	printf("  %-*s %4s %4s %-8s %-40s %s\n", w, "INSTANCE", "VRID", "PRIO", "ADVERT", "PAIR",
 	       "VIPS");
 	for (size_t i = 0; i < m->n_instances; i++) {
 		const struct vrrp_instance *vi = &m->instances[i];
@@ -66,8 +71,93 @@ static void print_text(const struct model *m, int node)
 		else
 			snprintf(pair, sizeof(pair), "%s -> %s", ip_ntop(&vi->addr[node], src),
 				 ip_ntop(&vi->addr[1 - node], peer));
-		printf("  %-32s %4u %4u %-8s %-40s %zu\n", vi->name, vi->vrid, vi->priority[node],
+		printf("  %-*s %4u %4u %-8s %-40s %zu\n", w, vi->name, vi->vrid, vi->priority[node],
 		       model_fmt_duration(ifc->vrrp.advert_interval.v, iv), pair, vi->n_vips);
+	}
+}
+
+static void print_argv(const char *label, const struct argv_val *a)
+{
+	if (!a->set)
+		return;
+	printf(" %s", label);
+	for (size_t i = 0; i < a->argc; i++)
+		printf(" %s", a->argv[i]);
+}
+
+static void print_hooks(const struct hooks_cfg *h)
+{
+	char label[16];
+
+	for (int e = 0; e < HOOK_EVENT_COUNT; e++) {
+		snprintf(label, sizeof(label), "%s:", hook_event_name((enum hook_event)e));
+		print_argv(label, &h->cmd[e]);
+	}
+}
+
+static void print_check(const struct svc_check *c)
+{
+	char buf[IP_STR_MAX], iv[32], to[32];
+
+	printf("  %-15s %-7s", c->name, svc_type_name(c->type));
+	if (c->type == SVC_PROCESS)
+		printf(" name %s", c->process.v);
+	else if (c->type == SVC_TCP)
+		printf(" %s port %u", ip_ntop(&c->address.v, buf), c->port.v);
+	else if (c->type == SVC_HTTP)
+		printf(" %s expect %u", c->url.v, c->expect.v);
+	else if (c->type == SVC_EXEC) {
+		printf(" user %s", c->user.v);
+		print_argv("run", &c->command);
+	}
+	if (c->netns.v)
+		printf(" netns %s", c->netns.v);
+	printf(" every %s timeout %s fall %u rise %u\n",
+	       model_fmt_duration(c->timing.interval.v, iv),
+	       model_fmt_duration(c->timing.timeout.v, to), c->timing.fall.v, c->timing.rise.v);
+}
+
+/* Checks, each instance's tracks, the groups and the hooks. */
+static void print_services(const struct model *m)
+{
+	if (m->n_checks) {
+		printf("\nchecks:\n");
+		for (size_t i = 0; i < m->n_checks; i++)
+			print_check(&m->checks[i]);
+		printf("\ntracked by:\n");
+		for (size_t i = 0; i < m->n_instances; i++) {
+			const struct vrrp_instance *vi = &m->instances[i];
+
+			if (!vi->track || !vi->track->n)
+				continue;
+			printf("  %-32s", vi->name);
+			for (size_t j = 0; j < vi->track->n; j++) {
+				const struct track_ref *r = &vi->track->v[j];
+
+				if (r->has_weight)
+					printf(" %s(%+d)", r->name, (int)r->weight);
+				else
+					printf(" %s(resign)", r->name);
+			}
+			putchar('\n');
+		}
+	}
+	if (m->n_groups) {
+		printf("\nsync groups:\n");
+		for (size_t i = 0; i < m->n_groups; i++) {
+			const struct sync_group *g = &m->groups[i];
+
+			printf("  %-15s", g->name);
+			for (size_t j = 0; j < g->n_members; j++)
+				printf(" %s", m->instances[g->members[j]].name);
+			print_hooks(&g->hooks);
+			putchar('\n');
+		}
+	}
+	if (m->hooks.set) {
+		printf("\nhooks (instances outside a group):");
+		print_hooks(&m->hooks);
+		putchar('\n');
 	}
 }
 
@@ -91,6 +181,7 @@ int cmd_show(struct cli_opts *o)
 		json_decref(root);
 	} else {
 		print_text(m, node);
+		print_services(m);
 	}
 	model_free(m);
 	return EXIT_OK;
@@ -108,8 +199,12 @@ static void print_compact(json_t *r)
 int cmd_validate(struct cli_opts *o)
 {
 	struct diag_list dl;
-	struct model *m = cli_load_model_diags(o->config, &dl);
+	struct model *m = cli_load_model_quiet(o->config, &dl);
 
+	if (m)
+		cli_check_programs(m, o->node, &dl);
+	diag_list_sort(&dl);
+	diag_list_print(&dl, stderr);
 	if (o->json && !m)
 		print_compact(json_pack("{s:b, s:o}", "valid", 0, "errors", model_diags_json(&dl)));
 	else if (o->json)

@@ -32,6 +32,9 @@ static const struct verb verbs[] = {
     {"undrain", cmd_undrain, "undrain                     back to the configured priorities"},
     {"plan", cmd_plan, "plan [-c FILE] [--node N]   what apply would change on this node"},
     {"apply", cmd_apply, "apply [-c FILE] [--node N]  make the kernel match the file (idempotent)"},
+    {"import", cmd_import,
+     "import keepalived A.conf B.conf [--name NAME] [--nodes A,B]\n"
+     "                            cluster.yaml from a keepalived pair, on stdout"},
 };
 
 static void usage(FILE *out)
@@ -58,6 +61,9 @@ int main(int argc, char **argv)
 	    {"namespace", required_argument, NULL, 'N'},
 	    {"watch", optional_argument, NULL, 'W'},
 	    {"backlog", required_argument, NULL, 'B'},
+	    /* import */
+	    {"name", required_argument, NULL, 'A'},
+	    {"nodes", required_argument, NULL, 'D'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct cli_opts o = {.config = VIPD_DEFAULT_CONFIG, .control = VIPD_DEFAULT_CONTROL};
@@ -98,6 +104,12 @@ int main(int argc, char **argv)
 			break;
 		case 'B':
 			o.backlog = strtol(optarg, NULL, 10);
+			break;
+		case 'A':
+			o.import_name = optarg;
+			break;
+		case 'D':
+			o.import_nodes = optarg;
 			break;
 		case 'h':
 			usage(stdout);

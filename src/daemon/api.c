@@ -40,7 +40,6 @@
 #define RATE_PER_S     500
 #define LOOP_SHARE_PCT 25
 #define BUSY_MAX_US    250000
-#define SSE_MAX	       256 /* event streams at once */
 
 struct api {
 	struct daemon *d;
@@ -55,6 +54,7 @@ struct api {
 	 * only with a reload (d->reloads counts them) */
 	char *model_text;
 	uint64_t model_reloads;
+	struct api_reload *reloads; /* POST /api/v1/reload waiting for the parse */
 };
 
 struct route {
@@ -173,8 +173,8 @@ static void serve_events(struct api *a, struct evhttp_request *req, const char *
 		api_send(req, 200, "text/event-stream", "", 0); /* no stream for a HEAD */
 		return;
 	}
-	if (api_sse_count(a->sse) >= SSE_MAX) {
-		api_reply_error(req, 503, "%d event streams already; try again later", SSE_MAX);
+	if (api_sse_count(a->sse) >= API_SSE_MAX) {
+		api_reply_error(req, 503, "%d event streams already; try again later", API_SSE_MAX);
 		return;
 	}
 	api_sse_start(a->sse, req);
@@ -217,22 +217,72 @@ static void serve_undrain(struct api *a, struct evhttp_request *req, const char 
 	api_reply_json(req, 200, json_pack("{s:b}", "drained", a->d->rt.drained));
 }
 
-static void serve_reload(struct api *a, struct evhttp_request *req, const char *rest)
+/* A POST /api/v1/reload waiting for its parse (reload.c runs it on a
+ * worker thread). The request stays valid until answered: if the client
+ * went meanwhile, evhttp left it to us and the answer frees it. */
+struct api_reload {
+	struct api *a;
+	struct evhttp_request *req;
+	struct reload_waiter *waiter;
+	struct api_reload *next;
+};
+
+static void unlink_reload(struct api_reload *r)
+{
+	struct api_reload **pp = &r->a->reloads;
+
+	while (*pp && *pp != r)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = r->next;
+}
+
+/* The parse that covered this request is applied (reload.c sent the
+ * reload or reload-failed event). */
+static void on_reloaded(struct daemon *d, void *ctx, int rc, json_t *errors)
 {
 	static const char failed[] = "the new configuration has errors; nothing changed";
-	json_t *errors = json_array();
+	struct api_reload *r = ctx;
+
+	unlink_reload(r);
+	if (rc < 0)
+		api_reply_json(
+		    r->req, 422,
+		    json_pack("{s:i, s:s, s:O}", "status", 422, "error", failed, "errors", errors));
+	else
+		api_reply_json(r->req, 200,
+			       json_pack("{s:I}", "instances", (json_int_t)d->rt.n_insts));
+	free(r);
+}
+
+static void serve_reload(struct api *a, struct evhttp_request *req, const char *rest)
+{
+	struct api_reload *r = calloc(1, sizeof(*r));
 
 	(void)rest;
-	if (daemon_reload(a->d, errors) < 0) {
-		events_daemon(a->d, "reload-failed", failed);
-		api_reply_json(
-		    req, 422,
-		    json_pack("{s:i, s:s, s:o}", "status", 422, "error", failed, "errors", errors));
+	if (r) {
+		*r = (struct api_reload){.a = a, .req = req, .next = a->reloads};
+		r->waiter = daemon_reload_request(a->d, "http", on_reloaded, r);
+	}
+	if (!r || !r->waiter) {
+		free(r);
+		api_reply_error(req, 500, "out of memory");
 		return;
 	}
-	json_decref(errors);
-	events_daemon(a->d, "reload", a->d->config_path);
-	api_reply_json(req, 200, json_pack("{s:I}", "instances", (json_int_t)a->d->rt.n_insts));
+	a->reloads = r; /* answered by on_reloaded */
+}
+
+/* vipd stops: the reloads still waiting are answered now. */
+static void end_reloads(struct api *a)
+{
+	while (a->reloads) {
+		struct api_reload *r = a->reloads;
+
+		a->reloads = r->next;
+		daemon_reload_cancel(a->d, r->waiter);
+		api_reply_error(r->req, 503, "vipd is stopping");
+		free(r);
+	}
 }
 
 static void serve_validate(struct api *a, struct evhttp_request *req, const char *rest)
@@ -447,6 +497,7 @@ void api_close(struct daemon *d)
 
 	if (!a)
 		return;
+	end_reloads(a);
 	api_sse_free(a->sse);
 	api_validations_free(a->validations);
 	free(a->model_text);

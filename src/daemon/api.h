@@ -53,6 +53,9 @@ void api_validate_start(struct api_validations *v, struct evhttp_request *req, c
 /* ---- api_sse.c: GET /api/v1/events ---- */
 
 struct api_sse;
+/* event streams at once (api.c refuses more with 503); http.c makes room
+ * for them in the server's connection cap */
+#define API_SSE_MAX 256
 struct api_sse *api_sse_new(struct daemon *d);
 /* Ends every stream (their connections are closed). */
 void api_sse_free(struct api_sse *s);

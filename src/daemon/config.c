@@ -1,5 +1,7 @@
 /* Loading the configuration: at start, and aside on reload (STYLE 4:
- * build aside, swap on success). */
+ * build aside, swap on success). The parse (daemon_load_parse) touches no
+ * daemon state, so that reload.c runs it on a worker thread; what follows
+ * it (logging, applying) runs on the event loop. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +9,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/hooks.h"
 #include "daemon/health.h"
 #include "model/loader.h"
 
@@ -27,29 +30,45 @@ static void report(struct daemon *d, const struct diag_list *dl, json_t *errors)
 	}
 }
 
+void daemon_load_parse(const char *path, const char *node_opt, struct daemon_loaded *l)
+{
+	memset(l, 0, sizeof(*l));
+	diag_list_init(&l->dl, path);
+	l->rc =
+	    model_load_for_node(path, MODEL_FILE_ROOT_ONLY, node_opt, &l->model, &l->node, &l->dl);
+	if (l->rc < 0)
+		return;
+	l->record = node_record_new(l->model, l->node); /* compiled once: nothing joins by name */
+	if (!l->record) {
+		model_free(l->model);
+		l->model = NULL;
+		l->rc = -ENOMEM;
+	}
+}
+
+int daemon_load_finish(struct daemon *d, struct daemon_loaded *l, struct model **out,
+		       struct node_record **rec, json_t *errors)
+{
+	int rc = l->rc;
+
+	report(d, &l->dl, errors);
+	diag_list_done(&l->dl);
+	*out = l->model;
+	*rec = l->record;
+	if (rc == -ENOMEM && !l->model)
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "loading %s: out of memory", d->config_path);
+	if (rc == 0)
+		snprintf(d->node_name, sizeof(d->node_name), "%s", (*out)->nodes[l->node].v);
+	memset(l, 0, sizeof(*l));
+	return rc;
+}
+
 int daemon_load(struct daemon *d, struct model **out, struct node_record **rec, json_t *errors)
 {
-	struct diag_list dl;
-	int node, rc;
+	struct daemon_loaded l;
 
-	*out = NULL;
-	*rec = NULL;
-	diag_list_init(&dl, d->config_path);
-	rc =
-	    model_load_for_node(d->config_path, MODEL_FILE_ROOT_ONLY, d->node_opt, out, &node, &dl);
-	report(d, &dl, errors);
-	diag_list_done(&dl);
-	if (rc < 0)
-		return rc;
-	*rec = node_record_new(*out, node); /* compiled once: nothing joins by name later */
-	if (!*rec) {
-		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "loading %s: out of memory", d->config_path);
-		model_free(*out);
-		*out = NULL;
-		return -ENOMEM;
-	}
-	snprintf(d->node_name, sizeof(d->node_name), "%s", (*out)->nodes[node].v);
-	return 0;
+	daemon_load_parse(d->config_path, d->node_opt, &l);
+	return daemon_load_finish(d, &l, out, rec, errors);
 }
 
 void daemon_config_free(struct model *m, struct node_record *rec)
@@ -72,22 +91,27 @@ int daemon_start_instances(struct daemon *d)
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "removed %d left-over VIPs before joining",
 			    removed);
 	health_sync(d->health, d->record); /* checks first: instances start bound */
+	d->hooks = hooks_new(d, d->record, NULL, events_hook);
+	if (!d->hooks) {
+		vrrp_rt_specs_free(specs, n);
+		return -ENOMEM;
+	}
 	vrrp_rt_apply(&d->rt, specs, n);
 	health_commit(d->health);
 	vrrp_rt_specs_free(specs, n);
 	return 0;
 }
 
-int daemon_reload(struct daemon *d, json_t *errors)
+int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *errors)
 {
 	struct model *m;
 	struct node_record *rec;
 	struct vrrp_inst_spec *specs;
+	struct hooks *hooks;
 	size_t n;
 	int rc;
 
-	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "reloading %s", d->config_path);
-	rc = daemon_load(d, &m, &rec, errors);
+	rc = daemon_load_finish(d, l, &m, &rec, errors);
 	if (rc < 0) {
 		d->reload_failures++;
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
@@ -99,6 +123,15 @@ int daemon_reload(struct daemon *d, json_t *errors)
 		d->reload_failures++;
 		return -ENOMEM;
 	}
+	hooks = hooks_new(d, rec, d->hooks, events_hook); /* running hooks go on */
+	if (!hooks) {
+		vrrp_rt_specs_free(specs, n);
+		daemon_config_free(m, rec);
+		d->reload_failures++;
+		return -ENOMEM;
+	}
+	hooks_free(d->hooks); /* those of groups and instances that are gone */
+	d->hooks = hooks;
 	daemon_remember_netns(d, specs, n, true); /* a new namespace: before its VIPs */
 	health_sync(d->health, rec);		  /* unchanged checks keep their state */
 	vrrp_rt_apply(&d->rt, specs, n);	  /* kept instances take rec's indexes */

@@ -5,10 +5,12 @@
  * line, until the client closes it; what it sends then is ignored.
  *
  * A local client must not stall or exhaust the daemon (docs/security.md):
- * at most MAX_CLIENTS connections; a request line of at most MAX_REQUEST
- * bytes; requests are answered one at a time, and a client that does not
- * read its answers stops being read (its output stays under OUT_HIGH, its
- * pipelined requests wait in the kernel); an idle one is closed after
+ * at most MAX_CLIENTS connections; a request line of at most
+ * CONTROL_MAX_REQUEST bytes (the protocol itself, framing and parsing, is
+ * control_proto.c); requests are answered one at a time, and a client that
+ * does not read its answers stops being read (its output stays under
+ * CONTROL_OUT_HIGH, its pipelined requests wait in the kernel), as does one
+ * whose reload is being parsed (reload.c); an idle one is closed after
  * IDLE_SECONDS. Who may change things is judged by the peer's credentials
  * (SO_PEERCRED): root (or vipd's own user) may do everything, members of
  * --control-group may read (status, metrics, events). */
@@ -26,11 +28,10 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "daemon/control_proto.h"
 #include "daemon/daemon.h"
 
-#define MAX_REQUEST  65536	  /* a longer line closes the connection */
-#define MAX_BACKLOG  (4u << 20)	  /* a subscriber this far behind is dropped */
-#define OUT_HIGH     (256u << 10) /* answers waiting: stop reading requests */
+#define MAX_BACKLOG  (4u << 20) /* a subscriber this far behind is dropped */
 #define MAX_CLIENTS  64
 #define IDLE_SECONDS 60 /* no request, or an answer not taken, for this long */
 
@@ -38,8 +39,9 @@ struct control_client {
 	struct daemon *d;
 	struct bufferevent *bev;
 	struct control_client *next;
-	bool subscribed;
-	bool may_write; /* root or vipd's user: reload, drain, undrain */
+	struct control_session session; /* control_proto.h */
+	struct reload_waiter *reload;	/* a reload being parsed for this client */
+	bool may_write;			/* root or vipd's user: reload, drain, undrain */
 	uid_t uid;
 };
 
@@ -60,42 +62,45 @@ static void client_free(struct control_client *c)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = c->next;
+	daemon_reload_cancel(c->d, c->reload);
 	bufferevent_free(c->bev);
 	free(c);
 }
 
-static json_t *reply_error(const char *msg, json_t *errors)
-{
-	json_t *r = json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+static bool serve_requests(struct control_client *c);
 
-	if (errors)
-		json_object_set_new(r, "errors", errors);
-	return r;
+/* The parse that covered this client's reload is applied: answer, then
+ * serve the requests that waited behind it. */
+static void on_reloaded(struct daemon *d, void *ctx, int rc, json_t *errors)
+{
+	struct control_client *c = ctx;
+	json_t *resp;
+
+	c->reload = NULL;
+	c->session.waiting = false;
+	if (rc < 0)
+		resp = control_reply_error("the new configuration has errors; nothing changed",
+					   json_incref(errors));
+	else
+		resp = control_reply_ok(json_pack("{s:I}", "instances", (json_int_t)d->rt.n_insts));
+	control_write_json(c->session.out, resp);
+	json_decref(resp);
+	serve_requests(c);
 }
 
-static json_t *reply_ok(json_t *result)
+static json_t *do_reload(struct control_client *c)
 {
-	return json_pack("{s:b, s:o}", "ok", 1, "result", result ? result : json_object());
-}
-
-static json_t *do_reload(struct daemon *d)
-{
-	json_t *errors = json_array();
-
-	if (daemon_reload(d, errors) < 0) {
-		events_daemon(d, "reload-failed",
-			      "the new configuration has errors; nothing changed");
-		return reply_error("the new configuration has errors; nothing changed", errors);
-	}
-	json_decref(errors);
-	events_daemon(d, "reload", d->config_path);
-	return reply_ok(json_pack("{s:I}", "instances", (json_int_t)d->rt.n_insts));
+	c->reload = daemon_reload_request(c->d, "vipctl", on_reloaded, c);
+	if (!c->reload)
+		return control_reply_error("out of memory", NULL);
+	c->session.waiting = true; /* answered by on_reloaded */
+	return NULL;
 }
 
 static json_t *do_drain(struct daemon *d, bool drain)
 {
 	daemon_set_drained(d, drain, "vipctl");
-	return reply_ok(json_pack("{s:b}", "drained", d->rt.drained));
+	return control_reply_ok(json_pack("{s:b}", "drained", d->rt.drained));
 }
 
 static json_t *do_metrics(struct daemon *d)
@@ -105,21 +110,10 @@ static json_t *do_metrics(struct daemon *d)
 	json_t *r;
 
 	if (!text)
-		return reply_error("out of memory", NULL);
-	r = reply_ok(json_pack("{s:s%}", "text", text, len));
+		return control_reply_error("out of memory", NULL);
+	r = control_reply_ok(json_pack("{s:s%}", "text", text, len));
 	free(text);
 	return r;
-}
-
-static void send_json(struct control_client *c, const json_t *obj)
-{
-	char *text = json_dumps(obj, JSON_COMPACT);
-
-	if (!text)
-		return;
-	bufferevent_write(c->bev, text, strlen(text));
-	bufferevent_write(c->bev, "\n", 1);
-	free(text);
 }
 
 /* {"cmd": "subscribe", "backlog": N}: the answer, then the last N kept
@@ -132,96 +126,65 @@ static json_t *do_subscribe(struct control_client *c, json_t *req)
 
 	if (n > events_kept(c->d))
 		n = events_kept(c->d);
-	r = reply_ok(json_pack("{s:b, s:I, s:I}", "subscribed", 1, "backlog", (json_int_t)n, "seq",
-			       (json_int_t)c->d->events.seq));
-	send_json(c, r);
+	r = control_reply_ok(json_pack("{s:b, s:I, s:I}", "subscribed", 1, "backlog", (json_int_t)n,
+				       "seq", (json_int_t)c->d->events.seq));
+	control_write_json(c->session.out, r);
 	json_decref(r);
 	for (size_t i = 0; i < n; i++)
-		send_json(c, events_recent(c->d, n, i));
-	c->subscribed = true;
+		control_write_json(c->session.out, events_recent(c->d, n, i));
+	c->session.subscribed = true;
 	/* a subscriber sends nothing more and may see no event for hours:
 	 * no idle limit; one that stops reading is dropped at MAX_BACKLOG */
 	bufferevent_set_timeouts(c->bev, NULL, NULL);
 	return NULL;
 }
 
-static bool is_write_command(const char *cmd)
+static json_t *answer(struct control_session *s, const struct control_request *r)
 {
-	return strcmp(cmd, "reload") == 0 || strcmp(cmd, "drain") == 0 ||
-	       strcmp(cmd, "undrain") == 0;
-}
-
-static json_t *handle(struct control_client *c, const char *line)
-{
+	struct control_client *c = s->ctx;
 	struct daemon *d = c->d;
-	json_error_t jerr;
-	json_t *req = json_loads(line, 0, &jerr), *resp;
-	const char *cmd = NULL;
 
-	if (!req || json_unpack(req, "{s:s}", "cmd", &cmd) < 0) {
-		json_decref(req);
-		return reply_error("bad request: want {\"cmd\": "
-				   "\"status|reload|drain|undrain|metrics|subscribe\"}",
-				   NULL);
-	}
-	vrrp_rt_log(&d->rt, VRRP_RT_LOG_DEBUG, "control: %s (uid %u)", cmd, (unsigned)c->uid);
-	if (is_write_command(cmd) && !c->may_write) {
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_DEBUG, "control: %s (uid %u)", r->name, (unsigned)c->uid);
+	if (control_cmd_writes(r->cmd) && !c->may_write) {
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN, "control: %s refused to uid %u (not root)",
-			    cmd, (unsigned)c->uid);
-		resp = reply_error("permission denied: only root may change the daemon "
-				   "(reload, drain, undrain)",
-				   NULL);
-	} else if (strcmp(cmd, "status") == 0)
-		resp = reply_ok(status_json(d));
-	else if (strcmp(cmd, "reload") == 0)
-		resp = do_reload(d);
-	else if (strcmp(cmd, "drain") == 0 || strcmp(cmd, "undrain") == 0)
-		resp = do_drain(d, strcmp(cmd, "drain") == 0);
-	else if (strcmp(cmd, "metrics") == 0)
-		resp = do_metrics(d);
-	else if (strcmp(cmd, "subscribe") == 0)
-		resp = do_subscribe(c, req);
-	else
-		resp = reply_error("unknown command", NULL);
-	json_decref(req);
-	return resp;
+			    r->name, (unsigned)c->uid);
+		return control_reply_error("permission denied: only root may change the daemon "
+					   "(reload, drain, undrain)",
+					   NULL);
+	}
+	switch (r->cmd) {
+	case CONTROL_STATUS:
+		return control_reply_ok(status_json(d));
+	case CONTROL_RELOAD:
+		return do_reload(c);
+	case CONTROL_DRAIN:
+	case CONTROL_UNDRAIN:
+		return do_drain(d, r->cmd == CONTROL_DRAIN);
+	case CONTROL_METRICS:
+		return do_metrics(d);
+	case CONTROL_SUBSCRIBE:
+		return do_subscribe(c, r->json);
+	case CONTROL_UNKNOWN:
+		break;
+	}
+	return control_reply_error("unknown command", NULL);
 }
 
-static size_t output_len(const struct control_client *c)
-{
-	return evbuffer_get_length(bufferevent_get_output(c->bev));
-}
-
-/* Answers the complete request lines received, one at a time, until the
- * client has OUT_HIGH bytes of answers to take: then it is not read any
- * more (on_write resumes it). Returns false when c was freed. */
+/* Serves what the client sent (control_serve); stops reading it while its
+ * answers wait or a reload is parsed for it. Returns false when c was
+ * freed. */
 static bool serve_requests(struct control_client *c)
 {
-	struct evbuffer *in = bufferevent_get_input(c->bev);
-	char *line;
-	size_t n;
-
-	if (c->subscribed) {
-		evbuffer_drain(in, evbuffer_get_length(in));
-		return true;
-	}
-	while (!c->subscribed && output_len(c) < OUT_HIGH &&
-	       (line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF))) {
-		json_t *resp = handle(c, line);
-
-		free(line);
-		if (resp)
-			send_json(c, resp);
-		json_decref(resp);
-	}
-	if (!c->subscribed && output_len(c) >= OUT_HIGH) {
-		bufferevent_disable(c->bev, EV_READ);
-		return true;
-	}
-	/* no complete line left: what is there is the start of one */
-	if (evbuffer_get_length(in) > MAX_REQUEST) {
+	switch (control_serve(&c->session)) {
+	case CONTROL_SERVE_CLOSE:
 		client_free(c);
 		return false;
+	case CONTROL_SERVE_PAUSE:
+		bufferevent_disable(c->bev, EV_READ);
+		return true;
+	case CONTROL_SERVE_READ:
+		bufferevent_enable(c->bev, EV_READ);
+		break;
 	}
 	return true;
 }
@@ -237,9 +200,9 @@ static void on_write(struct bufferevent *bev, void *arg)
 {
 	struct control_client *c = arg;
 
-	if (c->subscribed)
+	(void)bev;
+	if (c->session.subscribed)
 		return;
-	bufferevent_enable(bev, EV_READ);
 	serve_requests(c);
 }
 
@@ -249,7 +212,7 @@ void control_broadcast(struct daemon *d, const json_t *event)
 
 	for (; c; c = next) {
 		next = c->next;
-		if (!c->subscribed)
+		if (!c->session.subscribed)
 			continue;
 		if (evbuffer_get_length(bufferevent_get_output(c->bev)) > MAX_BACKLOG) {
 			vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN,
@@ -257,7 +220,7 @@ void control_broadcast(struct daemon *d, const json_t *event)
 			client_free(c);
 			continue;
 		}
-		send_json(c, event);
+		control_write_json(c->session.out, event);
 	}
 }
 
@@ -312,6 +275,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		free(c);
 		return;
 	}
+	c->session = (struct control_session){.in = bufferevent_get_input(c->bev),
+					      .out = bufferevent_get_output(c->bev),
+					      .answer = answer,
+					      .ctx = c};
 	c->next = d->clients;
 	d->clients = c;
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
@@ -430,7 +397,7 @@ static void flush_subscribers(struct daemon *d)
 		size_t len = evbuffer_get_length(out);
 		unsigned char *data = len ? evbuffer_pullup(out, -1) : NULL;
 
-		if (c->subscribed && data)
+		if (c->session.subscribed && data)
 			(void)!send(bufferevent_getfd(c->bev), data, len,
 				    MSG_DONTWAIT | MSG_NOSIGNAL);
 	}

@@ -11,6 +11,7 @@
 
 #include "model/model.h"
 #include "model/node_record.h"
+#include "util/diag.h"
 #include "vrrp/runtime.h"
 
 #define VIPD_DEFAULT_CONFIG  "/etc/vipd/cluster.yaml"
@@ -22,6 +23,9 @@ struct evhttp;
 struct control_client;
 struct health;
 struct api;
+struct hooks;
+struct http_server;
+struct reloader;
 
 #define EVENTS_KEEP 256 /* recent events kept for `subscribe` with a backlog */
 
@@ -35,6 +39,10 @@ struct daemon_events {
 	/* Where each new event goes at once (the subscribers): given to
 	 * events_init by main.c, as control.c sits above events.c. */
 	void (*push)(struct daemon *d, const json_t *event);
+	/* Who else hears of each instance event after it was kept (main.c:
+	 * the sync groups and the hooks), from inside the step: it must not
+	 * call back into the runtime. */
+	void (*relay)(struct daemon *d, const struct vrrp_inst *inst, enum vrrp_rt_event what);
 };
 
 struct daemon {
@@ -53,8 +61,10 @@ struct daemon {
 	 * runtime, health, status and metrics read, by index; swapped
 	 * together with model on reload */
 	struct node_record *record;
-	/* link and gateway checks (health.h) */
+	/* link, gateway and service checks, sync groups (health.h) */
 	struct health *health;
+	/* transition hooks (hooks.h), for the record in force */
+	struct hooks *hooks;
 	char node_name[64];
 	int64_t started_wall_ms;
 	uint64_t reloads, reload_failures;
@@ -71,20 +81,35 @@ struct daemon {
 	/* --http ADDR:PORT (or its older name --metrics-listen); NULL: no HTTP */
 	const char *metrics_listen;
 	const char *http_token_file; /* --http-token-file: writes allowed with it */
-	struct evhttp *http;
+	struct http_server *http;
 	struct api *api; /* the REST API and the event stream (api.h) */
+
+	struct reloader *reloader; /* reload.c: the parse off the loop */
 };
 
-/* config.c: load the file aside. On success *out is the model and *rec
- * its record for this node; on failure every diagnostic is logged and, if
- * errors is not NULL, appended to it as "file:line:col: error: msg"
- * strings. Returns 0, -EINVAL (bad config), -ENOMEM or another -errno
- * (unreadable). */
+/* config.c: what one load produced. daemon_load_parse reads, validates
+ * and compiles the file for the node and touches nothing else (reload.c
+ * runs it on a worker thread); daemon_load_finish, on the loop, logs every
+ * diagnostic and, if errors is not NULL, appends the errors to it as
+ * "file:line:col: error: msg" strings, and hands the model and its record
+ * over (both NULL on failure). They return 0, -EINVAL (bad config),
+ * -ENOMEM or another -errno (unreadable). */
+struct daemon_loaded {
+	struct model *model;
+	struct node_record *record;
+	int node;
+	int rc;
+	struct diag_list dl;
+};
+void daemon_load_parse(const char *path, const char *node_opt, struct daemon_loaded *l);
+int daemon_load_finish(struct daemon *d, struct daemon_loaded *l, struct model **out,
+		       struct node_record **rec, json_t *errors);
+/* Both at once, on the loop: the start's load. */
 int daemon_load(struct daemon *d, struct model **out, struct node_record **rec, json_t *errors);
 /* Frees the record, then its model (the record borrows its strings). */
 void daemon_config_free(struct model *m, struct node_record *rec);
-/* Reload: load aside; if valid, apply the difference and swap. 0 or <0. */
-int daemon_reload(struct daemon *d, json_t *errors);
+/* A parsed reload: if valid, apply the difference and swap. 0 or <0. */
+int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *errors);
 /* First start: sweep left-over VIPs, start every instance. */
 int daemon_start_instances(struct daemon *d);
 
@@ -127,6 +152,15 @@ json_t *status_json_brief(const struct daemon *d);
  * hooks into the runtime. */
 void events_init(struct daemon *d, void (*push)(struct daemon *d, const json_t *event));
 void events_done(struct daemon *d);
+/* A hook ended or could not start (hooks.h's report callback). */
+struct hook_runner;
+struct hook_job;
+void events_hook(struct daemon *d, const struct hook_runner *r, const struct hook_job *job,
+		 int code, bool timed_out, uint64_t duration_ms, const char *result);
+/* A service check changed state (health_on_check's callback; arg: the
+ * daemon): type "check". */
+struct check_state;
+void events_check(void *arg, const char *name, const char *type, const struct check_state *cs);
 /* A daemon-wide event: type "drain", "undrain", "reload", "reload-failed". */
 void events_daemon(struct daemon *d, const char *type, const char *reason);
 /* The i-th of the last n kept events (i = 0 the oldest of them); borrowed. */
@@ -139,6 +173,21 @@ json_t *events_time_json(int64_t wall_ms);
 char *metrics_text(const struct daemon *d, size_t *len);
 /* metrics_checks.c: the health probes' series (link, gateway). */
 void metrics_write_checks(FILE *out, const struct daemon *d);
+
+/* reload.c: reload (SIGHUP, `vipctl reload`) parsed on a worker thread,
+ * applied on the loop. daemon_reload_request asks for one: `done` (may be
+ * NULL) is called on the loop with the outcome (rc 0 or <0, errors: the
+ * error lines, borrowed) of the first parse that starts after the request;
+ * requests made while a parse runs share the next one. A waiter whose
+ * client went away is cancelled (not called, freed). NULL: out of memory. */
+struct reload_waiter;
+typedef void (*daemon_reload_done_fn)(struct daemon *d, void *ctx, int rc, json_t *errors);
+int daemon_reload_init(struct daemon *d);
+struct reload_waiter *daemon_reload_request(struct daemon *d, const char *by,
+					    daemon_reload_done_fn done, void *ctx);
+void daemon_reload_cancel(struct daemon *d, struct reload_waiter *w);
+bool daemon_reload_running(const struct daemon *d);
+void daemon_reload_close(struct daemon *d);
 
 /* listen.c: a listener out of descriptors (EMFILE, ENFILE) stays readable
  * and fails every accept: log it (who: "control", "metrics") and pause it
@@ -156,8 +205,15 @@ void http_close(struct daemon *d);
  * other capability, the bounding set's too, and set no_new_privs. Once the
  * sockets are set up, privs_drop keeps the first three alone. 0 or -errno;
  * no-ops when not root. */
-int privs_drop_for_setup(void);
-int privs_drop(void);
+int privs_drop_for_setup(bool switch_users);
+int privs_drop(bool switch_users);
+/* Whether record r has an exec check that runs as another user than root:
+ * privs_drop keeps what switching users takes (CAP_SETUID, CAP_SETGID,
+ * CAP_KILL). */
+bool privs_needs_users(const struct node_record *r);
+/* vipd has CAP_SETUID, CAP_SETGID and CAP_KILL (the unit's bounding set
+ * may lack them: packaging/systemd/exec-checks.conf adds them). */
+bool privs_can_switch_users(void);
 /* every capability, in a child that only parses (api_validate.c) */
 int privs_drop_all(void);
 

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "check/rise_fall.h"
 #include "daemon/daemon.h"
+#include "daemon/hooks.h"
 
 json_t *events_time_json(int64_t wall_ms)
 {
@@ -89,7 +91,8 @@ static json_t *transition_event(const struct daemon *d, const struct vrrp_inst *
 static json_t *health_event(const struct daemon *d, const struct vrrp_inst *inst, bool healthy)
 {
 	json_t *ev = base_json(d, "health");
-	int prio = vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained);
+	int prio =
+	    vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained, inst->fsm.priority_delta);
 
 	add_instance(ev, inst);
 	json_object_set_new(ev, "state", json_string(vrrp_fsm_state_name(inst->fsm.state)));
@@ -126,6 +129,36 @@ static void on_event(void *arg, const struct vrrp_inst *inst, enum vrrp_rt_event
 		emit(d, repair_event(d, inst));
 	else
 		emit(d, health_event(d, inst, what == VRRP_RT_EV_HEALTHY));
+	if (d->events.relay)
+		d->events.relay(d, inst, what);
+}
+
+void events_check(void *arg, const char *name, const char *type, const struct check_state *cs)
+{
+	struct daemon *d = arg;
+	json_t *ev = base_json(d, "check");
+
+	json_object_set_new(ev, "check", json_string(name));
+	json_object_set_new(ev, "check_type", json_string(type));
+	json_object_set_new(ev, "state", json_string(check_status_name(cs->status)));
+	json_object_set_new(ev, "reason", json_string(cs->reason));
+	emit(d, ev);
+}
+
+void events_hook(struct daemon *d, const struct hook_runner *r, const struct hook_job *job,
+		 int code, bool timed_out, uint64_t duration_ms, const char *result)
+{
+	json_t *ev = base_json(d, "hook");
+
+	json_object_set_new(ev, r->group ? "group" : "instance", json_string(r->name));
+	json_object_set_new(ev, "hook", json_string(hook_event_name(job->ev)));
+	json_object_set_new(ev, "trigger", json_string(job->instance));
+	json_object_set_new(ev, "previous", json_string(job->previous));
+	json_object_set_new(ev, "exit", code >= 0 ? json_integer(code) : json_null());
+	json_object_set_new(ev, "timed_out", json_boolean(timed_out));
+	json_object_set_new(ev, "duration_ms", json_integer((json_int_t)duration_ms));
+	json_object_set_new(ev, "result", json_string(result));
+	emit(d, ev);
 }
 
 void events_daemon(struct daemon *d, const char *type, const char *reason)

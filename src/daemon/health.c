@@ -84,35 +84,151 @@ static void judge_gw(const struct health_gw *g, struct verdict *v)
 	}
 }
 
-/* The instance's health from its signals. UNKNOWN counts as up, but
+/* A tracked service check: a bare one failing is a failing signal (the
+ * instance resigns, as for `link`); a weighted one failing adds its weight
+ * to the instance's priority delta instead. */
+static void judge_track(struct health_bind *b, struct verdict *v)
+{
+	char text[VRRP_RT_REASON_MAX];
+
+	b->own_delta = 0;
+	b->own_delta_reason[0] = '\0';
+	for (size_t i = 0; i < b->n_track; i++) {
+		const struct health_svc *s = b->track[i];
+
+		if (!s)
+			continue;
+		if (!s->probe) {
+			add_text(v->unjudgeable, sizeof(v->unjudgeable), s->error);
+			continue;
+		}
+		if (s->cs.status == CHECK_UNKNOWN && !b->weight[i]) {
+			snprintf(text, sizeof(text), "check %s not judged yet", s->name);
+			add_text(v->unknown, sizeof(v->unknown), text);
+		}
+		if (s->cs.status != CHECK_DOWN)
+			continue;
+		if (!b->weight[i]) {
+			add_text(v->down, sizeof(v->down), s->cs.reason);
+			continue;
+		}
+		b->own_delta += b->weight[i];
+		snprintf(text, sizeof(text), "%s %+d", s->name, (int)b->weight[i]);
+		add_text(b->own_delta_reason, sizeof(b->own_delta_reason), text);
+	}
+}
+
+/* The instance's own health from its signals. UNKNOWN counts as up, but
  * pending: a node whose checks have not risen since they (re)started does
  * not preempt. */
-static void judge(struct vrrp_inst *inst)
+static void judge_own(struct vrrp_inst *inst, struct health_bind *b)
 {
-	const struct health_bind *b = inst->hook_data;
 	struct verdict v = {{0}};
-	char reason[VRRP_RT_REASON_MAX];
 
-	if (inst->spec.method == METHOD_VRRP || !b) {
-		vrrp_inst_set_healthy(inst, true, false, "clusterIpMethod vrrp: always healthy");
-		return;
-	}
 	if (b->link)
 		judge_link(b->link, &v);
 	if (b->gw)
 		judge_gw(b->gw, &v);
-	if (v.down[0]) {
-		vrrp_inst_set_healthy(inst, false, false, v.down);
+	judge_track(b, &v);
+	b->own_healthy = !v.down[0];
+	b->own_pending = b->own_healthy && v.unknown[0];
+	if (v.down[0])
+		snprintf(b->own_reason, sizeof(b->own_reason), "%s", v.down);
+	else if (v.unknown[0])
+		snprintf(b->own_reason, sizeof(b->own_reason),
+			 "healthy: %.80s (pending: no preemption yet)", v.unknown);
+	else if (v.unjudgeable[0])
+		snprintf(b->own_reason, sizeof(b->own_reason), "healthy: %.100s (assumed up)",
+			 v.unjudgeable);
+	else if (inst->spec.method == METHOD_VRRP && !b->n_track)
+		snprintf(b->own_reason, sizeof(b->own_reason),
+			 "clusterIpMethod vrrp: always healthy");
+	else
+		snprintf(b->own_reason, sizeof(b->own_reason), "healthy");
+}
+
+/* Whether a member lets its group keep the slot: its own signals, its
+ * advert interface (FAULT) and its VIPs (one it cannot hold). */
+static bool member_eligible(const struct vrrp_inst *inst, const struct health_bind *b, char *why,
+			    size_t len)
+{
+	if (!b->own_healthy)
+		snprintf(why, len, "%.40s: %.80s", inst->spec.name, b->own_reason);
+	else if (inst->fsm.link_down)
+		snprintf(why, len, "%.40s: advert interface down", inst->spec.name);
+	else if (inst->hold_reason[0])
+		snprintf(why, len, "%.40s: %.80s", inst->spec.name, inst->hold_reason);
+	else
+		return true;
+	return false;
+}
+
+/* A sync group (docs/checks.md): while any member is not eligible, every
+ * member is unhealthy (they hand over together); the priority delta is the
+ * sum of the failing weighted checks of all members, each check counted
+ * once, so that the members keep advertising alike. */
+static void judge_group(struct health *h, size_t g)
+{
+	char why[VRRP_RT_REASON_MAX] = "", reason[VRRP_RT_REASON_MAX];
+	char delta_reason[VRRP_RT_REASON_MAX] = "";
+	bool ok = true, pending = false;
+	int delta = 0;
+
+	for (size_t i = 0; i < h->rt->n_insts; i++) {
+		struct vrrp_inst *inst = h->rt->insts[i];
+		const struct health_bind *b = inst->hook_data;
+
+		if (!b || b->group != g)
+			continue;
+		if (ok && !member_eligible(inst, b, why, sizeof(why)))
+			ok = false;
+		pending |= b->own_pending;
+		for (size_t k = 0; k < b->n_track; k++) {
+			struct health_svc *s = b->track[k];
+
+			if (!s || !b->weight[k] || s->cs.status != CHECK_DOWN ||
+			    s->counted == h->gen_judge)
+				continue;
+			s->counted = h->gen_judge;
+			delta += b->weight[k];
+			snprintf(reason, sizeof(reason), "%s %+d", s->name, (int)b->weight[k]);
+			add_text(delta_reason, sizeof(delta_reason), reason);
+		}
+	}
+	h->gen_judge++;
+	snprintf(reason, sizeof(reason), "sync group %s: %.90s", h->rec->groups[g].name, why);
+	for (size_t i = 0; i < h->rt->n_insts; i++) {
+		struct vrrp_inst *inst = h->rt->insts[i];
+		const struct health_bind *b = inst->hook_data;
+
+		if (!b || b->group != g)
+			continue;
+		if (!b->own_healthy)
+			vrrp_inst_set_healthy(inst, false, false, b->own_reason);
+		else if (!ok)
+			vrrp_inst_set_healthy(inst, false, false, reason);
+		else
+			vrrp_inst_set_healthy(inst, true, pending, b->own_reason);
+		vrrp_inst_set_weight(inst, delta, delta_reason);
+	}
+}
+
+static void judge(struct vrrp_inst *inst)
+{
+	struct health_bind *b = inst->hook_data;
+	struct health *h = inst->rt->hooks.arg;
+
+	if (!b) {
+		vrrp_inst_set_healthy(inst, true, false, "clusterIpMethod vrrp: always healthy");
 		return;
 	}
-	if (v.unknown[0])
-		snprintf(reason, sizeof(reason), "healthy: %.80s (pending: no preemption yet)",
-			 v.unknown);
-	else if (v.unjudgeable[0])
-		snprintf(reason, sizeof(reason), "healthy: %.100s (assumed up)", v.unjudgeable);
-	else
-		snprintf(reason, sizeof(reason), "healthy");
-	vrrp_inst_set_healthy(inst, true, v.unknown[0] != '\0', reason);
+	judge_own(inst, b);
+	if (b->group != NODE_RECORD_NONE && h && h->rec) {
+		judge_group(h, b->group);
+		return;
+	}
+	vrrp_inst_set_healthy(inst, b->own_healthy, b->own_pending, b->own_reason);
+	vrrp_inst_set_weight(inst, b->own_delta, b->own_delta_reason);
 }
 
 /* Whether the advert interface is up, for the state machine's FAULT. A
@@ -131,8 +247,13 @@ static void judge_advert(struct vrrp_inst *inst)
 
 static bool uses_check(const struct health_bind *b, const void *check)
 {
-	return b && (b->link == check || b->gw == check || b->advert == check ||
-		     (b->gw && b->gw->link == check));
+	if (!b)
+		return false;
+	for (size_t i = 0; i < b->n_track; i++)
+		if (b->track[i] == check)
+			return true;
+	return b->link == check || b->gw == check || b->advert == check ||
+	       (b->gw && b->gw->link == check);
 }
 
 /* A signal changed: the instances judged by it are judged again. A link
@@ -412,6 +533,28 @@ static void bind_count(const struct health_bind *b, bool add)
 		count(&b->advert->users, add);
 	if (b->gw)
 		count(&b->gw->users, add);
+	for (size_t i = 0; i < b->n_track; i++)
+		if (b->track[i])
+			count(&b->track[i]->users, add);
+}
+
+/* vrrp.track: the instance's service checks and their weights. */
+static void bind_track(struct health *h, struct health_bind *b, const struct node_inst *ni)
+{
+	size_t n = ni && h->svc_of ? ni->n_track : 0;
+
+	free(b->track);
+	free(b->weight);
+	b->track = n ? calloc(n, sizeof(*b->track)) : NULL;
+	b->weight = n ? calloc(n, sizeof(*b->weight)) : NULL;
+	b->n_track = 0;
+	if (n && (!b->track || !b->weight))
+		return; /* out of memory: judged without them (logged by the caller's sync) */
+	for (size_t i = 0; i < n; i++) {
+		b->track[i] = h->svc_of[ni->track[i].check];
+		b->weight[i] = ni->track[i].weight;
+	}
+	b->n_track = n;
 }
 
 /* The instance's checks, by their indexes in the record. */
@@ -424,12 +567,17 @@ static void inst_bind(struct health *h, struct vrrp_inst *inst)
 		b = calloc(1, sizeof(*b));
 		if (!b)
 			return; /* judged healthy, as without checks */
+		/* its group's judgement counts it eligible until it is judged */
+		b->own_healthy = true;
+		snprintf(b->own_reason, sizeof(b->own_reason), "not judged yet");
 		inst->hook_data = b;
 	}
 	bind_count(b, false);
 	b->link = ni && ni->link != NODE_RECORD_NONE ? h->link_of[ni->link] : NULL;
 	b->gw = ni && ni->gw != NODE_RECORD_NONE ? h->gw_of[ni->gw] : NULL;
 	b->advert = ni ? h->link_of[ni->advert_link] : NULL;
+	b->group = ni ? ni->group : NODE_RECORD_NONE;
+	bind_track(h, b, ni);
 	bind_count(b, true);
 }
 
@@ -444,10 +592,15 @@ static void hook_start(void *arg, struct vrrp_inst *inst)
 
 static void hook_free(void *arg, struct vrrp_inst *inst)
 {
+	struct health_bind *b = inst->hook_data;
+
 	(void)arg;
-	if (inst->hook_data)
-		bind_count(inst->hook_data, false);
-	free(inst->hook_data);
+	if (!b)
+		return;
+	bind_count(b, false);
+	free(b->track);
+	free(b->weight);
+	free(b);
 	inst->hook_data = NULL;
 }
 
@@ -469,6 +622,8 @@ struct sync_tables {
 	struct health_link **link_of;
 	struct health_gw **gw_of;
 	struct health_gw **was;
+	struct health_svc **svc_of;
+	bool *group_dirty;
 };
 
 static int sync_links(struct health *h, const struct node_record *r, struct sync_tables *t)
@@ -555,6 +710,47 @@ static void on_addr_removed(void *arg, const char *netns, int ifindex, const str
 	vrrp_rt_addr_removed(arg, netns, ifindex, addr);
 }
 
+/* A service check changed: the instances tracking it are judged again. */
+static void on_svc(struct health *h, struct health_svc *s)
+{
+	if (h->on_check)
+		h->on_check(h->on_check_arg, s->name, svc_type_name(s->type), &s->cs);
+	rejudge_users(h, s, true);
+}
+
+void health_on_check(struct health *h, health_check_fn fn, void *arg)
+{
+	h->on_check = fn;
+	h->on_check_arg = arg;
+}
+
+/* The sync groups a member's own change (reported from inside a step)
+ * touched, judged from the loop. */
+static void on_regroup(evutil_socket_t fd, short what, void *arg)
+{
+	struct health *h = arg;
+
+	(void)fd;
+	(void)what;
+	for (size_t g = 0; h->rec && h->group_dirty && g < h->rec->n_groups; g++) {
+		if (!h->group_dirty[g])
+			continue;
+		h->group_dirty[g] = false;
+		judge_group(h, g);
+	}
+}
+
+void health_inst_event(struct health *h, const struct vrrp_inst *inst, enum vrrp_rt_event what)
+{
+	const struct health_bind *b = inst->hook_data;
+
+	if (!h || !b || b->group == NODE_RECORD_NONE || !h->group_dirty ||
+	    what == VRRP_RT_EV_VIP_REPAIR)
+		return;
+	h->group_dirty[b->group] = true;
+	event_active(h->regroup, 0, 0);
+}
+
 /* ---- API ---- */
 
 struct health *health_new(struct vrrp_rt *rt)
@@ -569,6 +765,14 @@ struct health *health_new(struct vrrp_rt *rt)
 		free(h);
 		return NULL;
 	}
+	h->regroup = event_new(rt->base, -1, 0, on_regroup, h);
+	if (!h->regroup) {
+		link_watch_free(h->lw);
+		free(h);
+		return NULL;
+	}
+	h->gen_judge = 1;
+	h->svc_changed = on_svc;
 	link_watch_on_addr_removed(h->lw, on_addr_removed, rt); /* no socket yet: cannot fail */
 	rt->hooks.arg = h;
 	rt->hooks.inst_start = hook_start;
@@ -581,10 +785,24 @@ static void set_tables(struct health *h, const struct node_record *r, struct syn
 {
 	free(h->link_of);
 	free(h->gw_of);
+	free(h->svc_of);
+	free(h->group_dirty);
 	free(t->was);
 	h->rec = r;
 	h->link_of = t->link_of;
 	h->gw_of = t->gw_of;
+	h->svc_of = t->svc_of;
+	h->group_dirty = t->group_dirty;
+}
+
+static void tables_free(struct sync_tables *t)
+{
+	free(t->link_of);
+	free(t->gw_of);
+	free(t->was);
+	free(t->svc_of);
+	free(t->group_dirty);
+	*t = (struct sync_tables){0};
 }
 
 int health_sync(struct health *h, const struct node_record *r)
@@ -593,22 +811,22 @@ int health_sync(struct health *h, const struct node_record *r)
 	    .link_of = calloc(r->n_links ? r->n_links : 1, sizeof(*t.link_of)),
 	    .gw_of = calloc(r->n_gws ? r->n_gws : 1, sizeof(*t.gw_of)),
 	    .was = calloc(r->n_gws ? r->n_gws : 1, sizeof(*t.was)),
+	    .svc_of = calloc(r->n_svcs ? r->n_svcs : 1, sizeof(*t.svc_of)),
+	    .group_dirty = calloc(r->n_groups ? r->n_groups : 1, sizeof(*t.group_dirty)),
 	};
 	int failed;
 
 	h->gen++;
-	if (!t.link_of || !t.gw_of || !t.was) {
+	if (!t.link_of || !t.gw_of || !t.was || !t.svc_of || !t.group_dirty) {
 		vrrp_rt_log(h->rt, VRRP_RT_LOG_ERR,
 			    "[check] out of memory: every instance is judged healthy");
-		free(t.link_of);
-		free(t.gw_of);
-		free(t.was);
-		t = (struct sync_tables){0};
+		tables_free(&t);
 		set_tables(h, NULL, &t);
 		return (int)r->n_insts;
 	}
 	failed = sync_links(h, r, &t);
 	failed += sync_gws(h, r, &t);
+	failed += health_svc_sync(h, r, t.svc_of);
 	failed += report_missing_gws(h, r);
 	set_tables(h, r, &t);
 	return failed;
@@ -618,11 +836,18 @@ void health_commit(struct health *h)
 {
 	size_t k = 0;
 
+	/* every member's own verdict first: a group judged while a member
+	 * is still unjudged would see it as it was */
 	for (size_t i = 0; i < h->rt->n_insts; i++) {
 		inst_bind(h, h->rt->insts[i]);
+		if (h->rt->insts[i]->hook_data)
+			judge_own(h->rt->insts[i], h->rt->insts[i]->hook_data);
+	}
+	for (size_t i = 0; i < h->rt->n_insts; i++) {
 		judge(h->rt->insts[i]);
 		judge_advert(h->rt->insts[i]);
 	}
+	health_svc_commit(h);
 	for (size_t i = 0; i < h->n_links; i++) {
 		if (h->links[i]->gen == h->gen)
 			h->links[k++] = h->links[i];
@@ -651,10 +876,15 @@ void health_free(struct health *h)
 		link_free(h, h->links[i]);
 	for (size_t i = 0; i < h->n_gws; i++)
 		gw_free(h->gws[i]);
+	health_svc_free_all(h);
 	free(h->links);
 	free(h->gws);
 	free(h->link_of);
 	free(h->gw_of);
+	free(h->svc_of);
+	free(h->group_dirty);
+	if (h->regroup)
+		event_free(h->regroup);
 	link_watch_free(h->lw);
 	free(h);
 }

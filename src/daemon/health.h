@@ -58,9 +58,21 @@ int health_sync(struct health *h, const struct node_record *r);
  * longer needed freed. */
 void health_commit(struct health *h);
 
+/* An instance's event (vrrp_rt.on_event, relayed by the daemon): a
+ * member of a sync group whose own state changed (its VIPs cannot be
+ * held, it entered FAULT) has its group judged again from the loop. */
+void health_inst_event(struct health *h, const struct vrrp_inst *inst, enum vrrp_rt_event what);
+
+/* A service check changed state (up, down): for the event stream. */
+typedef void (*health_check_fn)(void *arg, const char *name, const char *type,
+				const struct check_state *cs);
+void health_on_check(struct health *h, health_check_fn fn, void *arg);
+
 /* The "health" object of an instance in `vipctl status -o json`
  * (docs/json.md). */
 json_t *health_inst_json(const struct vrrp_inst *inst);
+/* The "checks" array of `vipctl status -o json`: every service check. */
+json_t *health_checks_json(const struct health *h);
 
 /* ---- read-only views, for metrics ---- */
 struct health_link_view {
@@ -79,6 +91,15 @@ struct health_gw_view {
 	bool running;
 	size_t users;
 };
+struct health_svc_view {
+	const char *name;
+	const char *type; /* "process", "tcp", "http", "exec" */
+	const struct check_state *cs;
+	const char *error; /* why it could not start, "" otherwise */
+	bool running;
+	size_t users; /* instances tracking it */
+};
+bool health_svc_get(const struct health *h, size_t i, struct health_svc_view *out);
 /* The i-th check, false past the last. */
 bool health_link_get(const struct health *h, size_t i, struct health_link_view *out);
 bool health_gw_get(const struct health *h, size_t i, struct health_gw_view *out);

@@ -129,18 +129,78 @@ static json_t *gw_json(const struct health_gw *g)
 	return o;
 }
 
+/* A service check as status shows it (checks[] and an instance's track[]). */
+static json_t *svc_json(const struct health_svc *s)
+{
+	json_t *o = json_pack("{s:s, s:s}", "name", s->name, "type", svc_type_name(s->type));
+
+	if (!s->probe) {
+		json_object_set_new(o, "state", json_string("down"));
+		json_object_set_new(o, "reason", json_string(s->error));
+		set_change(o, 0, 0, 0, 0);
+		json_object_set_new(o, "changes", json_integer(0));
+		return o;
+	}
+	json_object_set_new(o, "state", json_string(check_status_name(s->cs.status)));
+	json_object_set_new(o, "reason",
+			    json_string(s->cs.probes ? s->cs.detail : "not judged yet"));
+	set_change(o, s->cs.last_change_ms, s->cs.changes, s->told_wall_ms, s->changes_told);
+	json_object_set_new(o, "changes", json_integer((json_int_t)s->cs.changes));
+	json_object_set_new(o, "probes", json_integer((json_int_t)s->cs.probes));
+	json_object_set_new(o, "failures", json_integer((json_int_t)(s->cs.probes - s->cs.oks)));
+	return o;
+}
+
+static json_t *track_json(const struct health_bind *b)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < b->n_track; i++) {
+		json_t *o;
+
+		if (!b->track[i])
+			continue;
+		o = svc_json(b->track[i]);
+		json_object_set_new(o, "weight",
+				    b->weight[i] ? json_integer(b->weight[i]) : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 json_t *health_inst_json(const struct vrrp_inst *inst)
 {
 	const struct health_bind *b = inst->hook_data;
+	const struct health *h = inst->rt->hooks.arg;
 	json_t *sig = json_object();
+	const char *group = NULL;
 
 	if (b && b->link)
 		json_object_set_new(sig, "link", link_json(b->link));
 	if (b && b->gw)
 		json_object_set_new(sig, "gateway", gw_json(b->gw));
-	return json_pack("{s:b, s:s, s:I, s:o, s:o}", "healthy", inst->fsm.healthy, "reason",
-			 inst->health_reason, "changes", (json_int_t)inst->health_changes,
-			 "last_change", wall_json(inst->health_changed_wall_ms), "signals", sig);
+	if (b && b->n_track)
+		json_object_set_new(sig, "track", track_json(b));
+	if (b && h && h->rec && b->group != NODE_RECORD_NONE && b->group < h->rec->n_groups)
+		group = h->rec->groups[b->group].name;
+	return json_pack("{s:b, s:s, s:I, s:o, s:o, s:o, s:i, s:s}", "healthy", inst->fsm.healthy,
+			 "reason", inst->health_reason, "changes", (json_int_t)inst->health_changes,
+			 "last_change", wall_json(inst->health_changed_wall_ms), "signals", sig,
+			 "sync_group", group ? json_string(group) : json_null(), "priority_delta",
+			 (int)inst->fsm.priority_delta, "weight_reason", inst->weight_reason);
+}
+
+json_t *health_checks_json(const struct health *h)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; h && i < h->n_svcs; i++) {
+		json_t *o = svc_json(h->svcs[i]);
+
+		json_object_set_new(o, "users", json_integer((json_int_t)h->svcs[i]->users));
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 /* ---- views ---- */

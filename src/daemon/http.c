@@ -1,55 +1,32 @@
 /* --http ADDR:PORT (its older name: --metrics-listen): a small HTTP server
- * (libevent's evhttp) on the daemon's loop that serves GET /metrics
- * (metrics.c) and hands every other path to the API (api.c, api.h).
- * Meant for loopback (127.0.0.1:9712, [::1]:9712): the reads tell a lot
- * about the cluster; any other address is logged as a warning. ADDR is
- * numeric, IPv6 in brackets; ":PORT" is 127.0.0.1:PORT.
+ * (http_server.c, on libevent's evhttp) on the daemon's loop that serves
+ * GET /metrics (metrics.c) and hands every other path to the API (api.c,
+ * api.h). Meant for loopback (127.0.0.1:9712, [::1]:9712): the reads tell
+ * a lot about the cluster; any other address is logged as a warning. ADDR
+ * is numeric, IPv6 in brackets; ":PORT" is 127.0.0.1:PORT.
  *
- * Bounds (docs/security.md): headers of at most HEADERS_MAX bytes, bodies
- * of at most BODY_MAX (a GET has none; api_register raises it for the
- * API's writes when they are allowed), a connection idle for
- * TIMEOUT_SECONDS is closed, and out of descriptors the listener pauses
- * for a second instead of spinning the loop. libevent 2.1 has no cap on
- * connections (2.2's evhttp_set_max_connections): the idle timeout and a
- * loopback address are what bound them here. */
+ * Bounds (docs/security.md, http_server.c): headers, bodies (api_register
+ * raises the body's for the API's writes when they are allowed), idle time
+ * and a cap on connections at once (more are closed at once and counted:
+ * vipd_http_connections_refused_total): HTTP_SERVER_MAX_CONNS, plus
+ * API_SSE_MAX with the API on, whose event streams are long-lived
+ * connections. Out of descriptors the listener pauses for a second instead
+ * of spinning the loop. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <event2/buffer.h>
-#include <event2/event.h>
-#include <event2/http.h>
 #include <event2/listener.h>
 
 #include "daemon/api.h"
 #include "daemon/daemon.h"
+#include "daemon/http_server.h"
 
-#define CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
-#define HEADERS_MAX	8192
-#define BODY_MAX	1024
-#define TIMEOUT_SECONDS 10
+#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
-static void on_metrics(struct evhttp_request *req, void *arg)
+static char *metrics_page(void *ctx, size_t *len)
 {
-	struct daemon *d = arg;
-	struct evbuffer *body;
-	size_t len = 0;
-	char *text;
-
-	text = metrics_text(d, &len);
-	body = evbuffer_new();
-	if (!text || !body) {
-		free(text);
-		if (body)
-			evbuffer_free(body);
-		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
-		return;
-	}
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", CONTENT_TYPE);
-	evbuffer_add(body, text, len);
-	free(text);
-	evhttp_send_reply(req, HTTP_OK, "OK", body);
-	evbuffer_free(body);
+	return metrics_text(ctx, len);
 }
 
 /* "127.0.0.1:9712" or "[::1]:9712" into host and port; ":9712" is
@@ -94,7 +71,6 @@ static bool loopback(const char *host)
 
 int http_open(struct daemon *d)
 {
-	struct evhttp_bound_socket *bound;
 	char host[64];
 	uint16_t port;
 	int rc;
@@ -108,25 +84,21 @@ int http_open(struct daemon *d)
 			    d->metrics_listen);
 		return rc;
 	}
-	d->http = evhttp_new(d->base);
+	/* the event streams stay open: room for them beside the short requests */
+	d->http = http_server_new(d->base, "/metrics", CONTENT_TYPE, metrics_page, d,
+				  HTTP_SERVER_MAX_CONNS + (d->api ? API_SSE_MAX : 0));
 	if (!d->http)
 		return -ENOMEM;
-	evhttp_set_allowed_methods(d->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
-	evhttp_set_timeout(d->http, TIMEOUT_SECONDS);
-	evhttp_set_max_headers_size(d->http, HEADERS_MAX);
-	evhttp_set_max_body_size(d->http, BODY_MAX);
-	evhttp_set_cb(d->http, "/metrics", on_metrics, d);
-	api_register(d, d->http); /* every other path */
-	bound = evhttp_bind_socket_with_handle(d->http, host, port);
-	if (!bound) {
-		rc = errno ? -errno : -EADDRNOTAVAIL;
+	api_register(d, http_server_evhttp(d->http)); /* every other path */
+	rc = http_server_listen(d->http, host, port);
+	if (rc < 0) {
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
 			    "--http (--metrics-listen) %s: cannot listen: %s", d->metrics_listen,
 			    strerror(-rc));
 		http_close(d);
 		return rc;
 	}
-	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(bound), on_listen_error);
+	evconnlistener_set_error_cb(http_server_listener(d->http), on_listen_error);
 	if (!loopback(host))
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_WARN,
 			    "metrics on %s: not a loopback address, anyone who reaches it reads "
@@ -139,8 +111,6 @@ int http_open(struct daemon *d)
 void http_close(struct daemon *d)
 {
 	api_close(d); /* its streams, before their connections go */
-	if (d->http) {
-		evhttp_free(d->http);
-		d->http = NULL;
-	}
+	http_server_free(d->http);
+	d->http = NULL;
 }

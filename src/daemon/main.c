@@ -1,4 +1,5 @@
-/* vipd: the VRRP daemon. One libevent loop, no threads.
+/* vipd: the VRRP daemon. One libevent loop; a reload's parse runs on a
+ * worker thread (reload.c) and is applied on the loop.
  *
  *   vipd -c FILE [--node N] [--control SOCK] [--control-group G] [-f] [-v]
  *        [--http ADDR:PORT [--http-token-file FILE]]
@@ -6,18 +7,20 @@
  * Start: load the file (exit 2 with every error), open the control socket,
  * remove left-over VIPs, start every instance, tell systemd READY=1.
  * SIGTERM/SIGINT: every instance shuts down (masters send priority 0 and
- * remove their VIPs), exit 0. SIGHUP: reload. */
+ * remove their VIPs), exit 0. SIGHUP: reload (parsed off the loop). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
 #include "daemon/api.h"
 #include "daemon/daemon.h"
+#include "daemon/hooks.h"
 #include "daemon/health.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_BADCONF = 2 };
@@ -119,11 +122,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		if (daemon_reload(d, NULL) < 0)
-			events_daemon(d, "reload-failed",
-				      "SIGHUP: the new configuration has errors");
-		else
-			events_daemon(d, "reload", "SIGHUP");
+		/* the outcome is logged and sent as an event (reload.c) */
+		if (!daemon_reload_request(d, "SIGHUP", NULL, NULL))
+			vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "SIGHUP: reload: out of memory");
 		return;
 	}
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "%s: shutting down",
@@ -147,11 +148,25 @@ static int add_signals(struct daemon *d)
 	return 0;
 }
 
+/* What an instance event means beyond the event stream: its sync group
+ * may have to be judged again, and its hooks (or its group's) run. */
+static void relay_inst_event(struct daemon *d, const struct vrrp_inst *inst,
+			     enum vrrp_rt_event what)
+{
+	health_inst_event(d->health, inst, what);
+	if (what == VRRP_RT_EV_TRANSITION)
+		hooks_transition(d->hooks, inst);
+}
+
 static void cleanup(struct daemon *d)
 {
 	vrrp_rt_shutdown(&d->rt); /* idempotent: nothing left to do after SIGTERM */
+	hooks_stop(d->hooks);	  /* after the VIPs are gone */
+	hooks_free(d->hooks);
+	d->hooks = NULL;
 	http_close(d);
-	control_close(d);
+	control_close(d);	/* cancels the clients' reloads */
+	daemon_reload_close(d); /* waits for a parse on the thread */
 	events_done(d);
 	for (int i = 0; i < 3; i++)
 		if (d->sig_ev[i])
@@ -190,7 +205,9 @@ static int setup(struct daemon *d)
 		return EXIT_BADCONF;
 	if (d->cleanup_only)
 		return cleanup_only(d);
-	rc = add_signals(d);
+	rc = daemon_reload_init(d);
+	if (rc == 0)
+		rc = add_signals(d);
 	if (rc == 0)
 		rc = control_open(d);
 	if (rc < 0) {
@@ -203,19 +220,27 @@ static int setup(struct daemon *d)
 	}
 	if (d->metrics_listen && (api_open(d) < 0 || http_open(d) < 0))
 		return EXIT_FAIL;
-	rc = privs_drop();
+	rc = privs_drop(privs_needs_users(d->record));
+	if (rc == 0 && privs_needs_users(d->record) && geteuid() == 0 && !privs_can_switch_users())
+		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
+			    "exec checks run as another user than root, but vipd lacks CAP_SETUID, "
+			    "CAP_SETGID or CAP_KILL (the unit's CapabilityBoundingSet): they will "
+			    "fail; add packaging/systemd/exec-checks.conf as a drop-in, or write "
+			    "`user: root`");
 	if (rc < 0) {
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "cannot drop capabilities: %s", strerror(-rc));
 		return EXIT_FAIL;
 	}
 	/* events to the control socket's subscribers and the HTTP streams */
 	events_init(d, api_push_event);
+	d->events.relay = relay_inst_event;
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
 		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);
-	d->health = health_new(&d->rt); /* link and gateway checks */
+	d->health = health_new(&d->rt); /* link, gateway and service checks */
 	if (!d->health)
 		return EXIT_FAIL;
+	health_on_check(d->health, events_check, d);
 	daemon_restore_drain(d); /* before the instances: they start drained */
 	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
 		return EXIT_FAIL;
@@ -242,7 +267,7 @@ int main(int argc, char **argv)
 	 * not wait for it (a false failover); vrrp_rt_log_to queues, drops and
 	 * counts instead */
 	(void)vrrp_rt_log_to(&d.rt, STDERR_FILENO);
-	rc = privs_drop_for_setup();
+	rc = privs_drop_for_setup(true); /* the file, not read yet, decides on users */
 	if (rc < 0) {
 		fprintf(stderr, "vipd: error: cannot drop capabilities: %s\n", strerror(-rc));
 		cleanup(&d);

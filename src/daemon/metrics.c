@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "daemon/daemon.h"
+#include "daemon/http_server.h"
 #include "daemon/metrics_fmt.h"
 
 #define LABELS_MAX 512
@@ -209,6 +210,24 @@ static void socket_drops(FILE *out, const struct daemon *d)
 	}
 }
 
+static void socket_kernel_drops(FILE *out, const struct daemon *d)
+{
+	family(out, "vipd_socket_kernel_drops_total", "counter",
+	       "packets the kernel dropped for a VRRP socket before vipd read them (receive "
+	       "buffer full, IPsec policy; SO_RXQ_OVFL, known with the next packet)");
+	for (size_t i = 0; i < d->rt.n_socks; i++) {
+		const struct vrrp_rt_sock *s = d->rt.socks[i];
+		char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
+
+		metrics_escape(ifn, sizeof(ifn), s->ifname);
+		metrics_escape(ns, sizeof(ns), s->netns);
+		fprintf(out,
+			"vipd_socket_kernel_drops_total{interface=\"%s\",namespace=\"%s\","
+			"family=\"%s\"} %llu\n",
+			ifn, ns, ip_family_name(s->family), (unsigned long long)s->kernel_drops);
+	}
+}
+
 static void daemon_series(FILE *out, const struct daemon *d)
 {
 	char cluster[256], node[128];
@@ -230,6 +249,15 @@ static void daemon_series(FILE *out, const struct daemon *d)
 	fprintf(out, "vipd_instances %zu\n", d->rt.n_insts);
 	family(out, "vipd_events_total", "counter", "events emitted (`vipctl events`)");
 	fprintf(out, "vipd_events_total %llu\n", (unsigned long long)d->events.seq);
+	if (d->http) {
+		family(out, "vipd_http_connections_open", "gauge",
+		       "connections open on --metrics-listen");
+		fprintf(out, "vipd_http_connections_open %zu\n", http_server_open_conns(d->http));
+		family(out, "vipd_http_connections_refused_total", "counter",
+		       "connections closed at once: the cap of open ones was reached");
+		fprintf(out, "vipd_http_connections_refused_total %llu\n",
+			(unsigned long long)http_server_refused(d->http));
+	}
 }
 
 char *metrics_text(const struct daemon *d, size_t *len)
@@ -249,6 +277,7 @@ char *metrics_text(const struct daemon *d, size_t *len)
 	for (size_t i = 0; i < d->rt.n_insts; i++)
 		inst_drops(out, d->rt.insts[i]);
 	socket_drops(out, d);
+	socket_kernel_drops(out, d);
 	metrics_write_checks(out, d);
 	if (fclose(out) != 0) {
 		free(text);

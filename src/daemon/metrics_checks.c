@@ -7,6 +7,7 @@
 
 #include "daemon/daemon.h"
 #include "daemon/health.h"
+#include "daemon/hooks.h"
 #include "daemon/metrics_fmt.h"
 
 static void family(FILE *out, const char *name, const char *type, const char *help)
@@ -109,10 +110,118 @@ static void gateways(FILE *out, const struct daemon *d)
 	}
 }
 
+typedef double (*svc_value_fn)(const struct health_svc_view *v);
+
+static double s_up(const struct health_svc_view *v)
+{
+	return v->running && v->cs->status != CHECK_DOWN;
+}
+static double s_probes(const struct health_svc_view *v)
+{
+	return (double)v->cs->probes;
+}
+static double s_failures(const struct health_svc_view *v)
+{
+	return (double)(v->cs->probes - v->cs->oks);
+}
+static double s_changes(const struct health_svc_view *v)
+{
+	return (double)v->cs->changes;
+}
+
+static const struct {
+	const char *name, *type, *help;
+	svc_value_fn fn;
+} svc_series[] = {
+    {"vipd_check_up", "gauge", "1 while a service check passes (or is not judged yet)", s_up},
+    {"vipd_check_probes_total", "counter", "service check attempts", s_probes},
+    {"vipd_check_failures_total", "counter", "service check attempts that failed", s_failures},
+    {"vipd_check_changes_total", "counter", "changes of a service check's state", s_changes},
+};
+
+static void services(FILE *out, const struct daemon *d)
+{
+	struct health_svc_view v;
+	char name[160];
+
+	for (size_t s = 0; s < sizeof(svc_series) / sizeof(svc_series[0]); s++) {
+		family(out, svc_series[s].name, svc_series[s].type, svc_series[s].help);
+		for (size_t i = 0; health_svc_get(d->health, i, &v); i++) {
+			metrics_escape(name, sizeof(name), v.name);
+			fprintf(out, "%s{check=\"%s\",type=\"%s\"} %.17g\n", svc_series[s].name,
+				name, v.type, svc_series[s].fn(&v));
+		}
+	}
+}
+
+static double h_timeouts(const struct hook_runner *r)
+{
+	return (double)r->stats.timeouts;
+}
+static double h_last_duration(const struct hook_runner *r)
+{
+	return r->stats.last_duration_ms / 1e3;
+}
+
+/* One sample per runner. */
+static void hook_gauges(FILE *out, const struct hooks *h, const char *series, const char *type,
+			const char *help, double (*fn)(const struct hook_runner *r))
+{
+	char name[2 * VRRP_RT_NAME_MAX];
+
+	family(out, series, type, help);
+	for (size_t i = 0; h && i < h->n; i++) {
+		const struct hook_runner *r = h->v[i];
+
+		if (!r)
+			continue;
+		metrics_escape(name, sizeof(name), r->name);
+		fprintf(out, "%s{%s=\"%s\"} %.17g\n", series, r->group ? "group" : "instance", name,
+			fn(r));
+	}
+}
+
+/* One line per runner and hook event that has run. */
+static void hooks(FILE *out, const struct daemon *d)
+{
+	const struct hooks *h = d->hooks;
+	char name[2 * VRRP_RT_NAME_MAX];
+
+	family(out, "vipd_hook_runs_total", "counter",
+	       "transition hooks run, by result (ok: exit 0; failed: other exit, killed, or "
+	       "not started)");
+	for (size_t i = 0; h && i < h->n; i++) {
+		const struct hook_runner *r = h->v[i];
+
+		if (!r)
+			continue;
+		metrics_escape(name, sizeof(name), r->name);
+		for (int e = 0; e < HOOK_EVENT_COUNT; e++) {
+			if (!r->stats.runs[e])
+				continue;
+			fprintf(out,
+				"vipd_hook_runs_total{%s=\"%s\",hook=\"%s\",result=\"ok\"} %llu\n",
+				r->group ? "group" : "instance", name, hook_event_name(e),
+				(unsigned long long)(r->stats.runs[e] - r->stats.failures[e]));
+			fprintf(
+			    out,
+			    "vipd_hook_runs_total{%s=\"%s\",hook=\"%s\",result=\"failed\"} %llu\n",
+			    r->group ? "group" : "instance", name, hook_event_name(e),
+			    (unsigned long long)r->stats.failures[e]);
+		}
+	}
+	hook_gauges(out, h, "vipd_hook_timeouts_total", "counter", "hooks killed at their timeout",
+		    h_timeouts);
+	hook_gauges(out, h, "vipd_hook_last_duration_seconds", "gauge",
+		    "how long the last hook ran", h_last_duration);
+}
+
 void metrics_write_checks(FILE *out, const struct daemon *d)
 {
 	if (!d->health)
 		return;
 	links(out, d);
 	gateways(out, d);
+	services(out, d);
+	hooks(out, d);
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/hooks.h"
 #include "daemon/health.h"
 
 static json_t *addr_json(const struct ip_addr *a, bool with_prefix)
@@ -139,10 +140,11 @@ static json_t *instance_json(const struct vrrp_inst *inst, bool counters)
 
 static json_t *socket_json(const struct vrrp_rt_sock *s)
 {
-	return json_pack("{s:s, s:o, s:s, s:b, s:i, s:o}", "interface", s->ifname, "namespace",
+	return json_pack("{s:s, s:o, s:s, s:b, s:i, s:o, s:I}", "interface", s->ifname, "namespace",
 			 *s->netns ? json_string(s->netns) : json_null(), "family",
 			 ip_family_name(s->family), "multicast", s->multicast, "instances", s->refs,
-			 "drops", drops_json(s->drops));
+			 "drops", drops_json(s->drops), "kernel_drops",
+			 (json_int_t)s->kernel_drops);
 }
 
 /* "zone": the interface's zone; "zones": the distinct zones of its VIPs
@@ -175,12 +177,14 @@ static json_t *status_doc(const struct daemon *d, bool brief)
 	}
 	for (size_t i = 0; !brief && i < d->rt.n_socks; i++)
 		json_array_append_new(socks, socket_json(d->rt.socks[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:o, s:o}", "cluster",
-			 d->model->cluster_name.v, "node", d->node_name, "config", d->config_path,
-			 "version", VIPD_VERSION, "pid", (int)getpid(), "started",
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:b, s:o, s:o, s:o, s:o}",
+			 "cluster", d->model->cluster_name.v, "node", d->node_name, "config",
+			 d->config_path, "version", VIPD_VERSION, "pid", (int)getpid(), "started",
 			 events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
 			 (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
-			 "instances", insts, "sockets", socks);
+			 "reload_in_progress", daemon_reload_running(d), "instances", insts,
+			 "sockets", socks, "checks", health_checks_json(d->health), "hooks",
+			 hooks_json(d->hooks));
 }
 
 json_t *status_json(const struct daemon *d)

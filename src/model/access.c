@@ -54,3 +54,17 @@ uint8_t model_instance_priority(const struct vrrp_instance *vi, int node)
 {
 	return node >= 0 && node < MODEL_NODES ? vi->priority[node] : 0;
 }
+
+const char *const svc_type_names[] = {"process", "tcp", "http", "exec", NULL};
+
+const char *svc_type_name(enum svc_type t)
+{
+	return t < SVC_TYPE_COUNT ? svc_type_names[t] : "?";
+}
+
+const char *const hook_event_names[] = {"master", "backup", "fault", "stop", NULL};
+
+const char *hook_event_name(enum hook_event e)
+{
+	return e < HOOK_EVENT_COUNT ? hook_event_names[e] : "?";
+}

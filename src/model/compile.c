@@ -1,6 +1,7 @@
 /* VIPs → VRRP instances, one per (interface, slot, family, clusterIpMethod),
  * with VRIDs that both nodes compute alike from the file alone. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/kinds/kind.h"
@@ -98,12 +99,13 @@ static void vrid_take(struct vrid_set *s, int fi, unsigned v)
 }
 
 static struct vrrp_instance *new_instance(struct model *m, size_t iface, size_t bucket,
-					  size_t count)
+					  size_t count, uint32_t pin)
 {
 	struct vrrp_instance *vi = &m->instances[m->n_instances++];
 	const struct iface *ifc = &m->ifaces[iface];
 	const struct iface *adv = ifc->via_idx >= 0 ? &m->ifaces[ifc->via_idx] : ifc;
 	char name[96];
+	int len;
 
 	vi->iface = iface;
 	vi->advert_iface = (size_t)(adv - m->ifaces);
@@ -111,8 +113,14 @@ static struct vrrp_instance *new_instance(struct model *m, size_t iface, size_t 
 	vi->family = (bucket / METHOD_COUNT) % 2 ? IP_V6 : IP_V4;
 	vi->slot = (enum vip_slot)(bucket / (METHOD_COUNT * 2));
 	vi->vips = arena_alloc(&m->arena, count * sizeof(*vi->vips));
-	snprintf(name, sizeof(name), "%s/%s/%s/%s", ifc->name, vip_slot_name(vi->slot),
-		 ip_family_name(vi->family), vip_method_name(vi->method));
+	len = snprintf(name, sizeof(name), "%s/%s/%s/%s", ifc->name, vip_slot_name(vi->slot),
+		       ip_family_name(vi->family), vip_method_name(vi->method));
+	if (pin) {
+		/* VIPs of one slot, family and method may pin several VRIDs */
+		snprintf(name + len, sizeof(name) - (size_t)len, "/vrid%u", pin);
+		vi->vrid = (uint8_t)pin;
+		vi->vrid_pinned = true;
+	}
 	vi->name = arena_strdup(&m->arena, name);
 	for (int n = 0; n < MODEL_NODES; n++) {
 		bool prefers = (vi->slot == SLOT_MASTER) == (n == 0);
@@ -130,17 +138,60 @@ static struct vrrp_instance *new_instance(struct model *m, size_t iface, size_t 
 	return vi;
 }
 
+static uint32_t vip_pin(const struct vip *v)
+{
+	return v->vrid.set ? v->vrid.v : 0;
+}
+
+static bool iface_has_pins(const struct iface *ifc)
+{
+	for (size_t i = 0; i < ifc->n_vips; i++)
+		if (ifc->vips[i].vrid.set)
+			return true;
+	return false;
+}
+
+/* Instances of an interface whose VIPs pin VRIDs: one per (bucket, pinned
+ * VRID or none), in the order of the buckets, then of the VRIDs. */
+static void build_pinned(struct model *m, size_t iface)
+{
+	const struct iface *ifc = &m->ifaces[iface];
+	size_t slots = (size_t)BUCKETS * 256;
+	size_t *count = calloc(slots, sizeof(*count));
+	struct vrrp_instance **by_key = calloc(slots, sizeof(*by_key));
+
+	if (!count || !by_key)
+		abort(); /* as the arena does: a loader cannot go on without memory */
+	for (size_t i = 0; i < ifc->n_vips; i++)
+		count[bucket_of(&ifc->vips[i]) * 256 + vip_pin(&ifc->vips[i])]++;
+	for (size_t k = 0; k < slots; k++)
+		if (count[k])
+			by_key[k] = new_instance(m, iface, k / 256, count[k], (uint32_t)(k % 256));
+	for (size_t i = 0; i < ifc->n_vips; i++) {
+		struct vrrp_instance *vi =
+		    by_key[bucket_of(&ifc->vips[i]) * 256 + vip_pin(&ifc->vips[i])];
+
+		vi->vips[vi->n_vips++] = i;
+	}
+	free(count);
+	free(by_key);
+}
+
 static void build_instances(struct model *m, size_t iface)
 {
 	const struct iface *ifc = &m->ifaces[iface];
 	size_t count[BUCKETS] = {0};
 	struct vrrp_instance *by_bucket[BUCKETS] = {0};
 
+	if (iface_has_pins(ifc)) {
+		build_pinned(m, iface);
+		return;
+	}
 	for (size_t i = 0; i < ifc->n_vips; i++)
 		count[bucket_of(&ifc->vips[i])]++;
 	for (size_t b = 0; b < BUCKETS; b++)
 		if (count[b])
-			by_bucket[b] = new_instance(m, iface, b, count[b]);
+			by_bucket[b] = new_instance(m, iface, b, count[b], 0);
 	for (size_t i = 0; i < ifc->n_vips; i++) {
 		struct vrrp_instance *vi = by_bucket[bucket_of(&ifc->vips[i])];
 
@@ -214,7 +265,7 @@ static void assign_explicit(struct model *m, struct vrid_set *sets, struct diag_
 		int fi = fam_index(vi->family);
 		unsigned v;
 
-		if (!base->set)
+		if (!base->set || vi->vrid_pinned)
 			continue;
 		if (vi->iface != last_iface) {
 			next[0] = next[1] = 0;
@@ -231,6 +282,39 @@ static void assign_explicit(struct model *m, struct vrid_set *sets, struct diag_
 		vrid_take(s, fi, v);
 		vi->vrid = (uint8_t)v;
 		vi->vrid_explicit = true;
+	}
+}
+
+/* VRIDs pinned by the VIPs' vrid key come first: they are what a peer
+ * (keepalived during a migration) already uses. */
+static void assign_pinned(struct model *m, struct vrid_set *sets, struct diag_list *dl)
+{
+	for (size_t i = 0; i < m->n_instances; i++) {
+		struct vrrp_instance *vi = &m->instances[i];
+		const struct iface *ifc = &m->ifaces[vi->iface];
+		long dom = vrid_domain(m, vi);
+		int fi = fam_index(vi->family);
+		const struct vip *v = &ifc->vips[vi->vips[0]];
+		const struct vrrp_instance *h;
+
+		if (!vi->vrid_pinned)
+			continue;
+		if (!vrid_taken(&sets[dom], fi, vi->vrid)) {
+			vrid_take(&sets[dom], fi, vi->vrid);
+			vi->vrid_explicit = true;
+			continue;
+		}
+		h = vrid_holder(m, dom, vi->family, vi->vrid);
+		diag_error(dl, v->vrid.pos,
+			   "%s: vrid %u of instance %s is already taken by %s (line %d) on the %s "
+			   "segment of %s; VIPs that share a VRID must share their slot and "
+			   "clusterIpMethod",
+			   ifc->name, vi->vrid, vi->name, h ? h->name : "?",
+			   h ? m->ifaces[h->iface].vips[h->vips[0]].pos.line : 0,
+			   ip_family_name(vi->family), segment_name(m, dom));
+		vi->vrid = 0;
+		vi->vrid_pinned = false;
+		vi->vrid_explicit = true; /* reported; no automatic one either */
 	}
 }
 
@@ -302,14 +386,18 @@ void model_compile(struct model *m, struct diag_list *dl)
 	size_t total = 0;
 	struct vrid_set *sets;
 
-	for (size_t i = 0; i < m->n_ifaces; i++)
-		total += m->ifaces[i].n_vips < BUCKETS ? m->ifaces[i].n_vips : BUCKETS;
+	for (size_t i = 0; i < m->n_ifaces; i++) {
+		size_t cap = iface_has_pins(&m->ifaces[i]) ? (size_t)BUCKETS * 256 : BUCKETS;
+
+		total += m->ifaces[i].n_vips < cap ? m->ifaces[i].n_vips : cap;
+	}
 	m->instances = arena_alloc(&m->arena, (total ? total : 1) * sizeof(*m->instances));
 	for (size_t i = 0; i < m->n_ifaces; i++)
 		if (m->ifaces[i].n_vips)
 			build_instances(m, i);
 	sets = arena_alloc(&m->arena, (m->n_ifaces ? m->n_ifaces : 1) * sizeof(*sets));
 	compute_segments(m);
+	assign_pinned(m, sets, dl);
 	assign_explicit(m, sets, dl);
 	assign_auto(m, sets, dl);
 }

@@ -61,6 +61,12 @@ void keys_inherit(const struct key_table *t, void *dst, const void *src)
 				*(struct bool_val *)field(dst, k) =
 				    *(const struct bool_val *)cfield(src, k);
 			break;
+		case KT_TRACK:
+			/* a list written here replaces the inherited one whole */
+			if (!((struct track_list *)field(dst, k))->set)
+				*(struct track_list *)field(dst, k) =
+				    *(const struct track_list *)cfield(src, k);
+			break;
 		case KT_U32:
 		case KT_DURATION:
 		case KT_ENUM:
@@ -175,6 +181,12 @@ const char *keys_describe_range(const struct key_spec *k, char *buf, size_t len)
 	case KT_MAC:
 		snprintf(buf, len, "xx:xx:xx:xx:xx:xx (unicast)");
 		break;
+	case KT_ADDR:
+		snprintf(buf, len, "IPv4 or IPv6 address, no prefix length");
+		break;
+	case KT_ARGV:
+		snprintf(buf, len, "/PATH or [/PATH, ARG, ...] (no shell)");
+		break;
 	default:
 		buf[0] = '\0';
 		break;
@@ -210,7 +222,8 @@ const char *keys_type_name(const struct key_spec *k)
 	    [KT_U32] = "integer",    [KT_DURATION] = "duration", [KT_BOOL] = "boolean",
 	    [KT_STRING] = "string",  [KT_IFNAME] = "interface",	 [KT_NSNAME] = "namespace",
 	    [KT_IFNAMES] = "list",   [KT_ENUM] = "enum",	 [KT_MAC] = "mac",
-	    [KT_STRUCT] = "mapping", [KT_SPECIAL] = "mapping",
+	    [KT_STRUCT] = "mapping", [KT_SPECIAL] = "mapping",	 [KT_ADDR] = "address",
+	    [KT_ARGV] = "command",   [KT_TRACK] = "list",
 	};
 	return k->type_text ? k->type_text : names[k->type];
 }

@@ -22,6 +22,9 @@ enum key_type {
 	KT_MAC,	     /* struct mac_val */
 	KT_STRUCT,   /* nested table at offset */
 	KT_SPECIAL,  /* parsed by dedicated code (addresses, vips, ...) */
+	KT_ADDR,     /* struct addr_val, an IP address without prefix length */
+	KT_ARGV,     /* struct argv_val, a command: "/path" or [/path, arg, ...] */
+	KT_TRACK,    /* struct track_list, vrrp.track (load_checks.c) */
 };
 
 struct key_table;

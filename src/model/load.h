@@ -36,6 +36,23 @@ void load_section(struct load_ctx *lc, yaml_node_t *map, const struct key_table 
 		  const char *ctx);
 bool load_valid_ifname(const char *s, const char **why);
 
+/* load_cmd.c: the values of issue 13's key types */
+/* Check and group names: 1..63 letters, digits, '-', '_' or '.'. */
+#define NAME_RULE "1..63 letters, digits, '-', '_' or '.'"
+bool load_valid_name(const char *s);
+void load_addr_value(struct load_ctx *lc, const struct key_spec *k, yaml_node_t *val,
+		     struct addr_val *out, const char *ctx);
+void load_argv(struct load_ctx *lc, const char *key, yaml_node_t *val, struct argv_val *out,
+	       const char *ctx);
+void load_track(struct load_ctx *lc, const char *key, yaml_node_t *val, struct track_list *out,
+		const char *ctx);
+/* load_checks.c: the top-level sections checks: and sync_groups: */
+void load_checks(struct load_ctx *lc, yaml_node_t *map);
+void load_sync_groups(struct load_ctx *lc, yaml_node_t *map);
+/* After the whole file: cluster.hooks' set flag (its keys go through the
+ * cluster's table). */
+void load_hooks_done(struct hooks_cfg *h, struct src_pos at);
+
 /* Interface parsing: src/model/load_iface.c */
 void load_interfaces(struct load_ctx *lc, yaml_node_t *map);
 

@@ -1,5 +1,6 @@
 /* interfaces: each entry parsed against the common keys and its kind's keys. */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -175,22 +176,27 @@ static void bad_method(struct load_ctx *lc, const struct iface *ifc, yaml_node_t
  * users most often get wrong; otherwise say what a VIP accepts. */
 static void vip_unknown_key(struct load_ctx *lc, const struct iface *ifc, yaml_node_t *key)
 {
-	static const char *const names[] = {"address", "clusterIpMethod", "zone"};
+	static const char *const names[] = {"address", "clusterIpMethod", "zone", "vrid"};
 	const char *k = text(key), *near = NULL;
 
 	if (strcasecmp(k, "method") == 0 || strcasecmp(k, "clusteripmethod") == 0)
 		near = names[1];
-	for (size_t i = 0; i < 3 && !near; i++)
+	for (size_t i = 0; i < 4 && !near; i++)
 		if (keys_edit_distance(k, names[i]) <= (i == 1 ? 4u : 2u))
 			near = names[i];
 	if (near)
 		diag_error(lc->dl, load_pos(key), "%s: unknown VIP key '%s' (did you mean '%s'?)",
 			   ifc->name, k, near);
 	else
-		diag_error(lc->dl, load_pos(key),
-			   "%s: unknown VIP key '%s' (allowed: address, clusterIpMethod, zone)",
-			   ifc->name, k);
+		diag_error(
+		    lc->dl, load_pos(key),
+		    "%s: unknown VIP key '%s' (allowed: address, clusterIpMethod, zone, vrid)",
+		    ifc->name, k);
 }
+
+/* A VIP's vrid: pins its instance's VRID (DESIGN 2, docs/config.md). */
+static const struct key_spec vip_vrid_key = {
+    .name = "vrid", .type = KT_U32, .offset = offsetof(struct vip, vrid), .min = 1, .max = 255};
 
 static void load_vip_map(struct load_ctx *lc, struct iface *ifc, yaml_node_t *item, struct vip *vip,
 			 bool *ok)
@@ -221,6 +227,9 @@ static void load_vip_map(struct load_ctx *lc, struct iface *ifc, yaml_node_t *it
 		} else if (strcmp(k, "zone") == 0) {
 			if (load_expect(lc, v, YAML_SCALAR_NODE, ifc->name, "zone"))
 				vip->zone = arena_strdup(&lc->m->arena, text(v));
+		} else if (strcmp(k, "vrid") == 0) {
+			load_value(lc, &vip_vrid_key, v, vip, ifc->name);
+			*ok &= vip->vrid.set;
 		} else {
 			vip_unknown_key(lc, ifc, key);
 			*ok = false;

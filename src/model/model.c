@@ -90,6 +90,8 @@ static void load_cluster(struct load_ctx *lc, yaml_node_t *map, struct src_pos a
 			have_nodes = true;
 			load_nodes(lc, val);
 		} else {
+			if (strcmp(name, "hooks") == 0)
+				m->hooks.pos = load_pos(val);
 			load_value(lc, k, val, m, "cluster");
 		}
 	}
@@ -129,7 +131,7 @@ static void reject_interface_only(struct load_ctx *lc)
 static void load_root(struct load_ctx *lc, yaml_node_t *root)
 {
 	const struct key_table *tables[] = {&file_keys};
-	yaml_node_t *cluster = NULL, *ifaces = NULL;
+	yaml_node_t *cluster = NULL, *ifaces = NULL, *checks = NULL, *groups = NULL;
 	struct src_pos cluster_at = {0, 0};
 
 	if (!load_expect(lc, root, YAML_MAPPING_NODE, "file", "the top level"))
@@ -148,6 +150,10 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 			cluster_at = load_pos(key);
 		} else if (strcmp(name, "interfaces") == 0 && !ifaces) {
 			ifaces = load_node(lc, p->value);
+		} else if (strcmp(name, "checks") == 0 && !checks) {
+			checks = load_node(lc, p->value);
+		} else if (strcmp(name, "sync_groups") == 0 && !groups) {
+			groups = load_node(lc, p->value);
 		} else if (!keys_find(&file_keys, name)) {
 			load_unknown_key(lc, key, "file", tables, 1, false);
 		}
@@ -162,6 +168,11 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 	keys_apply_defaults(&garp_keys, &lc->m->garp);
 	keys_apply_defaults(&gwcheck_keys, &lc->m->gwcheck);
 	model_gwcheck_resolve_timeout(&lc->m->gwcheck);
+	load_hooks_done(&lc->m->hooks, cluster_at);
+	if (checks && load_expect(lc, checks, YAML_MAPPING_NODE, "file", "checks"))
+		load_checks(lc, checks);
+	if (groups && load_expect(lc, groups, YAML_MAPPING_NODE, "file", "sync_groups"))
+		load_sync_groups(lc, groups);
 	if (!ifaces)
 		diag_error(lc->dl, load_pos(root), "file: missing required section 'interfaces'");
 	else if (load_expect(lc, ifaces, YAML_MAPPING_NODE, "file", "interfaces"))
@@ -254,6 +265,7 @@ int model_load_buffer(const char *buf, size_t len, const char *file, struct mode
 	arena_init(&m->arena);
 	strmap_init(&m->by_name);
 	strmap_init(&m->by_peer_name);
+	strmap_init(&m->by_check);
 	m->file = arena_strdup(&m->arena, file);
 	*out = m;
 	if (memchr(buf, '\0', len)) {
@@ -272,6 +284,8 @@ int model_load_buffer(const char *buf, size_t len, const char *file, struct mode
 		model_order(m, dl);
 	if (dl->errors == errors_before)
 		model_compile(m, dl);
+	if (dl->errors == errors_before)
+		model_link_groups(m, dl);
 	return dl->errors == errors_before ? 0 : -EINVAL;
 }
 
@@ -281,6 +295,7 @@ void model_free(struct model *m)
 		return;
 	strmap_done(&m->by_name);
 	strmap_done(&m->by_peer_name);
+	strmap_done(&m->by_check);
 	arena_done(&m->arena);
 	free(m);
 }

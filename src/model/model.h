@@ -39,6 +39,37 @@ struct priority_cfg {
 	struct u32_val other;
 };
 
+/* ---- issue 13: service checks, tracking, sync groups, hooks (load_checks.c,
+ * validate_checks.c; docs/checks.md) ---- */
+
+enum svc_type { SVC_PROCESS, SVC_TCP, SVC_HTTP, SVC_EXEC, SVC_TYPE_COUNT };
+
+/* A command: "path" or [path, arg, ...]; run without a shell. */
+struct argv_val {
+	const char **argv; /* NULL-terminated, argv[0] an absolute path */
+	size_t argc;
+	bool set;
+	struct src_pos pos;
+};
+
+/* vrrp.track: [NAME, {check: NAME, weight: W}] */
+struct track_ref {
+	const char *name; /* the check's name as written */
+	size_t check;	  /* index in model->checks (resolved by validation) */
+	int32_t weight;	  /* 0: none, the instance resigns while it fails */
+	bool has_weight;
+	bool resolved; /* name found in checks: */
+	struct src_pos pos;
+	struct src_pos weight_pos;
+};
+/* An interface's list replaces the cluster's (not appended). */
+struct track_list {
+	struct track_ref *v;
+	size_t n;
+	bool set;
+	struct src_pos pos;
+};
+
 struct vrrp_cfg {
 	struct u32_val version;		/* 2 or 3 */
 	struct u32_val advert_interval; /* ms */
@@ -50,6 +81,7 @@ struct vrrp_cfg {
 	/* An interface whose communication pair carries the adverts (a dedicated
 	 * HA link); unset: the interface itself. Never a cluster default. */
 	struct str_val via;
+	struct track_list track; /* the checks the instances follow */
 };
 
 struct garp_cfg {
@@ -65,11 +97,59 @@ struct gwcheck_cfg {
 	struct u32_val rise;
 };
 
+/* checks: NAME: {...} */
+struct svc_check {
+	const char *name;
+	struct src_pos pos;
+	enum svc_type type;
+	struct u32_val type_val;   /* the `type:` key as parsed (enum index) */
+	struct str_val process;	   /* process: name (comm, as pidof/killall match it) */
+	struct addr_val address;   /* tcp: address (default 127.0.0.1) */
+	struct u32_val port;	   /* tcp: port 1..65535 */
+	struct str_val url;	   /* http: "http://IP[:PORT]/path" (IP literal, [v6]) */
+	struct ip_addr url_addr;   /* http: parsed from url by the loader */
+	uint16_t url_port;	   /* default 80 */
+	const char *url_path;	   /* "/" when none */
+	struct u32_val expect;	   /* http: status code 100..599, default 200 */
+	struct argv_val command;   /* exec */
+	struct str_val user;	   /* exec: user to run as; default "nobody" */
+	struct str_val netns;	   /* tcp, http, exec: namespace; process: refused */
+	struct gwcheck_cfg timing; /* interval, timeout, fall, rise (gateway_check's defaults) */
+};
+
+enum hook_event { HOOK_MASTER, HOOK_BACKUP, HOOK_FAULT, HOOK_STOP, HOOK_EVENT_COUNT };
+struct hooks_cfg {
+	struct argv_val cmd[HOOK_EVENT_COUNT];
+	struct src_pos pos;
+	bool set; /* at least one event has a command */
+};
+
+/* sync_groups: NAME: {members: [...], hooks: {...}} */
+struct group_member {
+	const char *text; /* as written: "vlan100/master"; "*" is any interface */
+	struct src_pos pos;
+	const char *iface; /* NULL: "*" */
+	enum vip_slot slot;
+	int family; /* 0: any, else enum ip_family */
+};
+struct sync_group {
+	const char *name;
+	struct src_pos pos;
+	struct group_member *written; /* the members as written */
+	size_t n_written;
+	size_t *members; /* indexes in model->instances */
+	size_t n_members;
+	struct hooks_cfg hooks;
+};
+
 struct vip {
 	struct ip_addr addr;
 	enum vip_slot slot;
 	enum vip_method method;
 	const char *zone; /* own zone, else the interface's */
+	/* Pins the VRID of the VIP's instance (a keepalived peer's, kept as it
+	 * is): VIPs with one vrid form their own instance. Unset: automatic. */
+	struct u32_val vrid;
 	struct src_pos pos;
 	struct src_pos method_pos;
 };
@@ -122,7 +202,8 @@ struct vrrp_instance {
 	enum vip_method method;
 	uint8_t vrid;
 	bool vrid_explicit;
-	size_t *vips; /* indexes into the interface's vips */
+	bool vrid_pinned; /* by its VIPs' vrid key; the name ends in /vridN */
+	size_t *vips;	  /* indexes into the interface's vips */
 	size_t n_vips;
 	/* per node: priority for this node, own address, the peer's address */
 	uint8_t priority[MODEL_NODES];
@@ -131,6 +212,8 @@ struct vrrp_instance {
 	/* The interface the adverts go out of and whose segment holds the VRID:
 	 * vrrp.via when set, else iface. */
 	size_t advert_iface;
+	long sync_group;		/* index in model->groups, -1: none */
+	const struct track_list *track; /* its interface's vrrp.track (never NULL) */
 };
 
 struct model {
@@ -151,6 +234,13 @@ struct model {
 
 	struct vrrp_instance *instances;
 	size_t n_instances;
+
+	struct svc_check *checks;
+	size_t n_checks;
+	struct strmap by_check; /* check name → index */
+	struct sync_group *groups;
+	size_t n_groups;
+	struct hooks_cfg hooks; /* cluster.hooks: instances outside a group */
 };
 
 /* ---- model.c: the lifecycle ---- */
@@ -173,6 +263,11 @@ long model_iface_index(const struct model *m, const char *name);
 /* The namespace an interface lives in, NULL for the daemon's own. */
 const char *model_iface_netns(const struct model *m, const struct iface *ifc);
 uint8_t model_instance_priority(const struct vrrp_instance *vi, int node);
+/* NULL-terminated spellings, index = the enum (the key tables use them) */
+extern const char *const svc_type_names[];
+extern const char *const hook_event_names[];
+const char *svc_type_name(enum svc_type t);	/* "process", "tcp", "http", "exec" */
+const char *hook_event_name(enum hook_event e); /* "master", "backup", "fault", "stop" */
 
 /* ---- keys.c ---- */
 

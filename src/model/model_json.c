@@ -113,6 +113,96 @@ static json_t *iface_json(const struct model *m, const struct iface *ifc, int no
 	return o;
 }
 
+/* ---- issue 13: checks, tracks, sync groups, hooks ---- */
+
+static json_t *argv_json(const struct argv_val *a)
+{
+	json_t *o;
+
+	if (!a->set)
+		return json_null();
+	o = json_array();
+	for (size_t i = 0; i < a->argc; i++)
+		json_array_append_new(o, json_string(a->argv[i]));
+	return o;
+}
+
+static json_t *hooks_json(const struct hooks_cfg *h)
+{
+	json_t *o = json_object();
+
+	for (int e = 0; e < HOOK_EVENT_COUNT; e++)
+		json_object_set_new(o, hook_event_name((enum hook_event)e), argv_json(&h->cmd[e]));
+	return o;
+}
+
+/* Every key of every type, null where the type has none: one shape. */
+static json_t *check_json(const struct svc_check *c)
+{
+	json_t *o = json_object();
+	bool tcp = c->type == SVC_TCP, http = c->type == SVC_HTTP, exec = c->type == SVC_EXEC;
+
+	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "type", json_string(svc_type_name(c->type)));
+	json_object_set_new(o, "namespace", str_or_null(c->netns.v));
+	json_object_set_new(o, "process", str_or_null(c->process.v));
+	json_object_set_new(o, "address",
+			    tcp	   ? addr_json(&c->address.v, false)
+			    : http ? addr_json(&c->url_addr, false)
+				   : json_null());
+	json_object_set_new(o, "port",
+			    tcp	   ? json_integer(c->port.v)
+			    : http ? json_integer(c->url_port)
+				   : json_null());
+	json_object_set_new(o, "url", str_or_null(c->url.v));
+	json_object_set_new(o, "path", str_or_null(http ? c->url_path : NULL));
+	json_object_set_new(o, "expect", http ? json_integer(c->expect.v) : json_null());
+	json_object_set_new(o, "command", argv_json(&c->command));
+	json_object_set_new(o, "user", str_or_null(exec ? c->user.v : NULL));
+	json_object_set_new(o, "interval_ms", json_integer(c->timing.interval.v));
+	json_object_set_new(o, "timeout_ms", json_integer(c->timing.timeout.v));
+	json_object_set_new(o, "fall", json_integer(c->timing.fall.v));
+	json_object_set_new(o, "rise", json_integer(c->timing.rise.v));
+	return o;
+}
+
+static json_t *track_json(const struct model *m, const struct vrrp_instance *vi)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; vi->track && i < vi->track->n; i++) {
+		const struct track_ref *r = &vi->track->v[i];
+
+		json_array_append_new(
+		    a, json_pack("{s:s, s:o}", "check", m->checks[r->check].name, "weight",
+				 r->has_weight ? json_integer(r->weight) : json_null()));
+	}
+	return a;
+}
+
+static json_t *group_json(const struct model *m, const struct sync_group *g)
+{
+	json_t *members = json_array();
+
+	for (size_t i = 0; i < g->n_members; i++)
+		json_array_append_new(members, json_string(m->instances[g->members[i]].name));
+	return json_pack("{s:s, s:o, s:o}", "name", g->name, "members", members, "hooks",
+			 hooks_json(&g->hooks));
+}
+
+static void services_json(const struct model *m, json_t *root)
+{
+	json_t *checks = json_array(), *groups = json_array();
+
+	for (size_t i = 0; i < m->n_checks; i++)
+		json_array_append_new(checks, check_json(&m->checks[i]));
+	for (size_t i = 0; i < m->n_groups; i++)
+		json_array_append_new(groups, group_json(m, &m->groups[i]));
+	json_object_set_new(root, "checks", checks);
+	json_object_set_new(root, "sync_groups", groups);
+	json_object_set_new(root, "hooks", hooks_json(&m->hooks));
+}
+
 static json_t *instance_json(const struct model *m, const struct vrrp_instance *vi, int node)
 {
 	const struct iface *ifc = &m->ifaces[vi->iface];
@@ -146,6 +236,10 @@ static json_t *instance_json(const struct model *m, const struct vrrp_instance *
 	}
 	json_object_set_new(o, "vips", vips);
 	json_object_set_new(o, "vip_details", details);
+	json_object_set_new(o, "track", track_json(m, vi));
+	json_object_set_new(o, "sync_group",
+			    vi->sync_group >= 0 ? json_string(m->groups[vi->sync_group].name)
+						: json_null());
 	return o;
 }
 
@@ -166,6 +260,7 @@ json_t *model_show_json(const struct model *m, int node)
 		json_array_append_new(insts, instance_json(m, &m->instances[i], node));
 	json_object_set_new(root, "interfaces", ifaces);
 	json_object_set_new(root, "instances", insts);
+	services_json(m, root);
 	return root;
 }
 

@@ -5,6 +5,7 @@
  * gw_of_iface, one step each, and the whole compile is linear. */
 #include "model/node_record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,113 @@ static void inst_checks(struct node_record *r, struct node_inst *ni)
 	}
 }
 
+/* ---- service checks, tracks, sync groups (issue 13) ---- */
+
+/* The Host header: the URL's authority, the port only when not 80. */
+static const char *http_host(struct node_record *r, const struct svc_check *c)
+{
+	char a[IP_STR_MAX], buf[IP_STR_MAX + 16];
+	bool v6 = c->url_addr.family == IP_V6;
+
+	ip_ntop(&c->url_addr, a);
+	if (c->url_port == 80)
+		snprintf(buf, sizeof(buf), v6 ? "[%s]" : "%s", a);
+	else
+		snprintf(buf, sizeof(buf), v6 ? "[%s]:%u" : "%s:%u", a, (unsigned)c->url_port);
+	return arena_strdup(&r->arena, buf);
+}
+
+static void svc_fill(struct node_record *r, size_t i, struct node_svc_check *s)
+{
+	const struct svc_check *c = &r->model->checks[i];
+
+	s->name = c->name;
+	s->model_check = i;
+	s->type = c->type;
+	s->netns = c->netns.v ? c->netns.v : "";
+	s->interval_ms = c->timing.interval.v;
+	s->timeout_ms = c->timing.timeout.v;
+	s->fall = c->timing.fall.v;
+	s->rise = c->timing.rise.v;
+	switch (c->type) {
+	case SVC_PROCESS:
+		s->process = c->process.v;
+		break;
+	case SVC_TCP:
+		s->addr = c->address.v;
+		s->port = (uint16_t)c->port.v;
+		break;
+	case SVC_HTTP:
+		s->addr = c->url_addr;
+		s->port = c->url_port;
+		s->http_path = c->url_path;
+		s->http_host = http_host(r, c);
+		s->expect = c->expect.v;
+		break;
+	case SVC_EXEC:
+		s->argv = c->command.argv;
+		s->user = c->user.v;
+		break;
+	default:
+		break;
+	}
+}
+
+static void svcs_fill(struct node_record *r)
+{
+	const struct model *m = r->model;
+
+	r->svcs = arena_alloc(&r->arena, (m->n_checks ? m->n_checks : 1) * sizeof(*r->svcs));
+	for (size_t i = 0; i < m->n_checks; i++)
+		svc_fill(r, i, &r->svcs[r->n_svcs++]);
+}
+
+/* svcs[] holds every check in model order, so a model index is an svcs
+ * index; the tracks say so through the table anyway. */
+static void inst_track(struct node_record *r, const struct vrrp_instance *vi, struct node_inst *ni)
+{
+	const struct track_list *tl = vi->track;
+	struct node_track *t;
+
+	if (!tl || !tl->n)
+		return;
+	t = arena_alloc(&r->arena, tl->n * sizeof(*t));
+	for (size_t i = 0; i < tl->n; i++) {
+		t[ni->n_track].check = tl->v[i].check;
+		t[ni->n_track].weight = tl->v[i].has_weight ? tl->v[i].weight : 0;
+		ni->n_track++;
+	}
+	ni->track = t;
+}
+
+/* Every group of the model, with this node's running members; after the
+ * instances. */
+static void groups_fill(struct node_record *r)
+{
+	const struct model *m = r->model;
+
+	r->groups = arena_alloc(&r->arena, (m->n_groups ? m->n_groups : 1) * sizeof(*r->groups));
+	for (size_t g = 0; g < m->n_groups; g++) {
+		struct node_group *ng = &r->groups[r->n_groups++];
+
+		ng->name = m->groups[g].name;
+		ng->model_group = g;
+		ng->hooks = m->groups[g].hooks.set ? &m->groups[g].hooks : NULL;
+		ng->insts =
+		    arena_alloc(&r->arena, (r->n_insts ? r->n_insts : 1) * sizeof(*ng->insts));
+	}
+	for (size_t i = 0; i < r->n_insts; i++) {
+		struct node_inst *ni = &r->insts[i];
+		long g = m->instances[ni->model_inst].sync_group;
+
+		ni->group = NODE_RECORD_NONE;
+		if (g < 0)
+			continue;
+		ni->group = (size_t)g;
+		r->groups[g].insts[r->groups[g].n_insts++] = i;
+	}
+}
+
 /* ---- instances ---- */
 
 static bool zone_seen(const struct node_inst *ni, const char *z)
@@ -185,6 +293,7 @@ static void inst_fill(struct node_record *r, size_t k, struct node_inst *ni)
 	ni->garp_refresh_ms = m->garp.refresh.v;
 	inst_vips(r, vi, ni);
 	inst_checks(r, ni);
+	inst_track(r, vi, ni);
 }
 
 /* An instance runs when it has VIPs and a communication pair (validation
@@ -221,9 +330,12 @@ struct node_record *node_record_new(const struct model *m, int node)
 	r->model = m;
 	r->node = node;
 	alloc_tables(r);
+	svcs_fill(r);
 	for (size_t k = 0; k < m->n_instances; k++)
 		if (runs(&m->instances[k]))
 			inst_fill(r, k, &r->insts[r->n_insts++]);
+	groups_fill(r);
+	r->hooks = m->hooks.set ? &m->hooks : NULL;
 	return r;
 }
 
@@ -263,4 +375,13 @@ long node_record_find_gw(const struct node_record *r, const char *netns, const c
 	if (i < 0 || r->gw_of_iface[i][fam_index(family)] == NODE_RECORD_NONE)
 		return -1;
 	return (long)r->gw_of_iface[i][fam_index(family)];
+}
+
+long node_record_find_svc(const struct node_record *r, const char *name)
+{
+	size_t i;
+
+	if (!strmap_get(&r->model->by_check, name, &i) || i >= r->n_svcs)
+		return -1;
+	return (long)i;
 }

@@ -44,6 +44,39 @@ struct node_gw_check {
 	uint32_t interval_ms, timeout_ms, fall, rise; /* gateway_check */
 };
 
+/* One service check (checks:): every check of the file runs on each node,
+ * in the file's order (svcs[i] is model->checks[i]). */
+struct node_svc_check {
+	const char *name;
+	size_t model_check; /* index in model->checks */
+	enum svc_type type;
+	const char *netns;	 /* "" = the daemon's own */
+	const char *process;	 /* process */
+	struct ip_addr addr;	 /* tcp, http */
+	uint16_t port;		 /* tcp, http */
+	const char *http_path;	 /* http */
+	const char *http_host;	 /* http: the Host header text ("192.0.2.1:8080", "[::1]") */
+	uint32_t expect;	 /* http */
+	const char *const *argv; /* exec */
+	const char *user;	 /* exec */
+	uint32_t interval_ms, timeout_ms, fall, rise;
+};
+
+/* One entry of an instance's vrrp.track. */
+struct node_track {
+	size_t check;	/* in svcs[] */
+	int32_t weight; /* 0: resign while it fails */
+};
+
+/* A sync group with the instances of this node that are its members. */
+struct node_group {
+	const char *name;
+	size_t model_group; /* index in model->groups */
+	size_t *insts;	    /* indexes in r->insts (this node's) */
+	size_t n_insts;
+	const struct hooks_cfg *hooks; /* NULL: none */
+};
+
 /* One VRRP instance as this node runs it. */
 struct node_inst {
 	const char *name;	   /* "vlan100/master/ipv4/gw" */
@@ -78,6 +111,10 @@ struct node_inst {
 	size_t link;	    /* links[]: link, link+gw; else NODE_RECORD_NONE */
 	size_t gw;	    /* gws[]: gw, link+gw; else NODE_RECORD_NONE */
 	bool gw_missing;    /* gw method without gateway or source: a bug (validated) */
+	/* issue 13: its interface's vrrp.track, its sync group */
+	const struct node_track *track;
+	size_t n_track;
+	size_t group; /* in r->groups; NODE_RECORD_NONE: none (cluster.hooks apply) */
 };
 
 struct node_record {
@@ -94,6 +131,11 @@ struct node_record {
 	 * (IPv4, IPv6); NODE_RECORD_NONE where it has none */
 	size_t *link_of_iface;
 	size_t (*gw_of_iface)[2];
+	struct node_svc_check *svcs; /* every check of the file */
+	size_t n_svcs;
+	struct node_group *groups; /* every sync group of the file, model order */
+	size_t n_groups;
+	const struct hooks_cfg *hooks; /* cluster.hooks; NULL: none */
 };
 
 bool node_record_uses_link(enum vip_method m); /* link, link+gw */
@@ -109,5 +151,8 @@ void node_record_free(struct node_record *r);
 long node_record_find_link(const struct node_record *r, const char *netns, const char *ifname);
 long node_record_find_gw(const struct node_record *r, const char *netns, const char *ifname,
 			 enum ip_family family);
+/* The service check named so in r, or -1 (a reload keeps a check whose
+ * settings did not change). */
+long node_record_find_svc(const struct node_record *r, const char *name);
 
 #endif

@@ -46,6 +46,10 @@ void validate_via(struct validate_ctx *vc);
 /* validate_vrrp.c: VRRP and probe parameters after inheritance. */
 void validate_vrrp(struct validate_ctx *vc);
 
+/* validate_checks.c: vrrp.track names against checks:, after the
+ * interfaces inherit the cluster's vrrp. */
+void validate_tracks(struct validate_ctx *vc);
+
 /* ---- the steps model.c runs, each its own file ---- */
 
 /* validate.c: the whole pipeline after parsing: references, kinds,
@@ -55,5 +59,9 @@ void model_validate(struct model *m, struct diag_list *dl);
 void model_order(struct model *m, struct diag_list *dl);
 /* compile.c: VRRP instances and VRIDs. */
 void model_compile(struct model *m, struct diag_list *dl);
+/* validate_checks.c, after compile: sync group members to instances, each
+ * instance's group and track list; the warnings of weights that cannot
+ * move a VIP. */
+void model_link_groups(struct model *m, struct diag_list *dl);
 
 #endif

@@ -2,6 +2,7 @@
 #include "net/vrrp_sock.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -29,6 +30,53 @@ void vrrp_sock_group(enum ip_family fam, struct ip_addr *out)
 static int setint(int fd, int level, int opt, int v)
 {
 	return setsockopt(fd, level, opt, &v, sizeof(v)) < 0 ? -errno : 0;
+}
+
+/* The socket filter (see vrrp_sock.h): X = where VRRP starts (IPv4: the
+ * header length, the raw socket hands the IP header; IPv6: 0, the payload
+ * only); A = its first byte; the least length for that version; the
+ * packet must reach it. Reading past the end makes the kernel drop it. */
+static const struct sock_filter advert_filter[] = {
+    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), /* [0]: patched to X = 0 for IPv6 */
+    BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, VRRP_SOCK_V3_ADVERT, 0, 2),
+    BPF_STMT(BPF_LD | BPF_IMM, VRRP_SOCK_V3_MIN_LEN),
+    BPF_JUMP(BPF_JMP | BPF_JA, 2, 0, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, VRRP_SOCK_V2_ADVERT, 0, 6),
+    BPF_STMT(BPF_LD | BPF_IMM, VRRP_SOCK_V2_MIN_LEN),
+    BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+    BPF_STMT(BPF_MISC | BPF_TAX, 0),
+    BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_X, 0, 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, 0xffffffffu), /* deliver it whole */
+    BPF_STMT(BPF_RET | BPF_K, 0),	    /* drop it */
+};
+
+#define ADVERT_FILTER_LEN (sizeof(advert_filter) / sizeof(advert_filter[0]))
+
+static int attach_filter(int fd, enum ip_family fam)
+{
+	struct sock_filter prog[ADVERT_FILTER_LEN];
+	struct sock_fprog fprog = {.len = ADVERT_FILTER_LEN, .filter = prog};
+
+	memcpy(prog, advert_filter, sizeof(prog));
+	if (fam == IP_V6)
+		prog[0] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0);
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The buffer, and the kernel's drop count with every packet. */
+static int size_rcvbuf(int fd)
+{
+	int rc = setint(fd, SOL_SOCKET, SO_RCVBUFFORCE, VRRP_SOCK_RCVBUF);
+
+	if (rc == -EPERM)
+		rc = setint(fd, SOL_SOCKET, SO_RCVBUF, VRRP_SOCK_RCVBUF);
+	if (!rc)
+		rc = setint(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+	return rc;
 }
 
 static int setup_v4(int fd, int ifindex, bool multicast)
@@ -81,9 +129,14 @@ int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool mul
 
 	if (fd < 0)
 		return -errno;
-	rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0
-		 ? -errno
-		 : 0;
+	rc = attach_filter(fd, fam);
+	if (!rc)
+		rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+				(socklen_t)strlen(ifname)) < 0
+			 ? -errno
+			 : 0;
+	if (!rc)
+		rc = size_rcvbuf(fd);
 	if (!rc)
 		rc = setint(fd, SOL_SOCKET, SO_PRIORITY, 6); /* TC_PRIO_INTERACTIVE */
 	if (!rc)
@@ -146,17 +199,20 @@ int vrrp_sock_send(int fd, enum ip_family fam, int ifindex, const struct ip_addr
 	return send_v6(fd, ifindex, src, dst, buf, len);
 }
 
-static void v6_ancillary(struct msghdr *msg, struct vrrp_sock_rx *rx)
+/* What came with a packet: the kernel's drop count (both families), the
+ * hop limit and destination (IPv6). */
+static void ancillary(struct msghdr *msg, struct vrrp_sock_rx *rx)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level != IPPROTO_IPV6)
-			continue;
-		if (c->cmsg_type == IPV6_HOPLIMIT) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+			memcpy(&rx->kernel_drops, CMSG_DATA(c), sizeof(rx->kernel_drops));
+			rx->has_kernel_drops = true;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
 			int hl;
 
 			memcpy(&hl, CMSG_DATA(c), sizeof(hl));
 			rx->hop_limit = hl;
-		} else if (c->cmsg_type == IPV6_PKTINFO) {
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
@@ -167,13 +223,17 @@ static void v6_ancillary(struct msghdr *msg, struct vrrp_sock_rx *rx)
 	}
 }
 
-static int recv_v6(int fd, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx)
+/* Room for every control message either family asks for. */
+union rx_cbuf {
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int)) +
+		 CMSG_SPACE(sizeof(uint32_t))];
+	struct cmsghdr align;
+};
+
+int vrrp_sock_recv(int fd, enum ip_family fam, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx)
 {
-	struct sockaddr_in6 from;
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} cbuf;
+	struct sockaddr_storage from;
+	union rx_cbuf cbuf;
 	struct iovec iov = {.iov_base = buf, .iov_len = cap};
 	struct msghdr msg = {.msg_name = &from,
 			     .msg_namelen = sizeof(from),
@@ -181,31 +241,20 @@ static int recv_v6(int fd, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx)
 			     .msg_iovlen = 1,
 			     .msg_control = cbuf.buf,
 			     .msg_controllen = sizeof(cbuf.buf)};
-	ssize_t n = recvmsg(fd, &msg, 0);
+	ssize_t n;
 
-	if (n < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	rx->src.family = IP_V6;
-	rx->src.plen = 128;
-	memcpy(rx->src.bytes, &from.sin6_addr, 16);
-	v6_ancillary(&msg, rx);
-	return (int)n;
-}
-
-static int recv_v4(int fd, uint8_t *buf, size_t cap)
-{
-	ssize_t n = recv(fd, buf, cap, 0);
-
-	if (n < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	return (int)n;
-}
-
-int vrrp_sock_recv(int fd, enum ip_family fam, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx)
-{
 	memset(rx, 0, sizeof(*rx));
 	rx->hop_limit = -1;
-	if (fam == IP_V4)
-		return recv_v4(fd, buf, cap);
-	return recv_v6(fd, buf, cap, rx);
+	n = recvmsg(fd, &msg, 0);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (fam == IP_V6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&from;
+
+		rx->src.family = IP_V6;
+		rx->src.plen = 128;
+		memcpy(rx->src.bytes, &sin6->sin6_addr, 16);
+	}
+	ancillary(&msg, rx);
+	return (int)n;
 }

@@ -27,6 +27,7 @@ static const char *const event_names[VRRP_FSM_EV_COUNT] = {
     [VRRP_FSM_EV_UNDRAIN] = "undrain",
     [VRRP_FSM_EV_LINK_DOWN] = "link-down",
     [VRRP_FSM_EV_LINK_UP] = "link-up",
+    [VRRP_FSM_EV_WEIGHT_CHANGED] = "weight-changed",
 };
 
 static const char *const action_names[VRRP_FSM_ACT_COUNT] = {
@@ -149,14 +150,18 @@ int vrrp_fsm_cfg_check(const struct vrrp_fsm_cfg *cfg, const char **why)
 	return *why ? -EINVAL : 0;
 }
 
-uint8_t vrrp_fsm_priority_for(const struct vrrp_fsm_cfg *cfg, bool healthy, bool drained)
+uint8_t vrrp_fsm_priority_for(const struct vrrp_fsm_cfg *cfg, bool healthy, bool drained, int delta)
 {
-	return healthy && !drained ? cfg->priority : 1;
+	int p = (int)cfg->priority + delta;
+
+	if (!healthy || drained)
+		return 1;
+	return (uint8_t)(p < 1 ? 1 : p > 254 ? 254 : p);
 }
 
 uint8_t vrrp_fsm_effective_priority(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *st)
 {
-	return vrrp_fsm_priority_for(cfg, st->healthy, st->drained);
+	return vrrp_fsm_priority_for(cfg, st->healthy, st->drained, st->priority_delta);
 }
 
 /* Rounded up: an early Master_Down would be a false takeover, a late one
@@ -716,9 +721,12 @@ static void on_preempt_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 
 /* ---- health and drain ---- */
 
-/* A master that drops to priority 1 resigns exactly once: the drop is an
- * edge, and a re-elected priority-1 master sees no further drop, so it
- * keeps the VIPs instead of flapping while the peer is away. */
+/* Health, drain and the tracked checks' weight all move the effective
+ * priority. A master whose priority changes but stays above 1 says so at
+ * once (the peer preempts if it now outranks us). A master that drops to
+ * priority 1 resigns exactly once: the drop is an edge, and a re-elected
+ * priority-1 master sees no further drop, so it keeps the VIPs instead of
+ * flapping while the peer is away. */
 static void on_priority_input(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 			      const struct vrrp_fsm_event *ev, uint64_t now_ms,
 			      struct vrrp_fsm_actions *out)
@@ -730,6 +738,8 @@ static void on_priority_input(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *s
 	if (ev->type == VRRP_FSM_EV_HEALTH_CHANGED) {
 		st->healthy = ev->healthy;
 		st->pending = ev->healthy && ev->pending;
+	} else if (ev->type == VRRP_FSM_EV_WEIGHT_CHANGED) {
+		st->priority_delta = ev->priority_delta;
 	} else {
 		st->drained = ev->type == VRRP_FSM_EV_DRAIN;
 	}
@@ -754,6 +764,9 @@ static void on_priority_input(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *s
 	st->counters.resignations++;
 	if (drain)
 		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_DRAINED, "drained: resign");
+	else if (ev->type == VRRP_FSM_EV_WEIGHT_CHANGED)
+		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_UNHEALTHY,
+			   "tracked checks' weight %d: priority 1, resign", st->priority_delta);
 	else
 		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_UNHEALTHY, "unhealthy: resign");
 }
@@ -819,6 +832,7 @@ void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 		on_preempt_timer(cfg, st, now_ms, out);
 		break;
 	case VRRP_FSM_EV_HEALTH_CHANGED:
+	case VRRP_FSM_EV_WEIGHT_CHANGED:
 	case VRRP_FSM_EV_DRAIN:
 	case VRRP_FSM_EV_UNDRAIN:
 		on_priority_input(cfg, st, ev, now_ms, out);

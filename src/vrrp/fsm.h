@@ -44,6 +44,9 @@ enum vrrp_fsm_event_type {
 	VRRP_FSM_EV_UNDRAIN,
 	VRRP_FSM_EV_LINK_DOWN, /* the advert interface went down */
 	VRRP_FSM_EV_LINK_UP,   /* ... and is back */
+	/* The sum of the weights of the failing weighted checks (vrrp.track)
+	 * changed: uses ev.priority_delta */
+	VRRP_FSM_EV_WEIGHT_CHANGED,
 	VRRP_FSM_EV_COUNT,
 };
 
@@ -121,6 +124,9 @@ struct vrrp_fsm_event {
 	/* HEALTH_CHANGED: healthy, but some signal has not been confirmed yet
 	 * (a check that just started or restarted after its link returned). */
 	bool pending;
+	/* WEIGHT_CHANGED: added to the configured priority while healthy and
+	 * not drained (negative lowers it), clamped to 1..254 */
+	int16_t priority_delta;
 };
 
 struct vrrp_fsm_action {
@@ -188,6 +194,8 @@ struct vrrp_fsm {
 	enum vrrp_fsm_state state;
 	bool healthy; /* runtime inputs: both feed the effective priority */
 	bool drained;
+	/* the third input: the failing weighted checks' sum (WEIGHT_CHANGED) */
+	int16_t priority_delta;
 	/* Healthy but not yet confirmed by fresh samples: a BACKUP does not
 	 * preempt while it is set (it still takes over from a silent master:
 	 * a VIP is never left without an owner). */
@@ -230,11 +238,16 @@ void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 		   const struct vrrp_fsm_event *ev, uint64_t now_ms, struct vrrp_fsm_actions *out);
 
 /* The priority advertised with these inputs: (healthy && !drained) ?
- * configured priority : 1. The one place it is derived: the machine, the
- * runtime's log and the daemon's status, events and metrics all ask here,
- * so that they cannot disagree. */
-uint8_t vrrp_fsm_priority_for(const struct vrrp_fsm_cfg *cfg, bool healthy, bool drained);
-/* What st advertises now: vrrp_fsm_priority_for(cfg, st->healthy, st->drained). */
+ * configured priority + delta, clamped to 1..254 : 1. The one place it is
+ * derived: the machine, the runtime's log and the daemon's status, events
+ * and metrics all ask here, so that they cannot disagree. A delta that
+ * takes the priority down to 1 makes the node advertise what an unhealthy
+ * one does (the peer takes over even without preempt); 255 stays the
+ * owner's, which nobody is here. */
+uint8_t vrrp_fsm_priority_for(const struct vrrp_fsm_cfg *cfg, bool healthy, bool drained,
+			      int delta);
+/* What st advertises now: vrrp_fsm_priority_for(cfg, st->healthy,
+ * st->drained, st->priority_delta). */
 uint8_t vrrp_fsm_effective_priority(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *st);
 /* ceil((256 - priority) * interval / 256) */
 uint32_t vrrp_fsm_skew_time_ms(uint8_t priority, uint32_t master_adver_interval_ms);

@@ -112,6 +112,9 @@ struct vrrp_inst {
 	 * instance is healthy when they say so and hold_reason is "". */
 	bool checks_healthy, checks_pending;
 	char checks_reason[VRRP_RT_REASON_MAX];
+	/* What the weighted checks last said (vrrp_inst_set_weight) */
+	char weight_reason[VRRP_RT_REASON_MAX];
+	uint64_t weight_changes;
 	bool started; /* STARTUP delivered */
 	char health_reason[VRRP_RT_REASON_MAX];
 	char link_reason[VRRP_RT_REASON_MAX]; /* the advert interface's last word */
@@ -164,6 +167,11 @@ struct vrrp_rt_sock {
 	 * given at attach: the receive path is a layer below the step). */
 	void (*on_advert)(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 	uint64_t drops[VRRP_DROP__COUNT]; /* not attributable to an instance */
+	/* Packets the kernel dropped for the socket before we read them
+	 * (receive buffer full, refused by an IPsec policy): its SO_RXQ_OVFL
+	 * count, as of the last packet received, and that count's last value. */
+	uint64_t kernel_drops;
+	uint32_t kernel_drops_seen;
 	int refs;
 };
 
@@ -270,6 +278,11 @@ void vrrp_rt_set_drained(struct vrrp_rt *rt, bool drained);
  * signal has not been confirmed by fresh samples yet (the instance does not
  * preempt meanwhile). reason is shown in status. */
 void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, const char *reason);
+/* The tracked checks' weight (vrrp.track with a weight): delta is the sum
+ * of the weights of those failing now; it moves the advertised priority
+ * (vrrp_fsm_priority_for) without making the instance unhealthy. reason
+ * ("web failing: -120") is logged and shown in status. */
+void vrrp_inst_set_weight(struct vrrp_inst *inst, int delta, const char *reason);
 /* The advert interface's operational state (DESIGN 3): down puts the
  * instance in FAULT (no VRRP, no VIPs), up brings it back as BACKUP. */
 void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason);

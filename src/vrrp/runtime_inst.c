@@ -341,7 +341,8 @@ static void judge_health(struct vrrp_inst *inst)
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s%s%s%s: effective priority %u",
 		      healthy ? "healthy" : "unhealthy", plain ? "" : " (",
 		      plain ? "" : inst->health_reason, plain ? "" : ")",
-		      vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained));
+		      vrrp_fsm_priority_for(&inst->cfg, healthy, inst->fsm.drained,
+					    inst->fsm.priority_delta));
 	if (inst->rt->on_event)
 		inst->rt->on_event(inst->rt->on_event_arg, inst,
 				   healthy ? VRRP_RT_EV_HEALTHY : VRRP_RT_EV_UNHEALTHY);
@@ -364,6 +365,27 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, c
 	inst->checks_pending = pending;
 	snprintf(inst->checks_reason, sizeof(inst->checks_reason), "%s", reason ? reason : "");
 	judge_health(inst);
+}
+
+void vrrp_inst_set_weight(struct vrrp_inst *inst, int delta, const char *reason)
+{
+	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_WEIGHT_CHANGED};
+
+	if (delta < -254)
+		delta = -254;
+	if (delta > 254)
+		delta = 254;
+	snprintf(inst->weight_reason, sizeof(inst->weight_reason), "%s", reason ? reason : "");
+	if (inst->fsm.priority_delta == delta)
+		return;
+	ev.priority_delta = (int16_t)delta;
+	inst->weight_changes++;
+	vrrp_inst_log(
+	    inst, VRRP_RT_LOG_INFO, "weight %+d%s%s%s: priority %u", delta,
+	    inst->weight_reason[0] ? " (" : "", inst->weight_reason,
+	    inst->weight_reason[0] ? ")" : "",
+	    vrrp_fsm_priority_for(&inst->cfg, inst->fsm.healthy, inst->fsm.drained, delta));
+	rt_inst_step(inst, &ev);
 }
 
 /* A VIP could not be added (runtime_vips.c armed this at once): judge

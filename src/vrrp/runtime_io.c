@@ -20,6 +20,11 @@
 /* The socket layer opens and sends with its own copy of these numbers. */
 _Static_assert(VRRP_SOCK_PROTO == VRRP_PKT_PROTO, "VRRP protocol numbers disagree");
 _Static_assert(VRRP_SOCK_HOP_LIMIT == VRRP_PKT_TTL, "VRRP hop limits disagree");
+/* and its filter the first byte and least length of an advert */
+_Static_assert(VRRP_SOCK_V2_ADVERT == (2 << 4 | VRRP_PKT_TYPE_ADVERT), "v2 advert byte");
+_Static_assert(VRRP_SOCK_V3_ADVERT == (3 << 4 | VRRP_PKT_TYPE_ADVERT), "v3 advert byte");
+_Static_assert(VRRP_SOCK_V3_MIN_LEN == VRRP_PKT_HDR_LEN, "v3 least length");
+_Static_assert(VRRP_SOCK_V2_MIN_LEN == VRRP_PKT_HDR_LEN + VRRP_PKT_V2_AUTH_LEN, "v2 least length");
 
 /* ---- receive ---- */
 
@@ -237,6 +242,24 @@ static int rx_decode(enum ip_family fam, const uint8_t *buf, size_t n, struct vr
 	return 0;
 }
 
+/* The kernel's drop count came with the packet: what it grew by since
+ * the last one (modulo 2^32: it wraps) is added. */
+static void count_kernel_drops(struct vrrp_rt_sock *s, const struct vrrp_sock_rx *rx)
+{
+	uint32_t grew;
+
+	if (!rx->has_kernel_drops)
+		return;
+	grew = rx->kernel_drops - s->kernel_drops_seen;
+	s->kernel_drops_seen = rx->kernel_drops;
+	s->kernel_drops += grew;
+	if (grew)
+		vrrp_rt_log(s->rt, VRRP_RT_LOG_DEBUG,
+			    "[sock %s/%s] the kernel dropped %u packets for it (%llu in all)",
+			    s->ifname, ip_family_name(s->family), grew,
+			    (unsigned long long)s->kernel_drops);
+}
+
 /* What the environment received on s: buf[0..len) as vrrp_sock_recv
  * gives it. Decoded, demultiplexed by VRID, filtered, delivered. */
 static void rx_packet(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len,
@@ -247,6 +270,7 @@ static void rx_packet(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len,
 	struct vrrp_inst *inst;
 	int rc;
 
+	count_kernel_drops(s, rx);
 	rc = rx_decode(s->family, buf, len, rx, pkt, &why);
 	if (rc == -EBADMSG && why != VRRP_DROP_BAD_TTL) {
 		count_sock_drop(s, why, rx, -1);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""usage: check.py VIPCTL [EXAMPLES_DIR]
+"""usage: check.py VIPCTL [EXAMPLES_DIR...]
 
-Checks every examples/*.yaml with vipctl, run from the source root:
+Checks every *.yaml of the directories (default: examples; meson passes
+examples and docs/examples) with vipctl, run from the source root:
   - `validate` exits 0 and prints no diagnostic; `validate -o json` says valid;
   - `show -o json` for both nodes lists the same instances with the same
     VRIDs, mirrored priorities (the slot's preferred node is higher) and
@@ -203,16 +204,56 @@ def check_json_doc(vipctl, files):
     return "docs/json.md names all %d fields" % len(fields)
 
 
+LOCAL_PROGRAMS_YAML = """\
+cluster:
+  name: lab
+  nodes: [adc1, adc2]
+  hooks: {master: /dev/null, backup: [/nonexistent/vipd-hook, backup]}
+checks:
+  app: {type: exec, command: [/nonexistent/vipd-check]}
+interfaces:
+  eth0:
+    type: ethernet
+    vrrp: {track: [app]}
+    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}
+    vips: {master: [192.0.2.10/24]}
+"""
+
+
+def check_local_programs(vipctl):
+    """validate warns about hooks and exec checks not executable here: a
+    path that is no executable file always, a missing one only on a node."""
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+        f.write(LOCAL_PROGRAMS_YAML)
+        f.flush()
+        rc, _, err = run([vipctl, "-c", f.name, "validate"])
+        want = "%s:4:19: warning: cluster.hooks: master /dev/null is not an executable file" % f.name
+        if rc != 0 or want not in err or "does not exist" in err:
+            raise Failed("validate off a node: exit %d, stderr:\n%s" % (rc, err))
+        rc, _, err = run([vipctl, "-c", f.name, "--node", "adc2", "validate"])
+        for want in ("%s:4:38: warning: cluster.hooks: backup /nonexistent/vipd-hook does "
+                     "not exist on this machine (node adc2)" % f.name,
+                     "%s:6:30: warning: checks.app: command /nonexistent/vipd-check does "
+                     "not exist on this machine (node adc2)" % f.name):
+            if rc != 0 or want not in err:
+                raise Failed("validate --node adc2: exit %d, want %r, stderr:\n%s"
+                             % (rc, want, err))
+    return "hooks and exec checks not executable here are warned about"
+
+
 def main(argv):
     if len(argv) < 2 or argv[1] in ("-h", "--help"):
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
     vipctl = os.path.abspath(argv[1])
-    exdir = argv[2] if len(argv) > 2 else "examples"
-    files = sorted(os.path.join(exdir, f) for f in os.listdir(exdir) if f.endswith(".yaml"))
+    exdirs = argv[2:] or ["examples"]
+    files = [os.path.join(d, f) for d in exdirs
+             for f in sorted(os.listdir(d)) if f.endswith(".yaml")]
     checks = [(f, lambda f=f: check_example(vipctl, f)) for f in files]
     checks.append(("docs/config.md", lambda: check_config_doc(vipctl)))
     checks.append(("docs/json.md", lambda: check_json_doc(vipctl, files)))
+    checks.append(("local programs", lambda: check_local_programs(vipctl)))
     passed = failed = 0
     for name, fn in checks:
         try:

@@ -87,6 +87,14 @@ NOT_SCHEMA_LEVEL = {
     "87-yaml-second-document": "the file, not the data: a second document",
     "88-yaml-nesting-too-deep": "vipd's limit on the YAML text",
     "89-yaml-alias-expansion": "vipd's limit on the YAML text",
+    "90-track-unknown-check": "a reference to a check",
+    "103-sync-group-member-matches-nothing": "a reference to the instances",
+    "104-sync-group-instance-in-two-groups": "two groups",
+    "108-check-duplicate-name": "YAML readers keep one of two equal keys",
+    "109-check-timeout-above-interval": "two keys",
+    "110-track-check-listed-twice": "two entries of the list, one bare and one with a weight",
+    "150-vip-vrid-collision": "VRIDs of two VIPs",
+    "152-vip-vrid-taken-by-explicit": "VRIDs of two entries",
 }
 
 # Of those, the ones whose data, as a YAML reader makes it, is refused all
@@ -97,22 +105,6 @@ REFUSED_ANYWAY = {
     "89-yaml-alias-expansion": "its anchors are unknown top-level keys",
 }
 
-# Issue 13's mistakes (branch model13: checks:, sync_groups:, hooks,
-# vrrp.track), not judged until src/cli/schema.c has builders for the
-# sections and value types they use (checks: and sync_groups: are
-# KT_SPECIAL at the top level; KT_ARGV, KT_TRACK and KT_ADDR values are
-# accepted as anything meanwhile). When they are merged, each entry moves
-# to NOT_SCHEMA_LEVEL (with its reason) or out (it fails the schema).
-# A name here may be absent (the branch is not merged yet).
-AWAITING_BUILDERS = {n: "issue 13's keys have no schema builder yet" for n in (
-    "90-track-unknown-check", "91-check-type-unknown", "92-check-key-of-another-type",
-    "93-check-missing-required-key", "94-check-port-out-of-range", "95-check-url-host-name",
-    "96-check-url-not-http", "97-check-expect-out-of-range", "98-check-command-not-absolute",
-    "99-check-command-empty", "100-check-namespace-on-process", "101-track-weight-zero",
-    "102-track-weight-out-of-range", "103-sync-group-member-matches-nothing",
-    "104-sync-group-instance-in-two-groups", "105-sync-group-member-syntax",
-    "106-hook-command-not-absolute", "107-hook-unknown-event", "108-check-duplicate-name",
-    "109-check-timeout-above-interval", "110-track-check-listed-twice")}
 
 # The duration keys and their tables (src/model/kinds/*.c): min, max, step in ms.
 DURATIONS = {
@@ -234,9 +226,6 @@ def main():
     for path in sorted(glob.glob("tests/bad/*.yaml")):
         name = os.path.basename(path)[:-5]
         seen.add(name)
-        if name in AWAITING_BUILDERS:
-            print("skip %s: %s" % (name, AWAITING_BUILDERS[name]))
-            continue
         try:
             doc = load_yaml(path)
         except yaml.YAMLError as e:

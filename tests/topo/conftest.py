@@ -7,6 +7,9 @@
 - Marker ``needs_kernel_features`` (or the fixture of the same name): the
   test needs 802.1Q VLAN and bonding. On a kernel without them it fails and
   says to run it through tests/lab/kernel-run.
+- Marker ``needs_ipsec``: the test needs IPsec AH (IPv4 and IPv6) with
+  hmac(sha256); on a kernel without it it fails and says to run it
+  through tests/lab/kernel-run (user-mode Linux has AH as modules).
 """
 
 import os
@@ -15,7 +18,7 @@ import shutil
 
 import pytest
 
-from lab import Lab, missing_kernel_features
+from lab import Lab, missing_ipsec, missing_kernel_features
 
 _LAB_KEY = pytest.StashKey()
 
@@ -28,6 +31,11 @@ def pytest_configure(config):
         "markers",
         "needs_kernel_features: needs 802.1Q VLAN and bonding; fails (not skips) "
         "on a kernel without them. Run through tests/lab/kernel-run.",
+    )
+    config.addinivalue_line(
+        "markers",
+        "needs_ipsec: needs IPsec AH with hmac(sha256); fails (not skips) on a kernel "
+        "without it. Run through tests/lab/kernel-run --force-uml.",
     )
 
 
@@ -55,10 +63,25 @@ def needs_kernel_features():
         )
 
 
+@pytest.fixture
+def needs_ipsec():
+    """Fail the test unless the running kernel has IPsec AH (v4 and v6)."""
+    missing = missing_ipsec()
+    if missing:
+        pytest.fail(
+            f"this test needs {'; '.join(missing)}, which the running kernel "
+            f"({platform.release()}) lacks; run it through tests/lab/kernel-run "
+            "--force-uml -- pytest-3 tests/topo -m needs_ipsec",
+            pytrace=False,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _needs_kernel_features_marker(request):
     if request.node.get_closest_marker("needs_kernel_features") is not None:
         request.getfixturevalue("needs_kernel_features")
+    if request.node.get_closest_marker("needs_ipsec") is not None:
+        request.getfixturevalue("needs_ipsec")
 
 
 @pytest.fixture

@@ -87,6 +87,11 @@ static const struct key_spec vrrp_key_specs[] = {
 	 .help = "send the adverts over this interface's communication pair (a dedicated HA "
 		 "link); the VIPs and their link and gateway checks stay here (default: the "
 		 "interface itself)"},
+	{.name = "track", .type = KT_TRACK, .offset = U32(struct vrrp_cfg, track),
+	 .range_text = "[CHECK | {check: CHECK, weight: -253..-1 | 1..253}, ...]",
+	 .help = "service checks (checks:) the instances follow: a bare name resigns while "
+		 "it fails, a weight is added to the advertised priority while it fails; an "
+		 "interface's list replaces the cluster's"},
 };
 // clang-format on
 const struct key_table vrrp_keys = KEY_TABLE("vrrp", vrrp_key_specs);
@@ -138,6 +143,9 @@ static const struct key_spec cluster_key_specs[] = {
 	 .sub = &garp_keys, .help = "gratuitous ARP / unsolicited NA on takeover"},
 	{.name = "gateway_check", .type = KT_STRUCT, .offset = offsetof(struct model, gwcheck),
 	 .sub = &gwcheck_keys, .help = "gateway probe defaults"},
+	{.name = "hooks", .type = KT_STRUCT, .offset = offsetof(struct model, hooks),
+	 .sub = &hooks_keys,
+	 .help = "transition hooks of every instance outside a sync group"},
 };
 // clang-format on
 const struct key_table cluster_keys = KEY_TABLE("cluster", cluster_key_specs);
@@ -165,7 +173,8 @@ static const struct key_spec common_key_specs[] = {
 	 .sub = &gwcheck_keys, .help = "overrides cluster.gateway_check"},
 	{.name = "vips", .type = KT_SPECIAL, .type_text = "mapping",
 	 .range_text = "{master: [VIP, ...], backup: [VIP, ...]}; VIP: ADDR/PLEN or {address: "
-		       "ADDR/PLEN, clusterIpMethod: vrrp | link | gw | link+gw, zone: TEXT}",
+		       "ADDR/PLEN, clusterIpMethod: vrrp | link | gw | link+gw, zone: TEXT, vrid: "
+		       "1..255}",
 	 .help = "the VIPs of the two slots: master is preferred by nodes[0], backup by "
 		 "nodes[1]"},
 	{.name = "vrrp", .type = KT_STRUCT, .offset = offsetof(struct iface, vrrp),
@@ -184,6 +193,12 @@ static const struct key_spec file_key_specs[] = {
 	{.name = "interfaces", .type = KT_SPECIAL, .required = true, .type_text = "mapping",
 	 .range_text = "{NAME: {type: TYPE, ...}}",
 	 .help = "the interfaces, by name; each one's keys are its type's and the common ones"},
+	{.name = "checks", .type = KT_SPECIAL, .type_text = "mapping",
+	 .range_text = "{NAME: {type: TYPE, ...}}",
+	 .help = "service checks, by name (`vipctl explain checks`); vrrp.track refers to them"},
+	{.name = "sync_groups", .type = KT_SPECIAL, .type_text = "mapping",
+	 .range_text = "{NAME: {members: [...], hooks: {...}}}",
+	 .help = "instances that hand over together, by group name (`vipctl explain sync_groups`)"},
 };
 // clang-format on
 const struct key_table file_keys = KEY_TABLE("file", file_key_specs);

@@ -123,7 +123,18 @@ extern const struct key_table vrrp_keys;
 extern const struct key_table garp_keys;
 extern const struct key_table gwcheck_keys;
 extern const struct key_table cluster_keys;
-extern const struct key_table file_keys; /* the top level: cluster, interfaces */
+extern const struct key_table
+    file_keys; /* the top level: cluster, interfaces, checks, sync_groups */
+
+/* ---- keys_checks.c: issue 13's sections ---- */
+extern const struct key_table check_keys;      /* one entry of checks: */
+extern const struct key_table hooks_keys;      /* cluster.hooks, sync_groups.NAME.hooks */
+extern const struct key_table sync_group_keys; /* one entry of sync_groups: */
+/* The check types (bits of enum svc_type) a key of check_keys belongs to;
+ * 0: every type's (type, interval, timeout, fall, rise). */
+unsigned check_key_types(const char *key);
+/* The key a check of type t cannot do without ("port" for tcp). */
+const char *check_required_key(enum svc_type t);
 
 /* ---- kind_enums.c: below the kinds, which name these tables ---- */
 

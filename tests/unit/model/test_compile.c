@@ -241,6 +241,43 @@ static void test_explicit_vrids(void **state)
 	free(text);
 }
 
+/* A VIP's vrid pins its instance's VRID: two instances of one slot on one
+ * interface (keepalived's VI_1, VI_2), the others stay automatic, and an
+ * explicit base on the same interface skips what is pinned. */
+static void test_pinned_vrids(void **state)
+{
+	struct model *m;
+	const struct vrrp_instance *a, *b, *c, *d;
+
+	(void)state;
+	m = mt_load_ok(MT_HEAD "  eth0:\n    type: ethernet\n    vrrp: {virtual_router_id: 60}\n"
+			       "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}\n"
+			       "    vips:\n"
+			       "      master:\n"
+			       "        - {address: 192.0.2.10/24, vrid: 51}\n"
+			       "        - {address: 192.0.2.11/24, vrid: 9}\n"
+			       "        - {address: 192.0.2.12/24, vrid: 51}\n"
+			       "        - 192.0.2.13/24\n"
+			       "      backup: [{address: 192.0.2.20/24, vrid: 200, "
+			       "clusterIpMethod: link}]\n");
+	a = mt_inst(m, "eth0/master/ipv4/vrrp/vrid51");
+	b = mt_inst(m, "eth0/master/ipv4/vrrp/vrid9");
+	c = mt_inst(m, "eth0/backup/ipv4/link/vrid200");
+	d = mt_inst(m, "eth0/master/ipv4/vrrp");
+	assert_int_equal(m->n_instances, 4);
+	assert_int_equal(a->vrid, 51);
+	assert_int_equal(a->n_vips, 2);
+	assert_true(a->vrid_pinned && a->vrid_explicit);
+	assert_int_equal(b->vrid, 9);
+	assert_int_equal(b->n_vips, 1);
+	assert_int_equal(c->vrid, 200);
+	assert_int_equal(c->priority[1], 200); /* the backup slot: adc2 prefers it */
+	/* the explicit base goes to the first instance that is not pinned */
+	assert_false(d->vrid_pinned);
+	assert_int_equal(d->vrid, 60);
+	model_free(m);
+}
+
 /* An explicit VRID takes the value an automatic instance would have had
  * on the same segment; the automatic one moves on. */
 static void test_explicit_wins(void **state)
@@ -356,6 +393,7 @@ int main(void)
 	    cmocka_unit_test(test_vrids_run_out),
 	    cmocka_unit_test(test_explicit_vrids),
 	    cmocka_unit_test(test_explicit_wins),
+	    cmocka_unit_test(test_pinned_vrids),
 	    cmocka_unit_test(test_explicit_collision),
 	    cmocka_unit_test(test_bridged_peer_segment),
 	    cmocka_unit_test(test_segments_transitive),

@@ -277,6 +277,152 @@ static void test_methods(void **state)
 	assert_true(node_record_uses_gw(METHOD_LINK_GW));
 }
 
+/* Issue 13: every check of the file in svcs[], each instance's tracks by
+ * svcs index, the groups with this node's running members, the hooks. */
+static const char svc_file[] =
+    "cluster:\n"
+    "  name: lab\n"
+    "  nodes: [adc1, adc2]\n"
+    "  vrrp: {track: [lb, {check: web, weight: -150}]}\n"
+    "  hooks: {fault: /usr/local/sbin/on-fault}\n"
+    "checks:\n"
+    "  lb: {type: process, name: haproxy, interval: 200ms}\n"
+    "  web: {type: http, url: \"http://192.0.2.2:8080/health\", expect: 204}\n"
+    "  web6: {type: http, url: \"http://[2001:db8::2]/\", namespace: t}\n"
+    "  db: {type: tcp, address: 192.0.2.5, port: 5432}\n"
+    "  app: {type: exec, command: [/bin/true, x], user: daemon, timeout: 1s}\n"
+    "sync_groups:\n"
+    "  front: {members: [eth1/master, eth0/master], hooks: {master: [/bin/up, a]}}\n"
+    "  lonely: {members: [eth0/backup]}\n"
+    "interfaces:\n"
+    "  eth0:\n"
+    "    type: ethernet\n"
+    "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}\n"
+    "    vips: {master: [192.0.2.10/24], backup: [192.0.2.11/24]}\n"
+    "  eth1:\n"
+    "    type: ethernet\n"
+    "    vrrp: {track: [db, {check: app, weight: 120}, web6]}\n"
+    "    addresses: {adc1: [198.51.100.2/24], adc2: [198.51.100.3/24]}\n"
+    "    vips: {master: [198.51.100.10/24]}\n";
+
+static void test_services(void **state)
+{
+	struct model *m = mt_load_ok(svc_file);
+	struct node_record *r = node_record_new(m, 0);
+	const struct node_svc_check *s;
+	char buf[IP_STR_MAX];
+
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(r->n_svcs, 5);
+	for (size_t i = 0; i < r->n_svcs; i++) {
+		assert_int_equal(r->svcs[i].model_check, i);
+		assert_string_equal(r->svcs[i].name, m->checks[i].name);
+	}
+	s = &r->svcs[0];
+	assert_int_equal(s->type, SVC_PROCESS);
+	assert_string_equal(s->process, "haproxy");
+	assert_string_equal(s->netns, "");
+	assert_int_equal(s->interval_ms, 200);
+	assert_int_equal(s->timeout_ms, 160);
+	assert_int_equal(s->fall, 3);
+	assert_int_equal(s->rise, 2);
+	s = &r->svcs[1];
+	assert_int_equal(s->type, SVC_HTTP);
+	assert_string_equal(ntop(&s->addr, buf), "192.0.2.2/32");
+	assert_int_equal(s->port, 8080);
+	assert_string_equal(s->http_path, "/health");
+	assert_string_equal(s->http_host, "192.0.2.2:8080");
+	assert_int_equal(s->expect, 204);
+	s = &r->svcs[2];
+	assert_string_equal(s->http_host, "[2001:db8::2]"); /* port 80 is not written */
+	assert_int_equal(s->port, 80);
+	assert_string_equal(s->http_path, "/");
+	assert_int_equal(s->expect, 200);
+	assert_string_equal(s->netns, "t");
+	s = &r->svcs[3];
+	assert_int_equal(s->type, SVC_TCP);
+	assert_string_equal(ntop(&s->addr, buf), "192.0.2.5/32");
+	assert_int_equal(s->port, 5432);
+	s = &r->svcs[4];
+	assert_int_equal(s->type, SVC_EXEC);
+	assert_string_equal(s->argv[0], "/bin/true");
+	assert_string_equal(s->argv[1], "x");
+	assert_null(s->argv[2]);
+	assert_string_equal(s->user, "daemon");
+	assert_int_equal(s->timeout_ms, 1000);
+	assert_int_equal(s->interval_ms, 1250);
+	assert_int_equal(node_record_find_svc(r, "db"), 3);
+	assert_int_equal(node_record_find_svc(r, "nope"), -1);
+	node_record_free(r);
+	model_free(m);
+}
+
+static void test_tracks_groups_hooks(void **state)
+{
+	struct model *m = mt_load_ok(svc_file);
+	struct node_record *r = node_record_new(m, 1);
+	const struct node_inst *e0m = rec_inst(r, "eth0/master/ipv4/vrrp");
+	const struct node_inst *e0b = rec_inst(r, "eth0/backup/ipv4/vrrp");
+	const struct node_inst *e1 = rec_inst(r, "eth1/master/ipv4/vrrp");
+	const struct node_group *g;
+
+	(void)state;
+	/* eth0: the cluster's list; eth1: its own, which replaces it */
+	assert_int_equal(e0m->n_track, 2);
+	assert_string_equal(r->svcs[e0m->track[0].check].name, "lb");
+	assert_int_equal(e0m->track[0].weight, 0);
+	assert_string_equal(r->svcs[e0m->track[1].check].name, "web");
+	assert_int_equal(e0m->track[1].weight, -150);
+	assert_int_equal(e0b->n_track, 2);
+	assert_int_equal(e1->n_track, 3);
+	assert_string_equal(r->svcs[e1->track[0].check].name, "db");
+	assert_int_equal(e1->track[0].weight, 0);
+	assert_string_equal(r->svcs[e1->track[1].check].name, "app");
+	assert_int_equal(e1->track[1].weight, 120);
+	assert_string_equal(r->svcs[e1->track[2].check].name, "web6");
+	/* groups, in model order, with this node's instances */
+	assert_int_equal(r->n_groups, 2);
+	g = &r->groups[0];
+	assert_string_equal(g->name, "front");
+	assert_int_equal(g->model_group, 0);
+	assert_int_equal(g->n_insts, 2);
+	assert_ptr_equal(&r->insts[g->insts[0]], e0m); /* instance order, not member order */
+	assert_ptr_equal(&r->insts[g->insts[1]], e1);
+	assert_non_null(g->hooks);
+	assert_string_equal(g->hooks->cmd[HOOK_MASTER].argv[1], "a");
+	g = &r->groups[1];
+	assert_int_equal(g->n_insts, 1);
+	assert_ptr_equal(&r->insts[g->insts[0]], e0b);
+	assert_null(g->hooks);
+	assert_int_equal(e0m->group, 0);
+	assert_int_equal(e1->group, 0);
+	assert_int_equal(e0b->group, 1);
+	/* cluster.hooks */
+	assert_non_null(r->hooks);
+	assert_string_equal(r->hooks->cmd[HOOK_FAULT].argv[0], "/usr/local/sbin/on-fault");
+	node_record_free(r);
+	model_free(m);
+}
+
+/* Without checks, groups or hooks: empty tables, no group, no hooks. */
+static void test_no_services(void **state)
+{
+	struct model *m = mt_load_ok(node_file);
+	struct node_record *r = node_record_new(m, 0);
+
+	(void)state;
+	assert_int_equal(r->n_svcs, 0);
+	assert_int_equal(r->n_groups, 0);
+	assert_null(r->hooks);
+	for (size_t i = 0; i < r->n_insts; i++) {
+		assert_int_equal(r->insts[i].n_track, 0);
+		assert_int_equal(r->insts[i].group, NODE_RECORD_NONE);
+	}
+	node_record_free(r);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +430,8 @@ int main(void)
 	    cmocka_unit_test(test_check_dedup), cmocka_unit_test(test_gw_settings),
 	    cmocka_unit_test(test_zones),	cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_empty),	cmocka_unit_test(test_methods),
+	    cmocka_unit_test(test_services),	cmocka_unit_test(test_tracks_groups_hooks),
+	    cmocka_unit_test(test_no_services),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

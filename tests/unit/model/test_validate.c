@@ -62,7 +62,8 @@ static void test_vip_keys(void **state)
 		      NULL);
 	snprintf(text, sizeof(text), fmt, "{address: 192.0.2.9/24, weight: 5}");
 	mt_expect_one(text, 11, 40,
-		      "unknown VIP key 'weight' (allowed: address, clusterIpMethod, zone)", NULL);
+		      "unknown VIP key 'weight' (allowed: address, clusterIpMethod, zone, vrid)",
+		      NULL);
 	snprintf(text, sizeof(text), fmt, "{clusterIpMethod: link}");
 	mt_expect_one(text, 11, 16, "VIP without 'address' (address: ADDR/PLEN)", NULL);
 	snprintf(text, sizeof(text), fmt, "{address: 192.0.2.9/24, clusterIpMethod: Link}");

@@ -284,6 +284,8 @@ static void deliver_frame(struct rh_world *w, const struct rh_frame *f)
 			rx.dst = f->dst;
 			rx.hop_limit = VRRP_SOCK_HOP_LIMIT;
 		}
+		rx.kernel_drops = n->kernel_drops;
+		rx.has_kernel_drops = n->kernel_drops != 0;
 		if (f->advert != RH_NO_ADVERT)
 			w->adverts[f->advert].delivered = true;
 		((struct rh_sock *)s->io)->rx(s, f->buf, f->len, &rx);

@@ -84,6 +84,9 @@ struct rh_node {
 	uint64_t forward_from_ms; /* carrier up, but nothing passes before this */
 	uint32_t loss_pct;	  /* frames this node sends that are lost */
 	uint32_t delay_ms;	  /* one-way delay of the frames this node sends */
+	/* the kernel's drop count (SO_RXQ_OVFL) the frames this node receives
+	 * carry; 0: the kernel says nothing, as it does while the count is 0 */
+	uint32_t kernel_drops;
 	/* the daemon's link watch: what it last told the runtime */
 	bool link_told_up;
 	uint32_t link_notify_ms;   /* how late the kernel tells a carrier change */

@@ -658,6 +658,79 @@ static void test_health_recovery_preempts_back(void **state)
 			  "preempting lower priority 100 from 192.0.2.12 after 300 ms");
 }
 
+static void weight(struct h *h, int delta)
+{
+	struct vrrp_fsm_event e = {.type = VRRP_FSM_EV_WEIGHT_CHANGED,
+				   .priority_delta = (int16_t)delta};
+
+	step(h, &e);
+}
+
+/* vrrp.track with a weight: a failing check lowers what the master
+ * advertises at once, the peer (preempt on) takes over, and the restored
+ * weight preempts back. No resignation while the priority stays above 1. */
+static void test_weight_moves_priority_not_health(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 200, 100, true, 0, PEER_LO);
+	make_master(&h);
+	h.now = 500;
+	weight(&h, -120);
+	EXPECT(&h, SEND(80), ARM(ADVERT, 100));
+	assert_false(h.out.has_transition);
+	assert_int_equal(vrrp_fsm_effective_priority(&h.cfg, &h.st), 80);
+	assert_true(h.st.healthy);
+
+	/* the peer (100) preempted the lowered master: we yield */
+	advert(&h, 520, PEER_HI, 100, 100);
+	assert_int_equal(h.st.state, VRRP_FSM_BACKUP);
+	assert_true(h.out.has_transition);
+	assert_int_equal(h.out.transition.cause, VRRP_FSM_CAUSE_HIGHER_PRIORITY);
+
+	/* the check passes again: weight 0, priority 200 outranks the peer */
+	h.now = 900;
+	weight(&h, 0);
+	assert_false(h.out.has_transition);
+	advert(&h, 920, PEER_HI, 100, 100);
+	EXPECT(&h, CANCEL(MASTER_DOWN), TAKEOVER(200, 100));
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PREEMPT, NULL);
+	assert_int_equal(h.st.counters.resignations, 0);
+}
+
+/* A backup preempts a master lowered by its weight below ours, and a
+ * weight that takes the priority to 1 resigns like a failed check. */
+static void test_weight_backup_preempts_and_floor_resigns(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 100, 100, true, 0, PEER_LO);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 50, PEER_HI, 200, 100);
+	assert_int_equal(h.st.state, VRRP_FSM_BACKUP);
+	advert(&h, 150, PEER_HI, 80, 100); /* the master's weight lowered it */
+	EXPECT(&h, CANCEL(MASTER_DOWN), TAKEOVER(100, 100));
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PREEMPT, NULL);
+
+	/* clamped: never the owner's 255, never below 1 */
+	assert_int_equal(vrrp_fsm_priority_for(&h.cfg, true, false, 200), 254);
+	assert_int_equal(vrrp_fsm_priority_for(&h.cfg, true, false, -200), 1);
+	assert_int_equal(vrrp_fsm_priority_for(&h.cfg, false, false, 100), 1);
+	assert_int_equal(vrrp_fsm_priority_for(&h.cfg, true, true, 100), 1);
+
+	h.now = 300;
+	weight(&h, -99);
+	EXPECT(&h, CANCEL(ADVERT), SEND(0), ARM(MASTER_DOWN, 400));
+	expect_transition(&h, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_UNHEALTHY,
+			  "tracked checks' weight -99: priority 1, resign");
+	assert_int_equal(h.st.counters.resignations, 1);
+	/* the same weight again is no news */
+	weight(&h, -99);
+	EXPECT_NONE(&h);
+}
+
 /* ---- names and config ---- */
 
 static void test_names(void **state)
@@ -733,6 +806,8 @@ int main(void)
 	    cmocka_unit_test(test_unhealthy_master_resigns_once),
 	    cmocka_unit_test(test_drain_undrain),
 	    cmocka_unit_test(test_health_recovery_preempts_back),
+	    cmocka_unit_test(test_weight_moves_priority_not_health),
+	    cmocka_unit_test(test_weight_backup_preempts_and_floor_resigns),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_cfg_check),
 	};

@@ -82,6 +82,42 @@ static void test_health_moves_the_vip(void **state)
 	rh_world_done(&w);
 }
 
+/* A weighted tracked check (vrrp.track {check, weight: -120}) failing on
+ * A: A keeps advertising, lowered to 80, B (100, preempt) takes the slot
+ * without a resignation, and the client follows; the check passes again
+ * and A preempts back. A stays healthy throughout. */
+static void test_weight_moves_the_vip(void **state)
+{
+	struct rh_world w;
+	uint64_t t0, t1;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	vrrp_inst_set_weight(rh_inst(&w, A, GW4), -120, "web -120");
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_inst(&w, A, GW4)->fsm.healthy);
+	/* no resignation: A said 80 at once, B preempted, A yielded to it */
+	assert_int_equal(rh_inst(&w, A, GW4)->fsm.counters.resignations, 0);
+	assert_int_equal(rh_adverts(&w, A, 80, t0), 1);
+	assert_int_equal(rh_last_transition(&w, B, GW4)->cause, VRRP_FSM_CAUSE_PREEMPT);
+	assert_int_equal(rh_last_transition(&w, A, GW4)->cause, VRRP_FSM_CAUSE_HIGHER_PRIORITY);
+	/* the other slot never moved */
+	assert_int_equal(rh_state(&w, B, BK4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_transitions(&w, B, BK4, t0), 0);
+
+	t1 = w.now_ms;
+	vrrp_inst_set_weight(rh_inst(&w, A, GW4), 0, "");
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	assert_int_equal(rh_transitions(&w, A, GW4, t1), 1);
+	rh_world_done(&w);
+}
+
 /* Drain: A's instances advertise priority 1 and the VIPs it holds go to B,
  * loss-free; undrain brings them back. Drained, a restarted instance
  * starts drained. */
@@ -220,6 +256,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_health_moves_the_vip),
+	    cmocka_unit_test(test_weight_moves_the_vip),
 	    cmocka_unit_test(test_drain_and_undrain),
 	    cmocka_unit_test(test_reload_unchanged),
 	    cmocka_unit_test(test_reload_changed_vip_list),

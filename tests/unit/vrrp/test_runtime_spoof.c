@@ -400,6 +400,48 @@ static void test_a_partly_different_vip_set_is_accepted_and_counted(void **state
 	rh_world_done(&w);
 }
 
+static struct vrrp_rt_sock *sock_of(struct rh_world *w, int node, enum ip_family fam)
+{
+	for (size_t i = 0; i < w->nodes[node].rt.n_socks; i++)
+		if (w->nodes[node].rt.socks[i]->family == fam)
+			return w->nodes[node].rt.socks[i];
+	fail_msg("node %d has no %s socket", node, ip_family_name(fam));
+	return NULL;
+}
+
+/* The kernel says with each packet how many it has dropped for the socket
+ * (an IPsec policy refused a forgery, the buffer was full): the socket
+ * adds up what the count grew by, across its wrap at 2^32, and nothing
+ * else moves. */
+static void test_kernel_drops_are_added_up_across_the_wrap(void **state)
+{
+	struct rh_world w;
+	struct vrrp_rt_sock *s;
+	uint64_t sock_drops[VRRP_DROP__COUNT], t0;
+
+	(void)state;
+	lab_up(&w, false);
+	t0 = w.now_ms;
+	s = sock_of(&w, B, IP_V4);
+	memcpy(sock_drops, s->drops, sizeof(sock_drops));
+	assert_int_equal(s->kernel_drops, 0);
+	w.nodes[B].kernel_drops = 3;
+	rh_run(&w, 300);
+	assert_int_equal(s->kernel_drops, 3);
+	w.nodes[B].kernel_drops = UINT32_MAX - 1;
+	rh_run(&w, 300);
+	assert_int_equal(s->kernel_drops, UINT32_MAX - 1);
+	w.nodes[B].kernel_drops = 2; /* wrapped: 4 more */
+	rh_run(&w, 300);
+	assert_int_equal(s->kernel_drops, (uint64_t)UINT32_MAX + 3);
+	assert_int_equal(sock_of(&w, B, IP_V6)->kernel_drops, (uint64_t)UINT32_MAX + 3);
+	assert_int_equal(sock_of(&w, A, IP_V4)->kernel_drops, 0);
+	assert_memory_equal(s->drops, sock_drops, sizeof(sock_drops));
+	assert_int_equal(rh_transitions(&w, A, NULL, t0), 0);
+	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
+	rh_world_done(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,6 +455,7 @@ int main(void)
 	    cmocka_unit_test(test_a_vip_list_reload_on_the_master_first_moves_nothing),
 	    cmocka_unit_test(test_a_vip_list_reload_on_the_backup_first_moves_nothing),
 	    cmocka_unit_test(test_a_partly_different_vip_set_is_accepted_and_counted),
+	    cmocka_unit_test(test_kernel_drops_are_added_up_across_the_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

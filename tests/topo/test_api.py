@@ -120,6 +120,14 @@ def request(ns, method, path, body=None, token=None, headers=None, template=None
     return ans
 
 
+def metric(ns, name):
+    """One sample of GET /metrics by its name (no labels)."""
+    for line in request(ns, "GET", "/metrics", check=False).body.decode().splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} not in /metrics")
+
+
 def check_against_openapi(template, method, ans):
     op = OPENAPI["paths"][template][method.lower()]
     resp = op["responses"].get(str(ans.status))
@@ -587,8 +595,42 @@ def test_streams_whose_clients_went_are_ended_within_a_second_or_two(lab):
         st.close()
     wait_until(lambda: request(a, "GET", "/healthz").json()["event_streams"] == 2, timeout=2.5,
                interval=0.05, what="the 3 closed streams to be ended")
+    # the server's connection count (bounds12's cap) follows: 2 streams and
+    # the request that reads it
+    wait_until(lambda: metric(a, "vipd_http_connections_open") == 3, timeout=2.5,
+               interval=0.05, what="the ended streams' connections to be uncounted")
     # the open ones still get events
     assert request(a, "POST", "/api/v1/drain", token=TOKEN).status == 200
     for st in streams[3:]:
         st.wait(lambda e: e["type"] == "drain", timeout=3)
         st.close()
+    wait_until(lambda: metric(a, "vipd_http_connections_open") == 1, timeout=2.5,
+               interval=0.05, what="every stream's connection to be uncounted")
+
+
+def test_more_streams_than_the_servers_64_connections_are_served(lab):
+    """The server's connection cap (64 for short requests) makes room for
+    the API's 256 event streams: 100 streams at once are all answered, none
+    refused, and their connections are uncounted when they go."""
+    c = up(lab)
+    a = c.ns["a"]
+    socks = []
+    for _ in range(100):
+        s = socket_in(a, timeout=5)
+        s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        socks.append(s)
+    for s in socks:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            data = s.recv(4096)
+            assert data, "a stream closed before its answer"
+            head += data
+        assert head.startswith(b"HTTP/1.1 200"), head[:80]
+    assert request(a, "GET", "/healthz").json()["event_streams"] == 100
+    assert metric(a, "vipd_http_connections_refused_total") == 0
+    assert metric(a, "vipd_http_connections_open") == 101
+    for s in socks:
+        s.shutdown(socket.SHUT_RDWR)
+        s.close()
+    wait_until(lambda: metric(a, "vipd_http_connections_open") == 1, timeout=3,
+               interval=0.05, what="the 100 streams' connections to be uncounted")

@@ -205,6 +205,25 @@ def test_a_failover_appears_on_the_page_within_1s_without_a_reload(lab, browsers
     print(f"on the page {shown * 1000:.0f} ms after vipctl status said MASTER")
 
 
+def test_the_page_shows_the_service_checks_and_each_instances_tracked_ones(lab, browsers):
+    """issue 13: status.checks in their own list, each instance's
+    health.signals.track in its Checks cell; a check going down shows
+    without a reload."""
+    c = Cluster(lab)
+    conf = config(vips_master=[VIP_M], vips_backup=[VIP_B])
+    conf = conf.replace("other: 100}}", "other: 100}, track: [{check: web, weight: -20}]}")
+    conf += "checks:\n  web: {type: tcp, address: 127.0.0.1, port: 1, interval: 200ms}\n"
+    c.write_config(conf)
+    c.start("a", extra=["--http", f"127.0.0.1:{PORT}"])
+    c.wait_state("a", V4M, "MASTER")
+    b = open_page(c, "a", browsers)
+    b.wait_text('#checks li[data-check="web"]', "down", timeout=5)
+    assert "web (tcp)" in b.text('#checks li[data-check="web"]')
+    assert "tracked by 2" in b.text('#checks li[data-check="web"]')
+    b.wait_text(f'tr[data-instance="{V4M}"] .checks', "check web (tcp, weight -20): down")
+    assert not b.js('return document.getElementById("checks-s").hidden;')
+
+
 def accept_confirm(b):
     def accept(d):
         try:

@@ -608,6 +608,30 @@ def test_streams_whose_clients_went_are_ended_within_a_second_or_two(lab):
                interval=0.05, what="every stream's connection to be uncounted")
 
 
+def test_status_and_model_carry_the_service_checks_as_described(lab):
+    """issue 13's fields: status.checks, each instance's tracked checks in
+    health.signals.track, the model's checks and tracks; each answer is
+    checked against docs/openapi.json by request()."""
+    c = Cluster(lab)
+    conf = config(vips_master=[VIP_M], vips_backup=[VIP_B])
+    conf = conf.replace("other: 100}}", "other: 100}, track: [{check: web, weight: -20}]}")
+    conf += "checks:\n  web: {type: tcp, address: 127.0.0.1, port: 1, interval: 200ms}\n"
+    c.write_config(conf)
+    c.start("a", extra=["--http", f"127.0.0.1:{PORT}"])
+    c.wait_state("a", V4M, "MASTER")
+    wait_until(lambda: request(c.ns["a"], "GET", "/api/v1/status").json()["checks"][0]["state"]
+               == "down", timeout=5, interval=0.1, what="the check to be down")
+    st = request(c.ns["a"], "GET", "/api/v1/status").json()
+    assert [(x["name"], x["type"], x["users"]) for x in st["checks"]] == [("web", "tcp", 2)]
+    inst = next(i for i in st["instances"] if i["name"] == V4M)
+    track = inst["health"]["signals"]["track"]
+    assert [(t["name"], t["weight"], t["state"]) for t in track] == [("web", -20, "down")]
+    model = request(c.ns["a"], "GET", "/api/v1/model").json()
+    assert [x["name"] for x in model["checks"]] == ["web"]
+    assert model["instances"][0]["track"] == [{"check": "web", "weight": -20}]
+    assert model["sync_groups"] == []
+
+
 def test_more_streams_than_the_servers_64_connections_are_served(lab):
     """The server's connection cap (64 for short requests) makes room for
     the API's 256 event streams: 100 streams at once are all answered, none

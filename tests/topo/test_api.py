@@ -499,6 +499,9 @@ def test_a_stalled_event_stream_is_dropped_and_the_daemon_serves_on(lab):
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     live.close()
     assert request(a, "GET", "/healthz").status == 200
+    # the dropped stream's connection is uncounted too (its close callback)
+    wait_until(lambda: metric(a, "vipd_http_connections_open") == 1, timeout=3,
+               interval=0.05, what="the dropped and the closed streams to be uncounted")
     assert c.state("a", V4M) == "MASTER" and c.state("b", V4B) == "MASTER"
 
 

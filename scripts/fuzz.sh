@@ -1,7 +1,7 @@
 #!/bin/sh
 # usage: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARG...]
 #
-# Builds the libFuzzer target TARGET (fuzz_config, fuzz_vrrp_packet,
+# Builds the libFuzzer target TARGET (fuzz_config, fuzz_vrrp_packet, fuzz_bfd_packet,
 # fuzz_arpnd) in build-fuzz/ (clang, ASan+UBSan, coverage on every library)
 # and runs it for SECONDS against its seed corpus. The seeds are only read:
 # new inputs and crash artifacts go to a fresh temporary directory, printed
@@ -14,7 +14,7 @@ set -eu
 
 usage() {
 	echo "usage: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARG...]" >&2
-	echo "  TARGET: fuzz_config | fuzz_vrrp_packet | fuzz_arpnd" >&2
+	echo "  TARGET: fuzz_config | fuzz_vrrp_packet | fuzz_arpnd | fuzz_bfd_packet" >&2
 	exit 2
 }
 
@@ -41,6 +41,10 @@ fuzz_vrrp_packet)
 fuzz_arpnd)
 	seeds="$root/tests/fuzz/corpus/arpnd"
 	extra=""
+	;;
+fuzz_bfd_packet)
+	seeds="$root/tests/fuzz/corpus/bfd_packet"
+	extra="-max_len=64"
 	;;
 *) usage ;;
 esac

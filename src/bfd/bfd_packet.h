@@ -15,13 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BFD_VERSION	    1
-#define BFD_PKT_LEN	    24 /* the mandatory section */
-#define BFD_PKT_AUTH_MIN    26 /* with the A bit: at least the auth type and length */
-#define BFD_PORT_CONTROL    3784 /* RFC 5881 4: single hop control packets */
-#define BFD_SRC_PORT_MIN    49152 /* RFC 5881 4: source port range */
-#define BFD_SRC_PORT_MAX    65535
-#define BFD_TTL		    255 /* RFC 5881 5: GTSM, sent and required */
+#define BFD_VERSION	 1
+#define BFD_PKT_LEN	 24    /* the mandatory section */
+#define BFD_PKT_AUTH_MIN 26    /* with the A bit: at least the auth type and length */
+#define BFD_PORT_CONTROL 3784  /* RFC 5881 4: single hop control packets */
+#define BFD_SRC_PORT_MIN 49152 /* RFC 5881 4: source port range */
+#define BFD_SRC_PORT_MAX 65535
+#define BFD_TTL		 255 /* RFC 5881 5: GTSM, sent and required */
 
 /* RFC 5880 4.1 State (Sta) */
 enum bfd_state {
@@ -63,8 +63,8 @@ enum bfd_drop {
 };
 
 struct bfd_pkt {
-	uint8_t version;     /* Vers: 1 */
-	enum bfd_diag diag;  /* Diag, 0..31 on the wire */
+	uint8_t version;    /* Vers: 1 */
+	enum bfd_diag diag; /* Diag, 0..31 on the wire */
 	enum bfd_state state;
 	bool poll, final;    /* P, F */
 	bool cpi;	     /* C: Control Plane Independent */
@@ -74,8 +74,8 @@ struct bfd_pkt {
 	uint8_t detect_mult; /* Detect Mult */
 	uint8_t length;	     /* Length, bytes */
 	uint32_t my_discr, your_discr;
-	uint32_t desired_min_tx_us;   /* Desired Min TX Interval, microseconds */
-	uint32_t required_min_rx_us;  /* Required Min RX Interval, microseconds */
+	uint32_t desired_min_tx_us;    /* Desired Min TX Interval, microseconds */
+	uint32_t required_min_rx_us;   /* Required Min RX Interval, microseconds */
 	uint32_t required_min_echo_us; /* Required Min Echo RX Interval; 0: no echo */
 };
 

@@ -46,12 +46,12 @@ static void schedule_tx(struct bfd_session *s, uint64_t now_us)
  * Desired Min TX). */
 static void update_detect_time(struct bfd_session *s)
 {
-	s->detect_time_us = (uint64_t)s->remote_detect_mult *
-			    max_u32(s->required_min_rx_us, s->remote_min_tx_us);
+	s->detect_time_us =
+	    (uint64_t)s->remote_detect_mult * max_u32(s->required_min_rx_us, s->remote_min_tx_us);
 }
 
-static void set_state(struct bfd_session *s, enum bfd_state to, enum bfd_diag diag,
-		      uint64_t now_us, struct bfd_session_out *out)
+static void set_state(struct bfd_session *s, enum bfd_state to, enum bfd_diag diag, uint64_t now_us,
+		      struct bfd_session_out *out)
 {
 	out->changed = true;
 	out->from = s->state;

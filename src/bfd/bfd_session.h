@@ -46,13 +46,13 @@ struct bfd_session_out {
 };
 
 struct bfd_session_counters {
-	uint64_t rx;			   /* packets accepted */
-	uint64_t tx;			   /* packets filled for sending */
-	uint64_t drops[BFD_DROP_COUNT];	   /* by reason: bfd_session_count_drop */
-	uint64_t ups;			   /* transitions to Up */
-	uint64_t downs;			   /* Up -> Down/AdminDown: the flaps */
-	uint64_t detect_expired;	   /* of those, by detection time */
-	uint64_t polls;			   /* poll sequences started */
+	uint64_t rx;			/* packets accepted */
+	uint64_t tx;			/* packets filled for sending */
+	uint64_t drops[BFD_DROP_COUNT]; /* by reason: bfd_session_count_drop */
+	uint64_t ups;			/* transitions to Up */
+	uint64_t downs;			/* Up -> Down/AdminDown: the flaps */
+	uint64_t detect_expired;	/* of those, by detection time */
+	uint64_t polls;			/* poll sequences started */
 };
 
 /* Fields are readable for status; written only by the functions below. */
@@ -69,14 +69,14 @@ struct bfd_session {
 	uint32_t remote_min_rx_us;   /* bfd.RemoteMinRxInterval; 1 until heard */
 	uint32_t remote_min_tx_us;   /* the peer's last Desired Min TX Interval */
 	uint8_t remote_detect_mult;  /* the peer's last Detect Mult */
-	uint32_t tx_in_force_us; /* the Desired Min TX the transmit interval uses */
-	bool polling;		 /* a Poll Sequence runs: P in what we send */
-	bool final_due;		 /* the next packet carries F */
-	bool peer_admin_down;	 /* our last Down came from the peer's AdminDown */
-	bool ever_up;		 /* Up at least once */
-	uint64_t detect_time_us; /* the detection time in force; 0: none yet */
-	uint64_t next_tx_us;	 /* 0: no periodic transmission */
-	uint64_t detect_at_us;	 /* 0: no detection timer */
+	uint32_t tx_in_force_us;     /* the Desired Min TX the transmit interval uses */
+	bool polling;		     /* a Poll Sequence runs: P in what we send */
+	bool final_due;		     /* the next packet carries F */
+	bool peer_admin_down;	     /* our last Down came from the peer's AdminDown */
+	bool ever_up;		     /* Up at least once */
+	uint64_t detect_time_us;     /* the detection time in force; 0: none yet */
+	uint64_t next_tx_us;	     /* 0: no periodic transmission */
+	uint64_t detect_at_us;	     /* 0: no detection timer */
 	uint64_t up_since_us, changed_us;
 	uint32_t rng; /* the jitter's xorshift32 state; never 0 */
 	struct bfd_session_counters counters;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bfd/bfd_packet.h"
+#include "daemon/daemon.h"
 #include "net/bfd_sock.h"
 #include "net/bfd_sock_consts.h"
 
@@ -16,7 +17,7 @@ _Static_assert(BFD_SOCK_PORT == BFD_PORT_CONTROL, "RFC 5881 port");
 _Static_assert(BFD_SOCK_TTL == BFD_TTL, "RFC 5881 TTL");
 _Static_assert(BFD_SOCK_SRC_MIN == BFD_SRC_PORT_MIN, "RFC 5881 source ports");
 
-#define BFD_RX_BATCH 64	    /* datagrams read per wake-up */
+#define BFD_RX_BATCH 64	     /* datagrams read per wake-up */
 #define BFD_RETRY_US 1000000 /* reopen a send socket that failed */
 
 /* The receive socket of one (namespace, family). */
@@ -175,8 +176,9 @@ static struct bfd_path *find_path(struct bfd_rx *rx, const struct bfd_pkt *pkt,
 
 		if (p->rx != rx)
 			continue;
-		if (pkt->your_discr ? p->s.local_discr == pkt->your_discr
-				    : ip_equal(&p->peer, &info->src) && ip_equal(&p->own, &info->dst))
+		if (pkt->your_discr
+			? p->s.local_discr == pkt->your_discr
+			: ip_equal(&p->peer, &info->src) && ip_equal(&p->own, &info->dst))
 			return p;
 	}
 	return NULL;
@@ -188,9 +190,8 @@ static void rx_one(struct bfd_rx *rx, const uint8_t *buf, size_t len,
 	struct bfd_pkt pkt;
 	struct bfd_session_out o;
 	enum bfd_drop why = bfd_pkt_decode(buf, len, &pkt);
-	struct bfd_path *p = why == BFD_DROP_NONE || why >= BFD_DROP_YOUR_DISCR
-				 ? find_path(rx, &pkt, info)
-				 : NULL;
+	struct bfd_path *p =
+	    why == BFD_DROP_NONE || why >= BFD_DROP_YOUR_DISCR ? find_path(rx, &pkt, info) : NULL;
 
 	if (why == BFD_DROP_NONE && info->ttl != BFD_TTL)
 		why = BFD_DROP_TTL; /* RFC 5881 5: from beyond the link */
@@ -433,8 +434,7 @@ void bfd_runner_free(struct bfd_runner *r)
 	free(r);
 }
 
-const struct bfd_path *bfd_runner_path_of(const struct bfd_runner *r,
-					  const struct vrrp_inst *inst)
+const struct bfd_path *bfd_runner_path_of(const struct bfd_runner *r, const struct vrrp_inst *inst)
 {
 	for (size_t i = 0; r && i < r->n; i++) {
 		const struct bfd_path *p = r->paths[i];
@@ -505,8 +505,7 @@ json_t *bfd_path_json(const struct bfd_path *p)
 	json_object_set_new(o, "socket_error",
 			    p->fd < 0 && p->open_err ? json_string(strerror(-p->open_err))
 						     : json_null());
-	json_object_set_new(o, "changed", p->changed_wall_ms ? json_integer(p->changed_wall_ms)
-							     : json_null());
+	json_object_set_new(o, "changed", events_time_json(p->changed_wall_ms));
 	json_object_set_new(o, "ups", json_integer((json_int_t)s->counters.ups));
 	json_object_set_new(o, "flaps", json_integer((json_int_t)s->counters.downs));
 	json_object_set_new(o, "detect_expired",

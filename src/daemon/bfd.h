@@ -62,8 +62,7 @@ void bfd_runner_stop(struct bfd_runner *r);
 void bfd_runner_free(struct bfd_runner *r);
 
 /* The session of an instance's advert path, NULL: none. */
-const struct bfd_path *bfd_runner_path_of(const struct bfd_runner *r,
-					  const struct vrrp_inst *inst);
+const struct bfd_path *bfd_runner_path_of(const struct bfd_runner *r, const struct vrrp_inst *inst);
 size_t bfd_runner_count(const struct bfd_runner *r);
 const struct bfd_path *bfd_runner_path(const struct bfd_runner *r, size_t i);
 

@@ -44,8 +44,7 @@ static const struct {
     {"vipd_bfd_up", "gauge", "1 while the BFD session of the advert path is Up", v_up},
     {"vipd_bfd_detection_seconds", "gauge",
      "the detection time in force: the peer's multiplier x the agreed interval", v_detect},
-    {"vipd_bfd_tx_interval_seconds", "gauge", "the agreed transmit interval, before jitter",
-     v_tx},
+    {"vipd_bfd_tx_interval_seconds", "gauge", "the agreed transmit interval, before jitter", v_tx},
     {"vipd_bfd_flaps_total", "counter", "Up -> Down transitions of the session", v_flaps},
     {"vipd_bfd_takeovers_total", "counter",
      "instances that took over at once because the session lost the peer", v_takeovers},
@@ -59,8 +58,8 @@ static void labels(const struct bfd_path *p, char *buf, size_t len)
 
 	metrics_escape(ifn, sizeof(ifn), p->ifname);
 	metrics_escape(ns, sizeof(ns), p->netns);
-	snprintf(buf, len, "interface=\"%s\",namespace=\"%s\",family=\"%s\",peer=\"%s\"", ifn,
-		 ns, p->family == IP_V4 ? "ipv4" : "ipv6", ip_ntop(&p->peer, a));
+	snprintf(buf, len, "interface=\"%s\",namespace=\"%s\",family=\"%s\",peer=\"%s\"", ifn, ns,
+		 p->family == IP_V4 ? "ipv4" : "ipv6", ip_ntop(&p->peer, a));
 }
 
 void metrics_write_bfd(FILE *out, const struct daemon *d)

@@ -141,10 +141,10 @@ void model_gwcheck_resolve_timeout(struct gwcheck_cfg *g)
 
 void model_bfd_resolve(struct bfd_cfg *b)
 {
-	const struct src_pos *at = b->interval.set	  ? &b->interval.pos
+	const struct src_pos *at = b->interval.set     ? &b->interval.pos
 				   : b->multiplier.set ? &b->multiplier.pos
-				   : b->enabled.set	  ? &b->enabled.pos
-							  : NULL;
+				   : b->enabled.set    ? &b->enabled.pos
+						       : NULL;
 
 	b->on = at && !(b->enabled.set && !b->enabled.v);
 	if (at)

@@ -180,13 +180,13 @@ struct vrrp_fsm_counters {
 	/* MASTER: priority-0 adverts not answered at once (one answer per
 	 * advert interval; the next advert carries the deferred round) */
 	uint64_t prio0_answers_deferred;
-	uint64_t resignations;	   /* MASTER -> BACKUP for health or drain */
-	uint64_t reasserts;	   /* MASTER: advert + GARP answering a lower master */
-	uint64_t preempts_delayed; /* PREEMPT timer armed */
-	uint64_t preempts_pending; /* a preempt held back: our checks have not risen */
-	uint64_t faults;	   /* entered FAULT (advert interface down) */
-	uint64_t stale_timers;	   /* expiry of a timer not armed (raced with a cancel) */
-	uint64_t ignored_events;   /* events meaningless in the current state */
+	uint64_t resignations;	      /* MASTER -> BACKUP for health or drain */
+	uint64_t reasserts;	      /* MASTER: advert + GARP answering a lower master */
+	uint64_t preempts_delayed;    /* PREEMPT timer armed */
+	uint64_t preempts_pending;    /* a preempt held back: our checks have not risen */
+	uint64_t faults;	      /* entered FAULT (advert interface down) */
+	uint64_t stale_timers;	      /* expiry of a timer not armed (raced with a cancel) */
+	uint64_t ignored_events;      /* events meaningless in the current state */
 	uint64_t peer_down_takeovers; /* BACKUP -> MASTER on PEER_DOWN (BFD) */
 };
 

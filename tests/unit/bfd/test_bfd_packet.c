@@ -32,9 +32,8 @@ static void test_encode_layout(void **state)
 {
 	struct bfd_pkt p = sample();
 	uint8_t buf[64];
-	const uint8_t want[24] = {0x21, 0xe0, 3,    24,	  1,	2,    3,    4,
-				  0xa0, 0xb0, 0xc0, 0xd0, 0,	0,    0x27, 0x10,
-				  0,	0,    0x4e, 0x20, 0,	0,    0,    0};
+	const uint8_t want[24] = {0x21, 0xe0, 3,    24,	  1, 2, 3,    4,    0xa0, 0xb0, 0xc0, 0xd0,
+				  0,	0,    0x27, 0x10, 0, 0, 0x4e, 0x20, 0,	  0,	0,    0};
 
 	(void)state;
 	assert_int_equal(bfd_pkt_encode(&p, buf, sizeof(buf)), 24);
@@ -78,13 +77,34 @@ static enum bfd_drop decode_mut(size_t len, void (*mut)(uint8_t *))
 	return bfd_pkt_decode(buf, len, &q);
 }
 
-static void m_version(uint8_t *b) { b[0] = (uint8_t)(2 << 5); }
-static void m_len_short(uint8_t *b) { b[3] = 23; }
-static void m_len_long(uint8_t *b) { b[3] = 25; }
-static void m_mult(uint8_t *b) { b[2] = 0; }
-static void m_multipoint(uint8_t *b) { b[1] |= 0x01; }
-static void m_my(uint8_t *b) { memset(b + 4, 0, 4); }
-static void m_your_up(uint8_t *b) { memset(b + 8, 0, 4); }
+static void m_version(uint8_t *b)
+{
+	b[0] = (uint8_t)(2 << 5);
+}
+static void m_len_short(uint8_t *b)
+{
+	b[3] = 23;
+}
+static void m_len_long(uint8_t *b)
+{
+	b[3] = 25;
+}
+static void m_mult(uint8_t *b)
+{
+	b[2] = 0;
+}
+static void m_multipoint(uint8_t *b)
+{
+	b[1] |= 0x01;
+}
+static void m_my(uint8_t *b)
+{
+	memset(b + 4, 0, 4);
+}
+static void m_your_up(uint8_t *b)
+{
+	memset(b + 8, 0, 4);
+}
 static void m_your_down(uint8_t *b)
 {
 	memset(b + 8, 0, 4);
@@ -109,7 +129,10 @@ static void m_auth_short(uint8_t *b)
 {
 	b[1] |= 0x04; /* with A, 24 bytes is too short for the auth section */
 }
-static void m_poll_final(uint8_t *b) { b[1] |= 0x30; }
+static void m_poll_final(uint8_t *b)
+{
+	b[1] |= 0x30;
+}
 
 /* RFC 5880 6.8.6, one check each, in its order */
 static void test_reception_checks(void **state)

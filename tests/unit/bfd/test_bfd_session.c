@@ -17,14 +17,14 @@
 
 struct side {
 	struct bfd_session s;
-	bool mute;	   /* sends nothing (dead, or its link cut) */
-	bool deaf;	   /* hears nothing */
-	uint64_t last_rx;  /* when it last accepted a packet */
-	uint64_t last_tx;  /* when it last sent */
+	bool mute;		/* sends nothing (dead, or its link cut) */
+	bool deaf;		/* hears nothing */
+	uint64_t last_rx;	/* when it last accepted a packet */
+	uint64_t last_tx;	/* when it last sent */
 	uint64_t last_periodic; /* when it last sent on its schedule */
-	uint64_t min_gap;  /* the shortest gap between two periodic sends once Up */
+	uint64_t min_gap;	/* the shortest gap between two periodic sends once Up */
 	bool saw_poll, saw_final;
-	bool lost;	   /* peer_lost reported */
+	bool lost; /* peer_lost reported */
 	uint64_t lost_at;
 	struct bfd_session_out last_change;
 };
@@ -245,8 +245,12 @@ static void test_your_discriminator_mismatch(void **state)
 	struct bfd_session s;
 	struct bfd_session_cfg c = {.interval_us = 10000, .detect_mult = 3};
 	struct bfd_session_out o;
-	struct bfd_pkt p = {.version = 1, .state = BFD_STATE_INIT, .detect_mult = 3,
-			    .my_discr = 5, .your_discr = 6, .required_min_rx_us = 10000};
+	struct bfd_pkt p = {.version = 1,
+			    .state = BFD_STATE_INIT,
+			    .detect_mult = 3,
+			    .my_discr = 5,
+			    .your_discr = 6,
+			    .required_min_rx_us = 10000};
 
 	(void)state;
 	bfd_session_init(&s, &c, 7, 1, 0);
@@ -280,8 +284,12 @@ static void test_poll_answered_and_zero_rx(void **state)
 	struct bfd_session s;
 	struct bfd_session_cfg c = {.interval_us = 10000, .detect_mult = 3};
 	struct bfd_session_out o;
-	struct bfd_pkt p = {.version = 1, .state = BFD_STATE_DOWN, .detect_mult = 3,
-			    .my_discr = 5, .poll = true, .desired_min_tx_us = 10000,
+	struct bfd_pkt p = {.version = 1,
+			    .state = BFD_STATE_DOWN,
+			    .detect_mult = 3,
+			    .my_discr = 5,
+			    .poll = true,
+			    .desired_min_tx_us = 10000,
 			    .required_min_rx_us = 0};
 	struct bfd_pkt out;
 

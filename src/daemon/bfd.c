@@ -149,6 +149,8 @@ static int open_tx(struct bfd_path *p)
 	return p->fd;
 }
 
+static void on_read(evutil_socket_t fd, short what, void *arg);
+
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct bfd_path *p = arg;
@@ -159,6 +161,12 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (p->fd < 0)
 		open_tx(p);
+	/* A busy loop may run this timer after a packet that would have reset
+	 * it arrived: read what waits before declaring the peer lost. */
+	if (p->s.detect_at_us && now >= p->s.detect_at_us) {
+		on_read(p->rx->fd, EV_READ, p->rx);
+		now = now_us();
+	}
 	bfd_session_tick(&p->s, now, &o);
 	handle(p, &o);
 	arm(p, now);

@@ -19,6 +19,12 @@ _Static_assert(BFD_SOCK_SRC_MIN == BFD_SRC_PORT_MIN, "RFC 5881 source ports");
 
 #define BFD_RX_BATCH 64	     /* datagrams read per wake-up */
 #define BFD_RETRY_US 1000000 /* reopen a send socket that failed */
+/* A session trusted to declare the peer lost: Up at least this long. A link
+ * that just returned loses packets while neighbours are resolved and ports
+ * learn (the chaos driver's link flaps showed sessions that came Up and
+ * expired within a few hundred ms while both peers lived); a loss then
+ * leaves the decision to VRRP, as for a session that never came Up. */
+#define BFD_TRUST_AFTER_US 1000000
 
 /* The receive socket of one (namespace, family). */
 struct bfd_rx {
@@ -99,11 +105,17 @@ static void send_now(struct bfd_path *p)
 		plog(p, VRRP_RT_LOG_WARN, strerror(-err));
 }
 
-/* The peer went silent: every instance on the path hears it. */
+/* The peer went silent: every instance on the path hears it, if the
+ * session had been Up long enough to be trusted. */
 static void peer_lost(struct bfd_path *p)
 {
 	struct vrrp_rt *rt = p->r->rt;
 
+	if (p->s.changed_us - p->s.up_since_us < BFD_TRUST_AFTER_US) {
+		p->untrusted_losses++;
+		plog(p, VRRP_RT_LOG_INFO, "peer lost less than 1 s after Up: VRRP decides");
+		return;
+	}
 	for (size_t i = 0; i < rt->n_insts; i++) {
 		struct vrrp_inst *inst = rt->insts[i];
 
@@ -519,6 +531,7 @@ json_t *bfd_path_json(const struct bfd_path *p)
 	json_object_set_new(o, "detect_expired",
 			    json_integer((json_int_t)s->counters.detect_expired));
 	json_object_set_new(o, "takeovers", json_integer((json_int_t)p->takeovers));
+	json_object_set_new(o, "untrusted_losses", json_integer((json_int_t)p->untrusted_losses));
 	json_object_set_new(o, "rx", json_integer((json_int_t)s->counters.rx));
 	json_object_set_new(o, "tx", json_integer((json_int_t)s->counters.tx));
 	json_object_set_new(o, "send_errors", json_integer((json_int_t)p->send_errors));

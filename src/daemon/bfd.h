@@ -43,8 +43,9 @@ struct bfd_path {
 	uint16_t sport;
 	struct bfd_rx *rx;
 	struct event *timer;
-	int64_t changed_wall_ms; /* CLOCK_REALTIME of the last state change */
-	uint64_t takeovers;	 /* instances that took over on its loss */
+	int64_t changed_wall_ms;   /* CLOCK_REALTIME of the last state change */
+	uint64_t takeovers;	   /* instances that took over on its loss */
+	uint64_t untrusted_losses; /* losses within 1 s of coming Up: left to VRRP */
 	uint64_t send_errors;
 	bool keep; /* sync's mark */
 };

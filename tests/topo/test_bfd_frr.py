@@ -26,6 +26,7 @@ class Bfdd:
 
     def __init__(self, lab, ns, peers, rx_ms=50, tx_ms=50, mult=5):
         self.lab = lab
+        self.ns = ns
         self.dir = os.path.join(lab.workdir, "frr")
         os.makedirs(self.dir, exist_ok=True)
         os.chmod(lab.workdir, 0o755)  # bfdd runs as user frr
@@ -51,7 +52,7 @@ class Bfdd:
                    interval=0.05, what="bfdd's vty socket")
 
     def peers(self):
-        cp = self.lab.netns("b").run([VTYSH, "--vty_socket", self.dir, "-d", "bfdd", "-c",
+        cp = self.ns.run([VTYSH, "--vty_socket", self.dir, "-d", "bfdd", "-c",
                                       "show bfd peers json"], check=False)
         try:
             return {p["peer"]: p for p in json.loads(cp.stdout)}

@@ -263,7 +263,8 @@ static void print_bfd(json_t *st)
 		printf("  %s %s peer %s: %s (%s), detection %lld ms, %lld flaps, %lld takeovers\n",
 		       str(s, "interface"), str(s, "family"), str(s, "peer"), str(s, "state"),
 		       str(s, "diag"),
-		       (long long)json_integer_value(json_object_get(s, "detection_time_us")) / 1000,
+		       (long long)json_integer_value(json_object_get(s, "detection_time_us")) /
+			   1000,
 		       (long long)json_integer_value(json_object_get(s, "flaps")),
 		       (long long)json_integer_value(json_object_get(s, "takeovers")));
 	}

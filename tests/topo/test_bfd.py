@@ -137,3 +137,37 @@ def test_backup_loss_moves_nothing(lab):
     assert c.state("a", V4) == "MASTER"
     assert sessions(c, "a")["ipv4"]["takeovers"] == 0
     assert VIP4 in c.addrs("a")
+
+
+def test_session_runs_in_the_interface_namespace(lab):
+    """Node a's eth0 lives in a named namespace (`namespace:` in its file):
+    its BFD sockets are made in there, bound to eth0, and a's SIGKILL is
+    still taken over by b within the detection time."""
+    c = Cluster(lab)
+    tenant = lab.netns("tbfd")
+    c.ns["a"].ip(["link", "set", "eth0", "netns", tenant.name])
+    tenant.ip("link set eth0 up")
+    tenant.ip("addr add 192.0.2.11/24 dev eth0")
+    tenant.ip("addr add 2001:db8::11/64 dev eth0 nodad")
+    text = bfd_config()
+    c.write_config(text, name="b.yaml")
+    path_b = c.config_path
+    c.write_config(text.replace("type: ethernet", f"type: ethernet\n    namespace: {tenant.name}"),
+                   name="a.yaml")
+    c.start("a")
+    c.config_path = path_b
+    c.start("b")
+    c.wait_state("a", V4, "MASTER")
+    c.wait_state("b", V4, "BACKUP")
+    wait_up(c, "a")
+    wait_up(c, "b")
+    assert {s["namespace"] for s in c.status("a")["bfd"]} == {tenant.name}
+    # the sockets are in the tenant namespace, none in a's own
+    assert ":3784 " in tenant.run(["ss", "-uan"]).stdout
+    assert ":3784 " not in c.ns["a"].run(["ss", "-uan"]).stdout
+    time.sleep(1.1)  # trusted: Up for 1 s
+    t0 = c.signal("a", signal.SIGKILL)
+    c.wait_state("b", V4, "MASTER", timeout=5)
+    assert c.instance("b", V4)["last_transition"]["cause"] == "peer-down"
+    took = took_ms(c, "b", V4, t0)
+    assert took <= DETECT_MS + SLACK_MS, f"takeover after {took:.0f} ms"

@@ -264,6 +264,35 @@ static void test_your_discriminator_mismatch(void **state)
 	assert_true(o.send);
 }
 
+/* A session that never came Up reports no loss: Init expires to Down with
+ * Diag 1, and peer_lost stays false (VRRP decides, docs/bfd.md). */
+static void test_init_expiry_is_no_loss(void **state)
+{
+	struct bfd_session s;
+	struct bfd_session_cfg c = {.interval_us = 10000, .detect_mult = 3};
+	struct bfd_session_out o;
+	struct bfd_pkt p = {.version = 1,
+			    .state = BFD_STATE_DOWN,
+			    .detect_mult = 3,
+			    .my_discr = 5,
+			    .desired_min_tx_us = 1000000,
+			    .required_min_rx_us = 10000};
+
+	(void)state;
+	bfd_session_init(&s, &c, 7, 1, 1000);
+	assert_int_equal(bfd_session_rx(&s, &p, 2000, &o), BFD_DROP_NONE);
+	assert_int_equal(s.state, BFD_STATE_INIT);
+	/* the peer's 1 s Desired Min TX x 3 */
+	assert_int_equal(s.detect_time_us, 3000000);
+	bfd_session_tick(&s, 2000 + 3000000, &o);
+	assert_true(o.changed);
+	assert_int_equal(s.state, BFD_STATE_DOWN);
+	assert_int_equal(s.diag, BFD_DIAG_DETECT_EXPIRED);
+	assert_false(o.peer_lost);
+	assert_false(s.ever_up);
+	assert_int_equal(s.counters.downs, 0);
+}
+
 /* With Detect Mult 1 the jitter is 75..90% (RFC 5880 6.8.7). */
 static void test_jitter_mult_one(void **state)
 {
@@ -318,6 +347,7 @@ int main(void)
 	    cmocka_unit_test(test_neighbor_signals_down),
 	    cmocka_unit_test(test_admin_down),
 	    cmocka_unit_test(test_your_discriminator_mismatch),
+	    cmocka_unit_test(test_init_expiry_is_no_loss),
 	    cmocka_unit_test(test_jitter_mult_one),
 	    cmocka_unit_test(test_poll_answered_and_zero_rx),
 	};

@@ -416,6 +416,8 @@ void bfd_runner_sync(struct bfd_runner *r, const struct node_record *rec)
 {
 	size_t kept = 0;
 
+	if (!r)
+		return;
 	for (size_t i = 0; i < r->n; i++)
 		r->paths[i]->keep = false;
 	for (size_t i = 0; rec && i < rec->n_insts; i++)

@@ -116,6 +116,7 @@ def test_master_link_cut_backup_takes_over_within_detection_time(lab):
 def test_clean_stop_says_admin_down_and_priority_0_hands_over(lab):
     c = up(lab)
     c.signal("a", signal.SIGTERM)
+    assert c.procs["a"].returncode == 0
     c.wait_state("b", V4, "MASTER", timeout=5)
     assert c.instance("b", V4)["last_transition"]["cause"] == "peer-resigned"
     wait_until(lambda: sessions(c, "b")["ipv4"]["state"] == "Down", timeout=2, interval=0.05,

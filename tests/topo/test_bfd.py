@@ -172,3 +172,23 @@ def test_session_runs_in_the_interface_namespace(lab):
     assert c.instance("b", V4)["last_transition"]["cause"] == "peer-down"
     took = took_ms(c, "b", V4, t0)
     assert took <= DETECT_MS + SLACK_MS, f"takeover after {took:.0f} ms"
+
+
+def test_reload_without_bfd_says_admin_down_and_moves_nothing(lab):
+    """A reload that keeps bfd keeps the session (no flap); one that takes
+    bfd away closes a's sessions with AdminDown: b's sessions go Down
+    without a takeover, and VRRP keeps a as master."""
+    c = up(lab)
+    assert c.vipctl("a", "reload").returncode == 0  # the same file
+    assert all(s["flaps"] == 0 and s["state"] == "Up" for s in sessions(c, "b").values())
+    with open(c.config_path, "w") as f:  # the file a was started with
+        f.write(config(vips_master=[VIP4, VIP6], interval="1s"))
+    assert c.vipctl("a", "reload").returncode == 0
+    assert c.status("a")["bfd"] == []
+    wait_until(lambda: all(s["state"] == "Down" for s in sessions(c, "b").values()),
+               timeout=2, interval=0.05, what="b's sessions Down")
+    for s in sessions(c, "b").values():
+        assert s["peer_admin_down"] is True
+        assert s["takeovers"] == 0
+    time.sleep(0.5)
+    assert c.state("a", V4) == "MASTER" and c.state("b", V4) == "BACKUP"

@@ -186,12 +186,12 @@ json_t *status_json(const struct daemon *d)
 		json_array_append_new(socks, socket_json(d->rt.socks[i]));
 	for (size_t i = 0; i < bfd_runner_count(d->bfd); i++)
 		json_array_append_new(bfd, bfd_path_json(bfd_runner_path(d->bfd, i)));
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:o}",
-			 "cluster", d->model->cluster_name.v, "node", d->node_name, "config",
-			 d->config_path, "version", VIPD_VERSION, "pid", (int)getpid(), "started",
-			 events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
-			 (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
-			 "reload_in_progress", daemon_reload_running(d), "instances", insts,
-			 "sockets", socks, "checks", health_checks_json(d->health), "hooks",
-			 hooks_json(d->hooks), "bfd", bfd);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:o}",
+	    "cluster", d->model->cluster_name.v, "node", d->node_name, "config", d->config_path,
+	    "version", VIPD_VERSION, "pid", (int)getpid(), "started",
+	    events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
+	    (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
+	    "reload_in_progress", daemon_reload_running(d), "instances", insts, "sockets", socks,
+	    "checks", health_checks_json(d->health), "hooks", hooks_json(d->hooks), "bfd", bfd);
 }

@@ -52,7 +52,8 @@ LOWER = {
     "net": {"util", "plan"},
     "check": {"util", "plan", "net"},
     "vrrp": {"util", "model", "plan", "net"},
-    "daemon": {"util", "model", "plan", "net", "check", "vrrp"},
+    "bfd": {"util"},
+    "daemon": {"util", "model", "plan", "net", "check", "vrrp", "bfd"},
     "cli": {"util", "model", "plan", "net", "check", "vrrp", "import"},
 }
 # files that must stay pure: only util below them

@@ -12,3 +12,4 @@ scripts/fuzz.sh fuzz_arpnd "${FUZZ_PACKET_SECONDS:-10}" -timeout=1
 scripts/fuzz.sh fuzz_control "${FUZZ_PROTOCOL_SECONDS:-10}" -timeout=1
 scripts/fuzz.sh fuzz_http "${FUZZ_PROTOCOL_SECONDS:-10}" -timeout=1
 scripts/fuzz.sh fuzz_keepalived "${FUZZ_IMPORT_SECONDS:-20}" -timeout=1
+scripts/fuzz.sh fuzz_bfd_packet "${FUZZ_PACKET_SECONDS:-10}" -timeout=1

@@ -2,8 +2,8 @@
 # usage: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARG...]
 #
 # Builds the libFuzzer target TARGET (fuzz_config, fuzz_vrrp_packet,
-# fuzz_arpnd, fuzz_control, fuzz_http, fuzz_keepalived) in build-fuzz/
-# (clang, ASan+UBSan, coverage on every library)
+# fuzz_arpnd, fuzz_bfd_packet, fuzz_control, fuzz_http, fuzz_keepalived) in
+# build-fuzz/ (clang, ASan+UBSan, coverage on every library)
 # and runs it for SECONDS against its seed corpus. The seeds are only read:
 # new inputs and crash artifacts go to a fresh temporary directory, printed
 # at the end. Exit status: 0 no crash, 1 crash/leak/timeout found, 2 usage
@@ -15,8 +15,8 @@ set -eu
 
 usage() {
 	echo "usage: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARG...]" >&2
-	echo "  TARGET: fuzz_config | fuzz_vrrp_packet | fuzz_arpnd | fuzz_control | fuzz_http |" >&2
-	echo "          fuzz_keepalived" >&2
+	echo "  TARGET: fuzz_config | fuzz_vrrp_packet | fuzz_arpnd | fuzz_bfd_packet |" >&2
+	echo "          fuzz_control | fuzz_http | fuzz_keepalived" >&2
 	exit 2
 }
 
@@ -57,6 +57,10 @@ fuzz_http)
 fuzz_keepalived)
 	seeds="$root/tests/fuzz/corpus/keepalived $root/tests/import/production $root/tests/import/shared"
 	extra="-max_len=8192"
+	;;
+fuzz_bfd_packet)
+	seeds="$root/tests/fuzz/corpus/bfd_packet"
+	extra="-max_len=64"
 	;;
 *) usage ;;
 esac

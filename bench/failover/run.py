@@ -13,6 +13,13 @@ after a priority-0 advert.
 
 usage (root): bench/failover/run.py [--reps N] [--only vipd|keepalived]
               [--scenario 100ms|1s] [--fault SIGKILL|SIGTERM]
+              bench/failover/run.py --bfd [--reps N]
+
+--bfd (issue 16): the BFD column. The master's link cut (its switch port
+down) and its daemon SIGKILLed, -> the client's first answer from b, for
+vipd with BFD 10 ms x 3 at 1 s adverts, beside vipd without BFD and
+keepalived, both at 100 ms adverts (keepalived's best configuration
+without BFD), in the same lab, one after the other in one run.
 Needs a built vipd (VIPD_BUILD, default ./build) and keepalived.
 This is a benchmark, not a test: it prints a table and exits 0.
 """
@@ -73,6 +80,24 @@ class Vipd:
         return (self.c.state("a", NAME) == "MASTER" and self.c.state("b", NAME) == "BACKUP")
 
 
+class VipdBfd(Vipd):
+    """vipd at 1 s adverts with bfd: {interval: 10ms, multiplier: 3}."""
+    name = "vipd+bfd"
+    # the session is trusted with a takeover once Up for 1 s (docs/bfd.md)
+    settle_extra_s = 1.2
+
+    def __init__(self, c, version, interval, iv_s):
+        self.c = c
+        text = config(vips_master=[VIP], version=version, interval=interval,
+                      priority=(PRIO_A, PRIO_B), garp="{count: 5, interval: 100ms}")
+        c.write_config(text.replace("  garp:", "  bfd: {interval: 10ms, multiplier: 3}\n"
+                                    "  garp:", 1))
+
+    def a_is_master(self):
+        return super().a_is_master() and all(
+            s["state"] == "Up" for s in self.c.status("b")["bfd"])
+
+
 class Keepalived:
     name = "keepalived"
 
@@ -109,6 +134,24 @@ def settle(c, d, iv_s):
     mac_a = c.mac("a")
     wait_until(lambda: answered_by(c, VIP_IP, mac_a), timeout=10, interval=0.1,
                what="client to reach a")
+    time.sleep(getattr(d, "settle_extra_s", 0))
+
+
+LINK = "link"  # the fault: a's switch port down, as a cut cable
+
+
+def inject(c, d, fault):
+    if fault == LINK:
+        c.sw.run(["ip", "link", "set", "pa", "down"])
+    else:
+        d.fault(fault)
+
+
+def heal(c, d, fault):
+    if fault == LINK:
+        c.sw.run(["ip", "link", "set", "pa", "up"])
+    else:
+        d.start("a")
 
 
 def one_rep(c, d, iv_s, fault):
@@ -119,10 +162,10 @@ def one_rep(c, d, iv_s, fault):
     # anywhere in an interval, as a real one would
     time.sleep(0.5 + random.uniform(0, iv_s))
     t0 = time.time()
-    d.fault(fault)
+    inject(c, d, fault)
     out = json.loads(p.communicate()[0])
     after = [t for t, mac in out["replies"] if t > t0 and mac == mac_b]
-    d.start("a")  # back for the next repetition (preempts)
+    heal(c, d, fault)  # back for the next repetition (preempts)
     settle(c, d, iv_s)
     return (after[0] - t0) * 1000 if after else None
 
@@ -139,9 +182,30 @@ def run_scenario(daemon_cls, scen, fault, reps):
         for i in range(reps):
             ms = one_rep(c, d, iv_s, fault)
             results.append(ms)
-            print(f"  {d.name:10s} {scen:5s} {fault.name:7s} rep {i + 1}: "
+            fname = fault if fault == LINK else fault.name
+            print(f"  {d.name:10s} {scen:5s} {fname:7s} rep {i + 1}: "
                   f"{'no takeover' if ms is None else f'{ms:.0f} ms'}", file=sys.stderr)
         return results
+
+
+def bfd_table(reps):
+    """vipd+bfd at 1 s adverts beside vipd and keepalived at 100 ms."""
+    columns = [(VipdBfd, "1s-v3"), (Vipd, "100ms"), (Keepalived, "100ms")]
+    SCENARIOS["1s-v3"] = (3, "1s", 1.0)
+    rows = []
+    for fault, fname in ((LINK, "master's link cut"), (signal.SIGKILL, "master SIGKILL")):
+        row = [fname]
+        for dc, scen in columns:
+            row.append(fmt_ms(run_scenario(dc, scen, fault, reps)))
+        rows.append(row)
+    head = ["fault", "vipd + BFD 10 ms x 3, adverts 1 s (detection 30 ms)",
+            "vipd, adverts 100 ms (limit 361 ms)", "keepalived, adverts 100 ms (limit 361 ms)"]
+    print(f"\nfailover: fault -> first reply from the backup's MAC, {reps} repetitions, "
+          "median (min–max)\n")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
 
 
 def main():
@@ -150,7 +214,11 @@ def main():
     ap.add_argument("--only", choices=["vipd", "keepalived"])
     ap.add_argument("--scenario", choices=list(SCENARIOS))
     ap.add_argument("--fault", choices=["SIGKILL", "SIGTERM"])
+    ap.add_argument("--bfd", action="store_true", help="the BFD table (issue 16)")
     args = ap.parse_args()
+    if args.bfd:
+        bfd_table(args.reps)
+        return
     daemons = [x for x in (Vipd, Keepalived) if not args.only or x.name == args.only]
     rows = []
     for scen in SCENARIOS:

@@ -48,6 +48,11 @@ static void print_text(json_t *ev)
 		       (long long)json_integer_value(json_object_get(ev, "priority")));
 	else if (strcmp(type, "vip_repair") == 0)
 		printf("%s %s\n", str(ev, "instance"), str(ev, "reason"));
+	else if (strcmp(type, "bfd") == 0) /* docs/bfd.md */
+		printf(
+		    "bfd %s %s peer %s: %s -> %s (%s)%s\n", str(ev, "interface"), str(ev, "family"),
+		    str(ev, "peer"), str(ev, "from"), str(ev, "to"), str(ev, "diag"),
+		    json_is_true(json_object_get(ev, "peer_admin_down")) ? ", peer AdminDown" : "");
 	else
 		printf("%s: %s\n", type, str(ev, "reason"));
 }

@@ -20,6 +20,7 @@ static const struct explain_target sections[] = {
     {"garp", "gratuitous ARP / unsolicited NA on takeover (cluster.garp)", &garp_keys, false},
     {"gateway_check", "gateway probes (cluster.gateway_check, or an interface's)", &gwcheck_keys,
      false},
+    {"bfd", "BFD sessions, one per advert path (cluster.bfd, or an interface's)", &bfd_keys, false},
     {"checks", "local service checks, by name (checks: NAME: {type: ...}); vrrp.track follows them",
      &check_keys, false},
     {"sync_groups", "instances that hand over together (sync_groups: NAME: {...})",

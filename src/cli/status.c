@@ -250,6 +250,26 @@ static void print_header(json_t *st, size_t shown, size_t total)
 	printf("\n\n");
 }
 
+/* One line per BFD session (issue 16, docs/bfd.md), after the table. */
+static void print_bfd(json_t *st)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(st, "bfd"), i, s)
+	{
+		if (i == 0)
+			printf("\nBFD sessions:\n");
+		printf("  %s %s peer %s: %s (%s), detection %lld ms, %lld flaps, %lld takeovers\n",
+		       str(s, "interface"), str(s, "family"), str(s, "peer"), str(s, "state"),
+		       str(s, "diag"),
+		       (long long)json_integer_value(json_object_get(s, "detection_time_us")) /
+			   1000,
+		       (long long)json_integer_value(json_object_get(s, "flaps")),
+		       (long long)json_integer_value(json_object_get(s, "takeovers")));
+	}
+}
+
 /* Removes the instances the filters reject; returns how many there were. */
 static size_t apply_filters(const struct cli_opts *o, json_t *st)
 {
@@ -280,6 +300,7 @@ static void print_status(const struct cli_opts *o, json_t *st)
 	for (size_t i = 0; i < n; i++)
 		fill_row(json_array_get(insts, i), &rows[i]);
 	print_table(rows, n);
+	print_bfd(st);
 	free(rows);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon/bfd.h"
 #include "daemon/daemon.h"
 #include "daemon/hooks.h"
 #include "daemon/health.h"
@@ -98,6 +99,7 @@ int daemon_start_instances(struct daemon *d)
 	}
 	vrrp_rt_apply(&d->rt, specs, n);
 	health_commit(d->health);
+	bfd_runner_sync(d->bfd, d->record); /* the instances exist: a loss reaches them */
 	vrrp_rt_specs_free(specs, n);
 	return 0;
 }
@@ -136,6 +138,7 @@ int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *error
 	health_sync(d->health, rec);		  /* unchanged checks keep their state */
 	vrrp_rt_apply(&d->rt, specs, n);	  /* kept instances take rec's indexes */
 	health_commit(d->health);
+	bfd_runner_sync(d->bfd, rec); /* unchanged paths keep their session */
 	vrrp_rt_specs_free(specs, n);
 	daemon_config_free(d->model, d->record);
 	d->model = m;

@@ -26,6 +26,8 @@ struct api;
 struct hooks;
 struct http_server;
 struct reloader;
+struct bfd_runner;
+struct bfd_path;
 
 #define EVENTS_KEEP 256 /* recent events kept for `subscribe` with a backlog */
 
@@ -65,6 +67,8 @@ struct daemon {
 	struct health *health;
 	/* transition hooks (hooks.h), for the record in force */
 	struct hooks *hooks;
+	/* BFD sessions, one per advert path with bfd (bfd.h, issue 16) */
+	struct bfd_runner *bfd;
 	char node_name[64];
 	int64_t started_wall_ms;
 	uint64_t reloads, reload_failures;
@@ -163,6 +167,8 @@ struct check_state;
 void events_check(void *arg, const char *name, const char *type, const struct check_state *cs);
 /* A daemon-wide event: type "drain", "undrain", "reload", "reload-failed". */
 void events_daemon(struct daemon *d, const char *type, const char *reason);
+/* A BFD session changed state (bfd_change_fn; arg: the daemon). */
+void events_bfd(void *arg, const struct bfd_path *p, int from);
 /* The i-th of the last n kept events (i = 0 the oldest of them); borrowed. */
 size_t events_kept(const struct daemon *d);
 const json_t *events_recent(const struct daemon *d, size_t n, size_t i);
@@ -173,6 +179,7 @@ json_t *events_time_json(int64_t wall_ms);
 char *metrics_text(const struct daemon *d, size_t *len);
 /* metrics_checks.c: the health probes' series (link, gateway). */
 void metrics_write_checks(FILE *out, const struct daemon *d);
+void metrics_write_bfd(FILE *out, const struct daemon *d);
 
 /* reload.c: reload (SIGHUP, `vipctl reload`) parsed on a worker thread,
  * applied on the loop. daemon_reload_request asks for one: `done` (may be

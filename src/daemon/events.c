@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "check/rise_fall.h"
+#include "daemon/bfd.h"
 #include "daemon/daemon.h"
 #include "daemon/hooks.h"
 
@@ -166,6 +167,25 @@ void events_daemon(struct daemon *d, const char *type, const char *reason)
 	json_t *ev = base_json(d, type);
 
 	json_object_set_new(ev, "reason", json_string(reason ? reason : ""));
+	emit(d, ev);
+}
+
+void events_bfd(void *arg, const struct bfd_path *p, int from)
+{
+	struct daemon *d = arg;
+	json_t *ev = base_json(d, "bfd");
+	char a[IP_STR_MAX];
+
+	json_object_set_new(ev, "interface", json_string(p->ifname));
+	json_object_set_new(ev, "namespace", p->netns[0] ? json_string(p->netns) : json_null());
+	json_object_set_new(ev, "family", json_string(ip_family_name(p->family)));
+	json_object_set_new(ev, "peer", json_string(ip_ntop(&p->peer, a)));
+	json_object_set_new(ev, "from", json_string(bfd_state_name((enum bfd_state)from)));
+	json_object_set_new(ev, "to", json_string(bfd_state_name(p->s.state)));
+	json_object_set_new(ev, "diag", json_string(bfd_diag_name(p->s.diag)));
+	json_object_set_new(ev, "peer_admin_down", json_boolean(p->s.peer_admin_down));
+	json_object_set_new(ev, "detection_time_us", json_integer((json_int_t)p->s.detect_time_us));
+	json_object_set_new(ev, "flaps", json_integer((json_int_t)p->s.counters.downs));
 	emit(d, ev);
 }
 

@@ -19,6 +19,7 @@
 #include <event2/event.h>
 
 #include "daemon/api.h"
+#include "daemon/bfd.h"
 #include "daemon/daemon.h"
 #include "daemon/hooks.h"
 #include "daemon/health.h"
@@ -132,6 +133,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	notify_send("STOPPING=1");
 	events_daemon(d, "shutdown", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	vrrp_rt_shutdown(&d->rt);
+	bfd_runner_stop(d->bfd); /* after the priority 0: AdminDown alone moves nothing */
 	event_base_loopbreak(d->base);
 }
 
@@ -158,6 +160,11 @@ static void relay_inst_event(struct daemon *d, const struct vrrp_inst *inst,
 		hooks_transition(d->hooks, inst);
 }
 
+static void on_bfd_change(void *arg, const struct bfd_path *p, enum bfd_state from)
+{
+	events_bfd(arg, p, (int)from);
+}
+
 static void cleanup(struct daemon *d)
 {
 	vrrp_rt_shutdown(&d->rt); /* idempotent: nothing left to do after SIGTERM */
@@ -173,6 +180,8 @@ static void cleanup(struct daemon *d)
 			event_free(d->sig_ev[i]);
 	if (d->watchdog_ev)
 		event_free(d->watchdog_ev);
+	bfd_runner_free(d->bfd); /* AdminDown if not said yet; before vrrp_rt_done */
+	d->bfd = NULL;
 	health_free(d->health); /* unbinds the instances: before vrrp_rt_done */
 	vrrp_rt_done(&d->rt);
 	daemon_config_free(d->model, d->record);
@@ -241,6 +250,10 @@ static int setup(struct daemon *d)
 	if (!d->health)
 		return EXIT_FAIL;
 	health_on_check(d->health, events_check, d);
+	d->bfd = bfd_runner_new(d->base, &d->rt); /* synced with the instances */
+	if (!d->bfd)
+		return EXIT_FAIL;
+	bfd_runner_on_change(d->bfd, on_bfd_change, d);
 	daemon_restore_drain(d); /* before the instances: they start drained */
 	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
 		return EXIT_FAIL;

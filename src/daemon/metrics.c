@@ -279,6 +279,7 @@ char *metrics_text(const struct daemon *d, size_t *len)
 	socket_drops(out, d);
 	socket_kernel_drops(out, d);
 	metrics_write_checks(out, d);
+	metrics_write_bfd(out, d);
 	if (fclose(out) != 0) {
 		free(text);
 		return NULL;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/bfd.h"
 #include "daemon/hooks.h"
 #include "daemon/health.h"
 
@@ -163,28 +164,39 @@ static void add_zones(const struct daemon *d, const struct vrrp_inst *inst, json
 	json_object_set_new(o, "zones", zones);
 }
 
+/* The state of the BFD session of its advert path; null: no bfd there. */
+static void add_bfd(const struct daemon *d, const struct vrrp_inst *inst, json_t *o)
+{
+	const struct bfd_path *p = bfd_runner_path_of(d->bfd, inst);
+
+	json_object_set_new(o, "bfd", p ? json_string(bfd_state_name(p->s.state)) : json_null());
+}
+
 /* brief: without the instances' counters and the sockets, for a page
  * that shows neither (GET /api/v1/status?counters=false). */
 static json_t *status_doc(const struct daemon *d, bool brief)
 {
-	json_t *insts = json_array(), *socks = json_array();
+	json_t *insts = json_array(), *socks = json_array(), *bfd = json_array();
 
 	for (size_t i = 0; i < d->rt.n_insts; i++) {
 		json_t *o = instance_json(d->rt.insts[i], !brief);
 
 		add_zones(d, d->rt.insts[i], o);
+		add_bfd(d, d->rt.insts[i], o);
 		json_array_append_new(insts, o);
 	}
 	for (size_t i = 0; !brief && i < d->rt.n_socks; i++)
 		json_array_append_new(socks, socket_json(d->rt.socks[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:b, s:o, s:o, s:o, s:o}",
-			 "cluster", d->model->cluster_name.v, "node", d->node_name, "config",
-			 d->config_path, "version", VIPD_VERSION, "pid", (int)getpid(), "started",
-			 events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
-			 (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
-			 "reload_in_progress", daemon_reload_running(d), "instances", insts,
-			 "sockets", socks, "checks", health_checks_json(d->health), "hooks",
-			 hooks_json(d->hooks));
+	for (size_t i = 0; i < bfd_runner_count(d->bfd); i++)
+		json_array_append_new(bfd, bfd_path_json(bfd_runner_path(d->bfd, i)));
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:o}",
+	    "cluster", d->model->cluster_name.v, "node", d->node_name, "config", d->config_path,
+	    "version", VIPD_VERSION, "pid", (int)getpid(), "started",
+	    events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
+	    (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,
+	    "reload_in_progress", daemon_reload_running(d), "instances", insts, "sockets", socks,
+	    "checks", health_checks_json(d->health), "hooks", hooks_json(d->hooks), "bfd", bfd);
 }
 
 json_t *status_json(const struct daemon *d)

@@ -139,6 +139,18 @@ void model_gwcheck_resolve_timeout(struct gwcheck_cfg *g)
 		g->timeout.v = model_gwcheck_default_timeout(g->interval.v);
 }
 
+void model_bfd_resolve(struct bfd_cfg *b)
+{
+	const struct src_pos *at = b->interval.set     ? &b->interval.pos
+				   : b->multiplier.set ? &b->multiplier.pos
+				   : b->enabled.set    ? &b->enabled.pos
+						       : NULL;
+
+	b->on = at && !(b->enabled.set && !b->enabled.v);
+	if (at)
+		b->pos = *at;
+}
+
 const char *keys_describe_range(const struct key_spec *k, char *buf, size_t len)
 {
 	char a[32], b[32], c[32];

@@ -450,6 +450,8 @@ static void load_one_iface(struct load_ctx *lc, yaml_node_t *key, yaml_node_t *v
 	keys_apply_defaults(&ifc->kind->keys, ifc);
 	keys_inherit(&vrrp_keys, &ifc->vrrp, &m->vrrp);
 	keys_inherit(&gwcheck_keys, &ifc->gwcheck, &m->gwcheck);
+	keys_inherit(&bfd_keys, &ifc->bfd, &m->bfd);
+	model_bfd_resolve(&ifc->bfd);
 	/* An unwritten timeout follows the interval in force here, which may
 	 * be the interface's own, not the cluster's derived value. */
 	model_gwcheck_resolve_timeout(&ifc->gwcheck);

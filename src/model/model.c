@@ -168,6 +168,8 @@ static void load_root(struct load_ctx *lc, yaml_node_t *root)
 	keys_apply_defaults(&garp_keys, &lc->m->garp);
 	keys_apply_defaults(&gwcheck_keys, &lc->m->gwcheck);
 	model_gwcheck_resolve_timeout(&lc->m->gwcheck);
+	keys_apply_defaults(&bfd_keys, &lc->m->bfd);
+	model_bfd_resolve(&lc->m->bfd);
 	load_hooks_done(&lc->m->hooks, cluster_at);
 	if (checks && load_expect(lc, checks, YAML_MAPPING_NODE, "file", "checks"))
 		load_checks(lc, checks);

@@ -84,6 +84,17 @@ struct vrrp_cfg {
 	struct track_list track; /* the checks the instances follow */
 };
 
+/* bfd: (issue 16) one BFD session (RFC 5880, 5881) per advert path. On
+ * for an interface when a bfd key is written at the cluster or on it and
+ * enabled is not false (resolved into `on` after inheritance). */
+struct bfd_cfg {
+	struct u32_val interval;   /* ms: Desired Min TX and Required Min RX once Up */
+	struct u32_val multiplier; /* Detect Mult */
+	struct bool_val enabled;   /* written false: off here despite the cluster's */
+	bool on;
+	struct src_pos pos; /* of the first key written (for messages) */
+};
+
 struct garp_cfg {
 	struct u32_val count;
 	struct u32_val interval; /* ms */
@@ -179,6 +190,7 @@ struct iface {
 	struct addr_val gateway4, gateway6;
 	struct vrrp_cfg vrrp;	    /* merged over the cluster's */
 	struct gwcheck_cfg gwcheck; /* merged over the cluster's */
+	struct bfd_cfg bfd;	    /* merged over the cluster's (issue 16) */
 	struct vip *vips;
 	size_t n_vips;
 
@@ -225,6 +237,7 @@ struct model {
 	struct vrrp_cfg vrrp;
 	struct garp_cfg garp;
 	struct gwcheck_cfg gwcheck;
+	struct bfd_cfg bfd;
 
 	struct iface *ifaces;
 	size_t n_ifaces;
@@ -278,5 +291,8 @@ const char *model_fmt_duration(uint32_t ms, char buf[32]);
  * (500ms -> 400ms, 100ms -> 80ms). A written timeout is kept as is. */
 uint32_t model_gwcheck_default_timeout(uint32_t interval_ms);
 void model_gwcheck_resolve_timeout(struct gwcheck_cfg *g);
+/* bfd: on when a key is written (here or inherited) and enabled is not
+ * false; pos: the first written key's. */
+void model_bfd_resolve(struct bfd_cfg *b);
 
 #endif

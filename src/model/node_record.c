@@ -291,6 +291,9 @@ static void inst_fill(struct node_record *r, size_t k, struct node_inst *ni)
 	ni->garp_count = m->garp.count.v;
 	ni->garp_interval_ms = m->garp.interval.v;
 	ni->garp_refresh_ms = m->garp.refresh.v;
+	ni->bfd = m->ifaces[vi->advert_iface].bfd.on;
+	ni->bfd_interval_ms = m->ifaces[vi->advert_iface].bfd.interval.v;
+	ni->bfd_multiplier = (uint8_t)m->ifaces[vi->advert_iface].bfd.multiplier.v;
 	inst_vips(r, vi, ni);
 	inst_checks(r, ni);
 	inst_track(r, vi, ni);

@@ -115,6 +115,10 @@ struct node_inst {
 	const struct node_track *track;
 	size_t n_track;
 	size_t group; /* in r->groups; NODE_RECORD_NONE: none (cluster.hooks apply) */
+	/* issue 16: the advert interface's bfd (the session of the path) */
+	bool bfd;
+	uint32_t bfd_interval_ms;
+	uint8_t bfd_multiplier;
 };
 
 struct node_record {

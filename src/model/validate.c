@@ -54,6 +54,7 @@ void model_validate(struct model *m, struct diag_list *dl)
 	validate_via(&vc);
 	validate_addresses(&vc);
 	validate_vrrp(&vc);
+	validate_bfd(&vc);
 	validate_tracks(&vc);
 	strmap_done(&vc.vlan_ids);
 }

@@ -45,6 +45,8 @@ void validate_addresses(struct validate_ctx *vc);
 void validate_via(struct validate_ctx *vc);
 /* validate_vrrp.c: VRRP and probe parameters after inheritance. */
 void validate_vrrp(struct validate_ctx *vc);
+/* validate_bfd.c: bfd on the advert paths (issue 16), after validate_via. */
+void validate_bfd(struct validate_ctx *vc);
 
 /* validate_checks.c: vrrp.track names against checks:, after the
  * interfaces inherit the cluster's vrrp. */

@@ -60,6 +60,10 @@ struct spawn_prep {
 	int null_fd; /* /dev/null for fd 0 */
 	int out[2];  /* capture pipe, -1 without */
 	int err[2];  /* the exec-failure report, close-on-exec */
+	/* The child waits on go[0] until the parent has its pidfd: a child
+	 * that exits at once is reaped by the kernel when SIGCHLD is ignored,
+	 * and pidfd_open would find no process. */
+	int go[2];
 	bool as_user;
 	uid_t uid;
 	gid_t gid;
@@ -69,7 +73,8 @@ struct spawn_prep {
 
 static void prep_init(struct spawn_prep *s)
 {
-	*s = (struct spawn_prep){.ns_fd = -1, .null_fd = -1, .out = {-1, -1}, .err = {-1, -1}};
+	*s = (struct spawn_prep){
+	    .ns_fd = -1, .null_fd = -1, .out = {-1, -1}, .err = {-1, -1}, .go = {-1, -1}};
 }
 
 static void close_fd(int *fd)
@@ -87,6 +92,8 @@ static void prep_done(struct spawn_prep *s)
 	close_fd(&s->out[1]);
 	close_fd(&s->err[0]);
 	close_fd(&s->err[1]);
+	close_fd(&s->go[0]);
+	close_fd(&s->go[1]);
 	free(s->groups);
 	s->groups = NULL;
 }
@@ -139,7 +146,8 @@ static int above_stdio(int *fd)
 
 static int prepare_fds(struct spawn_prep *s)
 {
-	int *fds[] = {&s->ns_fd, &s->null_fd, &s->out[0], &s->out[1], &s->err[0], &s->err[1]};
+	int *fds[] = {&s->ns_fd,  &s->null_fd, &s->out[0], &s->out[1],
+		      &s->err[0], &s->err[1],  &s->go[0],  &s->go[1]};
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		int err = above_stdio(fds[i]);
@@ -174,7 +182,7 @@ static int prepare(const struct spawn_req *req, struct spawn_prep *s, enum spawn
 	}
 	*step = STEP_PIPES;
 	s->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (s->null_fd < 0 || pipe2(s->err, O_CLOEXEC) < 0)
+	if (s->null_fd < 0 || pipe2(s->err, O_CLOEXEC) < 0 || pipe2(s->go, O_CLOEXEC) < 0)
 		return -errno;
 	if (req->capture && pipe2(s->out, O_CLOEXEC) < 0)
 		return -errno;
@@ -240,7 +248,11 @@ static void child_run(const struct spawn_req *req, const struct spawn_prep *s,
 		      const char *const *envp)
 {
 	int fd = s->err[1], err;
+	char go;
 
+	close(s->go[1]);
+	while (read(s->go[0], &go, 1) < 0 && errno == EINTR)
+		; /* EOF: the parent holds our pidfd */
 	if (setpgid(0, 0) < 0)
 		child_fail(fd, STEP_PGID, errno);
 	child_signals();
@@ -321,22 +333,26 @@ int spawn_start(const struct spawn_req *req, struct spawn_proc *out)
 		goto done;
 	close_fd(&s.err[1]);
 	close_fd(&s.out[1]);
-	err = read_child_error(s.err[0], &step);
+	close_fd(&s.go[0]);
+	out->pidfd = pidfd_of(pid); /* the child waits for this: it is there */
+	close_fd(&s.go[1]);	    /* go */
+	if (out->pidfd < 0) {
+		err = out->pidfd;
+		out->pidfd = -1;
+		step = STEP_PIDFD;
+		kill(pid, SIGKILL);
+	} else {
+		err = read_child_error(s.err[0], &step);
+	}
 	if (err == 0) {
-		int pidfd = pidfd_of(pid);
-
-		if (pidfd < 0) {
-			err = pidfd;
-			step = STEP_PIDFD;
-			kill(-pid, SIGKILL);
-		} else {
-			out->pid = pid;
-			out->pidfd = pidfd;
-			if (s.out[0] >= 0 && fcntl(s.out[0], F_SETFL, O_NONBLOCK) == 0) {
-				out->out_fd = s.out[0];
-				s.out[0] = -1;
-			}
+		out->pid = pid;
+		if (s.out[0] >= 0 && fcntl(s.out[0], F_SETFL, O_NONBLOCK) == 0) {
+			out->out_fd = s.out[0];
+			s.out[0] = -1;
 		}
+	} else if (out->pidfd >= 0) {
+		close(out->pidfd);
+		out->pidfd = -1;
 	}
 	if (err < 0)
 		reap_blocking(pid); /* it has exited (or was killed): no wait */

@@ -28,6 +28,7 @@ static const char *const event_names[VRRP_FSM_EV_COUNT] = {
     [VRRP_FSM_EV_LINK_DOWN] = "link-down",
     [VRRP_FSM_EV_LINK_UP] = "link-up",
     [VRRP_FSM_EV_WEIGHT_CHANGED] = "weight-changed",
+    [VRRP_FSM_EV_PEER_DOWN] = "peer-down",
 };
 
 static const char *const action_names[VRRP_FSM_ACT_COUNT] = {
@@ -54,6 +55,7 @@ static const char *const cause_names[VRRP_FSM_CAUSE_COUNT] = {
     [VRRP_FSM_CAUSE_DRAINED] = "drained",
     [VRRP_FSM_CAUSE_LINK_DOWN] = "link-down",
     [VRRP_FSM_CAUSE_LINK_UP] = "link-up",
+    [VRRP_FSM_CAUSE_PEER_DOWN] = "peer-down",
 };
 
 static const char *name_of(const char *const *table, size_t n, unsigned v)
@@ -664,6 +666,26 @@ static void on_master_down(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, 
 			   "no advert for %llu ms", (unsigned long long)(now_ms - since));
 }
 
+/* BFD lost the peer: a BACKUP that follows a master takes over now
+ * instead of at Master_Down_Interval. One that never heard a master
+ * already runs its own Master_Down_Timer and is left to it. */
+static void on_peer_down(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
+			 struct vrrp_fsm_actions *out)
+{
+	char a[IP_STR_MAX];
+
+	if (st->state != VRRP_FSM_BACKUP || !st->master_known) {
+		st->counters.ignored_events++;
+		return;
+	}
+	ip_ntop(&st->master_addr, a);
+	st->counters.peer_down_takeovers++;
+	enter_master(cfg, st, now_ms, out);
+	transition(st, out, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PEER_DOWN,
+		   "peer %s lost by BFD, last advert %llu ms ago", a,
+		   (unsigned long long)(now_ms - st->last_advert_ms));
+}
+
 /* The round owed to a priority 0 that came within an interval of the
  * last answer (master_answer_prio0), with this advert. */
 static void answer_prio0_late(struct vrrp_fsm *st, uint64_t now_ms, struct vrrp_fsm_actions *out)
@@ -842,6 +864,9 @@ void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 		break;
 	case VRRP_FSM_EV_LINK_UP:
 		on_link_up(cfg, st, now_ms, out);
+		break;
+	case VRRP_FSM_EV_PEER_DOWN:
+		on_peer_down(cfg, st, now_ms, out);
 		break;
 	default:
 		st->counters.ignored_events++; /* unknown event type: this is a bug */

@@ -47,6 +47,10 @@ enum vrrp_fsm_event_type {
 	/* The sum of the weights of the failing weighted checks (vrrp.track)
 	 * changed: uses ev.priority_delta */
 	VRRP_FSM_EV_WEIGHT_CHANGED,
+	/* BFD lost the peer (its session went from Up to Down by detection
+	 * time): a BACKUP that has heard a master takes over at once, as if
+	 * Master_Down_Timer had fired; ignored in any other state */
+	VRRP_FSM_EV_PEER_DOWN,
 	VRRP_FSM_EV_COUNT,
 };
 
@@ -80,6 +84,7 @@ enum vrrp_fsm_cause {
 	VRRP_FSM_CAUSE_DRAINED,		/* master resigned: operator drain */
 	VRRP_FSM_CAUSE_LINK_DOWN,	/* advert interface down: FAULT */
 	VRRP_FSM_CAUSE_LINK_UP,		/* advert interface back: FAULT -> BACKUP */
+	VRRP_FSM_CAUSE_PEER_DOWN,	/* BFD lost the master (PEER_DOWN) */
 	VRRP_FSM_CAUSE_COUNT,
 };
 
@@ -175,13 +180,14 @@ struct vrrp_fsm_counters {
 	/* MASTER: priority-0 adverts not answered at once (one answer per
 	 * advert interval; the next advert carries the deferred round) */
 	uint64_t prio0_answers_deferred;
-	uint64_t resignations;	   /* MASTER -> BACKUP for health or drain */
-	uint64_t reasserts;	   /* MASTER: advert + GARP answering a lower master */
-	uint64_t preempts_delayed; /* PREEMPT timer armed */
-	uint64_t preempts_pending; /* a preempt held back: our checks have not risen */
-	uint64_t faults;	   /* entered FAULT (advert interface down) */
-	uint64_t stale_timers;	   /* expiry of a timer not armed (raced with a cancel) */
-	uint64_t ignored_events;   /* events meaningless in the current state */
+	uint64_t resignations;	      /* MASTER -> BACKUP for health or drain */
+	uint64_t reasserts;	      /* MASTER: advert + GARP answering a lower master */
+	uint64_t preempts_delayed;    /* PREEMPT timer armed */
+	uint64_t preempts_pending;    /* a preempt held back: our checks have not risen */
+	uint64_t faults;	      /* entered FAULT (advert interface down) */
+	uint64_t stale_timers;	      /* expiry of a timer not armed (raced with a cancel) */
+	uint64_t ignored_events;      /* events meaningless in the current state */
+	uint64_t peer_down_takeovers; /* BACKUP -> MASTER on PEER_DOWN (BFD) */
 };
 
 struct vrrp_fsm_timer_state {

@@ -286,6 +286,10 @@ void vrrp_inst_set_weight(struct vrrp_inst *inst, int delta, const char *reason)
 /* The advert interface's operational state (DESIGN 3): down puts the
  * instance in FAULT (no VRRP, no VIPs), up brings it back as BACKUP. */
 void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason);
+/* BFD lost the peer on this instance's advert path (src/daemon/bfd.c): a
+ * BACKUP following a master takes over now (VRRP_FSM_EV_PEER_DOWN).
+ * True when it did. */
+bool vrrp_inst_peer_down(struct vrrp_inst *inst);
 
 /* Every advert inst dropped, by reason (out[VRRP_DROP__COUNT]): the
  * receive filter's and the state machine's (interval, priority 255). */

@@ -421,3 +421,14 @@ void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason)
 		return;
 	rt_inst_step(inst, &ev);
 }
+
+bool vrrp_inst_peer_down(struct vrrp_inst *inst)
+{
+	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_PEER_DOWN};
+	uint64_t before = inst->fsm.counters.peer_down_takeovers;
+
+	if (!inst->started)
+		return false;
+	rt_inst_step(inst, &ev);
+	return inst->fsm.counters.peer_down_takeovers != before;
+}

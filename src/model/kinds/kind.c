@@ -131,6 +131,23 @@ static const struct key_spec gwcheck_key_specs[] = {
 const struct key_table gwcheck_keys = KEY_TABLE("gateway_check", gwcheck_key_specs);
 
 // clang-format off
+static const struct key_spec bfd_key_specs[] = {
+	{.name = "interval", .type = KT_DURATION, .offset = U32(struct bfd_cfg, interval),
+	 .min = 10, .max = 10000, .def = 10, .has_default = true,
+	 .help = "BFD Desired Min TX and Required Min RX once the session is Up (1 s before, "
+		 "RFC 5880 6.8.3); the slower side of the pair sets the pace"},
+	{.name = "multiplier", .type = KT_U32, .offset = U32(struct bfd_cfg, multiplier),
+	 .min = 2, .max = 255, .def = 3, .has_default = true,
+	 .help = "Detect Mult: the peer is lost after this many intervals without a packet "
+		 "(1 is refused: one lost packet would move every VIP)"},
+	{.name = "enabled", .type = KT_BOOL, .offset = U32(struct bfd_cfg, enabled),
+	 .default_text = "true once bfd is written",
+	 .help = "false: no session on this interface's advert path despite cluster.bfd"},
+};
+// clang-format on
+const struct key_table bfd_keys = KEY_TABLE("bfd", bfd_key_specs);
+
+// clang-format off
 static const struct key_spec cluster_key_specs[] = {
 	{.name = "name", .type = KT_SPECIAL, .required = true, .type_text = "string",
 	 .range_text = "non-empty text", .help = "cluster name; also seeds the automatic VRIDs"},
@@ -143,6 +160,9 @@ static const struct key_spec cluster_key_specs[] = {
 	 .sub = &garp_keys, .help = "gratuitous ARP / unsolicited NA on takeover"},
 	{.name = "gateway_check", .type = KT_STRUCT, .offset = offsetof(struct model, gwcheck),
 	 .sub = &gwcheck_keys, .help = "gateway probe defaults"},
+	{.name = "bfd", .type = KT_STRUCT, .offset = offsetof(struct model, bfd), .sub = &bfd_keys,
+	 .help = "one BFD session (RFC 5880, single hop RFC 5881) per advert path: a backup "
+		 "takes over as soon as it loses the master (off unless written)"},
 	{.name = "hooks", .type = KT_STRUCT, .offset = offsetof(struct model, hooks),
 	 .sub = &hooks_keys,
 	 .help = "transition hooks of every instance outside a sync group"},
@@ -171,6 +191,9 @@ static const struct key_spec common_key_specs[] = {
 	 .help = "the upstream router of each family, probed by gw and link+gw"},
 	{.name = "gateway_check", .type = KT_STRUCT, .offset = offsetof(struct iface, gwcheck),
 	 .sub = &gwcheck_keys, .help = "overrides cluster.gateway_check"},
+	{.name = "bfd", .type = KT_STRUCT, .offset = offsetof(struct iface, bfd), .sub = &bfd_keys,
+	 .help = "overrides cluster.bfd; the session runs on the advert path (this interface, "
+		 "or the one vrrp.via names, whose bfd it follows)"},
 	{.name = "vips", .type = KT_SPECIAL, .type_text = "mapping",
 	 .range_text = "{master: [VIP, ...], backup: [VIP, ...]}; VIP: ADDR/PLEN or {address: "
 		       "ADDR/PLEN, clusterIpMethod: vrrp | link | gw | link+gw, zone: TEXT, vrid: "

@@ -122,6 +122,7 @@ extern const struct key_table common_iface_keys;
 extern const struct key_table vrrp_keys;
 extern const struct key_table garp_keys;
 extern const struct key_table gwcheck_keys;
+extern const struct key_table bfd_keys;
 extern const struct key_table cluster_keys;
 extern const struct key_table
     file_keys; /* the top level: cluster, interfaces, checks, sync_groups */

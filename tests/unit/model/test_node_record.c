@@ -423,6 +423,53 @@ static void test_no_services(void **state)
 	model_free(m);
 }
 
+/* bfd (issue 16): off unless written; the cluster's inherited and
+ * overridden key by key; an instance follows its advert path's (via). */
+static void test_bfd(void **state)
+{
+	static const char file[] =
+	    "cluster:\n  name: lab\n  nodes: [adc1, adc2]\n"
+	    "  bfd: {interval: 20ms}\n"
+	    "interfaces:\n"
+	    "  eth0:\n    type: ethernet\n"
+	    "    addresses: {adc1: [192.0.2.2/24], adc2: [192.0.2.3/24]}\n"
+	    "    vips: {master: [192.0.2.10/24]}\n"
+	    "  ha0:\n    type: ethernet\n"
+	    "    addresses: {adc1: [198.51.100.2/24], adc2: [198.51.100.3/24]}\n"
+	    "    bfd: {multiplier: 5}\n"
+	    "  eth1:\n    type: ethernet\n"
+	    "    vrrp: {via: ha0}\n"
+	    "    bfd: {multiplier: 5}\n"
+	    "    vips: {master: [203.0.113.10/24]}\n"
+	    "  eth2:\n    type: ethernet\n"
+	    "    addresses: {adc1: [198.18.0.2/24], adc2: [198.18.0.3/24]}\n"
+	    "    bfd: {enabled: false}\n"
+	    "    vips: {master: [198.18.0.10/24]}\n";
+	struct model *m = mt_load_ok(file);
+	struct node_record *r = node_record_new(m, 0);
+	const struct node_inst *e0 = rec_inst(r, "eth0/master/ipv4/vrrp");
+	const struct node_inst *e1 = rec_inst(r, "eth1/master/ipv4/vrrp");
+	const struct node_inst *e2 = rec_inst(r, "eth2/master/ipv4/vrrp");
+	struct model *off = mt_load_ok(node_file);
+	struct node_record *roff = node_record_new(off, 0);
+
+	(void)state;
+	assert_true(e0->bfd);
+	assert_int_equal(e0->bfd_interval_ms, 20);
+	assert_int_equal(e0->bfd_multiplier, 3); /* the default */
+	assert_true(e1->bfd);			 /* ha0's: 20 ms (cluster) x 5 (its own) */
+	assert_string_equal(e1->advert_ifname, "ha0");
+	assert_int_equal(e1->bfd_interval_ms, 20);
+	assert_int_equal(e1->bfd_multiplier, 5);
+	assert_false(e2->bfd);
+	for (size_t i = 0; i < roff->n_insts; i++)
+		assert_false(roff->insts[i].bfd); /* not written: off */
+	node_record_free(roff);
+	model_free(off);
+	node_record_free(r);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,7 +478,7 @@ int main(void)
 	    cmocka_unit_test(test_zones),	cmocka_unit_test(test_find),
 	    cmocka_unit_test(test_empty),	cmocka_unit_test(test_methods),
 	    cmocka_unit_test(test_services),	cmocka_unit_test(test_tracks_groups_hooks),
-	    cmocka_unit_test(test_no_services),
+	    cmocka_unit_test(test_no_services), cmocka_unit_test(test_bfd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

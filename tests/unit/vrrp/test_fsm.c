@@ -733,6 +733,56 @@ static void test_weight_backup_preempts_and_floor_resigns(void **state)
 
 /* ---- names and config ---- */
 
+/* ---- BFD: the peer lost (issue 16) ---- */
+
+/* A backup that follows a master takes over on PEER_DOWN at once, with the
+ * takeover Master_Down_Timer would have made 1 s adverts later. */
+static void test_peer_down_takes_over_at_once(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 100, 1000, true, 0, PEER_LO);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 1000, PEER_HI, 200, 1000);
+	EXPECT(&h, ARM(MASTER_DOWN, 3610));
+	h.now = 1030;
+	ev(&h, VRRP_FSM_EV_PEER_DOWN);
+	EXPECT(&h, CANCEL(MASTER_DOWN), TAKEOVER(100, 1000));
+	expect_transition(&h, VRRP_FSM_BACKUP, VRRP_FSM_MASTER, VRRP_FSM_CAUSE_PEER_DOWN,
+			  "peer 192.0.2.12 lost by BFD, last advert 30 ms ago");
+	assert_int_equal(h.st.counters.peer_down_takeovers, 1);
+	/* the cancelled Master_Down_Timer cannot act later */
+	assert_false(h.st.timers[VRRP_FSM_TIMER_MASTER_DOWN].armed);
+}
+
+/* Nothing to do where no master is followed: a backup that never heard one
+ * (its own Master_Down_Timer decides), a master, an instance in FAULT. */
+static void test_peer_down_ignored_elsewhere(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 100, 1000, true, 0, PEER_LO);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	h.now = 500;
+	ev(&h, VRRP_FSM_EV_PEER_DOWN);
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.state, VRRP_FSM_BACKUP);
+
+	h_init(&h, 3, 100, 1000, true, 0, PEER_LO);
+	make_master(&h);
+	ev(&h, VRRP_FSM_EV_PEER_DOWN);
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
+
+	ev(&h, VRRP_FSM_EV_LINK_DOWN);
+	ev(&h, VRRP_FSM_EV_PEER_DOWN);
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.state, VRRP_FSM_FAULT);
+	assert_int_equal(h.st.counters.peer_down_takeovers, 0);
+}
+
 static void test_names(void **state)
 {
 	struct vrrp_fsm_transition t = {.from = VRRP_FSM_MASTER, .to = VRRP_FSM_BACKUP};
@@ -808,6 +858,8 @@ int main(void)
 	    cmocka_unit_test(test_health_recovery_preempts_back),
 	    cmocka_unit_test(test_weight_moves_priority_not_health),
 	    cmocka_unit_test(test_weight_backup_preempts_and_floor_resigns),
+	    cmocka_unit_test(test_peer_down_takes_over_at_once),
+	    cmocka_unit_test(test_peer_down_ignored_elsewhere),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_cfg_check),
 	};

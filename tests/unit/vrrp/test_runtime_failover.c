@@ -154,6 +154,32 @@ static void test_crash_and_restart(void **state)
 	rh_world_done(&w);
 }
 
+/* BFD (issue 16) lost the crashed master 30 ms later: the backup's
+ * instances that follow it take over then, with their announcement, not
+ * at Master_Down_Interval; its own master instance stays as it is. */
+static void test_crash_peer_down_takes_over_at_once(void **state)
+{
+	struct rh_world w;
+	uint64_t t0;
+
+	(void)state;
+	rh_aa_up(&w);
+	rh_crash(&w, A);
+	rh_run(&w, 30);
+	t0 = w.now_ms;
+	assert_true(vrrp_inst_peer_down(rh_inst(&w, B, GW4)));
+	assert_true(vrrp_inst_peer_down(rh_inst(&w, B, GW6)));
+	assert_false(vrrp_inst_peer_down(rh_inst(&w, B, BK4))); /* its own: MASTER */
+	rh_run(&w, 0);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_last_transition(&w, B, GW4)->cause, VRRP_FSM_CAUSE_PEER_DOWN);
+	assert_int_equal(rh_last_transition(&w, B, GW4)->at_ms, t0);
+	assert_int_equal(rh_client_node(&w, VIP4), B);
+	assert_int_equal(rh_client_node(&w, VIP6), B);
+	assert_int_equal(rh_transitions(&w, B, BK4, t0), 0);
+	rh_world_done(&w);
+}
+
 /* A restart sweeps every interface of the own namespace and of the
  * namespaces the daemon used before (its record), whatever the file says
  * now: a tagged address goes, an untagged one stays unless it is a VIP of
@@ -354,6 +380,7 @@ int main(void)
 	    cmocka_unit_test(test_without_address_tags_only_the_files_vips_are_swept),
 	    cmocka_unit_test(test_advert_link_down_and_up),
 	    cmocka_unit_test(test_healed_split),
+	    cmocka_unit_test(test_crash_peer_down_takes_over_at_once),
 	    cmocka_unit_test(test_loss_and_delay),
 	    cmocka_unit_test(test_missing_interface_waits_and_retries),
 	};

@@ -93,6 +93,9 @@ NOT_SCHEMA_LEVEL = {
     "108-check-duplicate-name": "YAML readers keep one of two equal keys",
     "109-check-timeout-above-interval": "two keys",
     "110-track-check-listed-twice": "two entries of the list, one bare and one with a weight",
+    "112-bfd-via-differs": "bfd on an interface whose adverts go via another: a cross-reference",
+    "113-bfd-no-session": "an interface without adverts or a communication pair: what the "
+                          "file holds elsewhere",
     "150-vip-vrid-collision": "VRIDs of two VIPs",
     "152-vip-vrid-taken-by-explicit": "VRIDs of two entries",
 }

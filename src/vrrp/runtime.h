@@ -56,6 +56,11 @@ struct vrrp_inst_spec {
 	char ifname[VRRP_RT_IFNAME_MAX];	/* holds the VIPs; GARP/NA go out here */
 	char advert_ifname[VRRP_RT_IFNAME_MAX]; /* the adverts' (vrrp.via), else ifname */
 	char netns[VRRP_RT_NETNS_MAX];		/* of both; "" = the daemon's own */
+	/* vrrp.virtual_mac (docs/vmac.md): the macvlan on ifname that holds
+	 * the VIPs and sends GARP/NA and the master's adverts, and its MAC;
+	 * "" without */
+	char vmac_ifname[VRRP_RT_IFNAME_MAX];
+	uint8_t vmac[6];
 	enum vip_slot slot;
 	enum ip_family family;
 	enum vip_method method;
@@ -196,6 +201,14 @@ struct vrrp_rt_vside {
 	bool has_link_local;
 	void *io; /* the environment's: an AF_PACKET socket, send only */
 	int refs;
+	/* Virtual MAC (docs/vmac.md): ifname is the instance's own macvlan on
+	 * parent with MAC vmac for family's adverts ("" parent: an ordinary
+	 * interface). Up only while its instance holds the VIPs: a down link
+	 * sends nothing (no DAD, MLD, RS, ARP replies). */
+	char parent[VRRP_RT_IFNAME_MAX];
+	uint8_t vmac[6];
+	enum ip_family family;
+	bool up;
 };
 
 /* Calls out of the runtime, for the daemon's health checks. Optional. */

@@ -307,7 +307,7 @@ void rt_inst_stop(struct vrrp_inst *inst)
 		rt_vips_remove(inst);
 	inst->started = false;
 	rt_sock_detach(inst);
-	rt_vside_detach(inst);
+	rt_vside_release(inst);
 }
 
 /* The verdict the machine gets: the checks' and whether the instance can

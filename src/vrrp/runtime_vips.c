@@ -69,6 +69,9 @@ int rt_vips_add_at(struct vrrp_inst *inst, size_t i)
 
 void rt_vips_add(struct vrrp_inst *inst)
 {
+	/* a virtual MAC link is up while it holds the VIPs (a failure shows
+	 * as VIPs it cannot add) */
+	rt_vside_set_up(inst->vside, true);
 	for (size_t i = 0; i < inst->spec.n_vips; i++)
 		rt_vips_add_at(inst, i);
 	inst->vips_held = true;
@@ -82,6 +85,8 @@ void rt_vips_remove(struct vrrp_inst *inst)
 		inst->vip_missing[i] = false;
 	}
 	inst->vips_held = false;
+	/* after the addresses: a link going down takes IPv6 ones with it */
+	rt_vside_set_up(inst->vside, false);
 }
 
 bool rt_vips_alloc_missing(struct vrrp_inst *inst)

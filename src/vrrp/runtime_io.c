@@ -446,16 +446,25 @@ static void note_send(struct vrrp_inst *inst, int rc)
 	}
 }
 
-/* With a virtual MAC link that is up, the advert leaves from it (RFC 5798
- * 7.3: its source MAC is the virtual one). An IPv6 multicast advert then
- * comes from that link's own link-local address: the kernel takes a
- * link-local source only from the interface it sends on. True when *src
- * changed to it. */
+/* With a virtual MAC link that is up, a multicast advert leaves from it
+ * (RFC 5798 7.3: its source MAC is the virtual one), an IPv6 one from that
+ * link's own link-local address (the kernel takes a link-local source only
+ * from the interface it sends on). A unicast advert leaves from the
+ * interface itself (docs/vmac.md): from the virtual MAC link, the peer's
+ * address would be resolved with ARP/ND from there, with a VIP as sender
+ * that the peer drops as its own while both hold it (a preemption), or
+ * with the node's address, which the peer would learn at the virtual MAC. */
+static bool vmac_sends(const struct vrrp_inst *inst, const struct vrrp_rt_sock *s)
+{
+	return inst->vside && inst->vside->up && s->multicast;
+}
+
+/* True when *src changed to the virtual MAC link's link-local address. */
 static bool vmac_source(struct vrrp_inst *inst, const struct vrrp_rt_sock *s, struct ip_addr *src)
 {
 	struct vrrp_rt_vside *v = inst->vside;
 
-	if (!v || !v->up || s->family != IP_V6 || !s->multicast)
+	if (!vmac_sends(inst, s) || s->family != IP_V6)
 		return false;
 	if (!v->has_link_local)
 		v->has_link_local =
@@ -498,7 +507,7 @@ int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
 	free(p);
 	if (len < 0)
 		rc = len;
-	else if (inst->vside && inst->vside->up)
+	else if (vmac_sends(inst, s))
 		rc = env->vmac_send(inst->rt->env_ctx, inst->vside, &src, &dst, buf, (size_t)len);
 	else
 		rc = env->sock_send(inst->rt->env_ctx, s, &src, &dst, buf, (size_t)len);

@@ -28,16 +28,24 @@ enum { A, B };
 #define VM6   "vm6-52-eth0"
 #define VMB4  "vm4-61-eth0"
 
-static void vmac_up(struct rh_world *w)
+/* The lab with virtual_mac; multicast: adverts to the group (RFC 5798). */
+static void vmac_lab(struct rh_world *w, bool multicast)
 {
 	struct rh_cfg cfg = rh_aa_cfg;
 
-	for (size_t k = 0; k < cfg.n_insts; k++)
+	for (size_t k = 0; k < cfg.n_insts; k++) {
 		cfg.insts[k].virtual_mac = true;
+		cfg.insts[k].multicast = multicast;
+	}
 	rh_world_init(w, 2, &cfg);
 	rh_start(w, A);
 	rh_start(w, B);
 	rh_run(w, 1000);
+}
+
+static void vmac_up(struct rh_world *w)
+{
+	vmac_lab(w, true);
 }
 
 static void assert_mac(const uint8_t *got, uint8_t vrid, enum ip_family fam)
@@ -59,15 +67,16 @@ static void assert_links(struct rh_world *w, const char *link, int master)
 	}
 }
 
-/* The adverts node i sent since t0: every one from mac (a master's). */
-static size_t adverts_from(const struct rh_world *w, int i, const uint8_t mac[6], uint64_t t0)
+/* The adverts of VRID vrid node i sent since t0: every one from mac. */
+static size_t adverts_from(const struct rh_world *w, int i, uint8_t vrid, const uint8_t mac[6],
+			   uint64_t t0)
 {
 	size_t k = 0;
 
 	for (size_t a = 0; a < w->n_adverts; a++) {
 		const struct rh_advert *ad = &w->adverts[a];
 
-		if (ad->node != i || ad->at_ms < t0 || ad->vrid != mac[5])
+		if (ad->node != i || ad->at_ms < t0 || ad->vrid != vrid)
 			continue;
 		assert_memory_equal(ad->mac, mac, 6);
 		k++;
@@ -78,7 +87,7 @@ static size_t adverts_from(const struct rh_world *w, int i, const uint8_t mac[6]
 static void test_vips_on_their_own_links(void **state)
 {
 	struct rh_world w;
-	uint8_t m4[6];
+	uint8_t m4[6], m6[6];
 
 	(void)state;
 	vmac_up(&w);
@@ -94,12 +103,35 @@ static void test_vips_on_their_own_links(void **state)
 	assert_mac(rh_client_mac(&w, VIP4), 51, IP_V4);
 	assert_mac(rh_client_mac(&w, VIP6), 52, IP_V6);
 	assert_mac(rh_client_mac(&w, VIPB4), 61, IP_V4);
-	/* the master's adverts leave from the virtual MAC (RFC 5798 7.3) */
+	/* the master's adverts leave from the virtual MAC (RFC 5798 7.3), an
+	 * IPv6 one from that link's link-local address (rh_env_vmac_send) */
 	rh_vmac_of(51, IP_V4, m4);
-	assert_true(adverts_from(&w, A, m4, 1500) >= 4);
+	rh_vmac_of(52, IP_V6, m6);
+	assert_true(adverts_from(&w, A, 51, m4, 1500) >= 4);
+	assert_true(adverts_from(&w, A, 52, m6, 1500) >= 4);
 	/* a backup's link never sent a frame */
 	assert_int_equal(w.nodes[A].vmac_down_sends, 0);
 	assert_int_equal(w.nodes[B].vmac_down_sends, 0);
+	rh_world_done(&w);
+}
+
+/* Unicast adverts leave from the node's own interface and MAC (the peer's
+ * address is never resolved from the virtual MAC link); the VIPs still
+ * live on the links and the client still learns the virtual MAC. */
+static void test_unicast_adverts_from_the_interface(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_aa_assert_settled(&w);
+	assert_true(rh_holds_on(&w, A, "", VM4, VIP4));
+	assert_true(adverts_from(&w, A, 51, w.nodes[A].mac, 1500) >= 4);
+	assert_mac(rh_client_mac(&w, VIP4), 51, IP_V4);
+	rh_stop(&w, A);
+	rh_run(&w, 500);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_mac(rh_client_mac(&w, VIP4), 51, IP_V4);
 	rh_world_done(&w);
 }
 
@@ -205,6 +237,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_vips_on_their_own_links),
+	    cmocka_unit_test(test_unicast_adverts_from_the_interface),
 	    cmocka_unit_test(test_takeover_keeps_the_clients_entry),
 	    cmocka_unit_test(test_crash_leaves_links_adopted_at_start),
 	    cmocka_unit_test(test_reload_without_virtual_mac),

@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev \
 clang-format libyaml-dev libnl-3-dev libnl-route-3-dev libevent-dev \
 libjansson-dev libcap-ng-dev libcmocka-dev python3 python3-pytest iproute2 util-linux scdoc \
-iputils-ping keepalived user-mode-linux kmod procps tcpdump valgrind"
+iputils-ping keepalived frr user-mode-linux kmod procps tcpdump valgrind"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
@@ -15,7 +15,8 @@ done
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing
-# keepalived is a test peer only; never let the package's own service run.
+# keepalived and frr are test peers only; never let the packages' own services run.
 if command -v systemctl >/dev/null 2>&1; then
     systemctl disable --now keepalived >/dev/null 2>&1 || true
+    systemctl disable --now frr >/dev/null 2>&1 || true
 fi

@@ -131,6 +131,9 @@ def test_virtual_mac_moves_with_the_vip(lab, version, unicast, vip):
     # a restarts: it adopts its link (down, its VIP swept) and preempts again
     assert link(c, "a", vm) is not None  # the crash left it
     c.sw.run(["ip", "link", "set", "pa", "up"])
+    # a's port forwards again before vipd restarts (the bridge takes a moment)
+    wait_until(lambda: c.client_ping("192.0.2.11/24", timeout=1), timeout=10,
+               what="a's port forwarding")
     c.start("a")
     c.wait_state("a", name, "MASTER", timeout=tmo)
     wait_until(lambda: not is_up(link(c, "b", vm)), timeout=tmo, what=f"{vm} down on b")

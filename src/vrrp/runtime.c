@@ -293,3 +293,23 @@ void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
 		rt_vips_reconcile(inst);
 	}
 }
+
+int vrrp_rt_remove_vmac_links(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n)
+{
+	int removed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct vrrp_rt_vside v = {.rt = rt};
+
+		if (!specs[i].vmac_ifname[0] ||
+		    rt->env->ifindex(rt->env_ctx, specs[i].netns, specs[i].vmac_ifname) < 0)
+			continue;
+		snprintf(v.ifname, sizeof(v.ifname), "%s", specs[i].vmac_ifname);
+		snprintf(v.netns, sizeof(v.netns), "%s", specs[i].netns);
+		snprintf(v.parent, sizeof(v.parent), "%s", specs[i].ifname);
+		rt->env->vmac_delete(rt->env_ctx, &v);
+		vrrp_rt_log(rt, VRRP_RT_LOG_INFO, "[%s] removed the virtual MAC link", v.ifname);
+		removed++;
+	}
+	return removed;
+}

@@ -273,6 +273,11 @@ void vrrp_rt_specs_free(struct vrrp_inst_spec *specs, size_t n);
 int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
 			     const char *const *netns, size_t n_netns);
 
+/* vipd --cleanup: deletes the virtual MAC links (docs/vmac.md) of the
+ * specs that exist; returns how many. A daemon that starts adopts them
+ * instead. */
+int vrrp_rt_remove_vmac_links(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n);
+
 /* Makes the running instances match specs (moves the VIP arrays it keeps
  * out of them; the caller still calls vrrp_rt_specs_free): unchanged instances are not
  * touched, removed ones shut down, new ones start, changed ones restart,

@@ -13,6 +13,7 @@ import signal
 import pytest
 
 from lab import wait_until
+from vipd_env import VIPD
 from vrrp_topo import Cluster, config
 
 CASES = [
@@ -191,3 +192,20 @@ def test_client_that_ignores_garp(lab, virtual_mac):
     c.wait_state("b", name, "MASTER", timeout=5)
     ok = any(client_ping_ok(c, vip) for _ in range(3))
     assert ok == virtual_mac
+
+
+def test_cleanup_removes_the_links_a_crash_left(lab):
+    """SIGKILL leaves the link (up, with the VIP); vipd --cleanup removes
+    the VIP and the link."""
+    vip = "192.0.2.200/24"
+    name = "eth0/master/ipv4/vrrp"
+    c = Cluster(lab)
+    c.write_config(vmac_config(vip))
+    c.start("a")
+    c.wait_state("a", name, "MASTER", timeout=5)
+    vm = f"vm4-{c.instance('a', name)['vrid']}-eth0"
+    c.signal("a", signal.SIGKILL)
+    assert is_up(link(c, "a", vm)) and vip in link_addrs(c, "a", vm)
+    out = c.ns["a"].run([VIPD, "-c", c.config_path, "--node", "a", "--cleanup"])
+    assert link(c, "a", vm) is None
+    assert "1 virtual MAC links" in out.stderr + out.stdout

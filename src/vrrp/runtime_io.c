@@ -456,7 +456,9 @@ static void note_send(struct vrrp_inst *inst, int rc)
  * with the node's address, which the peer would learn at the virtual MAC. */
 static bool vmac_sends(const struct vrrp_inst *inst, const struct vrrp_rt_sock *s)
 {
-	return inst->vside && inst->vside->up && s->multicast;
+	/* with vrrp.via the adverts belong to the via link, whatever the VIPs' */
+	return inst->vside && inst->vside->up && s->multicast &&
+	       strcmp(inst->spec.advert_ifname, inst->spec.ifname) == 0;
 }
 
 /* True when *src changed to the virtual MAC link's link-local address. */

@@ -2,7 +2,7 @@
 VIPs live on its own macvlan with the RFC 5798 MAC; the backup's link is
 down; the master's adverts leave from the virtual MAC; the client's
 neighbour entry for each VIP is the virtual MAC throughout a TERM handover,
-preemption back and a SIGKILL takeover. A client that ignores gratuitous ARP
+preemption back and a SIGKILL takeover, as learnt and when asked afresh. A client that ignores gratuitous ARP
 (its entry made permanent first) reaches the VIP after failover only with
 virtual_mac. VRRPv3 unicast and multicast, IPv4 and IPv6, and v2."""
 
@@ -67,6 +67,18 @@ def client_ping_ok(c, vip):
     return c.client_ping(vip, count=1, timeout=1)
 
 
+def assert_client_entry(c, vip, mac):
+    """The client's entry for the VIP is mac as it stands (learnt from the
+    GARP/NA), and again after it asks afresh (flushed, resolved by ARP/NS):
+    no node answers for the VIP with another MAC."""
+    assert c.client_neigh_mac(vip) == mac
+    ip = vip.split("/")[0]
+    fam = "-6" if ":" in ip else "-4"
+    c.ns["client"].run(["ip", fam, "neigh", "flush", "to", ip, "dev", "eth0"])
+    wait_until(lambda: client_ping_ok(c, vip), timeout=5, what=f"client resolves {ip}")
+    assert c.client_neigh_mac(vip) == mac
+
+
 def pin_client_entry(c, vip, mac):
     """The client ignores gratuitous ARP / NA from now on: its entry for
     the VIP is permanent."""
@@ -101,10 +113,9 @@ def test_virtual_mac_moves_with_the_vip(lab, version, unicast, vip):
     # 7.3); unicast ones from its own interface (docs/vmac.md)
     srcs = advert_macs(c, "b", fam)
     assert srcs and set(srcs) == {c.mac("a") if unicast else mac}, srcs
-    # the client reaches the VIP at the virtual MAC; from now on it ignores GARP/NA
+    # the client reaches the VIP at the virtual MAC
     assert client_ping_ok(c, vip)
-    assert c.client_neigh_mac(vip) == mac
-    pin_client_entry(c, vip, mac)
+    assert_client_entry(c, vip, mac)
 
     # 1. TERM: b takes over at once; a's link goes with its instance
     c.signal("a", signal.SIGTERM)
@@ -112,7 +123,7 @@ def test_virtual_mac_moves_with_the_vip(lab, version, unicast, vip):
     wait_until(lambda: link(c, "a", vm) is None, timeout=tmo, what=f"{vm} removed on a")
     assert is_up(link(c, "b", vm)) and vip in link_addrs(c, "b", vm)
     wait_until(lambda: client_ping_ok(c, vip), timeout=tmo, what="client reaches VIP at b")
-    assert c.client_neigh_mac(vip) == mac
+    assert_client_entry(c, vip, mac)
 
     # 2. a comes back and preempts: b's link goes down
     c.start("a")
@@ -121,14 +132,14 @@ def test_virtual_mac_moves_with_the_vip(lab, version, unicast, vip):
     wait_until(lambda: not is_up(link(c, "b", vm)), timeout=tmo, what=f"{vm} down on b")
     assert vip not in link_addrs(c, "b", vm)
     wait_until(lambda: client_ping_ok(c, vip), timeout=tmo, what="client reaches VIP at a")
-    assert c.client_neigh_mac(vip) == mac
+    assert_client_entry(c, vip, mac)
 
     # 3. SIGKILL a, and its port with it: b takes over after Master_Down
     c.signal("a", signal.SIGKILL)
     c.sw.run(["ip", "link", "set", "pa", "down"])
     c.wait_state("b", name, "MASTER", timeout=tmo)
     wait_until(lambda: client_ping_ok(c, vip), timeout=tmo, what="client reaches VIP after kill")
-    assert c.client_neigh_mac(vip) == mac
+    assert_client_entry(c, vip, mac)
     # a restarts: it adopts its link (down, its VIP swept) and preempts again
     assert link(c, "a", vm) is not None  # the crash left it
     c.sw.run(["ip", "link", "set", "pa", "up"])
@@ -139,6 +150,7 @@ def test_virtual_mac_moves_with_the_vip(lab, version, unicast, vip):
     c.wait_state("a", name, "MASTER", timeout=tmo)
     wait_until(lambda: not is_up(link(c, "b", vm)), timeout=tmo, what=f"{vm} down on b")
     wait_until(lambda: client_ping_ok(c, vip), timeout=tmo, what="client reaches VIP at a")
+    assert_client_entry(c, vip, mac)
     assert "removing the virtual MAC link" not in c.log("a")  # adopted, not made again
 
     # both stop: the links go with the instances

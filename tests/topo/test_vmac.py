@@ -109,6 +109,8 @@ def test_virtual_mac_moves_with_the_vip(lab, version, unicast, vip):
     assert link(c, "a", vm)["address"] == mac and is_up(link(c, "a", vm))
     assert link(c, "b", vm)["address"] == mac and not is_up(link(c, "b", vm))
     assert vip not in link_addrs(c, "b", vm)
+    assert c.instance("a", name)["virtual_mac"] == {"interface": vm, "mac": mac, "up": True}
+    assert c.instance("b", name)["virtual_mac"] == {"interface": vm, "mac": mac, "up": False}
     # the master's multicast adverts come from the virtual MAC (RFC 5798
     # 7.3); unicast ones from its own interface (docs/vmac.md)
     srcs = advert_macs(c, "b", fam)

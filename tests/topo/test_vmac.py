@@ -223,3 +223,44 @@ def test_cleanup_removes_the_links_a_crash_left(lab):
     out = c.ns["a"].run([VIPD, "-c", c.config_path, "--node", "a", "--cleanup"])
     assert link(c, "a", vm) is None
     assert "1 virtual MAC links" in out.stderr + out.stdout
+
+
+def test_virtual_mac_in_another_namespace(lab):
+    """vipd in node a's namespace, its interface in a named namespace
+    (`namespace:` in the file): the link is made, raised and removed in
+    there, with its sysctls; IPv4 and IPv6, multicast."""
+    vip4, vip6 = "192.0.2.200/24", "2001:db8::200/64"
+    c = Cluster(lab)
+    tenant = lab.netns("ta")
+    c.ns["a"].ip(["link", "set", "eth0", "netns", tenant.name])
+    tenant.ip("link set eth0 up")
+    tenant.ip("addr add 192.0.2.11/24 dev eth0")
+    tenant.ip("addr add 2001:db8::11/64 dev eth0 nodad")
+    text = config(vips_master=[vip4, vip6], unicast=False).replace(
+        "  vrrp: {", "  vrrp: {virtual_mac: true, ", 1)
+    c.write_config(text, name="b.yaml")
+    path_b = c.config_path
+    c.write_config(text.replace("type: ethernet",
+                                f"type: ethernet\n    namespace: {tenant.name}"), name="a.yaml")
+    c.start("a")
+    c.config_path = path_b
+    c.start("b")
+    for fam, vip in ((4, vip4), (6, vip6)):
+        name = f"eth0/master/ipv{fam}/vrrp"
+        c.wait_state("a", name, "MASTER", timeout=5)
+        c.wait_state("b", name, "BACKUP", timeout=5)
+        vrid = c.instance("a", name)["vrid"]
+        vm, mac = f"vm{fam}-{vrid}-eth0", f"00:00:5e:00:0{1 if fam == 4 else 2}:{vrid:02x}"
+        out = tenant.run(["ip", "-j", "addr", "show", "dev", vm])
+        info = json.loads(out.stdout)[0]
+        assert "UP" in info["flags"] and info["address"] == mac
+        assert vip.split("/")[0] in {i["local"] for i in info["addr_info"]}
+        assert c.ns["a"].run(["ip", "link", "show", "dev", vm], check=False).returncode != 0
+        assert client_ping_ok(c, vip)
+        assert_client_entry(c, vip, mac)
+    assert tenant.run(["sysctl", "-n", "net.ipv4.conf.eth0.arp_ignore"]).stdout.strip() == "1"
+    c.signal("a", signal.SIGTERM)
+    c.wait_state("b", "eth0/master/ipv4/vrrp", "MASTER", timeout=5)
+    assert not [l for l in tenant.json("link show") if l["ifname"].startswith("vm")]
+    vrid = c.instance("b", "eth0/master/ipv4/vrrp")["vrid"]
+    assert_client_entry(c, vip4, f"00:00:5e:00:01:{vrid:02x}")

@@ -212,6 +212,36 @@ static void test_crash_leaves_links_adopted_at_start(void **state)
 	rh_world_done(&w);
 }
 
+/* A master that resigns (ill health, then drain) lowers its link after its
+ * VIPs leave; the peer raises its own; the client's entry never changes. */
+static void test_resign_and_drain_move_the_link(void **state)
+{
+	struct rh_world w;
+	uint8_t m4[6];
+
+	(void)state;
+	vmac_up(&w);
+	rh_vmac_of(51, IP_V4, m4);
+	rh_health(&w, A, false, false, "gateway lost");
+	rh_run(&w, 1000);
+	assert_links(&w, VM4, B);
+	assert_links(&w, VM6, B);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_memory_equal(rh_client_mac(&w, VIP4), m4, 6);
+	rh_health(&w, A, true, false, "gateway back");
+	rh_run(&w, 2000);
+	assert_links(&w, VM4, A);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	vrrp_rt_set_drained(&w.nodes[A].rt, true);
+	rh_run(&w, 1000);
+	assert_links(&w, VM4, B);
+	assert_links(&w, VMB4, B);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_memory_equal(rh_client_mac(&w, VIP4), m4, 6);
+	assert_int_equal(w.nodes[A].vmac_down_sends + w.nodes[B].vmac_down_sends, 0);
+	rh_world_done(&w);
+}
+
 /* A reload that turns virtual_mac off moves the VIPs back to eth0 and
  * removes the links. */
 static void test_reload_without_virtual_mac(void **state)
@@ -240,6 +270,7 @@ int main(void)
 	    cmocka_unit_test(test_unicast_adverts_from_the_interface),
 	    cmocka_unit_test(test_takeover_keeps_the_clients_entry),
 	    cmocka_unit_test(test_crash_leaves_links_adopted_at_start),
+	    cmocka_unit_test(test_resign_and_drain_move_the_link),
 	    cmocka_unit_test(test_reload_without_virtual_mac),
 	};
 

@@ -39,8 +39,8 @@ static bool is_ours(struct rtnl_link *l, int parent_ifindex, const uint8_t mac[6
 {
 	struct nl_addr *a = rtnl_link_get_addr(l);
 
-	return rtnl_link_is_macvlan(l) && rtnl_link_get_link(l) == parent_ifindex && a &&
-	       nl_addr_get_len(a) == 6 && memcmp(nl_addr_get_binary_addr(a), mac, 6) == 0 &&
+	return rtnl_link_get_link(l) == parent_ifindex && a && nl_addr_get_len(a) == 6 &&
+	       memcmp(nl_addr_get_binary_addr(a), mac, 6) == 0 &&
 	       rtnl_link_macvlan_get_mode(l) == MACVLAN_MODE_BRIDGE;
 }
 
@@ -95,6 +95,10 @@ int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, c
 	if (parent_ifindex <= 0)
 		return -errno;
 	rc = nle_errno(rtnl_link_get_kernel(sk, 0, name, &l));
+	if (rc == 0 && !rtnl_link_is_macvlan(l)) {
+		rtnl_link_put(l); /* someone else's link: never ours to delete */
+		return -EEXIST;
+	}
 	if (rc == 0 && !is_ours(l, parent_ifindex, mac)) {
 		rc = nle_errno(rtnl_link_delete(sk, l));
 		rtnl_link_put(l);

@@ -21,9 +21,10 @@
 struct nl_sock;
 
 /* The macvlan `name` on `parent` with `mac`, down: created, or adopted
- * when an earlier run left it (a link of that name that is no macvlan of
- * parent with mac is deleted and made again). *ifindex its index. Then
- * vmac_link_sysctls. 0 or -errno. */
+ * when an earlier run left it (a macvlan of that name on another parent,
+ * with another MAC or mode is deleted and made again; a link of that name
+ * that is no macvlan is someone else's: -EEXIST, untouched). *ifindex its
+ * index. Then vmac_link_sysctls. 0 or -errno. */
 int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, const uint8_t mac[6],
 		     enum ip_family fam, int *ifindex);
 /* IFF_UP on or off. 0 or -errno. */

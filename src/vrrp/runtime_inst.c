@@ -237,6 +237,9 @@ static int attach(struct vrrp_inst *inst, const char **ifname)
 		return err;
 	*ifname = inst->spec.ifname;
 	if (!rt_vside_attach(inst, &err)) {
+		/* the virtual MAC link's name is taken by a link of another kind */
+		if (err == -EEXIST && inst->spec.vmac_ifname[0])
+			*ifname = inst->spec.vmac_ifname;
 		rt_sock_detach(inst);
 		return err;
 	}

@@ -2,8 +2,9 @@
 # Tests on the running kernel, as root: the netlink selftest (basic kinds),
 # the link/gateway check selftest, the service probes selftest,
 # the raw VRRP socket selftest, the virtual MAC link selftest, and the
-# pytest topologies in network namespaces. Tests marked needs_kernel_features (8021q, bonding) or
-# needs_ipsec (AH) run in scripts/check-kernel.sh instead.
+# pytest topologies in network namespaces. Tests marked
+# needs_kernel_features (8021q, bonding) or needs_ipsec (AH) run in
+# scripts/check-kernel.sh instead.
 # VIPD_BUILD=build-asan runs them against the ASan+UBSan build.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -58,7 +58,12 @@ static void note_missing(struct vrrp_inst *inst, size_t i, int err)
 
 int rt_vips_add_at(struct vrrp_inst *inst, size_t i)
 {
-	int rc = rt_inst_add_vip(inst, &inst->spec.vips[i]);
+	/* a virtual MAC link is up while it holds VIPs: one that cannot be
+	 * raised holds none (the VIP is missing, judged and retried as any) */
+	int rc = rt_vside_set_up(inst->vside, true);
+
+	if (rc == 0)
+		rc = rt_inst_add_vip(inst, &inst->spec.vips[i]);
 
 	if (rc < 0)
 		note_missing(inst, i, rc);
@@ -69,9 +74,6 @@ int rt_vips_add_at(struct vrrp_inst *inst, size_t i)
 
 void rt_vips_add(struct vrrp_inst *inst)
 {
-	/* a virtual MAC link is up while it holds the VIPs (a failure shows
-	 * as VIPs it cannot add) */
-	rt_vside_set_up(inst->vside, true);
 	for (size_t i = 0; i < inst->spec.n_vips; i++)
 		rt_vips_add_at(inst, i);
 	inst->vips_held = true;

@@ -121,6 +121,7 @@ struct rh_node {
 	} vmacs[RH_MAX_INSTS];
 	size_t n_vmacs;
 	uint64_t vmac_created;	  /* links made (not adopted) */
+	int vmac_up_err;	  /* raising a virtual MAC link fails with it; 0: works */
 	uint64_t vmac_down_sends; /* frames asked of a down virtual MAC link (refused) */
 	/* counters the fake keeps */
 	int open_timers;

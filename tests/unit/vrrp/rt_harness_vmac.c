@@ -99,6 +99,8 @@ int rh_env_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up)
 
 	if (!vm)
 		return -ENODEV;
+	if (up && n->vmac_up_err)
+		return n->vmac_up_err;
 	vm->up = up;
 	if (!up) {
 		drop_addrs(n, vm->ifindex, IP_V6);

@@ -242,6 +242,28 @@ static void test_resign_and_drain_move_the_link(void **state)
 	rh_world_done(&w);
 }
 
+/* A link that cannot be raised holds no VIP: the instance cannot hold its
+ * VIPs (ill health, retried), and holds them once the link comes up. */
+static void test_link_that_cannot_be_raised(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	vmac_up(&w);
+	w.nodes[B].vmac_up_err = -EPERM;
+	rh_stop(&w, A);
+	rh_run(&w, 500);
+	assert_false(rh_holds(&w, B, VIP4));
+	assert_false(rh_vmac(&w, B, VM4)->up);
+	assert_string_not_equal(rh_inst(&w, B, GW4)->hold_reason, "");
+	w.nodes[B].vmac_up_err = 0;
+	rh_run(&w, 2000);
+	assert_true(rh_vmac(&w, B, VM4)->up);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_string_equal(rh_inst(&w, B, GW4)->hold_reason, "");
+	rh_world_done(&w);
+}
+
 /* A reload that turns virtual_mac off moves the VIPs back to eth0 and
  * removes the links. */
 static void test_reload_without_virtual_mac(void **state)
@@ -271,6 +293,7 @@ int main(void)
 	    cmocka_unit_test(test_takeover_keeps_the_clients_entry),
 	    cmocka_unit_test(test_crash_leaves_links_adopted_at_start),
 	    cmocka_unit_test(test_resign_and_drain_move_the_link),
+	    cmocka_unit_test(test_link_that_cannot_be_raised),
 	    cmocka_unit_test(test_reload_without_virtual_mac),
 	};
 

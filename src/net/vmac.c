@@ -63,7 +63,10 @@ static int create(struct nl_sock *sk, int parent_ifindex, const char *name, cons
 	return rc;
 }
 
-int vmac_link_set_up(struct nl_sock *sk, const char *name, bool up)
+/* One change to the link `name`: its admin state (up: 1 or 0; -1 leaves
+ * it), and its alias when alias is not NULL (the kernel takes an alias
+ * only on a link that exists). */
+static int change_link(struct nl_sock *sk, const char *name, int up, const char *alias)
 {
 	struct rtnl_link *l = NULL, *change;
 	int rc = nle_errno(rtnl_link_get_kernel(sk, 0, name, &l));
@@ -75,14 +78,21 @@ int vmac_link_set_up(struct nl_sock *sk, const char *name, bool up)
 		rtnl_link_put(l);
 		return -ENOMEM;
 	}
-	if (up)
+	if (up == 1)
 		rtnl_link_set_flags(change, IFF_UP);
-	else
+	else if (up == 0)
 		rtnl_link_unset_flags(change, IFF_UP);
+	if (alias)
+		rtnl_link_set_ifalias(change, alias);
 	rc = nle_errno(rtnl_link_change(sk, l, change, 0));
 	rtnl_link_put(change);
 	rtnl_link_put(l);
 	return rc;
+}
+
+int vmac_link_set_up(struct nl_sock *sk, const char *name, bool up)
+{
+	return change_link(sk, name, up ? 1 : 0, NULL);
 }
 
 int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, const uint8_t mac[6],
@@ -109,6 +119,8 @@ int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, c
 	}
 	if (rc == -ENODEV) {
 		rc = create(sk, parent_ifindex, name, mac);
+		if (rc == 0) /* ours: a start after a crash finds it by this */
+			rc = change_link(sk, name, -1, VMAC_LINK_ALIAS);
 	} else if (rc == 0) {
 		rtnl_link_put(l);
 		rc = vmac_link_set_up(sk, name, false); /* adopted: as a backup's */
@@ -132,6 +144,26 @@ int vmac_link_delete(struct nl_sock *sk, const char *name)
 		rc = nle_errno(rtnl_link_delete(sk, l));
 	rtnl_link_put(l);
 	return rc == -ENODEV ? 0 : rc;
+}
+
+int vmac_link_list(struct nl_sock *sk, char (*names)[16], size_t cap, size_t *n)
+{
+	struct nl_cache *cache = NULL;
+	int rc = nle_errno(rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache));
+
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		const char *alias = rtnl_link_get_ifalias(l);
+
+		if (*n < cap && rtnl_link_is_macvlan(l) && alias &&
+		    strcmp(alias, VMAC_LINK_ALIAS) == 0)
+			snprintf(names[(*n)++], 16, "%s", rtnl_link_get_name(l));
+	}
+	nl_cache_free(cache);
+	return 0;
 }
 
 static int write_sysctl(const char *fam, const char *ifname, const char *key, const char *value)

@@ -20,6 +20,10 @@
 
 struct nl_sock;
 
+/* The alias (IFLA_IFALIAS) vipd gives the links it makes, so that a start
+ * finds the ones a crashed run left that the file no longer names. */
+#define VMAC_LINK_ALIAS "vipd virtual MAC link"
+
 /* The macvlan `name` on `parent` with `mac`, down: created, or adopted
  * when an earlier run left it (a macvlan of that name on another parent,
  * with another MAC or mode is deleted and made again; a link of that name
@@ -31,6 +35,9 @@ int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, c
 int vmac_link_set_up(struct nl_sock *sk, const char *name, bool up);
 /* Deletes it; already gone is success. 0 or -errno. */
 int vmac_link_delete(struct nl_sock *sk, const char *name);
+/* The names of the macvlans with VMAC_LINK_ALIAS in sk's namespace, at most
+ * cap of them into names[]; their count in *n. 0 or -errno. */
+int vmac_link_list(struct nl_sock *sk, char (*names)[16], size_t cap, size_t *n);
 
 /* What the link and its parent need (docs/vmac.md, "sysctls"): on both
  * arp_ignore 1 and arp_announce 2 (each answers ARP only for its own

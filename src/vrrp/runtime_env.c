@@ -329,6 +329,16 @@ static int sys_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_add
 	return vrrp_sock_send(sv->tx_fd, v->family, v->ifindex, src, dst, buf, len);
 }
 
+static int sys_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX],
+			 size_t cap, size_t *n)
+{
+	int err;
+	struct nl_sock *nl = rt_nl(ctx, netns, &err);
+
+	*n = 0;
+	return nl ? vmac_link_list(nl, names, cap, n) : err;
+}
+
 /* ---- addresses ---- */
 
 static int sys_ifindex(void *ctx, const char *netns, const char *ifname)
@@ -443,6 +453,7 @@ const struct vrrp_rt_env vrrp_rt_env_sys = {
     .vmac_set_up = sys_vmac_set_up,
     .vmac_delete = sys_vmac_delete,
     .vmac_send = sys_vmac_send,
+    .vmac_list = sys_vmac_list,
     .garp_send = sys_garp_send,
     .ifindex = sys_ifindex,
     .addr_add = sys_addr_add,

@@ -82,6 +82,10 @@ struct vrrp_rt_env {
 	void (*vmac_delete)(void *ctx, struct vrrp_rt_vside *v);
 	int (*vmac_send)(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
 			 const struct ip_addr *dst, const uint8_t *buf, size_t len);
+	/* The virtual MAC links vipd made in netns (its alias on them), at
+	 * most cap names into names[], their count in *n: 0 or -errno. */
+	int (*vmac_list)(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX],
+			 size_t cap, size_t *n);
 
 	/* ---- addresses of an interface (netns "" = the daemon's own) ---- */
 	/* if_nametoindex in netns: > 0, or -errno. */

@@ -111,6 +111,18 @@ static void test_create_down_with_sysctls(void **state)
 	fail_unless(sysctl_int("ipv6", "vm6-7-p0", "disable_ipv6") == 0, "IPv6 kept");
 }
 
+static void test_listed_by_alias(void **state)
+{
+	char names[8][16];
+	size_t n = 0;
+
+	(void)state;
+	fail_unless(vmac_link_list(sk, names, 8, &n) == 0, "list");
+	fail_unless(n == 2, "%zu links listed, want vm4-7-p0 and vm6-7-p0", n);
+	for (size_t i = 0; i < n; i++)
+		fail_unless(strncmp(names[i], "vm", 2) == 0, "listed %s", names[i]);
+}
+
 static void test_up_down(void **state)
 {
 	(void)state;
@@ -154,6 +166,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_create_down_with_sysctls),
+	    cmocka_unit_test(test_listed_by_alias),
 	    cmocka_unit_test(test_up_down),
 	    cmocka_unit_test(test_adopted_when_ours_made_again_when_not),
 	    cmocka_unit_test(test_delete),

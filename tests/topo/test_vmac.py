@@ -264,3 +264,24 @@ def test_virtual_mac_in_another_namespace(lab):
     assert not [l for l in tenant.json("link show") if l["ifname"].startswith("vm")]
     vrid = c.instance("b", "eth0/master/ipv4/vrrp")["vrid"]
     assert_client_entry(c, vip4, f"00:00:5e:00:01:{vrid:02x}")
+
+
+def test_links_a_crash_left_are_swept_when_the_file_drops_them(lab):
+    """SIGKILL leaves a's link; a restarts with a file without
+    virtual_mac: the link is removed at start (it carries vipd's alias),
+    the VIP comes back on eth0."""
+    vip = "192.0.2.200/24"
+    name = "eth0/master/ipv4/vrrp"
+    c = Cluster(lab)
+    c.write_config(vmac_config(vip))
+    c.start("a")
+    c.wait_state("a", name, "MASTER", timeout=5)
+    vm = f"vm4-{c.instance('a', name)['vrid']}-eth0"
+    assert link(c, "a", vm)["ifalias"] == "vipd virtual MAC link"
+    c.signal("a", signal.SIGKILL)
+    c.write_config(vmac_config(vip, virtual_mac=False))
+    c.start("a")
+    c.wait_state("a", name, "MASTER", timeout=5)
+    assert link(c, "a", vm) is None
+    assert "left-over virtual MAC link removed" in c.log("a")
+    wait_until(lambda: vip in c.addrs("a"), timeout=5, what="the VIP on eth0")

@@ -555,6 +555,7 @@ static const struct vrrp_rt_env rh_env = {
     .vmac_set_up = rh_env_vmac_set_up,
     .vmac_delete = rh_env_vmac_delete,
     .vmac_send = rh_env_vmac_send,
+    .vmac_list = rh_env_vmac_list,
     .ifindex = rh_env_ifindex,
     .addr_add = env_addr_add,
     .addr_del = env_addr_del,

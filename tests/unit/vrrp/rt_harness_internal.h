@@ -28,6 +28,8 @@ struct rh_vmac *rh_vmac_by_ifindex(struct rh_node *n, int ifindex);
 int rh_env_vmac_open(struct rh_node *n, struct vrrp_rt_vside *v);
 int rh_env_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up);
 void rh_env_vmac_delete(void *ctx, struct vrrp_rt_vside *v);
+int rh_env_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX], size_t cap,
+		     size_t *n);
 int rh_env_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *buf, size_t len);
 /* The MAC node n answers an ARP/NS for vip with: the one of the link that

@@ -128,6 +128,18 @@ void rh_env_vmac_delete(void *ctx, struct vrrp_rt_vside *v)
 	vm->up = false;
 }
 
+int rh_env_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX], size_t cap,
+		     size_t *n)
+{
+	struct rh_node *node = ctx;
+
+	*n = 0;
+	for (size_t k = 0; !*netns && k < node->n_vmacs && *n < cap; k++)
+		if (node->vmacs[k].exists)
+			snprintf(names[(*n)++], VRRP_RT_IFNAME_MAX, "%s", node->vmacs[k].name);
+	return 0;
+}
+
 int rh_env_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *buf, size_t len)
 {

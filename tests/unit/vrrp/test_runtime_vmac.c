@@ -264,6 +264,31 @@ static void test_link_that_cannot_be_raised(void **state)
 	rh_world_done(&w);
 }
 
+/* A crashed daemon comes back with a file without virtual_mac: the links it
+ * left are swept at start (the VIPs back on eth0); the peer's stay. */
+static void test_links_the_file_dropped_are_swept_at_start(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	vmac_up(&w);
+	rh_crash(&w, A);
+	rh_link(&w, A, false, 0);
+	rh_run(&w, 1000);
+	assert_non_null(rh_vmac(&w, A, VM4));
+	for (size_t k = 0; k < w.cfg.n_insts; k++)
+		w.cfg.insts[k].virtual_mac = false;
+	rh_link(&w, A, true, 0);
+	rh_start(&w, A);
+	assert_null(rh_vmac(&w, A, VM4));
+	assert_null(rh_vmac(&w, A, VM6));
+	assert_null(rh_vmac(&w, A, VMB4));
+	assert_non_null(rh_vmac(&w, B, VM4)); /* B runs its own file still */
+	rh_run(&w, 2000);
+	assert_true(rh_holds_on(&w, A, "", RH_IFNAME, VIP4));
+	rh_world_done(&w);
+}
+
 /* A reload that turns virtual_mac off moves the VIPs back to eth0 and
  * removes the links. */
 static void test_reload_without_virtual_mac(void **state)
@@ -294,6 +319,7 @@ int main(void)
 	    cmocka_unit_test(test_crash_leaves_links_adopted_at_start),
 	    cmocka_unit_test(test_resign_and_drain_move_the_link),
 	    cmocka_unit_test(test_link_that_cannot_be_raised),
+	    cmocka_unit_test(test_links_the_file_dropped_are_swept_at_start),
 	    cmocka_unit_test(test_reload_without_virtual_mac),
 	};
 

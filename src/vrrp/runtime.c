@@ -244,7 +244,7 @@ static void sweep_vmac_links(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp
 	char names[256][VRRP_RT_IFNAME_MAX];
 	size_t count = 0;
 
-	if (rt->env->vmac_list(rt->env_ctx, netns, names, 256, &count) < 0)
+	if (!rt->env->vmac_list || rt->env->vmac_list(rt->env_ctx, netns, names, 256, &count) < 0)
 		return;
 	for (size_t i = 0; i < count; i++) {
 		struct vrrp_rt_vside v = {.rt = rt};

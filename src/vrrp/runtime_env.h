@@ -83,7 +83,8 @@ struct vrrp_rt_env {
 	int (*vmac_send)(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
 			 const struct ip_addr *dst, const uint8_t *buf, size_t len);
 	/* The virtual MAC links vipd made in netns (its alias on them), at
-	 * most cap names into names[], their count in *n: 0 or -errno. */
+	 * most cap names into names[], their count in *n: 0 or -errno.
+	 * NULL: an environment without them (the sweep finds none). */
 	int (*vmac_list)(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX],
 			 size_t cap, size_t *n);
 

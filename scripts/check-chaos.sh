@@ -11,12 +11,12 @@ if ! /usr/bin/python3 tests/chaos/run.py --selftest; then
 	echo "chaos selftest failed: the invariants would miss a fault"
 	failed=$((failed + 1))
 fi
-for run in 101 102 103 "104 --bfd"; do
-	seed=${run%% *}
-	extra=()
-	[[ $run == *--bfd ]] && extra=(--bfd)
-	out=$(/usr/bin/python3 tests/chaos/run.py --seed "$seed" --steps "${VIPD_CHAOS_STEPS:-8}" \
-		"${extra[@]}" 2>&1)
+# the last seeds run with BFD on (docs/bfd.md) and with vrrp.virtual_mac
+# (docs/vmac.md)
+for run in 101 102 103 "104 --bfd" "105 --virtual-mac"; do
+	read -r seed opt <<<"$run"
+	out=$(/usr/bin/python3 tests/chaos/run.py --seed "$seed" ${opt:+"$opt"} \
+		--steps "${VIPD_CHAOS_STEPS:-8}" 2>&1)
 	rc=$?
 	if ((rc != 0)); then
 		printf '%s\n' "$out"

@@ -17,8 +17,9 @@ done
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing
-# keepalived and frr (bfdd, BFD interop: tests/topo/test_bfd_frr.py) are test
-# peers only; never let the packages' own services run.
+# keepalived and frr (bfdd: tests/topo/test_bfd_frr.py; vrrpd:
+# tests/topo/test_interop_vmac.py) are test peers only; never let the
+# packages' own services run.
 if command -v systemctl >/dev/null 2>&1; then
     systemctl disable --now keepalived >/dev/null 2>&1 || true
     systemctl disable --now frr >/dev/null 2>&1 || true

@@ -11,7 +11,14 @@ SIGKILLed, and stopped with SIGTERM. Prints median (min-max) per scenario
 next to the protocol limit: 3 x interval + skew after a crash, the skew
 after a priority-0 advert.
 
-usage (root): bench/failover/run.py [--reps N] [--only vipd|keepalived]
+vipd runs twice side by side, without and with vrrp.virtual_mac
+(docs/vmac.md), and twice more with a client that ignores gratuitous ARP:
+its neighbour entry for the VIP is made permanent before each fault (at
+a's MAC, or at the virtual MAC). Without virtual_mac that client never
+reaches b ("no takeover"); with it, its outage is the failover's.
+
+usage (root): bench/failover/run.py [--reps N]
+              [--only vipd|vipd-vmac|vipd-pinned|vipd-vmac-pinned|keepalived]
               [--scenario 100ms|1s] [--fault SIGKILL|SIGTERM]
               bench/failover/run.py --bfd [--reps N]
 
@@ -64,11 +71,16 @@ def limit_ms(iv_s, fault):
 
 class Vipd:
     name = "vipd"
+    virtual_mac = False
+    pinned = False  # the client ignores gratuitous ARP
 
     def __init__(self, c, version, interval, iv_s):
         self.c = c
-        c.write_config(config(vips_master=[VIP], version=version, interval=interval,
-                              priority=(PRIO_A, PRIO_B), garp="{count: 5, interval: 100ms}"))
+        text = config(vips_master=[VIP], version=version, interval=interval,
+                      priority=(PRIO_A, PRIO_B), garp="{count: 5, interval: 100ms}")
+        if self.virtual_mac:
+            text = text.replace("  vrrp: {", "  vrrp: {virtual_mac: true, ", 1)
+        c.write_config(text)
 
     def start(self, node):
         self.c.start(node)
@@ -96,6 +108,22 @@ class VipdBfd(Vipd):
     def a_is_master(self):
         return super().a_is_master() and all(
             s["state"] == "Up" for s in self.c.status("b")["bfd"])
+
+
+class VipdVmac(Vipd):
+    name = "vipd-vmac"
+    virtual_mac = True
+
+
+class VipdPinned(Vipd):
+    name = "vipd-pinned"
+    pinned = True
+
+
+class VipdVmacPinned(Vipd):
+    name = "vipd-vmac-pinned"
+    virtual_mac = True
+    pinned = True
 
 
 class Keepalived:
@@ -154,8 +182,20 @@ def heal(c, d, fault):
         d.start("a")
 
 
+def pin(c, mac):
+    """The client ignores gratuitous ARP: its entry for the VIP is permanent
+    (mac), or back to normal (None)."""
+    if mac:
+        c.ns["client"].run(["ip", "neigh", "replace", VIP_IP, "lladdr", mac, "nud",
+                            "permanent", "dev", "eth0"])
+    else:
+        c.ns["client"].run(["ip", "neigh", "del", VIP_IP, "dev", "eth0"], check=False)
+
+
 def one_rep(c, d, iv_s, fault):
     mac_b = c.mac("b")
+    if getattr(d, "pinned", False):
+        pin(c, c.client_neigh_mac(VIP))
     duration = 0.5 + iv_s + 3 * iv_s + 1.0 + 0.5
     p = probe(c, VIP_IP, duration)
     # a random phase against the master's advert timer: the fault lands
@@ -165,6 +205,8 @@ def one_rep(c, d, iv_s, fault):
     inject(c, d, fault)
     out = json.loads(p.communicate()[0])
     after = [t for t, mac in out["replies"] if t > t0 and mac == mac_b]
+    if getattr(d, "pinned", False):
+        pin(c, None)
     heal(c, d, fault)  # back for the next repetition (preempts)
     settle(c, d, iv_s)
     return (after[0] - t0) * 1000 if after else None
@@ -208,10 +250,13 @@ def bfd_table(reps):
         print("| " + " | ".join(r) + " |")
 
 
+DAEMONS = (Vipd, VipdVmac, VipdPinned, VipdVmacPinned, Keepalived)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=10)
-    ap.add_argument("--only", choices=["vipd", "keepalived"])
+    ap.add_argument("--only", choices=[d.name for d in DAEMONS])
     ap.add_argument("--scenario", choices=list(SCENARIOS))
     ap.add_argument("--fault", choices=["SIGKILL", "SIGTERM"])
     ap.add_argument("--bfd", action="store_true", help="the BFD table (issue 16)")
@@ -220,6 +265,7 @@ def main():
         bfd_table(args.reps)
         return
     daemons = [x for x in (Vipd, Keepalived) if not args.only or x.name == args.only]
+    daemons = [x for x in DAEMONS if not args.only or x.name == args.only]
     rows = []
     for scen in SCENARIOS:
         if args.scenario and scen != args.scenario:
@@ -232,8 +278,9 @@ def main():
                 row.append(fmt_ms(run_scenario(dc, scen, getattr(signal, fault), args.reps)))
             rows.append(row)
     head = ["advert", "fault", "protocol limit"] + [d.name for d in daemons]
-    print(f"\nfailover: fault -> first reply from the backup's MAC, {args.reps} repetitions, "
-          "median (min–max)\n")
+    print(f"\nfailover: fault -> first reply from the backup, {args.reps} repetitions, "
+          "median (min–max); -vmac: vrrp.virtual_mac, -pinned: a client that ignores "
+          "gratuitous ARP\n")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:

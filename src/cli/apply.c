@@ -85,8 +85,49 @@ static json_t *step_json(const struct plan_step *s)
 			 "interface", s->name, "text", s->text);
 }
 
+/* vrrp.virtual_mac: the links vipd itself makes and removes with its
+ * instances (docs/vmac.md); apply leaves them alone. NULL when none. */
+static json_t *vmac_links_json(const struct model *m)
+{
+	json_t *a = NULL;
+
+	for (size_t i = 0; i < m->n_instances; i++) {
+		const struct vrrp_instance *vi = &m->instances[i];
+		const struct iface *ifc = &m->ifaces[vi->iface];
+		uint8_t mac[6];
+		char text[18];
+
+		if (!vi->vmac_ifname)
+			continue;
+		model_vmac_mac(vi, mac);
+		snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+			 mac[2], mac[3], mac[4], mac[5]);
+		if (!a)
+			a = json_array();
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s?}", "interface",
+						   vi->vmac_ifname, "parent", ifc->name, "mac",
+						   text, "namespace", ifc->netns.v));
+	}
+	return a;
+}
+
+static void print_vmac_links(json_t *links)
+{
+	size_t i;
+	json_t *l;
+
+	printf("virtual MAC links (vipd makes and removes them with its instances; not "
+	       "apply's):\n");
+	json_array_foreach(links, i, l)
+	    printf("      %s on %s, %s\n", json_string_value(json_object_get(l, "interface")),
+		   json_string_value(json_object_get(l, "parent")),
+		   json_string_value(json_object_get(l, "mac")));
+}
+
 static void print_plan(const struct model *m, int node, const struct plan *p, bool json)
 {
+	json_t *links = vmac_links_json(m);
+
 	if (json) {
 		json_t *steps = json_array();
 
@@ -94,18 +135,22 @@ static void print_plan(const struct model *m, int node, const struct plan *p, bo
 			json_array_append_new(steps, step_json(&p->steps[i]));
 		json_t *root = json_pack("{s:o}", "steps", steps);
 
+		if (links)
+			json_object_set_new(root, "virtual_mac_links", links);
+
 		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		putchar('\n');
 		json_decref(root);
 		return;
 	}
-	if (p->n == 0) {
+	if (p->n == 0)
 		printf("nothing to do: the kernel matches %s for node %s\n", m->file,
 		       m->nodes[node].v);
-		return;
-	}
 	for (size_t i = 0; i < p->n; i++)
 		printf("%4zu. %s\n", i + 1, p->steps[i].text);
+	if (links)
+		print_vmac_links(links);
+	json_decref(links);
 }
 
 struct plan_session {

@@ -38,7 +38,8 @@ static void usage(FILE *out)
 		"                      the control socket (changes stay root's)\n"
 		"  -f, --foreground    stay in the foreground, log to stderr (always so)\n"
 		"  -v, --verbose       debug logs (every dropped packet)\n"
-		"      --cleanup       remove this config's VIPs from its interfaces and exit\n"
+		"      --cleanup       remove this config's VIPs from its interfaces (and its\n"
+		"                      virtual MAC links) and exit\n"
 		"                      (ExecStopPost: after a crash the VIPs must not linger)\n"
 		"      --http ADDR:PORT\n"
 		"                      serve the REST API (/api/v1/), its event stream and\n"
@@ -195,13 +196,15 @@ static int cleanup_only(struct daemon *d)
 {
 	struct vrrp_inst_spec *specs;
 	size_t n;
-	int removed;
+	int removed, links;
 
 	if (vrrp_rt_specs_from_record(d->record, &specs, &n) < 0)
 		return EXIT_FAIL;
 	removed = daemon_remove_leftovers(d, specs, n);
+	links = vrrp_rt_remove_vmac_links(&d->rt, specs, n);
 	vrrp_rt_specs_free(specs, n);
-	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "cleanup: removed %d VIPs", removed);
+	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO, "cleanup: removed %d VIPs, %d virtual MAC links",
+		    removed, links);
 	return EXIT_OK;
 }
 

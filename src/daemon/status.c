@@ -100,6 +100,22 @@ static json_t *vips_missing_json(const struct vrrp_inst *inst)
 	return a;
 }
 
+/* vrrp.virtual_mac (docs/vmac.md): its link, MAC and whether it is up (the
+ * master's), or null. */
+static json_t *vmac_json(const struct vrrp_inst *inst)
+{
+	const struct vrrp_inst_spec *sp = &inst->spec;
+	const uint8_t *m = sp->vmac;
+	char mac[18];
+
+	if (!sp->vmac_ifname[0])
+		return json_null();
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4],
+		 m[5]);
+	return json_pack("{s:s, s:s, s:b}", "interface", sp->vmac_ifname, "mac", mac, "up",
+			 inst->vside && inst->vside->up);
+}
+
 static json_t *instance_json(const struct vrrp_inst *inst, bool counters)
 {
 	const struct vrrp_inst_spec *sp = &inst->spec;
@@ -129,6 +145,7 @@ static json_t *instance_json(const struct vrrp_inst *inst, bool counters)
 	json_object_set_new(o, "address", addr_json(&inst->cfg.own_addr, false));
 	json_object_set_new(o, "peer", addr_json(&sp->peer, false));
 	json_object_set_new(o, "unicast", json_boolean(sp->unicast));
+	json_object_set_new(o, "virtual_mac", vmac_json(inst));
 	json_object_set_new(o, "advert_interval_ms", json_integer(sp->fsm.advert_interval_ms));
 	json_object_set_new(o, "preempt", json_boolean(sp->fsm.preempt));
 	json_object_set_new(o, "preempt_delay_ms", json_integer(sp->fsm.preempt_delay_ms));

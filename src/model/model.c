@@ -288,6 +288,8 @@ int model_load_buffer(const char *buf, size_t len, const char *file, struct mode
 		model_compile(m, dl);
 	if (dl->errors == errors_before)
 		model_link_groups(m, dl);
+	if (dl->errors == errors_before)
+		model_vmac(m, dl);
 	return dl->errors == errors_before ? 0 : -EINVAL;
 }
 

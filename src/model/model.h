@@ -82,6 +82,9 @@ struct vrrp_cfg {
 	 * HA link); unset: the interface itself. Never a cluster default. */
 	struct str_val via;
 	struct track_list track; /* the checks the instances follow */
+	/* RFC 5798 virtual MAC: each instance's VIPs live on a macvlan of its
+	 * own with 00:00:5e:00:01|02:VRID (docs/vmac.md) */
+	struct bool_val virtual_mac;
 };
 
 /* bfd: (issue 16) one BFD session (RFC 5880, 5881) per advert path. On
@@ -226,6 +229,9 @@ struct vrrp_instance {
 	size_t advert_iface;
 	long sync_group;		/* index in model->groups, -1: none */
 	const struct track_list *track; /* its interface's vrrp.track (never NULL) */
+	/* vrrp.virtual_mac: the macvlan that holds its VIPs (model_vmac_name),
+	 * NULL without */
+	const char *vmac_ifname;
 };
 
 struct model {
@@ -275,6 +281,8 @@ int model_node_index(const struct model *m, const char *node);
 long model_iface_index(const struct model *m, const char *name);
 /* The namespace an interface lives in, NULL for the daemon's own. */
 const char *model_iface_netns(const struct model *m, const struct iface *ifc);
+/* The RFC 5798 virtual MAC of an instance's VRID and family (vmac.c). */
+void model_vmac_mac(const struct vrrp_instance *vi, uint8_t mac[6]);
 uint8_t model_instance_priority(const struct vrrp_instance *vi, int node);
 /* NULL-terminated spellings, index = the enum (the key tables use them) */
 extern const char *const svc_type_names[];

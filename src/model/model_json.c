@@ -60,13 +60,13 @@ static json_t *vrrp_json(const struct vrrp_cfg *c)
 {
 	const struct u32_val *vrid = &c->virtual_router_id;
 
-	return json_pack("{s:i, s:i, s:{s:i, s:i}, s:b, s:i, s:b, s:o, s:o}", "version",
-			 (int)c->version.v, "advert_interval_ms", (int)c->advert_interval.v,
-			 "priority", "preferred", (int)c->priority.preferred.v, "other",
-			 (int)c->priority.other.v, "preempt", c->preempt.v, "preempt_delay_ms",
-			 (int)c->preempt_delay.v, "unicast", c->unicast.v, "virtual_router_id",
-			 vrid->set ? json_integer(vrid->v) : json_null(), "via",
-			 str_or_null(c->via.v));
+	return json_pack(
+	    "{s:i, s:i, s:{s:i, s:i}, s:b, s:i, s:b, s:b, s:o, s:o}", "version", (int)c->version.v,
+	    "advert_interval_ms", (int)c->advert_interval.v, "priority", "preferred",
+	    (int)c->priority.preferred.v, "other", (int)c->priority.other.v, "preempt",
+	    c->preempt.v, "preempt_delay_ms", (int)c->preempt_delay.v, "unicast", c->unicast.v,
+	    "virtual_mac", c->virtual_mac.v, "virtual_router_id",
+	    vrid->set ? json_integer(vrid->v) : json_null(), "via", str_or_null(c->via.v));
 }
 
 /* As vrrp_json; timeout_ms is the timeout in force: written, else 80% of the
@@ -203,6 +203,20 @@ static void services_json(const struct model *m, json_t *root)
 	json_object_set_new(root, "hooks", hooks_json(&m->hooks));
 }
 
+/* vrrp.virtual_mac: {"interface": the macvlan, "mac": its MAC}, else null. */
+static json_t *vmac_json(const struct vrrp_instance *vi)
+{
+	uint8_t mac[6];
+	char text[18];
+
+	if (!vi->vmac_ifname)
+		return json_null();
+	model_vmac_mac(vi, mac);
+	snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+	return json_pack("{s:s, s:s}", "interface", vi->vmac_ifname, "mac", text);
+}
+
 static json_t *instance_json(const struct model *m, const struct vrrp_instance *vi, int node)
 {
 	const struct iface *ifc = &m->ifaces[vi->iface];
@@ -226,6 +240,7 @@ static json_t *instance_json(const struct model *m, const struct vrrp_instance *
 	json_object_set_new(o, "preempt", json_boolean(ifc->vrrp.preempt.v));
 	json_object_set_new(o, "preempt_delay_ms", json_integer(ifc->vrrp.preempt_delay.v));
 	json_object_set_new(o, "unicast", json_boolean(ifc->vrrp.unicast.v));
+	json_object_set_new(o, "virtual_mac", vmac_json(vi));
 	for (size_t i = 0; i < vi->n_vips; i++) {
 		const struct vip *v = &ifc->vips[vi->vips[i]];
 

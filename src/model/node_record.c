@@ -276,6 +276,9 @@ static void inst_fill(struct node_record *r, size_t k, struct node_inst *ni)
 	ni->advert_ifname = m->ifaces[vi->advert_iface].name;
 	ni->advert_iface = vi->advert_iface;
 	ni->netns = netns_of(ifc);
+	ni->vmac_ifname = vi->vmac_ifname;
+	if (vi->vmac_ifname)
+		model_vmac_mac(vi, ni->vmac);
 	ni->slot = vi->slot;
 	ni->family = vi->family;
 	ni->method = vi->method;

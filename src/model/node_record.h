@@ -86,6 +86,10 @@ struct node_inst {
 	const char *advert_ifname; /* the adverts' (vrrp.via), else ifname */
 	size_t advert_iface;
 	const char *netns; /* of both; "" = the daemon's own */
+	/* vrrp.virtual_mac: the macvlan on ifname that holds the VIPs, and its
+	 * MAC; NULL without */
+	const char *vmac_ifname;
+	uint8_t vmac[6];
 	enum vip_slot slot;
 	enum ip_family family;
 	enum vip_method method;

@@ -65,5 +65,9 @@ void model_compile(struct model *m, struct diag_list *dl);
  * instance's group and track list; the warnings of weights that cannot
  * move a VIP. */
 void model_link_groups(struct model *m, struct diag_list *dl);
+/* vrrp.virtual_mac (vmac.c), after compile: names each instance's macvlan
+ * and reports a name another interface has, and an interface that cannot
+ * carry a macvlan (a port of a bond or bridge). */
+void model_vmac(struct model *m, struct diag_list *dl);
 
 #endif

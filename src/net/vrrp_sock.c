@@ -149,6 +149,21 @@ int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool mul
 	return fd;
 }
 
+int vrrp_sock_open_tx(enum ip_family fam, const char *ifname, int ifindex)
+{
+	static const struct sock_filter drop_all[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+	struct sock_fprog fprog = {.len = 1, .filter = (struct sock_filter *)drop_all};
+	int fd = vrrp_sock_open(fam, ifname, ifindex, false);
+
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) < 0) {
+		int rc = -errno;
+
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 static int send_v4(int fd, const struct ip_addr *dst, const uint8_t *buf, size_t len)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};

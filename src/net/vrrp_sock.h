@@ -66,6 +66,10 @@ void vrrp_sock_group(enum ip_family fam, struct ip_addr *out);
  * multicast: join the VRRP group and send to it. Returns the fd
  * (non-blocking, close-on-exec) or a negative errno. */
 int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool multicast);
+/* A send-only socket on ifname (a virtual MAC link, docs/vmac.md): as
+ * vrrp_sock_open without a group, its filter drops every packet, so the
+ * adverts the parent's socket reads are not read twice. fd or -errno. */
+int vrrp_sock_open_tx(enum ip_family fam, const char *ifname, int ifindex);
 
 /* Sends one advert. v4: buf holds the IPv4 header + VRRP message
  * (IP_HDRINCL); v6: the VRRP message only, sent from src.

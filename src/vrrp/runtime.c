@@ -226,6 +226,39 @@ static int sweep_netns(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, s
 	return removed;
 }
 
+static bool vmac_in_specs(const struct vrrp_inst_spec *specs, size_t n, const char *netns,
+			  const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(specs[i].vmac_ifname, name) == 0 && strcmp(specs[i].netns, netns) == 0)
+			return true;
+	return false;
+}
+
+/* The virtual MAC links a crashed run left in netns that no spec names (the
+ * file dropped virtual_mac or the instance meanwhile): deleted. The specs'
+ * own are adopted when their instances start. */
+static void sweep_vmac_links(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
+			     const char *netns)
+{
+	char names[256][VRRP_RT_IFNAME_MAX];
+	size_t count = 0;
+
+	if (!rt->env->vmac_list || rt->env->vmac_list(rt->env_ctx, netns, names, 256, &count) < 0)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		struct vrrp_rt_vside v = {.rt = rt};
+
+		if (vmac_in_specs(specs, n, netns, names[i]))
+			continue;
+		snprintf(v.ifname, sizeof(v.ifname), "%s", names[i]);
+		snprintf(v.netns, sizeof(v.netns), "%s", netns);
+		rt->env->vmac_delete(rt->env_ctx, &v);
+		vrrp_rt_log(rt, VRRP_RT_LOG_INFO, "[%s%s%s%s] left-over virtual MAC link removed",
+			    *netns ? "netns " : "", netns, *netns ? " " : "", names[i]);
+	}
+}
+
 static bool seen_netns(const char *const *list, size_t n, const char *netns)
 {
 	for (size_t i = 0; i < n; i++)
@@ -271,8 +304,10 @@ int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp
 			    "namespace no longer in the file stays");
 	if (leftover_namespaces(specs, n, netns, n_netns, &all, &n_all) < 0)
 		return 0;
-	for (size_t i = 0; i < n_all; i++)
+	for (size_t i = 0; i < n_all; i++) {
 		removed += sweep_netns(rt, specs, n, all[i]);
+		sweep_vmac_links(rt, specs, n, all[i]);
+	}
 	free(all);
 	return removed;
 }
@@ -292,4 +327,24 @@ void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
 			continue;
 		rt_vips_reconcile(inst);
 	}
+}
+
+int vrrp_rt_remove_vmac_links(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n)
+{
+	int removed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct vrrp_rt_vside v = {.rt = rt};
+
+		if (!specs[i].vmac_ifname[0] ||
+		    rt->env->ifindex(rt->env_ctx, specs[i].netns, specs[i].vmac_ifname) < 0)
+			continue;
+		snprintf(v.ifname, sizeof(v.ifname), "%s", specs[i].vmac_ifname);
+		snprintf(v.netns, sizeof(v.netns), "%s", specs[i].netns);
+		snprintf(v.parent, sizeof(v.parent), "%s", specs[i].ifname);
+		rt->env->vmac_delete(rt->env_ctx, &v);
+		vrrp_rt_log(rt, VRRP_RT_LOG_INFO, "[%s] removed the virtual MAC link", v.ifname);
+		removed++;
+	}
+	return removed;
 }

@@ -56,6 +56,11 @@ struct vrrp_inst_spec {
 	char ifname[VRRP_RT_IFNAME_MAX];	/* holds the VIPs; GARP/NA go out here */
 	char advert_ifname[VRRP_RT_IFNAME_MAX]; /* the adverts' (vrrp.via), else ifname */
 	char netns[VRRP_RT_NETNS_MAX];		/* of both; "" = the daemon's own */
+	/* vrrp.virtual_mac (docs/vmac.md): the macvlan on ifname that holds
+	 * the VIPs and sends GARP/NA and the master's adverts, and its MAC;
+	 * "" without */
+	char vmac_ifname[VRRP_RT_IFNAME_MAX];
+	uint8_t vmac[6];
 	enum vip_slot slot;
 	enum ip_family family;
 	enum vip_method method;
@@ -196,6 +201,14 @@ struct vrrp_rt_vside {
 	bool has_link_local;
 	void *io; /* the environment's: an AF_PACKET socket, send only */
 	int refs;
+	/* Virtual MAC (docs/vmac.md): ifname is the instance's own macvlan on
+	 * parent with MAC vmac for family's adverts ("" parent: an ordinary
+	 * interface). Up only while its instance holds the VIPs: a down link
+	 * sends nothing (no DAD, MLD, RS, ARP replies). */
+	char parent[VRRP_RT_IFNAME_MAX];
+	uint8_t vmac[6];
+	enum ip_family family;
+	bool up;
 };
 
 /* Calls out of the runtime, for the daemon's health checks. Optional. */
@@ -259,6 +272,11 @@ void vrrp_rt_specs_free(struct vrrp_inst_spec *specs, size_t n);
  * Logs each removal; returns how many. */
 int vrrp_rt_remove_leftovers(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n,
 			     const char *const *netns, size_t n_netns);
+
+/* vipd --cleanup: deletes the virtual MAC links (docs/vmac.md) of the
+ * specs that exist; returns how many. A daemon that starts adopts them
+ * instead. */
+int vrrp_rt_remove_vmac_links(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n);
 
 /* Makes the running instances match specs (moves the VIP arrays it keeps
  * out of them; the caller still calls vrrp_rt_specs_free): unchanged instances are not

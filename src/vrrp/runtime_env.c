@@ -22,6 +22,7 @@
 
 #include "net/garp.h"
 #include "net/vip.h"
+#include "net/vmac.h"
 #include "net/vrrp_sock.h"
 
 #define RX_BURST 64   /* packets read per wake-up before yielding to timers */
@@ -203,67 +204,139 @@ static int sys_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 
 /* ---- the VIP side ---- */
 
-/* Inside the namespace: index, MAC, packet socket (its fd in *fd). */
-static int vside_open_here(struct vrrp_rt_vside *v, int *fd)
+/* A VIP side's io: the packet socket for GARP/NA and, on a virtual MAC
+ * link, the send-only advert socket. */
+struct sys_vside {
+	int garp_fd;
+	int tx_fd;
+};
+
+/* Inside the namespace: a virtual MAC link made or adopted, down, with its
+ * sysctls (net/vmac.h), and its advert socket. */
+static int vmac_open_here(struct nl_sock *nl, struct vrrp_rt_vside *v, struct sys_vside *sv)
+{
+	int err = vmac_link_ensure(nl, v->parent, v->ifname, v->vmac, v->family, &v->ifindex);
+	if (err < 0)
+		return err;
+	sv->tx_fd = vrrp_sock_open_tx(v->family, v->ifname, v->ifindex);
+	return sv->tx_fd < 0 ? sv->tx_fd : 0;
+}
+
+/* Inside the namespace: index, MAC, packet socket. nl: the namespace's
+ * netlink socket (fetched before entering it), for a virtual MAC link. */
+static int vside_open_here(struct nl_sock *nl, struct vrrp_rt_vside *v, struct sys_vside *sv)
 {
 	int rc;
 
+	if (v->parent[0]) {
+		rc = vmac_open_here(nl, v, sv);
+		if (rc < 0)
+			return rc;
+	}
 	v->ifindex = (int)if_nametoindex(v->ifname);
 	if (v->ifindex <= 0)
 		return -errno;
 	rc = garp_link_mac(v->ifname, v->mac);
 	if (rc < 0)
 		return rc;
-	*fd = garp_open(v->ifindex);
-	return *fd < 0 ? *fd : 0;
+	sv->garp_fd = garp_open(v->ifindex);
+	return sv->garp_fd < 0 ? sv->garp_fd : 0;
+}
+
+static void sys_vside_free(struct sys_vside *sv)
+{
+	if (sv->garp_fd >= 0)
+		close(sv->garp_fd);
+	if (sv->tx_fd >= 0)
+		close(sv->tx_fd);
+	free(sv);
 }
 
 static int sys_vside_open(void *ctx, struct vrrp_rt_vside *v)
 {
 	struct vrrp_rt *rt = ctx;
-	int *fd = malloc(sizeof(*fd));
-	int err;
+	struct sys_vside *sv;
+	struct nl_sock *nl = NULL;
+	int err = 0;
 
-	if (!fd)
+	if (v->parent[0] && !(nl = rt_nl(rt, v->netns, &err)))
+		return err;
+	sv = malloc(sizeof(*sv));
+	if (!sv)
 		return -ENOMEM;
-	*fd = -1;
+	sv->garp_fd = sv->tx_fd = -1;
 	err = net_ns_enter(&rt->net, v->netns);
 	if (err == 0) {
-		err = vside_open_here(v, fd);
+		err = vside_open_here(nl, v, sv);
 		net_ns_leave(&rt->net, v->netns);
 	}
 	if (err) {
-		if (*fd >= 0)
-			close(*fd);
-		free(fd);
+		sys_vside_free(sv);
 		return err;
 	}
-	v->io = fd;
+	v->io = sv;
 	return 0;
 }
 
 static void sys_vside_close(void *ctx, struct vrrp_rt_vside *v)
 {
-	int *fd = v->io;
-
 	(void)ctx;
-	if (!fd)
+	if (!v->io)
 		return;
-	if (*fd >= 0)
-		close(*fd);
-	free(fd);
+	sys_vside_free(v->io);
 	v->io = NULL;
 }
 
 static int sys_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *vip,
 			 const struct ip_addr *src)
 {
-	int fd = *(int *)v->io;
+	struct sys_vside *sv = v->io;
 
 	(void)ctx;
 	if (vip->family == IP_V4)
-		return garp_send_arp(fd, v->ifindex, v->mac, vip);
-	return garp_send_na(fd, v->ifindex, v->mac, src, vip);
+		return garp_send_arp(sv->garp_fd, v->ifindex, v->mac, vip);
+	return garp_send_na(sv->garp_fd, v->ifindex, v->mac, src, vip);
+}
+
+/* ---- virtual MAC links ---- */
+
+static int sys_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up)
+{
+	int err;
+	struct nl_sock *nl = rt_nl(ctx, v->netns, &err);
+
+	return nl ? vmac_link_set_up(nl, v->ifname, up) : err;
+}
+
+static void sys_vmac_delete(void *ctx, struct vrrp_rt_vside *v)
+{
+	int err;
+	struct nl_sock *nl = rt_nl(ctx, v->netns, &err);
+
+	if (nl)
+		err = vmac_link_delete(nl, v->ifname);
+	if (err < 0)
+		vrrp_rt_log(ctx, VRRP_RT_LOG_WARN, "[%s] removing the virtual MAC link: %s",
+			    v->ifname, strerror(-err));
+}
+
+static int sys_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
+			 const struct ip_addr *dst, const uint8_t *buf, size_t len)
+{
+	struct sys_vside *sv = v->io;
+
+	(void)ctx;
+	return vrrp_sock_send(sv->tx_fd, v->family, v->ifindex, src, dst, buf, len);
+}
+
+static int sys_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX],
+			 size_t cap, size_t *n)
+{
+	int err;
+	struct nl_sock *nl = rt_nl(ctx, netns, &err);
+
+	*n = 0;
+	return nl ? vmac_link_list(nl, names, cap, n) : err;
 }
 
 /* ---- addresses ---- */
@@ -377,6 +450,10 @@ const struct vrrp_rt_env vrrp_rt_env_sys = {
     .sock_close = sys_sock_close,
     .vside_open = sys_vside_open,
     .vside_close = sys_vside_close,
+    .vmac_set_up = sys_vmac_set_up,
+    .vmac_delete = sys_vmac_delete,
+    .vmac_send = sys_vmac_send,
+    .vmac_list = sys_vmac_list,
     .garp_send = sys_garp_send,
     .ifindex = sys_ifindex,
     .addr_add = sys_addr_add,

@@ -70,6 +70,24 @@ struct vrrp_rt_env {
 	int (*garp_send)(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *vip,
 			 const struct ip_addr *src);
 
+	/* ---- virtual MAC links (v->parent set, docs/vmac.md): vside_open
+	 * creates the macvlan v->ifname on v->parent with MAC v->vmac, down,
+	 * or adopts the one an earlier run left (a macvlan of another parent
+	 * or MAC is made again; a link of another kind: -EEXIST).
+	 * vmac_set_up: up for the master, down otherwise (0 or -errno).
+	 * vmac_delete: its instance is gone. vmac_send: an advert leaving
+	 * from the macvlan, so that its source MAC is the virtual one (RFC
+	 * 5798 7.3), as sock_send takes it. ---- */
+	int (*vmac_set_up)(void *ctx, struct vrrp_rt_vside *v, bool up);
+	void (*vmac_delete)(void *ctx, struct vrrp_rt_vside *v);
+	int (*vmac_send)(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
+			 const struct ip_addr *dst, const uint8_t *buf, size_t len);
+	/* The virtual MAC links vipd made in netns (its alias on them), at
+	 * most cap names into names[], their count in *n: 0 or -errno.
+	 * NULL: an environment without them (the sweep finds none). */
+	int (*vmac_list)(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX],
+			 size_t cap, size_t *n);
+
 	/* ---- addresses of an interface (netns "" = the daemon's own) ---- */
 	/* if_nametoindex in netns: > 0, or -errno. */
 	int (*ifindex)(void *ctx, const char *netns, const char *ifname);

@@ -237,6 +237,9 @@ static int attach(struct vrrp_inst *inst, const char **ifname)
 		return err;
 	*ifname = inst->spec.ifname;
 	if (!rt_vside_attach(inst, &err)) {
+		/* the virtual MAC link's name is taken by a link of another kind */
+		if (err == -EEXIST && inst->spec.vmac_ifname[0])
+			*ifname = inst->spec.vmac_ifname;
 		rt_sock_detach(inst);
 		return err;
 	}
@@ -307,7 +310,7 @@ void rt_inst_stop(struct vrrp_inst *inst)
 		rt_vips_remove(inst);
 	inst->started = false;
 	rt_sock_detach(inst);
-	rt_vside_detach(inst);
+	rt_vside_release(inst);
 }
 
 /* The verdict the machine gets: the checks' and whether the instance can

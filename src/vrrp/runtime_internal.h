@@ -57,6 +57,13 @@ void rt_spec_done(struct vrrp_inst_spec *s);
  * shared. NULL with -errno in *err. ---- */
 struct vrrp_rt_vside *rt_vside_attach(struct vrrp_inst *inst, int *err);
 void rt_vside_detach(struct vrrp_inst *inst);
+/* rt_vside_detach for an instance that stops (shutdown, removed, changed):
+ * its virtual MAC link goes too. A runtime freed without stopping (a
+ * crash, as the harness plays it) leaves it for the next start to adopt. */
+void rt_vside_release(struct vrrp_inst *inst);
+/* A virtual MAC link up (the instance holds its VIPs) or down (it sends
+ * nothing); a no-op for an ordinary interface. 0 or -errno (logged). */
+int rt_vside_set_up(struct vrrp_rt_vside *v, bool up);
 /* Source of an unsolicited NA for vip: the link-local address, else vip. */
 const struct ip_addr *rt_vside_na_source(struct vrrp_rt_vside *v, const struct ip_addr *vip);
 

@@ -446,9 +446,43 @@ static void note_send(struct vrrp_inst *inst, int rc)
 	}
 }
 
+/* With a virtual MAC link that is up, a multicast advert leaves from it
+ * (RFC 5798 7.3: its source MAC is the virtual one), an IPv6 one from that
+ * link's own link-local address (the kernel takes a link-local source only
+ * from the interface it sends on). A unicast advert leaves from the
+ * interface itself (docs/vmac.md): from the virtual MAC link, the peer's
+ * address would be resolved with ARP/ND from there, with a VIP as sender
+ * that the peer drops as its own while both hold it (a preemption), or
+ * with the node's address, which the peer would learn at the virtual MAC. */
+static bool vmac_sends(const struct vrrp_inst *inst, const struct vrrp_rt_sock *s)
+{
+	/* with vrrp.via the adverts belong to the via link, whatever the VIPs' */
+	return inst->vside && inst->vside->up && s->multicast &&
+	       strcmp(inst->spec.advert_ifname, inst->spec.ifname) == 0;
+}
+
+/* True when *src changed to the virtual MAC link's link-local address. */
+static bool vmac_source(struct vrrp_inst *inst, const struct vrrp_rt_sock *s, struct ip_addr *src)
+{
+	struct vrrp_rt_vside *v = inst->vside;
+
+	if (!vmac_sends(inst, s) || s->family != IP_V6)
+		return false;
+	if (!v->has_link_local)
+		v->has_link_local =
+		    rt_find_link_local(inst->rt, v->netns, v->ifindex, &v->link_local);
+	if (!v->has_link_local)
+		return false;
+	*src = v->link_local;
+	src->plen = 128;
+	return true;
+}
+
 int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
 {
+	const struct vrrp_rt_env *env = inst->rt->env;
 	struct vrrp_rt_sock *s = inst->sock;
+	struct ip_addr src = inst->cfg.own_addr;
 	struct vrrp_pkt *p;
 	uint8_t buf[VRRP_SOCK_MAX_WIRE];
 	struct ip_addr dst;
@@ -465,13 +499,20 @@ int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
 	else
 		dst = inst->spec.peer;
 	if (s->family == IP_V4)
-		len = vrrp_pkt_build_ipv4(p, &inst->cfg.own_addr, &dst, buf, sizeof(buf));
+		len = vrrp_pkt_build_ipv4(p, &src, &dst, buf, sizeof(buf));
 	else
-		len = vrrp_pkt_build(p, &inst->cfg.own_addr, &dst, buf, sizeof(buf));
+		len = vrrp_pkt_build(p, &src, &dst, buf, sizeof(buf));
+	if (len >= 0 && vmac_source(inst, s, &src)) {
+		/* the IPv6 checksum covers the source: built again from it */
+		len = vrrp_pkt_build(p, &src, &dst, buf, sizeof(buf));
+	}
 	free(p);
-	rc = len < 0 ? len
-		     : inst->rt->env->sock_send(inst->rt->env_ctx, s, &inst->cfg.own_addr, &dst,
-						buf, (size_t)len);
+	if (len < 0)
+		rc = len;
+	else if (vmac_sends(inst, s))
+		rc = env->vmac_send(inst->rt->env_ctx, inst->vside, &src, &dst, buf, (size_t)len);
+	else
+		rc = env->sock_send(inst->rt->env_ctx, s, &src, &dst, buf, (size_t)len);
 	note_send(inst, rc);
 	return rc;
 }

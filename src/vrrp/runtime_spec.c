@@ -15,6 +15,10 @@ static int spec_fill(const struct node_inst *ni, size_t index, struct vrrp_inst_
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ni->ifname);
 	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "%s", ni->advert_ifname);
 	snprintf(s->netns, sizeof(s->netns), "%s", ni->netns);
+	if (ni->vmac_ifname) {
+		snprintf(s->vmac_ifname, sizeof(s->vmac_ifname), "%s", ni->vmac_ifname);
+		memcpy(s->vmac, ni->vmac, sizeof(s->vmac));
+	}
 	s->slot = ni->slot;
 	s->family = ni->family;
 	s->method = ni->method;
@@ -97,7 +101,8 @@ bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_
 	       x->single_peer == y->single_peer && addr_same(&x->own_addr, &y->own_addr) &&
 	       addr_same(&a->peer, &b->peer) && a->garp_count == b->garp_count &&
 	       a->garp_interval_ms == b->garp_interval_ms &&
-	       a->garp_refresh_ms == b->garp_refresh_ms;
+	       a->garp_refresh_ms == b->garp_refresh_ms &&
+	       strcmp(a->vmac_ifname, b->vmac_ifname) == 0;
 }
 
 bool rt_spec_same_vips(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b)

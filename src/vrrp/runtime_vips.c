@@ -58,7 +58,12 @@ static void note_missing(struct vrrp_inst *inst, size_t i, int err)
 
 int rt_vips_add_at(struct vrrp_inst *inst, size_t i)
 {
-	int rc = rt_inst_add_vip(inst, &inst->spec.vips[i]);
+	/* a virtual MAC link is up while it holds VIPs: one that cannot be
+	 * raised holds none (the VIP is missing, judged and retried as any) */
+	int rc = rt_vside_set_up(inst->vside, true);
+
+	if (rc == 0)
+		rc = rt_inst_add_vip(inst, &inst->spec.vips[i]);
 
 	if (rc < 0)
 		note_missing(inst, i, rc);
@@ -82,6 +87,8 @@ void rt_vips_remove(struct vrrp_inst *inst)
 		inst->vip_missing[i] = false;
 	}
 	inst->vips_held = false;
+	/* after the addresses: a link going down takes IPv6 ones with it */
+	rt_vside_set_up(inst->vside, false);
 }
 
 bool rt_vips_alloc_missing(struct vrrp_inst *inst)

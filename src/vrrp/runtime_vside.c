@@ -9,11 +9,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The VIP side of an instance: its own macvlan with vrrp.virtual_mac,
+ * else its interface (shared). */
+static const char *vside_ifname(const struct vrrp_inst_spec *sp)
+{
+	return sp->vmac_ifname[0] ? sp->vmac_ifname : sp->ifname;
+}
+
 static void vside_close(struct vrrp_rt_vside *v)
 {
 	if (v->io)
 		v->rt->env->vside_close(v->rt->env_ctx, v);
 	free(v);
+}
+
+/* The instance is gone: its macvlan goes with it (docs/vmac.md). */
+static void vside_remove(struct vrrp_rt_vside *v)
+{
+	if (v->parent[0] && v->io) {
+		vrrp_rt_log(v->rt, VRRP_RT_LOG_INFO, "[%s] removing the virtual MAC link",
+			    v->ifname);
+		v->rt->env->vmac_delete(v->rt->env_ctx, v);
+	}
+	vside_close(v);
 }
 
 static struct vrrp_rt_vside *vside_open(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
@@ -26,8 +44,13 @@ static struct vrrp_rt_vside *vside_open(struct vrrp_rt *rt, const struct vrrp_in
 		return NULL;
 	}
 	v->rt = rt;
-	snprintf(v->ifname, sizeof(v->ifname), "%s", sp->ifname);
+	snprintf(v->ifname, sizeof(v->ifname), "%s", vside_ifname(sp));
 	snprintf(v->netns, sizeof(v->netns), "%s", sp->netns);
+	if (sp->vmac_ifname[0]) {
+		snprintf(v->parent, sizeof(v->parent), "%s", sp->ifname);
+		memcpy(v->vmac, sp->vmac, sizeof(v->vmac));
+		v->family = sp->family;
+	}
 	*err = rt->env->vside_open(rt->env_ctx, v);
 	if (*err) {
 		vside_close(v);
@@ -42,7 +65,7 @@ static struct vrrp_rt_vside *vside_find(struct vrrp_rt *rt, const struct vrrp_in
 	for (size_t i = 0; i < rt->n_vsides; i++) {
 		struct vrrp_rt_vside *v = rt->vsides[i];
 
-		if (strcmp(v->ifname, sp->ifname) == 0 && strcmp(v->netns, sp->netns) == 0)
+		if (strcmp(v->ifname, vside_ifname(sp)) == 0 && strcmp(v->netns, sp->netns) == 0)
 			return v;
 	}
 	return NULL;
@@ -70,7 +93,7 @@ struct vrrp_rt_vside *rt_vside_attach(struct vrrp_inst *inst, int *err)
 	return v;
 }
 
-void rt_vside_detach(struct vrrp_inst *inst)
+static void detach(struct vrrp_inst *inst, bool remove)
 {
 	struct vrrp_rt_vside *v = inst->vside;
 	struct vrrp_rt *rt = inst->rt;
@@ -86,7 +109,20 @@ void rt_vside_detach(struct vrrp_inst *inst)
 			break;
 		}
 	}
-	vside_close(v);
+	if (remove)
+		vside_remove(v);
+	else
+		vside_close(v);
+}
+
+void rt_vside_detach(struct vrrp_inst *inst)
+{
+	detach(inst, false);
+}
+
+void rt_vside_release(struct vrrp_inst *inst)
+{
+	detach(inst, true);
 }
 
 /* RFC 4861 7.2.6: an unsolicited NA comes from the interface's link-local
@@ -97,4 +133,22 @@ const struct ip_addr *rt_vside_na_source(struct vrrp_rt_vside *v, const struct i
 	if (!v->has_link_local)
 		v->has_link_local = rt_find_link_local(v->rt, v->netns, v->ifindex, &v->link_local);
 	return v->has_link_local ? &v->link_local : vip;
+}
+
+int rt_vside_set_up(struct vrrp_rt_vside *v, bool up)
+{
+	int rc;
+
+	if (!v || !v->parent[0] || v->up == up)
+		return 0;
+	rc = v->rt->env->vmac_set_up(v->rt->env_ctx, v, up);
+	if (rc < 0) {
+		vrrp_rt_log(v->rt, VRRP_RT_LOG_ERR, "[%s] setting the virtual MAC link %s: %s",
+			    v->ifname, up ? "up" : "down", strerror(-rc));
+		return rc;
+	}
+	v->up = up;
+	/* a link-local address comes and goes with the link */
+	v->has_link_local = false;
+	return 0;
 }

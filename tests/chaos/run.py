@@ -8,6 +8,7 @@ daemons after every step (docs/convergence.md, tests/chaos/README.md).
     tests/chaos/run.py --seed 7 --steps 40 --list         print the faults only
     tests/chaos/run.py --seed 7 --steps 40 --bfd          with BFD (50ms:4) between the nodes
     tests/chaos/run.py --seed 7 --steps 40 --bfd 10ms:3   ... at another interval:multiplier
+    tests/chaos/run.py --seed 7 --steps 40 --virtual-mac  with vrrp.virtual_mac
 
 The binaries come from $VIPD_BUILD (default <repo>/build), as for the
 topology tests. The fault sequence depends on the seed and the step index
@@ -129,6 +130,11 @@ def file_vips(change=None):
     return out
 
 
+# --virtual-mac: the file runs with vrrp.virtual_mac (docs/vmac.md); set once
+# by main() before the lab exists.
+OPTIONS["virtual_mac"] = False
+
+
 def config(change=None):
     """Active-Active on eth0: one VIP per (slot, family, method), so 16
     instances; ``change`` is one of the reload variants, or None."""
@@ -149,6 +155,7 @@ def config(change=None):
   name: chaos
   nodes: [a, b]
   vrrp: {{version: 3, advert_interval: {ADVERT_MS}ms, preempt: true, unicast: true,
+         virtual_mac: {"true" if OPTIONS["virtual_mac"] else "false"},
          priority: {{preferred: {pref}, other: {oth}}}}}
   garp: {{count: 3, interval: 100ms}}
 {bfd}  gateway_check: {{interval: {GW_INTERVAL_MS}ms, timeout: {GW_TIMEOUT_MS}ms, fall: {GW_FALL},
@@ -465,13 +472,28 @@ class Chaos:
         return out
 
     def kernel_vips(self):
-        """{node: set of ADDR/PLEN} on eth0, the node's own addresses and
-        link-local ones left out."""
+        """{node: set of ADDR/PLEN} on eth0 (and with --virtual-mac on the
+        virtual MAC links vm*), the node's own addresses and link-local
+        ones left out."""
         out = {}
         for n in NODES:
-            have = self.c.addrs(n) - NODE_ADDRS[n]
+            have = set()
+            for link in self.c.ns[n].json("addr show"):
+                if link["ifname"] == "eth0" or link["ifname"].startswith("vm"):
+                    have |= {f"{i['local']}/{i['prefixlen']}" for i in link["addr_info"]}
+            have -= NODE_ADDRS[n]
             out[n] = {a for a in have if not a.startswith("fe80:")}
         return out
+
+    def vmacs(self):
+        """--virtual-mac: {instance name: its virtual MAC} of the file in
+        force (vipctl show); {} without."""
+        if not OPTIONS["virtual_mac"]:
+            return {}
+        cp = self.c.ns["a"].run([VIPCTL, "show", "-c", self.c.config_path, "--node", "a",
+                                 "-o", "json"])
+        return {i["name"]: i["virtual_mac"]["mac"] for i in json.loads(cp.stdout)["instances"]
+                if i.get("virtual_mac")}
 
     def client_view(self, vips):
         """{vip: (reply MACs, neighbour entry MAC, neighbour state)} from the
@@ -521,14 +543,19 @@ class Chaos:
         for n in NODES:
             for a in sorted(kernel[n] - set(want)):
                 out.append((1, f"{a}: on {n}'s eth0, but not a VIP of the file in force"))
-        # 2, 3. the client reaches it at that node's MAC and no other
+        # 2, 3. the client reaches it at that node's MAC and no other; with
+        #    --virtual-mac its entry is the instance's virtual MAC (both
+        #    nodes share it: invariant 1 says which one holds the VIP), and
+        #    a reply may come from it or from the holder's own MAC
+        vmacs = self.vmacs()
         for v, (macs, neigh, state) in self.client_view(list(want)).items():
             node, inst = want[v]
-            mac = self.macs[node]
+            mac = vmacs.get(inst, self.macs[node])
+            replies_ok = set(macs) <= {mac, self.macs[node]} if inst in vmacs else macs == [mac]
             if not macs:
                 out.append((2, f"{v} ({inst}): no echo reply (dark); want {node} {mac}; "
                                f"client's neighbour entry {neigh} ({self.name(neigh)}, {state})"))
-            elif macs != [mac]:
+            elif not replies_ok:
                 out.append((2, f"{v} ({inst}): echo replies from "
                                + ", ".join(f"{m} ({self.name(m)})" for m in macs)
                                + f", want {node} {mac} only"))
@@ -846,6 +873,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--list", action="store_true", help="print the faults and exit")
+    ap.add_argument("--virtual-mac", action="store_true",
+                    help="run the file with vrrp.virtual_mac (docs/vmac.md)")
     ap.add_argument("--keep-going", action="store_true",
                     help="after a failure, reset (original file, undrained) and go on")
     ap.add_argument("--bfd", nargs="?", const=BFD_DEFAULT, metavar="INTERVAL:MULT",
@@ -855,6 +884,7 @@ def main():
     args = ap.parse_args()
     if args.bfd:
         OPTIONS["bfd"] = bfd_setting(args.bfd)
+    OPTIONS["virtual_mac"] = args.virtual_mac
     if args.list:
         for i, f in enumerate(draw_faults(args.seed, args.steps), 1):
             print(f"{i:4d}  {describe(f)}")

@@ -94,6 +94,9 @@ NOT_SCHEMA_LEVEL = {
     "109-check-timeout-above-interval": "two keys",
     "110-track-check-listed-twice": "two entries of the list, one bare and one with a weight",
     "112-bfd-via-differs": "bfd on an interface whose adverts go via another: a cross-reference",
+    "115-virtual-mac-name-clash": "the link's name against another interface's: a cross-reference",
+    "116-virtual-mac-on-bridge-port": "a port of a bridge: what another interface says",
+    "118-virtual-mac-names-collide": "two links' derived names: a cross-reference",
     "113-bfd-no-session": "an interface without adverts or a communication pair: what the "
                           "file holds elsewhere",
     "150-vip-vrid-collision": "VRIDs of two VIPs",

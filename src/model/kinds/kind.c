@@ -92,6 +92,11 @@ static const struct key_spec vrrp_key_specs[] = {
 	 .help = "service checks (checks:) the instances follow: a bare name resigns while "
 		 "it fails, a weight is added to the advertised priority while it fails; an "
 		 "interface's list replaces the cluster's"},
+	{.name = "virtual_mac", .type = KT_BOOL, .offset = U32(struct vrrp_cfg, virtual_mac),
+	 .def = 0, .has_default = true,
+	 .help = "RFC 5798 virtual MAC: each instance's VIPs live on a macvlan of its own "
+		 "(vm<family>-<VRID>-<interface>) with 00:00:5e:00:01:VRID (IPv4) or "
+		 "00:00:5e:00:02:VRID (IPv6), so clients never relearn a MAC on failover"},
 };
 // clang-format on
 const struct key_table vrrp_keys = KEY_TABLE("vrrp", vrrp_key_specs);

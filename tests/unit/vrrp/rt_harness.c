@@ -218,10 +218,9 @@ bool rh_forwards(const struct rh_node *n)
 	return n->carrier && n->w->now_ms >= n->forward_from_ms;
 }
 
-static int env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
-			 const struct ip_addr *dst, const uint8_t *buf, size_t len)
+int rh_wire_send(struct rh_node *n, enum ip_family fam, const struct ip_addr *src,
+		 const struct ip_addr *dst, const uint8_t *buf, size_t len, const uint8_t mac[6])
 {
-	struct rh_node *n = ctx;
 	struct rh_world *w = n->w;
 	struct rh_frame f = {0};
 
@@ -231,12 +230,13 @@ static int env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 		return -ENOBUFS; /* what the kernel says on a port without carrier */
 	}
 	f.from = n->id;
-	f.family = s->family;
+	f.family = fam;
 	f.src = *src;
 	f.dst = *dst;
 	memcpy(f.buf, buf, len);
 	f.len = len;
 	record_advert(w, n, &f);
+	memcpy(w->adverts[f.advert].mac, mac, 6);
 	if (!rh_forwards(n) || (n->loss_pct && rnd(w) < n->loss_pct))
 		return 0; /* gone on the wire, silently */
 	f.at_ms = w->now_ms + n->delay_ms;
@@ -244,6 +244,14 @@ static int env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 	GROW(w->frames, w->n_frames, w->cap_frames);
 	w->frames[w->n_frames++] = f;
 	return 0;
+}
+
+static int env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
+			 const struct ip_addr *dst, const uint8_t *buf, size_t len)
+{
+	struct rh_node *n = ctx;
+
+	return rh_wire_send(n, s->family, src, dst, buf, len, n->mac);
 }
 
 /* The socket of node n that takes frame f, if any: same family, the
@@ -332,6 +340,8 @@ static int env_vside_open(void *ctx, struct vrrp_rt_vside *v)
 {
 	struct rh_node *n = ctx;
 
+	if (v->parent[0])
+		return rh_env_vmac_open(n, v);
 	if (strcmp(v->ifname, RH_IFNAME) != 0 || *v->netns || n->iface_missing)
 		return -ENODEV;
 	v->ifindex = RH_IFINDEX;
@@ -382,6 +392,10 @@ static int env_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_add
 		assert_true(src && ip_is_link_local(src));
 	else
 		assert_null(src);
+	if (v->parent[0] && !rh_vmac_by_name(n, v->ifname)->up) {
+		n->vmac_down_sends++;
+		return -ENETDOWN; /* a down link sends nothing */
+	}
 	if (!n->carrier) {
 		n->sends_refused++;
 		return -ENOBUFS;
@@ -421,9 +435,12 @@ int rh_env_ifindex(void *ctx, const char *netns, const char *ifname)
 {
 	const struct rh_node *n = ctx;
 	const struct rh_iface *f;
+	const struct rh_vmac *vm = *netns ? NULL : rh_vmac_by_name((struct rh_node *)n, ifname);
 
 	if (strcmp(ifname, RH_IFNAME) == 0 && !*netns)
 		return n->iface_missing ? -ENODEV : RH_IFINDEX;
+	if (vm)
+		return vm->ifindex;
 	f = iface_by_name(n, netns, ifname);
 	return f ? f->ifindex : -ENODEV;
 }
@@ -431,9 +448,14 @@ int rh_env_ifindex(void *ctx, const char *netns, const char *ifname)
 static int env_ifname(void *ctx, const char *netns, int ifindex, char *buf)
 {
 	const struct rh_node *n = ctx;
+	const struct rh_vmac *vm = *netns ? NULL : rh_vmac_by_ifindex((struct rh_node *)n, ifindex);
 
 	if (!*netns && ifindex == RH_IFINDEX) {
 		snprintf(buf, IF_NAMESIZE, "%s", RH_IFNAME);
+		return 0;
+	}
+	if (vm) {
+		snprintf(buf, IF_NAMESIZE, "%s", vm->name);
 		return 0;
 	}
 	for (size_t i = 0; i < n->n_ifaces; i++)
@@ -530,6 +552,10 @@ static const struct vrrp_rt_env rh_env = {
     .vside_open = env_vside_open,
     .vside_close = env_vside_close,
     .garp_send = env_garp_send,
+    .vmac_set_up = rh_env_vmac_set_up,
+    .vmac_delete = rh_env_vmac_delete,
+    .vmac_send = rh_env_vmac_send,
+    .vmac_list = rh_env_vmac_list,
     .ifindex = rh_env_ifindex,
     .addr_add = env_addr_add,
     .addr_del = env_addr_del,
@@ -695,6 +721,11 @@ static void spec_fill(const struct rh_world *w, int node, const struct rh_inst_c
 	assert_non_null(s->vips);
 	for (size_t k = 0; k < RH_MAX_VIPS && c->vips[k]; k++)
 		s->vips[s->n_vips++] = rh_ip(c->vips[k]);
+	if (c->virtual_mac) {
+		snprintf(s->vmac_ifname, sizeof(s->vmac_ifname), "vm%c-%u-%s",
+			 c->family == IP_V6 ? '6' : '4', c->vrid, RH_IFNAME);
+		rh_vmac_of(c->vrid, c->family, s->vmac);
+	}
 }
 
 void rh_specs(const struct rh_world *w, int i, struct vrrp_inst_spec **out, size_t *n)

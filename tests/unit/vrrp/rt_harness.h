@@ -50,7 +50,8 @@ struct rh_inst_cfg {
 	uint32_t interval_ms;	       /* 0: 100 */
 	bool no_preempt;
 	uint32_t preempt_delay_ms;
-	bool multicast; /* else unicast between A and B (C's peer is A) */
+	bool multicast;	  /* else unicast between A and B (C's peer is A) */
+	bool virtual_mac; /* vrrp.virtual_mac: the VIPs on vm4|6-<vrid>-eth0 */
 };
 
 /* The configuration file: instances and GARP settings. */
@@ -109,6 +110,19 @@ struct rh_node {
 	/* the namespaces the daemon used before (its record), swept at start */
 	const char *old_netns[RH_MAX_IFACES];
 	size_t n_old_netns;
+	/* the virtual MAC links (macvlans) its kernel has; they outlive a
+	 * crash of the daemon, as the kernel's links do */
+	struct rh_vmac {
+		char name[16];
+		uint8_t mac[6];
+		int ifindex;
+		bool up;
+		bool exists;
+	} vmacs[RH_MAX_INSTS];
+	size_t n_vmacs;
+	uint64_t vmac_created;	  /* links made (not adopted) */
+	int vmac_up_err;	  /* raising a virtual MAC link fails with it; 0: works */
+	uint64_t vmac_down_sends; /* frames asked of a down virtual MAC link (refused) */
 	/* counters the fake keeps */
 	int open_timers;
 	int open_socks;
@@ -129,6 +143,7 @@ struct rh_advert {
 	uint8_t vrid;
 	uint8_t priority;
 	bool delivered; /* reached at least one node */
+	uint8_t mac[6]; /* its source MAC: the node's, or a virtual MAC link's */
 };
 
 struct rh_transition {
@@ -246,6 +261,13 @@ uint64_t rh_last_advert_ms(const struct rh_world *w, int i);
 size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since_ms);
 /* Adverts node i sent with this priority since at_ms. */
 size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms);
+/* Node i's virtual MAC link (rt_harness_vmac.c): NULL when it has none. */
+const struct rh_vmac *rh_vmac(const struct rh_world *w, int i, const char *name);
+/* The MAC the client's neighbour entry for vip holds (fails if none). */
+const uint8_t *rh_client_mac(struct rh_world *w, const char *vip);
+/* The RFC 5798 virtual MAC of a VRID and family. */
+void rh_vmac_of(uint8_t vrid, enum ip_family fam, uint8_t mac[6]);
+
 /* Put an address on node i's interface behind the daemon's back. */
 void rh_add_addr(struct rh_world *w, int i, const char *addr, uint8_t proto);
 /* Another interface of node i, in netns ("" = the own); its ifindex. */

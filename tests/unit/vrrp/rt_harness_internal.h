@@ -18,4 +18,22 @@ void rh_neigh_learn(struct rh_world *w, const struct ip_addr *vip, const uint8_t
 /* The environment's ifindex lookup (ctx: the node). */
 int rh_env_ifindex(void *ctx, const char *netns, const char *ifname);
 
+/* A frame from node n on the wire (an advert), with source MAC mac. */
+int rh_wire_send(struct rh_node *n, enum ip_family fam, const struct ip_addr *src,
+		 const struct ip_addr *dst, const uint8_t *buf, size_t len, const uint8_t mac[6]);
+
+/* ---- rt_harness_vmac.c: the fake kernel's virtual MAC links ---- */
+struct rh_vmac *rh_vmac_by_name(struct rh_node *n, const char *name);
+struct rh_vmac *rh_vmac_by_ifindex(struct rh_node *n, int ifindex);
+int rh_env_vmac_open(struct rh_node *n, struct vrrp_rt_vside *v);
+int rh_env_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up);
+void rh_env_vmac_delete(void *ctx, struct vrrp_rt_vside *v);
+int rh_env_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX], size_t cap,
+		     size_t *n);
+int rh_env_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
+		     const struct ip_addr *dst, const uint8_t *buf, size_t len);
+/* The MAC node n answers an ARP/NS for vip with: the one of the link that
+ * holds it, if that link is up. False: n does not answer. */
+bool rh_answer_mac(const struct rh_node *n, const struct ip_addr *vip, uint8_t mac[6]);
+
 #endif

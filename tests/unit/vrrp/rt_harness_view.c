@@ -54,12 +54,25 @@ bool rh_holds_on(const struct rh_world *w, int i, const char *netns, const char 
 	return rh_addr_find((struct rh_node *)n, netns, ifindex, &a) != NULL;
 }
 
-static int node_of_mac(const struct rh_world *w, const uint8_t mac[6])
+/* The node a frame to mac reaches for vip: the node with that MAC, or the
+ * one whose up virtual MAC link holds vip with it (-1: none, or two). */
+static int node_of_mac(const struct rh_world *w, const uint8_t mac[6], const struct ip_addr *vip)
 {
+	int found = -1;
+
 	for (int i = 0; i < w->n_nodes; i++)
 		if (memcmp(w->nodes[i].mac, mac, 6) == 0)
 			return i;
-	return -1;
+	for (int i = 0; i < w->n_nodes; i++) {
+		uint8_t m[6];
+
+		if (rh_answer_mac(&w->nodes[i], vip, m) && memcmp(m, mac, 6) == 0) {
+			if (found >= 0)
+				return -1;
+			found = i;
+		}
+	}
+	return found;
 }
 
 int rh_client_node(struct rh_world *w, const char *vip)
@@ -67,16 +80,31 @@ int rh_client_node(struct rh_world *w, const char *vip)
 	struct ip_addr a = rh_ip(vip);
 	struct rh_neigh *e = rh_neigh_find(w, &a);
 
-	if (!e) { /* ask: the node that has the address answers */
-		for (int i = 0; i < w->n_nodes && !e; i++)
-			if (rh_holds(w, i, vip) && rh_forwards(&w->nodes[i])) {
-				rh_neigh_learn(w, &a, w->nodes[i].mac);
+	if (!e) { /* ask: the node that has the address answers, from its link */
+		for (int i = 0; i < w->n_nodes && !e; i++) {
+			uint8_t mac[6];
+
+			if (rh_forwards(&w->nodes[i]) && rh_answer_mac(&w->nodes[i], &a, mac)) {
+				rh_neigh_learn(w, &a, mac);
 				e = rh_neigh_find(w, &a);
 			}
+		}
 		if (!e)
 			return -1;
 	}
-	return node_of_mac(w, e->mac);
+	return node_of_mac(w, e->mac, &a);
+}
+
+const uint8_t *rh_client_mac(struct rh_world *w, const char *vip)
+{
+	struct ip_addr a = rh_ip(vip);
+	struct rh_neigh *e;
+
+	rh_client_node(w, vip); /* resolves it when the client has no entry */
+	e = rh_neigh_find(w, &a);
+	if (!e)
+		fail_msg("the client has no neighbour entry for %s", vip);
+	return e->mac;
 }
 
 bool rh_client_reaches(struct rh_world *w, const char *vip, int i)

@@ -1,0 +1,174 @@
+/* The fake kernel's virtual MAC links (vrrp.virtual_mac, docs/vmac.md):
+ * macvlans of eth0 with the RFC 5798 MAC, made or adopted by the
+ * runtime's vside_open, up or down, deleted; a down one sends nothing and
+ * answers nothing, and loses its IPv6 addresses as the kernel's do; an up
+ * IPv6 one has the link-local address its MAC gives. They outlive a crash
+ * of the daemon. */
+#include "rt_harness.h"
+#include "rt_harness_internal.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "plan/live.h"
+
+#define RH_VMAC_IFINDEX0 100
+
+void rh_vmac_of(uint8_t vrid, enum ip_family fam, uint8_t mac[6])
+{
+	const uint8_t m[6] = {0x00, 0x00, 0x5e, 0x00, fam == IP_V6 ? 0x02 : 0x01, vrid};
+
+	memcpy(mac, m, 6);
+}
+
+struct rh_vmac *rh_vmac_by_name(struct rh_node *n, const char *name)
+{
+	for (size_t k = 0; k < n->n_vmacs; k++)
+		if (n->vmacs[k].exists && strcmp(n->vmacs[k].name, name) == 0)
+			return &n->vmacs[k];
+	return NULL;
+}
+
+struct rh_vmac *rh_vmac_by_ifindex(struct rh_node *n, int ifindex)
+{
+	for (size_t k = 0; k < n->n_vmacs; k++)
+		if (n->vmacs[k].exists && n->vmacs[k].ifindex == ifindex)
+			return &n->vmacs[k];
+	return NULL;
+}
+
+const struct rh_vmac *rh_vmac(const struct rh_world *w, int i, const char *name)
+{
+	return rh_vmac_by_name((struct rh_node *)&w->nodes[i], name);
+}
+
+/* The kernel drops the addresses of one family from a link. */
+static void drop_addrs(struct rh_node *n, int ifindex, enum ip_family fam)
+{
+	for (size_t k = 0; k < n->n_addrs;) {
+		if (!n->addrs[k].netns[0] && n->addrs[k].ifindex == ifindex &&
+		    (fam == 0 || n->addrs[k].addr.family == fam))
+			n->addrs[k] = n->addrs[--n->n_addrs];
+		else
+			k++;
+	}
+}
+
+int rh_env_vmac_open(struct rh_node *n, struct vrrp_rt_vside *v)
+{
+	struct rh_vmac *vm = rh_vmac_by_name(n, v->ifname);
+
+	if (strcmp(v->parent, RH_IFNAME) != 0 || *v->netns || n->iface_missing)
+		return -ENODEV;
+	if (vm && memcmp(vm->mac, v->vmac, 6) != 0) { /* not ours: made again */
+		drop_addrs(n, vm->ifindex, 0);
+		vm->exists = false;
+		vm = NULL;
+	}
+	if (!vm) {
+		assert_true(n->n_vmacs < RH_MAX_INSTS);
+		vm = &n->vmacs[n->n_vmacs];
+		*vm =
+		    (struct rh_vmac){.ifindex = RH_VMAC_IFINDEX0 + (int)n->n_vmacs, .exists = true};
+		n->n_vmacs++;
+		snprintf(vm->name, sizeof(vm->name), "%s", v->ifname);
+		memcpy(vm->mac, v->vmac, 6);
+		n->vmac_created++;
+	}
+	if (vm->up) { /* adopted: down, as a backup's */
+		vm->up = false;
+		drop_addrs(n, vm->ifindex, IP_V6);
+	}
+	v->ifindex = vm->ifindex;
+	memcpy(v->mac, vm->mac, 6);
+	v->io = n;
+	n->open_vsides++;
+	return 0;
+}
+
+int rh_env_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up)
+{
+	struct rh_node *n = ctx;
+	struct rh_vmac *vm = rh_vmac_by_name(n, v->ifname);
+	struct rh_addr *a;
+
+	if (!vm)
+		return -ENODEV;
+	if (up && n->vmac_up_err)
+		return n->vmac_up_err;
+	vm->up = up;
+	if (!up) {
+		drop_addrs(n, vm->ifindex, IP_V6);
+		return 0;
+	}
+	if (v->family == IP_V6) { /* fe80::200:5eff:fe00:2XX, from the MAC (no DAD) */
+		assert_true(n->n_addrs < RH_MAX_ADDRS);
+		a = &n->addrs[n->n_addrs++];
+		*a = (struct rh_addr){.ifindex = vm->ifindex,
+				      .addr = rh_ip("fe80::200:5eff:fe00:200/64")};
+		a->addr.bytes[15] = vm->mac[5];
+	}
+	return 0;
+}
+
+void rh_env_vmac_delete(void *ctx, struct vrrp_rt_vside *v)
+{
+	struct rh_node *n = ctx;
+	struct rh_vmac *vm = rh_vmac_by_name(n, v->ifname);
+
+	if (!vm)
+		return;
+	drop_addrs(n, vm->ifindex, 0);
+	vm->exists = false;
+	vm->up = false;
+}
+
+int rh_env_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX], size_t cap,
+		     size_t *n)
+{
+	struct rh_node *node = ctx;
+
+	*n = 0;
+	for (size_t k = 0; !*netns && k < node->n_vmacs && *n < cap; k++)
+		if (node->vmacs[k].exists)
+			snprintf(names[(*n)++], VRRP_RT_IFNAME_MAX, "%s", node->vmacs[k].name);
+	return 0;
+}
+
+int rh_env_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
+		     const struct ip_addr *dst, const uint8_t *buf, size_t len)
+{
+	struct rh_node *n = ctx;
+	struct rh_vmac *vm = rh_vmac_by_name(n, v->ifname);
+
+	if (!vm || !vm->up) {
+		n->vmac_down_sends++;
+		return -ENETDOWN;
+	}
+	/* the kernel takes a link-local source only from the link it sends on */
+	if (ip_is_link_local(src))
+		assert_non_null(rh_addr_find(n, "", vm->ifindex, src));
+	return rh_wire_send(n, v->family, src, dst, buf, len, vm->mac);
+}
+
+bool rh_answer_mac(const struct rh_node *n, const struct ip_addr *vip, uint8_t mac[6])
+{
+	for (size_t k = 0; k < n->n_addrs; k++) {
+		const struct rh_addr *a = &n->addrs[k];
+		const struct rh_vmac *vm;
+
+		if (!ip_equal(&a->addr, vip))
+			continue;
+		vm = rh_vmac_by_ifindex((struct rh_node *)n, a->ifindex);
+		if (vm && !vm->up)
+			return false; /* a down link answers nothing */
+		memcpy(mac, vm ? vm->mac : n->mac, 6);
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,327 @@
+/* vrrp.virtual_mac in the fake environment (rt_harness.h, docs/vmac.md):
+ * each instance's VIPs live on its own macvlan with the RFC 5798 MAC; the
+ * master's link is up and sends the adverts and GARP/NA from that MAC, the
+ * backup's is down and sends nothing; the client's neighbour entry for a
+ * VIP stays the virtual MAC through takeover, handover, preemption and a
+ * crash; the links are adopted after a crash and removed with their
+ * instance. The Active-Active lab with virtual_mac on every instance. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "plan/live.h"
+#include "rt_harness.h"
+
+enum { A, B };
+
+#define GW4   RH_AA_GW4
+#define GW6   RH_AA_GW6
+#define BK4   RH_AA_BK4
+#define VIP4  RH_AA_VIP4
+#define VIP6  RH_AA_VIP6
+#define VIPB4 RH_AA_VIPB
+#define VM4   "vm4-51-eth0"
+#define VM6   "vm6-52-eth0"
+#define VMB4  "vm4-61-eth0"
+
+/* The lab with virtual_mac; multicast: adverts to the group (RFC 5798). */
+static void vmac_lab(struct rh_world *w, bool multicast)
+{
+	struct rh_cfg cfg = rh_aa_cfg;
+
+	for (size_t k = 0; k < cfg.n_insts; k++) {
+		cfg.insts[k].virtual_mac = true;
+		cfg.insts[k].multicast = multicast;
+	}
+	rh_world_init(w, 2, &cfg);
+	rh_start(w, A);
+	rh_start(w, B);
+	rh_run(w, 1000);
+}
+
+static void vmac_up(struct rh_world *w)
+{
+	vmac_lab(w, true);
+}
+
+static void assert_mac(const uint8_t *got, uint8_t vrid, enum ip_family fam)
+{
+	uint8_t want[6];
+
+	rh_vmac_of(vrid, fam, want);
+	assert_memory_equal(got, want, 6);
+}
+
+/* The instance's link is up on exactly the node that holds its VIPs. */
+static void assert_links(struct rh_world *w, const char *link, int master)
+{
+	for (int i = A; i <= B; i++) {
+		const struct rh_vmac *vm = rh_vmac(w, i, link);
+
+		assert_non_null(vm);
+		assert_int_equal(vm->up, i == master);
+	}
+}
+
+/* The adverts of VRID vrid node i sent since t0: every one from mac. */
+static size_t adverts_from(const struct rh_world *w, int i, uint8_t vrid, const uint8_t mac[6],
+			   uint64_t t0)
+{
+	size_t k = 0;
+
+	for (size_t a = 0; a < w->n_adverts; a++) {
+		const struct rh_advert *ad = &w->adverts[a];
+
+		if (ad->node != i || ad->at_ms < t0 || ad->vrid != vrid)
+			continue;
+		assert_memory_equal(ad->mac, mac, 6);
+		k++;
+	}
+	return k;
+}
+
+static void test_vips_on_their_own_links(void **state)
+{
+	struct rh_world w;
+	uint8_t m4[6], m6[6];
+
+	(void)state;
+	vmac_up(&w);
+	rh_aa_assert_settled(&w);
+	assert_true(rh_holds_on(&w, A, "", VM4, VIP4));
+	assert_true(rh_holds_on(&w, A, "", VM6, VIP6));
+	assert_true(rh_holds_on(&w, B, "", VMB4, VIPB4));
+	assert_false(rh_holds_on(&w, A, "", RH_IFNAME, VIP4));
+	assert_links(&w, VM4, A);
+	assert_links(&w, VM6, A);
+	assert_links(&w, VMB4, B);
+	/* the client's entries are the virtual MACs, learnt from the GARP/NA */
+	assert_mac(rh_client_mac(&w, VIP4), 51, IP_V4);
+	assert_mac(rh_client_mac(&w, VIP6), 52, IP_V6);
+	assert_mac(rh_client_mac(&w, VIPB4), 61, IP_V4);
+	/* the master's adverts leave from the virtual MAC (RFC 5798 7.3), an
+	 * IPv6 one from that link's link-local address (rh_env_vmac_send) */
+	rh_vmac_of(51, IP_V4, m4);
+	rh_vmac_of(52, IP_V6, m6);
+	assert_true(adverts_from(&w, A, 51, m4, 1500) >= 4);
+	assert_true(adverts_from(&w, A, 52, m6, 1500) >= 4);
+	/* a backup's link never sent a frame */
+	assert_int_equal(w.nodes[A].vmac_down_sends, 0);
+	assert_int_equal(w.nodes[B].vmac_down_sends, 0);
+	rh_world_done(&w);
+}
+
+/* Unicast adverts leave from the node's own interface and MAC (the peer's
+ * address is never resolved from the virtual MAC link); the VIPs still
+ * live on the links and the client still learns the virtual MAC. */
+static void test_unicast_adverts_from_the_interface(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_aa_assert_settled(&w);
+	assert_true(rh_holds_on(&w, A, "", VM4, VIP4));
+	assert_true(adverts_from(&w, A, 51, w.nodes[A].mac, 1500) >= 4);
+	assert_mac(rh_client_mac(&w, VIP4), 51, IP_V4);
+	rh_stop(&w, A);
+	rh_run(&w, 500);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_mac(rh_client_mac(&w, VIP4), 51, IP_V4);
+	rh_world_done(&w);
+}
+
+/* The client never relearns: its entry stays the virtual MAC and reaches
+ * whichever node is master, through a handover (TERM), preemption back,
+ * and a takeover after the master's port is lost. No GARP needed: its
+ * entry is made permanent first (a client that ignores them). */
+static void test_takeover_keeps_the_clients_entry(void **state)
+{
+	struct rh_world w;
+	uint8_t m4[6], m6[6];
+
+	(void)state;
+	vmac_up(&w);
+	rh_vmac_of(51, IP_V4, m4);
+	rh_vmac_of(52, IP_V6, m6);
+	assert_int_equal(rh_client_node(&w, VIP4), A);
+	assert_int_equal(rh_client_node(&w, VIP6), A);
+
+	rh_stop(&w, A); /* TERM: priority 0, B at once */
+	rh_run(&w, 500);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_memory_equal(rh_client_mac(&w, VIP4), m4, 6);
+	assert_memory_equal(rh_client_mac(&w, VIP6), m6, 6);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	/* TERM removed A's links with its instances */
+	assert_null(rh_vmac(&w, A, VM4));
+	assert_true(rh_vmac(&w, B, VM4)->up);
+
+	rh_start(&w, A); /* preempts back */
+	rh_run(&w, 2000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_links(&w, VM4, A);
+	assert_links(&w, VM6, A);
+	assert_memory_equal(rh_client_mac(&w, VIP4), m4, 6);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	assert_true(rh_client_reaches(&w, VIP6, A));
+
+	rh_link(&w, A, false, 0); /* A's port lost: B takes over */
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_false(rh_vmac(&w, A, VM4)->up);
+	assert_memory_equal(rh_client_mac(&w, VIP4), m4, 6);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	assert_int_equal(w.nodes[A].vmac_down_sends + w.nodes[B].vmac_down_sends, 0);
+	rh_world_done(&w);
+}
+
+/* SIGKILL: the links stay (the kernel's), A's still up with the VIPs; B
+ * takes over after Master_Down. The daemon that comes back adopts its
+ * links (none made again), sweeps the VIPs, and preempts. */
+static void test_crash_leaves_links_adopted_at_start(void **state)
+{
+	struct rh_world w;
+	uint64_t made;
+
+	(void)state;
+	vmac_up(&w);
+	made = w.nodes[A].vmac_created;
+	assert_int_equal(made, 3);
+	rh_crash(&w, A);
+	assert_non_null(rh_vmac(&w, A, VM4));
+	rh_link(&w, A, false, 0); /* the crashed node's port goes too: no dual answer */
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_MASTER);
+	assert_true(rh_vmac(&w, B, VM4)->up);
+	rh_link(&w, A, true, 0);
+	rh_start(&w, A);
+	assert_false(rh_vmac(&w, A, VM4)->up); /* adopted, down: a backup's */
+	assert_false(rh_holds(&w, A, VIP4));
+	rh_run(&w, 2000);
+	assert_int_equal(w.nodes[A].vmac_created, made);
+	assert_links(&w, VM4, A);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	assert_true(rh_client_reaches(&w, VIP6, A));
+	rh_world_done(&w);
+}
+
+/* A master that resigns (ill health, then drain) lowers its link after its
+ * VIPs leave; the peer raises its own; the client's entry never changes. */
+static void test_resign_and_drain_move_the_link(void **state)
+{
+	struct rh_world w;
+	uint8_t m4[6];
+
+	(void)state;
+	vmac_up(&w);
+	rh_vmac_of(51, IP_V4, m4);
+	rh_health(&w, A, false, false, "gateway lost");
+	rh_run(&w, 1000);
+	assert_links(&w, VM4, B);
+	assert_links(&w, VM6, B);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_memory_equal(rh_client_mac(&w, VIP4), m4, 6);
+	rh_health(&w, A, true, false, "gateway back");
+	rh_run(&w, 2000);
+	assert_links(&w, VM4, A);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	vrrp_rt_set_drained(&w.nodes[A].rt, true);
+	rh_run(&w, 1000);
+	assert_links(&w, VM4, B);
+	assert_links(&w, VMB4, B);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_memory_equal(rh_client_mac(&w, VIP4), m4, 6);
+	assert_int_equal(w.nodes[A].vmac_down_sends + w.nodes[B].vmac_down_sends, 0);
+	rh_world_done(&w);
+}
+
+/* A link that cannot be raised holds no VIP: the instance cannot hold its
+ * VIPs (ill health, retried), and holds them once the link comes up. */
+static void test_link_that_cannot_be_raised(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	vmac_up(&w);
+	w.nodes[B].vmac_up_err = -EPERM;
+	rh_stop(&w, A);
+	rh_run(&w, 500);
+	assert_false(rh_holds(&w, B, VIP4));
+	assert_false(rh_vmac(&w, B, VM4)->up);
+	assert_string_not_equal(rh_inst(&w, B, GW4)->hold_reason, "");
+	w.nodes[B].vmac_up_err = 0;
+	rh_run(&w, 2000);
+	assert_true(rh_vmac(&w, B, VM4)->up);
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	assert_string_equal(rh_inst(&w, B, GW4)->hold_reason, "");
+	rh_world_done(&w);
+}
+
+/* A crashed daemon comes back with a file without virtual_mac: the links it
+ * left are swept at start (the VIPs back on eth0); the peer's stay. */
+static void test_links_the_file_dropped_are_swept_at_start(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	vmac_up(&w);
+	rh_crash(&w, A);
+	rh_link(&w, A, false, 0);
+	rh_run(&w, 1000);
+	assert_non_null(rh_vmac(&w, A, VM4));
+	for (size_t k = 0; k < w.cfg.n_insts; k++)
+		w.cfg.insts[k].virtual_mac = false;
+	rh_link(&w, A, true, 0);
+	rh_start(&w, A);
+	assert_null(rh_vmac(&w, A, VM4));
+	assert_null(rh_vmac(&w, A, VM6));
+	assert_null(rh_vmac(&w, A, VMB4));
+	assert_non_null(rh_vmac(&w, B, VM4)); /* B runs its own file still */
+	rh_run(&w, 2000);
+	assert_true(rh_holds_on(&w, A, "", RH_IFNAME, VIP4));
+	rh_world_done(&w);
+}
+
+/* A reload that turns virtual_mac off moves the VIPs back to eth0 and
+ * removes the links. */
+static void test_reload_without_virtual_mac(void **state)
+{
+	struct rh_world w;
+
+	(void)state;
+	vmac_up(&w);
+	for (size_t k = 0; k < w.cfg.n_insts; k++)
+		w.cfg.insts[k].virtual_mac = false;
+	rh_reload(&w, A);
+	rh_reload(&w, B);
+	rh_run(&w, 2000);
+	rh_aa_assert_settled(&w);
+	assert_true(rh_holds_on(&w, A, "", RH_IFNAME, VIP4));
+	assert_null(rh_vmac(&w, A, VM4));
+	assert_null(rh_vmac(&w, B, VM4));
+	assert_null(rh_vmac(&w, B, VMB4));
+	rh_world_done(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_vips_on_their_own_links),
+	    cmocka_unit_test(test_unicast_adverts_from_the_interface),
+	    cmocka_unit_test(test_takeover_keeps_the_clients_entry),
+	    cmocka_unit_test(test_crash_leaves_links_adopted_at_start),
+	    cmocka_unit_test(test_resign_and_drain_move_the_link),
+	    cmocka_unit_test(test_link_that_cannot_be_raised),
+	    cmocka_unit_test(test_links_the_file_dropped_are_swept_at_start),
+	    cmocka_unit_test(test_reload_without_virtual_mac),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

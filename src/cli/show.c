@@ -72,8 +72,8 @@ static void print_text(const struct model *m, int node)
 			snprintf(pair, sizeof(pair), "%s -> %s", ip_ntop(&vi->addr[node], src),
 				 ip_ntop(&vi->addr[1 - node], peer));
 		printf("  %-*s %4u %4u %-8s %-40s %zu%s%s\n", w, vi->name, vi->vrid,
-		       vi->priority[node], model_fmt_duration(ifc->vrrp.advert_interval.v, iv), pair,
-		       vi->n_vips, vi->vmac_ifname ? "  virtual MAC on " : "",
+		       vi->priority[node], model_fmt_duration(ifc->vrrp.advert_interval.v, iv),
+		       pair, vi->n_vips, vi->vmac_ifname ? "  virtual MAC on " : "",
 		       vi->vmac_ifname ? vi->vmac_ifname : "");
 	}
 }

@@ -161,6 +161,12 @@ def test_hanging_exec_check_is_killed_at_its_timeout_and_adverts_keep_their_inte
     hang = ('  hang: {type: exec, command: [/bin/sleep, "' + marker + '"], '
             'interval: 300ms, timeout: 200ms, fall: 2, rise: 2}')
     c = up(lab, checks=WEB + "\n" + hang, track="[web, {check: hang, weight: -10}]")
+    # an exec check as `nobody`: vipd kept CAP_KILL (5), CAP_SETGID (6) and
+    # CAP_SETUID (7) beside its three (docs/security.md)
+    with open(f"/proc/{c.procs['a'].pid}/status") as f:
+        caps = {k: v.strip() for k, v in (line.split(":", 1) for line in f)}
+    want = (1 << 5) | (1 << 6) | (1 << 7) | (1 << 12) | (1 << 13) | (1 << 21)
+    assert int(caps["CapEff"], 16) == want, caps["CapEff"]
     wait_until(lambda: check_of(c, "a", "hang")["state"] == "down", timeout=5, interval=0.05,
                what="hang judged down on a")
     peak = 0

@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -67,36 +68,37 @@ static int attach_filter(int fd, enum ip_family fam)
 	return 0;
 }
 
+int vrrp_sock_set_rcvbuf(int fd, int bytes)
+{
+	int rc = setint(fd, SOL_SOCKET, SO_RCVBUFFORCE, bytes);
+
+	if (rc == -EPERM)
+		rc = setint(fd, SOL_SOCKET, SO_RCVBUF, bytes);
+	return rc;
+}
+
 /* The buffer, and the kernel's drop count with every packet. */
 static int size_rcvbuf(int fd)
 {
-	int rc = setint(fd, SOL_SOCKET, SO_RCVBUFFORCE, VRRP_SOCK_RCVBUF);
+	int rc = vrrp_sock_set_rcvbuf(fd, VRRP_SOCK_RCVBUF);
 
-	if (rc == -EPERM)
-		rc = setint(fd, SOL_SOCKET, SO_RCVBUF, VRRP_SOCK_RCVBUF);
 	if (!rc)
 		rc = setint(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
 	return rc;
 }
 
-static int setup_v4(int fd, int ifindex, bool multicast)
+static int setup_v4(int fd)
 {
 	int rc = setint(fd, IPPROTO_IP, IP_HDRINCL, 1);
 
 	if (!rc)
 		rc = setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
-	if (!rc && multicast) {
-		struct ip_mreqn mr = {.imr_ifindex = ifindex};
-
-		mr.imr_multiaddr.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
-		if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) < 0 ||
-		    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
-			rc = -errno;
-	}
+	if (!rc)
+		rc = setint(fd, IPPROTO_IP, IP_PKTINFO, 1); /* the receiving interface */
 	return rc;
 }
 
-static int setup_v6(int fd, int ifindex, bool multicast)
+static int setup_v6(int fd)
 {
 	int rc = setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_SOCK_HOP_LIMIT);
 
@@ -108,20 +110,10 @@ static int setup_v6(int fd, int ifindex, bool multicast)
 		rc = setint(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
 	if (!rc)
 		rc = setint(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-	if (!rc && multicast) {
-		struct ipv6_mreq mr = {.ipv6mr_interface = (unsigned)ifindex};
-		struct ip_addr g;
-
-		vrrp_sock_group(IP_V6, &g);
-		memcpy(&mr.ipv6mr_multiaddr, g.bytes, 16);
-		if (setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex) < 0 ||
-		    setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0)
-			rc = -errno;
-	}
 	return rc;
 }
 
-int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool multicast)
+int vrrp_sock_open(enum ip_family fam)
 {
 	int domain = fam == IP_V4 ? AF_INET : AF_INET6;
 	int fd = socket(domain, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_SOCK_PROTO);
@@ -131,17 +123,11 @@ int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool mul
 		return -errno;
 	rc = attach_filter(fd, fam);
 	if (!rc)
-		rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-				(socklen_t)strlen(ifname)) < 0
-			 ? -errno
-			 : 0;
-	if (!rc)
 		rc = size_rcvbuf(fd);
 	if (!rc)
 		rc = setint(fd, SOL_SOCKET, SO_PRIORITY, 6); /* TC_PRIO_INTERACTIVE */
 	if (!rc)
-		rc = fam == IP_V4 ? setup_v4(fd, ifindex, multicast)
-				  : setup_v6(fd, ifindex, multicast);
+		rc = fam == IP_V4 ? setup_v4(fd) : setup_v6(fd);
 	if (rc) {
 		close(fd);
 		return rc;
@@ -149,79 +135,128 @@ int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool mul
 	return fd;
 }
 
-int vrrp_sock_open_tx(enum ip_family fam, const char *ifname, int ifindex)
+/* A datagram socket bound to no port receives nothing: it only holds the
+ * membership, which makes the interface accept the group's packets. */
+int vrrp_sock_join(enum ip_family fam, int ifindex)
 {
-	static const struct sock_filter drop_all[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
-	struct sock_fprog fprog = {.len = 1, .filter = (struct sock_filter *)drop_all};
-	int fd = vrrp_sock_open(fam, ifname, ifindex, false);
+	int fd = socket(fam == IP_V4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = 0;
 
-	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) < 0) {
-		int rc = -errno;
+	if (fd < 0)
+		return -errno;
+	if (fam == IP_V4) {
+		struct ip_mreqn mr = {.imr_ifindex = ifindex};
 
+		mr.imr_multiaddr.s_addr = htonl(0xe0000012); /* 224.0.0.18 */
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+			rc = -errno;
+	} else {
+		struct ipv6_mreq mr = {.ipv6mr_interface = (unsigned)ifindex};
+		struct ip_addr g;
+
+		vrrp_sock_group(IP_V6, &g);
+		memcpy(&mr.ipv6mr_multiaddr, g.bytes, 16);
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) < 0)
+			rc = -errno;
+	}
+	if (rc) {
 		close(fd);
 		return rc;
 	}
 	return fd;
 }
 
-static int send_v4(int fd, const struct ip_addr *dst, const uint8_t *buf, size_t len)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET};
+/* ---- send ---- */
 
-	memcpy(&sin.sin_addr, dst->bytes, 4);
-	if (sendto(fd, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-		return -errno;
-	return 0;
+union tx_cbuf {
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	struct cmsghdr align;
+};
+
+/* The interface of one packet and, for IPv6, its source. IPv4 has its
+ * source in the header it brings (IP_HDRINCL): the packet info only picks
+ * the interface, for unicast and multicast alike (the socket is bound to
+ * none). */
+static void fill_pktinfo(struct msghdr *msg, enum ip_family fam, int ifindex,
+			 const struct ip_addr *src)
+{
+	struct cmsghdr *c = CMSG_FIRSTHDR(msg);
+
+	memset(msg->msg_control, 0, msg->msg_controllen);
+	if (fam == IP_V4) {
+		struct in_pktinfo pi = {.ipi_ifindex = ifindex};
+
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		msg->msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = {.ipi6_ifindex = (unsigned)ifindex};
+
+		memcpy(&pi.ipi6_addr, src->bytes, 16);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		msg->msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
 }
 
-static int send_v6(int fd, int ifindex, const struct ip_addr *src, const struct ip_addr *dst,
-		   const uint8_t *buf, size_t len)
+static socklen_t fill_dst(struct sockaddr_storage *ss, enum ip_family fam, int ifindex,
+			  const struct ip_addr *dst)
 {
-	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} cbuf;
-	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
-	struct msghdr msg = {.msg_name = &sin6,
-			     .msg_namelen = sizeof(sin6),
-			     .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf.buf,
-			     .msg_controllen = sizeof(cbuf.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	struct in6_pktinfo pi = {.ipi6_ifindex = (unsigned)ifindex};
+	memset(ss, 0, sizeof(*ss));
+	if (fam == IP_V4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 
-	memcpy(&sin6.sin6_addr, dst->bytes, 16);
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, dst->bytes, 4);
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	memcpy(&sin6->sin6_addr, dst->bytes, 16);
 	if (ip_is_link_local(dst) || ip_is_multicast(dst))
-		sin6.sin6_scope_id = (uint32_t)ifindex;
-	memcpy(&pi.ipi6_addr, src->bytes, 16);
-	memset(cbuf.buf, 0, sizeof(cbuf.buf));
-	c->cmsg_level = IPPROTO_IPV6;
-	c->cmsg_type = IPV6_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	if (sendmsg(fd, &msg, 0) < 0)
-		return -errno;
-	return 0;
+		sin6->sin6_scope_id = (uint32_t)ifindex;
+	return sizeof(*sin6);
 }
 
 int vrrp_sock_send(int fd, enum ip_family fam, int ifindex, const struct ip_addr *src,
 		   const struct ip_addr *dst, const uint8_t *buf, size_t len)
 {
-	if (fam == IP_V4)
-		return send_v4(fd, dst, buf, len);
-	return send_v6(fd, ifindex, src, dst, buf, len);
+	struct sockaddr_storage to;
+	union tx_cbuf cbuf;
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	struct msghdr msg = {.msg_name = &to,
+			     .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf.buf,
+			     .msg_controllen = sizeof(cbuf.buf)};
+
+	msg.msg_namelen = fill_dst(&to, fam, ifindex, dst);
+	fill_pktinfo(&msg, fam, ifindex, src);
+	if (sendmsg(fd, &msg, 0) < 0)
+		return -errno;
+	return 0;
 }
 
-/* What came with a packet: the kernel's drop count (both families), the
- * hop limit and destination (IPv6). */
+/* ---- receive ---- */
+
+/* What came with a packet: the kernel's drop count, the receiving
+ * interface (both families), the hop limit and destination (IPv6). */
 static void ancillary(struct msghdr *msg, struct vrrp_sock_rx *rx)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
 			memcpy(&rx->kernel_drops, CMSG_DATA(c), sizeof(rx->kernel_drops));
 			rx->has_kernel_drops = true;
+		} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			rx->ifindex = pi.ipi_ifindex;
 		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
 			int hl;
 
@@ -231,11 +266,26 @@ static void ancillary(struct msghdr *msg, struct vrrp_sock_rx *rx)
 			struct in6_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			rx->ifindex = (int)pi.ipi6_ifindex;
 			rx->dst.family = IP_V6;
 			rx->dst.plen = 128;
 			memcpy(rx->dst.bytes, &pi.ipi6_addr, 16);
 		}
 	}
+}
+
+/* Whether the packet went to the VRRP group: IPv4 from the destination in
+ * the header (the codec checks that header later), IPv6 from its packet
+ * information. */
+static bool sent_to_group(enum ip_family fam, const uint8_t *buf, size_t len,
+			  const struct vrrp_sock_rx *rx)
+{
+	struct ip_addr g;
+
+	vrrp_sock_group(fam, &g);
+	if (fam == IP_V4)
+		return len >= 20 && memcmp(buf + 16, g.bytes, 4) == 0;
+	return rx->dst.family == IP_V6 && memcmp(rx->dst.bytes, g.bytes, 16) == 0;
 }
 
 /* Room for every control message either family asks for. */
@@ -244,6 +294,22 @@ union rx_cbuf {
 		 CMSG_SPACE(sizeof(uint32_t))];
 	struct cmsghdr align;
 };
+
+static void rx_finish(enum ip_family fam, struct msghdr *msg, const uint8_t *buf, size_t len,
+		      struct vrrp_sock_rx *rx)
+{
+	memset(rx, 0, sizeof(*rx));
+	rx->hop_limit = -1;
+	if (fam == IP_V6) {
+		const struct sockaddr_in6 *sin6 = msg->msg_name;
+
+		rx->src.family = IP_V6;
+		rx->src.plen = 128;
+		memcpy(rx->src.bytes, &sin6->sin6_addr, 16);
+	}
+	ancillary(msg, rx);
+	rx->to_group = sent_to_group(fam, buf, len, rx);
+}
 
 int vrrp_sock_recv(int fd, enum ip_family fam, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx)
 {
@@ -256,20 +322,195 @@ int vrrp_sock_recv(int fd, enum ip_family fam, uint8_t *buf, size_t cap, struct 
 			     .msg_iovlen = 1,
 			     .msg_control = cbuf.buf,
 			     .msg_controllen = sizeof(cbuf.buf)};
-	ssize_t n;
+	ssize_t n = recvmsg(fd, &msg, 0);
 
-	memset(rx, 0, sizeof(*rx));
-	rx->hop_limit = -1;
-	n = recvmsg(fd, &msg, 0);
 	if (n < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-	if (fam == IP_V6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&from;
-
-		rx->src.family = IP_V6;
-		rx->src.plen = 128;
-		memcpy(rx->src.bytes, &sin6->sin6_addr, 16);
-	}
-	ancillary(&msg, rx);
+	rx_finish(fam, &msg, buf, (size_t)n, rx);
 	return (int)n;
+}
+
+/* One slot of a batch: its buffer, address and control space. */
+struct rx_slot {
+	struct sockaddr_storage from;
+	union rx_cbuf cbuf;
+	struct iovec iov;
+	uint8_t buf[VRRP_SOCK_RX_MAX];
+};
+
+struct vrrp_sock_batch {
+	unsigned cap;
+	struct mmsghdr *msgs;
+	struct rx_slot *slots;
+};
+
+struct vrrp_sock_batch *vrrp_sock_batch_new(unsigned cap)
+{
+	struct vrrp_sock_batch *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->cap = cap;
+	b->msgs = calloc(cap, sizeof(*b->msgs));
+	b->slots = calloc(cap, sizeof(*b->slots));
+	if (!b->msgs || !b->slots) {
+		vrrp_sock_batch_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void vrrp_sock_batch_free(struct vrrp_sock_batch *b)
+{
+	if (!b)
+		return;
+	free(b->msgs);
+	free(b->slots);
+	free(b);
+}
+
+int vrrp_sock_recv_batch(int fd, struct vrrp_sock_batch *b)
+{
+	int n;
+
+	for (unsigned i = 0; i < b->cap; i++) {
+		struct rx_slot *sl = &b->slots[i];
+		struct msghdr *m = &b->msgs[i].msg_hdr;
+
+		sl->iov.iov_base = sl->buf;
+		sl->iov.iov_len = sizeof(sl->buf);
+		m->msg_name = &sl->from;
+		m->msg_namelen = sizeof(sl->from);
+		m->msg_iov = &sl->iov;
+		m->msg_iovlen = 1;
+		m->msg_control = sl->cbuf.buf;
+		m->msg_controllen = sizeof(sl->cbuf.buf);
+		m->msg_flags = 0;
+	}
+	n = recvmmsg(fd, b->msgs, b->cap, 0, NULL);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return n;
+}
+
+const uint8_t *vrrp_sock_batch_at(struct vrrp_sock_batch *b, unsigned i, enum ip_family fam,
+				  size_t *len, struct vrrp_sock_rx *rx)
+{
+	struct rx_slot *sl = &b->slots[i];
+
+	*len = b->msgs[i].msg_len;
+	rx_finish(fam, &b->msgs[i].msg_hdr, sl->buf, *len, rx);
+	return sl->buf;
+}
+
+/* ---- batched send ---- */
+
+struct tx_slot {
+	struct sockaddr_storage to;
+	union tx_cbuf cbuf;
+	struct iovec iov;
+	int fd;
+	void *tag;
+	size_t len;
+	uint8_t buf[VRRP_SOCK_MAX_WIRE];
+};
+
+struct vrrp_sock_txq {
+	unsigned cap, n;
+	struct mmsghdr *msgs;
+	struct tx_slot *slots;
+};
+
+struct vrrp_sock_txq *vrrp_sock_txq_new(unsigned cap)
+{
+	struct vrrp_sock_txq *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return NULL;
+	q->cap = cap;
+	q->msgs = calloc(cap, sizeof(*q->msgs));
+	q->slots = calloc(cap, sizeof(*q->slots));
+	if (!q->msgs || !q->slots) {
+		vrrp_sock_txq_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+void vrrp_sock_txq_free(struct vrrp_sock_txq *q)
+{
+	if (!q)
+		return;
+	free(q->msgs);
+	free(q->slots);
+	free(q);
+}
+
+unsigned vrrp_sock_txq_len(const struct vrrp_sock_txq *q)
+{
+	return q->n;
+}
+
+int vrrp_sock_txq_add(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int ifindex,
+		      const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
+		      size_t len, void *tag)
+{
+	struct tx_slot *sl;
+	struct msghdr *m;
+
+	if (q->n == q->cap)
+		return -ENOSPC;
+	if (len > sizeof(sl->buf))
+		return -EMSGSIZE;
+	sl = &q->slots[q->n];
+	m = &q->msgs[q->n].msg_hdr;
+	memcpy(sl->buf, buf, len);
+	sl->len = len;
+	sl->fd = fd;
+	sl->tag = tag;
+	sl->iov.iov_base = sl->buf;
+	sl->iov.iov_len = len;
+	memset(m, 0, sizeof(*m));
+	m->msg_name = &sl->to;
+	m->msg_namelen = fill_dst(&sl->to, fam, ifindex, dst);
+	m->msg_iov = &sl->iov;
+	m->msg_iovlen = 1;
+	m->msg_control = sl->cbuf.buf;
+	m->msg_controllen = sizeof(sl->cbuf.buf);
+	fill_pktinfo(m, fam, ifindex, src);
+	q->n++;
+	return 0;
+}
+
+/* Messages [from, to) all go to one socket. */
+static void flush_run(struct vrrp_sock_txq *q, unsigned from, unsigned to,
+		      vrrp_sock_tx_failed_fn failed, void *arg)
+{
+	while (from < to) {
+		int n = sendmmsg(q->slots[from].fd, q->msgs + from, to - from, 0);
+
+		if (n < 0) {
+			/* the first message's error; the rest are tried again */
+			struct tx_slot *sl = &q->slots[from];
+
+			if (failed)
+				failed(arg, sl->tag, sl->buf, sl->len, -errno);
+			from++;
+		} else {
+			from += (unsigned)n;
+		}
+	}
+}
+
+void vrrp_sock_txq_flush(struct vrrp_sock_txq *q, vrrp_sock_tx_failed_fn failed, void *arg)
+{
+	unsigned from = 0;
+
+	for (unsigned i = 1; i <= q->n; i++) {
+		if (i == q->n || q->slots[i].fd != q->slots[from].fd) {
+			flush_run(q, from, i, failed, arg);
+			from = i;
+		}
+	}
+	q->n = 0;
 }

@@ -1,13 +1,21 @@
-/* Raw VRRP sockets (IP protocol 112), one per (namespace, interface,
- * family): opened in the caller's current network namespace, bound to the
- * device, hop limit 255 on send and reported on receive for the caller to
- * check (RFC 5798 5.1.1.3, 5.1.2.3), multicast group joined when the
- * instance is not unicast.
+/* Raw VRRP sockets (IP protocol 112), one per (namespace, family): opened
+ * in the caller's current network namespace, bound to no device. Each
+ * packet names its interface: IP_PKTINFO / IPV6_PKTINFO say where one
+ * arrived and pick where one leaves. One socket per namespace and family,
+ * not one per interface, because the kernel matches every received packet
+ * of protocol 112 against every raw socket of that protocol: with one per
+ * interface, N interfaces cost N matches per advert (docs/vrrp.md,
+ * "Scale"). The multicast group is joined per interface by a membership
+ * socket (vrrp_sock_join): the raw socket, a member of no group, receives
+ * the group's packets on every interface that joined it (the kernel's
+ * default IP_MULTICAST_ALL).
  *
- * IPv4 uses IP_HDRINCL with the header built by the caller, so the source
- * address is exactly the communication-pair address whatever the routing
- * table says. IPv6 sets the source per packet with IPV6_PKTINFO and reads
- * the destination and hop limit from ancillary data.
+ * Hop limit 255 on send and reported on receive for the caller to check
+ * (RFC 5798 5.1.1.3, 5.1.2.3). IPv4 uses IP_HDRINCL with the header built
+ * by the caller, so the source address is exactly the communication-pair
+ * address whatever the routing table says. IPv6 sets the source per
+ * packet with IPV6_PKTINFO and reads the destination and hop limit from
+ * ancillary data.
  *
  * Bytes only: the VRRP codec (vrrp/packet.h) sits above this module, so
  * building, parsing and judging the packets (hop limit included) is the
@@ -59,20 +67,24 @@
  * kernel caps there. */
 #define VRRP_SOCK_RCVBUF (256 * 1024)
 
+/* A larger receive buffer for a socket that serves many interfaces: 0 or
+ * -errno (the same rules as above). */
+int vrrp_sock_set_rcvbuf(int fd, int bytes);
+
 /* 224.0.0.18 or ff02::12 */
 void vrrp_sock_group(enum ip_family fam, struct ip_addr *out);
 
-/* Opens the socket on device ifname (ifindex) of the current namespace.
- * multicast: join the VRRP group and send to it. Returns the fd
- * (non-blocking, close-on-exec) or a negative errno. */
-int vrrp_sock_open(enum ip_family fam, const char *ifname, int ifindex, bool multicast);
-/* A send-only socket on ifname (a virtual MAC link, docs/vmac.md): as
- * vrrp_sock_open without a group, its filter drops every packet, so the
- * adverts the parent's socket reads are not read twice. fd or -errno. */
-int vrrp_sock_open_tx(enum ip_family fam, const char *ifname, int ifindex);
+/* Opens the namespace's socket for fam. Returns the fd (non-blocking,
+ * close-on-exec) or a negative errno. */
+int vrrp_sock_open(enum ip_family fam);
+/* Joins the VRRP group on interface ifindex of the current namespace:
+ * returns an fd that holds the membership until it is closed (a datagram
+ * socket that reads nothing), or a negative errno. */
+int vrrp_sock_join(enum ip_family fam, int ifindex);
 
-/* Sends one advert. v4: buf holds the IPv4 header + VRRP message
- * (IP_HDRINCL); v6: the VRRP message only, sent from src.
+/* Sends one advert out of interface ifindex. v4: buf holds the IPv4
+ * header + VRRP message (IP_HDRINCL; src unused); v6: the VRRP message
+ * only, sent from src.
  * Returns 0 or a negative errno. */
 int vrrp_sock_send(int fd, enum ip_family fam, int ifindex, const struct ip_addr *src,
 		   const struct ip_addr *dst, const uint8_t *buf, size_t len);
@@ -89,6 +101,8 @@ struct vrrp_sock_rx {
 	 * (the kernel says nothing while the count is 0). Wraps at 2^32. */
 	uint32_t kernel_drops;
 	bool has_kernel_drops;
+	int ifindex;   /* where it arrived; 0 when the kernel did not say */
+	bool to_group; /* sent to the VRRP group (else to one of our addresses) */
 };
 
 /* Receives one packet into buf[0..cap): v4 what the raw socket delivers
@@ -96,5 +110,41 @@ struct vrrp_sock_rx {
  * length with *rx filled; -EAGAIN when nothing is queued; another negative
  * errno on a socket error. */
 int vrrp_sock_recv(int fd, enum ip_family fam, uint8_t *buf, size_t cap, struct vrrp_sock_rx *rx);
+
+/* The largest packet read whole: an IPv4 header with options and the
+ * largest v2/v3 message (255 IPv6 addresses). */
+#define VRRP_SOCK_RX_MAX 4160
+
+/* Several packets read in one system call (recvmmsg): a loop that wakes
+ * once for a burst of adverts reads them all at once. */
+struct vrrp_sock_batch;
+struct vrrp_sock_batch *vrrp_sock_batch_new(unsigned cap);
+void vrrp_sock_batch_free(struct vrrp_sock_batch *b);
+/* Reads up to cap packets that are queued: how many, -EAGAIN when none is,
+ * another negative errno on a socket error. */
+int vrrp_sock_recv_batch(int fd, struct vrrp_sock_batch *b);
+/* Packet i of the last read: its bytes (as vrrp_sock_recv gives them),
+ * their length in *len, what came with it in *rx. */
+const uint8_t *vrrp_sock_batch_at(struct vrrp_sock_batch *b, unsigned i, enum ip_family fam,
+				  size_t *len, struct vrrp_sock_rx *rx);
+
+/* Adverts queued and sent in one system call per socket (sendmmsg): the
+ * masters whose advert timers fire in one loop pass (they share a grid:
+ * runtime_inst.c) leave together. */
+struct vrrp_sock_txq;
+struct vrrp_sock_txq *vrrp_sock_txq_new(unsigned cap);
+void vrrp_sock_txq_free(struct vrrp_sock_txq *q);
+unsigned vrrp_sock_txq_len(const struct vrrp_sock_txq *q);
+/* Queues what vrrp_sock_send(fd, ...) would send (the bytes are copied),
+ * with the caller's tag for a failure: 0, -ENOSPC when the queue is full,
+ * -EMSGSIZE when buf is longer than VRRP_SOCK_MAX_WIRE. */
+int vrrp_sock_txq_add(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int ifindex,
+		      const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
+		      size_t len, void *tag);
+/* Sends everything queued, in order, and empties the queue; failed(arg,
+ * tag, the message, -errno) for each message the kernel refused. */
+typedef void (*vrrp_sock_tx_failed_fn)(void *arg, void *tag, const uint8_t *buf, size_t len,
+				       int err);
+void vrrp_sock_txq_flush(struct vrrp_sock_txq *q, vrrp_sock_tx_failed_fn failed, void *arg);
 
 #endif

@@ -630,11 +630,26 @@ static void on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 /* ---- timers ---- */
 
 /* True when the expiry is for a timer we still have armed in a state that
- * uses it; consumes the timer. */
-static bool timer_live(struct vrrp_fsm *st, enum vrrp_fsm_timer t, enum vrrp_fsm_state want)
+ * uses it, and its deadline has come; consumes the timer. An expiry before
+ * the deadline waits again for the rest: either an advert re-armed the
+ * timer after it fired and before its expiry was stepped (the runtime
+ * reads waiting adverts first: runtime_inst.c), or the timer's clock ran
+ * ahead of ours (libevent arms from the time its loop pass began). */
+static bool timer_live(struct vrrp_fsm *st, enum vrrp_fsm_timer t, enum vrrp_fsm_state want,
+		       uint64_t now_ms, struct vrrp_fsm_actions *out)
 {
+	struct vrrp_fsm_action *a;
+
 	if (st->state != want || !st->timers[t].armed) {
 		st->counters.stale_timers++;
+		return false;
+	}
+	if (now_ms < st->timers[t].deadline_ms) {
+		a = push(out, VRRP_FSM_ACT_ARM_TIMER);
+		if (a) {
+			a->timer = t;
+			a->delay_ms = (uint32_t)(st->timers[t].deadline_ms - now_ms);
+		}
 		return false;
 	}
 	st->timers[t].armed = false;
@@ -648,7 +663,7 @@ static void on_master_down(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, 
 	uint64_t since = st->backup_since_ms;
 	char a[IP_STR_MAX] = "?";
 
-	if (!timer_live(st, VRRP_FSM_TIMER_MASTER_DOWN, VRRP_FSM_BACKUP))
+	if (!timer_live(st, VRRP_FSM_TIMER_MASTER_DOWN, VRRP_FSM_BACKUP, now_ms, out))
 		return;
 	if (st->master_known && st->last_advert_ms > since)
 		since = st->last_advert_ms;
@@ -705,7 +720,7 @@ static void on_advert_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 {
 	uint64_t next;
 
-	if (!timer_live(st, VRRP_FSM_TIMER_ADVERT, VRRP_FSM_MASTER))
+	if (!timer_live(st, VRRP_FSM_TIMER_ADVERT, VRRP_FSM_MASTER, now_ms, out))
 		return;
 	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
 	if (st->prio0_answer_due)
@@ -727,7 +742,7 @@ static void on_preempt_timer(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	uint64_t waited = now_ms - st->lower_since_ms;
 	char a[IP_STR_MAX];
 
-	if (!timer_live(st, VRRP_FSM_TIMER_PREEMPT, VRRP_FSM_BACKUP))
+	if (!timer_live(st, VRRP_FSM_TIMER_PREEMPT, VRRP_FSM_BACKUP, now_ms, out))
 		return;
 	/* Re-check: the timer only says the delay is over, not that we still win. */
 	if (!st->lower_seen || st->pending || lower >= vrrp_fsm_effective_priority(cfg, st)) {

@@ -22,7 +22,8 @@ int vrrp_rt_init_env(struct vrrp_rt *rt, struct event_base *base, const struct v
 	rt->env_ctx = env_ctx;
 	rt->log_level = VRRP_RT_LOG_INFO;
 	rt->rx_pkt = malloc(sizeof(*rt->rx_pkt));
-	if (!rt->rx_pkt || rt_log_init(rt) < 0)
+	rt->tx_pkt = malloc(sizeof(*rt->tx_pkt));
+	if (!rt->rx_pkt || !rt->tx_pkt || rt_log_init(rt) < 0)
 		return -ENOMEM;
 	return net_ctx_init(&rt->net);
 }
@@ -46,6 +47,9 @@ void vrrp_rt_done(struct vrrp_rt *rt)
 	rt->vsides = NULL;
 	free(rt->rx_pkt);
 	rt->rx_pkt = NULL;
+	free(rt->tx_pkt);
+	rt->tx_pkt = NULL;
+	rt_env_sys_done(rt);
 	net_ctx_done(&rt->net);
 	rt_log_done(rt);
 }

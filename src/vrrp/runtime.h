@@ -171,6 +171,9 @@ struct vrrp_rt_sock {
 	/* Takes a valid advert for by_vrid[] up to its instance (rt_inst_step,
 	 * given at attach: the receive path is a layer below the step). */
 	void (*on_advert)(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
+	/* An advert the environment queued (sock_send returned 0) that the
+	 * kernel then refused: buf[0..len) as sock_send took it. */
+	void (*on_send_failed)(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len, int err);
 	uint64_t drops[VRRP_DROP__COUNT]; /* not attributable to an instance */
 	/* Packets the kernel dropped for the socket before we read them
 	 * (receive buffer full, refused by an IPsec policy): its SO_RXQ_OVFL
@@ -225,6 +228,8 @@ struct vrrp_rt_hooks {
 	void (*send_failed)(void *arg, struct vrrp_inst *inst, int err);
 };
 
+struct vrrp_rt_sys;
+
 struct vrrp_rt {
 	struct event_base *base;
 	/* Everything outside the process (runtime_env.h): clocks, timers,
@@ -248,9 +253,14 @@ struct vrrp_rt {
 	struct vrrp_rt_vside **vsides;
 	size_t n_vsides;
 	struct net_ctx net; /* namespaces and their netlink sockets */
+	/* the production environment's shared advert sockets (runtime_env.c);
+	 * NULL under another environment or while no socket is open */
+	struct vrrp_rt_sys *sys;
 	/* the receive path's decoded advert: one per runtime (single-threaded),
 	 * not one malloc per packet */
 	struct vrrp_pkt *rx_pkt;
+	/* and the advert being sent: no malloc per advert either */
+	struct vrrp_pkt *tx_pkt;
 };
 
 /* ---- lifecycle ---- */

@@ -25,9 +25,6 @@
 #include "net/vmac.h"
 #include "net/vrrp_sock.h"
 
-#define RX_BURST 64   /* packets read per wake-up before yielding to timers */
-#define RX_BUF	 4160 /* IPv4 header with options + the largest v2/v3 message */
-
 /* ---- clocks ---- */
 
 static uint64_t sys_now_ms(void *ctx)
@@ -40,6 +37,59 @@ static int64_t sys_wall_ms(void *ctx)
 {
 	(void)ctx;
 	return vrrp_rt_wall_ms();
+}
+
+/* ---- the environment's own state ---- */
+
+struct sys_share;
+
+/* A delay that libevent keeps as a "common timeout": every timer armed
+ * with it waits in one queue in arming order, so re-arming one is O(1)
+ * instead of a heap update. Thousands of instances arm the same few
+ * delays (their Master_Down_Interval, their advert interval) once per
+ * advert, which made the heap the backup's largest cost at scale. */
+struct sys_common_timeout {
+	uint32_t ms;
+	const struct timeval *tv;
+};
+
+#define COMMON_TIMEOUTS_MAX 32 /* libevent allows 256 per base */
+
+/* The production environment's own state, in vrrp_rt.sys. */
+struct vrrp_rt_sys {
+	struct sys_share **shares;
+	size_t n_shares;
+	struct vrrp_sock_batch *batch; /* one for every share: one loop reads */
+	struct sys_common_timeout common[COMMON_TIMEOUTS_MAX];
+	size_t n_common;
+	/* Adverts queued in this loop pass, sent by tx_ev at its end (or when
+	 * the queue is full, or a socket closes): one sendmmsg per share. */
+	struct vrrp_sock_txq *txq;
+	struct event *tx_ev;
+};
+
+static struct vrrp_rt_sys *sys_state(struct vrrp_rt *rt)
+{
+	if (!rt->sys)
+		rt->sys = calloc(1, sizeof(*rt->sys));
+	return rt->sys;
+}
+
+static void tx_flush(struct vrrp_rt_sys *sys);
+
+void rt_env_sys_done(struct vrrp_rt *rt)
+{
+	if (!rt->sys)
+		return;
+	/* the shares went with their last socket, which sent what waited */
+	tx_flush(rt->sys);
+	if (rt->sys->tx_ev)
+		event_free(rt->sys->tx_ev);
+	vrrp_sock_txq_free(rt->sys->txq);
+	vrrp_sock_batch_free(rt->sys->batch);
+	free(rt->sys->shares);
+	free(rt->sys);
+	rt->sys = NULL;
 }
 
 /* ---- timers ---- */
@@ -76,12 +126,37 @@ static struct vrrp_rt_timer *sys_timer_new(void *ctx, vrrp_rt_timer_fn fn, void 
 	return t;
 }
 
+/* The common timeout of delay_ms, made on first use; NULL when there is
+ * no room for another (an ordinary timeout does then). */
+static const struct timeval *common_timeout(struct vrrp_rt *rt, uint32_t delay_ms)
+{
+	struct vrrp_rt_sys *sys = sys_state(rt);
+	struct timeval tv = {.tv_sec = delay_ms / 1000, .tv_usec = (delay_ms % 1000) * 1000};
+	const struct timeval *ctv;
+
+	if (!sys || delay_ms == 0)
+		return NULL;
+	for (size_t i = 0; i < sys->n_common; i++)
+		if (sys->common[i].ms == delay_ms)
+			return sys->common[i].tv;
+	if (sys->n_common == COMMON_TIMEOUTS_MAX)
+		return NULL;
+	ctv = event_base_init_common_timeout(rt->base, &tv);
+	if (ctv)
+		sys->common[sys->n_common++] = (struct sys_common_timeout){delay_ms, ctv};
+	return ctv;
+}
+
 static void sys_timer_arm(void *ctx, struct vrrp_rt_timer *t, uint32_t delay_ms)
 {
 	struct timeval tv = {.tv_sec = delay_ms / 1000, .tv_usec = (delay_ms % 1000) * 1000};
+	const struct timeval *ctv = common_timeout(ctx, delay_ms);
+	struct vrrp_rt *rt = ctx;
 
-	(void)ctx;
-	evtimer_add(t->ev, &tv);
+	/* libevent counts from the time its loop pass began: a long pass
+	 * (thousands of instances started) would fire the timer early */
+	event_base_update_cache_time(rt->base);
+	evtimer_add(t->ev, ctv ? ctv : &tv);
 }
 
 static void sys_timer_cancel(void *ctx, struct vrrp_rt_timer *t)
@@ -100,70 +175,384 @@ static void sys_timer_free(void *ctx, struct vrrp_rt_timer *t)
 	free(t);
 }
 
-/* ---- advert sockets ---- */
+/* ---- advert sockets ----
+ *
+ * The runtime's sockets are one per (namespace, interface, family, mode);
+ * the kernel's are one per (namespace, family), a "share" (net/vrrp_sock.h
+ * says why): each runtime socket is a member of its share, found again for
+ * a received packet by the interface the kernel names and whether the
+ * packet went to the group. Multicast members hold the group on their
+ * interface with a membership socket. */
 
+#define RX_BATCH 16 /* packets per recvmmsg */
+/* A share's receive buffer grows with its members: one socket now queues
+ * what one per interface did, and a loop that stalls (thousands of VIPs
+ * added or removed over netlink at a takeover) must not lose the adverts
+ * that would have kept the other instances calm. VRRP_SOCK_RCVBUF per 16
+ * members, up to 32 MiB; memory is only used while packets wait. */
+#define RX_MEMBERS_PER_BUF 16
+#define RX_BUF_MAX	   (32 * 1024 * 1024)
+#define RX_ROUNDS	   4 /* batches read per wake-up before yielding to timers */
+
+/* A runtime socket on its share. */
 struct sys_sock {
-	int fd;
-	struct event *rx_ev;
+	struct sys_share *share;
 	struct vrrp_rt_sock *s;
 	vrrp_rt_rx_fn rx;
+	int join_fd; /* multicast: holds the group on s->ifindex; -1 */
+	/* The share's kernel drops charged to this member (each growth to the
+	 * member that reads the packet reporting it), counted as SO_RXQ_OVFL
+	 * would count them for a socket of its own. */
+	uint32_t kernel_drops;
 };
 
-/* Returns false when the socket has nothing more to read. */
-static bool rx_one(struct sys_sock *ss, uint8_t *buf)
-{
-	struct vrrp_rt_sock *s = ss->s;
-	struct vrrp_sock_rx rx;
-	int rc = vrrp_sock_recv(ss->fd, s->family, buf, RX_BUF, &rx);
+/* A member's place in its share: the key inline, so that finding the
+ * member of a packet reads one array (no pointer chase per step). */
+struct sys_member {
+	int ifindex;
+	bool multicast;
+	struct sys_sock *ss;
+};
 
-	if (rc == -EAGAIN || rc == -EINTR)
-		return false;
-	if (rc < 0) {
-		vrrp_rt_log(s->rt, VRRP_RT_LOG_WARN, "[sock %s/%s] receive: %s", s->ifname,
-			    ip_family_name(s->family), strerror(-rc));
-		return false;
-	}
-	ss->rx(s, buf, (size_t)rc, &rx);
-	return true;
+struct sys_share {
+	struct vrrp_rt *rt;
+	char netns[VRRP_RT_NETNS_MAX];
+	enum ip_family family;
+	int fd;
+	struct event *rx_ev;
+	uint32_t drops_seen;	    /* the socket's SO_RXQ_OVFL count, last seen */
+	struct sys_member *members; /* by ifindex, the unicast one first */
+	size_t n_members, cap_members;
+	size_t rcvbuf;	    /* asked for (share_size_rcvbuf) */
+	bool rcvbuf_failed; /* and refused once: logged */
+	bool reading;	    /* in its read callback: freed when that returns */
+	bool unused;	    /* its last member left while it was reading */
+};
+
+static int member_cmp(const struct sys_member *m, int ifindex, bool multicast)
+{
+	if (m->ifindex != ifindex)
+		return m->ifindex < ifindex ? -1 : 1;
+	return (int)m->multicast - (int)multicast;
 }
 
-static void on_rx(evutil_socket_t fd, short what, void *arg)
+/* Where (ifindex, multicast) is or would go in the sorted members. */
+static size_t member_slot(const struct sys_share *sh, int ifindex, bool multicast)
 {
-	struct sys_sock *ss = arg;
-	uint8_t buf[RX_BUF];
+	size_t lo = 0, hi = sh->n_members;
 
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (member_cmp(&sh->members[mid], ifindex, multicast) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The member a packet to ifindex belongs to: the one of its mode, else
+ * the other one of the interface (which counts it as it always did: a
+ * unicast instance drops a multicast advert of another router itself). */
+static struct sys_sock *member_for(const struct sys_share *sh, int ifindex, bool to_group)
+{
+	size_t i = member_slot(sh, ifindex, false);
+	const struct sys_member *m = sh->members + i, *end = sh->members + sh->n_members;
+
+	if (m == end || m->ifindex != ifindex)
+		return NULL;
+	if (m + 1 < end && m[1].ifindex == ifindex && m[1].multicast == to_group)
+		return m[1].ss;
+	return m->ss;
+}
+
+/* Grown (never shrunk) as members join; a failure keeps the buffer it
+ * has, and is logged once. */
+static void share_size_rcvbuf(struct sys_share *sh)
+{
+	size_t units = (sh->n_members + RX_MEMBERS_PER_BUF - 1) / RX_MEMBERS_PER_BUF;
+	size_t want = units * VRRP_SOCK_RCVBUF;
+	int rc;
+
+	if (want > RX_BUF_MAX)
+		want = RX_BUF_MAX;
+	if (want <= sh->rcvbuf)
+		return;
+	rc = vrrp_sock_set_rcvbuf(sh->fd, (int)want);
+	if (rc < 0) {
+		if (!sh->rcvbuf_failed)
+			vrrp_rt_log(sh->rt, VRRP_RT_LOG_WARN,
+				    "[sock %s] receive buffer of %zu KiB: %s",
+				    ip_family_name(sh->family), want / 1024, strerror(-rc));
+		sh->rcvbuf_failed = true;
+		return;
+	}
+	sh->rcvbuf = want;
+}
+
+static int member_add(struct sys_share *sh, struct sys_sock *ss)
+{
+	size_t at;
+
+	if (sh->n_members == sh->cap_members) {
+		size_t cap = sh->cap_members ? 2 * sh->cap_members : 4;
+		struct sys_member *nv = realloc(sh->members, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		sh->members = nv;
+		sh->cap_members = cap;
+	}
+	at = member_slot(sh, ss->s->ifindex, ss->s->multicast);
+	memmove(sh->members + at + 1, sh->members + at,
+		(sh->n_members - at) * sizeof(*sh->members));
+	sh->members[at] =
+	    (struct sys_member){.ifindex = ss->s->ifindex, .multicast = ss->s->multicast, .ss = ss};
+	sh->n_members++;
+	ss->share = sh;
+	share_size_rcvbuf(sh);
+	return 0;
+}
+
+static void member_remove(struct sys_share *sh, struct sys_sock *ss)
+{
+	size_t at = member_slot(sh, ss->s->ifindex, ss->s->multicast);
+
+	if (at < sh->n_members && sh->members[at].ss == ss) {
+		memmove(sh->members + at, sh->members + at + 1,
+			(sh->n_members - at - 1) * sizeof(*sh->members));
+		sh->n_members--;
+	}
+	ss->share = NULL;
+}
+
+static void share_free(struct sys_share *sh)
+{
+	struct vrrp_rt_sys *sys = sh->rt->sys;
+
+	for (size_t i = 0; i < sys->n_shares; i++) {
+		if (sys->shares[i] == sh) {
+			sys->shares[i] = sys->shares[--sys->n_shares];
+			break;
+		}
+	}
+	if (sh->rx_ev)
+		event_free(sh->rx_ev);
+	if (sh->fd >= 0)
+		close(sh->fd);
+	free(sh->members);
+	free(sh);
+}
+
+/* The kernel's drop count came with the packet: its growth since the
+ * share's last packet goes to the member reading this one. */
+static void charge_drops(struct sys_share *sh, struct sys_sock *ss, struct vrrp_sock_rx *rx)
+{
+	if (!rx->has_kernel_drops)
+		return;
+	ss->kernel_drops += rx->kernel_drops - sh->drops_seen;
+	sh->drops_seen = rx->kernel_drops;
+	rx->kernel_drops = ss->kernel_drops;
+}
+
+static void deliver_one(struct sys_share *sh, struct vrrp_sock_batch *b, unsigned i)
+{
+	struct vrrp_sock_rx rx;
+	size_t len;
+	const uint8_t *buf = vrrp_sock_batch_at(b, i, sh->family, &len, &rx);
+	struct sys_sock *ss = member_for(sh, rx.ifindex, rx.to_group);
+
+	/* An interface no instance advertises on (another VRRP speaker's,
+	 * the group reaching an interface some other program joined): not
+	 * ours to read, nor to count. */
+	if (!ss)
+		return;
+	charge_drops(sh, ss, &rx);
+	ss->rx(ss->s, buf, len, &rx);
+}
+
+static void share_read(struct sys_share *sh)
+{
+	struct vrrp_sock_batch *b = sh->rt->sys->batch;
+
+	if (sh->reading)
+		return; /* a poll from a step inside this read: it goes on */
+	sh->reading = true;
+	for (int round = 0; round < RX_ROUNDS && !sh->unused; round++) {
+		int n = vrrp_sock_recv_batch(sh->fd, b);
+
+		if (n < 0) {
+			if (n != -EAGAIN && n != -EINTR)
+				vrrp_rt_log(sh->rt, VRRP_RT_LOG_WARN, "[sock %s] receive: %s",
+					    ip_family_name(sh->family), strerror(-n));
+			break;
+		}
+		for (int i = 0; i < n && !sh->unused; i++)
+			deliver_one(sh, b, (unsigned)i);
+		if (n < RX_BATCH)
+			break;
+	}
+	sh->reading = false;
+	if (sh->unused)
+		share_free(sh);
+}
+
+static void on_share_rx(evutil_socket_t fd, short what, void *arg)
+{
 	(void)fd;
 	(void)what;
-	for (int i = 0; i < RX_BURST && ss->fd >= 0; i++)
-		if (!rx_one(ss, buf))
-			break;
+	share_read(arg);
+}
+
+static void sys_sock_poll(void *ctx, struct vrrp_rt_sock *s)
+{
+	struct sys_sock *ss = s->io;
+
+	(void)ctx;
+	if (ss && ss->share)
+		share_read(ss->share);
+}
+
+static struct sys_share *share_find(struct vrrp_rt *rt, const char *netns, enum ip_family fam)
+{
+	for (size_t i = 0; rt->sys && i < rt->sys->n_shares; i++) {
+		struct sys_share *sh = rt->sys->shares[i];
+
+		if (sh->family == fam && !sh->unused && strcmp(sh->netns, netns) == 0)
+			return sh;
+	}
+	return NULL;
+}
+
+/* Inside the namespace: a new share's socket and read event. */
+static struct sys_share *share_new_here(struct vrrp_rt *rt, const char *netns, enum ip_family fam,
+					int *err)
+{
+	struct vrrp_rt_sys *sys = sys_state(rt);
+	struct sys_share *sh, **nv;
+
+	if (sys && !sys->batch)
+		sys->batch = vrrp_sock_batch_new(RX_BATCH);
+	if (!sys || !sys->batch || !(sh = calloc(1, sizeof(*sh)))) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	sh->rt = rt;
+	sh->family = fam;
+	snprintf(sh->netns, sizeof(sh->netns), "%s", netns);
+	sh->fd = vrrp_sock_open(fam);
+	sh->rcvbuf = VRRP_SOCK_RCVBUF;
+	nv = realloc(sys->shares, (sys->n_shares + 1) * sizeof(*nv));
+	if (nv)
+		sys->shares = nv;
+	*err = sh->fd < 0 ? sh->fd : nv ? 0 : -ENOMEM;
+	if (*err == 0) {
+		sh->rx_ev = event_new(rt->base, sh->fd, EV_READ | EV_PERSIST, on_share_rx, sh);
+		if (!sh->rx_ev || event_add(sh->rx_ev, NULL) < 0)
+			*err = -ENOMEM;
+	}
+	if (nv)
+		sys->shares[sys->n_shares++] = sh; /* share_free takes it out again */
+	if (*err) {
+		share_free(sh);
+		return NULL;
+	}
+	return sh;
+}
+
+/* ---- sending: queued, then one sendmmsg per share ---- */
+
+#define TX_BATCH 64
+
+static void tx_failed(void *arg, void *tag, const uint8_t *buf, size_t len, int err)
+{
+	struct vrrp_rt_sock *s = tag;
+
+	(void)arg;
+	s->on_send_failed(s, buf, len, err);
+}
+
+static void tx_flush(struct vrrp_rt_sys *sys)
+{
+	if (sys && sys->txq && vrrp_sock_txq_len(sys->txq))
+		vrrp_sock_txq_flush(sys->txq, tx_failed, NULL);
+}
+
+static void on_tx_flush(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	tx_flush(arg);
+}
+
+/* Queued for the end of this loop pass: the event made active now runs
+ * after the events already active, every timer due in this pass among
+ * them. 0, or -errno when there is no queue (the caller sends at once). */
+static int tx_queue(struct vrrp_rt *rt, struct sys_sock *ss, const struct ip_addr *src,
+		    const struct ip_addr *dst, const uint8_t *buf, size_t len)
+{
+	struct vrrp_rt_sys *sys = rt->sys;
+	struct vrrp_rt_sock *s = ss->s;
+
+	if (!sys->txq && !(sys->txq = vrrp_sock_txq_new(TX_BATCH)))
+		return -ENOMEM;
+	if (!sys->tx_ev && !(sys->tx_ev = event_new(rt->base, -1, 0, on_tx_flush, sys)))
+		return -ENOMEM;
+	if (vrrp_sock_txq_len(sys->txq) == TX_BATCH)
+		tx_flush(sys);
+	if (vrrp_sock_txq_len(sys->txq) == 0)
+		event_active(sys->tx_ev, EV_TIMEOUT, 1);
+	return vrrp_sock_txq_add(sys->txq, ss->share->fd, s->family, s->ifindex, src, dst, buf, len,
+				 s);
 }
 
 static void sys_sock_close(void *ctx, struct vrrp_rt_sock *s)
 {
 	struct sys_sock *ss = s->io;
+	struct sys_share *sh;
 
-	(void)ctx;
 	if (!ss)
 		return;
-	if (ss->rx_ev)
-		event_free(ss->rx_ev);
-	if (ss->fd >= 0)
-		close(ss->fd);
+	/* what it queued leaves now (a priority 0 advert on the way out) */
+	tx_flush(((struct vrrp_rt *)ctx)->sys);
+	sh = ss->share;
+	if (sh)
+		member_remove(sh, ss);
+	if (ss->join_fd >= 0)
+		close(ss->join_fd);
 	free(ss);
 	s->io = NULL;
+	if (sh && sh->n_members == 0) {
+		if (sh->reading)
+			sh->unused = true;
+		else
+			share_free(sh);
+	}
 }
 
-/* Inside the namespace: index and socket. */
-static int sock_open_here(struct sys_sock *ss)
+/* Inside the namespace: index, share, membership. */
+static int sock_open_here(struct vrrp_rt *rt, struct sys_sock *ss)
 {
 	struct vrrp_rt_sock *s = ss->s;
+	struct sys_share *sh;
+	int err;
 
 	s->ifindex = (int)if_nametoindex(s->ifname);
 	if (s->ifindex <= 0)
 		return -errno;
-	ss->fd = vrrp_sock_open(s->family, s->ifname, s->ifindex, s->multicast);
-	return ss->fd < 0 ? ss->fd : 0;
+	if (s->multicast) {
+		ss->join_fd = vrrp_sock_join(s->family, s->ifindex);
+		if (ss->join_fd < 0)
+			return ss->join_fd;
+	}
+	sh = share_find(rt, s->netns, s->family);
+	if (!sh && !(sh = share_new_here(rt, s->netns, s->family, &err)))
+		return err;
+	err = member_add(sh, ss);
+	if (err && sh->n_members == 0)
+		share_free(sh);
+	return err;
 }
 
 static int sys_sock_open(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx)
@@ -174,19 +563,14 @@ static int sys_sock_open(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx)
 
 	if (!ss)
 		return -ENOMEM;
-	ss->fd = -1;
+	ss->join_fd = -1;
 	ss->s = s;
 	ss->rx = rx;
 	s->io = ss;
 	err = net_ns_enter(&rt->net, s->netns);
 	if (err == 0) {
-		err = sock_open_here(ss);
+		err = sock_open_here(rt, ss);
 		net_ns_leave(&rt->net, s->netns);
-	}
-	if (err == 0) {
-		ss->rx_ev = event_new(rt->base, ss->fd, EV_READ | EV_PERSIST, on_rx, ss);
-		if (!ss->rx_ev || event_add(ss->rx_ev, NULL) < 0)
-			err = -ENOMEM;
 	}
 	if (err)
 		sys_sock_close(ctx, s);
@@ -198,29 +582,18 @@ static int sys_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 {
 	struct sys_sock *ss = s->io;
 
-	(void)ctx;
-	return vrrp_sock_send(ss->fd, s->family, s->ifindex, src, dst, buf, len);
+	if (ctx && ((struct vrrp_rt *)ctx)->base && tx_queue(ctx, ss, src, dst, buf, len) == 0)
+		return 0;
+	return vrrp_sock_send(ss->share->fd, s->family, s->ifindex, src, dst, buf, len);
 }
 
 /* ---- the VIP side ---- */
 
-/* A VIP side's io: the packet socket for GARP/NA and, on a virtual MAC
- * link, the send-only advert socket. */
+/* A VIP side's io: the packet socket for GARP/NA. (A virtual MAC link's
+ * adverts leave through its namespace's advert socket.) */
 struct sys_vside {
 	int garp_fd;
-	int tx_fd;
 };
-
-/* Inside the namespace: a virtual MAC link made or adopted, down, with its
- * sysctls (net/vmac.h), and its advert socket. */
-static int vmac_open_here(struct nl_sock *nl, struct vrrp_rt_vside *v, struct sys_vside *sv)
-{
-	int err = vmac_link_ensure(nl, v->parent, v->ifname, v->vmac, v->family, &v->ifindex);
-	if (err < 0)
-		return err;
-	sv->tx_fd = vrrp_sock_open_tx(v->family, v->ifname, v->ifindex);
-	return sv->tx_fd < 0 ? sv->tx_fd : 0;
-}
 
 /* Inside the namespace: index, MAC, packet socket. nl: the namespace's
  * netlink socket (fetched before entering it), for a virtual MAC link. */
@@ -229,7 +602,8 @@ static int vside_open_here(struct nl_sock *nl, struct vrrp_rt_vside *v, struct s
 	int rc;
 
 	if (v->parent[0]) {
-		rc = vmac_open_here(nl, v, sv);
+		/* made or adopted, down, with its sysctls (net/vmac.h) */
+		rc = vmac_link_ensure(nl, v->parent, v->ifname, v->vmac, v->family, &v->ifindex);
 		if (rc < 0)
 			return rc;
 	}
@@ -247,8 +621,6 @@ static void sys_vside_free(struct sys_vside *sv)
 {
 	if (sv->garp_fd >= 0)
 		close(sv->garp_fd);
-	if (sv->tx_fd >= 0)
-		close(sv->tx_fd);
 	free(sv);
 }
 
@@ -264,7 +636,7 @@ static int sys_vside_open(void *ctx, struct vrrp_rt_vside *v)
 	sv = malloc(sizeof(*sv));
 	if (!sv)
 		return -ENOMEM;
-	sv->garp_fd = sv->tx_fd = -1;
+	sv->garp_fd = -1;
 	err = net_ns_enter(&rt->net, v->netns);
 	if (err == 0) {
 		err = vside_open_here(nl, v, sv);
@@ -323,10 +695,12 @@ static void sys_vmac_delete(void *ctx, struct vrrp_rt_vside *v)
 static int sys_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
 			 const struct ip_addr *dst, const uint8_t *buf, size_t len)
 {
-	struct sys_vside *sv = v->io;
+	/* the instance's advert socket is in the link's namespace, of its family */
+	struct sys_share *sh = share_find(ctx, v->netns, v->family);
 
-	(void)ctx;
-	return vrrp_sock_send(sv->tx_fd, v->family, v->ifindex, src, dst, buf, len);
+	if (!sh)
+		return -ENOTCONN;
+	return vrrp_sock_send(sh->fd, v->family, v->ifindex, src, dst, buf, len);
 }
 
 static int sys_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX],
@@ -448,6 +822,7 @@ const struct vrrp_rt_env vrrp_rt_env_sys = {
     .sock_open = sys_sock_open,
     .sock_send = sys_sock_send,
     .sock_close = sys_sock_close,
+    .sock_poll = sys_sock_poll,
     .vside_open = sys_vside_open,
     .vside_close = sys_vside_close,
     .vmac_set_up = sys_vmac_set_up,

@@ -55,11 +55,18 @@ struct vrrp_rt_env {
 	 * s->multicast). open sets s->ifindex and s->io and hands every
 	 * packet received to rx(s, ...); 0 or -errno (the interface is
 	 * missing: -ENODEV or if_nametoindex's errno). send: 0 or -errno;
-	 * buf is what vrrp_sock_send takes. ---- */
+	 * buf is what vrrp_sock_send takes; it may queue the advert to send
+	 * it with others later in the same loop pass (then 0, and a failure
+	 * comes through s->on_send_failed). ---- */
 	int (*sock_open)(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx);
 	int (*sock_send)(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
 			 const struct ip_addr *dst, const uint8_t *buf, size_t len);
 	void (*sock_close)(void *ctx, struct vrrp_rt_sock *s);
+	/* Reads now what waits on s's socket (production: the namespace's
+	 * shared one, for every interface), handing it to rx as usual: a
+	 * master-down expiry first takes the adverts a busy loop has not
+	 * read yet. NULL: packets never wait (the harness's wire). */
+	void (*sock_poll)(void *ctx, struct vrrp_rt_sock *s);
 
 	/* ---- the VIP side of (v->netns, v->ifname): open sets v->ifindex,
 	 * v->mac and v->io; 0 or -errno. garp_send sends one frame from

@@ -13,9 +13,15 @@
 static void on_timer(void *arg)
 {
 	struct vrrp_rt_timer_arg *ta = arg;
+	struct vrrp_inst *inst = ta->inst;
 	struct vrrp_fsm_event ev = {.type = vrrp_fsm_timer_event(ta->timer)};
 
-	rt_inst_step(ta->inst, &ev);
+	/* The peer's adverts may be waiting unread behind a busy loop: they
+	 * come first (one re-arms this timer, and the state machine takes
+	 * this expiry as stale). */
+	if (ta->timer == VRRP_FSM_TIMER_MASTER_DOWN && inst->sock && inst->rt->env->sock_poll)
+		inst->rt->env->sock_poll(inst->rt->env_ctx, inst->sock);
+	rt_inst_step(inst, &ev);
 }
 
 static void try_start(struct vrrp_inst *inst);
@@ -147,6 +153,29 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 
 /* ---- the step ---- */
 
+/* Advert timers fire on a grid of the node's monotonic clock: a tick of
+ * 1/20 of the interval, 1 to 10 ms. Thousands of masters then send in a
+ * few dozen loop passes a second, not thousands, and their peer reads
+ * them in batches: fewer wake-ups on both nodes (docs/vrrp.md, "Scale").
+ * Only the phase moves, once: the state machine re-arms from its own
+ * deadline, so the interval stays exact, and an advert leaves at most one
+ * tick late, well inside the peer's skew. */
+static uint32_t advert_tick_ms(uint32_t interval_ms)
+{
+	uint32_t tick = interval_ms / 20;
+
+	return tick < 1 ? 1 : tick > 10 ? 10 : tick;
+}
+
+static uint32_t advert_delay_on_grid(struct vrrp_inst *inst, uint32_t delay_ms)
+{
+	uint32_t tick = advert_tick_ms(inst->cfg.advert_interval_ms);
+	uint64_t at = rt_now_ms(inst->rt) + delay_ms;
+	uint64_t late = (tick - at % tick) % tick;
+
+	return delay_ms + (uint32_t)late;
+}
+
 static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 {
 	switch (a->type) {
@@ -154,7 +183,10 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		rt_send_advert(inst, a->priority);
 		break;
 	case VRRP_FSM_ACT_ARM_TIMER:
-		rt_timer_arm(inst->rt, inst->timers[a->timer], a->delay_ms);
+		rt_timer_arm(inst->rt, inst->timers[a->timer],
+			     a->timer == VRRP_FSM_TIMER_ADVERT
+				 ? advert_delay_on_grid(inst, a->delay_ms)
+				 : a->delay_ms);
 		break;
 	case VRRP_FSM_ACT_CANCEL_TIMER:
 		rt_timer_cancel(inst->rt, inst->timers[a->timer]);

@@ -47,6 +47,10 @@ bool rt_find_link_local(struct vrrp_rt *rt, const char *netns, int ifindex, stru
 int rt_log_init(struct vrrp_rt *rt);
 void rt_log_done(struct vrrp_rt *rt);
 
+/* ---- runtime_env.c: what the production environment keeps (vrrp_rt.sys),
+ * freed by vrrp_rt_done ---- */
+void rt_env_sys_done(struct vrrp_rt *rt);
+
 /* ---- runtime_spec.c ---- */
 bool rt_spec_same_key(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
 bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);

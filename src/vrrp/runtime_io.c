@@ -11,6 +11,7 @@
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +291,25 @@ static void sock_close(struct vrrp_rt_sock *s)
 	free(s);
 }
 
+static void note_send(struct vrrp_inst *inst, int rc);
+
+/* The VRID of an advert as rt_send_advert built it (IPv4: after the IP
+ * header it brings); 0 when it is too short to say. */
+static int sent_vrid(enum ip_family fam, const uint8_t *buf, size_t len)
+{
+	size_t at = fam == IP_V4 && len ? (size_t)(buf[0] & 0x0f) * 4 : 0;
+
+	return at + 1 < len ? buf[at + 1] : 0;
+}
+
+static void sock_send_failed(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len, int err)
+{
+	struct vrrp_inst *inst = s->by_vrid[sent_vrid(s->family, buf, len)];
+
+	if (inst)
+		note_send(inst, err);
+}
+
 static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst_spec *sp,
 				      rt_advert_fn on_advert, int *err)
 {
@@ -301,6 +321,7 @@ static struct vrrp_rt_sock *sock_open(struct vrrp_rt *rt, const struct vrrp_inst
 	}
 	s->rt = rt;
 	s->on_advert = on_advert;
+	s->on_send_failed = sock_send_failed;
 	s->family = sp->family;
 	s->multicast = !sp->unicast;
 	snprintf(s->ifname, sizeof(s->ifname), "%s", sp->advert_ifname);
@@ -416,7 +437,8 @@ static void fill_advert(const struct vrrp_inst *inst, uint8_t priority, struct v
 {
 	const struct vrrp_inst_spec *sp = &inst->spec;
 
-	memset(p, 0, sizeof(*p));
+	/* the fixed part; the addresses are written below, as many as sent */
+	memset(p, 0, offsetof(struct vrrp_pkt, addrs));
 	p->version = sp->fsm.version;
 	p->type = VRRP_PKT_TYPE_ADVERT;
 	p->vrid = sp->vrid;
@@ -483,16 +505,13 @@ int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
 	const struct vrrp_rt_env *env = inst->rt->env;
 	struct vrrp_rt_sock *s = inst->sock;
 	struct ip_addr src = inst->cfg.own_addr;
-	struct vrrp_pkt *p;
+	struct vrrp_pkt *p = inst->rt->tx_pkt;
 	uint8_t buf[VRRP_SOCK_MAX_WIRE];
 	struct ip_addr dst;
 	int len, rc;
 
 	if (!s)
 		return -ENOTCONN;
-	p = malloc(sizeof(*p));
-	if (!p)
-		return -ENOMEM;
 	fill_advert(inst, priority, p);
 	if (s->multicast)
 		vrrp_sock_group(s->family, &dst);
@@ -506,7 +525,6 @@ int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
 		/* the IPv6 checksum covers the source: built again from it */
 		len = vrrp_pkt_build(p, &src, &dst, buf, sizeof(buf));
 	}
-	free(p);
 	if (len < 0)
 		rc = len;
 	else if (vmac_sends(inst, s))

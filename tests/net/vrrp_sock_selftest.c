@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -57,7 +58,7 @@ static int lo_up(void)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
 		rc = -errno;
-	ifr.ifr_flags |= IFF_UP;
+	ifr.ifr_flags |= IFF_UP | IFF_MULTICAST;
 	if (!rc && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
 		rc = -errno;
 	close(fd);
@@ -104,15 +105,15 @@ static void send_pkt(int fd, enum ip_family fam, const struct pkt *p)
 
 static int receiver(enum ip_family fam)
 {
-	int fd = vrrp_sock_open(fam, "lo", (int)if_nametoindex("lo"), false);
+	int fd = vrrp_sock_open(fam);
 
-	fail_unless(fd >= 0, "vrrp_sock_open(%s, lo): %s", ip_family_name(fam), strerror(-fd));
+	fail_unless(fd >= 0, "vrrp_sock_open(%s): %s", ip_family_name(fam), strerror(-fd));
 	return fd;
 }
 
 /* The next packet (waiting up to 2 s): its VRRP part's VRID, or -1 when
  * none came. */
-static int recv_vrid(int fd, enum ip_family fam, struct vrrp_sock_rx *rx)
+static int recv_vrid_on(int fd, enum ip_family fam, struct vrrp_sock_rx *rx, int ifindex)
 {
 	uint8_t buf[VRRP_SOCK_MAX_WIRE];
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -126,7 +127,13 @@ static int recv_vrid(int fd, enum ip_family fam, struct vrrp_sock_rx *rx)
 	if (fam == IP_V4)
 		at = (size_t)(buf[0] & 0xf) * 4;
 	fail_unless((size_t)n >= at + 2, "a packet of %d bytes passed the filter", n);
+	fail_unless(rx->ifindex == ifindex, "arrived on ifindex %d, not %d", rx->ifindex, ifindex);
 	return buf[at + 1];
+}
+
+static int recv_vrid(int fd, enum ip_family fam, struct vrrp_sock_rx *rx)
+{
+	return recv_vrid_on(fd, fam, rx, (int)if_nametoindex("lo"));
 }
 
 static void test_options(void **state)
@@ -250,12 +257,211 @@ static void test_kernel_drops(void **state)
 	close(rx_fd);
 }
 
+/* A burst read in one call: each packet whole, in order, with its
+ * interface; then nothing is left. */
+static void test_batch_receive(void **state)
+{
+	struct vrrp_sock_batch *b = vrrp_sock_batch_new(8);
+	int tx = sender(IP_V6), rx_fd = receiver(IP_V6);
+	struct pollfd pfd = {.fd = rx_fd, .events = POLLIN};
+	int n;
+
+	(void)state;
+	fail_unless(b != NULL, "vrrp_sock_batch_new");
+	for (uint8_t vrid = 1; vrid <= 5; vrid++) {
+		struct pkt p = vrrp(0x31, vrid, 8 + vrid);
+
+		send_pkt(tx, IP_V6, &p);
+	}
+	fail_unless(poll(&pfd, 1, 2000) == 1, "nothing to read");
+	usleep(20000); /* loopback delivers at once; let all five queue */
+	n = vrrp_sock_recv_batch(rx_fd, b);
+	fail_unless(n == 5, "%d packets in one read, 5 were sent", n);
+	for (int i = 0; i < n; i++) {
+		struct vrrp_sock_rx rx;
+		size_t len;
+		const uint8_t *buf = vrrp_sock_batch_at(b, (unsigned)i, IP_V6, &len, &rx);
+
+		fail_unless(buf[1] == i + 1 && len == (size_t)(9 + i),
+			    "packet %d: vrid %d, %zu bytes", i, buf[1], len);
+		fail_unless(rx.ifindex == (int)if_nametoindex("lo") && !rx.to_group &&
+				rx.hop_limit > 0,
+			    "packet %d: ifindex %d, to_group %d, hop limit %d", i, rx.ifindex,
+			    rx.to_group, rx.hop_limit);
+	}
+	fail_unless(vrrp_sock_recv_batch(rx_fd, b) == -EAGAIN, "more was queued");
+	vrrp_sock_batch_free(b);
+	close(tx);
+	close(rx_fd);
+}
+
+static void send_group(int fd, enum ip_family fam, const struct pkt *p)
+{
+	struct ip_addr g;
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+
+	vrrp_sock_group(fam, &g);
+	if (fam == IP_V4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, g.bytes, 4);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, g.bytes, 16);
+		sin6->sin6_scope_id = if_nametoindex("vs0");
+		len = sizeof(*sin6);
+	}
+	fail_unless(sendto(fd, p->bytes, p->len, 0, (struct sockaddr *)&ss, len) == (ssize_t)p->len,
+		    "send to the group: %s", strerror(errno));
+}
+
+/* A veth pair in the test's namespace: vs0 sends, vs1 receives. */
+static void veth_pair(void)
+{
+	static bool made;
+
+	if (made)
+		return;
+	fail_unless(
+	    system("ip link add vs0 type veth peer name vs1 && "
+		   "sysctl -qw net.ipv6.conf.vs0.accept_dad=0 net.ipv6.conf.vs1.accept_dad=0 "
+		   "net.ipv4.conf.vs1.accept_local=1 net.ipv4.conf.all.rp_filter=0 "
+		   "net.ipv4.conf.vs1.rp_filter=0 && "
+		   "ip addr add 192.0.2.1/24 dev vs0 && ip addr add 192.0.2.2/24 dev vs1 && "
+		   "ip link set vs0 up && ip link set vs1 up") == 0,
+	    "making the veth pair vs0/vs1");
+	made = true;
+}
+
+/* The namespace's socket, a member of no group, reads the group on an
+ * interface while a membership socket holds it there, and only then. */
+static void group_delivery(enum ip_family fam)
+{
+	int tx, rx_fd, lo, in, join, off = 0;
+	struct pkt before = vrrp(0x31, 1, 12), during = vrrp(0x31, 2, 12),
+		   after = vrrp(0x31, 3, 12);
+	struct vrrp_sock_rx rx;
+	int vrid;
+
+	veth_pair();
+	tx = sender(fam);
+	rx_fd = receiver(fam);
+	lo = (int)if_nametoindex("vs0"); /* out of here */
+	in = (int)if_nametoindex("vs1"); /* into here */
+	usleep(100000);			 /* the IPv6 link-local addresses (no DAD) and carrier */
+	if (fam == IP_V4) {
+		struct ip_mreqn mr = {.imr_ifindex = lo};
+
+		fail_unless(setsockopt(tx, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) == 0 &&
+				setsockopt(tx, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off)) ==
+				    0,
+			    "sender's multicast options: %s", strerror(errno));
+	} else {
+		fail_unless(
+		    setsockopt(tx, IPPROTO_IPV6, IPV6_MULTICAST_IF, &lo, sizeof(lo)) == 0 &&
+			setsockopt(tx, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off)) == 0,
+		    "sender's multicast options: %s", strerror(errno));
+	}
+	/* veth delivers from the backlog, after the send returns: each send
+	 * is given time to arrive before the membership changes */
+	send_group(tx, fam, &before);
+	usleep(50000);
+	join = vrrp_sock_join(fam, in);
+	fail_unless(join >= 0, "vrrp_sock_join(%s, vs1): %s", ip_family_name(fam), strerror(-join));
+	send_group(tx, fam, &during);
+	usleep(50000);
+	close(join);
+	send_group(tx, fam, &after);
+	vrid = recv_vrid_on(rx_fd, fam, &rx, in);
+	fail_unless(vrid == 2 && rx.to_group,
+		    "%s: vrid %d (to the group: %d) read first, 2 was due", ip_family_name(fam),
+		    vrid, rx.to_group);
+	vrid = recv_vrid_on(rx_fd, fam, &rx, in);
+	fail_unless(vrid == -1, "%s: vrid %d read after the membership ended", ip_family_name(fam),
+		    vrid);
+	close(tx);
+	close(rx_fd);
+}
+
+static void test_group_delivery(void **state)
+{
+	(void)state;
+	group_delivery(IP_V4);
+	group_delivery(IP_V6);
+}
+
+struct tx_failures {
+	int n;
+	void *tag;
+	int err;
+};
+
+static void note_tx_failure(void *arg, void *tag, const uint8_t *buf, size_t len, int err)
+{
+	struct tx_failures *f = arg;
+
+	(void)buf;
+	(void)len;
+	f->n++;
+	f->tag = tag;
+	f->err = err;
+}
+
+/* Queued adverts leave in order at the flush; the one the kernel refuses
+ * (an interface that does not exist) is reported with its tag, and the
+ * others still leave. */
+static void test_batch_send(void **state)
+{
+	struct vrrp_sock_txq *q = vrrp_sock_txq_new(4);
+	int rx_fd = receiver(IP_V6), tx_fd = vrrp_sock_open(IP_V6), lo = (int)if_nametoindex("lo");
+	struct ip_addr one;
+	struct tx_failures f = {0};
+	struct vrrp_sock_rx rx;
+	int bad_tag;
+
+	(void)state;
+	fail_unless(q != NULL && tx_fd >= 0, "txq or socket");
+	one.family = IP_V6;
+	memset(one.bytes, 0, sizeof(one.bytes));
+	one.bytes[15] = 1;
+	one.plen = 128;
+	for (uint8_t vrid = 1; vrid <= 4; vrid++) {
+		struct pkt p = vrrp(0x31, vrid, 12);
+
+		fail_unless(vrrp_sock_txq_add(q, tx_fd, IP_V6, vrid == 2 ? 999999 : lo, &one, &one,
+					      p.bytes, p.len, vrid == 2 ? &bad_tag : NULL) == 0,
+			    "queueing advert %d", vrid);
+	}
+	fail_unless(vrrp_sock_txq_add(q, tx_fd, IP_V6, lo, &one, &one, (const uint8_t *)"x", 1,
+				      NULL) == -ENOSPC,
+		    "a full queue took more");
+	fail_unless(recv_vrid(rx_fd, IP_V6, &rx) == -1, "something left before the flush");
+	vrrp_sock_txq_flush(q, note_tx_failure, &f);
+	fail_unless(vrrp_sock_txq_len(q) == 0, "the flush left %u queued", vrrp_sock_txq_len(q));
+	fail_unless(f.n == 1 && f.tag == &bad_tag && f.err == -ENODEV,
+		    "%d failures reported (tag %p, %s)", f.n, f.tag, strerror(-f.err));
+	for (int want = 1; want <= 4; want += want == 1 ? 2 : 1) {
+		int vrid = recv_vrid(rx_fd, IP_V6, &rx);
+
+		fail_unless(vrid == want, "vrid %d received, %d was due", vrid, want);
+	}
+	vrrp_sock_txq_free(q);
+	close(tx_fd);
+	close(rx_fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_options),	  cmocka_unit_test(test_ipv4_delivery),
-	    cmocka_unit_test(test_ipv6_delivery), cmocka_unit_test(test_ipv4_options_delivery),
-	    cmocka_unit_test(test_kernel_drops),
+	    cmocka_unit_test(test_options),	   cmocka_unit_test(test_ipv4_delivery),
+	    cmocka_unit_test(test_ipv6_delivery),  cmocka_unit_test(test_ipv4_options_delivery),
+	    cmocka_unit_test(test_kernel_drops),   cmocka_unit_test(test_batch_receive),
+	    cmocka_unit_test(test_group_delivery), cmocka_unit_test(test_batch_send),
 	};
 	int rc;
 
@@ -267,7 +473,7 @@ int main(void)
 		printf("SKIPPED: unshare(CLONE_NEWNET): %s\n", strerror(errno));
 		return SELFTEST_EXIT_SKIP;
 	}
-	rc = lo_up();
+	rc = lo_up(); /* up, and multicast: the group tests use it */
 	if (rc < 0) {
 		printf("lo up: %s\n", strerror(-rc));
 		return 1;

@@ -164,6 +164,46 @@ static void test_master_yields_to_higher(void **state)
 	assert_int_equal(h.st.counters.stale_timers, 1);
 }
 
+/* An advert read just before a master-down expiry is stepped (the runtime
+ * reads what waits first) re-armed the timer: the expiry is early, and
+ * waits again for the rest instead of taking over. */
+static void test_backup_expiry_before_its_deadline_waits_for_the_rest(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 100, 100, true, 0, PEER_HI);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	advert(&h, 300, PEER_LO, 200, 100); /* re-armed: deadline 661 */
+	h.now = 361;			    /* the first arming's expiry, stepped late */
+	ev(&h, VRRP_FSM_EV_MASTER_DOWN_TIMER);
+	EXPECT(&h, ARM(MASTER_DOWN, 300));
+	assert_int_equal(h.st.state, VRRP_FSM_BACKUP);
+	assert_true(h.st.timers[VRRP_FSM_TIMER_MASTER_DOWN].armed);
+	fire(&h, VRRP_FSM_TIMER_MASTER_DOWN);
+	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
+}
+
+/* A timer whose clock ran ahead (libevent arms from the start of its loop
+ * pass) fires a little early: the advert is sent at its deadline, not
+ * skipped for good. */
+static void test_master_advert_expiry_early_waits_for_the_rest(void **state)
+{
+	struct h h;
+	uint64_t due;
+
+	(void)state;
+	h_init(&h, 3, 150, 100, true, 0, PEER_HI);
+	make_master(&h);
+	due = h.st.timers[VRRP_FSM_TIMER_ADVERT].deadline_ms;
+	h.now = due - 3;
+	ev(&h, VRRP_FSM_EV_ADVERT_TIMER);
+	EXPECT(&h, ARM(ADVERT, 3));
+	h.now = due;
+	ev(&h, VRRP_FSM_EV_ADVERT_TIMER);
+	EXPECT(&h, SEND(150), ARM(ADVERT, 100));
+}
+
 static void test_master_ignores_lower_reasserts_on_zero(void **state)
 {
 	struct h h;
@@ -839,6 +879,8 @@ int main(void)
 	    cmocka_unit_test(test_advert_timer_does_not_drift),
 	    cmocka_unit_test(test_priority_zero_single_peer_takes_over_at_once),
 	    cmocka_unit_test(test_master_yields_to_higher),
+	    cmocka_unit_test(test_backup_expiry_before_its_deadline_waits_for_the_rest),
+	    cmocka_unit_test(test_master_advert_expiry_early_waits_for_the_rest),
 	    cmocka_unit_test(test_master_ignores_lower_reasserts_on_zero),
 	    cmocka_unit_test(test_master_tie_broken_by_address),
 	    cmocka_unit_test(test_preempt_immediate),

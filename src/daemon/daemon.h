@@ -72,6 +72,9 @@ struct daemon {
 	char node_name[64];
 	int64_t started_wall_ms;
 	uint64_t reloads, reload_failures;
+	/* vrrp_rt_apply calls: the instance and socket arrays changed (a
+	 * streamed status stops its lists when this moves, status.c) */
+	uint64_t applies;
 	int exit_code;
 
 	struct event *sig_ev[3]; /* TERM, INT, HUP */
@@ -149,6 +152,13 @@ void control_broadcast(struct daemon *d, const json_t *event);
  * /api/v1/status?counters=false) */
 json_t *status_json(const struct daemon *d);
 json_t *status_json_brief(const struct daemon *d);
+/* One entry of its "instances" (GET /api/v1/instances/NAME), or NULL. */
+json_t *status_instance_json(const struct daemon *d, const char *name);
+/* The same document streamed (doc_stream.h), dumped with jansson's flags
+ * and framed: prefix + document + suffix, the bytes json_dumps gives. */
+struct doc_stream;
+struct doc_stream *status_stream_new(const struct daemon *d, bool brief, size_t flags,
+				     const char *prefix, const char *suffix);
 
 /* events.c: every transition and health change, and drain/undrain/reload,
  * as one JSON object each (docs/json.md, "vipctl events"), kept in a ring
@@ -175,8 +185,10 @@ const json_t *events_recent(const struct daemon *d, size_t n, size_t i);
 /* "2026-11-26T12:38:39.123Z" */
 json_t *events_time_json(int64_t wall_ms);
 
-/* metrics.c: the Prometheus text exposition (docs/operations.md); malloc'd. */
-char *metrics_text(const struct daemon *d, size_t *len);
+/* metrics.c: the Prometheus text exposition (docs/operations.md), streamed
+ * (doc_stream.h); json_string: as `{"ok":true,"result":{"text":"..."}}`
+ * and a line end, the control socket's answer. */
+struct doc_stream *metrics_stream_new(const struct daemon *d, bool json_string);
 /* metrics_checks.c: the health probes' series (link, gateway). */
 void metrics_write_checks(FILE *out, const struct daemon *d);
 void metrics_write_bfd(FILE *out, const struct daemon *d);

@@ -1,5 +1,6 @@
 /* Streamed replies (doc_stream.h): the driver's fill loop and the
  * producers' JSON helpers. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,17 +11,26 @@
 
 enum doc_stream_rc doc_stream_fill(struct doc_stream *s, struct evbuffer *out)
 {
+	size_t before = evbuffer_get_length(out), after;
 	enum doc_stream_rc rc = DOC_STREAM_MORE;
 
 	while (rc == DOC_STREAM_MORE && evbuffer_get_length(out) < DOC_STREAM_HIGH)
 		rc = s->next(s, out);
+	after = evbuffer_get_length(out);
+	s->sent += after > before ? after - before : 0;
 	return rc;
 }
 
 void doc_stream_free(struct doc_stream *s)
 {
-	if (s)
-		s->free(s);
+	bool trim;
+
+	if (!s)
+		return;
+	trim = s->sent >= DOC_STREAM_TRIM_AT;
+	s->free(s);
+	if (trim)
+		(void)malloc_trim(0);
 }
 
 static int add_cb(const char *buf, size_t size, void *data)

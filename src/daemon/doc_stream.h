@@ -30,10 +30,18 @@ struct doc_stream {
 	/* Appends the next batch to out. */
 	enum doc_stream_rc (*next)(struct doc_stream *s, struct evbuffer *out);
 	void (*free)(struct doc_stream *s);
+	size_t sent; /* bytes produced so far (doc_stream_fill counts them) */
 };
+
+/* A document at least this long gives the allocator's free pages back to
+ * the kernel when it is freed (malloc_trim: docs/decisions.md, "vipd's
+ * memory"): its batches were freed in the heap's middle, where glibc does
+ * not trim by itself. */
+#define DOC_STREAM_TRIM_AT (256u << 10)
 
 /* Batches until out holds DOC_STREAM_HIGH bytes or the document ends. */
 enum doc_stream_rc doc_stream_fill(struct doc_stream *s, struct evbuffer *out);
+/* Frees s (NULL: nothing); trims the heap after a long document. */
 void doc_stream_free(struct doc_stream *s);
 
 /* Helpers of the producers. json (jansson's json_t) dumped with flags onto

@@ -46,10 +46,13 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 	spec->n_vips = 0;
 	inst->cfg = inst->spec.fsm;
 	vrrp_fsm_init(&inst->fsm);
-	snprintf(inst->health_reason, sizeof(inst->health_reason), "%s",
-		 health_text(inst->spec.method));
+	inst->hold_reason = inst->checks_reason = inst->weight_reason = rt_no_reason;
+	inst->link_reason = inst->wait_reason = inst->last_reason = rt_no_reason;
+	inst->health_reason = rt_no_reason;
+	rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%s",
+		      health_text(inst->spec.method));
 	inst->checks_healthy = true;
-	memcpy(inst->checks_reason, inst->health_reason, sizeof(inst->checks_reason));
+	rt_reason_set(&inst->checks_reason, VRRP_RT_REASON_MAX, "%s", inst->health_reason);
 	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
 	ok = true;
 	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) {
@@ -59,10 +62,10 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 		ok = ok && inst->timers[t];
 	}
 	inst->garp_timer = rt_timer_new(rt, rt_garp_on_timer, inst);
-	inst->retry_timer = rt_timer_new(rt, on_retry, inst);
+	/* retry_timer: made when an interface is first missing (try_start);
+	 * most instances never wait, and a timer is a libevent event */
 	inst->hold_timer = rt_timer_new(rt, on_hold, inst);
-	if (!ok || !inst->garp_timer || !inst->retry_timer || !inst->hold_timer ||
-	    !rt_vips_alloc_missing(inst)) {
+	if (!ok || !inst->garp_timer || !inst->hold_timer || !rt_vips_alloc_missing(inst)) {
 		rt_inst_free(inst);
 		return NULL;
 	}
@@ -88,6 +91,13 @@ void rt_inst_free(struct vrrp_inst *inst)
 	rt_vside_detach(inst);
 	rt_spec_done(&inst->spec);
 	free(inst->vip_missing);
+	rt_reason_free(&inst->hold_reason);
+	rt_reason_free(&inst->checks_reason);
+	rt_reason_free(&inst->weight_reason);
+	rt_reason_free(&inst->health_reason);
+	rt_reason_free(&inst->link_reason);
+	rt_reason_free(&inst->wait_reason);
+	rt_reason_free(&inst->last_reason);
 	free(inst);
 }
 
@@ -188,15 +198,14 @@ static void note_transition(struct vrrp_inst *inst, const struct vrrp_fsm_transi
 	inst->last = *t;
 	inst->last_transition_wall_ms = rt_wall_ms(inst->rt);
 	if (t->cause == VRRP_FSM_CAUSE_UNHEALTHY && inst->health_reason[0])
-		snprintf(inst->last_reason, sizeof(inst->last_reason), "unhealthy: %s",
-			 inst->health_reason);
+		rt_reason_set(&inst->last_reason, VRRP_RT_LAST_REASON_MAX, "unhealthy: %s",
+			      inst->health_reason);
 	else if (t->cause == VRRP_FSM_CAUSE_LINK_DOWN && inst->link_reason[0])
-		snprintf(inst->last_reason, sizeof(inst->last_reason), "%.90s: %.120s", t->reason,
-			 inst->link_reason);
+		rt_reason_set(&inst->last_reason, VRRP_RT_LAST_REASON_MAX, "%.90s: %.120s",
+			      t->reason, inst->link_reason);
 	else
-		snprintf(inst->last_reason, sizeof(inst->last_reason), "%s", t->reason);
-	memcpy(inst->last.reason, inst->last_reason, sizeof(inst->last.reason) - 1);
-	inst->last.reason[sizeof(inst->last.reason) - 1] = '\0';
+		rt_reason_set(&inst->last_reason, VRRP_RT_LAST_REASON_MAX, "%s", t->reason);
+	snprintf(inst->last.reason, sizeof(inst->last.reason), "%s", inst->last_reason);
 	if (t->from == VRRP_FSM_MASTER)
 		rt_garp_stop(inst); /* no refresh once we are not master */
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s -> %s (%s)", vrrp_fsm_state_name(t->from),
@@ -259,13 +268,18 @@ static void try_start(struct vrrp_inst *inst)
 		if (strcmp(why, inst->wait_reason) != 0)
 			vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "waiting: %s (retrying every %d ms)",
 				      why, RETRY_MS);
-		memcpy(inst->wait_reason, why, sizeof(why));
-		rt_timer_arm(inst->rt, inst->retry_timer, RETRY_MS);
+		rt_reason_set(&inst->wait_reason, VRRP_RT_REASON_MAX, "%s", why);
+		if (!inst->retry_timer)
+			inst->retry_timer = rt_timer_new(inst->rt, on_retry, inst);
+		if (inst->retry_timer)
+			rt_timer_arm(inst->rt, inst->retry_timer, RETRY_MS);
+		else
+			vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: no retry timer");
 		return;
 	}
 	if (inst->wait_reason[0])
 		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "interface %s usable now", ifname);
-	inst->wait_reason[0] = '\0';
+	rt_reason_free(&inst->wait_reason);
 	inst->started = true;
 	rt_inst_step(inst, &ev);
 }
@@ -327,12 +341,12 @@ static void judge_health(struct vrrp_inst *inst)
 	bool plain; /* the reason says no more than the verdict */
 
 	if (can_hold)
-		memcpy(inst->health_reason, inst->checks_reason, sizeof(inst->health_reason));
+		rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%s", inst->checks_reason);
 	else if (!inst->checks_healthy)
-		snprintf(inst->health_reason, sizeof(inst->health_reason), "%.60s; %.60s",
-			 inst->hold_reason, inst->checks_reason);
+		rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%.60s; %.60s",
+			      inst->hold_reason, inst->checks_reason);
 	else
-		memcpy(inst->health_reason, inst->hold_reason, sizeof(inst->health_reason));
+		rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%s", inst->hold_reason);
 	if (inst->fsm.healthy == healthy) {
 		if (inst->fsm.pending != ev.pending)
 			rt_inst_step(inst, &ev); /* confirmed (or re-opened): no news for the log */
@@ -366,7 +380,7 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, c
 {
 	inst->checks_healthy = healthy;
 	inst->checks_pending = pending;
-	snprintf(inst->checks_reason, sizeof(inst->checks_reason), "%s", reason ? reason : "");
+	rt_reason_set(&inst->checks_reason, VRRP_RT_REASON_MAX, "%s", reason ? reason : "");
 	judge_health(inst);
 }
 
@@ -378,7 +392,7 @@ void vrrp_inst_set_weight(struct vrrp_inst *inst, int delta, const char *reason)
 		delta = -254;
 	if (delta > 254)
 		delta = 254;
-	snprintf(inst->weight_reason, sizeof(inst->weight_reason), "%s", reason ? reason : "");
+	rt_reason_set(&inst->weight_reason, VRRP_RT_REASON_MAX, "%s", reason ? reason : "");
 	if (inst->fsm.priority_delta == delta)
 		return;
 	ev.priority_delta = (int16_t)delta;
@@ -402,7 +416,7 @@ static void on_hold(void *arg)
 	if (inst->hold_tried && rt_vips_retry(inst)) {
 		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "every VIP can be held again (was: %s)",
 			      inst->hold_reason);
-		inst->hold_reason[0] = '\0';
+		rt_reason_free(&inst->hold_reason);
 		inst->hold_tried = false;
 		judge_health(inst);
 		return;
@@ -419,7 +433,7 @@ void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason)
 {
 	struct vrrp_fsm_event ev = {.type = up ? VRRP_FSM_EV_LINK_UP : VRRP_FSM_EV_LINK_DOWN};
 
-	snprintf(inst->link_reason, sizeof(inst->link_reason), "%s", reason ? reason : "");
+	rt_reason_set(&inst->link_reason, VRRP_RT_REASON_MAX, "%s", reason ? reason : "");
 	if (inst->fsm.link_down == !up)
 		return;
 	rt_inst_step(inst, &ev);

@@ -51,8 +51,8 @@ static void note_missing(struct vrrp_inst *inst, size_t i, int err)
 
 	inst->vip_missing[i] = true;
 	inst->hold_vip = inst->spec.vips[i];
-	snprintf(inst->hold_reason, sizeof(inst->hold_reason), "cannot hold VIP %s: %s",
-		 ip_ntop(&inst->spec.vips[i], a), strerror(-err));
+	rt_reason_set(&inst->hold_reason, VRRP_RT_REASON_MAX, "cannot hold VIP %s: %s",
+		      ip_ntop(&inst->spec.vips[i], a), strerror(-err));
 	rt_timer_arm(inst->rt, inst->hold_timer, 0);
 }
 

@@ -27,13 +27,27 @@ import time
 
 import pytest
 
-from lab import Lab, wait_until
+from lab import Lab, host_run, wait_until
 from test_api import NsConnection, PORT, big_config, socket_in
+from vipd_env import VIPD
 from vrrp_topo import Cluster
 
 N = 1002
 BOUND_KIB = 1024
 NAME = "vlan7%2Fmaster%2Fipv6%2Fvrrp"
+
+
+def sanitized():
+    """A build with ASan: its allocator keeps what is freed (quarantine),
+    so RSS says nothing there; the answers are checked, the bounds not."""
+    return "libasan" in host_run(["ldd", VIPD]).stdout
+
+
+def within(grew_kib, what):
+    if sanitized():
+        print(f"(ASan build: {what} +{grew_kib} KiB not judged)")
+        return
+    assert grew_kib < BOUND_KIB, f"{what} grew by {grew_kib} KiB"
 
 
 @pytest.fixture
@@ -133,8 +147,8 @@ def test_status_and_metrics_answers_do_not_grow_memory_with_1000_instances(lab):
     peak, rss = proc_kib(proc.pid, "VmHWM"), proc_kib(proc.pid, "VmRSS")
     print(f"RSS {rss0} KiB before, {rss} KiB after, peak {peak} KiB "
           f"(+{peak - rss0} KiB) over 5 status, 2 metrics, 3 HTTP status: {took:.1f} s")
-    assert peak - rss0 < BOUND_KIB, f"the answers raised vipd's peak RSS by {peak - rss0} KiB"
-    assert rss - rss0 < BOUND_KIB
+    within(peak - rss0, "vipd's peak RSS during the answers")
+    within(rss - rss0, "vipd's RSS after the answers")
 
 
 def abandon_control(c, cmd):
@@ -173,7 +187,7 @@ def test_clients_that_go_mid_answer_leave_the_daemon_serving(lab):
     assert len(json.loads(get(a, "/api/v1/status"))["instances"]) == N
     rss = proc_kib(proc.pid, "VmRSS")
     print(f"RSS {rss0} KiB before 40 abandoned answers, {rss} KiB after")
-    assert rss - rss0 < BOUND_KIB
+    within(rss - rss0, "vipd's RSS after 40 abandoned answers")
     assert proc.poll() is None
 
 

@@ -160,8 +160,12 @@ static json_t *do_subscribe(struct control_client *c, json_t *req)
 				       "seq", (json_int_t)c->d->events.seq));
 	control_write_json(c->session.out, r);
 	json_decref(r);
-	for (size_t i = 0; i < n; i++)
-		control_write_json(c->session.out, events_recent(c->d, n, i));
+	for (size_t i = 0; i < n; i++) {
+		const struct daemon_kept_event *ev = events_recent(c->d, n, i);
+
+		if (ev && ev->text) /* as control_write_json writes a live one */
+			evbuffer_add_printf(c->session.out, "%s\n", ev->text);
+	}
 	c->session.subscribed = true;
 	/* a subscriber sends nothing more and may see no event for hours:
 	 * no idle limit; one that stops reading is dropped at MAX_BACKLOG */

@@ -33,9 +33,16 @@ struct bfd_path;
 
 struct daemon;
 
+/* A kept event: its number and its compact JSON text (a text is a tenth
+ * of the memory of its tree: issue 16). */
+struct daemon_kept_event {
+	uint64_t seq;
+	char *text;
+};
+
 /* events.c: the recent events, oldest first from `head`. */
 struct daemon_events {
-	json_t *ring[EVENTS_KEEP];
+	struct daemon_kept_event ring[EVENTS_KEEP];
 	size_t head, count;
 	uint64_t seq; /* of the last event; the first is 1 */
 	/* Where each new event goes at once (the subscribers): given to
@@ -179,9 +186,10 @@ void events_check(void *arg, const char *name, const char *type, const struct ch
 void events_daemon(struct daemon *d, const char *type, const char *reason);
 /* A BFD session changed state (bfd_change_fn; arg: the daemon). */
 void events_bfd(void *arg, const struct bfd_path *p, int from);
-/* The i-th of the last n kept events (i = 0 the oldest of them); borrowed. */
+/* The i-th of the last n kept events (i = 0 the oldest of them), as
+ * json_dumps(JSON_COMPACT) wrote it when it happened; borrowed. */
 size_t events_kept(const struct daemon *d);
-const json_t *events_recent(const struct daemon *d, size_t n, size_t i);
+const struct daemon_kept_event *events_recent(const struct daemon *d, size_t n, size_t i);
 /* "2026-11-26T12:38:39.123Z" */
 json_t *events_time_json(int64_t wall_ms);
 

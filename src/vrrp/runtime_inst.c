@@ -36,7 +36,6 @@ static const char *health_text(enum vip_method m)
 struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 {
 	struct vrrp_inst *inst = calloc(1, sizeof(*inst));
-	bool ok;
 
 	if (!inst)
 		return NULL;
@@ -54,18 +53,15 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 	inst->checks_healthy = true;
 	rt_reason_set(&inst->checks_reason, VRRP_RT_REASON_MAX, "%s", inst->health_reason);
 	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
-	ok = true;
-	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) {
+	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) { /* timers: arm_fsm_timer */
 		inst->timer_args[t].inst = inst;
 		inst->timer_args[t].timer = (enum vrrp_fsm_timer)t;
-		inst->timers[t] = rt_timer_new(rt, on_timer, &inst->timer_args[t]);
-		ok = ok && inst->timers[t];
 	}
 	inst->garp_timer = rt_timer_new(rt, rt_garp_on_timer, inst);
 	/* retry_timer: made when an interface is first missing (try_start);
 	 * most instances never wait, and a timer is a libevent event */
 	inst->hold_timer = rt_timer_new(rt, on_hold, inst);
-	if (!ok || !inst->garp_timer || !inst->hold_timer || !rt_vips_alloc_missing(inst)) {
+	if (!inst->garp_timer || !inst->hold_timer || !rt_vips_alloc_missing(inst)) {
 		rt_inst_free(inst);
 		return NULL;
 	}
@@ -157,6 +153,22 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 
 /* ---- the step ---- */
 
+/* A state machine timer is made when first armed: a master that stays
+ * master never arms its master-down timer, a backup never its advert
+ * timer, and most instances never the preempt delay (issue 16: each is a
+ * libevent event, 150 bytes an instance). Out of memory there the timer
+ * cannot run: logged, as loud as it gets. */
+static void arm_fsm_timer(struct vrrp_inst *inst, enum vrrp_fsm_timer t, uint32_t delay_ms)
+{
+	if (!inst->timers[t])
+		inst->timers[t] = rt_timer_new(inst->rt, on_timer, &inst->timer_args[t]);
+	if (inst->timers[t])
+		rt_timer_arm(inst->rt, inst->timers[t], delay_ms);
+	else
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: the %s timer cannot run",
+			      vrrp_fsm_timer_name(t));
+}
+
 static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 {
 	switch (a->type) {
@@ -164,7 +176,7 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		rt_send_advert(inst, a->priority);
 		break;
 	case VRRP_FSM_ACT_ARM_TIMER:
-		rt_timer_arm(inst->rt, inst->timers[a->timer], a->delay_ms);
+		arm_fsm_timer(inst, a->timer, a->delay_ms);
 		break;
 	case VRRP_FSM_ACT_CANCEL_TIMER:
 		rt_timer_cancel(inst->rt, inst->timers[a->timer]);

@@ -261,6 +261,9 @@ static int setup(struct daemon *d)
 	daemon_restore_drain(d); /* before the instances: they start drained */
 	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
 		return EXIT_FAIL;
+	/* the load's parse tree and scratch were freed amid the heap: give
+	 * their pages back (docs/decisions.md, "vipd's memory") */
+	(void)malloc_trim(0);
 	notify_send("READY=1");
 	return -1;
 }

@@ -247,3 +247,62 @@ def test_a_reload_between_batches_ends_the_list_and_the_document_stays_whole(lab
     st = json.loads(c.vipctl("a", "status", "-o", "json").stdout)
     assert len(st["instances"]) == 202
     assert proc.poll() is None
+
+
+def raw_http(ns, request):
+    """The whole answer to one raw request on a connection of its own."""
+    s = socket_in(ns, timeout=30)
+    s.sendall(request)
+    data = b""
+    while True:
+        chunk = s.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data
+
+
+def test_streamed_answers_keep_http_and_the_control_protocol(lab):
+    c, proc = start(lab)
+    a = c.ns["a"]
+    # HEAD: the headers, no body
+    head = raw_http(a, b"HEAD /api/v1/status HTTP/1.1\r\nHost: vipd\r\nConnection: close\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and head.endswith(b"\r\n\r\n"), head[-200:]
+    # HTTP/1.0: no chunks, the body ends with the connection
+    old = raw_http(a, b"GET /metrics HTTP/1.0\r\n\r\n")
+    status, body = old.split(b"\r\n\r\n", 1)
+    assert status.startswith(b"HTTP/1.0 200") or status.startswith(b"HTTP/1.1 200"), status
+    assert b"chunked" not in status.lower() and body.count(b"vipd_instance_state{") == 5 * N
+    # HTTP/1.1 keep-alive: a second request on the connection after a streamed answer
+    conn = NsConnection(a, timeout=30)
+    for path in ("/api/v1/status", "/metrics", "/healthz"):
+        for _ in range(30):
+            conn.request("GET", path)
+            r = conn.getresponse()
+            body = r.read()
+            if r.status != 429:  # see get
+                break
+            time.sleep(1)
+        assert r.status == 200, (path, r.status)
+        if path == "/api/v1/status":
+            assert len(json.loads(body)["instances"]) == N
+    conn.close()
+    # the control socket: requests sent at once are answered in order,
+    # each streamed answer whole before the next
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(c.sock("a"))
+    s.sendall(b'{"cmd": "status"}\n{"cmd": "metrics"}\n{"cmd": "nope"}\n{"cmd": "status"}\n')
+    data = b""
+    while data.count(b"\n") < 4:
+        chunk = s.recv(1 << 16)
+        assert chunk, "the connection closed"
+        data += chunk
+    s.close()
+    answers = [json.loads(line) for line in data.split(b"\n")[:4]]
+    assert len(answers[0]["result"]["instances"]) == N
+    assert f"\nvipd_instances {N}\n" in answers[1]["result"]["text"]
+    assert answers[2] == {"ok": False, "error": "unknown command"}
+    assert len(answers[3]["result"]["instances"]) == N
+    assert proc.poll() is None

@@ -119,6 +119,7 @@ struct vrrp_inst {
 	const char *hold_reason;
 	struct ip_addr hold_vip; /* the VIP the retry tries */
 	bool hold_tried;	 /* judged once: the hold timer retries now */
+	bool hold_due;		 /* a VIP just failed: judge it (rt_inst_hold_check) */
 	/* What the daemon's checks last said (vrrp_inst_set_healthy); the
 	 * instance is healthy when they say so and hold_reason is "". */
 	bool checks_healthy, checks_pending;

@@ -58,10 +58,10 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 		inst->timer_args[t].timer = (enum vrrp_fsm_timer)t;
 	}
 	inst->garp_timer = rt_timer_new(rt, rt_garp_on_timer, inst);
-	/* retry_timer: made when an interface is first missing (try_start);
-	 * most instances never wait, and a timer is a libevent event */
-	inst->hold_timer = rt_timer_new(rt, on_hold, inst);
-	if (!inst->garp_timer || !inst->hold_timer || !rt_vips_alloc_missing(inst)) {
+	/* retry_timer and hold_timer: made when an interface is first
+	 * missing (try_start), a VIP first fails (rt_inst_hold_check); most
+	 * instances need neither, and a timer is a libevent event */
+	if (!inst->garp_timer || !rt_vips_alloc_missing(inst)) {
 		rt_inst_free(inst);
 		return NULL;
 	}
@@ -144,6 +144,7 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 			else if (rt_vips_add_at(inst, i) == 0)
 				rt_garp_round(inst, v, 1);
 		}
+		rt_inst_hold_check(inst);
 	}
 	free(old_missing);
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "VIP list updated in place: %zu -> %zu VIPs%s", n_old,
@@ -183,6 +184,7 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		break;
 	case VRRP_FSM_ACT_ADD_VIPS:
 		rt_vips_add(inst);
+		rt_inst_hold_check(inst);
 		break;
 	case VRRP_FSM_ACT_REMOVE_VIPS:
 		rt_vips_remove(inst);
@@ -417,8 +419,22 @@ void vrrp_inst_set_weight(struct vrrp_inst *inst, int delta, const char *reason)
 	rt_inst_step(inst, &ev);
 }
 
-/* A VIP could not be added (runtime_vips.c armed this at once): judge
- * it, then retry every HOLD_RETRY_MS until every VIP can be held. */
+void rt_inst_hold_check(struct vrrp_inst *inst)
+{
+	if (!inst->hold_due)
+		return;
+	inst->hold_due = false;
+	if (!inst->hold_timer)
+		inst->hold_timer = rt_timer_new(inst->rt, on_hold, inst);
+	if (inst->hold_timer)
+		rt_timer_arm(inst->rt, inst->hold_timer, 0);
+	else
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: %s: no retry",
+			      inst->hold_reason);
+}
+
+/* A VIP could not be added (rt_inst_hold_check armed this at once):
+ * judge it, then retry every HOLD_RETRY_MS until every VIP can be held. */
 static void on_hold(void *arg)
 {
 	struct vrrp_inst *inst = arg;
@@ -438,6 +454,7 @@ static void on_hold(void *arg)
 			      inst->hold_reason, HOLD_RETRY_MS);
 	inst->hold_tried = true;
 	judge_health(inst);
+	inst->hold_due = false; /* the retry below judges it */
 	rt_timer_arm(inst->rt, inst->hold_timer, HOLD_RETRY_MS);
 }
 

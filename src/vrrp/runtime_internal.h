@@ -114,12 +114,15 @@ void rt_inst_free(struct vrrp_inst *inst);
 void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 /* The VIP list changed, nothing else: adds/removes the difference if held. */
 void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec);
+/* After runtime_vips.c added VIPs: one that failed (hold_due) is judged
+ * from the loop at once (the hold timer, made then). */
+void rt_inst_hold_check(struct vrrp_inst *inst);
 
 /* ---- runtime_vips.c: the instance's VIPs in the kernel ---- */
 int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
 int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
 /* ADD_VIPS / REMOVE_VIPS. A VIP that cannot be added is missing: it sets
- * hold_reason and arms hold_timer at once. */
+ * hold_reason and hold_due (the caller runs rt_inst_hold_check). */
 void rt_vips_add(struct vrrp_inst *inst);
 void rt_vips_remove(struct vrrp_inst *inst);
 /* Adds spec.vips[i] alone, as rt_vips_add does. 0 or -errno. */

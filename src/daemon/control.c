@@ -45,6 +45,7 @@ struct control_client {
 	struct doc_stream *stream;	/* an answer being written (status, metrics) */
 	bool may_write;			/* root or vipd's user: reload, drain, undrain */
 	bool closing;			/* an answer was cut: close once it is out */
+	bool eof;			/* the client sends no more: close once answered */
 	uid_t uid;
 };
 
@@ -219,7 +220,16 @@ static bool serve_requests(struct control_client *c)
 		bufferevent_disable(c->bev, EV_READ);
 		return true;
 	case CONTROL_SERVE_READ:
-		bufferevent_enable(c->bev, EV_READ);
+		if (!c->eof) {
+			bufferevent_enable(c->bev, EV_READ);
+			break;
+		}
+		/* nothing more will come: close once every answer is out
+		 * (on_write calls again when the output drained) */
+		if (!c->stream && !evbuffer_get_length(c->session.out)) {
+			client_free(c);
+			return false;
+		}
 		break;
 	}
 	return true;
@@ -267,11 +277,21 @@ void control_broadcast(struct daemon *d, const json_t *event)
 	}
 }
 
+/* A client that shut its sending side (`socat`, a script's half-close)
+ * still gets the answers to what it sent: a streamed one has more to
+ * come than the output holds. */
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
-	(void)bev;
+	struct control_client *c = arg;
+
+	if (what == (BEV_EVENT_EOF | BEV_EVENT_READING) && !c->session.subscribed &&
+	    (c->stream || evbuffer_get_length(c->session.out))) {
+		bufferevent_disable(bev, EV_READ);
+		c->eof = true;
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-		client_free(arg);
+		client_free(c);
 }
 
 /* The peer's user, from the kernel (SO_PEERCRED). -errno if unknown. */

@@ -305,4 +305,22 @@ def test_streamed_answers_keep_http_and_the_control_protocol(lab):
     assert f"\nvipd_instances {N}\n" in answers[1]["result"]["text"]
     assert answers[2] == {"ok": False, "error": "unknown command"}
     assert len(answers[3]["result"]["instances"]) == N
+    # a client that shuts its sending side at once (socat, a script)
+    # still gets its answers whole, then the daemon closes
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(c.sock("a"))
+    s.sendall(b'{"cmd": "status"}\n{"cmd": "metrics"}\n')
+    s.shutdown(socket.SHUT_WR)
+    data = b""
+    while True:
+        chunk = s.recv(1 << 16)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    lines = data.split(b"\n")
+    assert len(lines) == 3 and lines[2] == b"", [len(x) for x in lines]
+    assert len(json.loads(lines[0])["result"]["instances"]) == N
+    assert f"\nvipd_instances {N}\n" in json.loads(lines[1])["result"]["text"]
     assert proc.poll() is None

@@ -112,7 +112,8 @@ static void serve_status(struct api *a, struct evhttp_request *req, const char *
 	(void)rest;
 	api_stream_start(a->streams, req, API_JSON_TYPE,
 			 status_stream_new(a->d, query_false(req, "counters"),
-					   JSON_COMPACT | JSON_PRESERVE_ORDER, "", ""));
+					   JSON_COMPACT | JSON_PRESERVE_ORDER, "", ""),
+			 &a->budget_us);
 }
 
 /* NAME is URL-encoded ("eth0%2Fmaster%2Fipv4%2Fvrrp"); its slashes may
@@ -464,7 +465,7 @@ int api_open(struct daemon *d)
 	}
 	a->sse = api_sse_new(d);
 	a->validations = api_validations_new(d);
-	a->streams = api_streams_new(d->base, &a->budget_us);
+	a->streams = api_streams_new(d->base);
 	if (!a->sse || !a->validations || !a->streams) {
 		api_streams_free(a->streams);
 		api_sse_free(a->sse);
@@ -509,7 +510,7 @@ void api_serve_metrics(struct evhttp_request *req, void *arg)
 {
 	struct daemon *d = arg;
 
-	api_stream_start(d->api->streams, req, METRICS_TYPE, metrics_stream_new(d, false));
+	api_stream_start(d->api->streams, req, METRICS_TYPE, metrics_stream_new(d, false), NULL);
 }
 
 void api_conn_closed(void *arg)

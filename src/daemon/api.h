@@ -79,13 +79,14 @@ size_t api_sse_count(const struct api_sse *s);
 struct api_streams;
 struct doc_stream;
 struct event_base;
-/* budget_us: the API's loop budget, each batch's time is taken off it */
-struct api_streams *api_streams_new(struct event_base *base, int64_t *budget_us);
+struct api_streams *api_streams_new(struct event_base *base);
 /* Frees the answers in progress (before evhttp_free). */
 void api_streams_free(struct api_streams *all);
-/* Answers req 200 with doc (taken) as a body of type, streamed. */
+/* Answers req 200 with doc (taken) as a body of type, streamed; the time
+ * of each later batch is taken off *budget_us (the API's loop budget;
+ * NULL: none). */
 void api_stream_start(struct api_streams *all, struct evhttp_request *req, const char *type,
-		      struct doc_stream *doc);
+		      struct doc_stream *doc, int64_t *budget_us);
 /* A connection closed (the server's close hook): the answers whose client
  * went are ended soon after (their requests freed). arg: the streams. */
 void api_streams_sweep(void *arg);

@@ -11,7 +11,8 @@
  * every connection's close callback (http_server.c); the sweep, run from
  * an event made active there (not inside evhttp's free), ends the answers
  * whose connection is gone, which frees their request. Each batch's loop
- * time is taken off the API's budget (api.c), as a whole answer's was. */
+ * time is taken off the API's budget (api.c), as a whole answer's was;
+ * /metrics, which the budget never gated, is not counted. */
 #include <stdlib.h>
 #include <time.h>
 
@@ -28,12 +29,12 @@ struct api_stream {
 	struct evhttp_request *req;
 	struct doc_stream *doc;
 	struct evbuffer *chunk;
+	int64_t *budget_us; /* api.c's loop budget, or NULL (/metrics) */
 };
 
 struct api_streams {
 	struct api_stream *list;
 	struct event *sweep;
-	int64_t *budget_us; /* api.c's loop budget */
 	size_t n;
 };
 
@@ -68,8 +69,10 @@ static void stream_free(struct api_stream *st)
 
 static void on_sent(struct evhttp_connection *conn, void *arg);
 
-/* The next batches, sent as one chunk. */
-static void pump(struct api_stream *st)
+/* The next batches, sent as one chunk; their time is taken off the
+ * budget unless the caller (the request's handler, which api.c times
+ * whole) does. */
+static void pump(struct api_stream *st, bool timed)
 {
 	struct evhttp_connection *conn = evhttp_request_get_connection(st->req);
 	uint64_t start = now_us();
@@ -81,7 +84,8 @@ static void pump(struct api_stream *st)
 		return;
 	}
 	rc = doc_stream_fill(st->doc, st->chunk);
-	*st->all->budget_us -= (int64_t)(now_us() - start);
+	if (st->budget_us && !timed)
+		*st->budget_us -= (int64_t)(now_us() - start);
 	if (rc == DOC_STREAM_ERR) {
 		/* a cut document must not look whole: close, do not end it */
 		stream_free(st);
@@ -101,11 +105,11 @@ static void pump(struct api_stream *st)
 static void on_sent(struct evhttp_connection *conn, void *arg)
 {
 	(void)conn;
-	pump(arg);
+	pump(arg, false);
 }
 
 void api_stream_start(struct api_streams *all, struct evhttp_request *req, const char *type,
-		      struct doc_stream *doc)
+		      struct doc_stream *doc, int64_t *budget_us)
 {
 	struct api_stream *st = doc ? calloc(1, sizeof(*st)) : NULL;
 
@@ -125,12 +129,16 @@ void api_stream_start(struct api_streams *all, struct evhttp_request *req, const
 		evhttp_send_reply(req, 200, "OK", NULL);
 		return;
 	}
-	*st = (struct api_stream){
-	    .all = all, .next = all->list, .req = req, .doc = doc, .chunk = st->chunk};
+	*st = (struct api_stream){.all = all,
+				  .next = all->list,
+				  .req = req,
+				  .doc = doc,
+				  .chunk = st->chunk,
+				  .budget_us = budget_us};
 	all->list = st;
 	all->n++;
 	evhttp_send_reply_start(req, 200, "OK");
-	pump(st);
+	pump(st, true);
 }
 
 static void on_sweep(evutil_socket_t fd, short what, void *arg)
@@ -157,13 +165,12 @@ void api_streams_sweep(void *arg)
 		event_active(all->sweep, EV_TIMEOUT, 1);
 }
 
-struct api_streams *api_streams_new(struct event_base *base, int64_t *budget_us)
+struct api_streams *api_streams_new(struct event_base *base)
 {
 	struct api_streams *all = calloc(1, sizeof(*all));
 
 	if (!all)
 		return NULL;
-	all->budget_us = budget_us;
 	all->sweep = event_new(base, -1, 0, on_sweep, all);
 	if (!all->sweep) {
 		free(all);

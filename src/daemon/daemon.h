@@ -197,8 +197,12 @@ json_t *events_time_json(int64_t wall_ms);
  * (doc_stream.h); json_string: as `{"ok":true,"result":{"text":"..."}}`
  * and a line end, the control socket's answer. */
 struct doc_stream *metrics_stream_new(const struct daemon *d, bool json_string);
-/* metrics_checks.c: the health probes' series (link, gateway). */
-void metrics_write_checks(FILE *out, const struct daemon *d);
+/* metrics_checks.c: the health checks' and hooks' series, as sections
+ * of items that metrics.c streams: item 0 of a section is its family's
+ * HELP and TYPE, the others its samples; false when section sec has no
+ * item i (nothing at all without health checks). */
+size_t metrics_checks_sections(void);
+bool metrics_checks_item(FILE *out, const struct daemon *d, size_t sec, size_t i);
 void metrics_write_bfd(FILE *out, const struct daemon *d);
 
 /* reload.c: reload (SIGHUP, `vipctl reload`) parsed on a worker thread,

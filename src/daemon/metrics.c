@@ -272,8 +272,9 @@ static void drops_family(FILE *out)
 /* ---- the streamed exposition ----
  *
  * The exposition is a list of sections, each a family header (item 0)
- * then one item per instance or socket (or one item for the daemon's,
- * the checks' and the BFD series, which do not grow with the instances);
+ * then one item per instance, socket or check (metrics_checks_item); the
+ * daemon's series and the BFD sessions' are one item each (a few lines,
+ * a few per advert path);
  * METRICS_BATCH items are written at a time. Between two batches only the
  * section and item indexes are kept: after a reload the next item is read
  * from the arrays in force (every sample carries its labels, so the text
@@ -288,10 +289,11 @@ enum {
 	SEC_DROPS = SEC_SERIES + N_SERIES,
 	SEC_SOCK_DROPS,
 	SEC_SOCK_KERNEL,
-	SEC_CHECKS,
-	SEC_BFD,
-	SEC_END,
+	SEC_CHECKS, /* metrics_checks_sections() of them, then the BFD series */
 };
+
+#define SEC_BFD (SEC_CHECKS + metrics_checks_sections())
+#define SEC_END (SEC_BFD + 1)
 
 /* Writes item i of section sec; false when the section has no item i. */
 static bool emit(FILE *out, const struct daemon *d, size_t sec, size_t i)
@@ -303,6 +305,13 @@ static bool emit(FILE *out, const struct daemon *d, size_t sec, size_t i)
 		n = 1 + d->rt.n_insts;
 	else if (sec == SEC_SOCK_DROPS || sec == SEC_SOCK_KERNEL)
 		n = 1 + d->rt.n_socks;
+	if (sec == SEC_BFD) {
+		if (i == 0)
+			metrics_write_bfd(out, d);
+		return i == 0;
+	}
+	if (sec >= SEC_CHECKS)
+		return metrics_checks_item(out, d, sec - SEC_CHECKS, i);
 	if (i >= n)
 		return false;
 	if (sec >= SEC_SERIES && sec < SEC_DROPS)
@@ -322,12 +331,6 @@ static bool emit(FILE *out, const struct daemon *d, size_t sec, size_t i)
 		break;
 	case SEC_SOCK_KERNEL:
 		i ? socket_kernel_drops(out, d->rt.socks[i - 1]) : socket_kernel_drops_family(out);
-		break;
-	case SEC_CHECKS:
-		metrics_write_checks(out, d);
-		break;
-	case SEC_BFD:
-		metrics_write_bfd(out, d);
 		break;
 	default:
 		if (i)

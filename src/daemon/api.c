@@ -35,6 +35,7 @@
 #include "daemon/daemon.h"
 #include "model/model_json.h"
 
+#define METRICS_TYPE   "text/plain; version=0.0.4; charset=utf-8"
 #define VALIDATE_MAX   (1u << 20) /* a candidate file; the API's largest body */
 #define GET_BODY_MAX   1024	  /* a GET carries none; as http.c without the API */
 #define RATE_PER_S     500
@@ -54,7 +55,8 @@ struct api {
 	 * only with a reload (d->reloads counts them) */
 	char *model_text;
 	uint64_t model_reloads;
-	struct api_reload *reloads; /* POST /api/v1/reload waiting for the parse */
+	struct api_reload *reloads;  /* POST /api/v1/reload waiting for the parse */
+	struct api_streams *streams; /* status and metrics answers in progress */
 };
 
 struct route {
@@ -104,11 +106,14 @@ static bool query_false(struct evhttp_request *req, const char *name)
 	return no;
 }
 
+/* Streamed: the bytes of json_dumps(status_json(d)) with these flags. */
 static void serve_status(struct api *a, struct evhttp_request *req, const char *rest)
 {
 	(void)rest;
-	api_reply_json(req, 200,
-		       query_false(req, "counters") ? status_json_brief(a->d) : status_json(a->d));
+	api_stream_start(a->streams, req, API_JSON_TYPE,
+			 status_stream_new(a->d, query_false(req, "counters"),
+					   JSON_COMPACT | JSON_PRESERVE_ORDER, "", ""),
+			 &a->budget_us);
 }
 
 /* NAME is URL-encoded ("eth0%2Fmaster%2Fipv4%2Fvrrp"); its slashes may
@@ -117,27 +122,19 @@ static void serve_instance(struct api *a, struct evhttp_request *req, const char
 {
 	size_t len = 0;
 	char *name = evhttp_uridecode(rest, 0, &len);
-	json_t *status, *insts, *inst;
-	size_t i;
+	json_t *inst;
 
 	if (!name || len == 0 || strlen(name) != len) {
 		free(name);
 		api_reply_error(req, 400, "want /api/v1/instances/NAME, NAME URL-encoded");
 		return;
 	}
-	status = status_json(a->d);
-	insts = json_object_get(status, "instances");
-	json_array_foreach(insts, i, inst)
-	{
-		if (strcmp(json_string_value(json_object_get(inst, "name")), name) == 0) {
-			json_incref(inst);
-			json_decref(status);
-			free(name);
-			api_reply_json(req, 200, inst);
-			return;
-		}
+	inst = status_instance_json(a->d, name);
+	if (inst) {
+		free(name);
+		api_reply_json(req, 200, inst);
+		return;
 	}
-	json_decref(status);
 	api_reply_error(req, 404, "no instance '%s' on node %s (GET /api/v1/status lists them)",
 			name, a->d->node_name);
 	free(name);
@@ -468,7 +465,9 @@ int api_open(struct daemon *d)
 	}
 	a->sse = api_sse_new(d);
 	a->validations = api_validations_new(d);
-	if (!a->sse || !a->validations) {
+	a->streams = api_streams_new(d->base);
+	if (!a->sse || !a->validations || !a->streams) {
+		api_streams_free(a->streams);
 		api_sse_free(a->sse);
 		api_validations_free(a->validations);
 		free(a->token);
@@ -498,12 +497,28 @@ void api_close(struct daemon *d)
 	if (!a)
 		return;
 	end_reloads(a);
+	api_streams_free(a->streams);
 	api_sse_free(a->sse);
 	api_validations_free(a->validations);
 	free(a->model_text);
 	free(a->token);
 	free(a);
 	d->api = NULL;
+}
+
+void api_serve_metrics(struct evhttp_request *req, void *arg)
+{
+	struct daemon *d = arg;
+
+	api_stream_start(d->api->streams, req, METRICS_TYPE, metrics_stream_new(d, false), NULL);
+}
+
+void api_conn_closed(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->api)
+		api_streams_sweep(d->api->streams);
 }
 
 void api_push_event(struct daemon *d, const json_t *event)

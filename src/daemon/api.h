@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -24,6 +25,11 @@ int api_open(struct daemon *d);
 void api_register(struct daemon *d, struct evhttp *http);
 /* Ends the event streams and frees d->api: before evhttp_free. */
 void api_close(struct daemon *d);
+/* GET /metrics (http.c routes it here, outside the API's rate limit, as
+ * it was): the exposition, streamed. arg: the daemon. */
+void api_serve_metrics(struct evhttp_request *req, void *arg);
+/* Every connection's close (http_server's hook; arg: the daemon). */
+void api_conn_closed(void *arg);
 /* Where events.c's push goes (main.c): the control socket's subscribers
  * and the HTTP event streams. */
 void api_push_event(struct daemon *d, const json_t *event);
@@ -31,6 +37,8 @@ void api_push_event(struct daemon *d, const json_t *event);
 /* ---- api_reply.c: the answers' headers and JSON ---- */
 
 #define API_JSON_TYPE "application/json"
+/* The headers every answer carries, with its Content-Type. */
+void api_set_headers(struct evhttp_request *req, const char *type);
 void api_send(struct evhttp_request *req, int code, const char *type, const void *data, size_t len);
 /* Takes the reference to doc. */
 void api_reply_json(struct evhttp_request *req, int code, json_t *doc);
@@ -65,6 +73,24 @@ void api_sse_free(struct api_sse *s);
 void api_sse_start(struct api_sse *s, struct evhttp_request *req);
 void api_sse_broadcast(struct api_sse *s, const json_t *event);
 size_t api_sse_count(const struct api_sse *s);
+
+/* ---- api_stream.c: answers streamed a few batches at a time ---- */
+
+struct api_streams;
+struct doc_stream;
+struct event_base;
+struct api_streams *api_streams_new(struct event_base *base);
+/* Frees the answers in progress (before evhttp_free). */
+void api_streams_free(struct api_streams *all);
+/* Answers req 200 with doc (taken) as a body of type, streamed; the time
+ * of each later batch is taken off *budget_us (the API's loop budget;
+ * NULL: none). */
+void api_stream_start(struct api_streams *all, struct evhttp_request *req, const char *type,
+		      struct doc_stream *doc, int64_t *budget_us);
+/* A connection closed (the server's close hook): the answers whose client
+ * went are ended soon after (their requests freed). arg: the streams. */
+void api_streams_sweep(void *arg);
+size_t api_streams_count(const struct api_streams *all);
 
 /* ---- api_auth.c: the bearer token ---- */
 

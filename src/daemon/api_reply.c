@@ -39,10 +39,9 @@ static const char *reason_of(int code)
 	}
 }
 
-void api_send(struct evhttp_request *req, int code, const char *type, const void *data, size_t len)
+void api_set_headers(struct evhttp_request *req, const char *type)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-	struct evbuffer *body = evbuffer_new();
 
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
@@ -51,6 +50,13 @@ void api_send(struct evhttp_request *req, int code, const char *type, const void
 	 * other origin, no framing */
 	evhttp_add_header(h, "Content-Security-Policy",
 			  "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+}
+
+void api_send(struct evhttp_request *req, int code, const char *type, const void *data, size_t len)
+{
+	struct evbuffer *body = evbuffer_new();
+
+	api_set_headers(req, type);
 	if (!body) {
 		evhttp_send_error(req, HTTP_INTERNAL, "out of memory");
 		return;

@@ -112,23 +112,32 @@ static void send_text(struct sse_client *c, const char *text, size_t len)
 	evbuffer_free(buf);
 }
 
+/* One event: data, its JSON (NULL: none, out of memory). */
+static void send_data(struct sse_client *c, long long seq, const char *data)
+{
+	struct evbuffer *buf = data ? evbuffer_new() : NULL;
+
+	if (!buf)
+		return;
+	evbuffer_add_printf(buf, "id: %lld\ndata: %s\n\n", seq, data);
+	evhttp_send_reply_chunk(c->req, buf);
+	evbuffer_free(buf);
+}
+
 static void send_event(struct sse_client *c, const json_t *ev)
 {
 	char *data = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	char head[48];
-	struct evbuffer *buf;
 
-	buf = data ? evbuffer_new() : NULL;
-	if (buf) {
-		snprintf(head, sizeof(head), "id: %lld\ndata: ",
-			 (long long)json_integer_value(json_object_get(ev, "seq")));
-		evbuffer_add(buf, head, strlen(head));
-		evbuffer_add(buf, data, strlen(data));
-		evbuffer_add(buf, "\n\n", 2);
-		evhttp_send_reply_chunk(c->req, buf);
-		evbuffer_free(buf);
-	}
+	send_data(c, (long long)json_integer_value(json_object_get(ev, "seq")), data);
 	free(data);
+}
+
+/* A kept one: its text is the compact JSON of the event (jansson keeps
+ * the keys' order either way). */
+static void send_kept(struct sse_client *c, const struct daemon_kept_event *ev)
+{
+	if (ev)
+		send_data(c, (long long)ev->seq, ev->text);
 }
 
 void api_sse_broadcast(struct api_sse *s, const json_t *event)
@@ -187,13 +196,9 @@ static size_t backlog_of(const struct api_sse *s, struct evhttp_request *req)
 	if (last) {
 		long long seen = strtoll(last, NULL, 10);
 
-		for (size_t i = 0; i < kept; i++) {
-			json_int_t seq = json_integer_value(
-			    json_object_get(events_recent(s->d, kept, i), "seq"));
-
-			if (seq > seen)
+		for (size_t i = 0; i < kept; i++)
+			if ((long long)events_recent(s->d, kept, i)->seq > seen)
 				n++;
-		}
 		return n;
 	}
 	if (query && evhttp_parse_query_str(query, &args) == 0) {
@@ -241,7 +246,7 @@ void api_sse_start(struct api_sse *s, struct evhttp_request *req)
 	s->n++;
 	send_text(c, hello, sizeof(hello) - 1);
 	for (size_t i = 0; i < n; i++)
-		send_event(c, events_recent(s->d, n, i));
+		send_kept(c, events_recent(s->d, n, i));
 }
 
 size_t api_sse_count(const struct api_sse *s)

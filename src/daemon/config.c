@@ -98,6 +98,7 @@ int daemon_start_instances(struct daemon *d)
 		return -ENOMEM;
 	}
 	vrrp_rt_apply(&d->rt, specs, n);
+	d->applies++;
 	health_commit(d->health);
 	bfd_runner_sync(d->bfd, d->record); /* the instances exist: a loss reaches them */
 	vrrp_rt_specs_free(specs, n);
@@ -137,6 +138,7 @@ int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *error
 	daemon_remember_netns(d, specs, n, true); /* a new namespace: before its VIPs */
 	health_sync(d->health, rec);		  /* unchanged checks keep their state */
 	vrrp_rt_apply(&d->rt, specs, n);	  /* kept instances take rec's indexes */
+	d->applies++;
 	health_commit(d->health);
 	bfd_runner_sync(d->bfd, rec); /* unchanged paths keep their session */
 	vrrp_rt_specs_free(specs, n);

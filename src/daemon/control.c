@@ -30,6 +30,7 @@
 
 #include "daemon/control_proto.h"
 #include "daemon/daemon.h"
+#include "daemon/doc_stream.h"
 
 #define MAX_BACKLOG  (4u << 20) /* a subscriber this far behind is dropped */
 #define MAX_CLIENTS  64
@@ -41,7 +42,10 @@ struct control_client {
 	struct control_client *next;
 	struct control_session session; /* control_proto.h */
 	struct reload_waiter *reload;	/* a reload being parsed for this client */
+	struct doc_stream *stream;	/* an answer being written (status, metrics) */
 	bool may_write;			/* root or vipd's user: reload, drain, undrain */
+	bool closing;			/* an answer was cut: close once it is out */
+	bool eof;			/* the client sends no more: close once answered */
 	uid_t uid;
 };
 
@@ -63,6 +67,7 @@ static void client_free(struct control_client *c)
 	if (*pp)
 		*pp = c->next;
 	daemon_reload_cancel(c->d, c->reload);
+	doc_stream_free(c->stream);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -103,17 +108,43 @@ static json_t *do_drain(struct daemon *d, bool drain)
 	return control_reply_ok(json_pack("{s:b}", "drained", d->rt.drained));
 }
 
-static json_t *do_metrics(struct daemon *d)
+/* The next batches of the answer being streamed, up to DOC_STREAM_HIGH
+ * bytes waiting; once it is complete the client's next requests may be
+ * read. False when the stream is over (complete, or cut: out of memory,
+ * the connection is then closed). */
+static bool pump(struct control_client *c)
 {
-	size_t len = 0;
-	char *text = metrics_text(d, &len);
-	json_t *r;
+	enum doc_stream_rc rc = doc_stream_fill(c->stream, c->session.out);
 
-	if (!text)
+	if (rc == DOC_STREAM_MORE)
+		return true;
+	doc_stream_free(c->stream);
+	c->stream = NULL;
+	/* on_write again only when every answer was taken */
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	if (rc == DOC_STREAM_ERR) {
+		/* nothing more is served (still waiting); the idle limit
+		 * closes it if nothing is left to write */
+		vrrp_rt_log(&c->d->rt, VRRP_RT_LOG_ERR, "control: out of memory in an answer");
+		c->closing = true; /* on_write closes it once the cut answer is out */
+		return false;
+	}
+	c->session.waiting = false;
+	return false;
+}
+
+/* status and metrics: streamed (doc_stream.h), so that their memory does
+ * not grow with the instances; the next batch is made when the output
+ * drained below DOC_STREAM_LOW (the write watermark calls on_write). */
+static json_t *stream_answer(struct control_client *c, struct doc_stream *s)
+{
+	if (!s)
 		return control_reply_error("out of memory", NULL);
-	r = control_reply_ok(json_pack("{s:s%}", "text", text, len));
-	free(text);
-	return r;
+	c->stream = s;
+	c->session.waiting = true;
+	bufferevent_setwatermark(c->bev, EV_WRITE, DOC_STREAM_LOW, 0);
+	pump(c);
+	return NULL;
 }
 
 /* {"cmd": "subscribe", "backlog": N}: the answer, then the last N kept
@@ -130,8 +161,12 @@ static json_t *do_subscribe(struct control_client *c, json_t *req)
 				       "seq", (json_int_t)c->d->events.seq));
 	control_write_json(c->session.out, r);
 	json_decref(r);
-	for (size_t i = 0; i < n; i++)
-		control_write_json(c->session.out, events_recent(c->d, n, i));
+	for (size_t i = 0; i < n; i++) {
+		const struct daemon_kept_event *ev = events_recent(c->d, n, i);
+
+		if (ev && ev->text) /* as control_write_json writes a live one */
+			evbuffer_add_printf(c->session.out, "%s\n", ev->text);
+	}
 	c->session.subscribed = true;
 	/* a subscriber sends nothing more and may see no event for hours:
 	 * no idle limit; one that stops reading is dropped at MAX_BACKLOG */
@@ -154,14 +189,16 @@ static json_t *answer(struct control_session *s, const struct control_request *r
 	}
 	switch (r->cmd) {
 	case CONTROL_STATUS:
-		return control_reply_ok(status_json(d));
+		/* the bytes json_dumps(control_reply_ok(status_json(d))) gives */
+		return stream_answer(c, status_stream_new(d, false, JSON_COMPACT,
+							  "{\"ok\":true,\"result\":", "}\n"));
 	case CONTROL_RELOAD:
 		return do_reload(c);
 	case CONTROL_DRAIN:
 	case CONTROL_UNDRAIN:
 		return do_drain(d, r->cmd == CONTROL_DRAIN);
 	case CONTROL_METRICS:
-		return do_metrics(d);
+		return stream_answer(c, metrics_stream_new(d, true));
 	case CONTROL_SUBSCRIBE:
 		return do_subscribe(c, r->json);
 	case CONTROL_UNKNOWN:
@@ -183,7 +220,16 @@ static bool serve_requests(struct control_client *c)
 		bufferevent_disable(c->bev, EV_READ);
 		return true;
 	case CONTROL_SERVE_READ:
-		bufferevent_enable(c->bev, EV_READ);
+		if (!c->eof) {
+			bufferevent_enable(c->bev, EV_READ);
+			break;
+		}
+		/* nothing more will come: close once every answer is out
+		 * (on_write calls again when the output drained) */
+		if (!c->stream && !evbuffer_get_length(c->session.out)) {
+			client_free(c);
+			return false;
+		}
 		break;
 	}
 	return true;
@@ -195,13 +241,20 @@ static void on_read(struct bufferevent *bev, void *arg)
 	serve_requests(arg);
 }
 
-/* Every answer was taken: read and serve the requests that waited. */
+/* Every answer was taken: read and serve the requests that waited. While
+ * an answer streams: its output drained below DOC_STREAM_LOW, the next
+ * batches. */
 static void on_write(struct bufferevent *bev, void *arg)
 {
 	struct control_client *c = arg;
 
 	(void)bev;
-	if (c->session.subscribed)
+	if (c->closing) {
+		if (!evbuffer_get_length(c->session.out))
+			client_free(c);
+		return;
+	}
+	if (c->session.subscribed || (c->stream && pump(c)) || c->closing)
 		return;
 	serve_requests(c);
 }
@@ -224,11 +277,21 @@ void control_broadcast(struct daemon *d, const json_t *event)
 	}
 }
 
+/* A client that shut its sending side (`socat`, a script's half-close)
+ * still gets the answers to what it sent: a streamed one has more to
+ * come than the output holds. */
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
-	(void)bev;
+	struct control_client *c = arg;
+
+	if (what == (BEV_EVENT_EOF | BEV_EVENT_READING) && !c->session.subscribed &&
+	    (c->stream || evbuffer_get_length(c->session.out))) {
+		bufferevent_disable(bev, EV_READ);
+		c->eof = true;
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-		client_free(arg);
+		client_free(c);
 }
 
 /* The peer's user, from the kernel (SO_PEERCRED). -errno if unknown. */

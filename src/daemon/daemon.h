@@ -33,9 +33,16 @@ struct bfd_path;
 
 struct daemon;
 
+/* A kept event: its number and its compact JSON text (a text is a tenth
+ * of the memory of its tree: issue 16). */
+struct daemon_kept_event {
+	uint64_t seq;
+	char *text;
+};
+
 /* events.c: the recent events, oldest first from `head`. */
 struct daemon_events {
-	json_t *ring[EVENTS_KEEP];
+	struct daemon_kept_event ring[EVENTS_KEEP];
 	size_t head, count;
 	uint64_t seq; /* of the last event; the first is 1 */
 	/* Where each new event goes at once (the subscribers): given to
@@ -72,6 +79,9 @@ struct daemon {
 	char node_name[64];
 	int64_t started_wall_ms;
 	uint64_t reloads, reload_failures;
+	/* vrrp_rt_apply calls: the instance and socket arrays changed (a
+	 * streamed status stops its lists when this moves, status.c) */
+	uint64_t applies;
 	int exit_code;
 
 	struct event *sig_ev[3]; /* TERM, INT, HUP */
@@ -149,6 +159,13 @@ void control_broadcast(struct daemon *d, const json_t *event);
  * /api/v1/status?counters=false) */
 json_t *status_json(const struct daemon *d);
 json_t *status_json_brief(const struct daemon *d);
+/* One entry of its "instances" (GET /api/v1/instances/NAME), or NULL. */
+json_t *status_instance_json(const struct daemon *d, const char *name);
+/* The same document streamed (doc_stream.h), dumped with jansson's flags
+ * and framed: prefix + document + suffix, the bytes json_dumps gives. */
+struct doc_stream;
+struct doc_stream *status_stream_new(const struct daemon *d, bool brief, size_t flags,
+				     const char *prefix, const char *suffix);
 
 /* events.c: every transition and health change, and drain/undrain/reload,
  * as one JSON object each (docs/json.md, "vipctl events"), kept in a ring
@@ -169,16 +186,23 @@ void events_check(void *arg, const char *name, const char *type, const struct ch
 void events_daemon(struct daemon *d, const char *type, const char *reason);
 /* A BFD session changed state (bfd_change_fn; arg: the daemon). */
 void events_bfd(void *arg, const struct bfd_path *p, int from);
-/* The i-th of the last n kept events (i = 0 the oldest of them); borrowed. */
+/* The i-th of the last n kept events (i = 0 the oldest of them), as
+ * json_dumps(JSON_COMPACT) wrote it when it happened; borrowed. */
 size_t events_kept(const struct daemon *d);
-const json_t *events_recent(const struct daemon *d, size_t n, size_t i);
+const struct daemon_kept_event *events_recent(const struct daemon *d, size_t n, size_t i);
 /* "2026-11-26T12:38:39.123Z" */
 json_t *events_time_json(int64_t wall_ms);
 
-/* metrics.c: the Prometheus text exposition (docs/operations.md); malloc'd. */
-char *metrics_text(const struct daemon *d, size_t *len);
-/* metrics_checks.c: the health probes' series (link, gateway). */
-void metrics_write_checks(FILE *out, const struct daemon *d);
+/* metrics.c: the Prometheus text exposition (docs/operations.md), streamed
+ * (doc_stream.h); json_string: as `{"ok":true,"result":{"text":"..."}}`
+ * and a line end, the control socket's answer. */
+struct doc_stream *metrics_stream_new(const struct daemon *d, bool json_string);
+/* metrics_checks.c: the health checks' and hooks' series, as sections
+ * of items that metrics.c streams: item 0 of a section is its family's
+ * HELP and TYPE, the others its samples; false when section sec has no
+ * item i (nothing at all without health checks). */
+size_t metrics_checks_sections(void);
+bool metrics_checks_item(FILE *out, const struct daemon *d, size_t sec, size_t i);
 void metrics_write_bfd(FILE *out, const struct daemon *d);
 
 /* reload.c: reload (SIGHUP, `vipctl reload`) parsed on a worker thread,

@@ -8,6 +8,7 @@
  * Nothing here blocks: a subscriber that does not read is dropped by
  * control.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -38,16 +39,19 @@ static void emit(struct daemon *d, json_t *ev)
 		return;
 	json_object_set_new(ev, "seq", json_integer((json_int_t)++e->seq));
 	if (e->count == EVENTS_KEEP) {
-		json_decref(e->ring[e->head]);
-		e->ring[e->head] = ev;
+		slot = e->head;
+		free(e->ring[slot].text);
 		e->head = (e->head + 1) % EVENTS_KEEP;
 	} else {
 		slot = (e->head + e->count) % EVENTS_KEEP;
-		e->ring[slot] = ev;
 		e->count++;
 	}
+	/* NULL (out of memory): kept without its text, skipped by a backlog */
+	e->ring[slot] =
+	    (struct daemon_kept_event){.seq = e->seq, .text = json_dumps(ev, JSON_COMPACT)};
 	if (e->push)
 		e->push(d, ev);
+	json_decref(ev);
 }
 
 /* The fields every event has, in the documented order. */
@@ -203,7 +207,7 @@ void events_done(struct daemon *d)
 	d->rt.on_event = NULL;
 	e->push = NULL;
 	for (size_t i = 0; i < e->count; i++)
-		json_decref(e->ring[(e->head + i) % EVENTS_KEEP]);
+		free(e->ring[(e->head + i) % EVENTS_KEEP].text);
 	e->count = 0;
 	e->head = 0;
 }
@@ -213,7 +217,7 @@ size_t events_kept(const struct daemon *d)
 	return d->events.count;
 }
 
-const json_t *events_recent(const struct daemon *d, size_t n, size_t i)
+const struct daemon_kept_event *events_recent(const struct daemon *d, size_t n, size_t i)
 {
 	const struct daemon_events *e = &d->events;
 
@@ -221,5 +225,5 @@ const json_t *events_recent(const struct daemon *d, size_t n, size_t i)
 		n = e->count;
 	if (i >= n)
 		return NULL;
-	return e->ring[(e->head + e->count - n + i) % EVENTS_KEEP];
+	return &e->ring[(e->head + e->count - n + i) % EVENTS_KEEP];
 }

@@ -87,12 +87,12 @@ static void judge_gw(const struct health_gw *g, struct verdict *v)
 /* A tracked service check: a bare one failing is a failing signal (the
  * instance resigns, as for `link`); a weighted one failing adds its weight
  * to the instance's priority delta instead. */
-static void judge_track(struct health_bind *b, struct verdict *v)
+static void judge_track(struct health_bind *b, struct verdict *v, char *delta_reason, size_t len)
 {
 	char text[VRRP_RT_REASON_MAX];
 
 	b->own_delta = 0;
-	b->own_delta_reason[0] = '\0';
+	delta_reason[0] = '\0';
 	for (size_t i = 0; i < b->n_track; i++) {
 		const struct health_svc *s = b->track[i];
 
@@ -114,37 +114,54 @@ static void judge_track(struct health_bind *b, struct verdict *v)
 		}
 		b->own_delta += b->weight[i];
 		snprintf(text, sizeof(text), "%s %+d", s->name, (int)b->weight[i]);
-		add_text(b->own_delta_reason, sizeof(b->own_delta_reason), text);
+		add_text(delta_reason, len, text);
 	}
+}
+
+/* b's own reason: text, kept only when it changed. */
+static void set_own_reason(struct health_bind *b, const char *text)
+{
+	char *copy;
+
+	if (b->own_reason && strcmp(b->own_reason, text) == 0)
+		return;
+	copy = text[0] ? strdup(text) : NULL;
+	free(b->own_reason);
+	b->own_reason = copy;
+}
+
+static const char *own_reason(const struct health_bind *b)
+{
+	return b->own_reason ? b->own_reason : "";
 }
 
 /* The instance's own health from its signals. UNKNOWN counts as up, but
  * pending: a node whose checks have not risen since they (re)started does
- * not preempt. */
-static void judge_own(struct vrrp_inst *inst, struct health_bind *b)
+ * not preempt. delta_reason: the failing weighted checks. */
+static void judge_own(struct vrrp_inst *inst, struct health_bind *b, char *delta_reason, size_t len)
 {
 	struct verdict v = {{0}};
+	char text[VRRP_RT_REASON_MAX];
 
 	if (b->link)
 		judge_link(b->link, &v);
 	if (b->gw)
 		judge_gw(b->gw, &v);
-	judge_track(b, &v);
+	judge_track(b, &v, delta_reason, len);
 	b->own_healthy = !v.down[0];
 	b->own_pending = b->own_healthy && v.unknown[0];
 	if (v.down[0])
-		snprintf(b->own_reason, sizeof(b->own_reason), "%s", v.down);
+		snprintf(text, sizeof(text), "%s", v.down);
 	else if (v.unknown[0])
-		snprintf(b->own_reason, sizeof(b->own_reason),
-			 "healthy: %.80s (pending: no preemption yet)", v.unknown);
+		snprintf(text, sizeof(text), "healthy: %.80s (pending: no preemption yet)",
+			 v.unknown);
 	else if (v.unjudgeable[0])
-		snprintf(b->own_reason, sizeof(b->own_reason), "healthy: %.100s (assumed up)",
-			 v.unjudgeable);
+		snprintf(text, sizeof(text), "healthy: %.100s (assumed up)", v.unjudgeable);
 	else if (inst->spec.method == METHOD_VRRP && !b->n_track)
-		snprintf(b->own_reason, sizeof(b->own_reason),
-			 "clusterIpMethod vrrp: always healthy");
+		snprintf(text, sizeof(text), "clusterIpMethod vrrp: always healthy");
 	else
-		snprintf(b->own_reason, sizeof(b->own_reason), "healthy");
+		snprintf(text, sizeof(text), "healthy");
+	set_own_reason(b, text);
 }
 
 /* Whether a member lets its group keep the slot: its own signals, its
@@ -153,7 +170,7 @@ static bool member_eligible(const struct vrrp_inst *inst, const struct health_bi
 			    size_t len)
 {
 	if (!b->own_healthy)
-		snprintf(why, len, "%.40s: %.80s", inst->spec.name, b->own_reason);
+		snprintf(why, len, "%.40s: %.80s", inst->spec.name, own_reason(b));
 	else if (inst->fsm.link_down)
 		snprintf(why, len, "%.40s: advert interface down", inst->spec.name);
 	else if (inst->hold_reason[0])
@@ -204,11 +221,11 @@ static void judge_group(struct health *h, size_t g)
 		if (!b || b->group != g)
 			continue;
 		if (!b->own_healthy)
-			vrrp_inst_set_healthy(inst, false, false, b->own_reason);
+			vrrp_inst_set_healthy(inst, false, false, own_reason(b));
 		else if (!ok)
 			vrrp_inst_set_healthy(inst, false, false, reason);
 		else
-			vrrp_inst_set_healthy(inst, true, pending, b->own_reason);
+			vrrp_inst_set_healthy(inst, true, pending, own_reason(b));
 		vrrp_inst_set_weight(inst, delta, delta_reason);
 	}
 }
@@ -217,18 +234,19 @@ static void judge(struct vrrp_inst *inst)
 {
 	struct health_bind *b = inst->hook_data;
 	struct health *h = inst->rt->hooks.arg;
+	char delta_reason[VRRP_RT_REASON_MAX];
 
 	if (!b) {
 		vrrp_inst_set_healthy(inst, true, false, "clusterIpMethod vrrp: always healthy");
 		return;
 	}
-	judge_own(inst, b);
+	judge_own(inst, b, delta_reason, sizeof(delta_reason));
 	if (b->group != NODE_RECORD_NONE && h && h->rec) {
 		judge_group(h, b->group);
 		return;
 	}
-	vrrp_inst_set_healthy(inst, b->own_healthy, b->own_pending, b->own_reason);
-	vrrp_inst_set_weight(inst, b->own_delta, b->own_delta_reason);
+	vrrp_inst_set_healthy(inst, b->own_healthy, b->own_pending, own_reason(b));
+	vrrp_inst_set_weight(inst, b->own_delta, delta_reason);
 }
 
 /* Whether the advert interface is up, for the state machine's FAULT. A
@@ -569,7 +587,7 @@ static void inst_bind(struct health *h, struct vrrp_inst *inst)
 			return; /* judged healthy, as without checks */
 		/* its group's judgement counts it eligible until it is judged */
 		b->own_healthy = true;
-		snprintf(b->own_reason, sizeof(b->own_reason), "not judged yet");
+		set_own_reason(b, "not judged yet");
 		inst->hook_data = b;
 	}
 	bind_count(b, false);
@@ -600,6 +618,7 @@ static void hook_free(void *arg, struct vrrp_inst *inst)
 	bind_count(b, false);
 	free(b->track);
 	free(b->weight);
+	free(b->own_reason);
 	free(b);
 	inst->hook_data = NULL;
 }
@@ -834,6 +853,7 @@ int health_sync(struct health *h, const struct node_record *r)
 
 void health_commit(struct health *h)
 {
+	char delta_reason[VRRP_RT_REASON_MAX]; /* judge() tells it */
 	size_t k = 0;
 
 	/* every member's own verdict first: a group judged while a member
@@ -841,7 +861,8 @@ void health_commit(struct health *h)
 	for (size_t i = 0; i < h->rt->n_insts; i++) {
 		inst_bind(h, h->rt->insts[i]);
 		if (h->rt->insts[i]->hook_data)
-			judge_own(h->rt->insts[i], h->rt->insts[i]->hook_data);
+			judge_own(h->rt->insts[i], h->rt->insts[i]->hook_data, delta_reason,
+				  sizeof(delta_reason));
 	}
 	for (size_t i = 0; i < h->rt->n_insts; i++) {
 		judge(h->rt->insts[i]);

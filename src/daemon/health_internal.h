@@ -77,9 +77,8 @@ struct health_bind {
 	/* The instance's own verdict, before its sync group's: what the
 	 * group asks of each member. */
 	bool own_healthy, own_pending;
-	char own_reason[VRRP_RT_REASON_MAX];
-	int own_delta; /* the failing weighted checks' sum */
-	char own_delta_reason[VRRP_RT_REASON_MAX];
+	char *own_reason; /* malloc'd; NULL: "" (a thousand bindings, issue 16) */
+	int own_delta;	  /* the failing weighted checks' sum */
 };
 
 struct health {

@@ -1,6 +1,6 @@
 /* --http ADDR:PORT (its older name: --metrics-listen): a small HTTP server
  * (http_server.c, on libevent's evhttp) on the daemon's loop that serves
- * GET /metrics (metrics.c) and hands every other path to the API (api.c,
+ * GET /metrics (metrics.c, streamed by api_stream.c) and hands every other path to the API (api.c,
  * api.h). Meant for loopback (127.0.0.1:9712, [::1]:9712): the reads tell
  * a lot about the cluster; any other address is logged as a warning. ADDR
  * is numeric, IPv6 in brackets; ":PORT" is 127.0.0.1:PORT.
@@ -16,18 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/http.h>
 #include <event2/listener.h>
 
 #include "daemon/api.h"
 #include "daemon/daemon.h"
 #include "daemon/http_server.h"
-
-#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
-
-static char *metrics_page(void *ctx, size_t *len)
-{
-	return metrics_text(ctx, len);
-}
 
 /* "127.0.0.1:9712" or "[::1]:9712" into host and port; ":9712" is
  * loopback's. */
@@ -85,10 +79,16 @@ int http_open(struct daemon *d)
 		return rc;
 	}
 	/* the event streams stay open: room for them beside the short requests */
-	d->http = http_server_new(d->base, "/metrics", CONTENT_TYPE, metrics_page, d,
+	d->http = http_server_new(d->base, NULL, NULL, NULL, d,
 				  HTTP_SERVER_MAX_CONNS + (d->api ? API_SSE_MAX : 0));
 	if (!d->http)
 		return -ENOMEM;
+	/* /metrics streamed (api_stream.c), outside the API's rate limit */
+	if (evhttp_set_cb(http_server_evhttp(d->http), "/metrics", api_serve_metrics, d) < 0) {
+		http_close(d);
+		return -ENOMEM;
+	}
+	http_server_set_close_hook(d->http, api_conn_closed, d);
 	api_register(d, http_server_evhttp(d->http)); /* every other path */
 	rc = http_server_listen(d->http, host, port);
 	if (rc < 0) {

@@ -62,8 +62,10 @@ struct http_server {
 	void *ctx;
 	size_t max_conns, open;
 	uint64_t refused;
-	struct http_conn *adopting; /* accepted, close callback not yet set */
-	struct event *adopt;	    /* sets it, or shuts a refused socket */
+	struct http_conn *adopting;  /* accepted, close callback not yet set */
+	void (*on_close)(void *arg); /* http_server_set_close_hook */
+	void *on_close_arg;
+	struct event *adopt; /* sets it, or shuts a refused socket */
 };
 
 static void on_page(struct evhttp_request *req, void *arg)
@@ -102,6 +104,8 @@ static void on_closed(struct evhttp_connection *evcon, void *arg)
 
 	(void)evcon;
 	c->srv->open--;
+	if (c->srv->on_close)
+		c->srv->on_close(c->srv->on_close_arg);
 	free(c);
 }
 
@@ -191,7 +195,8 @@ struct http_server *http_server_new(struct event_base *base, const char *path,
 	evhttp_set_max_headers_size(s->http, HTTP_SERVER_HEADERS_MAX);
 	evhttp_set_max_body_size(s->http, HTTP_SERVER_BODY_MAX);
 	evhttp_set_bevcb(s->http, new_conn, s);
-	evhttp_set_cb(s->http, path, on_page, s);
+	if (path)
+		evhttp_set_cb(s->http, path, on_page, s);
 	evhttp_set_gencb(s->http, on_other, s);
 	return s;
 }
@@ -208,6 +213,12 @@ int http_server_listen(struct http_server *s, const char *host, uint16_t port)
 struct evconnlistener *http_server_listener(const struct http_server *s)
 {
 	return s->bound ? evhttp_bound_socket_get_listener(s->bound) : NULL;
+}
+
+void http_server_set_close_hook(struct http_server *s, void (*fn)(void *arg), void *arg)
+{
+	s->on_close = fn;
+	s->on_close_arg = arg;
 }
 
 struct evhttp *http_server_evhttp(const struct http_server *s)

@@ -20,7 +20,8 @@ struct http_server;
 /* The page: malloc'd text and its length, or NULL (500). */
 typedef char *(*http_page_fn)(void *ctx, size_t *len);
 
-/* path: "/metrics"; content_type of the page; max_conns: connections
+/* path: "/metrics" (NULL: no page of its own, the caller sets its paths
+ * on http_server_evhttp); content_type of the page; max_conns: connections
  * served at once, more are closed at once and counted. */
 struct http_server *http_server_new(struct event_base *base, const char *path,
 				    const char *content_type, http_page_fn page, void *ctx,
@@ -33,6 +34,9 @@ struct evconnlistener *http_server_listener(const struct http_server *s);
  * there replaces the server's own for that path (evhttp_set_gencb: every
  * path but the page's). */
 struct evhttp *http_server_evhttp(const struct http_server *s);
+/* fn(arg) after each counted connection closed (a streamed answer learns
+ * there that its client went: api_stream.c). */
+void http_server_set_close_hook(struct http_server *s, void (*fn)(void *arg), void *arg);
 /* The port listened on, in host order. */
 uint16_t http_server_port(const struct http_server *s);
 size_t http_server_open_conns(const struct http_server *s);

@@ -10,6 +10,7 @@
  * remove their VIPs), exit 0. SIGHUP: reload (parsed off the loop). */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,8 +261,25 @@ static int setup(struct daemon *d)
 	daemon_restore_drain(d); /* before the instances: they start drained */
 	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
 		return EXIT_FAIL;
+	/* the load's parse tree and scratch were freed amid the heap: give
+	 * their pages back (docs/decisions.md, "vipd's memory") */
+	(void)malloc_trim(0);
 	notify_send("READY=1");
 	return -1;
+}
+
+/* The allocator, before the first allocation (docs/decisions.md, "vipd's
+ * memory"). One arena: the reload worker (reload.c) would otherwise get
+ * its own (64 MiB of address space, and the pages its parse touched kept
+ * for the next one); the parse is rare and short, so sharing the main
+ * arena's lock costs nothing. Fixed mmap and trim thresholds: glibc raises
+ * both after a large block is freed (up to 32 MiB), and the heap would
+ * then keep what a large reply or a reload's parse freed. */
+static void tune_malloc(void)
+{
+	(void)mallopt(M_ARENA_MAX, 1);
+	(void)mallopt(M_MMAP_THRESHOLD, 128 << 10);
+	(void)mallopt(M_TRIM_THRESHOLD, 128 << 10);
 }
 
 int main(int argc, char **argv)
@@ -270,6 +288,7 @@ int main(int argc, char **argv)
 			   .control_path = VIPD_DEFAULT_CONTROL};
 	int rc;
 
+	tune_malloc();
 	d.base = event_base_new();
 	if (!d.base || vrrp_rt_init(&d.rt, d.base) < 0) {
 		fprintf(stderr, "vipd: error: cannot initialise: %s\n", strerror(errno));

@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "daemon/daemon.h"
+#include "daemon/doc_stream.h"
 #include "daemon/http_server.h"
 #include "daemon/metrics_fmt.h"
 
@@ -48,17 +51,14 @@ static double inst_value(const struct vrrp_inst *inst, inst_value_fn fn, size_t 
 	return (double)n;
 }
 
-static void per_instance(FILE *out, const struct daemon *d, const char *name, const char *type,
-			 const char *help, inst_value_fn fn, size_t offset)
+/* One instance's sample of a per-instance series. */
+static void per_instance(FILE *out, const char *name, const struct vrrp_inst *inst,
+			 inst_value_fn fn, size_t offset)
 {
 	char labels[LABELS_MAX];
 
-	family(out, name, type, help);
-	for (size_t i = 0; i < d->rt.n_insts; i++) {
-		inst_labels(d->rt.insts[i], labels, sizeof(labels));
-		fprintf(out, "%s{%s} %.17g\n", name, labels,
-			inst_value(d->rt.insts[i], fn, offset));
-	}
+	inst_labels(inst, labels, sizeof(labels));
+	fprintf(out, "%s{%s} %.17g\n", name, labels, inst_value(inst, fn, offset));
 }
 
 static const char *state_of(const struct vrrp_inst *inst)
@@ -66,19 +66,21 @@ static const char *state_of(const struct vrrp_inst *inst)
 	return inst->wait_reason[0] ? "WAITING" : vrrp_fsm_state_name(inst->fsm.state);
 }
 
-static void states(FILE *out, const struct daemon *d)
+static void states_family(FILE *out)
+{
+	family(out, "vipd_instance_state", "gauge",
+	       "1 for the state the instance is in (INIT, BACKUP, MASTER, FAULT, WAITING), else 0");
+}
+
+static void states(FILE *out, const struct vrrp_inst *inst)
 {
 	static const char *const names[] = {"INIT", "BACKUP", "MASTER", "FAULT", "WAITING"};
 	char labels[LABELS_MAX];
 
-	family(out, "vipd_instance_state", "gauge",
-	       "1 for the state the instance is in (INIT, BACKUP, MASTER, FAULT, WAITING), else 0");
-	for (size_t i = 0; i < d->rt.n_insts; i++) {
-		inst_labels(d->rt.insts[i], labels, sizeof(labels));
-		for (size_t s = 0; s < sizeof(names) / sizeof(names[0]); s++)
-			fprintf(out, "vipd_instance_state{%s,state=\"%s\"} %d\n", labels, names[s],
-				strcmp(state_of(d->rt.insts[i]), names[s]) == 0);
-	}
+	inst_labels(inst, labels, sizeof(labels));
+	for (size_t s = 0; s < sizeof(names) / sizeof(names[0]); s++)
+		fprintf(out, "vipd_instance_state{%s,state=\"%s\"} %d\n", labels, names[s],
+			strcmp(state_of(inst), names[s]) == 0);
 }
 
 static double v_master(const struct vrrp_inst *i)
@@ -118,7 +120,7 @@ static double v_last_change(const struct vrrp_inst *i)
 #define COUNTER_IS_U64(member)                                                                     \
 	(0 * sizeof(char[sizeof(((struct vrrp_inst *)0)->member) == 8 ? 1 : -1]))
 
-static const struct {
+static const struct inst_series_t {
 	const char *name, *type, *help;
 	inst_value_fn fn;
 	size_t offset; /* fn NULL: the counter at this offset */
@@ -188,44 +190,45 @@ static void inst_drops(FILE *out, const struct vrrp_inst *inst)
 	}
 }
 
-static void socket_drops(FILE *out, const struct daemon *d)
+static void socket_drops_family(FILE *out)
 {
 	family(out, "vipd_socket_dropped_total", "counter",
 	       "packets a VRRP socket dropped before any instance (malformed, unknown VRID)");
-	for (size_t i = 0; i < d->rt.n_socks; i++) {
-		const struct vrrp_rt_sock *s = d->rt.socks[i];
-		char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
-
-		metrics_escape(ifn, sizeof(ifn), s->ifname);
-		metrics_escape(ns, sizeof(ns), s->netns);
-		for (int r = 1; r < VRRP_DROP__COUNT; r++)
-			if (s->drops[r] || r == VRRP_DROP_UNKNOWN_VRID)
-				fprintf(
-				    out,
-				    "vipd_socket_dropped_total{interface=\"%s\",namespace=\"%s\","
-				    "family=\"%s\",reason=\"%s\"} %llu\n",
-				    ifn, ns, ip_family_name(s->family),
-				    vrrp_drop_reason_name((enum vrrp_drop_reason)r),
-				    (unsigned long long)s->drops[r]);
-	}
 }
 
-static void socket_kernel_drops(FILE *out, const struct daemon *d)
+static void socket_drops(FILE *out, const struct vrrp_rt_sock *s)
+{
+	char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
+
+	metrics_escape(ifn, sizeof(ifn), s->ifname);
+	metrics_escape(ns, sizeof(ns), s->netns);
+	for (int r = 1; r < VRRP_DROP__COUNT; r++)
+		if (s->drops[r] || r == VRRP_DROP_UNKNOWN_VRID)
+			fprintf(out,
+				"vipd_socket_dropped_total{interface=\"%s\",namespace=\"%s\","
+				"family=\"%s\",reason=\"%s\"} %llu\n",
+				ifn, ns, ip_family_name(s->family),
+				vrrp_drop_reason_name((enum vrrp_drop_reason)r),
+				(unsigned long long)s->drops[r]);
+}
+
+static void socket_kernel_drops_family(FILE *out)
 {
 	family(out, "vipd_socket_kernel_drops_total", "counter",
 	       "packets the kernel dropped for a VRRP socket before vipd read them (receive "
 	       "buffer full, IPsec policy; SO_RXQ_OVFL, known with the next packet)");
-	for (size_t i = 0; i < d->rt.n_socks; i++) {
-		const struct vrrp_rt_sock *s = d->rt.socks[i];
-		char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
+}
 
-		metrics_escape(ifn, sizeof(ifn), s->ifname);
-		metrics_escape(ns, sizeof(ns), s->netns);
-		fprintf(out,
-			"vipd_socket_kernel_drops_total{interface=\"%s\",namespace=\"%s\","
-			"family=\"%s\"} %llu\n",
-			ifn, ns, ip_family_name(s->family), (unsigned long long)s->kernel_drops);
-	}
+static void socket_kernel_drops(FILE *out, const struct vrrp_rt_sock *s)
+{
+	char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
+
+	metrics_escape(ifn, sizeof(ifn), s->ifname);
+	metrics_escape(ns, sizeof(ns), s->netns);
+	fprintf(out,
+		"vipd_socket_kernel_drops_total{interface=\"%s\",namespace=\"%s\","
+		"family=\"%s\"} %llu\n",
+		ifn, ns, ip_family_name(s->family), (unsigned long long)s->kernel_drops);
 }
 
 static void daemon_series(FILE *out, const struct daemon *d)
@@ -260,29 +263,168 @@ static void daemon_series(FILE *out, const struct daemon *d)
 	}
 }
 
-char *metrics_text(const struct daemon *d, size_t *len)
+static void drops_family(FILE *out)
 {
-	char *text = NULL;
-	FILE *out = open_memstream(&text, len);
-
-	if (!out)
-		return NULL;
-	daemon_series(out, d);
-	states(out, d);
-	for (size_t s = 0; s < sizeof(inst_series) / sizeof(inst_series[0]); s++)
-		per_instance(out, d, inst_series[s].name, inst_series[s].type, inst_series[s].help,
-			     inst_series[s].fn, inst_series[s].offset);
 	family(out, "vipd_adverts_dropped_total", "counter",
 	       "received adverts dropped for this instance, by reason (docs/vrrp.md)");
-	for (size_t i = 0; i < d->rt.n_insts; i++)
-		inst_drops(out, d->rt.insts[i]);
-	socket_drops(out, d);
-	socket_kernel_drops(out, d);
-	metrics_write_checks(out, d);
-	metrics_write_bfd(out, d);
-	if (fclose(out) != 0) {
-		free(text);
+}
+
+/* ---- the streamed exposition ----
+ *
+ * The exposition is a list of sections, each a family header (item 0)
+ * then one item per instance, socket or check (metrics_checks_item); the
+ * daemon's series and the BFD sessions' are one item each (a few lines,
+ * a few per advert path);
+ * METRICS_BATCH items are written at a time. Between two batches only the
+ * section and item indexes are kept: after a reload the next item is read
+ * from the arrays in force (every sample carries its labels, so the text
+ * stays a valid exposition). */
+#define METRICS_BATCH 32
+#define N_SERIES      (sizeof(inst_series) / sizeof(inst_series[0]))
+
+enum {
+	SEC_DAEMON,
+	SEC_STATES,
+	SEC_SERIES, /* N_SERIES of them */
+	SEC_DROPS = SEC_SERIES + N_SERIES,
+	SEC_SOCK_DROPS,
+	SEC_SOCK_KERNEL,
+	SEC_CHECKS, /* metrics_checks_sections() of them, then the BFD series */
+};
+
+#define SEC_BFD (SEC_CHECKS + metrics_checks_sections())
+#define SEC_END (SEC_BFD + 1)
+
+/* Writes item i of section sec; false when the section has no item i. */
+static bool emit(FILE *out, const struct daemon *d, size_t sec, size_t i)
+{
+	const struct inst_series_t *is = NULL;
+	size_t n = 1;
+
+	if (sec == SEC_STATES || (sec >= SEC_SERIES && sec < SEC_DROPS) || sec == SEC_DROPS)
+		n = 1 + d->rt.n_insts;
+	else if (sec == SEC_SOCK_DROPS || sec == SEC_SOCK_KERNEL)
+		n = 1 + d->rt.n_socks;
+	if (sec == SEC_BFD) {
+		if (i == 0)
+			metrics_write_bfd(out, d);
+		return i == 0;
+	}
+	if (sec >= SEC_CHECKS)
+		return metrics_checks_item(out, d, sec - SEC_CHECKS, i);
+	if (i >= n)
+		return false;
+	if (sec >= SEC_SERIES && sec < SEC_DROPS)
+		is = &inst_series[sec - SEC_SERIES];
+	switch (sec) {
+	case SEC_DAEMON:
+		daemon_series(out, d);
+		break;
+	case SEC_STATES:
+		i ? states(out, d->rt.insts[i - 1]) : states_family(out);
+		break;
+	case SEC_DROPS:
+		i ? inst_drops(out, d->rt.insts[i - 1]) : drops_family(out);
+		break;
+	case SEC_SOCK_DROPS:
+		i ? socket_drops(out, d->rt.socks[i - 1]) : socket_drops_family(out);
+		break;
+	case SEC_SOCK_KERNEL:
+		i ? socket_kernel_drops(out, d->rt.socks[i - 1]) : socket_kernel_drops_family(out);
+		break;
+	default:
+		if (i)
+			per_instance(out, is->name, d->rt.insts[i - 1], is->fn, is->offset);
+		else
+			family(out, is->name, is->type, is->help);
+	}
+	return true;
+}
+
+struct metrics_stream {
+	struct doc_stream base; /* first: the driver's handle */
+	const struct daemon *d;
+	struct evbuffer *batch; /* what f wrote */
+	FILE *f;
+	bool json; /* the control socket's answer: a JSON string */
+	bool started;
+	size_t sec, i;
+};
+
+static ssize_t batch_write(void *cookie, const char *buf, size_t size)
+{
+	return evbuffer_add(cookie, buf, size) < 0 ? -1 : (ssize_t)size;
+}
+
+/* The batch onto out: as it is, or escaped inside the JSON string. */
+static int move_batch(struct metrics_stream *m, struct evbuffer *out)
+{
+	unsigned char *text;
+	size_t len;
+	int rc;
+
+	if (fflush(m->f) != 0)
+		return -1;
+	len = evbuffer_get_length(m->batch);
+	if (!m->json || !len)
+		return evbuffer_add_buffer(out, m->batch);
+	text = evbuffer_pullup(m->batch, -1);
+	rc = text ? doc_stream_add_escaped(out, (const char *)text, len) : -1;
+	evbuffer_drain(m->batch, len);
+	return rc;
+}
+
+static enum doc_stream_rc metrics_next(struct doc_stream *base, struct evbuffer *out)
+{
+	static const char head[] = "{\"ok\":true,\"result\":{\"text\":\"", tail[] = "\"}}\n";
+	struct metrics_stream *m = (struct metrics_stream *)base;
+
+	if (!m->started && m->json && evbuffer_add(out, head, sizeof(head) - 1) < 0)
+		return DOC_STREAM_ERR;
+	m->started = true;
+	for (size_t k = 0; k < METRICS_BATCH && m->sec < SEC_END; k++) {
+		if (emit(m->f, m->d, m->sec, m->i)) {
+			m->i++;
+		} else {
+			m->sec++;
+			m->i = 0;
+		}
+	}
+	if (move_batch(m, out) < 0)
+		return DOC_STREAM_ERR;
+	if (m->sec < SEC_END)
+		return DOC_STREAM_MORE;
+	if (m->json && evbuffer_add(out, tail, sizeof(tail) - 1) < 0)
+		return DOC_STREAM_ERR;
+	return DOC_STREAM_DONE;
+}
+
+static void metrics_stream_free(struct doc_stream *base)
+{
+	struct metrics_stream *m = (struct metrics_stream *)base;
+
+	if (m->f)
+		fclose(m->f);
+	if (m->batch)
+		evbuffer_free(m->batch);
+	free(m);
+}
+
+struct doc_stream *metrics_stream_new(const struct daemon *d, bool json_string)
+{
+	const cookie_io_functions_t io = {.write = batch_write};
+	struct metrics_stream *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->base = (struct doc_stream){.next = metrics_next, .free = metrics_stream_free};
+	m->d = d;
+	m->json = json_string;
+	m->batch = evbuffer_new();
+	m->f = m->batch ? fopencookie(m->batch, "w", io) : NULL;
+	if (!m->f) {
+		metrics_stream_free(&m->base);
 		return NULL;
 	}
-	return text;
+	return &m->base;
 }

@@ -25,23 +25,30 @@ static void where_labels(const char *ifname, const char *netns, char *buf, size_
 	snprintf(buf, len, "interface=\"%s\",namespace=\"%s\"", ifn, ns);
 }
 
-static void links(FILE *out, const struct daemon *d)
+/* Item i of the link series: its family (i = 0), then link i - 1. */
+static bool link_item(FILE *out, const struct daemon *d, bool changes, size_t i)
 {
 	struct health_link_view v;
 	char where[256];
 
-	family(out, "vipd_link_up", "gauge",
-	       "1 while a watched VIP interface is operationally up (link signal)");
-	for (size_t i = 0; health_link_get(d->health, i, &v); i++) {
-		where_labels(v.ifname, v.netns, where, sizeof(where));
-		fprintf(out, "vipd_link_up{%s} %d\n", where, v.cs && v.cs->status != CHECK_DOWN);
+	if (i == 0) {
+		if (changes)
+			family(out, "vipd_link_changes_total", "counter",
+			       "changes of the link signal");
+		else
+			family(out, "vipd_link_up", "gauge",
+			       "1 while a watched VIP interface is operationally up (link signal)");
+		return true;
 	}
-	family(out, "vipd_link_changes_total", "counter", "changes of the link signal");
-	for (size_t i = 0; health_link_get(d->health, i, &v); i++) {
-		where_labels(v.ifname, v.netns, where, sizeof(where));
+	if (!health_link_get(d->health, i - 1, &v))
+		return false;
+	where_labels(v.ifname, v.netns, where, sizeof(where));
+	if (changes)
 		fprintf(out, "vipd_link_changes_total{%s} %llu\n", where,
 			(unsigned long long)(v.cs ? v.cs->changes : 0));
-	}
+	else
+		fprintf(out, "vipd_link_up{%s} %d\n", where, v.cs && v.cs->status != CHECK_DOWN);
+	return true;
 }
 
 static void gw_labels(const struct health_gw_view *v, char *buf, size_t len)
@@ -95,19 +102,20 @@ static const struct {
     {"vipd_gateway_probe_rtt_seconds", "gauge", "round-trip time of the last answer", g_rtt},
 };
 
-static void gateways(FILE *out, const struct daemon *d)
+static bool gw_item(FILE *out, const struct daemon *d, size_t k, size_t i)
 {
 	struct health_gw_view v;
 	char labels[384];
 
-	for (size_t s = 0; s < sizeof(gw_series) / sizeof(gw_series[0]); s++) {
-		family(out, gw_series[s].name, gw_series[s].type, gw_series[s].help);
-		for (size_t i = 0; health_gw_get(d->health, i, &v); i++) {
-			gw_labels(&v, labels, sizeof(labels));
-			fprintf(out, "%s{%s} %.17g\n", gw_series[s].name, labels,
-				gw_series[s].fn(&v));
-		}
+	if (i == 0) {
+		family(out, gw_series[k].name, gw_series[k].type, gw_series[k].help);
+		return true;
 	}
+	if (!health_gw_get(d->health, i - 1, &v))
+		return false;
+	gw_labels(&v, labels, sizeof(labels));
+	fprintf(out, "%s{%s} %.17g\n", gw_series[k].name, labels, gw_series[k].fn(&v));
+	return true;
 }
 
 typedef double (*svc_value_fn)(const struct health_svc_view *v);
@@ -139,19 +147,21 @@ static const struct {
     {"vipd_check_changes_total", "counter", "changes of a service check's state", s_changes},
 };
 
-static void services(FILE *out, const struct daemon *d)
+static bool svc_item(FILE *out, const struct daemon *d, size_t k, size_t i)
 {
 	struct health_svc_view v;
 	char name[160];
 
-	for (size_t s = 0; s < sizeof(svc_series) / sizeof(svc_series[0]); s++) {
-		family(out, svc_series[s].name, svc_series[s].type, svc_series[s].help);
-		for (size_t i = 0; health_svc_get(d->health, i, &v); i++) {
-			metrics_escape(name, sizeof(name), v.name);
-			fprintf(out, "%s{check=\"%s\",type=\"%s\"} %.17g\n", svc_series[s].name,
-				name, v.type, svc_series[s].fn(&v));
-		}
+	if (i == 0) {
+		family(out, svc_series[k].name, svc_series[k].type, svc_series[k].help);
+		return true;
 	}
+	if (!health_svc_get(d->health, i - 1, &v))
+		return false;
+	metrics_escape(name, sizeof(name), v.name);
+	fprintf(out, "%s{check=\"%s\",type=\"%s\"} %.17g\n", svc_series[k].name, name, v.type,
+		svc_series[k].fn(&v));
+	return true;
 }
 
 static double h_timeouts(const struct hook_runner *r)
@@ -216,12 +226,31 @@ static void hooks(FILE *out, const struct daemon *d)
 		    "how long the last hook ran", h_last_duration);
 }
 
-void metrics_write_checks(FILE *out, const struct daemon *d)
+#define N_GW  (sizeof(gw_series) / sizeof(gw_series[0]))
+#define N_SVC (sizeof(svc_series) / sizeof(svc_series[0]))
+
+/* Sections: the two link series, the gateway series, the service
+ * series, each a family and one item per check, then the hooks' series
+ * as one item (a hook runner per instance or group at most). */
+size_t metrics_checks_sections(void)
+{
+	return 2 + N_GW + N_SVC + 1;
+}
+
+bool metrics_checks_item(FILE *out, const struct daemon *d, size_t sec, size_t i)
 {
 	if (!d->health)
-		return;
-	links(out, d);
-	gateways(out, d);
-	services(out, d);
+		return false;
+	if (sec < 2)
+		return link_item(out, d, sec == 1, i);
+	sec -= 2;
+	if (sec < N_GW)
+		return gw_item(out, d, sec, i);
+	sec -= N_GW;
+	if (sec < N_SVC)
+		return svc_item(out, d, sec, i);
+	if (i > 0)
+		return false;
 	hooks(out, d);
+	return true;
 }

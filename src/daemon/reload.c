@@ -16,6 +16,7 @@
  * latest file wins, and each waiter is answered by the first parse that
  * started after it asked. */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -138,8 +139,13 @@ static void on_parsed(evutil_socket_t fd, short what, void *arg)
 		free(w);
 	}
 	json_decref(errors);
-	if (r->again)
+	if (r->again) {
 		start_parse(r);
+		return;
+	}
+	/* the old model and record were freed amid the heap: give their
+	 * pages back (docs/decisions.md, "vipd's memory") */
+	(void)malloc_trim(0);
 }
 
 int daemon_reload_init(struct daemon *d)

@@ -1,11 +1,16 @@
 /* The status document (docs/json.md, "vipctl status"): field names are
  * stable; add, never rename. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
+
 #include "daemon/daemon.h"
 #include "daemon/bfd.h"
+#include "daemon/doc_stream.h"
 #include "daemon/hooks.h"
 #include "daemon/health.h"
 
@@ -189,20 +194,29 @@ static void add_bfd(const struct daemon *d, const struct vrrp_inst *inst, json_t
 	json_object_set_new(o, "bfd", p ? json_string(bfd_state_name(p->s.state)) : json_null());
 }
 
-/* brief: without the instances' counters and the sockets, for a page
- * that shows neither (GET /api/v1/status?counters=false). */
-static json_t *status_doc(const struct daemon *d, bool brief)
+/* One entry of "instances": the instance with its zones and BFD state. */
+static json_t *entry_json(const struct daemon *d, const struct vrrp_inst *inst, bool counters)
+{
+	json_t *o = instance_json(inst, counters);
+
+	if (o) {
+		add_zones(d, inst, o);
+		add_bfd(d, inst, o);
+	}
+	return o;
+}
+
+/* The document; without_lists: "instances" and "sockets" empty (the
+ * streamed reply's frame, status_stream below). brief: without the
+ * instances' counters and the sockets, for a page that shows neither
+ * (GET /api/v1/status?counters=false). */
+static json_t *status_doc(const struct daemon *d, bool brief, bool without_lists)
 {
 	json_t *insts = json_array(), *socks = json_array(), *bfd = json_array();
 
-	for (size_t i = 0; i < d->rt.n_insts; i++) {
-		json_t *o = instance_json(d->rt.insts[i], !brief);
-
-		add_zones(d, d->rt.insts[i], o);
-		add_bfd(d, d->rt.insts[i], o);
-		json_array_append_new(insts, o);
-	}
-	for (size_t i = 0; !brief && i < d->rt.n_socks; i++)
+	for (size_t i = 0; !without_lists && i < d->rt.n_insts; i++)
+		json_array_append_new(insts, entry_json(d, d->rt.insts[i], !brief));
+	for (size_t i = 0; !without_lists && !brief && i < d->rt.n_socks; i++)
 		json_array_append_new(socks, socket_json(d->rt.socks[i]));
 	for (size_t i = 0; i < bfd_runner_count(d->bfd); i++)
 		json_array_append_new(bfd, bfd_path_json(bfd_runner_path(d->bfd, i)));
@@ -218,10 +232,161 @@ static json_t *status_doc(const struct daemon *d, bool brief)
 
 json_t *status_json(const struct daemon *d)
 {
-	return status_doc(d, false);
+	return status_doc(d, false, false);
 }
 
 json_t *status_json_brief(const struct daemon *d)
 {
-	return status_doc(d, true);
+	return status_doc(d, true, false);
+}
+
+json_t *status_instance_json(const struct daemon *d, const char *name)
+{
+	for (size_t i = 0; i < d->rt.n_insts; i++)
+		if (strcmp(d->rt.insts[i]->spec.name, name) == 0)
+			return entry_json(d, d->rt.insts[i], true);
+	return NULL;
+}
+
+/* ---- the streamed document ----
+ *
+ * The frame (status_doc without the two lists, inside the caller's
+ * prefix and suffix) is dumped once and cut where the lists go; then the
+ * instances, then the sockets, are dumped STATUS_BATCH at a time between
+ * its pieces. The frame holds only scalars before "instances", so the
+ * first `"instances":[]` in it is the key's (in a string every quote is
+ * escaped), and "sockets" comes right after it. The bytes are those of
+ * json_dumps of the whole document with the same flags. A reload applied
+ * between two batches (d->applies moved) ends the lists there: what was
+ * sent stays one valid document, without the instances not sent yet. */
+#define STATUS_BATCH 16
+
+enum status_phase { PH_HEAD, PH_INSTS, PH_MID, PH_SOCKS, PH_TAIL, PH_DONE };
+
+struct status_stream {
+	struct doc_stream base; /* first: the driver's handle */
+	const struct daemon *d;
+	char *frame;
+	size_t insts_at, socks_at; /* frame offsets: just after each list's '[' */
+	size_t flags;
+	bool brief;
+	enum status_phase phase;
+	size_t i;
+	uint64_t applies;
+};
+
+static bool lists_moved(const struct status_stream *s)
+{
+	return s->d->applies != s->applies;
+}
+
+static int add_frame(const struct status_stream *s, struct evbuffer *out, size_t from, size_t to)
+{
+	return evbuffer_add(out, s->frame + from, to - from);
+}
+
+/* Up to STATUS_BATCH entries of one list, from s->i on: -1 out of memory,
+ * 1 the list is over, 0 more. */
+static int add_entries(struct status_stream *s, struct evbuffer *out, bool insts)
+{
+	const struct daemon *d = s->d;
+	size_t n = insts ? d->rt.n_insts : (s->brief ? 0 : d->rt.n_socks);
+
+	for (size_t k = 0; k < STATUS_BATCH; k++, s->i++) {
+		json_t *o;
+		int rc;
+
+		if (s->i >= n || lists_moved(s))
+			return 1;
+		o = insts ? entry_json(d, d->rt.insts[s->i], !s->brief)
+			  : socket_json(d->rt.socks[s->i]);
+		rc = (s->i && evbuffer_add(out, ",", 1) < 0) ? -1
+							     : doc_stream_dump(o, out, s->flags);
+		json_decref(o);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static enum doc_stream_rc status_next(struct doc_stream *base, struct evbuffer *out)
+{
+	struct status_stream *s = (struct status_stream *)base;
+	size_t len = strlen(s->frame);
+	int rc = 0;
+
+	switch (s->phase) {
+	case PH_HEAD:
+		rc = add_frame(s, out, 0, s->insts_at) < 0 ? -1 : 1;
+		break;
+	case PH_INSTS:
+	case PH_SOCKS:
+		rc = add_entries(s, out, s->phase == PH_INSTS);
+		break;
+	case PH_MID:
+		rc = add_frame(s, out, s->insts_at, s->socks_at) < 0 ? -1 : 1;
+		break;
+	case PH_TAIL:
+		rc = add_frame(s, out, s->socks_at, len) < 0 ? -1 : 1;
+		break;
+	case PH_DONE:
+		return DOC_STREAM_DONE;
+	}
+	if (rc < 0)
+		return DOC_STREAM_ERR;
+	if (rc > 0) {
+		s->phase++;
+		s->i = 0;
+	}
+	return s->phase == PH_DONE ? DOC_STREAM_DONE : DOC_STREAM_MORE;
+}
+
+static void status_stream_free(struct doc_stream *base)
+{
+	struct status_stream *s = (struct status_stream *)base;
+
+	free(s->frame);
+	free(s);
+}
+
+/* The offset just after `"KEY":[` of `"KEY":[]` in text from `from` on. */
+static size_t list_at(const char *text, size_t from, const char *key, bool *ok)
+{
+	char pat[32];
+	const char *at;
+
+	snprintf(pat, sizeof(pat), "\"%s\":[]", key);
+	at = *ok ? strstr(text + from, pat) : NULL;
+	*ok = at != NULL;
+	return at ? (size_t)(at - text) + strlen(pat) - 1 : 0;
+}
+
+struct doc_stream *status_stream_new(const struct daemon *d, bool brief, size_t flags,
+				     const char *prefix, const char *suffix)
+{
+	struct status_stream *s = calloc(1, sizeof(*s));
+	json_t *doc = status_doc(d, brief, true);
+	char *text = doc ? json_dumps(doc, flags) : NULL;
+	bool ok = text != NULL;
+
+	json_decref(doc);
+	if (s && text && asprintf(&s->frame, "%s%s%s", prefix, text, suffix) < 0)
+		s->frame = NULL;
+	free(text);
+	if (!s || !s->frame) {
+		free(s);
+		return NULL;
+	}
+	s->insts_at = list_at(s->frame, 0, "instances", &ok);
+	s->socks_at = list_at(s->frame, s->insts_at, "sockets", &ok);
+	if (!ok) { /* cannot be: the frame is ours */
+		status_stream_free(&s->base);
+		return NULL;
+	}
+	s->base = (struct doc_stream){.next = status_next, .free = status_stream_free};
+	s->d = d;
+	s->flags = flags;
+	s->brief = brief;
+	s->applies = d->applies;
+	return &s->base;
 }

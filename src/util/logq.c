@@ -14,8 +14,7 @@ int logq_init(struct logq *q, int fd, size_t cap)
 	q->fd = fd;
 	q->saved_flags = -1;
 	q->cap = cap;
-	q->buf = malloc(cap);
-	return q->buf ? 0 : -ENOMEM;
+	return 0; /* the queue is allocated when a line must wait (enqueue) */
 }
 
 static void restore_flags(struct logq *q)
@@ -90,6 +89,9 @@ int logq_flush(struct logq *q)
 		memmove(q->buf, q->buf + n, q->len - (size_t)n);
 		q->len -= (size_t)n;
 	}
+	/* empty: its memory goes back until a line must wait again */
+	free(q->buf);
+	q->buf = NULL;
 	return 0;
 }
 
@@ -100,6 +102,14 @@ static bool enqueue(struct logq *q, const char *p, size_t len, bool note)
 	if (!note)
 		room = room > LOGQ_NOTE_RESERVE ? room - LOGQ_NOTE_RESERVE : 0;
 	if (len > room) {
+		q->dropped++;
+		return false;
+	}
+	if (!len)
+		return true;
+	if (!q->buf)
+		q->buf = malloc(q->cap);
+	if (!q->buf) {
 		q->dropped++;
 		return false;
 	}

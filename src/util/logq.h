@@ -19,14 +19,16 @@
 
 struct logq {
 	int fd;
-	char *buf; /* queued bytes, oldest first: whole lines, the first maybe begun */
+	char *buf; /* queued bytes, oldest first: whole lines, the first maybe begun;
+		    * NULL while none wait */
 	size_t len, cap;
 	uint64_t dropped; /* lines dropped since the last logq_take_dropped */
 	int saved_flags;  /* fd's file status flags before logq_set_fd; -1: untouched */
 };
 
 /* An empty queue of cap bytes writing to fd (not made non-blocking: see
- * logq_set_fd). 0 or -ENOMEM. */
+ * logq_set_fd). Its memory is taken only while lines wait (a daemon that
+ * logs to a reader that keeps up holds none). 0. */
 int logq_init(struct logq *q, int fd, size_t cap);
 /* Tries once more to write what waits, puts fd's flags back, frees. */
 void logq_done(struct logq *q);

@@ -330,6 +330,7 @@ void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
 		if (addr && (addr->family != inst->spec.family || !rt_vips_has(inst, addr)))
 			continue;
 		rt_vips_reconcile(inst);
+		rt_inst_hold_check(inst);
 	}
 }
 

@@ -89,7 +89,13 @@ struct vrrp_rt_timer_arg {
 	enum vrrp_fsm_timer timer;
 };
 
-/* A live instance. Fields are readable for status output. */
+/* A live instance. Fields are readable for status output. Its reason
+ * texts (the *_reason members) are never NULL: "" when there is none,
+ * else a string of at most VRRP_RT_REASON_MAX - 1 characters
+ * (last_reason: VRRP_RT_LAST_REASON_MAX - 1) that only the runtime sets
+ * (rt_reason_set): an empty one costs a pointer, not a buffer (issue 16,
+ * seven 128-byte buffers were a third of an instance). */
+#define VRRP_RT_LAST_REASON_MAX (VRRP_FSM_REASON_MAX + VRRP_RT_REASON_MAX)
 struct vrrp_inst {
 	struct vrrp_rt *rt;
 	struct vrrp_inst_spec spec;
@@ -110,22 +116,23 @@ struct vrrp_inst {
 	/* "cannot hold VIP x: <error>" while a VIP could not be added: the
 	 * instance is unhealthy with this reason and retries every second;
 	 * "" when every VIP can be held. */
-	char hold_reason[VRRP_RT_REASON_MAX];
+	const char *hold_reason;
 	struct ip_addr hold_vip; /* the VIP the retry tries */
 	bool hold_tried;	 /* judged once: the hold timer retries now */
+	bool hold_due;		 /* a VIP just failed: judge it (rt_inst_hold_check) */
 	/* What the daemon's checks last said (vrrp_inst_set_healthy); the
 	 * instance is healthy when they say so and hold_reason is "". */
 	bool checks_healthy, checks_pending;
-	char checks_reason[VRRP_RT_REASON_MAX];
+	const char *checks_reason;
 	/* What the weighted checks last said (vrrp_inst_set_weight) */
-	char weight_reason[VRRP_RT_REASON_MAX];
+	const char *weight_reason;
 	uint64_t weight_changes;
 	bool started; /* STARTUP delivered */
-	char health_reason[VRRP_RT_REASON_MAX];
-	char link_reason[VRRP_RT_REASON_MAX]; /* the advert interface's last word */
-	uint64_t health_changes;	      /* healthy <-> unhealthy, as fed to the machine */
-	int64_t health_changed_wall_ms;	      /* CLOCK_REALTIME of the last; 0: never */
-	char wait_reason[VRRP_RT_REASON_MAX]; /* why it is not running, "" if it is */
+	const char *health_reason;
+	const char *link_reason;	/* the advert interface's last word */
+	uint64_t health_changes;	/* healthy <-> unhealthy, as fed to the machine */
+	int64_t health_changed_wall_ms; /* CLOCK_REALTIME of the last; 0: never */
+	const char *wait_reason;	/* why it is not running, "" if it is */
 	bool has_transition;
 	struct vrrp_fsm_transition last;
 	int64_t last_transition_wall_ms; /* CLOCK_REALTIME */
@@ -150,7 +157,7 @@ struct vrrp_inst {
 	size_t n_advert_addrs;	  /* VIPs that fit in an advert (see docs/vrrp.md) */
 	/* The last transition's reason as logged and shown: the machine's,
 	 * or for a health resignation "unhealthy: " and the health reason. */
-	char last_reason[VRRP_FSM_REASON_MAX + VRRP_RT_REASON_MAX];
+	const char *last_reason;
 	/* Whoever set vrrp_rt.hooks (the daemon's health checks) keeps its
 	 * binding of this instance here; the runtime never reads it. */
 	void *hook_data;

@@ -10,6 +10,7 @@
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,37 @@ void rt_timer_cancel(struct vrrp_rt *rt, struct vrrp_rt_timer *t)
 void rt_timer_free(struct vrrp_rt *rt, struct vrrp_rt_timer *t)
 {
 	rt->env->timer_free(rt->env_ctx, t);
+}
+
+/* ---- reason texts ---- */
+
+const char rt_no_reason[] = "";
+
+void rt_reason_free(const char **slot)
+{
+	if (*slot && *slot != rt_no_reason)
+		free((void *)*slot);
+	*slot = rt_no_reason;
+}
+
+void rt_reason_set(const char **slot, size_t cap, const char *fmt, ...)
+{
+	char buf[VRRP_RT_LAST_REASON_MAX];
+	char *text = NULL;
+	va_list ap;
+
+	if (cap > sizeof(buf))
+		cap = sizeof(buf);
+	va_start(ap, fmt);
+	vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
+	if (*slot && strcmp(*slot, buf) == 0)
+		return; /* the same: no allocation */
+	if (buf[0])
+		text = strdup(buf);
+	rt_reason_free(slot);
+	if (text)
+		*slot = text;
 }
 
 /* ---- logging ----

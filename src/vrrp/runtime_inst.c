@@ -42,7 +42,6 @@ static const char *health_text(enum vip_method m)
 struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 {
 	struct vrrp_inst *inst = calloc(1, sizeof(*inst));
-	bool ok;
 
 	if (!inst)
 		return NULL;
@@ -52,23 +51,23 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 	spec->n_vips = 0;
 	inst->cfg = inst->spec.fsm;
 	vrrp_fsm_init(&inst->fsm);
-	snprintf(inst->health_reason, sizeof(inst->health_reason), "%s",
-		 health_text(inst->spec.method));
+	inst->hold_reason = inst->checks_reason = inst->weight_reason = rt_no_reason;
+	inst->link_reason = inst->wait_reason = inst->last_reason = rt_no_reason;
+	inst->health_reason = rt_no_reason;
+	rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%s",
+		      health_text(inst->spec.method));
 	inst->checks_healthy = true;
-	memcpy(inst->checks_reason, inst->health_reason, sizeof(inst->checks_reason));
+	rt_reason_set(&inst->checks_reason, VRRP_RT_REASON_MAX, "%s", inst->health_reason);
 	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
-	ok = true;
-	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) {
+	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) { /* timers: arm_fsm_timer */
 		inst->timer_args[t].inst = inst;
 		inst->timer_args[t].timer = (enum vrrp_fsm_timer)t;
-		inst->timers[t] = rt_timer_new(rt, on_timer, &inst->timer_args[t]);
-		ok = ok && inst->timers[t];
 	}
 	inst->garp_timer = rt_timer_new(rt, rt_garp_on_timer, inst);
-	inst->retry_timer = rt_timer_new(rt, on_retry, inst);
-	inst->hold_timer = rt_timer_new(rt, on_hold, inst);
-	if (!ok || !inst->garp_timer || !inst->retry_timer || !inst->hold_timer ||
-	    !rt_vips_alloc_missing(inst)) {
+	/* retry_timer and hold_timer: made when an interface is first
+	 * missing (try_start), a VIP first fails (rt_inst_hold_check); most
+	 * instances need neither, and a timer is a libevent event */
+	if (!inst->garp_timer || !rt_vips_alloc_missing(inst)) {
 		rt_inst_free(inst);
 		return NULL;
 	}
@@ -94,6 +93,13 @@ void rt_inst_free(struct vrrp_inst *inst)
 	rt_vside_detach(inst);
 	rt_spec_done(&inst->spec);
 	free(inst->vip_missing);
+	rt_reason_free(&inst->hold_reason);
+	rt_reason_free(&inst->checks_reason);
+	rt_reason_free(&inst->weight_reason);
+	rt_reason_free(&inst->health_reason);
+	rt_reason_free(&inst->link_reason);
+	rt_reason_free(&inst->wait_reason);
+	rt_reason_free(&inst->last_reason);
 	free(inst);
 }
 
@@ -144,6 +150,7 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 			else if (rt_vips_add_at(inst, i) == 0)
 				rt_garp_round(inst, v, 1);
 		}
+		rt_inst_hold_check(inst);
 	}
 	free(old_missing);
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "VIP list updated in place: %zu -> %zu VIPs%s", n_old,
@@ -176,6 +183,22 @@ static uint32_t advert_delay_on_grid(struct vrrp_inst *inst, uint32_t delay_ms)
 	return delay_ms + (uint32_t)late;
 }
 
+/* A state machine timer is made when first armed: a master that stays
+ * master never arms its master-down timer, a backup never its advert
+ * timer, and most instances never the preempt delay (issue 16: each is a
+ * libevent event, 150 bytes an instance). Out of memory there the timer
+ * cannot run: logged, as loud as it gets. */
+static void arm_fsm_timer(struct vrrp_inst *inst, enum vrrp_fsm_timer t, uint32_t delay_ms)
+{
+	if (!inst->timers[t])
+		inst->timers[t] = rt_timer_new(inst->rt, on_timer, &inst->timer_args[t]);
+	if (inst->timers[t])
+		rt_timer_arm(inst->rt, inst->timers[t], delay_ms);
+	else
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: the %s timer cannot run",
+			      vrrp_fsm_timer_name(t));
+}
+
 static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 {
 	switch (a->type) {
@@ -183,16 +206,17 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		rt_send_advert(inst, a->priority);
 		break;
 	case VRRP_FSM_ACT_ARM_TIMER:
-		rt_timer_arm(inst->rt, inst->timers[a->timer],
-			     a->timer == VRRP_FSM_TIMER_ADVERT
-				 ? advert_delay_on_grid(inst, a->delay_ms)
-				 : a->delay_ms);
+		arm_fsm_timer(inst, a->timer,
+			      a->timer == VRRP_FSM_TIMER_ADVERT
+				  ? advert_delay_on_grid(inst, a->delay_ms)
+				  : a->delay_ms);
 		break;
 	case VRRP_FSM_ACT_CANCEL_TIMER:
 		rt_timer_cancel(inst->rt, inst->timers[a->timer]);
 		break;
 	case VRRP_FSM_ACT_ADD_VIPS:
 		rt_vips_add(inst);
+		rt_inst_hold_check(inst);
 		break;
 	case VRRP_FSM_ACT_REMOVE_VIPS:
 		rt_vips_remove(inst);
@@ -220,15 +244,14 @@ static void note_transition(struct vrrp_inst *inst, const struct vrrp_fsm_transi
 	inst->last = *t;
 	inst->last_transition_wall_ms = rt_wall_ms(inst->rt);
 	if (t->cause == VRRP_FSM_CAUSE_UNHEALTHY && inst->health_reason[0])
-		snprintf(inst->last_reason, sizeof(inst->last_reason), "unhealthy: %s",
-			 inst->health_reason);
+		rt_reason_set(&inst->last_reason, VRRP_RT_LAST_REASON_MAX, "unhealthy: %s",
+			      inst->health_reason);
 	else if (t->cause == VRRP_FSM_CAUSE_LINK_DOWN && inst->link_reason[0])
-		snprintf(inst->last_reason, sizeof(inst->last_reason), "%.90s: %.120s", t->reason,
-			 inst->link_reason);
+		rt_reason_set(&inst->last_reason, VRRP_RT_LAST_REASON_MAX, "%.90s: %.120s",
+			      t->reason, inst->link_reason);
 	else
-		snprintf(inst->last_reason, sizeof(inst->last_reason), "%s", t->reason);
-	memcpy(inst->last.reason, inst->last_reason, sizeof(inst->last.reason) - 1);
-	inst->last.reason[sizeof(inst->last.reason) - 1] = '\0';
+		rt_reason_set(&inst->last_reason, VRRP_RT_LAST_REASON_MAX, "%s", t->reason);
+	snprintf(inst->last.reason, sizeof(inst->last.reason), "%s", inst->last_reason);
 	if (t->from == VRRP_FSM_MASTER)
 		rt_garp_stop(inst); /* no refresh once we are not master */
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s -> %s (%s)", vrrp_fsm_state_name(t->from),
@@ -291,13 +314,18 @@ static void try_start(struct vrrp_inst *inst)
 		if (strcmp(why, inst->wait_reason) != 0)
 			vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "waiting: %s (retrying every %d ms)",
 				      why, RETRY_MS);
-		memcpy(inst->wait_reason, why, sizeof(why));
-		rt_timer_arm(inst->rt, inst->retry_timer, RETRY_MS);
+		rt_reason_set(&inst->wait_reason, VRRP_RT_REASON_MAX, "%s", why);
+		if (!inst->retry_timer)
+			inst->retry_timer = rt_timer_new(inst->rt, on_retry, inst);
+		if (inst->retry_timer)
+			rt_timer_arm(inst->rt, inst->retry_timer, RETRY_MS);
+		else
+			vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: no retry timer");
 		return;
 	}
 	if (inst->wait_reason[0])
 		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "interface %s usable now", ifname);
-	inst->wait_reason[0] = '\0';
+	rt_reason_free(&inst->wait_reason);
 	inst->started = true;
 	rt_inst_step(inst, &ev);
 }
@@ -359,12 +387,12 @@ static void judge_health(struct vrrp_inst *inst)
 	bool plain; /* the reason says no more than the verdict */
 
 	if (can_hold)
-		memcpy(inst->health_reason, inst->checks_reason, sizeof(inst->health_reason));
+		rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%s", inst->checks_reason);
 	else if (!inst->checks_healthy)
-		snprintf(inst->health_reason, sizeof(inst->health_reason), "%.60s; %.60s",
-			 inst->hold_reason, inst->checks_reason);
+		rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%.60s; %.60s",
+			      inst->hold_reason, inst->checks_reason);
 	else
-		memcpy(inst->health_reason, inst->hold_reason, sizeof(inst->health_reason));
+		rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%s", inst->hold_reason);
 	if (inst->fsm.healthy == healthy) {
 		if (inst->fsm.pending != ev.pending)
 			rt_inst_step(inst, &ev); /* confirmed (or re-opened): no news for the log */
@@ -398,7 +426,7 @@ void vrrp_inst_set_healthy(struct vrrp_inst *inst, bool healthy, bool pending, c
 {
 	inst->checks_healthy = healthy;
 	inst->checks_pending = pending;
-	snprintf(inst->checks_reason, sizeof(inst->checks_reason), "%s", reason ? reason : "");
+	rt_reason_set(&inst->checks_reason, VRRP_RT_REASON_MAX, "%s", reason ? reason : "");
 	judge_health(inst);
 }
 
@@ -410,7 +438,7 @@ void vrrp_inst_set_weight(struct vrrp_inst *inst, int delta, const char *reason)
 		delta = -254;
 	if (delta > 254)
 		delta = 254;
-	snprintf(inst->weight_reason, sizeof(inst->weight_reason), "%s", reason ? reason : "");
+	rt_reason_set(&inst->weight_reason, VRRP_RT_REASON_MAX, "%s", reason ? reason : "");
 	if (inst->fsm.priority_delta == delta)
 		return;
 	ev.priority_delta = (int16_t)delta;
@@ -423,8 +451,22 @@ void vrrp_inst_set_weight(struct vrrp_inst *inst, int delta, const char *reason)
 	rt_inst_step(inst, &ev);
 }
 
-/* A VIP could not be added (runtime_vips.c armed this at once): judge
- * it, then retry every HOLD_RETRY_MS until every VIP can be held. */
+void rt_inst_hold_check(struct vrrp_inst *inst)
+{
+	if (!inst->hold_due)
+		return;
+	inst->hold_due = false;
+	if (!inst->hold_timer)
+		inst->hold_timer = rt_timer_new(inst->rt, on_hold, inst);
+	if (inst->hold_timer)
+		rt_timer_arm(inst->rt, inst->hold_timer, 0);
+	else
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: %s: no retry",
+			      inst->hold_reason);
+}
+
+/* A VIP could not be added (rt_inst_hold_check armed this at once):
+ * judge it, then retry every HOLD_RETRY_MS until every VIP can be held. */
 static void on_hold(void *arg)
 {
 	struct vrrp_inst *inst = arg;
@@ -434,7 +476,7 @@ static void on_hold(void *arg)
 	if (inst->hold_tried && rt_vips_retry(inst)) {
 		vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "every VIP can be held again (was: %s)",
 			      inst->hold_reason);
-		inst->hold_reason[0] = '\0';
+		rt_reason_free(&inst->hold_reason);
 		inst->hold_tried = false;
 		judge_health(inst);
 		return;
@@ -444,6 +486,7 @@ static void on_hold(void *arg)
 			      inst->hold_reason, HOLD_RETRY_MS);
 	inst->hold_tried = true;
 	judge_health(inst);
+	inst->hold_due = false; /* the retry below judges it */
 	rt_timer_arm(inst->rt, inst->hold_timer, HOLD_RETRY_MS);
 }
 
@@ -451,7 +494,7 @@ void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason)
 {
 	struct vrrp_fsm_event ev = {.type = up ? VRRP_FSM_EV_LINK_UP : VRRP_FSM_EV_LINK_DOWN};
 
-	snprintf(inst->link_reason, sizeof(inst->link_reason), "%s", reason ? reason : "");
+	rt_reason_set(&inst->link_reason, VRRP_RT_REASON_MAX, "%s", reason ? reason : "");
 	if (inst->fsm.link_down == !up)
 		return;
 	rt_inst_step(inst, &ev);

@@ -36,6 +36,15 @@ struct vrrp_rt_timer *rt_timer_new(struct vrrp_rt *rt, vrrp_rt_timer_fn fn, void
 void rt_timer_arm(struct vrrp_rt *rt, struct vrrp_rt_timer *t, uint32_t delay_ms);
 void rt_timer_cancel(struct vrrp_rt *rt, struct vrrp_rt_timer *t);
 void rt_timer_free(struct vrrp_rt *rt, struct vrrp_rt_timer *t);
+/* An instance's reason text (struct vrrp_inst's *_reason): *slot becomes
+ * the formatted text cut to cap - 1 characters, as the buffer of cap bytes
+ * it replaced cut it, malloc'd, or rt_no_reason when empty (or out of
+ * memory: a reason is worth less than the instance). Formatted before the
+ * old text goes, so that it may be an argument. */
+extern const char rt_no_reason[];
+__attribute__((format(printf, 3, 4))) void rt_reason_set(const char **slot, size_t cap,
+							 const char *fmt, ...);
+void rt_reason_free(const char **slot);
 /* The netlink socket of a namespace; fetch it for each use (a re-created
  * namespace gets a new one). NULL with -errno in *err. */
 struct nl_sock *rt_nl(struct vrrp_rt *rt, const char *netns, int *err);
@@ -109,12 +118,15 @@ void rt_inst_free(struct vrrp_inst *inst);
 void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 /* The VIP list changed, nothing else: adds/removes the difference if held. */
 void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec);
+/* After runtime_vips.c added VIPs: one that failed (hold_due) is judged
+ * from the loop at once (the hold timer, made then). */
+void rt_inst_hold_check(struct vrrp_inst *inst);
 
 /* ---- runtime_vips.c: the instance's VIPs in the kernel ---- */
 int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
 int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
 /* ADD_VIPS / REMOVE_VIPS. A VIP that cannot be added is missing: it sets
- * hold_reason and arms hold_timer at once. */
+ * hold_reason and hold_due (the caller runs rt_inst_hold_check). */
 void rt_vips_add(struct vrrp_inst *inst);
 void rt_vips_remove(struct vrrp_inst *inst);
 /* Adds spec.vips[i] alone, as rt_vips_add does. 0 or -errno. */

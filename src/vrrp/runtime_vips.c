@@ -4,8 +4,9 @@
  * them (the daemon's address watch calls vrrp_rt_addr_removed), and the
  * fault of a VIP that cannot be added ("cannot hold VIP x: ..."), which
  * runtime_inst.c judges as ill health from inst->hold_timer: the
- * instance resigns and retries. Below runtime_inst.c: it arms that timer
- * and never steps the machine. */
+ * instance resigns and retries. Below runtime_inst.c: it marks
+ * inst->hold_due, its callers arm that timer (rt_inst_hold_check), and it
+ * never steps the machine. */
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
@@ -51,9 +52,9 @@ static void note_missing(struct vrrp_inst *inst, size_t i, int err)
 
 	inst->vip_missing[i] = true;
 	inst->hold_vip = inst->spec.vips[i];
-	snprintf(inst->hold_reason, sizeof(inst->hold_reason), "cannot hold VIP %s: %s",
-		 ip_ntop(&inst->spec.vips[i], a), strerror(-err));
-	rt_timer_arm(inst->rt, inst->hold_timer, 0);
+	rt_reason_set(&inst->hold_reason, VRRP_RT_REASON_MAX, "cannot hold VIP %s: %s",
+		      ip_ntop(&inst->spec.vips[i], a), strerror(-err));
+	inst->hold_due = true; /* the caller above runs rt_inst_hold_check */
 }
 
 int rt_vips_add_at(struct vrrp_inst *inst, size_t i)

@@ -164,6 +164,11 @@ struct vrrp_inst {
 };
 
 /* One raw socket on an advert interface; instances on it are found by VRID. */
+struct vrrp_rt_sock_vrid {
+	uint8_t vrid;
+	struct vrrp_inst *inst;
+};
+
 struct vrrp_rt_sock {
 	struct vrrp_rt *rt;
 	char netns[VRRP_RT_NETNS_MAX]; /* "" = the daemon's own */
@@ -174,8 +179,11 @@ struct vrrp_rt_sock {
 	struct ip_addr link_local; /* IPv6: fe80:: source of multicast adverts */
 	bool has_link_local;
 	void *io; /* the environment's (runtime_env.h): fd and read event */
-	struct vrrp_inst *by_vrid[256];
-	/* Takes a valid advert for by_vrid[] up to its instance (rt_inst_step,
+	/* Its instances, by VRID (vrrp_rt_sock_inst): a few per interface, so
+	 * a short sorted array, not a table of 256 per interface. */
+	struct vrrp_rt_sock_vrid *vrids;
+	size_t n_vrids;
+	/* Takes a valid advert for vrids[] up to its instance (rt_inst_step,
 	 * given at attach: the receive path is a layer below the step). */
 	void (*on_advert)(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 	/* An advert the environment queued (sock_send returned 0) that the

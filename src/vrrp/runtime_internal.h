@@ -88,6 +88,8 @@ typedef void (*rt_advert_fn)(struct vrrp_inst *inst, const struct vrrp_fsm_event
  * on_advert. NULL with -errno in *err. */
 struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, rt_advert_fn on_advert, int *err);
 void rt_sock_detach(struct vrrp_inst *inst);
+/* The instance of that VRID on s, or NULL. */
+struct vrrp_inst *rt_sock_inst(const struct vrrp_rt_sock *s, unsigned vrid);
 int rt_send_advert(struct vrrp_inst *inst, uint8_t priority);
 /* How many of the spec's VIPs fit in one advert of at most 1280 bytes. */
 size_t rt_advert_addr_cap(const struct vrrp_inst_spec *spec);

@@ -275,7 +275,7 @@ static void rx_packet(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len,
 	rc = rx_decode(s->family, buf, len, rx, pkt, &why);
 	if (rc == -EBADMSG && why != VRRP_DROP_BAD_TTL) {
 		count_sock_drop(s, why, rx, -1);
-	} else if (!(inst = s->by_vrid[pkt->vrid])) {
+	} else if (!(inst = rt_sock_inst(s, pkt->vrid))) {
 		count_sock_drop(s, VRRP_DROP_UNKNOWN_VRID, rx, pkt->vrid);
 	} else {
 		deliver(s, inst, rc, rx, pkt);
@@ -288,6 +288,7 @@ static void sock_close(struct vrrp_rt_sock *s)
 {
 	if (s->io)
 		s->rt->env->sock_close(s->rt->env_ctx, s);
+	free(s->vrids);
 	free(s);
 }
 
@@ -304,7 +305,7 @@ static int sent_vrid(enum ip_family fam, const uint8_t *buf, size_t len)
 
 static void sock_send_failed(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len, int err)
 {
-	struct vrrp_inst *inst = s->by_vrid[sent_vrid(s->family, buf, len)];
+	struct vrrp_inst *inst = rt_sock_inst(s, (unsigned)sent_vrid(s->family, buf, len));
 
 	if (inst)
 		note_send(inst, err);
@@ -367,19 +368,72 @@ static struct vrrp_rt_sock *sock_get(struct vrrp_rt *rt, const struct vrrp_inst_
 	return s;
 }
 
+/* Where vrid is or would go in s->vrids. */
+static size_t vrid_slot(const struct vrrp_rt_sock *s, unsigned vrid)
+{
+	size_t lo = 0, hi = s->n_vrids;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->vrids[mid].vrid < vrid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct vrrp_inst *rt_sock_inst(const struct vrrp_rt_sock *s, unsigned vrid)
+{
+	size_t i = vrid_slot(s, vrid);
+
+	return i < s->n_vrids && s->vrids[i].vrid == vrid ? s->vrids[i].inst : NULL;
+}
+
+static int vrid_add(struct vrrp_rt_sock *s, struct vrrp_inst *inst)
+{
+	size_t at = vrid_slot(s, inst->spec.vrid);
+	struct vrrp_rt_sock_vrid *nv = realloc(s->vrids, (s->n_vrids + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	s->vrids = nv;
+	memmove(nv + at + 1, nv + at, (s->n_vrids - at) * sizeof(*nv));
+	nv[at] = (struct vrrp_rt_sock_vrid){.vrid = inst->spec.vrid, .inst = inst};
+	s->n_vrids++;
+	return 0;
+}
+
+static void vrid_remove(struct vrrp_rt_sock *s, const struct vrrp_inst *inst)
+{
+	size_t at = vrid_slot(s, inst->spec.vrid);
+
+	if (at < s->n_vrids && s->vrids[at].inst == inst) {
+		memmove(s->vrids + at, s->vrids + at + 1,
+			(s->n_vrids - at - 1) * sizeof(*s->vrids));
+		s->n_vrids--;
+	}
+}
+
 struct vrrp_rt_sock *rt_sock_attach(struct vrrp_inst *inst, rt_advert_fn on_advert, int *err)
 {
 	struct vrrp_rt_sock *s = sock_get(inst->rt, &inst->spec, on_advert, err);
 
 	if (!s)
 		return NULL;
-	if (s->by_vrid[inst->spec.vrid]) {
+	if (rt_sock_inst(s, inst->spec.vrid)) {
 		*err = -EADDRINUSE; /* two instances, one VRID: validation should prevent it */
 		if (s->refs == 0)
 			rt_sock_detach(inst);
 		return NULL;
 	}
-	s->by_vrid[inst->spec.vrid] = inst;
+	*err = vrid_add(s, inst);
+	if (*err) {
+		if (s->refs == 0)
+			rt_sock_detach(inst);
+		return NULL;
+	}
 	s->refs++;
 	inst->sock = s;
 	inst->cfg = inst->spec.fsm;
@@ -412,8 +466,7 @@ void rt_sock_detach(struct vrrp_inst *inst)
 			sock_unlink(inst->rt, s);
 		return;
 	}
-	if (s->by_vrid[inst->spec.vrid] == inst)
-		s->by_vrid[inst->spec.vrid] = NULL;
+	vrid_remove(s, inst);
 	inst->sock = NULL;
 	if (--s->refs <= 0)
 		sock_unlink(inst->rt, s);

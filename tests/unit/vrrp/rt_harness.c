@@ -268,8 +268,8 @@ static struct vrrp_rt_sock *receiver(struct rh_node *n, const struct rh_frame *f
 			continue;
 		if (group)
 			return s;
-		for (int v = 0; v < 256; v++)
-			if (s->by_vrid[v] && ip_equal(&s->by_vrid[v]->cfg.own_addr, &f->dst))
+		for (size_t v = 0; v < s->n_vrids; v++)
+			if (ip_equal(&s->vrids[v].inst->cfg.own_addr, &f->dst))
 				return s;
 	}
 	return NULL;

@@ -51,6 +51,8 @@ void rt_log_done(struct vrrp_rt *rt);
 bool rt_spec_same_key(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
 bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
 bool rt_spec_same_vips(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
+/* Both have a virtual MAC link, the same one (name, namespace, parent, MAC). */
+bool rt_spec_same_vmac(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
 void rt_spec_done(struct vrrp_inst_spec *s);
 
 /* ---- runtime_vside.c: the VIP side of inst's interface, opened or
@@ -100,7 +102,9 @@ void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n)
 /* ---- runtime_inst.c: one instance ---- */
 struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec);
 void rt_inst_start(struct vrrp_inst *inst);
-void rt_inst_stop(struct vrrp_inst *inst); /* SHUTDOWN, then release the socket */
+/* SHUTDOWN, then release the socket and the VIP side; keep_vmac: its
+ * virtual MAC link stays (down) for the instance that replaces it. */
+void rt_inst_stop(struct vrrp_inst *inst, bool keep_vmac);
 void rt_inst_free(struct vrrp_inst *inst);
 void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 /* The VIP list changed, nothing else: adds/removes the difference if held. */

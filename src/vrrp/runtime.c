@@ -338,6 +338,20 @@ void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
 	}
 }
 
+void vrrp_rt_link_changed(struct vrrp_rt *rt, const char *netns, const char *ifname)
+{
+	netns = netns ? netns : "";
+	for (size_t i = 0; i < rt->n_insts; i++) {
+		struct vrrp_inst *inst = rt->insts[i];
+		const struct vrrp_rt_vside *v = inst->vside;
+
+		if (!v || !v->parent[0] || strcmp(v->netns, netns) != 0 ||
+		    (ifname && strcmp(v->ifname, ifname) != 0))
+			continue;
+		rt_vips_vmac_check(inst);
+	}
+}
+
 int vrrp_rt_remove_vmac_links(struct vrrp_rt *rt, const struct vrrp_inst_spec *specs, size_t n)
 {
 	int removed = 0;

@@ -66,6 +66,10 @@ void rt_vside_release(struct vrrp_inst *inst);
 /* A virtual MAC link up (the instance holds its VIPs) or down (it sends
  * nothing); a no-op for an ordinary interface. 0 or -errno (logged). */
 int rt_vside_set_up(struct vrrp_rt_vside *v, bool up);
+/* The virtual MAC link is gone or another (the daemon saw it change):
+ * closed and opened again, i.e. made again (or adopted), down. 0 or
+ * -errno (logged; v->io NULL until a later try works). */
+int rt_vside_reopen(struct vrrp_rt_vside *v);
 /* Source of an unsolicited NA for vip: the link-local address, else vip. */
 const struct ip_addr *rt_vside_na_source(struct vrrp_rt_vside *v, const struct ip_addr *vip);
 
@@ -128,5 +132,8 @@ bool rt_vips_has(const struct vrrp_inst *inst, const struct ip_addr *addr);
 size_t rt_vips_reconcile(struct vrrp_inst *inst);
 /* The hold timer's retry: true when every VIP can be held again. */
 bool rt_vips_retry(struct vrrp_inst *inst);
+/* The instance's virtual MAC link as the kernel has it, put back as the
+ * instance wants it (vrrp_rt_link_changed). */
+void rt_vips_vmac_check(struct vrrp_inst *inst);
 
 #endif

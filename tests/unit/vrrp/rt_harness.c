@@ -575,6 +575,7 @@ static const struct vrrp_rt_env rh_env = {
     .vside_close = env_vside_close,
     .garp_send = env_garp_send,
     .vmac_set_up = rh_env_vmac_set_up,
+    .vmac_state = rh_env_vmac_state,
     .vmac_delete = rh_env_vmac_delete,
     .vmac_send = rh_env_vmac_send,
     .vmac_list = rh_env_vmac_list,

@@ -279,6 +279,13 @@ size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since
 size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms);
 /* Node i's virtual MAC link (rt_harness_vmac.c): NULL when it has none. */
 const struct rh_vmac *rh_vmac(const struct rh_world *w, int i, const char *name);
+/* Someone sets node i's virtual MAC link name up or down (`ip link set`),
+ * or deletes it (`ip link del`), behind the daemon's back: the kernel
+ * drops the addresses a down link loses, and the daemon's link watch
+ * tells the runtime at once (vrrp_rt_link_changed), then its address
+ * watch (vrrp_rt_addr_removed), as src/daemon/health.c does. */
+void rh_vmac_set_up_behind(struct rh_world *w, int i, const char *name, bool up);
+void rh_vmac_delete_behind(struct rh_world *w, int i, const char *name);
 /* The node the switch sends frames to mac to (-1: it floods them, not
  * having seen the MAC yet). */
 int rh_switch_port(const struct rh_world *w, const uint8_t mac[6]);

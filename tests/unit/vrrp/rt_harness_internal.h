@@ -27,6 +27,7 @@ struct rh_vmac *rh_vmac_by_name(struct rh_node *n, const char *name);
 struct rh_vmac *rh_vmac_by_ifindex(struct rh_node *n, int ifindex);
 int rh_env_vmac_open(struct rh_node *n, struct vrrp_rt_vside *v);
 int rh_env_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up);
+int rh_env_vmac_state(void *ctx, struct vrrp_rt_vside *v, int *ifindex, bool *up);
 void rh_env_vmac_delete(void *ctx, struct vrrp_rt_vside *v);
 int rh_env_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX], size_t cap,
 		     size_t *n);

@@ -219,3 +219,47 @@ void rh_vmac_addr_removed(struct rh_node *n, int ifindex, const struct ip_addr *
 	n->vmac_kernel_sends++;
 	rh_wire_kernel_frame(n, vm->mac);
 }
+
+int rh_env_vmac_state(void *ctx, struct vrrp_rt_vside *v, int *ifindex, bool *up)
+{
+	struct rh_vmac *vm = rh_vmac_by_name(ctx, v->ifname);
+
+	if (!vm)
+		return -ENODEV;
+	*ifindex = vm->ifindex;
+	*up = vm->up;
+	return 0;
+}
+
+/* The daemon's watches hear of it: the link, then the addresses. */
+static void tell_watches(struct rh_node *n, const char *name, int ifindex)
+{
+	if (!n->running)
+		return;
+	vrrp_rt_link_changed(&n->rt, "", name);
+	vrrp_rt_addr_removed(&n->rt, "", ifindex, NULL);
+}
+
+void rh_vmac_set_up_behind(struct rh_world *w, int i, const char *name, bool up)
+{
+	struct rh_node *n = &w->nodes[i];
+	struct rh_vmac *vm = rh_vmac_by_name(n, name);
+
+	assert_non_null(vm);
+	vm->up = up;
+	if (!up) /* the kernel drops a down link's IPv6 addresses */
+		drop_addrs(n, vm->ifindex, IP_V6);
+	tell_watches(n, name, vm->ifindex);
+}
+
+void rh_vmac_delete_behind(struct rh_world *w, int i, const char *name)
+{
+	struct rh_node *n = &w->nodes[i];
+	struct rh_vmac *vm = rh_vmac_by_name(n, name);
+
+	assert_non_null(vm);
+	drop_addrs(n, vm->ifindex, 0);
+	vm->exists = false;
+	vm->up = false;
+	tell_watches(n, name, vm->ifindex);
+}

@@ -338,6 +338,94 @@ static void test_restart_of_a_master_leaves_the_mac_at_the_peer(void **state)
 	rh_world_done(&w);
 }
 
+/* The daemon watches its links (docs/vmac.md, "Repairs"): someone sets
+ * the master's link down (it loses its IPv6 VIPs, and answers nothing):
+ * raised again, the VIPs added again, one GARP/NA round; deleted: made
+ * again, the same. */
+static void test_master_link_set_down_or_deleted_is_put_back(void **state)
+{
+	struct rh_world w;
+	uint8_t m4[6], m6[6];
+	uint64_t t0, made;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_vmac_of(51, IP_V4, m4);
+	rh_vmac_of(52, IP_V6, m6);
+	rh_run(&w, 1000); /* past the takeover's GARP/NA burst */
+	t0 = w.now_ms;
+	rh_vmac_set_up_behind(&w, A, VM6, false);
+	assert_true(rh_vmac(&w, A, VM6)->up);
+	assert_true(rh_holds_on(&w, A, "", VM6, VIP6));
+	assert_int_equal(rh_garps(&w, A, VIP6, t0), 1);
+	assert_int_equal(rh_inst(&w, A, GW6)->vmac_repairs, 1);
+	assert_true(rh_client_reaches(&w, VIP6, A));
+
+	t0 = w.now_ms;
+	made = w.nodes[A].vmac_created;
+	rh_vmac_delete_behind(&w, A, VM4);
+	assert_int_equal(w.nodes[A].vmac_created, made + 1);
+	assert_true(rh_vmac(&w, A, VM4)->up);
+	assert_true(rh_holds_on(&w, A, "", VM4, VIP4));
+	assert_int_equal(rh_garps(&w, A, VIP4, t0), 1);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	assert_int_equal(rh_switch_port(&w, m4), A);
+	/* nothing moved: no transition, the peer never noticed */
+	rh_run(&w, 1000);
+	assert_int_equal(rh_transitions(&w, A, NULL, t0), 0);
+	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
+	rh_aa_assert_settled(&w);
+	assert_int_equal(w.nodes[A].vmac_down_sends, 0);
+	rh_world_done(&w);
+}
+
+/* A backup's link set up by someone is lowered again (a backup's link
+ * sends nothing); one deleted is made again, down, and the instance still
+ * takes over when it must. */
+static void test_backup_link_set_up_or_deleted_is_put_back(void **state)
+{
+	struct rh_world w;
+	uint64_t made;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_vmac_set_up_behind(&w, B, VM4, true);
+	assert_false(rh_vmac(&w, B, VM4)->up);
+	assert_int_equal(rh_inst(&w, B, GW4)->vmac_repairs, 1);
+	made = w.nodes[B].vmac_created;
+	rh_vmac_delete_behind(&w, B, VM6);
+	assert_int_equal(w.nodes[B].vmac_created, made + 1);
+	assert_non_null(rh_vmac(&w, B, VM6));
+	assert_false(rh_vmac(&w, B, VM6)->up);
+	rh_run(&w, 500);
+	rh_aa_assert_settled(&w);
+	rh_stop(&w, A); /* B takes GW4 and GW6 over on the links put back */
+	rh_run(&w, 500);
+	assert_true(rh_vmac(&w, B, VM6)->up);
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	rh_world_done(&w);
+}
+
+/* Without the watch's word (a link deleted while the daemon was busy), a
+ * backup that takes over makes its link again when raising it fails. */
+static void test_takeover_makes_a_deleted_link_again(void **state)
+{
+	struct rh_world w;
+	struct rh_vmac *vm;
+
+	(void)state;
+	vmac_lab(&w, false);
+	vm = (struct rh_vmac *)rh_vmac(&w, B, VM6);
+	vm->exists = false; /* gone, and nobody told */
+	rh_stop(&w, A);
+	rh_run(&w, 500);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_MASTER);
+	assert_true(rh_vmac(&w, B, VM6)->up);
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	rh_world_done(&w);
+}
+
 /* A crashed daemon comes back with a file without virtual_mac: the links it
  * left are swept at start (the VIPs back on eth0); the peer's stay. */
 static void test_links_the_file_dropped_are_swept_at_start(void **state)
@@ -395,6 +483,9 @@ int main(void)
 	    cmocka_unit_test(test_link_that_cannot_be_raised),
 	    cmocka_unit_test(test_peer_that_yields_leaves_the_mac_at_the_master),
 	    cmocka_unit_test(test_restart_of_a_master_leaves_the_mac_at_the_peer),
+	    cmocka_unit_test(test_master_link_set_down_or_deleted_is_put_back),
+	    cmocka_unit_test(test_backup_link_set_up_or_deleted_is_put_back),
+	    cmocka_unit_test(test_takeover_makes_a_deleted_link_again),
 	    cmocka_unit_test(test_links_the_file_dropped_are_swept_at_start),
 	    cmocka_unit_test(test_reload_without_virtual_mac),
 	};

@@ -708,8 +708,12 @@ def report_failure(ch, seed, step, faults, label, probs, out=sys.stdout):
         for cmd, ns in ((["bridge", "fdb", "show", "br", "br0"], ch.c.sw),
                         (["ip", "-d", "link", "show"], ch.c.ns["a"]),
                         (["ip", "addr", "show"], ch.c.ns["a"]),
+                        (["ip", "-6", "route", "show", "table", "all"], ch.c.ns["a"]),
+                        (["ip", "-6", "neigh", "show"], ch.c.ns["a"]),
                         (["ip", "-d", "link", "show"], ch.c.ns["b"]),
                         (["ip", "addr", "show"], ch.c.ns["b"]),
+                        (["ip", "-6", "route", "show", "table", "all"], ch.c.ns["b"]),
+                        (["ip", "-6", "neigh", "show"], ch.c.ns["b"]),
                         (["ip", "-6", "neigh", "show"], ch.c.ns["client"])):
             p(f"--- diag {' '.join(cmd)} ---")
             p(ns.run(cmd, check=False).stdout)

@@ -272,8 +272,9 @@ static void test_link_that_cannot_be_raised(void **state)
  * the MLD report B's kernel sent as the IPv6 VIP left its link reached the
  * switch after it: the MAC at B's port, where the link was down, the VIP
  * dark at A, which held it, with the client's entry the virtual MAC. The
- * VIPs now go before the priority 0 (fsm.c, release_then_tell): A's answer
- * is the last frame from that MAC. */
+ * VIPs now go before the priority 0 (fsm.c, release_then_tell; commit
+ * 3a84294, without which both tests below fail): A's answer is the last
+ * frame from that MAC. */
 static void stall_a(struct rh_world *w)
 {
 	w->nodes[A].loss_pct = 100; /* A's loop blocked: none of its adverts */

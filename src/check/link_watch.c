@@ -52,6 +52,7 @@ struct link_watch_item {
 };
 
 #define LW_REMOVED_MAX 1024 /* removals queued in one batch; more: told as lost */
+#define LW_CHANGED_MAX 64   /* links changed in one batch; more: told as lost */
 
 struct lw_removed {
 	int ifindex;
@@ -73,6 +74,11 @@ struct lw_ns {
 	struct lw_removed *removed;
 	size_t n_removed;
 	bool addrs_lost; /* an overflow: the callee checks everything */
+	/* names of the links changed, told from addr_notify before the
+	 * addresses (link_watch_on_link_changed) */
+	char (*changed)[IFNAMSIZ];
+	size_t n_changed;
+	bool links_lost;
 	struct event *addr_notify;
 	struct link_watch_item *items;
 	struct lw_ns *next;
@@ -85,6 +91,8 @@ struct link_watch {
 	struct link_watch_stats stats;
 	link_watch_addr_cb addr_cb; /* NULL: no address groups joined */
 	void *addr_arg;
+	link_watch_link_cb link_cb; /* NULL: no link names queued */
+	void *link_arg;
 };
 
 static void lw_rx(evutil_socket_t fd, short what, void *arg);
@@ -175,6 +183,7 @@ static void lw_ns_close(struct lw_ns *ns)
 	if (ns->addr_notify)
 		event_free(ns->addr_notify);
 	free(ns->removed);
+	free(ns->changed);
 	if (ns->rx)
 		event_free(ns->rx);
 	if (ns->watchdog)
@@ -503,14 +512,63 @@ static void lw_addr_msg(struct lw_ns *ns, struct nlmsghdr *nh)
 	event_active(ns->addr_notify, EV_TIMEOUT, 0);
 }
 
+/* A link message: its name queued for link_cb (once per batch). */
+static void lw_link_changed(struct lw_ns *ns, const char *name)
+{
+	if (!ns->lw->link_cb || ns->links_lost)
+		return;
+	for (size_t i = 0; i < ns->n_changed; i++)
+		if (strcmp(ns->changed[i], name) == 0)
+			return;
+	if (!ns->changed)
+		ns->changed = malloc(LW_CHANGED_MAX * sizeof(*ns->changed));
+	if (!ns->changed || ns->n_changed == LW_CHANGED_MAX) {
+		ns->links_lost = true;
+		ns->n_changed = 0;
+	} else {
+		snprintf(ns->changed[ns->n_changed++], IFNAMSIZ, "%s", name);
+	}
+	event_active(ns->addr_notify, EV_TIMEOUT, 0);
+}
+
+static void lw_links_lost(struct lw_ns *ns)
+{
+	if (!ns->lw->link_cb)
+		return;
+	ns->links_lost = true;
+	ns->n_changed = 0;
+	event_active(ns->addr_notify, EV_TIMEOUT, 0);
+}
+
+/* The links first: a link set down takes its IPv6 addresses with it, and
+ * the callee that puts the link back adds them again. */
+static void lw_link_notify(struct lw_ns *ns)
+{
+	struct link_watch *lw = ns->lw;
+	size_t n = ns->n_changed;
+
+	ns->n_changed = 0;
+	if (!lw->link_cb)
+		return;
+	if (ns->links_lost) {
+		ns->links_lost = false;
+		lw->link_cb(lw->link_arg, ns->name, NULL);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		lw->link_cb(lw->link_arg, ns->name, ns->changed[i]);
+}
+
 static void lw_addr_notify(evutil_socket_t fd, short what, void *arg)
 {
 	struct lw_ns *ns = arg;
 	struct link_watch *lw = ns->lw;
-	size_t n = ns->n_removed;
+	size_t n;
 
 	(void)fd;
 	(void)what;
+	lw_link_notify(ns);
+	n = ns->n_removed;
 	ns->n_removed = 0;
 	if (!lw->addr_cb)
 		return;
@@ -540,6 +598,7 @@ static int lw_valid(struct nl_msg *msg, void *arg)
 	ns->lw->stats.messages++;
 	for (struct link_watch_item *it = ns->items; it; it = it->next)
 		lw_link_item(ns, it, &l, ns->live);
+	lw_link_changed(ns, l.name);
 	return NL_OK;
 }
 
@@ -563,6 +622,7 @@ static void lw_rx(evutil_socket_t fd, short what, void *arg)
 			lw_dump_start(ns);
 			if (ns->lw->addr_cb)
 				lw_addrs_lost(ns);
+			lw_links_lost(ns);
 			continue;
 		}
 		if (err < 0)
@@ -680,6 +740,12 @@ int link_watch_on_addr_removed(struct link_watch *lw, link_watch_addr_cb cb, voi
 			rc = nlu_errno_from_nle(err);
 	}
 	return rc;
+}
+
+void link_watch_on_link_changed(struct link_watch *lw, link_watch_link_cb cb, void *arg)
+{
+	lw->link_cb = cb;
+	lw->link_arg = arg;
 }
 
 void link_watch_get_stats(const struct link_watch *lw, struct link_watch_stats *out)

@@ -115,6 +115,18 @@ typedef void (*link_watch_addr_cb)(void *arg, const char *netns, int ifindex,
  * negative errno (a socket that could not join the groups). */
 int link_watch_on_addr_removed(struct link_watch *lw, link_watch_addr_cb cb, void *arg);
 
+/* A link of netns changed: ifname is the name a RTM_NEWLINK or
+ * RTM_DELLINK (or a dump, initial or after lost messages) carried, each
+ * name once per batch; NULL when messages were lost (any may have
+ * changed). Called from the loop after the batch's link callbacks and
+ * before its address callbacks (a link set down loses its IPv6
+ * addresses: the callee that raises it adds them again); the same rules
+ * as the address callback. The runtime's virtual MAC links
+ * (vrrp_rt_link_changed) are watched this way: their names are the
+ * runtime's, not items of the watcher. */
+typedef void (*link_watch_link_cb)(void *arg, const char *netns, const char *ifname);
+void link_watch_on_link_changed(struct link_watch *lw, link_watch_link_cb cb, void *arg);
+
 void link_watch_get_stats(const struct link_watch *lw, struct link_watch_stats *out);
 
 void link_watch_free(struct link_watch *lw);

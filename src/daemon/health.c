@@ -729,6 +729,13 @@ static void on_addr_removed(void *arg, const char *netns, int ifindex, const str
 	vrrp_rt_addr_removed(arg, netns, ifindex, addr);
 }
 
+/* The same socket's links: an instance whose virtual MAC link someone
+ * set down, up or deleted puts it back (vrrp_rt_link_changed). */
+static void on_link_changed(void *arg, const char *netns, const char *ifname)
+{
+	vrrp_rt_link_changed(arg, netns, ifname);
+}
+
 /* A service check changed: the instances tracking it are judged again. */
 static void on_svc(struct health *h, struct health_svc *s)
 {
@@ -793,6 +800,7 @@ struct health *health_new(struct vrrp_rt *rt)
 	h->gen_judge = 1;
 	h->svc_changed = on_svc;
 	link_watch_on_addr_removed(h->lw, on_addr_removed, rt); /* no socket yet: cannot fail */
+	link_watch_on_link_changed(h->lw, on_link_changed, rt);
 	rt->hooks.arg = h;
 	rt->hooks.inst_start = hook_start;
 	rt->hooks.inst_free = hook_free;

@@ -133,6 +133,19 @@ int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, c
 	return vmac_link_sysctls(parent, name, fam);
 }
 
+int vmac_link_state(struct nl_sock *sk, const char *name, int *ifindex, bool *up)
+{
+	struct rtnl_link *l = NULL;
+	int rc = nle_errno(rtnl_link_get_kernel(sk, 0, name, &l));
+
+	if (rc < 0)
+		return rc;
+	*ifindex = rtnl_link_get_ifindex(l);
+	*up = (rtnl_link_get_flags(l) & IFF_UP) != 0;
+	rtnl_link_put(l);
+	return 0;
+}
+
 int vmac_link_delete(struct nl_sock *sk, const char *name)
 {
 	struct rtnl_link *l = NULL;

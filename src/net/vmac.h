@@ -33,6 +33,9 @@ int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, c
 		     enum ip_family fam, int *ifindex);
 /* IFF_UP on or off. 0 or -errno. */
 int vmac_link_set_up(struct nl_sock *sk, const char *name, bool up);
+/* Whether the link `name` exists (-ENODEV: it does not), its index and
+ * whether it is administratively up (IFF_UP). 0 or -errno. */
+int vmac_link_state(struct nl_sock *sk, const char *name, int *ifindex, bool *up);
 /* Deletes it; already gone is success. 0 or -errno. */
 int vmac_link_delete(struct nl_sock *sk, const char *name);
 /* The names of the macvlans with VMAC_LINK_ALIAS in sk's namespace, at most

@@ -293,8 +293,20 @@ static void enter_master(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, ui
 	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
 }
 
-/* MASTER -> BACKUP, after the caller sent whatever it must (priority 0).
- * keep_vips: a resigning master keeps them until the peer is heard. */
+/* MASTER -> BACKUP; the caller sends priority 0. keep_vips: a resigning
+ * master keeps them until the peer is heard.
+ *
+ * release_then_tell: a master that gives its VIPs up at once removes them
+ * BEFORE it sends priority 0. Priority 0 makes the peer announce the VIPs
+ * (master_answer_prio0), and that announcement must be the last word the
+ * segment hears about them. With vrrp.virtual_mac both nodes own the same
+ * MAC, and the kernel still sends from our link while the VIPs go (the
+ * MLD report of the groups an IPv6 address leaves, a jiffy after its
+ * removal): told first, the peer's answer could reach the switch before
+ * that report, which then moves the MAC to our port, where the link is
+ * down: the VIP dark at the peer that holds it (chaos seed 11, docs/vmac.md).
+ * The runtime lowers the link with the VIPs, so after the removal nothing
+ * leaves it. Without a virtual MAC the order changes nothing. */
 static void leave_master(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
 			 struct vrrp_fsm_actions *out, bool keep_vips)
 {
@@ -419,10 +431,11 @@ static void on_shutdown(struct vrrp_fsm *st, struct vrrp_fsm_actions *out)
 		transition(st, out, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN, "shutdown");
 		break;
 	case VRRP_FSM_MASTER:
-		/* Priority 0 lets the peer take over after its Skew_Time. */
+		/* Priority 0 lets the peer take over after its Skew_Time; the
+		 * VIPs go before it (release_then_tell). */
 		cancel(st, out, VRRP_FSM_TIMER_ADVERT);
-		send_advert(st, out, 0);
 		emit(out, VRRP_FSM_ACT_REMOVE_VIPS);
+		send_advert(st, out, 0);
 		transition(st, out, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN,
 			   "shutdown: priority 0 sent");
 		break;
@@ -584,9 +597,10 @@ static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 	cancel(st, out, VRRP_FSM_TIMER_ADVERT);
 	/* Priority 0 on the way out: the master we yield to may not have heard
 	 * us as master (our adverts lost in the split), yet we announced the
-	 * VIPs; this tells it to announce them again (master_on_advert). */
-	send_advert(st, out, 0);
+	 * VIPs; this tells it to announce them again (master_on_advert). It
+	 * follows the VIPs' removal (release_then_tell). */
 	leave_master(cfg, st, now_ms, out, false);
+	send_advert(st, out, 0);
 	ip_ntop(&adv->src, a);
 	if (adv->priority > prio)
 		transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_HIGHER_PRIORITY,

@@ -140,6 +140,9 @@ struct vrrp_inst {
 	uint64_t garp_sent;
 	uint64_t vip_errors;
 	uint64_t vip_repairs; /* VIPs someone else removed, re-added */
+	/* its virtual MAC link changed by someone else (set down or up,
+	 * deleted) and put back as the instance wants it */
+	uint64_t vmac_repairs;
 	/* The last repair, for VRRP_RT_EV_VIP_REPAIR: the VIP and 0 or the
 	 * add's -errno. */
 	struct ip_addr last_repair;
@@ -337,6 +340,16 @@ bool vrrp_inst_peer_down(struct vrrp_inst *inst);
 /* Every advert inst dropped, by reason (out[VRRP_DROP__COUNT]): the
  * receive filter's and the state machine's (interval, priority 255). */
 void vrrp_inst_drops(const struct vrrp_inst *inst, uint64_t *out);
+
+/* The link ifname of netns changed (the daemon's link watch: a
+ * RTM_NEWLINK or RTM_DELLINK), NULL: some may have (messages lost). An
+ * instance whose virtual MAC link it is asks the kernel how the link is
+ * and puts it back as it wants it (docs/vmac.md, "Repairs"): holding its
+ * VIPs, a link set down is raised, a deleted one made again, the VIPs
+ * added again and, as master, announced once; a backup's link set up is
+ * lowered, a deleted one made again (down). Its own changes find nothing
+ * to do. Counted in vmac_repairs. */
+void vrrp_rt_link_changed(struct vrrp_rt *rt, const char *netns, const char *ifname);
 
 /* The kernel removed addr from ifindex in netns (the daemon's address
  * watch): an instance holding it there as a VIP checks its interface's

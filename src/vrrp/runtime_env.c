@@ -680,6 +680,14 @@ static int sys_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up)
 	return nl ? vmac_link_set_up(nl, v->ifname, up) : err;
 }
 
+static int sys_vmac_state(void *ctx, struct vrrp_rt_vside *v, int *ifindex, bool *up)
+{
+	int err;
+	struct nl_sock *nl = rt_nl(ctx, v->netns, &err);
+
+	return nl ? vmac_link_state(nl, v->ifname, ifindex, up) : err;
+}
+
 static void sys_vmac_delete(void *ctx, struct vrrp_rt_vside *v)
 {
 	int err;
@@ -826,6 +834,7 @@ const struct vrrp_rt_env vrrp_rt_env_sys = {
     .vside_open = sys_vside_open,
     .vside_close = sys_vside_close,
     .vmac_set_up = sys_vmac_set_up,
+    .vmac_state = sys_vmac_state,
     .vmac_delete = sys_vmac_delete,
     .vmac_send = sys_vmac_send,
     .vmac_list = sys_vmac_list,

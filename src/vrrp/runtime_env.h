@@ -86,6 +86,10 @@ struct vrrp_rt_env {
 	 * from the macvlan, so that its source MAC is the virtual one (RFC
 	 * 5798 7.3), as sock_send takes it. ---- */
 	int (*vmac_set_up)(void *ctx, struct vrrp_rt_vside *v, bool up);
+	/* What the kernel has of the link now: -ENODEV when it is gone, else
+	 * its index and whether it is up (IFF_UP). NULL: an environment that
+	 * does not watch them (vrrp_rt_link_changed does nothing). */
+	int (*vmac_state)(void *ctx, struct vrrp_rt_vside *v, int *ifindex, bool *up);
 	void (*vmac_delete)(void *ctx, struct vrrp_rt_vside *v);
 	int (*vmac_send)(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
 			 const struct ip_addr *dst, const uint8_t *buf, size_t len);

@@ -31,7 +31,7 @@ void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n)
 {
 	int rc = 0;
 
-	if (!inst->vside)
+	if (!inst->vside || !inst->vside->io) /* a link not made again yet */
 		return;
 	for (size_t i = 0; i < n; i++) {
 		int r;

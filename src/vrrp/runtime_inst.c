@@ -355,7 +355,7 @@ void rt_inst_start(struct vrrp_inst *inst)
 	try_start(inst);
 }
 
-void rt_inst_stop(struct vrrp_inst *inst)
+void rt_inst_stop(struct vrrp_inst *inst, bool keep_vmac)
 {
 	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_SHUTDOWN};
 
@@ -370,7 +370,10 @@ void rt_inst_stop(struct vrrp_inst *inst)
 		rt_vips_remove(inst);
 	inst->started = false;
 	rt_sock_detach(inst);
-	rt_vside_release(inst);
+	if (keep_vmac)
+		rt_vside_detach(inst);
+	else
+		rt_vside_release(inst);
 }
 
 /* The verdict the machine gets: the checks' and whether the instance can

@@ -64,6 +64,8 @@ void rt_env_sys_done(struct vrrp_rt *rt);
 bool rt_spec_same_key(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
 bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
 bool rt_spec_same_vips(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
+/* Both have a virtual MAC link, the same one (name, namespace, parent, MAC). */
+bool rt_spec_same_vmac(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b);
 void rt_spec_done(struct vrrp_inst_spec *s);
 
 /* ---- runtime_vside.c: the VIP side of inst's interface, opened or
@@ -77,6 +79,10 @@ void rt_vside_release(struct vrrp_inst *inst);
 /* A virtual MAC link up (the instance holds its VIPs) or down (it sends
  * nothing); a no-op for an ordinary interface. 0 or -errno (logged). */
 int rt_vside_set_up(struct vrrp_rt_vside *v, bool up);
+/* The virtual MAC link is gone or another (the daemon saw it change):
+ * closed and opened again, i.e. made again (or adopted), down. 0 or
+ * -errno (logged; v->io NULL until a later try works). */
+int rt_vside_reopen(struct vrrp_rt_vside *v);
 /* Source of an unsolicited NA for vip: the link-local address, else vip. */
 const struct ip_addr *rt_vside_na_source(struct vrrp_rt_vside *v, const struct ip_addr *vip);
 
@@ -115,7 +121,9 @@ void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n)
 /* ---- runtime_inst.c: one instance ---- */
 struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec);
 void rt_inst_start(struct vrrp_inst *inst);
-void rt_inst_stop(struct vrrp_inst *inst); /* SHUTDOWN, then release the socket */
+/* SHUTDOWN, then release the socket and the VIP side; keep_vmac: its
+ * virtual MAC link stays (down) for the instance that replaces it. */
+void rt_inst_stop(struct vrrp_inst *inst, bool keep_vmac);
 void rt_inst_free(struct vrrp_inst *inst);
 void rt_inst_step(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);
 /* The VIP list changed, nothing else: adds/removes the difference if held. */
@@ -142,5 +150,8 @@ bool rt_vips_has(const struct vrrp_inst *inst, const struct ip_addr *addr);
 size_t rt_vips_reconcile(struct vrrp_inst *inst);
 /* The hold timer's retry: true when every VIP can be held again. */
 bool rt_vips_retry(struct vrrp_inst *inst);
+/* The instance's virtual MAC link as the kernel has it, put back as the
+ * instance wants it (vrrp_rt_link_changed). */
+void rt_vips_vmac_check(struct vrrp_inst *inst);
 
 #endif

@@ -105,6 +105,13 @@ bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_
 	       strcmp(a->vmac_ifname, b->vmac_ifname) == 0;
 }
 
+bool rt_spec_same_vmac(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b)
+{
+	return a->vmac_ifname[0] && strcmp(a->vmac_ifname, b->vmac_ifname) == 0 &&
+	       strcmp(a->netns, b->netns) == 0 && strcmp(a->ifname, b->ifname) == 0 &&
+	       memcmp(a->vmac, b->vmac, sizeof(a->vmac)) == 0;
+}
+
 bool rt_spec_same_vips(const struct vrrp_inst_spec *a, const struct vrrp_inst_spec *b)
 {
 	if (a->n_vips != b->n_vips)

@@ -4,9 +4,10 @@
  * them (the daemon's address watch calls vrrp_rt_addr_removed), and the
  * fault of a VIP that cannot be added ("cannot hold VIP x: ..."), which
  * runtime_inst.c judges as ill health from inst->hold_timer: the
- * instance resigns and retries. Below runtime_inst.c: it marks
- * inst->hold_due, its callers arm that timer (rt_inst_hold_check), and it
- * never steps the machine. */
+ * instance resigns and retries; and with vrrp.virtual_mac the link they
+ * live on as the kernel has it (rt_vips_vmac_check). Below runtime_inst.c:
+ * it marks inst->hold_due, its callers arm that timer
+ * (rt_inst_hold_check), and it never steps the machine. */
 #include "vrrp/runtime_internal.h"
 
 #include <errno.h>
@@ -19,7 +20,7 @@ int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 	char a[IP_STR_MAX];
 	struct vrrp_rt *rt = inst->rt;
 	struct vrrp_rt_vside *v = inst->vside;
-	int rc = v ? rt->env->addr_add(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
+	int rc = v && v->io ? rt->env->addr_add(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
 
 	if (rc < 0) {
 		inst->vip_errors++;
@@ -34,7 +35,7 @@ int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip)
 	char a[IP_STR_MAX];
 	struct vrrp_rt *rt = inst->rt;
 	struct vrrp_rt_vside *v = inst->vside;
-	int rc = v ? rt->env->addr_del(rt->env_ctx, v->netns, v->ifindex, vip) : -ENOTCONN;
+	int rc = v && v->io ? rt->env->addr_del(rt->env_ctx, v->netns, v->ifindex, vip) : 0;
 
 	if (rc < 0) {
 		inst->vip_errors++;
@@ -227,11 +228,77 @@ bool rt_vips_retry(struct vrrp_inst *inst)
 		}
 		return vrrp_inst_vips_missing(inst) == 0;
 	}
-	if (!v)
+	if (!v || (v->parent[0] && !v->io && rt_vside_reopen(v) < 0))
 		return false;
 	rc = rt->env->addr_add(rt->env_ctx, v->netns, v->ifindex, &inst->hold_vip);
 	if (rc < 0)
 		return false;
 	rt->env->addr_del(rt->env_ctx, v->netns, v->ifindex, &inst->hold_vip);
 	return true;
+}
+
+/* ---- the virtual MAC link ---- */
+
+/* The holder's link went down or away: up again (made again first if it
+ * went), every VIP added again (a down link lost the IPv6 ones) and, as
+ * master, one GARP/NA round: clients and switches may have lost the
+ * entry with the link. */
+static void vmac_raise(struct vrrp_inst *inst, bool gone)
+{
+	struct vrrp_rt_vside *v = inst->vside;
+	size_t bad = 0;
+
+	vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
+		      "virtual MAC link %s %s by someone else while it holds the VIPs: %s",
+		      v->ifname, gone ? "deleted" : "set down",
+		      gone ? "making it again, raising it and adding them" : "raising it again");
+	if (gone)
+		rt_vside_reopen(v);
+	v->up = false; /* the kernel's word */
+	for (size_t i = 0; i < inst->spec.n_vips; i++)
+		bad += rt_vips_add_at(inst, i) < 0;
+	inst->vmac_repairs++;
+	if (bad == inst->spec.n_vips)
+		return; /* missing: the hold retry takes over (note_missing) */
+	if (inst->fsm.state == VRRP_FSM_MASTER)
+		rt_garp_round(inst, inst->spec.vips, inst->spec.n_vips);
+}
+
+void rt_vips_vmac_check(struct vrrp_inst *inst)
+{
+	struct vrrp_rt_vside *v = inst->vside;
+	const struct vrrp_rt_env *env = inst->rt->env;
+	int ifindex = 0, rc;
+	bool up = false, gone;
+
+	if (!v || !v->parent[0] || !env->vmac_state || !v->io)
+		return;
+	rc = env->vmac_state(inst->rt->env_ctx, v, &ifindex, &up);
+	if (rc < 0 && rc != -ENODEV) {
+		vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "reading the virtual MAC link %s: %s",
+			      v->ifname, strerror(-rc));
+		return;
+	}
+	/* deleted, or deleted and made again by someone else (another index) */
+	gone = rc == -ENODEV || ifindex != v->ifindex;
+	if (inst->vips_held) {
+		if (gone || !up)
+			vmac_raise(inst, gone);
+		return;
+	}
+	if (gone) { /* made again now, down: a takeover must not wait for it */
+		vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
+			      "virtual MAC link %s deleted by someone else: making it again",
+			      v->ifname);
+		rt_vside_reopen(v);
+		inst->vmac_repairs++;
+	} else if (up) { /* a backup's link sends nothing (docs/vmac.md) */
+		vrrp_inst_log(
+		    inst, VRRP_RT_LOG_WARN,
+		    "virtual MAC link %s set up by someone else while backup: lowering it",
+		    v->ifname);
+		v->up = true;
+		rt_vside_set_up(v, false);
+		inst->vmac_repairs++;
+	}
 }

@@ -135,13 +135,41 @@ const struct ip_addr *rt_vside_na_source(struct vrrp_rt_vside *v, const struct i
 	return v->has_link_local ? &v->link_local : vip;
 }
 
+int rt_vside_reopen(struct vrrp_rt_vside *v)
+{
+	struct vrrp_rt *rt = v->rt;
+	int rc;
+
+	if (v->io)
+		rt->env->vside_close(rt->env_ctx, v);
+	v->io = NULL;
+	v->up = false;
+	v->has_link_local = false;
+	rc = rt->env->vside_open(rt->env_ctx, v);
+	if (rc < 0) {
+		v->io = NULL;
+		vrrp_rt_log(rt, VRRP_RT_LOG_ERR, "[%s] making the virtual MAC link again: %s",
+			    v->ifname, strerror(-rc));
+		return rc;
+	}
+	vrrp_rt_log(rt, VRRP_RT_LOG_INFO, "[%s] virtual MAC link made again", v->ifname);
+	return 0;
+}
+
 int rt_vside_set_up(struct vrrp_rt_vside *v, bool up)
 {
 	int rc;
 
 	if (!v || !v->parent[0] || v->up == up)
 		return 0;
+	/* a link someone deleted (or one that could not be made again) is
+	 * made again before it is raised: a backup whose link went may still
+	 * take over */
+	if (up && !v->io && rt_vside_reopen(v) < 0)
+		return -ENODEV;
 	rc = v->rt->env->vmac_set_up(v->rt->env_ctx, v, up);
+	if (rc == -ENODEV && up && rt_vside_reopen(v) == 0)
+		rc = v->rt->env->vmac_set_up(v->rt->env_ctx, v, up);
 	if (rc < 0) {
 		vrrp_rt_log(v->rt, VRRP_RT_LOG_ERR, "[%s] setting the virtual MAC link %s: %s",
 			    v->ifname, up ? "up" : "down", strerror(-rc));

@@ -704,6 +704,19 @@ def report_failure(ch, seed, step, faults, label, probs, out=sys.stdout):
         if len(paths) > 1 and n in ch.restarted:
             p(f"--- vipd on {n} before its restart in this step: last 20 lines ---")
             p(ch.tail(paths[-2], 20).rstrip())
+    if os.environ.get("VIPD_CHAOS_DIAG"):
+        for cmd, ns in ((["bridge", "fdb", "show", "br", "br0"], ch.c.sw),
+                        (["ip", "-d", "link", "show"], ch.c.ns["a"]),
+                        (["ip", "addr", "show"], ch.c.ns["a"]),
+                        (["ip", "-6", "route", "show", "table", "all"], ch.c.ns["a"]),
+                        (["ip", "-6", "neigh", "show"], ch.c.ns["a"]),
+                        (["ip", "-d", "link", "show"], ch.c.ns["b"]),
+                        (["ip", "addr", "show"], ch.c.ns["b"]),
+                        (["ip", "-6", "route", "show", "table", "all"], ch.c.ns["b"]),
+                        (["ip", "-6", "neigh", "show"], ch.c.ns["b"]),
+                        (["ip", "-6", "neigh", "show"], ch.c.ns["client"])):
+            p(f"--- diag {' '.join(cmd)} ---")
+            p(ns.run(cmd, check=False).stdout)
     p(f"\n(all logs kept in {save_logs(ch, seed, step)})")
 
 

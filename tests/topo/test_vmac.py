@@ -4,11 +4,13 @@ down; the master's adverts leave from the virtual MAC; the client's
 neighbour entry for each VIP is the virtual MAC throughout a TERM handover,
 preemption back and a SIGKILL takeover, as learnt and when asked afresh. A client that ignores gratuitous ARP
 (its entry made permanent first) reaches the VIP after failover only with
-virtual_mac. VRRPv3 unicast and multicast, IPv4 and IPv6, and v2."""
+virtual_mac. VRRPv3 unicast and multicast, IPv4 and IPv6, and v2. A link
+someone sets down, deletes or (a backup's) sets up is put back."""
 
 import json
 import re
 import signal
+import time
 
 import pytest
 
@@ -285,3 +287,72 @@ def test_links_a_crash_left_are_swept_when_the_file_drops_them(lab):
     assert link(c, "a", vm) is None
     assert "left-over virtual MAC link removed" in c.log("a")
     wait_until(lambda: vip in c.addrs("a"), timeout=5, what="the VIP on eth0")
+
+
+# The daemon watches its links (docs/vmac.md, "Repairs"). An admin change
+# (`ip link set ... down|up`, `ip link del`) is sent by the kernel at once,
+# not through linkwatch's once-a-second batch: the daemon reads it on its
+# next wake-up and puts the link back with a few netlink requests and one
+# GARP/NA round (tens of milliseconds). The bound is that plus the chaos
+# driver's margin for a loaded two-core machine (1 s: the checker's own
+# round, a frame's way to the client), and the client probes every 100 ms.
+REPAIR_BOUND_S = 1.0
+PROBE_S = 0.1
+
+
+def answers_within(c, vip, bound):
+    """Seconds until the client's ping of vip is answered, probing every
+    PROBE_S (ping -W takes fractions); None when not within bound."""
+    ip = vip.split("/")[0]
+    fam = "-6" if ":" in ip else "-4"
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < bound:
+        cp = c.ns["client"].run(["ping", fam, "-n", "-q", "-c", "1", "-W", str(PROBE_S), ip],
+                                check=False, timeout=10)
+        if cp.returncode == 0:
+            return time.monotonic() - t0
+    return None
+
+
+@pytest.mark.parametrize("vip", ["192.0.2.200/24", "2001:db8::200/64"], ids=["ipv4", "ipv6"])
+def test_links_someone_changes_are_put_back(lab, vip):
+    """The master's link set down (an IPv6 one loses its VIPs), then
+    deleted: raised / made again, the VIP on it, answered within
+    REPAIR_BOUND_S with no transition; the backup's link set up: lowered
+    again within the same bound."""
+    fam = family(vip)
+    name = f"eth0/master/ipv{fam}/vrrp"
+    c = Cluster(lab)
+    c.write_config(vmac_config(vip))
+    c.start("a")
+    c.start("b")
+    c.wait_state("a", name, "MASTER", timeout=5)
+    c.wait_state("b", name, "BACKUP", timeout=5)
+    vrid = c.instance("a", name)["vrid"]
+    vm = f"vm{fam}-{vrid}-eth0"
+    mac = f"00:00:5e:00:0{1 if fam == 4 else 2}:{vrid:02x}"
+    wait_until(lambda: client_ping_ok(c, vip), timeout=5, what="client reaches VIP at a")
+    last = {n: c.instance(n, name)["last_transition"] for n in ("a", "b")}
+
+    c.ns["a"].ip(["link", "set", vm, "down"])
+    took = answers_within(c, vip, REPAIR_BOUND_S)
+    assert took is not None, f"{vip} dark for {REPAIR_BOUND_S} s after {vm} went down"
+    assert is_up(link(c, "a", vm)) and vip in link_addrs(c, "a", vm)
+    assert "set down by someone else" in c.log("a")
+
+    c.ns["a"].ip(["link", "del", vm])
+    took = answers_within(c, vip, REPAIR_BOUND_S)
+    assert took is not None, f"{vip} dark for {REPAIR_BOUND_S} s after {vm} was deleted"
+    info = link(c, "a", vm)
+    assert is_up(info) and info["address"] == mac and vip in link_addrs(c, "a", vm)
+    assert "deleted by someone else" in c.log("a")
+    assert_client_entry(c, vip, mac)
+
+    c.ns["b"].ip(["link", "set", vm, "up"])
+    wait_until(lambda: not is_up(link(c, "b", vm)), timeout=REPAIR_BOUND_S,
+               what=f"{vm} on b lowered again")
+    assert "set up by someone else while backup" in c.log("b")
+    # nothing moved
+    assert c.state("a", name) == "MASTER" and c.state("b", name) == "BACKUP"
+    assert {n: c.instance(n, name)["last_transition"] for n in ("a", "b")} == last
+    assert client_ping_ok(c, vip)

@@ -40,6 +40,8 @@ struct rh_frame {
 	struct ip_addr src, dst;
 	uint8_t buf[RH_FRAME_MAX];
 	size_t len;
+	bool kernel;	/* the kernel's own (an MLD report): for the switch only */
+	uint8_t mac[6]; /* a kernel frame's source MAC */
 };
 
 /* What a socket of the runtime is to the fake: its receive callback. */
@@ -246,6 +248,20 @@ int rh_wire_send(struct rh_node *n, enum ip_family fam, const struct ip_addr *sr
 	return 0;
 }
 
+void rh_wire_kernel_frame(struct rh_node *n, const uint8_t mac[6])
+{
+	struct rh_world *w = n->w;
+	struct rh_frame f = {.from = n->id, .advert = RH_NO_ADVERT, .kernel = true};
+
+	if (!rh_forwards(n))
+		return;
+	memcpy(f.mac, mac, 6);
+	f.at_ms = w->now_ms + n->delay_ms;
+	f.seq = ++w->seq;
+	GROW(w->frames, w->n_frames, w->cap_frames);
+	w->frames[w->n_frames++] = f;
+}
+
 static int env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
 			 const struct ip_addr *dst, const uint8_t *buf, size_t len)
 {
@@ -403,8 +419,11 @@ static int env_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_add
 	GROW(w->garps, w->n_garps, w->cap_garps);
 	w->garps[w->n_garps] = (struct rh_garp){
 	    .at_ms = w->now_ms, .node = n->id, .vip = *vip, .delivered = rh_forwards(n)};
-	if (rh_forwards(n))
+	if (rh_forwards(n)) {
 		rh_neigh_learn(w, vip, v->mac);
+		if (v->parent[0])
+			rh_switch_learn(w, n->id, v->mac);
+	}
 	w->n_garps++;
 	return 0;
 }
@@ -511,8 +530,11 @@ static int env_addr_del(void *ctx, const char *netns, int ifindex, const struct 
 	struct rh_node *n = ctx;
 	struct rh_addr *e = rh_addr_find(n, netns, ifindex, vip);
 
-	if (e)
+	if (e) {
 		*e = n->addrs[--n->n_addrs];
+		if (!*netns)
+			rh_vmac_addr_removed(n, ifindex, vip);
+	}
 	return 0; /* already gone is success */
 }
 
@@ -553,6 +575,7 @@ static const struct vrrp_rt_env rh_env = {
     .vside_close = env_vside_close,
     .garp_send = env_garp_send,
     .vmac_set_up = rh_env_vmac_set_up,
+    .vmac_state = rh_env_vmac_state,
     .vmac_delete = rh_env_vmac_delete,
     .vmac_send = rh_env_vmac_send,
     .vmac_list = rh_env_vmac_list,
@@ -833,7 +856,10 @@ static bool run_one(struct rh_world *w, uint64_t at_ms)
 		*f = w->frames[fi];
 		w->frames[fi] = w->frames[--w->n_frames];
 		w->now_ms = f->at_ms;
-		deliver_frame(w, f);
+		if (f->kernel)
+			rh_switch_learn(w, f->from, f->mac);
+		else
+			deliver_frame(w, f);
 		free(f);
 		return true;
 	}

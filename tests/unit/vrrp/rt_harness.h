@@ -13,7 +13,10 @@
  * - a record of every GARP/NA frame and advert (who, what, when);
  * - a client on the segment whose neighbour cache learns a VIP's MAC from
  *   the last GARP/NA it received, or by asking (the node holding it
- *   answers), so a test can say "the client reaches VIP X at node Y".
+ *   answers), so a test can say "the client reaches VIP X at node Y";
+ * - the switch between them, for the virtual MACs both nodes own
+ *   (vrrp.virtual_mac): it sends a frame to one to the port it last saw
+ *   that MAC on (rt_harness_vmac.c).
  *
  * The daemon's part is modelled where a scenario needs it: the link watch
  * (rh_link: the carrier, then vrrp_inst_set_link after the kernel's
@@ -120,9 +123,10 @@ struct rh_node {
 		bool exists;
 	} vmacs[RH_MAX_INSTS];
 	size_t n_vmacs;
-	uint64_t vmac_created;	  /* links made (not adopted) */
-	int vmac_up_err;	  /* raising a virtual MAC link fails with it; 0: works */
-	uint64_t vmac_down_sends; /* frames asked of a down virtual MAC link (refused) */
+	uint64_t vmac_created;	    /* links made (not adopted) */
+	int vmac_up_err;	    /* raising a virtual MAC link fails with it; 0: works */
+	uint64_t vmac_down_sends;   /* frames asked of a down virtual MAC link (refused) */
+	uint64_t vmac_kernel_sends; /* MLD reports its kernel sent from them */
 	/* counters the fake keeps */
 	int open_timers;
 	int open_socks;
@@ -160,6 +164,15 @@ struct rh_neigh {
 	uint64_t learnt_ms;
 };
 
+/* The switch's forwarding entry for a virtual MAC: the node whose port it
+ * last saw a frame from that MAC on (both nodes own the MAC). A frame to
+ * it goes there only: a node whose link is down there answers nothing. */
+struct rh_fdb {
+	uint8_t mac[6];
+	int node;
+	uint64_t learnt_ms;
+};
+
 struct rh_world {
 	uint64_t now_ms;
 	uint64_t seq;
@@ -182,6 +195,9 @@ struct rh_world {
 	/* the client's neighbour cache */
 	struct rh_neigh neigh[32];
 	size_t n_neigh;
+	/* the switch's entries for the virtual MACs */
+	struct rh_fdb fdb[RH_MAX_NODES * RH_MAX_INSTS];
+	size_t n_fdb;
 	bool split; /* the nodes do not hear each other (the client hears both) */
 	uint32_t rng;
 	enum vrrp_rt_log_level log_level; /* of every runtime; RH_LOG=debug|info */
@@ -263,6 +279,16 @@ size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since
 size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms);
 /* Node i's virtual MAC link (rt_harness_vmac.c): NULL when it has none. */
 const struct rh_vmac *rh_vmac(const struct rh_world *w, int i, const char *name);
+/* Someone sets node i's virtual MAC link name up or down (`ip link set`),
+ * or deletes it (`ip link del`), behind the daemon's back: the kernel
+ * drops the addresses a down link loses, and the daemon's link watch
+ * tells the runtime at once (vrrp_rt_link_changed), then its address
+ * watch (vrrp_rt_addr_removed), as src/daemon/health.c does. */
+void rh_vmac_set_up_behind(struct rh_world *w, int i, const char *name, bool up);
+void rh_vmac_delete_behind(struct rh_world *w, int i, const char *name);
+/* The node the switch sends frames to mac to (-1: it floods them, not
+ * having seen the MAC yet). */
+int rh_switch_port(const struct rh_world *w, const uint8_t mac[6]);
 /* The MAC the client's neighbour entry for vip holds (fails if none). */
 const uint8_t *rh_client_mac(struct rh_world *w, const char *vip);
 /* The RFC 5798 virtual MAC of a VRID and family. */

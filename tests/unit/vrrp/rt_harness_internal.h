@@ -27,11 +27,19 @@ struct rh_vmac *rh_vmac_by_name(struct rh_node *n, const char *name);
 struct rh_vmac *rh_vmac_by_ifindex(struct rh_node *n, int ifindex);
 int rh_env_vmac_open(struct rh_node *n, struct vrrp_rt_vside *v);
 int rh_env_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up);
+int rh_env_vmac_state(void *ctx, struct vrrp_rt_vside *v, int *ifindex, bool *up);
 void rh_env_vmac_delete(void *ctx, struct vrrp_rt_vside *v);
 int rh_env_vmac_list(void *ctx, const char *netns, char (*names)[VRRP_RT_IFNAME_MAX], size_t cap,
 		     size_t *n);
 int rh_env_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *buf, size_t len);
+/* The switch saw a frame from node n with source MAC mac (a virtual one). */
+void rh_switch_learn(struct rh_world *w, int n, const uint8_t mac[6]);
+/* Node n's kernel: an address of an up virtual MAC link was removed. */
+void rh_vmac_addr_removed(struct rh_node *n, int ifindex, const struct ip_addr *a);
+/* A frame of n's kernel from an up virtual MAC link (no advert): it
+ * reaches the switch after the node's other frames sent before it. */
+void rh_wire_kernel_frame(struct rh_node *n, const uint8_t mac[6]);
 /* The MAC node n answers an ARP/NS for vip with: the one of the link that
  * holds it, if that link is up. False: n does not answer. */
 bool rh_answer_mac(const struct rh_node *n, const struct ip_addr *vip, uint8_t mac[6]);

@@ -55,17 +55,19 @@ bool rh_holds_on(const struct rh_world *w, int i, const char *netns, const char 
 }
 
 /* The node a frame to mac reaches for vip: the node with that MAC, or the
- * one whose up virtual MAC link holds vip with it (-1: none, or two). */
+ * one whose up virtual MAC link holds vip with it (-1: none, or two), on
+ * the port the switch sends that MAC to once it has seen it. */
 static int node_of_mac(const struct rh_world *w, const uint8_t mac[6], const struct ip_addr *vip)
 {
-	int found = -1;
+	int found = -1, port = rh_switch_port(w, mac);
+	uint8_t m[6];
 
 	for (int i = 0; i < w->n_nodes; i++)
 		if (memcmp(w->nodes[i].mac, mac, 6) == 0)
 			return i;
+	if (port >= 0) /* the switch knows where the MAC is: only there */
+		return rh_answer_mac(&w->nodes[port], vip, m) && memcmp(m, mac, 6) == 0 ? port : -1;
 	for (int i = 0; i < w->n_nodes; i++) {
-		uint8_t m[6];
-
 		if (rh_answer_mac(&w->nodes[i], vip, m) && memcmp(m, mac, 6) == 0) {
 			if (found >= 0)
 				return -1;

@@ -3,7 +3,18 @@
  * runtime's vside_open, up or down, deleted; a down one sends nothing and
  * answers nothing, and loses its IPv6 addresses as the kernel's do; an up
  * IPv6 one has the link-local address its MAC gives. They outlive a crash
- * of the daemon. */
+ * of the daemon.
+ *
+ * The switch: both nodes own each virtual MAC, and the switch sends a
+ * frame to it to the port it last saw it on (rh_switch_learn: a GARP/NA or
+ * an advert from the link, and the kernel's own frames). The kernel's own:
+ * an IPv6 address leaving an up link makes it send an MLD report of the
+ * group the address leaves, from the link, a jiffy later (the kernel's
+ * work); a link going down cancels what has not left yet. The fake sends
+ * it at once, behind the node's frames already on their way: the worst
+ * case of that race, in which a peer that was told something by an
+ * earlier frame (a priority 0) answers before the report reaches the
+ * switch. */
 #include "rt_harness.h"
 #include "rt_harness_internal.h"
 
@@ -153,6 +164,8 @@ int rh_env_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *s
 	/* the kernel takes a link-local source only from the link it sends on */
 	if (ip_is_link_local(src))
 		assert_non_null(rh_addr_find(n, "", vm->ifindex, src));
+	if (n->carrier && rh_forwards(n))
+		rh_switch_learn(n->w, n->id, vm->mac);
 	return rh_wire_send(n, v->family, src, dst, buf, len, vm->mac);
 }
 
@@ -171,4 +184,82 @@ bool rh_answer_mac(const struct rh_node *n, const struct ip_addr *vip, uint8_t m
 		return true;
 	}
 	return false;
+}
+
+void rh_switch_learn(struct rh_world *w, int n, const uint8_t mac[6])
+{
+	struct rh_fdb *e = NULL;
+
+	for (size_t k = 0; k < w->n_fdb && !e; k++)
+		if (memcmp(w->fdb[k].mac, mac, 6) == 0)
+			e = &w->fdb[k];
+	if (!e) {
+		assert_true(w->n_fdb < sizeof(w->fdb) / sizeof(w->fdb[0]));
+		e = &w->fdb[w->n_fdb++];
+		memcpy(e->mac, mac, 6);
+	}
+	e->node = n;
+	e->learnt_ms = w->now_ms;
+}
+
+int rh_switch_port(const struct rh_world *w, const uint8_t mac[6])
+{
+	for (size_t k = 0; k < w->n_fdb; k++)
+		if (memcmp(w->fdb[k].mac, mac, 6) == 0)
+			return w->fdb[k].node;
+	return -1;
+}
+
+void rh_vmac_addr_removed(struct rh_node *n, int ifindex, const struct ip_addr *a)
+{
+	struct rh_vmac *vm = rh_vmac_by_ifindex(n, ifindex);
+
+	if (!vm || !vm->up || a->family != IP_V6 || ip_is_link_local(a))
+		return;
+	n->vmac_kernel_sends++;
+	rh_wire_kernel_frame(n, vm->mac);
+}
+
+int rh_env_vmac_state(void *ctx, struct vrrp_rt_vside *v, int *ifindex, bool *up)
+{
+	struct rh_vmac *vm = rh_vmac_by_name(ctx, v->ifname);
+
+	if (!vm)
+		return -ENODEV;
+	*ifindex = vm->ifindex;
+	*up = vm->up;
+	return 0;
+}
+
+/* The daemon's watches hear of it: the link, then the addresses. */
+static void tell_watches(struct rh_node *n, const char *name, int ifindex)
+{
+	if (!n->running)
+		return;
+	vrrp_rt_link_changed(&n->rt, "", name);
+	vrrp_rt_addr_removed(&n->rt, "", ifindex, NULL);
+}
+
+void rh_vmac_set_up_behind(struct rh_world *w, int i, const char *name, bool up)
+{
+	struct rh_node *n = &w->nodes[i];
+	struct rh_vmac *vm = rh_vmac_by_name(n, name);
+
+	assert_non_null(vm);
+	vm->up = up;
+	if (!up) /* the kernel drops a down link's IPv6 addresses */
+		drop_addrs(n, vm->ifindex, IP_V6);
+	tell_watches(n, name, vm->ifindex);
+}
+
+void rh_vmac_delete_behind(struct rh_world *w, int i, const char *name)
+{
+	struct rh_node *n = &w->nodes[i];
+	struct rh_vmac *vm = rh_vmac_by_name(n, name);
+
+	assert_non_null(vm);
+	drop_addrs(n, vm->ifindex, 0);
+	vm->exists = false;
+	vm->up = false;
+	tell_watches(n, name, vm->ifindex);
 }

@@ -153,8 +153,9 @@ static void test_master_yields_to_higher(void **state)
 	h_init(&h, 3, 100, 100, true, 0, PEER_HI);
 	make_master(&h);
 	advert(&h, 400, PEER_LO, 200, 100);
-	/* priority 0 on the way out: the winner announces the VIPs again */
-	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 361));
+	/* priority 0 on the way out, after the VIPs went: the winner
+	 * announces them again, and is the last to (fsm.c, release_then_tell) */
+	EXPECT(&h, CANCEL(ADVERT), REMOVE, ARM(MASTER_DOWN, 361), SEND(0));
 	expect_transition(&h, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_HIGHER_PRIORITY,
 			  "higher priority 200 from 192.0.2.11");
 	assert_false(h.st.timers[VRRP_FSM_TIMER_ADVERT].armed);
@@ -247,7 +248,7 @@ static void test_master_tie_broken_by_address(void **state)
 	h_init(&lo, 3, 100, 100, true, 0, "192.0.2.127");
 	make_master(&lo);
 	advert(&lo, 400, "192.0.2.128", 100, 100);
-	EXPECT(&lo, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 361));
+	EXPECT(&lo, CANCEL(ADVERT), REMOVE, ARM(MASTER_DOWN, 361), SEND(0));
 	expect_transition(&lo, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_ADDRESS_TIE,
 			  "equal priority 100 from higher address 192.0.2.128");
 
@@ -386,7 +387,7 @@ static void test_v3_learned_interval(void **state)
 	/* a master that yields learns the winner's interval too; shorter
 	 * intervals are always followed */
 	advert(&h, 1000, PEER_LO, 200, 50);
-	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE, ARM(MASTER_DOWN, 181));
+	EXPECT(&h, CANCEL(ADVERT), REMOVE, ARM(MASTER_DOWN, 181), SEND(0));
 	assert_true(h.out.interval_changed);
 	assert_int_equal(h.out.interval_was_ms, 200);
 	assert_int_equal(h.out.interval_now_ms, 50);
@@ -420,8 +421,9 @@ static void test_v3_interval_beyond_tolerance_dropped(void **state)
 	assert_int_equal(h.st.counters.interval_changes, 0);
 	/* exactly at the bound: a real master, followed */
 	advert(&h, 420, PEER_HI, 254, 200);
-	EXPECT(&h, CANCEL(ADVERT), SEND(0), REMOVE,
-	       ARM(MASTER_DOWN, 683)); /* 3 x 200 + ceil(106 x 200 / 256) */
+	EXPECT(&h, CANCEL(ADVERT), REMOVE,
+	       ARM(MASTER_DOWN, 683), /* 3 x 200 + ceil(106 x 200 / 256) */
+	       SEND(0));
 	;
 	expect_transition(&h, VRRP_FSM_MASTER, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_HIGHER_PRIORITY,
 			  NULL);
@@ -555,7 +557,7 @@ static void test_shutdown(void **state)
 	h_init(&m, 3, 100, 100, true, 0, PEER_LO);
 	make_master(&m);
 	ev(&m, VRRP_FSM_EV_SHUTDOWN);
-	EXPECT(&m, CANCEL(ADVERT), SEND(0), REMOVE);
+	EXPECT(&m, CANCEL(ADVERT), REMOVE, SEND(0));
 	expect_transition(&m, VRRP_FSM_MASTER, VRRP_FSM_INIT, VRRP_FSM_CAUSE_SHUTDOWN, NULL);
 	assert_int_equal(m.st.counters.prio0_sent, 1);
 	ev(&m, VRRP_FSM_EV_SHUTDOWN);

@@ -4,6 +4,8 @@
  * finding names the commit that fixed it and fails with that fix taken
  * out; the last ones replay the driver's other faults (flap_in_failover,
  * both_links, gw_down, drain_hold) against its invariants.
+ * Findings of its --virtual-mac runs live with the other virtual MAC
+ * scenarios (test_runtime_vmac.c: seed 11 step 10, fixed in 3a84294).
  * The lab is the chaos lab's: A (192.0.2.11) prefers the master slot, B
  * (192.0.2.12) the backup slot; VRRPv3 unicast at 100 ms, priorities
  * 200/100, garp 3 x 100 ms. */

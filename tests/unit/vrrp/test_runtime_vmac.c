@@ -264,6 +264,169 @@ static void test_link_that_cannot_be_raised(void **state)
 	rh_world_done(&w);
 }
 
+/* Chaos seed 11 step 10, with virtual_mac (unicast, as the chaos lab): a
+ * reload on A deleted eight links and blocked its loop 300 ms; B, hearing
+ * nothing for Master_Down_Interval, took GW6 over (its NA moved the
+ * virtual MAC to its switch port), then heard A again and yielded. It sent
+ * priority 0 before removing the VIP; A answered with its NA at once, and
+ * the MLD report B's kernel sent as the IPv6 VIP left its link reached the
+ * switch after it: the MAC at B's port, where the link was down, the VIP
+ * dark at A, which held it, with the client's entry the virtual MAC. The
+ * VIPs now go before the priority 0 (fsm.c, release_then_tell; commit
+ * 3a84294, without which both tests below fail): A's answer is the last
+ * frame from that MAC. */
+static void stall_a(struct rh_world *w)
+{
+	w->nodes[A].loss_pct = 100; /* A's loop blocked: none of its adverts */
+	rh_run(w, 450);
+	w->nodes[A].loss_pct = 0;
+}
+
+static void test_peer_that_yields_leaves_the_mac_at_the_master(void **state)
+{
+	struct rh_world w;
+	uint8_t m6[6];
+	uint64_t t0;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_vmac_of(52, IP_V6, m6);
+	t0 = w.now_ms;
+	stall_a(&w);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_MASTER);
+	assert_int_equal(rh_switch_port(&w, m6), B); /* its NA moved the MAC */
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_adverts(&w, B, 0, t0), 2); /* GW4 and GW6, yielded */
+	assert_true(w.nodes[B].vmac_kernel_sends > 0); /* the report of the VIP leaving */
+	assert_false(rh_vmac(&w, B, VM6)->up);
+	assert_int_equal(rh_switch_port(&w, m6), A);
+	assert_memory_equal(rh_client_mac(&w, VIP6), m6, 6);
+	assert_true(rh_client_reaches(&w, VIP6, A));
+	rh_aa_assert_settled(&w);
+	rh_world_done(&w);
+}
+
+/* The same with the step's second half: B, master after A's stall, is
+ * restarted by a reload (its priority changed): the instance's shutdown
+ * sends priority 0, after its VIPs and link went. The restarted instance
+ * adopts the link (not deleted and made again: a deletion costs the
+ * kernel's RCU grace periods, and eight of them blocked A's loop). */
+static void test_restart_of_a_master_leaves_the_mac_at_the_peer(void **state)
+{
+	struct rh_world w;
+	uint8_t m6[6];
+	uint64_t made;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_vmac_of(52, IP_V6, m6);
+	made = w.nodes[B].vmac_created;
+	w.nodes[A].loss_pct = 100;
+	rh_run(&w, 450);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_MASTER);
+	w.cfg.insts[1].prio[B] = 110; /* GW6 changes on B: restarted */
+	rh_reload(&w, B);
+	assert_int_equal(w.nodes[B].vmac_created, made);
+	assert_false(rh_vmac(&w, B, VM6)->up);
+	assert_false(rh_holds(&w, B, VIP6));
+	w.nodes[A].loss_pct = 0;
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_switch_port(&w, m6), A);
+	assert_true(rh_client_reaches(&w, VIP6, A));
+	rh_aa_assert_settled(&w);
+	rh_world_done(&w);
+}
+
+/* The daemon watches its links (docs/vmac.md, "Repairs"): someone sets
+ * the master's link down (it loses its IPv6 VIPs, and answers nothing):
+ * raised again, the VIPs added again, one GARP/NA round; deleted: made
+ * again, the same. */
+static void test_master_link_set_down_or_deleted_is_put_back(void **state)
+{
+	struct rh_world w;
+	uint8_t m4[6], m6[6];
+	uint64_t t0, made;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_vmac_of(51, IP_V4, m4);
+	rh_vmac_of(52, IP_V6, m6);
+	rh_run(&w, 1000); /* past the takeover's GARP/NA burst */
+	t0 = w.now_ms;
+	rh_vmac_set_up_behind(&w, A, VM6, false);
+	assert_true(rh_vmac(&w, A, VM6)->up);
+	assert_true(rh_holds_on(&w, A, "", VM6, VIP6));
+	assert_int_equal(rh_garps(&w, A, VIP6, t0), 1);
+	assert_int_equal(rh_inst(&w, A, GW6)->vmac_repairs, 1);
+	assert_true(rh_client_reaches(&w, VIP6, A));
+
+	t0 = w.now_ms;
+	made = w.nodes[A].vmac_created;
+	rh_vmac_delete_behind(&w, A, VM4);
+	assert_int_equal(w.nodes[A].vmac_created, made + 1);
+	assert_true(rh_vmac(&w, A, VM4)->up);
+	assert_true(rh_holds_on(&w, A, "", VM4, VIP4));
+	assert_int_equal(rh_garps(&w, A, VIP4, t0), 1);
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	assert_int_equal(rh_switch_port(&w, m4), A);
+	/* nothing moved: no transition, the peer never noticed */
+	rh_run(&w, 1000);
+	assert_int_equal(rh_transitions(&w, A, NULL, t0), 0);
+	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
+	rh_aa_assert_settled(&w);
+	assert_int_equal(w.nodes[A].vmac_down_sends, 0);
+	rh_world_done(&w);
+}
+
+/* A backup's link set up by someone is lowered again (a backup's link
+ * sends nothing); one deleted is made again, down, and the instance still
+ * takes over when it must. */
+static void test_backup_link_set_up_or_deleted_is_put_back(void **state)
+{
+	struct rh_world w;
+	uint64_t made;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_vmac_set_up_behind(&w, B, VM4, true);
+	assert_false(rh_vmac(&w, B, VM4)->up);
+	assert_int_equal(rh_inst(&w, B, GW4)->vmac_repairs, 1);
+	made = w.nodes[B].vmac_created;
+	rh_vmac_delete_behind(&w, B, VM6);
+	assert_int_equal(w.nodes[B].vmac_created, made + 1);
+	assert_non_null(rh_vmac(&w, B, VM6));
+	assert_false(rh_vmac(&w, B, VM6)->up);
+	rh_run(&w, 500);
+	rh_aa_assert_settled(&w);
+	rh_stop(&w, A); /* B takes GW4 and GW6 over on the links put back */
+	rh_run(&w, 500);
+	assert_true(rh_vmac(&w, B, VM6)->up);
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	assert_true(rh_client_reaches(&w, VIP4, B));
+	rh_world_done(&w);
+}
+
+/* Without the watch's word (a link deleted while the daemon was busy), a
+ * backup that takes over makes its link again when raising it fails. */
+static void test_takeover_makes_a_deleted_link_again(void **state)
+{
+	struct rh_world w;
+	struct rh_vmac *vm;
+
+	(void)state;
+	vmac_lab(&w, false);
+	vm = (struct rh_vmac *)rh_vmac(&w, B, VM6);
+	vm->exists = false; /* gone, and nobody told */
+	rh_stop(&w, A);
+	rh_run(&w, 500);
+	assert_int_equal(rh_state(&w, B, GW6), VRRP_FSM_MASTER);
+	assert_true(rh_vmac(&w, B, VM6)->up);
+	assert_true(rh_client_reaches(&w, VIP6, B));
+	rh_world_done(&w);
+}
+
 /* A crashed daemon comes back with a file without virtual_mac: the links it
  * left are swept at start (the VIPs back on eth0); the peer's stay. */
 static void test_links_the_file_dropped_are_swept_at_start(void **state)
@@ -319,6 +482,11 @@ int main(void)
 	    cmocka_unit_test(test_crash_leaves_links_adopted_at_start),
 	    cmocka_unit_test(test_resign_and_drain_move_the_link),
 	    cmocka_unit_test(test_link_that_cannot_be_raised),
+	    cmocka_unit_test(test_peer_that_yields_leaves_the_mac_at_the_master),
+	    cmocka_unit_test(test_restart_of_a_master_leaves_the_mac_at_the_peer),
+	    cmocka_unit_test(test_master_link_set_down_or_deleted_is_put_back),
+	    cmocka_unit_test(test_backup_link_set_up_or_deleted_is_put_back),
+	    cmocka_unit_test(test_takeover_makes_a_deleted_link_again),
 	    cmocka_unit_test(test_links_the_file_dropped_are_swept_at_start),
 	    cmocka_unit_test(test_reload_without_virtual_mac),
 	};

@@ -540,7 +540,7 @@ def run_stand_in(args, daemons):
             print(f"\nlargest count tried at which vipd held every instance on this host: "
                   f"{good[0]} segments = {2 * good[0]} instances"
                   + ("" if good[0] == args.stand_in_vlans else
-                     f" (NOT {args.stand_in_vlans}: the row above says why)"))
+                     f" (NOT {args.stand_in_vlans}: the rows above say why)"))
         else:
             print(f"\nvipd held every instance at none of {', '.join(map(str, counts))}")
     return 0

@@ -241,6 +241,59 @@ static void test_freed_with_frames_queued(void **state)
 	rh_world_done(&w);
 }
 
+#define VIPX "192.0.2.101"
+#define VIPY "192.0.2.102"
+
+/* A reload changes the VIP list of an instance whose first round still
+ * waits behind a thousand others: the frame of the VIP kept stays, the one of
+ * the VIP dropped goes (stale), the VIP added gets its own; then the
+ * burst's next rounds cover the new list. */
+static void test_vip_list_change_while_queued(void **state)
+{
+	struct rh_cfg cfg = {
+	    .insts = {{.name = GW4,
+		       .vrid = 51,
+		       .family = IP_V4,
+		       .vips = {VIP4 "/24", VIPX "/24"},
+		       .prio = {150, 100}}}, /* a longer skew: over ~20 ms after the bulk */
+	    .n_insts = 1,
+	    .n_bulk = 1000,
+	    .bulk_interval_ms = 100,
+	    .garp_count = 3,
+	    .garp_interval_ms = 200,
+	};
+	struct rh_world w;
+	struct vrrp_inst *gw;
+	uint64_t stale;
+
+	(void)state;
+	rh_world_init(&w, 2, &cfg);
+	w.garp_frames_per_ms = 32; /* the bulk's round takes ~31 ms */
+	rh_start(&w, A);
+	gw = rh_inst(&w, A, GW4);
+	for (int ms = 0; ms < 2000 && gw->fsm.state != VRRP_FSM_MASTER; ms++)
+		rh_run(&w, 1);
+	assert_int_equal(gw->fsm.state, VRRP_FSM_MASTER);
+	assert_int_equal(gw->garp_queued, 2); /* behind the bulk's first round */
+	assert_int_equal(rh_garps(&w, A, VIP4, 0), 0);
+
+	stale = w.nodes[A].rt.garp.stale;
+	w.cfg.insts[0].vips[1] = VIPY "/24";
+	rh_reload(&w, A);
+	gw = rh_inst(&w, A, GW4);
+	assert_int_equal(gw->fsm.state, VRRP_FSM_MASTER);      /* updated in place */
+	assert_int_equal(gw->garp_queued, 2);		       /* VIP4's, and VIPY's own */
+	assert_int_equal(w.nodes[A].rt.garp.stale, stale + 1); /* VIPX's */
+
+	rh_run(&w, 1000);
+	assert_int_equal(rh_garps(&w, A, VIPX, 0), 0);
+	assert_int_equal(rh_garps(&w, A, VIP4, 0), 3);
+	assert_int_equal(rh_garps(&w, A, VIPY, 0), 3);
+	assert_int_equal(gw->garp_sent, 6);
+	assert_int_equal(w.nodes[A].rt.garp.depth, 0);
+	rh_world_done(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +302,7 @@ int main(void)
 	    cmocka_unit_test(test_removed_or_resigned_sends_nothing_queued),
 	    cmocka_unit_test(test_shutdown_drops_the_queue),
 	    cmocka_unit_test(test_freed_with_frames_queued),
+	    cmocka_unit_test(test_vip_list_change_while_queued),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

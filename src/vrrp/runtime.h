@@ -138,6 +138,16 @@ struct vrrp_inst {
 	int64_t last_transition_wall_ms; /* CLOCK_REALTIME */
 	uint64_t drops[VRRP_DROP__COUNT];
 	uint64_t garp_sent;
+	uint64_t garp_errors; /* GARP/NA frames the kernel refused */
+	/* Its GARP/NA frames waiting in the runtime's queue (runtime_garp.c,
+	 * vrrp_rt.garp): per spec.vips[i] how many (NULL until the first),
+	 * their sum, where the drain goes on, its place in the queue, and
+	 * the first error of the frames sent since the queue last took it */
+	uint16_t *garp_pending;
+	uint32_t garp_queued;
+	uint32_t garp_cursor;
+	struct vrrp_inst *garp_next, *garp_prev;
+	int garp_batch_err;
 	uint64_t vip_errors;
 	uint64_t vip_repairs; /* VIPs someone else removed, re-added */
 	/* its virtual MAC link changed by someone else (set down or up,
@@ -247,6 +257,24 @@ struct vrrp_rt_hooks {
 };
 
 struct vrrp_rt_sys;
+/* GARP/NA frames sent per drain pass of the queue (runtime_garp.c) */
+#define VRRP_RT_GARP_BURST 64
+
+/* The runtime's GARP/NA queue: rounds are queued here and sent at most
+ * VRRP_RT_GARP_BURST frames per loop pass, from a 0 ms timer, so that a
+ * takeover of thousands of instances does not hold adverts and received
+ * packets back (docs/vrrp.md, "GARP and NA"). Instances with frames
+ * waiting, first queued first; figures readable for status. */
+struct vrrp_rt_garp_queue {
+	struct vrrp_inst *head, *tail;
+	struct vrrp_rt_timer *timer; /* the drain; armed while frames wait */
+	bool armed;
+	uint64_t depth;	    /* frames waiting now */
+	uint64_t max_depth; /* the most that ever waited at once */
+	uint64_t deferred;  /* frames queued behind at least a full burst */
+	uint64_t stale;	    /* dropped: instance not master or VIP gone by their turn */
+	uint64_t passes;    /* drain passes that sent something */
+};
 
 struct vrrp_rt {
 	struct event_base *base;
@@ -279,6 +307,7 @@ struct vrrp_rt {
 	struct vrrp_pkt *rx_pkt;
 	/* and the advert being sent: no malloc per advert either */
 	struct vrrp_pkt *tx_pkt;
+	struct vrrp_rt_garp_queue garp;
 };
 
 /* ---- lifecycle ---- */

@@ -87,6 +87,7 @@ void rt_inst_free(struct vrrp_inst *inst)
 	rt_timer_free(inst->rt, inst->garp_timer);
 	rt_timer_free(inst->rt, inst->retry_timer);
 	rt_timer_free(inst->rt, inst->hold_timer);
+	rt_garp_forget(inst); /* no frame of a freed instance waits */
 	if (inst->rt->hooks.inst_free)
 		inst->rt->hooks.inst_free(inst->rt->hooks.arg, inst);
 	rt_sock_detach(inst);
@@ -137,6 +138,7 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 	spec->n_vips = 0;
 	inst->vip_missing = missing;
 	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
+	rt_garp_vips_changed(inst, old, n_old);
 	if (inst->vips_held) {
 		for (size_t i = 0; i < n_old; i++)
 			if (!has_vip(&inst->spec, &old[i]))
@@ -148,7 +150,7 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 			if (k < n_old)
 				inst->vip_missing[i] = old_missing[k];
 			else if (rt_vips_add_at(inst, i) == 0)
-				rt_garp_round(inst, v, 1);
+				rt_garp_one(inst, i);
 		}
 		rt_inst_hold_check(inst);
 	}
@@ -225,7 +227,7 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		if (!a->single_round)
 			rt_garp_start(inst);
 		else if (inst->garp_left == 0) /* a running burst covers it */
-			rt_garp_round(inst, inst->spec.vips, inst->spec.n_vips);
+			rt_garp_round(inst);
 		break;
 	default:
 		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "unknown action %d: this is a bug", a->type);

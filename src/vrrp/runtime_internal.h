@@ -111,12 +111,24 @@ enum rt_vip_set {
 enum rt_vip_set rt_advert_vips_compare(const struct ip_addr *want, size_t n_want,
 				       const struct vrrp_pkt *pkt);
 
-/* ---- runtime_garp.c: GARP/NA bursts and refresh ---- */
+/* ---- runtime_garp.c: GARP/NA bursts and refresh, through the runtime's
+ * queue (vrrp_rt.garp), drained a burst per loop pass ---- */
+/* After every instance was freed: the drain timer (made on first use). */
+void rt_garp_queue_done(struct vrrp_rt *rt);
 void rt_garp_on_timer(void *arg); /* arg: the instance */
+/* garp.count rounds, then the refresh; stop: none more, and the frames
+ * still queued are dropped. */
 void rt_garp_start(struct vrrp_inst *inst);
 void rt_garp_stop(struct vrrp_inst *inst);
-/* One frame per VIP in vips[0..n) now. */
-void rt_garp_round(struct vrrp_inst *inst, const struct ip_addr *vips, size_t n);
+/* Queues one frame per VIP (the kernel holds), or for spec.vips[i] alone;
+ * each is sent in its turn if the instance is still MASTER holding it. */
+void rt_garp_round(struct vrrp_inst *inst);
+void rt_garp_one(struct vrrp_inst *inst, size_t i);
+/* The VIP list changed (spec.vips is the new one, old[0..n_old) the last):
+ * frames queued for a VIP kept stay, the others go. */
+void rt_garp_vips_changed(struct vrrp_inst *inst, const struct ip_addr *old, size_t n_old);
+/* An instance about to be freed: out of the queue. */
+void rt_garp_forget(struct vrrp_inst *inst);
 
 /* ---- runtime_inst.c: one instance ---- */
 struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec);

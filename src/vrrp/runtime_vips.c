@@ -172,7 +172,7 @@ static void repair(struct vrrp_inst *inst, size_t i)
 		/* clients may have lost the entry with the address: announce
 		 * it again, as the owner does after any doubt */
 		if (inst->fsm.state == VRRP_FSM_MASTER)
-			rt_garp_round(inst, vip, 1);
+			rt_garp_one(inst, i);
 	}
 	tell_repair(inst, vip, rc);
 }
@@ -224,7 +224,7 @@ bool rt_vips_retry(struct vrrp_inst *inst)
 			if (!inst->vip_missing[i] || rt_vips_add_at(inst, i) < 0)
 				continue;
 			if (inst->fsm.state == VRRP_FSM_MASTER)
-				rt_garp_round(inst, &inst->spec.vips[i], 1);
+				rt_garp_one(inst, i);
 		}
 		return vrrp_inst_vips_missing(inst) == 0;
 	}
@@ -261,7 +261,7 @@ static void vmac_raise(struct vrrp_inst *inst, bool gone)
 	if (bad == inst->spec.n_vips)
 		return; /* missing: the hold retry takes over (note_missing) */
 	if (inst->fsm.state == VRRP_FSM_MASTER)
-		rt_garp_round(inst, inst->spec.vips, inst->spec.n_vips);
+		rt_garp_round(inst);
 }
 
 void rt_vips_vmac_check(struct vrrp_inst *inst)

@@ -37,6 +37,7 @@ struct rh_frame {
 	int from;      /* -1: a third party (rh_spoof) */
 	size_t advert; /* its index in w->adverts; RH_NO_ADVERT for a spoof */
 	enum ip_family family;
+	char ifname[VRRP_RT_IFNAME_MAX]; /* the sender's advert interface: its segment */
 	struct ip_addr src, dst;
 	uint8_t buf[RH_FRAME_MAX];
 	size_t len;
@@ -173,14 +174,17 @@ static int env_sock_open(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx)
 {
 	struct rh_node *n = ctx;
 	struct rh_sock *fs;
+	int ifindex = *s->netns ? -ENODEV : rh_env_ifindex(n, "", s->ifname);
 
-	if (strcmp(s->ifname, RH_IFNAME) != 0 || *s->netns || n->iface_missing)
+	/* eth0, or another interface of the own namespace (rh_add_iface):
+	 * each is a segment of its own on the wire */
+	if (ifindex < 0 || rh_vmac_by_ifindex(n, ifindex))
 		return -ENODEV;
 	fs = calloc(1, sizeof(*fs));
 	assert_non_null(fs);
 	fs->rx = rx;
 	s->io = fs;
-	s->ifindex = RH_IFINDEX;
+	s->ifindex = ifindex;
 	n->open_socks++;
 	return 0;
 }
@@ -220,12 +224,14 @@ bool rh_forwards(const struct rh_node *n)
 	return n->carrier && n->w->now_ms >= n->forward_from_ms;
 }
 
-int rh_wire_send(struct rh_node *n, enum ip_family fam, const struct ip_addr *src,
-		 const struct ip_addr *dst, const uint8_t *buf, size_t len, const uint8_t mac[6])
+int rh_wire_send(struct rh_node *n, enum ip_family fam, const char *ifname,
+		 const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
+		 size_t len, const uint8_t mac[6])
 {
 	struct rh_world *w = n->w;
 	struct rh_frame f = {0};
 
+	snprintf(f.ifname, sizeof(f.ifname), "%s", ifname);
 	assert_true(len <= sizeof(f.buf));
 	if (!n->carrier) {
 		n->sends_refused++;
@@ -267,7 +273,7 @@ static int env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 {
 	struct rh_node *n = ctx;
 
-	return rh_wire_send(n, s->family, src, dst, buf, len, n->mac);
+	return rh_wire_send(n, s->family, s->ifname, src, dst, buf, len, n->mac);
 }
 
 /* The socket of node n that takes frame f, if any: same family, the
@@ -280,7 +286,8 @@ static struct vrrp_rt_sock *receiver(struct rh_node *n, const struct rh_frame *f
 	for (size_t k = 0; k < n->rt.n_socks; k++) {
 		struct vrrp_rt_sock *s = n->rt.socks[k];
 
-		if (!s->io || s->family != f->family || s->multicast != group)
+		if (!s->io || s->family != f->family || s->multicast != group ||
+		    strcmp(s->ifname, f->ifname) != 0)
 			continue;
 		if (group)
 			return s;
@@ -319,7 +326,8 @@ static void deliver_frame(struct rh_world *w, const struct rh_frame *f)
 void rh_spoof(struct rh_world *w, const struct rh_spoof *sp)
 {
 	struct vrrp_pkt *p = calloc(1, sizeof(*p));
-	struct rh_frame f = {.from = -1, .advert = RH_NO_ADVERT, .family = sp->family};
+	struct rh_frame f = {
+	    .from = -1, .advert = RH_NO_ADVERT, .family = sp->family, .ifname = RH_IFNAME};
 	int len;
 
 	assert_non_null(p);
@@ -388,7 +396,7 @@ void rh_neigh_learn(struct rh_world *w, const struct ip_addr *vip, const uint8_t
 	struct rh_neigh *e = rh_neigh_find(w, vip);
 
 	if (!e) {
-		assert_true(w->n_neigh < sizeof(w->neigh) / sizeof(w->neigh[0]));
+		GROW(w->neigh, w->n_neigh, w->cap_neigh);
 		e = &w->neigh[w->n_neigh++];
 		e->vip = *vip;
 	}
@@ -417,14 +425,22 @@ static int env_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_add
 		return -ENOBUFS;
 	}
 	GROW(w->garps, w->n_garps, w->cap_garps);
-	w->garps[w->n_garps] = (struct rh_garp){
-	    .at_ms = w->now_ms, .node = n->id, .vip = *vip, .delivered = rh_forwards(n)};
+	w->garps[w->n_garps] = (struct rh_garp){.at_ms = w->now_ms,
+						.pass = w->pass,
+						.node = n->id,
+						.vip = *vip,
+						.delivered = rh_forwards(n)};
 	if (rh_forwards(n)) {
 		rh_neigh_learn(w, vip, v->mac);
 		if (v->parent[0])
 			rh_switch_learn(w, n->id, v->mac);
 	}
 	w->n_garps++;
+	/* the frame's cost: time passes while the loop sends */
+	if (w->garp_frames_per_ms && ++w->garp_frames_this_ms >= w->garp_frames_per_ms) {
+		w->garp_frames_this_ms = 0;
+		w->now_ms++;
+	}
 	return 0;
 }
 
@@ -502,15 +518,19 @@ struct rh_addr *rh_addr_find(struct rh_node *n, const char *netns, int ifindex,
 	return NULL;
 }
 
+struct rh_addr *rh_addr_new(struct rh_node *n)
+{
+	GROW(n->addrs, n->n_addrs, n->cap_addrs);
+	return &n->addrs[n->n_addrs++];
+}
+
 static void addr_put(struct rh_node *n, const char *netns, int ifindex, const struct ip_addr *a,
 		     uint8_t proto)
 {
 	struct rh_addr *e = rh_addr_find(n, netns, ifindex, a);
 
-	if (!e) {
-		assert_true(n->n_addrs < RH_MAX_ADDRS);
-		e = &n->addrs[n->n_addrs++];
-	}
+	if (!e)
+		e = rh_addr_new(n);
 	*e = (struct rh_addr){.ifindex = ifindex, .addr = *a, .proto = proto};
 	snprintf(e->netns, sizeof(e->netns), "%s", netns);
 }
@@ -548,7 +568,7 @@ static int env_addr_list(void *ctx, const char *netns, int ifindex, struct vip_f
 
 	if (!node_has_netns(n, netns))
 		return -ENOENT;
-	f = calloc(RH_MAX_ADDRS, sizeof(*f));
+	f = calloc(n->n_addrs + 1, sizeof(*f));
 	assert_non_null(f);
 	for (size_t i = 0; i < n->n_addrs; i++)
 		if (strcmp(n->addrs[i].netns, netns) == 0 &&
@@ -652,6 +672,20 @@ static enum vrrp_rt_log_level log_level_from_env(void)
 	return VRRP_RT_LOG_ERR;
 }
 
+/* The advert interfaces of the bulk (rh_cfg.n_bulk): bulk0, bulk1, ... */
+static void bulk_ifaces(struct rh_world *w, int i)
+{
+	size_t n = (w->cfg.n_bulk + RH_BULK_PER_IFACE - 1) / RH_BULK_PER_IFACE;
+
+	assert_true(w->cfg.n_bulk <= RH_MAX_BULK);
+	for (size_t k = 0; k < n; k++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "bulk%u", (unsigned)(k % 100));
+		rh_add_iface(w, i, "", name);
+	}
+}
+
 void rh_world_init(struct rh_world *w, int n_nodes, const struct rh_cfg *cfg)
 {
 	assert_true(n_nodes >= 2 && n_nodes <= RH_MAX_NODES);
@@ -682,6 +716,7 @@ void rh_world_init(struct rh_world *w, int n_nodes, const struct rh_cfg *cfg)
 		a = rh_ip(i == 0 ? "fe80::a0" : i == 1 ? "fe80::a1" : "fe80::a2");
 		a.plen = 64;
 		addr_put(n, "", RH_IFINDEX, &a, 0);
+		bulk_ifaces(w, i);
 	}
 }
 
@@ -694,6 +729,7 @@ void rh_world_done(struct rh_world *w)
 		assert_int_equal(w->nodes[i].open_timers, 0);
 		assert_int_equal(w->nodes[i].open_socks, 0);
 		assert_int_equal(w->nodes[i].open_vsides, 0);
+		free(w->nodes[i].addrs);
 	}
 	while (w->n_timers)
 		timer_free(w->timers[0]);
@@ -702,6 +738,7 @@ void rh_world_done(struct rh_world *w)
 	free(w->garps);
 	free(w->adverts);
 	free(w->trans);
+	free(w->neigh);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -751,15 +788,36 @@ static void spec_fill(const struct rh_world *w, int node, const struct rh_inst_c
 	}
 }
 
+/* Bulk instance k (rh_cfg.n_bulk) on node i. */
+static void bulk_fill(const struct rh_world *w, int i, size_t k, struct vrrp_inst_spec *s)
+{
+	char name[VRRP_RT_NAME_MAX], vip[64], text[48];
+	struct rh_inst_cfg c = {.name = rh_bulk_name(k, name, sizeof(name)),
+				.vrid = (uint8_t)(k % RH_BULK_PER_IFACE + 1),
+				.family = IP_V6,
+				.prio = {200, 100, 100},
+				.interval_ms =
+				    w->cfg.bulk_interval_ms ? w->cfg.bulk_interval_ms : 1000};
+
+	snprintf(vip, sizeof(vip), "%s/64", rh_bulk_vip(k, text, sizeof(text)));
+	c.vips[0] = vip;
+	spec_fill(w, i, &c, s);
+	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "bulk%u",
+		 (unsigned)(k / RH_BULK_PER_IFACE % 100));
+}
+
 void rh_specs(const struct rh_world *w, int i, struct vrrp_inst_spec **out, size_t *n)
 {
-	struct vrrp_inst_spec *v = calloc(w->cfg.n_insts + 1, sizeof(*v));
+	size_t total = w->cfg.n_insts + w->cfg.n_bulk;
+	struct vrrp_inst_spec *v = calloc(total + 1, sizeof(*v));
 
 	assert_non_null(v);
 	for (size_t k = 0; k < w->cfg.n_insts; k++)
 		spec_fill(w, i, &w->cfg.insts[k], &v[k]);
+	for (size_t k = 0; k < w->cfg.n_bulk; k++)
+		bulk_fill(w, i, k, &v[w->cfg.n_insts + k]);
 	*out = v;
-	*n = w->cfg.n_insts;
+	*n = total;
 }
 
 void rh_start(struct rh_world *w, int i)
@@ -855,7 +913,10 @@ static bool run_one(struct rh_world *w, uint64_t at_ms)
 		assert_non_null(f);
 		*f = w->frames[fi];
 		w->frames[fi] = w->frames[--w->n_frames];
-		w->now_ms = f->at_ms;
+		w->pass++;
+		/* late, if sending GARP/NA took the clock past it */
+		if (f->at_ms > w->now_ms)
+			w->now_ms = f->at_ms;
 		if (f->kernel)
 			rh_switch_learn(w, f->from, f->mac);
 		else
@@ -865,7 +926,9 @@ static bool run_one(struct rh_world *w, uint64_t at_ms)
 	}
 	if (!t)
 		return false;
-	w->now_ms = t->deadline_ms;
+	w->pass++;
+	if (t->deadline_ms > w->now_ms)
+		w->now_ms = t->deadline_ms;
 	t->armed = false;
 	if (!t->owner) {
 		vrrp_rt_timer_fn fn = t->fn;
@@ -884,7 +947,8 @@ void rh_run_until(struct rh_world *w, uint64_t at_ms)
 	assert_true(at_ms >= w->now_ms);
 	while (run_one(w, at_ms))
 		;
-	w->now_ms = at_ms;
+	if (w->now_ms < at_ms) /* GARP/NA may have taken it further */
+		w->now_ms = at_ms;
 }
 
 void rh_run(struct rh_world *w, uint64_t ms)

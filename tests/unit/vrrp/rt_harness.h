@@ -36,10 +36,13 @@
 #define RH_MAX_NODES  3
 #define RH_MAX_INSTS  8
 #define RH_MAX_VIPS   4
-#define RH_MAX_ADDRS  32
 #define RH_IFNAME     "eth0"
 #define RH_IFINDEX    2
-#define RH_MAX_IFACES 8
+#define RH_MAX_IFACES 16
+/* A takeover at scale (rh_cfg.n_bulk): instances per advert interface of
+ * the bulk (VRIDs 1..RH_BULK_PER_IFACE), and at most that many interfaces */
+#define RH_BULK_PER_IFACE 250
+#define RH_MAX_BULK	  (RH_BULK_PER_IFACE * (RH_MAX_IFACES - 4))
 
 /* One instance of the test's configuration, as the model would compile it. */
 struct rh_inst_cfg {
@@ -64,6 +67,13 @@ struct rh_cfg {
 	uint32_t garp_count;	   /* 0: 3 */
 	uint32_t garp_interval_ms; /* 0: 100 */
 	uint32_t garp_refresh_ms;
+	/* A takeover at scale: n_bulk more instances after insts[], IPv6,
+	 * unicast, method gw, priority 200 on A and 100 elsewhere, one VIP
+	 * each (rh_bulk_vip), held on eth0 with their adverts via bulk<k>
+	 * (vrrp.via: RH_BULK_PER_IFACE instances per interface, VRIDs
+	 * 1..250; the VRID pool of one segment would not take more). */
+	size_t n_bulk;
+	uint32_t bulk_interval_ms; /* 0: 1000 */
 };
 
 struct rh_addr {
@@ -95,9 +105,9 @@ struct rh_node {
 	bool link_told_up;
 	uint32_t link_notify_ms;   /* how late the kernel tells a carrier change */
 	bool recheck_on_send_fail; /* health.c: a refused send asks again (default) */
-	/* the kernel's addresses of the node's interfaces */
-	struct rh_addr addrs[RH_MAX_ADDRS];
-	size_t n_addrs;
+	/* the kernel's addresses of the node's interfaces (rh_addr_new) */
+	struct rh_addr *addrs;
+	size_t n_addrs, cap_addrs;
 	/* the kernel refuses to add this address (rh_fail_add) */
 	struct ip_addr add_refused;
 	int add_refused_err; /* 0: it refuses nothing */
@@ -136,6 +146,7 @@ struct rh_node {
 
 struct rh_garp {
 	uint64_t at_ms;
+	uint64_t pass; /* the loop pass (timer or frame) that sent it */
 	int node;
 	struct ip_addr vip;
 	bool delivered; /* reached the client */
@@ -193,12 +204,21 @@ struct rh_world {
 	struct rh_transition *trans;
 	size_t n_trans, cap_trans;
 	/* the client's neighbour cache */
-	struct rh_neigh neigh[32];
-	size_t n_neigh;
+	struct rh_neigh *neigh;
+	size_t n_neigh, cap_neigh;
 	/* the switch's entries for the virtual MACs */
 	struct rh_fdb fdb[RH_MAX_NODES * RH_MAX_INSTS];
 	size_t n_fdb;
 	bool split; /* the nodes do not hear each other (the client hears both) */
+	/* the loop's passes so far: each timer that fires and each frame
+	 * delivered is one (libevent may run several in one; the runtime
+	 * cannot tell) */
+	uint64_t pass;
+	/* What sending GARP/NA costs: every garp_frames_per_ms frames sent
+	 * move the clock on by 1 ms, so that a long drain lets other timers
+	 * come due, as the real loop's time does; 0: frames cost nothing. */
+	uint32_t garp_frames_per_ms;
+	uint32_t garp_frames_this_ms;
 	uint32_t rng;
 	enum vrrp_rt_log_level log_level; /* of every runtime; RH_LOG=debug|info */
 };
@@ -275,6 +295,12 @@ const struct rh_transition *rh_last_transition(const struct rh_world *w, int i, 
 uint64_t rh_last_advert_ms(const struct rh_world *w, int i);
 /* GARP/NA frames node i sent for vip since at_ms. */
 size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since_ms);
+/* The most GARP/NA frames node i sent in one pass of the loop. */
+size_t rh_garps_max_per_pass(const struct rh_world *w, int i);
+/* The VIP of bulk instance k (rh_cfg.n_bulk), "2001:db8:b:<k>::1", and its
+ * name, "bulk<k>/master/ipv6/gw", into buf. */
+const char *rh_bulk_vip(size_t k, char *buf, size_t len);
+const char *rh_bulk_name(size_t k, char *buf, size_t len);
 /* Adverts node i sent with this priority since at_ms. */
 size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms);
 /* Node i's virtual MAC link (rt_harness_vmac.c): NULL when it has none. */

@@ -18,9 +18,13 @@ void rh_neigh_learn(struct rh_world *w, const struct ip_addr *vip, const uint8_t
 /* The environment's ifindex lookup (ctx: the node). */
 int rh_env_ifindex(void *ctx, const char *netns, const char *ifname);
 
-/* A frame from node n on the wire (an advert), with source MAC mac. */
-int rh_wire_send(struct rh_node *n, enum ip_family fam, const struct ip_addr *src,
-		 const struct ip_addr *dst, const uint8_t *buf, size_t len, const uint8_t mac[6]);
+/* A frame from node n on the wire (an advert) on ifname's segment, with
+ * source MAC mac. */
+int rh_wire_send(struct rh_node *n, enum ip_family fam, const char *ifname,
+		 const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
+		 size_t len, const uint8_t mac[6]);
+/* A new entry at the end of node n's addresses. */
+struct rh_addr *rh_addr_new(struct rh_node *n);
 
 /* ---- rt_harness_vmac.c: the fake kernel's virtual MAC links ---- */
 struct rh_vmac *rh_vmac_by_name(struct rh_node *n, const char *name);

@@ -158,6 +158,37 @@ size_t rh_garps(const struct rh_world *w, int i, const char *vip, uint64_t since
 	return k;
 }
 
+size_t rh_garps_max_per_pass(const struct rh_world *w, int i)
+{
+	size_t most = 0, run = 0;
+
+	/* frames are recorded in order: one pass's are consecutive */
+	for (size_t g = 0; g < w->n_garps; g++) {
+		if (w->garps[g].node != i)
+			continue;
+		if (run > 0 && g > 0 && w->garps[g - 1].node == i &&
+		    w->garps[g - 1].pass == w->garps[g].pass)
+			run++;
+		else
+			run = 1;
+		if (run > most)
+			most = run;
+	}
+	return most;
+}
+
+const char *rh_bulk_vip(size_t k, char *buf, size_t len)
+{
+	snprintf(buf, len, "2001:db8:b:%zx::1", k);
+	return buf;
+}
+
+const char *rh_bulk_name(size_t k, char *buf, size_t len)
+{
+	snprintf(buf, len, "bulk%zu/master/ipv6/gw", k);
+	return buf;
+}
+
 size_t rh_adverts(const struct rh_world *w, int i, uint8_t priority, uint64_t since_ms)
 {
 	size_t k = 0;

@@ -118,8 +118,7 @@ int rh_env_vmac_set_up(void *ctx, struct vrrp_rt_vside *v, bool up)
 		return 0;
 	}
 	if (v->family == IP_V6) { /* fe80::200:5eff:fe00:2XX, from the MAC (no DAD) */
-		assert_true(n->n_addrs < RH_MAX_ADDRS);
-		a = &n->addrs[n->n_addrs++];
+		a = rh_addr_new(n);
 		*a = (struct rh_addr){.ifindex = vm->ifindex,
 				      .addr = rh_ip("fe80::200:5eff:fe00:200/64")};
 		a->addr.bytes[15] = vm->mac[5];
@@ -166,7 +165,7 @@ int rh_env_vmac_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *s
 		assert_non_null(rh_addr_find(n, "", vm->ifindex, src));
 	if (n->carrier && rh_forwards(n))
 		rh_switch_learn(n->w, n->id, vm->mac);
-	return rh_wire_send(n, v->family, src, dst, buf, len, vm->mac);
+	return rh_wire_send(n, v->family, v->parent, src, dst, buf, len, vm->mac);
 }
 
 bool rh_answer_mac(const struct rh_node *n, const struct ip_addr *vip, uint8_t mac[6])

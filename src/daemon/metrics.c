@@ -148,6 +148,11 @@ static const struct inst_series_t {
      COUNTER(fsm.counters.prio0_received)},
     {"vipd_garp_sent_total", "counter", "gratuitous ARP / unsolicited NA frames sent", NULL,
      COUNTER(garp_sent)},
+    {"vipd_garp_errors_total", "counter", "gratuitous ARP / unsolicited NA frames refused", NULL,
+     COUNTER(garp_errors)},
+    {"vipd_vmac_repairs_total", "counter",
+     "virtual MAC links put back after someone changed them (docs/vmac.md)", NULL,
+     COUNTER(vmac_repairs)},
     {"vipd_learned_interval_changes_total", "counter",
      "changes of the master's advert interval a backup follows (VRRPv3)", NULL,
      COUNTER(fsm.counters.interval_changes)},
@@ -250,6 +255,13 @@ static void daemon_series(FILE *out, const struct daemon *d)
 	fprintf(out, "vipd_reload_failures_total %llu\n", (unsigned long long)d->reload_failures);
 	family(out, "vipd_instances", "gauge", "VRRP instances running on this node");
 	fprintf(out, "vipd_instances %zu\n", d->rt.n_insts);
+	family(out, "vipd_garp_queue_depth", "gauge",
+	       "GARP/NA frames waiting in the paced queue (docs/vrrp.md)");
+	fprintf(out, "vipd_garp_queue_depth %llu\n", (unsigned long long)d->rt.garp.depth);
+	family(out, "vipd_garp_queue_deferred_total", "counter",
+	       "GARP/NA frames that waited behind at least a full burst");
+	fprintf(out, "vipd_garp_queue_deferred_total %llu\n",
+		(unsigned long long)d->rt.garp.deferred);
 	family(out, "vipd_events_total", "counter", "events emitted (`vipctl events`)");
 	fprintf(out, "vipd_events_total %llu\n", (unsigned long long)d->events.seq);
 	if (d->http) {

@@ -56,6 +56,8 @@ static json_t *counters_json(const struct vrrp_inst *inst)
 			    json_integer((json_int_t)c->prio0_answers_deferred));
 	json_object_set_new(o, "vip_set_differs", json_integer((json_int_t)inst->vip_set_differs));
 	json_object_set_new(o, "vip_repairs", json_integer((json_int_t)inst->vip_repairs));
+	json_object_set_new(o, "garp_errors", json_integer((json_int_t)inst->garp_errors));
+	json_object_set_new(o, "vmac_repairs", json_integer((json_int_t)inst->vmac_repairs));
 	json_object_set_new(o, "drops", drops_json(drops));
 	return o;
 }

@@ -212,7 +212,7 @@ def keepalived_config(node, ifaces, advert_s):
 
 # ---- the lab ---------------------------------------------------------------
 
-def steer_receive(sw, members, nodes, ports):
+def steer_receive(devices):
     """Two hosts, as far as one kernel allows: a veth hands what it sends
     to its peer's receive path, which then runs in the sender's system call
     and is charged to the sender: the master's CPU would include the
@@ -222,14 +222,14 @@ def steer_receive(sw, members, nodes, ports):
     to another core, and both daemons are pinned to the first one, so each
     figure is the daemon's own work: its system calls, its sending, its
     reading, as on a host of its own. Both daemons get the same lab.
+    devices: [(namespace, [name, ...]), ...], the ends that receive.
     Returns (daemon core, receive core), or None with fewer than 2 cores
     (the old shape: shared costs counted)."""
     if (os.cpu_count() or 1) < 2:
         return None
     daemon_cpu, rx_cpu = 0, 1
     mask = f"{1 << rx_cpu:x}"
-    for ns, devs in [(sw, members)] + [(ns, [f"eth{p}" for p in range(ports)])
-                                      for ns in nodes.values()]:
+    for ns, devs in devices:
         script = "; ".join(f"echo {mask} > /sys/class/net/{d}/queues/rx-0/rps_cpus"
                            for d in devs)
         # `ip netns exec` mounts the namespace's own /sys
@@ -251,7 +251,9 @@ class Topo:
                 veth(ns, f"eth{p}", self.sw, f"{node}{p}")
                 members.append(f"{node}{p}")
         bridge(self.sw, "br0", members, mcast_snooping=0)
-        self.cpus = steer_receive(self.sw, members, self.ns, ports)
+        self.cpus = steer_receive([(self.sw, members)] +
+                                  [(ns, [f"eth{p}" for p in range(ports)])
+                                   for ns in self.ns.values()])
 
     def daemon_argv(self, argv):
         """Pinned to the daemons' core when the lab steers receiving to the
@@ -369,6 +371,8 @@ class StandIn(Topo):
         for node in self.ns:
             self.batch(node, [f"link set v{n} up" for n in self.segs])
         self.timing["up"] = time.monotonic() - t0
+        self.cpus = steer_receive([(ns, [f"v{n}" for n in self.segs])
+                                   for ns in self.ns.values()])
         t0 = time.monotonic()
         macs = {node: {l["ifname"]: l["address"] for l in self.ns[node].json("link show",
                                                                             timeout=120)}

@@ -230,10 +230,12 @@ def steer_receive(devices):
     daemon_cpu, rx_cpu = 0, 1
     mask = f"{1 << rx_cpu:x}"
     for ns, devs in devices:
-        script = "; ".join(f"echo {mask} > /sys/class/net/{d}/queues/rx-0/rps_cpus"
-                           for d in devs)
-        # `ip netns exec` mounts the namespace's own /sys
-        host_run(["ip", "netns", "exec", ns.name, "sh", "-c", script])
+        script = "".join(f"echo {mask} > /sys/class/net/{d}/queues/rx-0/rps_cpus\n"
+                         for d in devs)
+        # `ip netns exec` mounts the namespace's own /sys; the script on
+        # stdin (4094 lines are too long for one argument)
+        host_run(["ip", "netns", "exec", ns.name, "sh", "-e", "-s"], input=script,
+                 timeout=120)
     return daemon_cpu, rx_cpu
 
 

@@ -60,6 +60,7 @@ struct vrrp_rt_sys {
 	struct sys_share **shares;
 	size_t n_shares;
 	struct vrrp_sock_batch *batch; /* one for every share: one loop reads */
+	bool batch_busy;	       /* a share is reading into it */
 	struct sys_common_timeout common[COMMON_TIMEOUTS_MAX];
 	size_t n_common;
 	/* Adverts queued in this loop pass, sent by tx_ev at its end (or when
@@ -192,7 +193,11 @@ static void sys_timer_free(void *ctx, struct vrrp_rt_timer *t)
  * members, up to 32 MiB; memory is only used while packets wait. */
 #define RX_MEMBERS_PER_BUF 16
 #define RX_BUF_MAX	   (32 * 1024 * 1024)
-#define RX_ROUNDS	   4 /* batches read per wake-up before yielding to timers */
+/* Batches read per wake-up: everything that waits, up to 1024 packets.
+ * Timers run after the read (a master-down expiry reads again first:
+ * sock_poll), so a backlog after a stall is read before any peer is taken
+ * for dead; the cap keeps a flood from starving the rest of the loop. */
+#define RX_ROUNDS 64
 
 /* A runtime socket on its share. */
 struct sys_sock {
@@ -374,11 +379,14 @@ static void deliver_one(struct sys_share *sh, struct vrrp_sock_batch *b, unsigne
 
 static void share_read(struct sys_share *sh)
 {
-	struct vrrp_sock_batch *b = sh->rt->sys->batch;
+	struct vrrp_rt_sys *sys = sh->rt->sys;
+	struct vrrp_sock_batch *b = sys->batch;
 
-	if (sh->reading)
-		return; /* a poll from a step inside this read: it goes on */
-	sh->reading = true;
+	/* a poll from a step inside a read (of this share or another, into
+	 * the one batch): the read under way goes on */
+	if (sh->reading || sys->batch_busy)
+		return;
+	sh->reading = sys->batch_busy = true;
 	for (int round = 0; round < RX_ROUNDS && !sh->unused; round++) {
 		int n = vrrp_sock_recv_batch(sh->fd, b);
 
@@ -393,7 +401,7 @@ static void share_read(struct sys_share *sh)
 		if (n < RX_BATCH)
 			break;
 	}
-	sh->reading = false;
+	sh->reading = sys->batch_busy = false;
 	if (sh->unused)
 		share_free(sh);
 }

@@ -262,6 +262,17 @@ static void daemon_series(FILE *out, const struct daemon *d)
 	       "GARP/NA frames that waited behind at least a full burst");
 	fprintf(out, "vipd_garp_queue_deferred_total %llu\n",
 		(unsigned long long)d->rt.garp.deferred);
+	family(out, "vipd_vip_queue_depth", "gauge",
+	       "VIP additions and removals waiting in the paced queue (docs/vrrp.md)");
+	fprintf(out, "vipd_vip_queue_depth %llu\n", (unsigned long long)d->rt.vipq.depth);
+	family(out, "vipd_vip_queue_deferred_total", "counter",
+	       "loop passes that left VIP additions or removals for a later pass");
+	fprintf(out, "vipd_vip_queue_deferred_total %llu\n",
+		(unsigned long long)d->rt.vipq.deferred);
+	family(out, "vipd_vip_queue_cancelled_total", "counter",
+	       "an addition and a removal of one VIP that cancelled out in the queue");
+	fprintf(out, "vipd_vip_queue_cancelled_total %llu\n",
+		(unsigned long long)d->rt.vipq.cancelled);
 	family(out, "vipd_events_total", "counter", "events emitted (`vipctl events`)");
 	fprintf(out, "vipd_events_total %llu\n", (unsigned long long)d->events.seq);
 	if (d->http) {

@@ -266,7 +266,7 @@ static void daemon_series(FILE *out, const struct daemon *d)
 	       "VIP additions and removals waiting in the paced queue (docs/vrrp.md)");
 	fprintf(out, "vipd_vip_queue_depth %llu\n", (unsigned long long)d->rt.vipq.depth);
 	family(out, "vipd_vip_queue_deferred_total", "counter",
-	       "loop passes that left VIP additions or removals for a later pass");
+	       "times VIP additions or removals were left for a later loop pass");
 	fprintf(out, "vipd_vip_queue_deferred_total %llu\n",
 		(unsigned long long)d->rt.vipq.deferred);
 	family(out, "vipd_vip_queue_cancelled_total", "counter",

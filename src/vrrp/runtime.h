@@ -126,7 +126,8 @@ struct vrrp_inst {
 	bool vipq_linked;
 	bool advert_owed;
 	uint8_t advert_owed_prio;
-	uint8_t garp_owed; /* 0, 1: one round, 2: the full start */
+	uint8_t garp_owed;   /* 0, 1: one round, 2: the full start */
+	bool vmac_check_due; /* its virtual MAC link changed while they waited */
 	/* "cannot hold VIP x: <error>" while a VIP could not be added: the
 	 * instance is unhealthy with this reason and retries every second;
 	 * "" when every VIP can be held. */
@@ -318,7 +319,7 @@ struct vrrp_rt_vip_queue {
 	void (*settled)(struct vrrp_inst *inst);
 	uint64_t depth;	    /* operations waiting now */
 	uint64_t max_depth; /* the most that ever waited at once */
-	uint64_t deferred;  /* operations left for a later pass */
+	uint64_t deferred;  /* pumps that left operations for a later pass */
 	uint64_t cancelled; /* an add and a remove of one VIP that met in the queue */
 	uint64_t passes;    /* passes that ran queued work */
 };

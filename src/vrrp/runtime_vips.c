@@ -157,6 +157,10 @@ static void settle(struct vrrp_inst *inst)
 		rt_vside_set_up(inst->vside, false); /* after the addresses */
 	else if (rt->vipq.settled)
 		rt->vipq.settled(inst); /* judges a VIP it could not add */
+	if (inst->vmac_check_due) {	/* its link changed while they waited */
+		inst->vmac_check_due = false;
+		rt_vips_vmac_check(inst);
+	}
 	if (master && garp == 2)
 		rt_garp_start(inst);
 	else if (master && garp == 1 && inst->garp_left == 0)
@@ -539,9 +543,12 @@ void rt_vips_vmac_check(struct vrrp_inst *inst)
 	int ifindex = 0, rc;
 	bool up = false, gone;
 
-	/* with operations waiting the link is as they leave it (settle) */
-	if (!v || !v->parent[0] || !env->vmac_state || !v->io || inst->vip_ops > 0)
+	if (!v || !v->parent[0] || !env->vmac_state || !v->io)
 		return;
+	if (inst->vip_ops > 0) { /* the link is as they leave it: looked at then */
+		inst->vmac_check_due = true;
+		return;
+	}
 	rc = env->vmac_state(inst->rt->env_ctx, v, &ifindex, &up);
 	if (rc < 0 && rc != -ENODEV) {
 		vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "reading the virtual MAC link %s: %s",

@@ -124,6 +124,16 @@ static uint64_t max_advert_gap(const struct rh_world *w, int i, uint8_t vrid, ui
 	return gap;
 }
 
+/* Adverts of vrid node i sent so far. */
+static size_t advert_count(const struct rh_world *w, int i, uint8_t vrid)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < w->n_adverts; k++)
+		n += w->adverts[k].node == i && w->adverts[k].vrid == vrid;
+	return n;
+}
+
 /* Node B runs alone and holds 2000 instances' VIPs; node A starts and
  * takes every one over (priority 200 to B's 100), while B stays master of
  * one instance of its own at 100 ms adverts. Adding or removing a VIP
@@ -200,6 +210,7 @@ static void test_mass_takeover_with_costly_vips(void **state)
 }
 
 #define N_MID 300
+#define VM4   "vm4-252-eth0" /* GW4's virtual MAC link, with virtual_mac */
 
 /* Node A alone with 300 instances whose VIPs cost 20 ms each: the step
  * that takes them all over leaves all but the first in the queue. */
@@ -346,6 +357,81 @@ static void test_remove_then_add_cancels(void **state)
 	rh_world_done(&w);
 }
 
+/* With vrrp.virtual_mac, behind 300 others: B leaves master as a split
+ * heals, and its removal waits in the queue. Until its VIP is gone its
+ * link stays up, its priority 0 leaves only after the VIP is gone
+ * (release_then_tell, docs/vmac.md), the link goes down after it, and the
+ * VIP ends on A alone, reached at A. */
+static void test_vmac_order_kept_in_queue(void **state)
+{
+	struct rh_cfg cfg = {
+	    .insts = {{.name = GW4,
+		       .vrid = GW4_VRID,
+		       .family = IP_V4,
+		       .vips = {VIP4 "/24"},
+		       .prio = {200, 100},
+		       .interval_ms = 1000,
+		       .virtual_mac = true}},
+	    .n_insts = 1,
+	    .n_bulk = N_MID,
+	};
+	struct rh_world w;
+	uint64_t t_heal, t_gone = 0, t_prio0 = 0, t_down = 0;
+	bool waited = false;
+
+	(void)state;
+	rh_world_init(&w, 2, &cfg);
+	w.vip_op_ms = 20;
+	rh_start(&w, B);
+	rh_run(&w, 12000);
+	assert_true(rh_holds(&w, B, VIP4));
+	rh_split(&w, true);
+	rh_start(&w, A);
+	rh_run(&w, 12000);
+	assert_true(rh_holds(&w, A, VIP4));
+	/* heal just after A's advert of GW4: B hears the next one a second
+	 * later, its removals of the bulk piling up by then */
+	for (size_t n = advert_count(&w, A, GW4_VRID); advert_count(&w, A, GW4_VRID) == n;)
+		rh_run(&w, 1);
+	t_heal = w.now_ms;
+	rh_split(&w, false);
+	for (int ms = 0; ms < 20000 && !t_down; ms++) {
+		const struct rh_vmac *l;
+		struct vrrp_inst *in = rh_inst(&w, B, GW4);
+		bool holds;
+
+		rh_run(&w, 1);
+		l = rh_vmac(&w, B, VM4);
+		assert_non_null(l);
+		holds = rh_holds(&w, B, VIP4);
+		waited |= in->fsm.state == VRRP_FSM_BACKUP && in->vip_ops > 0;
+		if (holds)
+			assert_true(l->up); /* the link goes down after the VIP */
+		if (!holds && !t_gone)
+			t_gone = w.now_ms;
+		for (size_t k = 0; !t_prio0 && k < w.n_adverts; k++)
+			if (w.adverts[k].node == B && w.adverts[k].vrid == GW4_VRID &&
+			    w.adverts[k].priority == 0 && w.adverts[k].at_ms >= t_heal) {
+				t_prio0 = w.adverts[k].at_ms;
+				assert_false(holds); /* told after the VIP went */
+			}
+		if (t_gone && !l->up)
+			t_down = w.now_ms;
+	}
+	assert_true(waited); /* the removal did wait in the queue */
+	assert_true(t_gone > 0 && t_prio0 >= t_gone && t_down >= t_gone);
+	rh_run(&w, 20000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	assert_false(rh_holds(&w, B, VIP4));
+	assert_true(rh_client_reaches(&w, VIP4, A));
+	for (size_t k = 0; k < N_MID; k++) {
+		assert_true(rh_holds(&w, A, bulk_vip(k)));
+		assert_false(rh_holds(&w, B, bulk_vip(k)));
+	}
+	rh_world_done(&w);
+}
+
 /* A reload removes 100 instances whose adds wait: they are stopped and
  * freed without their VIPs ever added, the queue holds no freed instance
  * (ASan), and the others' adds go on. */
@@ -428,6 +514,7 @@ int main(void)
 	    cmocka_unit_test(test_mass_takeover_with_costly_vips),
 	    cmocka_unit_test(test_flip_flop_cancels),
 	    cmocka_unit_test(test_remove_then_add_cancels),
+	    cmocka_unit_test(test_vmac_order_kept_in_queue),
 	    cmocka_unit_test(test_reload_removes_queued),
 	    cmocka_unit_test(test_shutdown_with_queued),
 	    cmocka_unit_test(test_crash_with_queued),

@@ -105,8 +105,10 @@ static double v_vips(const struct vrrp_inst *i)
 }
 static double v_held(const struct vrrp_inst *i)
 {
-	/* what the kernel holds: a VIP it refused is not counted */
-	return i->vips_held ? (double)(i->spec.n_vips - vrrp_inst_vips_missing(i)) : 0;
+	/* what the kernel holds: a VIP it refused is not counted, nor one
+	 * still waiting in the VIP queue to be added; one waiting to be
+	 * removed is */
+	return (double)vrrp_inst_vips_in_kernel(i);
 }
 static double v_last_change(const struct vrrp_inst *i)
 {

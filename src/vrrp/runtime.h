@@ -441,6 +441,10 @@ void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
 
 /* How many of the VIPs inst holds the kernel has not (vip_missing). */
 size_t vrrp_inst_vips_missing(const struct vrrp_inst *inst);
+/* The instance's VIPs the kernel has now, as far as the runtime did it:
+ * held and neither refused nor waiting to be added, or not held and
+ * waiting to be removed (the VIP queue, docs/vrrp.md). */
+size_t vrrp_inst_vips_in_kernel(const struct vrrp_inst *inst);
 
 /* ---- helpers shared with the daemon ---- */
 uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */

@@ -385,6 +385,19 @@ size_t vrrp_inst_vips_missing(const struct vrrp_inst *inst)
 	return n;
 }
 
+size_t vrrp_inst_vips_in_kernel(const struct vrrp_inst *inst)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; inst->vip_op && i < inst->spec.n_vips; i++) {
+		if (inst->vips_held)
+			n += !inst->vip_missing[i] && inst->vip_op[i] == VRRP_VIP_OP_NONE;
+		else
+			n += inst->vip_op[i] == VRRP_VIP_OP_DEL;
+	}
+	return n;
+}
+
 /* ---- repair ---- */
 
 static int addr_cmp(const void *a, const void *b)

@@ -105,8 +105,10 @@ static double v_vips(const struct vrrp_inst *i)
 }
 static double v_held(const struct vrrp_inst *i)
 {
-	/* what the kernel holds: a VIP it refused is not counted */
-	return i->vips_held ? (double)(i->spec.n_vips - vrrp_inst_vips_missing(i)) : 0;
+	/* what the kernel holds: a VIP it refused is not counted, nor one
+	 * still waiting in the VIP queue to be added; one waiting to be
+	 * removed is */
+	return (double)vrrp_inst_vips_in_kernel(i);
 }
 static double v_last_change(const struct vrrp_inst *i)
 {
@@ -262,6 +264,17 @@ static void daemon_series(FILE *out, const struct daemon *d)
 	       "GARP/NA frames that waited behind at least a full burst");
 	fprintf(out, "vipd_garp_queue_deferred_total %llu\n",
 		(unsigned long long)d->rt.garp.deferred);
+	family(out, "vipd_vip_queue_depth", "gauge",
+	       "VIP additions and removals waiting in the paced queue (docs/vrrp.md)");
+	fprintf(out, "vipd_vip_queue_depth %llu\n", (unsigned long long)d->rt.vipq.depth);
+	family(out, "vipd_vip_queue_deferred_total", "counter",
+	       "times VIP additions or removals were left for a later loop pass");
+	fprintf(out, "vipd_vip_queue_deferred_total %llu\n",
+		(unsigned long long)d->rt.vipq.deferred);
+	family(out, "vipd_vip_queue_cancelled_total", "counter",
+	       "an addition and a removal of one VIP that cancelled out in the queue");
+	fprintf(out, "vipd_vip_queue_cancelled_total %llu\n",
+		(unsigned long long)d->rt.vipq.cancelled);
 	family(out, "vipd_events_total", "counter", "events emitted (`vipctl events`)");
 	fprintf(out, "vipd_events_total %llu\n", (unsigned long long)d->events.seq);
 	if (d->http) {

@@ -143,6 +143,7 @@ static json_t *instance_json(const struct vrrp_inst *inst, bool counters)
 	json_object_set_new(o, "vips", vips_json(inst));
 	json_object_set_new(o, "vips_held", json_boolean(inst->vips_held));
 	json_object_set_new(o, "vips_missing", vips_missing_json(inst));
+	json_object_set_new(o, "vips_queued", json_integer((json_int_t)inst->vip_ops));
 	json_object_set_new(o, "hold_error",
 			    inst->hold_reason[0] ? json_string(inst->hold_reason) : json_null());
 	json_object_set_new(o, "vips_in_advert", json_integer((json_int_t)inst->n_advert_addrs));

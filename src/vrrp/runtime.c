@@ -41,6 +41,7 @@ void vrrp_rt_done(struct vrrp_rt *rt)
 	rt->insts = NULL;
 	rt->n_insts = 0;
 	rt_garp_queue_done(rt);
+	rt_vips_queue_done(rt);
 	/* sockets and VIP sides went with their last instance */
 	free(rt->socks);
 	rt->socks = NULL;

@@ -111,8 +111,23 @@ struct vrrp_inst {
 	uint32_t garp_left;		   /* rounds left in the current burst */
 	bool vips_held;			   /* ADD_VIPS done, REMOVE_VIPS not yet */
 	/* Per spec.vips[i]: held, but not in the kernel (its add failed).
-	 * The kernel holds VIP i when vips_held && !vip_missing[i]. */
+	 * The kernel holds VIP i when vips_held && !vip_missing[i] and no
+	 * operation on it waits (vip_op[i] == VRRP_VIP_OP_NONE). */
 	bool *vip_missing;
+	/* Its VIP additions and removals waiting in the runtime's queue
+	 * (runtime_vips.c, vrrp_rt.vipq): per spec.vips[i] the one that
+	 * waits (enum vrrp_vip_op), how many wait, where the drain goes on,
+	 * its place in the queue; and what waits for them: an advert (its
+	 * priority) and a GARP/NA start or round (docs/vrrp.md, "VIP queue") */
+	uint8_t *vip_op;
+	uint32_t vip_ops;
+	uint32_t vip_cursor;
+	struct vrrp_inst *vipq_next, *vipq_prev;
+	bool vipq_linked;
+	bool advert_owed;
+	uint8_t advert_owed_prio;
+	uint8_t garp_owed;   /* 0, 1: one round, 2: the full start */
+	bool vmac_check_due; /* its virtual MAC link changed while they waited */
 	/* "cannot hold VIP x: <error>" while a VIP could not be added: the
 	 * instance is unhealthy with this reason and retries every second;
 	 * "" when every VIP can be held. */
@@ -276,6 +291,39 @@ struct vrrp_rt_garp_queue {
 	uint64_t passes;    /* drain passes that sent something */
 };
 
+/* An operation on one VIP waiting in the VIP queue. */
+enum vrrp_vip_op {
+	VRRP_VIP_OP_NONE,
+	VRRP_VIP_OP_ADD,
+	VRRP_VIP_OP_DEL,
+};
+
+/* VIP work per loop pass (runtime_vips.c): a pass adds or removes VIPs
+ * while less than this has gone by since its first one, at least one.
+ * With thousands of addresses on an interface one removal costs the
+ * kernel a walk of its routing table (a millisecond or more), and a mass
+ * takeover would otherwise hold the loop for seconds. */
+#define VRRP_RT_VIP_BUDGET_MS 4
+
+/* The runtime's VIP queue: instances with additions or removals waiting,
+ * first queued first, drained by a 0 ms timer within VRRP_RT_VIP_BUDGET_MS
+ * a pass (the first pass is the caller's own: a single takeover adds its
+ * VIPs at once). Figures readable for status. */
+struct vrrp_rt_vip_queue {
+	struct vrrp_inst *head, *tail;
+	struct vrrp_rt_timer *timer; /* armed while this pass did VIP work */
+	bool in_pass;		     /* the timer is armed: pass_start_ms holds */
+	uint64_t pass_start_ms;
+	/* an instance whose queued work is done (runtime_inst.c's: judges a
+	 * VIP that could not be added); NULL: none */
+	void (*settled)(struct vrrp_inst *inst);
+	uint64_t depth;	    /* operations waiting now */
+	uint64_t max_depth; /* the most that ever waited at once */
+	uint64_t deferred;  /* pumps that left operations for a later pass */
+	uint64_t cancelled; /* an add and a remove of one VIP that met in the queue */
+	uint64_t passes;    /* passes that ran queued work */
+};
+
 struct vrrp_rt {
 	struct event_base *base;
 	/* Everything outside the process (runtime_env.h): clocks, timers,
@@ -308,6 +356,7 @@ struct vrrp_rt {
 	/* and the advert being sent: no malloc per advert either */
 	struct vrrp_pkt *tx_pkt;
 	struct vrrp_rt_garp_queue garp;
+	struct vrrp_rt_vip_queue vipq;
 };
 
 /* ---- lifecycle ---- */
@@ -392,6 +441,10 @@ void vrrp_rt_addr_removed(struct vrrp_rt *rt, const char *netns, int ifindex,
 
 /* How many of the VIPs inst holds the kernel has not (vip_missing). */
 size_t vrrp_inst_vips_missing(const struct vrrp_inst *inst);
+/* The instance's VIPs the kernel has now, as far as the runtime did it:
+ * held and neither refused nor waiting to be added, or not held and
+ * waiting to be removed (the VIP queue, docs/vrrp.md). */
+size_t vrrp_inst_vips_in_kernel(const struct vrrp_inst *inst);
 
 /* ---- helpers shared with the daemon ---- */
 uint64_t vrrp_rt_now_ms(void); /* CLOCK_MONOTONIC */

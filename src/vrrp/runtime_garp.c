@@ -165,8 +165,10 @@ static unsigned drain_inst(struct vrrp_inst *inst, unsigned budget)
 		inst->garp_pending[i]--;
 		inst->garp_queued--;
 		q->depth--;
-		/* a VIP the kernel refused is not ours to announce */
-		if (inst->vip_missing && inst->vip_missing[i]) {
+		/* a VIP the kernel refused, or that the VIP queue has not
+		 * added yet, is not ours to announce */
+		if ((inst->vip_missing && inst->vip_missing[i]) ||
+		    (inst->vip_op && inst->vip_op[i] != VRRP_VIP_OP_NONE)) {
 			q->stale++;
 			continue;
 		}
@@ -261,6 +263,8 @@ void rt_garp_one(struct vrrp_inst *inst, size_t i)
 		return;
 	if (inst->vip_missing && inst->vip_missing[i])
 		return;
+	if (inst->vip_op && inst->vip_op[i] != VRRP_VIP_OP_NONE)
+		return; /* announced when added (runtime_vips.c: settle) */
 	enqueue(inst, i);
 }
 

@@ -64,6 +64,7 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 		inst->timer_args[t].timer = (enum vrrp_fsm_timer)t;
 	}
 	inst->garp_timer = rt_timer_new(rt, rt_garp_on_timer, inst);
+	rt->vipq.settled = rt_inst_hold_check; /* below us: a callback */
 	/* retry_timer and hold_timer: made when an interface is first
 	 * missing (try_start), a VIP first fails (rt_inst_hold_check); most
 	 * instances need neither, and a timer is a libevent event */
@@ -88,12 +89,14 @@ void rt_inst_free(struct vrrp_inst *inst)
 	rt_timer_free(inst->rt, inst->retry_timer);
 	rt_timer_free(inst->rt, inst->hold_timer);
 	rt_garp_forget(inst); /* no frame of a freed instance waits */
+	rt_vips_forget(inst); /* nor a VIP operation */
 	if (inst->rt->hooks.inst_free)
 		inst->rt->hooks.inst_free(inst->rt->hooks.arg, inst);
 	rt_sock_detach(inst);
 	rt_vside_detach(inst);
 	rt_spec_done(&inst->spec);
 	free(inst->vip_missing);
+	free(inst->vip_op);
 	rt_reason_free(&inst->hold_reason);
 	rt_reason_free(&inst->checks_reason);
 	rt_reason_free(&inst->weight_reason);
@@ -127,11 +130,18 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 	struct vrrp_inst_spec old_spec = inst->spec;
 	bool *old_missing = inst->vip_missing;
 	bool *missing = calloc(spec->n_vips ? spec->n_vips : 1, sizeof(*missing));
+	uint8_t *op = calloc(spec->n_vips ? spec->n_vips : 1, sizeof(*op));
 
-	if (!missing) {
+	if (!missing || !op) {
+		free(missing);
+		free(op);
 		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: VIP list not updated");
 		return;
 	}
+	/* queued operations are on the old list's indexes: done first */
+	rt_vips_flush(inst);
+	free(inst->vip_op);
+	inst->vip_op = op;
 	inst->spec.vips = spec->vips;
 	inst->spec.n_vips = spec->n_vips;
 	spec->vips = NULL;
@@ -205,7 +215,9 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 {
 	switch (a->type) {
 	case VRRP_FSM_ACT_SEND_ADVERT:
-		rt_send_advert(inst, a->priority);
+		/* VIPs still queued: it leaves after them (runtime_vips.c) */
+		if (!rt_vips_owe_advert(inst, a->priority))
+			rt_send_advert(inst, a->priority);
 		break;
 	case VRRP_FSM_ACT_ARM_TIMER:
 		arm_fsm_timer(inst, a->timer,
@@ -224,6 +236,8 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		rt_vips_remove(inst);
 		break;
 	case VRRP_FSM_ACT_SEND_GARP:
+		if (rt_vips_owe_garp(inst, a->single_round))
+			break; /* announced once its VIPs are in the kernel */
 		if (!a->single_round)
 			rt_garp_start(inst);
 		else if (inst->garp_left == 0) /* a running burst covers it */
@@ -370,6 +384,9 @@ void rt_inst_stop(struct vrrp_inst *inst, bool keep_vmac)
 	rt_garp_stop(inst);
 	if (inst->vips_held) /* the machine always removes them; belt and braces */
 		rt_vips_remove(inst);
+	/* its queued removals now, then the priority 0 that waited for them:
+	 * nothing of a stopped instance is left for the loop */
+	rt_vips_flush(inst);
 	inst->started = false;
 	rt_sock_detach(inst);
 	if (keep_vmac)

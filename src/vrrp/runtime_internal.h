@@ -147,13 +147,30 @@ void rt_inst_hold_check(struct vrrp_inst *inst);
 /* ---- runtime_vips.c: the instance's VIPs in the kernel ---- */
 int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
 int rt_inst_del_vip(struct vrrp_inst *inst, const struct ip_addr *vip);
-/* ADD_VIPS / REMOVE_VIPS. A VIP that cannot be added is missing: it sets
- * hold_reason and hold_due (the caller runs rt_inst_hold_check). */
+/* ADD_VIPS / REMOVE_VIPS, through the runtime's VIP queue (vrrp_rt.vipq):
+ * as much as the loop pass's budget allows now, the rest from the queue's
+ * timer; an add and a remove of one VIP cancel out. A VIP that cannot be
+ * added is missing: it sets hold_reason and hold_due (the caller runs
+ * rt_inst_hold_check; the queue's settled callback for later ones). */
 void rt_vips_add(struct vrrp_inst *inst);
 void rt_vips_remove(struct vrrp_inst *inst);
+/* An advert / GARP/NA the machine asks for while inst's VIP operations
+ * wait: owed, sent when they are done (true), or nothing waits (false:
+ * send it now). */
+bool rt_vips_owe_advert(struct vrrp_inst *inst, uint8_t priority);
+bool rt_vips_owe_garp(struct vrrp_inst *inst, bool single_round);
+/* Every operation inst has waiting, now, and what waited for them (an
+ * instance that stops or changes its VIP list). */
+void rt_vips_flush(struct vrrp_inst *inst);
+/* An instance about to be freed: out of the queue, nothing run. */
+void rt_vips_forget(struct vrrp_inst *inst);
+/* After every instance was freed: the queue's timer. */
+void rt_vips_queue_done(struct vrrp_rt *rt);
+/* An operation on spec.vips[i] waits in the queue. */
+bool rt_vips_pending(const struct vrrp_inst *inst, size_t i);
 /* Adds spec.vips[i] alone, as rt_vips_add does. 0 or -errno. */
 int rt_vips_add_at(struct vrrp_inst *inst, size_t i);
-/* vip_missing sized for spec.n_vips, all false. */
+/* vip_missing and vip_op sized for spec.n_vips, all false / none. */
 bool rt_vips_alloc_missing(struct vrrp_inst *inst);
 /* addr is one of the instance's VIPs (address only). */
 bool rt_vips_has(const struct vrrp_inst *inst, const struct ip_addr *addr);

@@ -58,12 +58,265 @@ static void note_missing(struct vrrp_inst *inst, size_t i, int err)
 	inst->hold_due = true; /* the caller above runs rt_inst_hold_check */
 }
 
+/* ---- the queue (vrrp_rt.vipq) ----
+ *
+ * ADD_VIPS and REMOVE_VIPS do not call the kernel themselves: they set
+ * each VIP's operation and queue the instance, then pump the queue within
+ * the budget of the loop's pass (VRRP_RT_VIP_BUDGET_MS since the pass's
+ * first VIP operation). A single takeover is done at once, in its own
+ * step; a takeover of thousands leaves the rest to a 0 ms timer that does
+ * a budget a pass, while adverts leave and packets are read between.
+ *
+ * What the operations wait for is theirs to release, when the instance's
+ * last one is done (settle): an advert the machine sent meanwhile (VIPs
+ * before the advert when taking over; with a virtual MAC, the VIPs gone
+ * before priority 0), its GARP/NA (only for VIPs in the kernel), the
+ * virtual MAC link going down (after its addresses). An add and a remove
+ * of one VIP cancel out: a flip back never leaves a VIP added or removed
+ * against the last word. An instance is in the queue exactly while it has
+ * operations waiting; stopping flushes them (rt_vips_flush), freeing
+ * takes it out (rt_vips_forget). */
+
+static void q_unlink(struct vrrp_inst *inst)
+{
+	struct vrrp_rt_vip_queue *q = &inst->rt->vipq;
+
+	if (!inst->vipq_linked)
+		return;
+	if (inst->vipq_prev)
+		inst->vipq_prev->vipq_next = inst->vipq_next;
+	else
+		q->head = inst->vipq_next;
+	if (inst->vipq_next)
+		inst->vipq_next->vipq_prev = inst->vipq_prev;
+	else
+		q->tail = inst->vipq_prev;
+	inst->vipq_next = inst->vipq_prev = NULL;
+	inst->vipq_linked = false;
+}
+
+static void q_link_tail(struct vrrp_inst *inst)
+{
+	struct vrrp_rt_vip_queue *q = &inst->rt->vipq;
+
+	if (inst->vipq_linked)
+		return;
+	inst->vipq_prev = q->tail;
+	inst->vipq_next = NULL;
+	if (q->tail)
+		q->tail->vipq_next = inst;
+	else
+		q->head = inst;
+	q->tail = inst;
+	inst->vipq_linked = true;
+}
+
+static void clear_op(struct vrrp_inst *inst, size_t i)
+{
+	if (!inst->vip_op || inst->vip_op[i] == VRRP_VIP_OP_NONE)
+		return;
+	inst->vip_op[i] = VRRP_VIP_OP_NONE;
+	inst->vip_ops--;
+	inst->rt->vipq.depth--;
+}
+
+/* The operation for VIP i becomes op; the opposite one waiting cancels
+ * out instead (the kernel already is as op wants it). */
+static void set_op(struct vrrp_inst *inst, size_t i, enum vrrp_vip_op op)
+{
+	struct vrrp_rt_vip_queue *q = &inst->rt->vipq;
+
+	if (inst->vip_op[i] == op)
+		return;
+	if (inst->vip_op[i] != VRRP_VIP_OP_NONE) {
+		clear_op(inst, i);
+		q->cancelled++;
+		return;
+	}
+	inst->vip_op[i] = (uint8_t)op;
+	inst->vip_ops++;
+	if (inst->vip_cursor > i)
+		inst->vip_cursor = i;
+	if (++q->depth > q->max_depth)
+		q->max_depth = q->depth;
+	q_link_tail(inst);
+}
+
+/* The instance's last operation is done (or cancelled out): what waited
+ * for it goes now, as the state it is in by now wants it. */
+static void settle(struct vrrp_inst *inst)
+{
+	struct vrrp_rt *rt = inst->rt;
+	bool master = inst->fsm.state == VRRP_FSM_MASTER && inst->vips_held;
+	uint8_t garp = inst->garp_owed;
+
+	q_unlink(inst);
+	inst->vip_cursor = 0;
+	inst->garp_owed = 0;
+	if (!inst->vips_held)
+		rt_vside_set_up(inst->vside, false); /* after the addresses */
+	else if (rt->vipq.settled)
+		rt->vipq.settled(inst); /* judges a VIP it could not add */
+	if (inst->vmac_check_due) {	/* its link changed while they waited */
+		inst->vmac_check_due = false;
+		rt_vips_vmac_check(inst);
+	}
+	if (master && garp == 2)
+		rt_garp_start(inst);
+	else if (master && garp == 1 && inst->garp_left == 0)
+		rt_garp_round(inst);
+	if (inst->advert_owed) {
+		bool is_master = inst->fsm.state == VRRP_FSM_MASTER;
+
+		inst->advert_owed = false;
+		/* a master's advert after its VIPs are in, priority 0 after they
+		 * are gone; neither once the instance turned the other way (a
+		 * master again sends its own, a backup none) */
+		if ((inst->advert_owed_prio == 0) != is_master)
+			rt_send_advert(inst, inst->advert_owed_prio);
+	}
+}
+
+/* Runs inst's next waiting operation. */
+static void run_one(struct vrrp_inst *inst)
+{
+	size_t i = inst->vip_cursor;
+
+	while (i < inst->spec.n_vips && inst->vip_op[i] == VRRP_VIP_OP_NONE)
+		i++;
+	if (i >= inst->spec.n_vips) { /* cannot be: the count says one waits */
+		inst->vip_ops = 0;
+		return;
+	}
+	inst->vip_cursor = (uint32_t)i + 1;
+	if (inst->vip_op[i] == VRRP_VIP_OP_ADD) {
+		rt_vips_add_at(inst, i); /* clears the operation */
+		return;
+	}
+	clear_op(inst, i);
+	rt_inst_del_vip(inst, &inst->spec.vips[i]);
+}
+
+static void on_drain(void *arg);
+
+/* The pass's budget starts with its first VIP operation; the 0 ms timer
+ * armed then ends the pass (and drains what is left). */
+static void enter_pass(struct vrrp_rt *rt)
+{
+	struct vrrp_rt_vip_queue *q = &rt->vipq;
+
+	if (q->in_pass)
+		return;
+	if (!q->timer)
+		q->timer = rt_timer_new(rt, on_drain, rt);
+	if (!q->timer)
+		return; /* out of memory: the callers' pumps go on synchronously */
+	q->in_pass = true;
+	q->pass_start_ms = rt_now_ms(rt);
+	rt_timer_arm(rt, q->timer, 0);
+}
+
+static bool budget_left(struct vrrp_rt *rt)
+{
+	struct vrrp_rt_vip_queue *q = &rt->vipq;
+
+	return !q->in_pass || rt_now_ms(rt) - q->pass_start_ms < VRRP_RT_VIP_BUDGET_MS;
+}
+
+/* Runs waiting operations, first queued first, while the pass's budget
+ * lasts; at least one when must_progress. An instance whose last one ran
+ * settles (which may step no machine, but may send: the queue is read
+ * again after each). */
+static void pump(struct vrrp_rt *rt, bool must_progress)
+{
+	struct vrrp_rt_vip_queue *q = &rt->vipq;
+	bool ran = false;
+
+	enter_pass(rt);
+	while (q->head && ((must_progress && !ran) || budget_left(rt))) {
+		struct vrrp_inst *inst = q->head;
+
+		run_one(inst);
+		ran = true;
+		if (inst->vip_ops == 0)
+			settle(inst);
+	}
+	if (q->head)
+		q->deferred++;
+	if (ran)
+		q->passes++;
+}
+
+static void on_drain(void *arg)
+{
+	struct vrrp_rt *rt = arg;
+
+	rt->vipq.in_pass = false; /* a new pass of the loop */
+	if (rt->vipq.head)
+		pump(rt, true);
+}
+
+void rt_vips_flush(struct vrrp_inst *inst)
+{
+	while (inst->vip_ops > 0)
+		run_one(inst);
+	if (inst->vipq_linked || inst->advert_owed || inst->garp_owed)
+		settle(inst);
+}
+
+void rt_vips_forget(struct vrrp_inst *inst)
+{
+	for (size_t i = 0; inst->vip_op && i < inst->spec.n_vips; i++)
+		clear_op(inst, i);
+	inst->vip_ops = 0;
+	q_unlink(inst);
+	inst->advert_owed = false;
+	inst->garp_owed = 0;
+}
+
+void rt_vips_queue_done(struct vrrp_rt *rt)
+{
+	/* the instances went first, each taking its operations out */
+	if (rt->vipq.timer)
+		rt_timer_free(rt, rt->vipq.timer);
+	rt->vipq.timer = NULL;
+	rt->vipq.in_pass = false;
+}
+
+bool rt_vips_owe_advert(struct vrrp_inst *inst, uint8_t priority)
+{
+	if (inst->vip_ops == 0)
+		return false;
+	inst->advert_owed = true;
+	inst->advert_owed_prio = priority;
+	return true;
+}
+
+bool rt_vips_owe_garp(struct vrrp_inst *inst, bool single_round)
+{
+	if (inst->vip_ops == 0)
+		return false;
+	if (!single_round)
+		inst->garp_owed = 2;
+	else if (inst->garp_owed == 0)
+		inst->garp_owed = 1;
+	return true;
+}
+
+bool rt_vips_pending(const struct vrrp_inst *inst, size_t i)
+{
+	return inst->vip_op && inst->vip_op[i] != VRRP_VIP_OP_NONE;
+}
+
+/* ---- add and remove ---- */
+
 int rt_vips_add_at(struct vrrp_inst *inst, size_t i)
 {
 	/* a virtual MAC link is up while it holds VIPs: one that cannot be
 	 * raised holds none (the VIP is missing, judged and retried as any) */
 	int rc = rt_vside_set_up(inst->vside, true);
 
+	clear_op(inst, i); /* done now, whoever asked */
 	if (rc == 0)
 		rc = rt_inst_add_vip(inst, &inst->spec.vips[i]);
 
@@ -76,31 +329,50 @@ int rt_vips_add_at(struct vrrp_inst *inst, size_t i)
 
 void rt_vips_add(struct vrrp_inst *inst)
 {
+	/* a removal waiting cancels out: that VIP never left the kernel */
 	for (size_t i = 0; i < inst->spec.n_vips; i++)
-		rt_vips_add_at(inst, i);
+		set_op(inst, i, VRRP_VIP_OP_ADD);
 	inst->vips_held = true;
+	if (inst->vip_ops == 0)
+		settle(inst); /* a remove cancelled out: the VIPs never left */
+	else
+		pump(inst->rt, false);
 }
 
 void rt_vips_remove(struct vrrp_inst *inst)
 {
 	rt_garp_stop(inst);
 	for (size_t i = 0; i < inst->spec.n_vips; i++) {
-		rt_inst_del_vip(inst, &inst->spec.vips[i]);
+		/* a VIP the kernel refused is not there to remove */
+		if (inst->vip_missing[i] && inst->vip_op[i] == VRRP_VIP_OP_NONE) {
+			inst->vip_missing[i] = false;
+			continue;
+		}
 		inst->vip_missing[i] = false;
+		set_op(inst, i, VRRP_VIP_OP_DEL);
 	}
 	inst->vips_held = false;
-	/* after the addresses: a link going down takes IPv6 ones with it */
-	rt_vside_set_up(inst->vside, false);
+	if (inst->vip_ops == 0)
+		settle(inst); /* the link goes down now */
+	else
+		pump(inst->rt, false);
 }
 
 bool rt_vips_alloc_missing(struct vrrp_inst *inst)
 {
-	bool *m = calloc(inst->spec.n_vips ? inst->spec.n_vips : 1, sizeof(*m));
+	size_t n = inst->spec.n_vips ? inst->spec.n_vips : 1;
+	bool *m = calloc(n, sizeof(*m));
+	uint8_t *op = calloc(n, sizeof(*op));
 
-	if (!m)
+	if (!m || !op) {
+		free(m);
+		free(op);
 		return false;
+	}
 	free(inst->vip_missing);
+	free(inst->vip_op);
 	inst->vip_missing = m;
+	inst->vip_op = op;
 	return true;
 }
 
@@ -110,6 +382,19 @@ size_t vrrp_inst_vips_missing(const struct vrrp_inst *inst)
 
 	for (size_t i = 0; inst->vip_missing && i < inst->spec.n_vips; i++)
 		n += inst->vip_missing[i];
+	return n;
+}
+
+size_t vrrp_inst_vips_in_kernel(const struct vrrp_inst *inst)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; inst->vip_op && i < inst->spec.n_vips; i++) {
+		if (inst->vips_held)
+			n += !inst->vip_missing[i] && inst->vip_op[i] == VRRP_VIP_OP_NONE;
+		else
+			n += inst->vip_op[i] == VRRP_VIP_OP_DEL;
+	}
 	return n;
 }
 
@@ -189,7 +474,7 @@ size_t rt_vips_reconcile(struct vrrp_inst *inst)
 		return 0;
 	for (size_t i = 0; i < inst->spec.n_vips; i++) {
 		/* a VIP already missing is the retry's (runtime_inst.c) */
-		if (inst->vip_missing[i] ||
+		if (inst->vip_missing[i] || rt_vips_pending(inst, i) ||
 		    bsearch(&inst->spec.vips[i], have, n_have, sizeof(*have), addr_cmp))
 			continue;
 		repair(inst, i);
@@ -273,6 +558,10 @@ void rt_vips_vmac_check(struct vrrp_inst *inst)
 
 	if (!v || !v->parent[0] || !env->vmac_state || !v->io)
 		return;
+	if (inst->vip_ops > 0) { /* the link is as they leave it: looked at then */
+		inst->vmac_check_due = true;
+		return;
+	}
 	rc = env->vmac_state(inst->rt->env_ctx, v, &ifindex, &up);
 	if (rc < 0 && rc != -ENODEV) {
 		vrrp_inst_log(inst, VRRP_RT_LOG_WARN, "reading the virtual MAC link %s: %s",

@@ -535,10 +535,26 @@ static void addr_put(struct rh_node *n, const char *netns, int ifindex, const st
 	snprintf(e->netns, sizeof(e->netns), "%s", netns);
 }
 
+/* An address added or removed: counted per pass, and its cost in time. */
+static void vip_op_cost(struct rh_node *n)
+{
+	struct rh_world *w = n->w;
+
+	n->vip_ops++;
+	if (n->vip_ops_pass != w->pass) {
+		n->vip_ops_pass = w->pass;
+		n->vip_ops_this_pass = 0;
+	}
+	if (++n->vip_ops_this_pass > n->vip_ops_max_per_pass)
+		n->vip_ops_max_per_pass = n->vip_ops_this_pass;
+	w->now_ms += w->vip_op_ms;
+}
+
 static int env_addr_add(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip)
 {
 	struct rh_node *n = ctx;
 
+	vip_op_cost(n);
 	if (n->add_refused_err && ip_equal(&n->add_refused, vip))
 		return n->add_refused_err;
 	addr_put(n, netns, ifindex, vip, n->no_addr_tags ? 0 : VIPD_ADDR_PROTO_VIP);
@@ -550,6 +566,7 @@ static int env_addr_del(void *ctx, const char *netns, int ifindex, const struct 
 	struct rh_node *n = ctx;
 	struct rh_addr *e = rh_addr_find(n, netns, ifindex, vip);
 
+	vip_op_cost(n);
 	if (e) {
 		*e = n->addrs[--n->n_addrs];
 		if (!*netns)

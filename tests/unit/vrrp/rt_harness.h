@@ -137,6 +137,11 @@ struct rh_node {
 	int vmac_up_err;	    /* raising a virtual MAC link fails with it; 0: works */
 	uint64_t vmac_down_sends;   /* frames asked of a down virtual MAC link (refused) */
 	uint64_t vmac_kernel_sends; /* MLD reports its kernel sent from them */
+	/* VIP additions and removals the kernel did for it (addr_add,
+	 * addr_del), and the most in one pass of the loop (rh_world.pass) */
+	uint64_t vip_ops;
+	uint64_t vip_ops_max_per_pass;
+	uint64_t vip_ops_this_pass, vip_ops_pass;
 	/* counters the fake keeps */
 	int open_timers;
 	int open_socks;
@@ -219,6 +224,10 @@ struct rh_world {
 	 * come due, as the real loop's time does; 0: frames cost nothing. */
 	uint32_t garp_frames_per_ms;
 	uint32_t garp_frames_this_ms;
+	/* What adding or removing an address costs the kernel (a walk of
+	 * its routing table with thousands of IPv6 addresses, issue 16): each
+	 * moves the clock on by vip_op_ms; 0: nothing. */
+	uint32_t vip_op_ms;
 	uint32_t rng;
 	enum vrrp_rt_log_level log_level; /* of every runtime; RH_LOG=debug|info */
 };

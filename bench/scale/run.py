@@ -362,9 +362,6 @@ class StandIn(Topo):
                           "b": {f"{seg_net(n)}200" for n in self.segs}}
         self.vip_set = self.slot_vips["a"] | self.slot_vips["b"]
         self.ns = {"a": lab.netns("a"), "b": lab.netns("b")}
-        # no switch to steer the receive path through (Topo.__init__):
-        # the daemons run unpinned, shared costs counted
-        self.cpus = None
         self.timing = {}
         for ns in self.ns.values():
             ns.run(["sysctl", "-qw", *QUIET_SYSCTLS])

@@ -37,6 +37,34 @@ static void lab_up(struct rh_world *w)
 	assert_int_equal(rh_state(w, B, BK4), VRRP_FSM_MASTER);
 }
 
+/* A master's adverts after the first fire on the node's grid (a tick of
+ * 5 ms at 100 ms adverts, runtime_inst.c), exactly an interval apart:
+ * masters whose timers share a tick send in one loop pass. */
+static void test_adverts_leave_on_the_grid(void **state)
+{
+	struct rh_world w;
+	uint64_t t0, prev = 0;
+	size_t seen = 0;
+
+	(void)state;
+	lab_up(&w);
+	t0 = w.now_ms;
+	rh_run(&w, 1000);
+	for (size_t k = 0; k < w.n_adverts; k++) {
+		const struct rh_advert *a = &w.adverts[k];
+
+		if (a->node != A || a->vrid != 51 || a->at_ms < t0)
+			continue;
+		assert_int_equal(a->at_ms % 5, 0);
+		if (prev)
+			assert_int_equal(a->at_ms - prev, 100);
+		prev = a->at_ms;
+		seen++;
+	}
+	assert_true(seen >= 9);
+	rh_world_done(&w);
+}
+
 /* Gateway lost on A: it resigns (priority 1), keeps the VIP until it hears
  * B as master (make-before-break), and B announces. A pending recovery
  * does not preempt; a confirmed one does, with A's announcement. */
@@ -256,6 +284,7 @@ static void test_reload_changed_priority(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_adverts_leave_on_the_grid),
 	    cmocka_unit_test(test_health_moves_the_vip),
 	    cmocka_unit_test(test_weight_moves_the_vip),
 	    cmocka_unit_test(test_drain_and_undrain),

@@ -211,6 +211,10 @@ struct vrrp_rt_sock {
 	 * a short sorted array, not a table of 256 per interface. */
 	struct vrrp_rt_sock_vrid *vrids;
 	size_t n_vrids;
+	/* How long the environment may let adverts for this socket wait while
+	 * they come faster than one per this time (runtime_env.c, "Receive
+	 * windows"): 1/20 of its fastest instance's interval, 1-5 ms. */
+	uint32_t rx_window_ms;
 	/* Takes a valid advert for vrids[] up to its instance (rt_inst_step,
 	 * given at attach: the receive path is a layer below the step). */
 	void (*on_advert)(struct vrrp_inst *inst, const struct vrrp_fsm_event *ev);

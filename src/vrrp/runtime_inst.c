@@ -178,12 +178,15 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
  * them in batches: fewer wake-ups on both nodes (docs/vrrp.md, "Scale").
  * Only the phase moves, once: the state machine re-arms from its own
  * deadline, so the interval stays exact, and an advert leaves at most one
- * tick late, well inside the peer's skew. */
+ * tick late: a twentieth of the interval, against the peer's
+ * Master_Down_Interval of three intervals and its skew. */
+#define ADVERT_TICK_MAX_MS 10
+
 static uint32_t advert_tick_ms(uint32_t interval_ms)
 {
 	uint32_t tick = interval_ms / 20;
 
-	return tick < 1 ? 1 : tick > 10 ? 10 : tick;
+	return tick < 1 ? 1 : tick > ADVERT_TICK_MAX_MS ? ADVERT_TICK_MAX_MS : tick;
 }
 
 static uint32_t advert_delay_on_grid(struct vrrp_inst *inst, uint32_t delay_ms)

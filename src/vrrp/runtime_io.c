@@ -391,6 +391,26 @@ struct vrrp_inst *rt_sock_inst(const struct vrrp_rt_sock *s, unsigned vrid)
 	return i < s->n_vrids && s->vrids[i].vrid == vrid ? s->vrids[i].inst : NULL;
 }
 
+/* 1/20 of the fastest interval on the socket, 1 to 5 ms: what an advert
+ * may wait to be read adds to the reaction to a priority 0 or preempting
+ * advert, so it stays a small part of the shortest Skew_Time that
+ * matters at that interval. */
+#define RX_WINDOW_MIN_MS 1
+#define RX_WINDOW_MAX_MS 5
+
+static void sock_set_rx_window(struct vrrp_rt_sock *s)
+{
+	uint32_t w = RX_WINDOW_MAX_MS;
+
+	for (size_t i = 0; i < s->n_vrids; i++) {
+		uint32_t iv = s->vrids[i].inst->spec.fsm.advert_interval_ms / 20;
+
+		if (iv < w)
+			w = iv;
+	}
+	s->rx_window_ms = w < RX_WINDOW_MIN_MS ? RX_WINDOW_MIN_MS : w;
+}
+
 static int vrid_add(struct vrrp_rt_sock *s, struct vrrp_inst *inst)
 {
 	size_t at = vrid_slot(s, inst->spec.vrid);
@@ -402,6 +422,7 @@ static int vrid_add(struct vrrp_rt_sock *s, struct vrrp_inst *inst)
 	memmove(nv + at + 1, nv + at, (s->n_vrids - at) * sizeof(*nv));
 	nv[at] = (struct vrrp_rt_sock_vrid){.vrid = inst->spec.vrid, .inst = inst};
 	s->n_vrids++;
+	sock_set_rx_window(s);
 	return 0;
 }
 
@@ -413,6 +434,7 @@ static void vrid_remove(struct vrrp_rt_sock *s, const struct vrrp_inst *inst)
 		memmove(s->vrids + at, s->vrids + at + 1,
 			(s->n_vrids - at - 1) * sizeof(*s->vrids));
 		s->n_vrids--;
+		sock_set_rx_window(s);
 	}
 }
 

@@ -173,14 +173,14 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec)
 /* ---- the step ---- */
 
 /* Advert timers fire on a grid of the node's monotonic clock: a tick of
- * 1/20 of the interval, 1 to 10 ms. Thousands of masters then send in a
+ * 1/20 of the interval, 1 to 50 ms. Thousands of masters then send in a
  * few dozen loop passes a second, not thousands, and their peer reads
  * them in batches: fewer wake-ups on both nodes (docs/vrrp.md, "Scale").
  * Only the phase moves, once: the state machine re-arms from its own
  * deadline, so the interval stays exact, and an advert leaves at most one
  * tick late: a twentieth of the interval, against the peer's
  * Master_Down_Interval of three intervals and its skew. */
-#define ADVERT_TICK_MAX_MS 10
+#define ADVERT_TICK_MAX_MS 50
 
 static uint32_t advert_tick_ms(uint32_t interval_ms)
 {

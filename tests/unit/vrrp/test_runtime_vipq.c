@@ -358,7 +358,9 @@ static void test_remove_then_add_cancels(void **state)
 }
 
 /* With vrrp.virtual_mac, behind 300 others: B leaves master as a split
- * heals, and its removal waits in the queue. Until its VIP is gone its
+ * heals, and its removal waits in the queue (the others advertise every
+ * 250 ms, so they leave master first whatever phase the advert timer grid
+ * gives GW4; `waited` checks that it did wait). Until its VIP is gone its
  * link stays up, its priority 0 leaves only after the VIP is gone
  * (release_then_tell, docs/vmac.md), the link goes down after it, and the
  * VIP ends on A alone, reached at A. */
@@ -374,6 +376,7 @@ static void test_vmac_order_kept_in_queue(void **state)
 		       .virtual_mac = true}},
 	    .n_insts = 1,
 	    .n_bulk = N_MID,
+	    .bulk_interval_ms = 250,
 	};
 	struct rh_world w;
 	uint64_t t_heal, t_gone = 0, t_prio0 = 0, t_down = 0;

@@ -87,6 +87,7 @@ struct vrrp_inst;
 struct vrrp_rt_timer_arg {
 	struct vrrp_inst *inst;
 	enum vrrp_fsm_timer timer;
+	uint64_t due_ms; /* when the armed timer fires (runtime clock); 0: not armed */
 };
 
 /* A live instance. Fields are readable for status output. Its reason

@@ -127,7 +127,8 @@ static struct vrrp_rt_timer *env_timer_new(void *ctx, vrrp_rt_timer_fn fn, void 
 
 static void env_timer_arm(void *ctx, struct vrrp_rt_timer *t, uint32_t delay_ms)
 {
-	(void)ctx;
+	if (ctx)
+		((struct rh_node *)ctx)->timer_arms++;
 	t->armed = true;
 	t->deadline_ms = t->w->now_ms + delay_ms;
 	t->seq = ++t->w->seq;

@@ -91,7 +91,8 @@ struct rh_node {
 	char name[2]; /* "A", "B", "C" */
 	uint8_t mac[6];
 	struct vrrp_rt rt;
-	bool running; /* the daemon runs (rt is initialised) */
+	bool running;	     /* the daemon runs (rt is initialised) */
+	uint64_t timer_arms; /* the runtime's timer_arm calls */
 	/* the wire */
 	bool iface_missing;	  /* eth0 does not exist (yet): opening it fails */
 	bool carrier;		  /* frames pass */

@@ -65,6 +65,37 @@ static void test_adverts_leave_on_the_grid(void **state)
 	rh_world_done(&w);
 }
 
+/* A backup does not re-arm its master-down timer for every advert (the
+ * time armed stands while it is more than an interval away,
+ * runtime_inst.c), yet takes over exactly a Master_Down_Interval after
+ * the last advert it heard: the timer that fires early waits for the
+ * rest. Node A is master of GW4 (an advert timer armed per advert) and
+ * backup of BK4 (B's adverts every 100 ms). */
+static void test_backup_rearms_master_down_every_third_advert(void **state)
+{
+	struct rh_world w;
+	uint64_t arms, last_b = 0;
+
+	(void)state;
+	lab_up(&w);
+	arms = w.nodes[A].timer_arms;
+	rh_run(&w, 5000);
+	arms = w.nodes[A].timer_arms - arms;
+	/* 50 advert timers for GW4, and for BK4's 50 adverts heard one re-arm
+	 * in three (the time armed, 361 ms ahead, stands at +100 and +200
+	 * ms), not 50 */
+	assert_in_range(arms, 60, 72);
+	rh_crash(&w, B);
+	rh_run(&w, 1000);
+	for (size_t k = 0; k < w.n_adverts; k++)
+		if (w.adverts[k].node == B && w.adverts[k].vrid == 61)
+			last_b = w.adverts[k].at_ms;
+	assert_int_equal(rh_state(&w, A, BK4), VRRP_FSM_MASTER);
+	/* 3 x 100 ms + the skew, (256 - 100) x 100 / 256 ms rounded up */
+	assert_int_equal(rh_last_transition(&w, A, BK4)->at_ms - last_b, 361);
+	rh_world_done(&w);
+}
+
 /* Gateway lost on A: it resigns (priority 1), keeps the VIP until it hears
  * B as master (make-before-break), and B announces. A pending recovery
  * does not preempt; a confirmed one does, with A's announcement. */
@@ -285,6 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_adverts_leave_on_the_grid),
+	    cmocka_unit_test(test_backup_rearms_master_down_every_third_advert),
 	    cmocka_unit_test(test_health_moves_the_vip),
 	    cmocka_unit_test(test_weight_moves_the_vip),
 	    cmocka_unit_test(test_drain_and_undrain),

@@ -98,9 +98,26 @@ static int setup_v4(int fd)
 	return rc;
 }
 
+#ifndef IPV6_FREEBIND
+#define IPV6_FREEBIND 78 /* linux/in6.h, Linux 4.15 */
+#endif
+
+/* IPV6_FREEBIND: the kernel takes the IPV6_PKTINFO source of each advert
+ * as it is. Without it every send checks that the source is a local
+ * address, a walk of a hash of every address in the namespace (256
+ * buckets: 10 % of a master's CPU at 1000 instances, and chains of ~60
+ * addresses at 8188): IPv4 adverts, built whole with IP_HDRINCL, never
+ * had that check. The source is the communication-pair address or the
+ * interface's link-local one, as the runtime knows them (runtime_io.c);
+ * as for IPv4, the kernel no longer refuses one that is not (or no
+ * longer) local: a unicast pair whose address has gone has lost its
+ * connected route with it, and the send fails there. */
 static int setup_v6(int fd)
 {
 	int rc = setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, VRRP_SOCK_HOP_LIMIT);
+
+	if (!rc)
+		rc = setint(fd, IPPROTO_IPV6, IPV6_FREEBIND, 1);
 
 	if (!rc)
 		rc = setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, VRRP_SOCK_HOP_LIMIT);

@@ -87,7 +87,6 @@ struct vrrp_inst;
 struct vrrp_rt_timer_arg {
 	struct vrrp_inst *inst;
 	enum vrrp_fsm_timer timer;
-	uint64_t due_ms; /* when the armed timer fires (runtime clock); 0: not armed */
 };
 
 /* A live instance. Fields are readable for status output. Its reason
@@ -105,6 +104,9 @@ struct vrrp_inst {
 	struct vrrp_rt_sock *sock;   /* advert side; NULL while not usable */
 	struct vrrp_rt_vside *vside; /* VIP side; NULL while not usable */
 	struct vrrp_rt_timer *timers[VRRP_FSM_TIMER_COUNT];
+	/* when the master-down timer, armed, fires (runtime clock); 0: not
+	 * armed (arm_fsm_timer lets it stand for a few adverts) */
+	uint64_t master_down_due_ms;
 	struct vrrp_rt_timer_arg timer_args[VRRP_FSM_TIMER_COUNT];
 	struct vrrp_rt_timer *garp_timer;  /* next GARP/NA round */
 	struct vrrp_rt_timer *retry_timer; /* re-open the socket after an error */

@@ -16,7 +16,8 @@ static void on_timer(void *arg)
 	struct vrrp_inst *inst = ta->inst;
 	struct vrrp_fsm_event ev = {.type = vrrp_fsm_timer_event(ta->timer)};
 
-	ta->due_ms = 0; /* fired: no longer armed */
+	if (ta->timer == VRRP_FSM_TIMER_MASTER_DOWN)
+		inst->master_down_due_ms = 0; /* fired: no longer armed */
 	/* The peer's adverts may be waiting unread behind a busy loop: they
 	 * come first (one re-arms this timer, and the state machine takes
 	 * this expiry as stale). */
@@ -217,7 +218,7 @@ static uint32_t advert_delay_on_grid(struct vrrp_inst *inst, uint32_t delay_ms)
 static bool master_down_may_stand(const struct vrrp_inst *inst, enum vrrp_fsm_timer t,
 				  uint32_t delay_ms)
 {
-	uint64_t due = inst->timer_args[t].due_ms, now = rt_now_ms(inst->rt);
+	uint64_t due = inst->master_down_due_ms, now = rt_now_ms(inst->rt);
 
 	return t == VRRP_FSM_TIMER_MASTER_DOWN && due && due <= now + delay_ms &&
 	       due >= now + delay_ms / 3;
@@ -231,7 +232,8 @@ static void arm_fsm_timer(struct vrrp_inst *inst, enum vrrp_fsm_timer t, uint32_
 		inst->timers[t] = rt_timer_new(inst->rt, on_timer, &inst->timer_args[t]);
 	if (inst->timers[t]) {
 		rt_timer_arm(inst->rt, inst->timers[t], delay_ms);
-		inst->timer_args[t].due_ms = rt_now_ms(inst->rt) + delay_ms;
+		if (t == VRRP_FSM_TIMER_MASTER_DOWN)
+			inst->master_down_due_ms = rt_now_ms(inst->rt) + delay_ms;
 	} else
 		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: the %s timer cannot run",
 			      vrrp_fsm_timer_name(t));
@@ -253,7 +255,8 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 		break;
 	case VRRP_FSM_ACT_CANCEL_TIMER:
 		rt_timer_cancel(inst->rt, inst->timers[a->timer]);
-		inst->timer_args[a->timer].due_ms = 0;
+		if (a->timer == VRRP_FSM_TIMER_MASTER_DOWN)
+			inst->master_down_due_ms = 0;
 		break;
 	case VRRP_FSM_ACT_ADD_VIPS:
 		rt_vips_add(inst);
@@ -406,10 +409,9 @@ void rt_inst_stop(struct vrrp_inst *inst, bool keep_vmac)
 	rt_timer_cancel(inst->rt, inst->hold_timer);
 	if (inst->started && inst->fsm.state != VRRP_FSM_INIT)
 		rt_inst_step(inst, &ev);
-	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) {
+	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++)
 		rt_timer_cancel(inst->rt, inst->timers[t]);
-		inst->timer_args[t].due_ms = 0;
-	}
+	inst->master_down_due_ms = 0;
 	rt_garp_stop(inst);
 	if (inst->vips_held) /* the machine always removes them; belt and braces */
 		rt_vips_remove(inst);

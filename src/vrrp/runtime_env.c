@@ -212,6 +212,7 @@ static void sys_timer_free(void *ctx, struct vrrp_rt_timer *t)
  * so an advert waits at most that long; a master-down expiry reads
  * before it judges (sock_poll), so no peer is taken for dead because
  * its adverts waited here. */
+#define RX_WINDOW_RETRY_MS 5
 
 /* A runtime socket on its share. */
 struct sys_sock {
@@ -452,10 +453,22 @@ static bool share_poll_later(struct sys_share *sh)
 	return true;
 }
 
+/* Back to waking on the first packet. Should libevent refuse (out of
+ * memory), the share looks again after the longest window rather than
+ * never. */
 static void share_listen(struct sys_share *sh)
 {
-	if (sh->polling && event_add(sh->rx_ev, NULL) == 0)
+	if (!sh->polling)
+		return;
+	if (event_add(sh->rx_ev, NULL) == 0) {
 		sh->polling = false;
+		return;
+	}
+	sh->read_window_ms = RX_WINDOW_RETRY_MS;
+	if (!share_poll_later(sh))
+		vrrp_rt_log(sh->rt, VRRP_RT_LOG_ERR,
+			    "[sock %s] out of memory: adverts are not read",
+			    ip_family_name(sh->family));
 }
 
 static void on_share_rx(evutil_socket_t fd, short what, void *arg)

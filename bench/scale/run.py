@@ -49,7 +49,9 @@ usage (root): bench/scale/run.py [--instances 100,1000] [--advert 1s,100ms]
        [--together] [--profile DIR]
 --profile DIR: after each vipd window, `perf record -g` both vipds for
 10 s (outside the window) and write DIR/<row>-<node>.perf.data and a
-`perf report` summary beside it.
+`perf report` summary beside it; and after each daemon's windows, both
+nodes' /proc/PID/smaps as DIR/<row>-<daemon>-<node>.smaps.
+VIPD_WRAP="heaptrack -o DIR/x": a command line vipd runs under (a heap profiler).
 Needs a built vipd/vipctl (VIPD_BUILD, default ./build) and keepalived.
 This is a benchmark, not a test: it prints a table and exits 0.
 """
@@ -630,8 +632,8 @@ class Vipd:
         sock = self.topo.path(f"vipd-{node}.sock")
         self.procs[node] = self.topo.lab.popen(
             self.topo.ns[node],
-            self.topo.daemon_argv([VIPD, "-c", self.cfg, "--node", node, "--control", sock,
-                                   "-f"]),
+            self.topo.daemon_argv([*os.environ.get("VIPD_WRAP", "").split(), VIPD, "-c",
+                                   self.cfg, "--node", node, "--control", sock, "-f"]),
             log=f"vipd-{node}")
 
     def pid(self, node):
@@ -793,6 +795,15 @@ def measure(topo, d, seconds):
     return res
 
 
+def save_smaps(d, tag, outdir):
+    """Where the resident memory is, mapping by mapping (what RSS work reads)."""
+    os.makedirs(outdir, exist_ok=True)
+    for node in ("a", "b"):
+        with open(f"/proc/{d.pid(node)}/smaps") as src, \
+                open(os.path.join(outdir, f"{tag}-{d.name}-{node}.smaps"), "w") as dst:
+            dst.write(src.read())
+
+
 def profile(d, tag, outdir, seconds=10):
     os.makedirs(outdir, exist_ok=True)
     procs = []
@@ -849,6 +860,8 @@ def run_daemon(cls, topo, advert, seconds, prof, tag, together, reps, cap=None, 
             res["flaps"] = sum(r["flaps"] for r in runs)
             res["range"] = {n: (min(r["cpu"][n] for r in runs), max(r["cpu"][n] for r in runs))
                             for n in ("a", "b")}
+        if prof:
+            save_smaps(d, tag, prof)
         if prof and cls is Vipd:
             profile(d, tag, prof)
         return res

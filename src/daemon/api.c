@@ -22,6 +22,7 @@
  * of the time (a status of a thousand instances costs tens of ms), with
  * at most BUSY_MAX_US at once after a quiet time. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,22 +141,36 @@ static void serve_instance(struct api *a, struct evhttp_request *req, const char
 	free(name);
 }
 
+/* The model of the file in force, made again from the bytes it was
+ * loaded from (the daemon keeps the node record, not the model); NULL
+ * when out of memory. */
+static char *model_text_of(struct daemon *d)
+{
+	struct model *m = NULL;
+	struct diag_list dl;
+	json_t *doc = NULL;
+	char *text = NULL;
+
+	diag_list_init(&dl, d->config_path);
+	if (model_load_buffer(d->config_text.bytes, d->config_text.len, d->config_path, &m, &dl) >=
+	    0)
+		doc = model_show_json(m, d->record->node);
+	if (doc)
+		text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	model_free(m);
+	diag_list_done(&dl);
+	(void)malloc_trim(0); /* the model was freed amid the heap */
+	return text;
+}
+
 static void serve_model(struct api *a, struct evhttp_request *req, const char *rest)
 {
-	int node = model_node_index(a->d->model, a->d->node_name);
-	json_t *doc;
-
 	(void)rest;
-	if (node < 0) {
-		api_reply_error(req, 500, "node %s is not in the file in force", a->d->node_name);
-		return;
-	}
 	if (!a->model_text || a->model_reloads != a->d->reloads) {
 		free(a->model_text);
-		doc = model_show_json(a->d->model, node);
-		a->model_text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		a->model_text = model_text_of(a->d);
 		a->model_reloads = a->d->reloads;
-		json_decref(doc);
 	}
 	if (!a->model_text)
 		api_reply_error(req, 500, "out of memory");

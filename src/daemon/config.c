@@ -35,47 +35,54 @@ void daemon_load_parse(const char *path, const char *node_opt, struct daemon_loa
 {
 	memset(l, 0, sizeof(*l));
 	diag_list_init(&l->dl, path);
-	l->rc =
-	    model_load_for_node(path, MODEL_FILE_ROOT_ONLY, node_opt, &l->model, &l->node, &l->dl);
+	struct model *m = NULL;
+
+	memset(l, 0, sizeof(*l));
+	diag_list_init(&l->dl, path);
+	l->rc = model_load_for_node(path, MODEL_FILE_ROOT_ONLY, node_opt, &m, &l->node, &l->text,
+				    &l->dl);
 	if (l->rc < 0)
 		return;
-	l->record = node_record_new(l->model, l->node); /* compiled once: nothing joins by name */
+	/* compiled once: nothing joins by name, and the model (a thousand
+	 * instances: over a megabyte) is not kept */
+	l->record = node_record_new(m, l->node);
+	model_free(m);
 	if (!l->record) {
-		model_free(l->model);
-		l->model = NULL;
+		daemon_config_free(&l->text, NULL);
 		l->rc = -ENOMEM;
 	}
 }
 
-int daemon_load_finish(struct daemon *d, struct daemon_loaded *l, struct model **out,
+int daemon_load_finish(struct daemon *d, struct daemon_loaded *l, struct model_text *text,
 		       struct node_record **rec, json_t *errors)
 {
 	int rc = l->rc;
 
 	report(d, &l->dl, errors);
 	diag_list_done(&l->dl);
-	*out = l->model;
+	*text = l->text;
 	*rec = l->record;
-	if (rc == -ENOMEM && !l->model)
+	if (rc == -ENOMEM && !l->record)
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR, "loading %s: out of memory", d->config_path);
 	if (rc == 0)
-		snprintf(d->node_name, sizeof(d->node_name), "%s", (*out)->nodes[l->node].v);
+		snprintf(d->node_name, sizeof(d->node_name), "%s", (*rec)->node_name);
 	memset(l, 0, sizeof(*l));
 	return rc;
 }
 
-int daemon_load(struct daemon *d, struct model **out, struct node_record **rec, json_t *errors)
+int daemon_load(struct daemon *d, struct model_text *text, struct node_record **rec, json_t *errors)
 {
 	struct daemon_loaded l;
 
 	daemon_load_parse(d->config_path, d->node_opt, &l);
-	return daemon_load_finish(d, &l, out, rec, errors);
+	return daemon_load_finish(d, &l, text, rec, errors);
 }
 
-void daemon_config_free(struct model *m, struct node_record *rec)
+void daemon_config_free(struct model_text *text, struct node_record *rec)
 {
 	node_record_free(rec);
-	model_free(m);
+	free(text->bytes);
+	*text = (struct model_text){0};
 }
 
 int daemon_start_instances(struct daemon *d)
@@ -107,14 +114,14 @@ int daemon_start_instances(struct daemon *d)
 
 int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *errors)
 {
-	struct model *m;
+	struct model_text text;
 	struct node_record *rec;
 	struct vrrp_inst_spec *specs;
 	struct hooks *hooks;
 	size_t n;
 	int rc;
 
-	rc = daemon_load_finish(d, l, &m, &rec, errors);
+	rc = daemon_load_finish(d, l, &text, &rec, errors);
 	if (rc < 0) {
 		d->reload_failures++;
 		vrrp_rt_log(&d->rt, VRRP_RT_LOG_ERR,
@@ -122,14 +129,14 @@ int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *error
 		return rc;
 	}
 	if (vrrp_rt_specs_from_record(rec, &specs, &n) < 0) {
-		daemon_config_free(m, rec);
+		daemon_config_free(&text, rec);
 		d->reload_failures++;
 		return -ENOMEM;
 	}
 	hooks = hooks_new(d, rec, d->hooks, events_hook); /* running hooks go on */
 	if (!hooks) {
 		vrrp_rt_specs_free(specs, n);
-		daemon_config_free(m, rec);
+		daemon_config_free(&text, rec);
 		d->reload_failures++;
 		return -ENOMEM;
 	}
@@ -142,8 +149,8 @@ int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *error
 	health_commit(d->health);
 	bfd_runner_sync(d->bfd, rec); /* unchanged paths keep their session */
 	vrrp_rt_specs_free(specs, n);
-	daemon_config_free(d->model, d->record);
-	d->model = m;
+	daemon_config_free(&d->config_text, d->record);
+	d->config_text = text;
 	d->record = rec;
 	d->reloads++;
 	return 0;

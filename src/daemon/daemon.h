@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "model/loader.h"
 #include "model/model.h"
 #include "model/node_record.h"
 #include "util/diag.h"
@@ -65,10 +66,12 @@ struct daemon {
 
 	struct event_base *base;
 	struct vrrp_rt rt;
-	struct model *model; /* the configuration in force */
-	/* model compiled for this node (model/node_record.h): what the
-	 * runtime, health, status and metrics read, by index; swapped
-	 * together with model on reload */
+	/* the file in force as read: GET /api/v1/model makes its model again
+	 * (the model itself is freed once the record is compiled) */
+	struct model_text config_text;
+	/* the file in force compiled for this node (model/node_record.h):
+	 * what the runtime, health, status and metrics read, by index;
+	 * swapped together with config_text on reload */
 	struct node_record *record;
 	/* link, gateway and service checks, sync groups (health.h) */
 	struct health *health;
@@ -105,23 +108,23 @@ struct daemon {
  * and compiles the file for the node and touches nothing else (reload.c
  * runs it on a worker thread); daemon_load_finish, on the loop, logs every
  * diagnostic and, if errors is not NULL, appends the errors to it as
- * "file:line:col: error: msg" strings, and hands the model and its record
- * over (both NULL on failure). They return 0, -EINVAL (bad config),
+ * "file:line:col: error: msg" strings, and hands the record and the file's
+ * bytes over (NULL, {NULL, 0} on failure). They return 0, -EINVAL (bad config),
  * -ENOMEM or another -errno (unreadable). */
 struct daemon_loaded {
-	struct model *model;
+	struct model_text text;
 	struct node_record *record;
 	int node;
 	int rc;
 	struct diag_list dl;
 };
 void daemon_load_parse(const char *path, const char *node_opt, struct daemon_loaded *l);
-int daemon_load_finish(struct daemon *d, struct daemon_loaded *l, struct model **out,
+int daemon_load_finish(struct daemon *d, struct daemon_loaded *l, struct model_text *text,
 		       struct node_record **rec, json_t *errors);
 /* Both at once, on the loop: the start's load. */
-int daemon_load(struct daemon *d, struct model **out, struct node_record **rec, json_t *errors);
-/* Frees the record, then its model (the record borrows its strings). */
-void daemon_config_free(struct model *m, struct node_record *rec);
+int daemon_load(struct daemon *d, struct model_text *text, struct node_record **rec,
+		json_t *errors);
+void daemon_config_free(struct model_text *text, struct node_record *rec);
 /* A parsed reload: if valid, apply the difference and swap. 0 or <0. */
 int daemon_reload_apply(struct daemon *d, struct daemon_loaded *l, json_t *errors);
 /* First start: sweep left-over VIPs, start every instance. */

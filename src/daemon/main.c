@@ -186,7 +186,7 @@ static void cleanup(struct daemon *d)
 	d->bfd = NULL;
 	health_free(d->health); /* unbinds the instances: before vrrp_rt_done */
 	vrrp_rt_done(&d->rt);
-	daemon_config_free(d->model, d->record);
+	daemon_config_free(&d->config_text, d->record);
 	if (d->base)
 		event_base_free(d->base);
 	libevent_global_shutdown();
@@ -214,7 +214,7 @@ static int setup(struct daemon *d)
 {
 	int rc;
 
-	if (daemon_load(d, &d->model, &d->record, NULL) < 0)
+	if (daemon_load(d, &d->config_text, &d->record, NULL) < 0)
 		return EXIT_BADCONF;
 	if (d->cleanup_only)
 		return cleanup_only(d);
@@ -249,7 +249,7 @@ static int setup(struct daemon *d)
 	d->events.relay = relay_inst_event;
 	vrrp_rt_log(&d->rt, VRRP_RT_LOG_INFO,
 		    "vipd %s starting: cluster %s, node %s, %s, control %s", VIPD_VERSION,
-		    d->model->cluster_name.v, d->node_name, d->config_path, d->control_path);
+		    d->record->cluster_name, d->node_name, d->config_path, d->control_path);
 	d->health = health_new(&d->rt); /* link, gateway and service checks */
 	if (!d->health)
 		return EXIT_FAIL;

@@ -242,7 +242,7 @@ static void daemon_series(FILE *out, const struct daemon *d)
 {
 	char cluster[256], node[128];
 
-	metrics_escape(cluster, sizeof(cluster), d->model->cluster_name.v);
+	metrics_escape(cluster, sizeof(cluster), d->record->cluster_name);
 	metrics_escape(node, sizeof(node), d->node_name);
 	family(out, "vipd_info", "gauge", "always 1; the labels say what runs");
 	fprintf(out, "vipd_info{version=\"%s\",cluster=\"%s\",node=\"%s\"} 1\n", VIPD_VERSION,

@@ -143,8 +143,8 @@ static void on_parsed(evutil_socket_t fd, short what, void *arg)
 		start_parse(r);
 		return;
 	}
-	/* the old model and record were freed amid the heap: give their
-	 * pages back (docs/decisions.md, "vipd's memory") */
+	/* the parse's model and the old record were freed amid the heap:
+	 * give their pages back (docs/decisions.md, "vipd's memory") */
 	(void)malloc_trim(0);
 }
 
@@ -236,7 +236,7 @@ void daemon_reload_close(struct daemon *d)
 		if (!pthread_equal(r->thread, pthread_self()))
 			pthread_join(r->thread, NULL);
 		diag_list_done(&r->result.dl);
-		daemon_config_free(r->result.model, r->result.record);
+		daemon_config_free(&r->result.text, r->result.record);
 	}
 	free_waiters(r->covered);
 	free_waiters(r->next);

@@ -225,7 +225,7 @@ static json_t *status_doc(const struct daemon *d, bool brief, bool without_lists
 		json_array_append_new(bfd, bfd_path_json(bfd_runner_path(d->bfd, i)));
 	return json_pack(
 	    "{s:s, s:s, s:s, s:s, s:i, s:o, s:b, s:I, s:I, s:b, s:o, s:o, s:o, s:o, s:o}",
-	    "cluster", d->model->cluster_name.v, "node", d->node_name, "config", d->config_path,
+	    "cluster", d->record->cluster_name, "node", d->node_name, "config", d->config_path,
 	    "version", VIPD_VERSION, "pid", (int)getpid(), "started",
 	    events_time_json(d->started_wall_ms), "drained", d->rt.drained, "reloads",
 	    (json_int_t)d->reloads, "reload_failures", (json_int_t)d->reload_failures,

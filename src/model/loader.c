@@ -76,8 +76,9 @@ static int read_config(const char *path, enum model_file_trust trust, char **buf
 	return rc;
 }
 
-int model_load_file(const char *path, enum model_file_trust trust, struct model **out,
-		    struct diag_list *dl)
+/* text: NULL, or where the bytes read go when the load succeeds. */
+static int load_file(const char *path, enum model_file_trust trust, struct model **out,
+		     struct model_text *text, struct diag_list *dl)
 {
 	size_t len = 0;
 	char *buf = NULL;
@@ -88,7 +89,12 @@ int model_load_file(const char *path, enum model_file_trust trust, struct model 
 	if (rc < 0)
 		return rc;
 	rc = model_load_buffer(buf, len, path, out, dl);
-	free(buf);
+	if (text && rc >= 0) {
+		text->bytes = buf;
+		text->len = len;
+	} else {
+		free(buf);
+	}
 	diag_list_sort(dl);
 	if (rc < 0) {
 		model_free(*out);
@@ -96,6 +102,12 @@ int model_load_file(const char *path, enum model_file_trust trust, struct model 
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int model_load_file(const char *path, enum model_file_trust trust, struct model **out,
+		    struct diag_list *dl)
+{
+	return load_file(path, trust, out, NULL, dl);
 }
 
 int model_pick_node(const struct model *m, const char *node_opt, struct diag_list *dl)
@@ -124,16 +136,24 @@ int model_pick_node(const struct model *m, const char *node_opt, struct diag_lis
 }
 
 int model_load_for_node(const char *path, enum model_file_trust trust, const char *node_opt,
-			struct model **out, int *node, struct diag_list *dl)
+			struct model **out, int *node, struct model_text *text,
+			struct diag_list *dl)
 {
-	int rc = model_load_file(path, trust, out, dl);
+	int rc;
 
+	if (text)
+		*text = (struct model_text){0};
+	rc = load_file(path, trust, out, text, dl);
 	if (rc < 0)
 		return rc;
 	rc = model_pick_node(*out, node_opt, dl);
 	if (rc < 0) {
 		model_free(*out);
 		*out = NULL;
+		if (text) {
+			free(text->bytes);
+			*text = (struct model_text){0};
+		}
 		return rc;
 	}
 	*node = rc;

@@ -36,8 +36,18 @@ int model_load_file(const char *path, enum model_file_trust trust, struct model 
  * naming both nodes ("... not a node of cluster C (a, b) ..."). */
 int model_pick_node(const struct model *m, const char *node_opt, struct diag_list *dl);
 
-/* model_load_file, then model_pick_node: 0 with *out and *node set. */
+/* The bytes a model was loaded from: model_load_buffer makes the same
+ * model of them again (the daemon keeps them instead of the model). */
+struct model_text {
+	char *bytes; /* malloc'd */
+	size_t len;
+};
+
+/* model_load_file, then model_pick_node: 0 with *out and *node set, and,
+ * if text is not NULL, the bytes read in *text (the caller frees
+ * text->bytes; {NULL, 0} on failure). */
 int model_load_for_node(const char *path, enum model_file_trust trust, const char *node_opt,
-			struct model **out, int *node, struct diag_list *dl);
+			struct model **out, int *node, struct model_text *text,
+			struct diag_list *dl);
 
 #endif

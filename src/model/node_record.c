@@ -5,9 +5,18 @@
  * gw_of_iface, one step each, and the whole compile is linear. */
 #include "model/node_record.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* What compiling reads: the model lives only as long as node_record_new
+ * (the daemon frees it then: docs/decisions.md, "vipd's memory"). */
+struct compile {
+	struct node_record *r;
+	const struct model *m;
+	struct strmap strings; /* each string copied once: names repeat */
+};
 
 static int fam_index(enum ip_family f)
 {
@@ -24,9 +33,51 @@ bool node_record_uses_gw(enum vip_method m)
 	return m == METHOD_GW || m == METHOD_LINK_GW;
 }
 
-static const char *netns_of(const struct iface *ifc)
+/* A copy of s in the record, NULL for NULL; a string already copied is
+ * shared (strmap values are wide enough for a pointer on Linux). */
+static const char *keep(struct compile *c, const char *s)
 {
-	return ifc->netns.v ? ifc->netns.v : "";
+	size_t v;
+	char *copy;
+
+	if (!s)
+		return NULL;
+	if (strmap_get(&c->strings, s, &v))
+		return (const char *)(uintptr_t)v;
+	copy = arena_strdup(&c->r->arena, s);
+	(void)strmap_put(&c->strings, copy, (size_t)(uintptr_t)copy);
+	return copy;
+}
+
+/* An exec check's or hook's NULL-terminated argv, copied. */
+static const char *const *keep_argv(struct compile *c, const char *const *argv, size_t argc)
+{
+	const char **out;
+
+	if (!argv)
+		return NULL;
+	out = arena_alloc(&c->r->arena, (argc + 1) * sizeof(*out));
+	for (size_t i = 0; i < argc; i++)
+		out[i] = keep(c, argv[i]);
+	return out;
+}
+
+static const struct hooks_cfg *keep_hooks(struct compile *c, const struct hooks_cfg *h)
+{
+	struct hooks_cfg *out;
+
+	if (!h->set)
+		return NULL;
+	out = arena_alloc(&c->r->arena, sizeof(*out));
+	*out = *h;
+	for (int e = 0; e < HOOK_EVENT_COUNT; e++)
+		out->cmd[e].argv = (const char **)keep_argv(c, h->cmd[e].argv, h->cmd[e].argc);
+	return out;
+}
+
+static const char *netns_of(struct compile *c, const struct iface *ifc)
+{
+	return ifc->netns.v ? keep(c, ifc->netns.v) : "";
 }
 
 static struct ip_addr host_addr(struct ip_addr a)
@@ -38,18 +89,19 @@ static struct ip_addr host_addr(struct ip_addr a)
 /* ---- checks ---- */
 
 /* The link check of an interface, added on first use. */
-static size_t link_check(struct node_record *r, size_t iface)
+static size_t link_check(struct compile *c, size_t iface)
 {
-	const struct model *m = r->model;
-	struct node_link_check *c;
+	struct node_record *r = c->r;
+	struct node_link_check *l;
 
 	if (r->link_of_iface[iface] != NODE_RECORD_NONE)
 		return r->link_of_iface[iface];
-	c = &r->links[r->n_links];
-	c->netns = netns_of(&m->ifaces[iface]);
-	c->ifname = m->ifaces[iface].name;
-	c->iface = iface;
+	l = &r->links[r->n_links];
+	l->netns = netns_of(c, &c->m->ifaces[iface]);
+	l->ifname = keep(c, c->m->ifaces[iface].name);
+	l->iface = iface;
 	r->link_of_iface[iface] = r->n_links;
+	(void)strmap_put(&r->by_ifname, l->ifname, iface);
 	return r->n_links++;
 }
 
@@ -75,31 +127,32 @@ static const struct ip_addr *own_address(const struct addr_list *al, const struc
 /* The gateway check of (interface, family), added on first use; NONE when
  * the interface has no gateway of the family or no address to probe from
  * (validation refuses both for a gw method). */
-static size_t gw_check(struct node_record *r, size_t iface, enum ip_family f)
+static size_t gw_check(struct compile *c, size_t iface, enum ip_family f)
 {
-	const struct iface *ifc = &r->model->ifaces[iface];
+	struct node_record *r = c->r;
+	const struct iface *ifc = &c->m->ifaces[iface];
 	const struct addr_val *gw = f == IP_V4 ? &ifc->gateway4 : &ifc->gateway6;
 	size_t *slot = &r->gw_of_iface[iface][fam_index(f)];
 	const struct ip_addr *own;
-	struct node_gw_check *c;
+	struct node_gw_check *g;
 
 	if (*slot != NODE_RECORD_NONE)
 		return *slot;
 	own = gw->set ? own_address(&ifc->addrs[r->node], &gw->v) : NULL;
 	if (!own)
 		return NODE_RECORD_NONE;
-	c = &r->gws[r->n_gws];
-	c->netns = netns_of(ifc);
-	c->ifname = ifc->name;
-	c->iface = iface;
-	c->link = link_check(r, iface);
-	c->family = f;
-	c->own = *own;
-	c->gateway = gw->v;
-	c->interval_ms = ifc->gwcheck.interval.v;
-	c->timeout_ms = ifc->gwcheck.timeout.v;
-	c->fall = ifc->gwcheck.fall.v;
-	c->rise = ifc->gwcheck.rise.v;
+	g = &r->gws[r->n_gws];
+	g->netns = netns_of(c, ifc);
+	g->ifname = keep(c, ifc->name);
+	g->iface = iface;
+	g->link = link_check(c, iface);
+	g->family = f;
+	g->own = *own;
+	g->gateway = gw->v;
+	g->interval_ms = ifc->gwcheck.interval.v;
+	g->timeout_ms = ifc->gwcheck.timeout.v;
+	g->fall = ifc->gwcheck.fall.v;
+	g->rise = ifc->gwcheck.rise.v;
 	*slot = r->n_gws;
 	return r->n_gws++;
 }
@@ -108,19 +161,19 @@ static size_t gw_check(struct node_record *r, size_t iface, enum ip_family f)
  * link, the VIP interface's, then the gateway. The advert interface is in
  * the VIPs' namespace (validate_vrrp.c), so each check's namespace is its
  * interface's own. */
-static void inst_checks(struct node_record *r, struct node_inst *ni)
+static void inst_checks(struct compile *c, struct node_inst *ni)
 {
-	ni->advert_link = link_check(r, ni->advert_iface);
+	ni->advert_link = link_check(c, ni->advert_iface);
 	ni->link = NODE_RECORD_NONE;
 	ni->gw = NODE_RECORD_NONE;
 	if (node_record_uses_link(ni->method) || node_record_uses_gw(ni->method)) {
-		size_t l = link_check(r, ni->iface);
+		size_t l = link_check(c, ni->iface);
 
 		if (node_record_uses_link(ni->method))
 			ni->link = l;
 	}
 	if (node_record_uses_gw(ni->method)) {
-		ni->gw = gw_check(r, ni->iface, ni->family);
+		ni->gw = gw_check(c, ni->iface, ni->family);
 		ni->gw_missing = ni->gw == NODE_RECORD_NONE;
 	}
 }
@@ -141,21 +194,22 @@ static const char *http_host(struct node_record *r, const struct svc_check *c)
 	return arena_strdup(&r->arena, buf);
 }
 
-static void svc_fill(struct node_record *r, size_t i, struct node_svc_check *s)
+static void svc_fill(struct compile *k, size_t i, struct node_svc_check *s)
 {
-	const struct svc_check *c = &r->model->checks[i];
+	struct node_record *r = k->r;
+	const struct svc_check *c = &k->m->checks[i];
 
-	s->name = c->name;
+	s->name = keep(k, c->name);
 	s->model_check = i;
 	s->type = c->type;
-	s->netns = c->netns.v ? c->netns.v : "";
+	s->netns = c->netns.v ? keep(k, c->netns.v) : "";
 	s->interval_ms = c->timing.interval.v;
 	s->timeout_ms = c->timing.timeout.v;
 	s->fall = c->timing.fall.v;
 	s->rise = c->timing.rise.v;
 	switch (c->type) {
 	case SVC_PROCESS:
-		s->process = c->process.v;
+		s->process = keep(k, c->process.v);
 		break;
 	case SVC_TCP:
 		s->addr = c->address.v;
@@ -164,32 +218,34 @@ static void svc_fill(struct node_record *r, size_t i, struct node_svc_check *s)
 	case SVC_HTTP:
 		s->addr = c->url_addr;
 		s->port = c->url_port;
-		s->http_path = c->url_path;
+		s->http_path = keep(k, c->url_path);
 		s->http_host = http_host(r, c);
 		s->expect = c->expect.v;
 		break;
 	case SVC_EXEC:
-		s->argv = c->command.argv;
-		s->user = c->user.v;
+		s->argv = keep_argv(k, c->command.argv, c->command.argc);
+		s->user = keep(k, c->user.v);
 		break;
 	default:
 		break;
 	}
 }
 
-static void svcs_fill(struct node_record *r)
+static void svcs_fill(struct compile *c)
 {
-	const struct model *m = r->model;
+	struct node_record *r = c->r;
+	const struct model *m = c->m;
 
 	r->svcs = arena_alloc(&r->arena, (m->n_checks ? m->n_checks : 1) * sizeof(*r->svcs));
 	for (size_t i = 0; i < m->n_checks; i++)
-		svc_fill(r, i, &r->svcs[r->n_svcs++]);
+		svc_fill(c, i, &r->svcs[r->n_svcs++]);
 }
 
 /* svcs[] holds every check in model order, so a model index is an svcs
  * index; the tracks say so through the table anyway. */
-static void inst_track(struct node_record *r, const struct vrrp_instance *vi, struct node_inst *ni)
+static void inst_track(struct compile *c, const struct vrrp_instance *vi, struct node_inst *ni)
 {
+	struct node_record *r = c->r;
 	const struct track_list *tl = vi->track;
 	struct node_track *t;
 
@@ -206,17 +262,18 @@ static void inst_track(struct node_record *r, const struct vrrp_instance *vi, st
 
 /* Every group of the model, with this node's running members; after the
  * instances. */
-static void groups_fill(struct node_record *r)
+static void groups_fill(struct compile *c)
 {
-	const struct model *m = r->model;
+	struct node_record *r = c->r;
+	const struct model *m = c->m;
 
 	r->groups = arena_alloc(&r->arena, (m->n_groups ? m->n_groups : 1) * sizeof(*r->groups));
 	for (size_t g = 0; g < m->n_groups; g++) {
 		struct node_group *ng = &r->groups[r->n_groups++];
 
-		ng->name = m->groups[g].name;
+		ng->name = keep(c, m->groups[g].name);
 		ng->model_group = g;
-		ng->hooks = m->groups[g].hooks.set ? &m->groups[g].hooks : NULL;
+		ng->hooks = keep_hooks(c, &m->groups[g].hooks);
 		ng->insts =
 		    arena_alloc(&r->arena, (r->n_insts ? r->n_insts : 1) * sizeof(*ng->insts));
 	}
@@ -244,9 +301,10 @@ static bool zone_seen(const struct node_inst *ni, const char *z)
 
 /* The VIPs and their zones (a VIP's own zone, else the interface's: the
  * loader resolved that already). */
-static void inst_vips(struct node_record *r, const struct vrrp_instance *vi, struct node_inst *ni)
+static void inst_vips(struct compile *c, const struct vrrp_instance *vi, struct node_inst *ni)
 {
-	const struct iface *ifc = &r->model->ifaces[vi->iface];
+	struct node_record *r = c->r;
+	const struct iface *ifc = &c->m->ifaces[vi->iface];
 	struct ip_addr *vips =
 	    arena_alloc(&r->arena, (vi->n_vips ? vi->n_vips : 1) * sizeof(*vips));
 
@@ -256,27 +314,28 @@ static void inst_vips(struct node_record *r, const struct vrrp_instance *vi, str
 
 		vips[i] = v->addr;
 		if (v->zone && !zone_seen(ni, v->zone))
-			ni->zones[ni->n_zones++] = v->zone;
+			ni->zones[ni->n_zones++] = keep(c, v->zone);
 	}
 	ni->vips = vips;
 	ni->n_vips = vi->n_vips;
-	ni->zone = ifc->zone.v;
+	ni->zone = keep(c, ifc->zone.v);
 }
 
-static void inst_fill(struct node_record *r, size_t k, struct node_inst *ni)
+static void inst_fill(struct compile *c, size_t k, struct node_inst *ni)
 {
-	const struct model *m = r->model;
+	struct node_record *r = c->r;
+	const struct model *m = c->m;
 	const struct vrrp_instance *vi = &m->instances[k];
 	const struct iface *ifc = &m->ifaces[vi->iface];
 
-	ni->name = vi->name;
+	ni->name = keep(c, vi->name);
 	ni->model_inst = k;
-	ni->ifname = ifc->name;
+	ni->ifname = keep(c, ifc->name);
 	ni->iface = vi->iface;
-	ni->advert_ifname = m->ifaces[vi->advert_iface].name;
+	ni->advert_ifname = keep(c, m->ifaces[vi->advert_iface].name);
 	ni->advert_iface = vi->advert_iface;
-	ni->netns = netns_of(ifc);
-	ni->vmac_ifname = vi->vmac_ifname;
+	ni->netns = netns_of(c, ifc);
+	ni->vmac_ifname = keep(c, vi->vmac_ifname);
 	if (vi->vmac_ifname)
 		model_vmac_mac(vi, ni->vmac);
 	ni->slot = vi->slot;
@@ -297,9 +356,9 @@ static void inst_fill(struct node_record *r, size_t k, struct node_inst *ni)
 	ni->bfd = m->ifaces[vi->advert_iface].bfd.on;
 	ni->bfd_interval_ms = m->ifaces[vi->advert_iface].bfd.interval.v;
 	ni->bfd_multiplier = (uint8_t)m->ifaces[vi->advert_iface].bfd.multiplier.v;
-	inst_vips(r, vi, ni);
-	inst_checks(r, ni);
-	inst_track(r, vi, ni);
+	inst_vips(c, vi, ni);
+	inst_checks(c, ni);
+	inst_track(c, vi, ni);
 }
 
 /* An instance runs when it has VIPs and a communication pair (validation
@@ -309,9 +368,8 @@ static bool runs(const struct vrrp_instance *vi)
 	return vi->has_pair && vi->n_vips > 0;
 }
 
-static void alloc_tables(struct node_record *r)
+static void alloc_tables(struct node_record *r, const struct model *m)
 {
-	const struct model *m = r->model;
 	size_t ni = m->n_instances ? m->n_instances : 1, nf = m->n_ifaces ? m->n_ifaces : 1;
 
 	r->insts = arena_alloc(&r->arena, ni * sizeof(*r->insts));
@@ -329,19 +387,24 @@ static void alloc_tables(struct node_record *r)
 struct node_record *node_record_new(const struct model *m, int node)
 {
 	struct node_record *r = calloc(1, sizeof(*r));
+	struct compile c = {.r = r, .m = m};
 
 	if (!r)
 		return NULL;
 	arena_init(&r->arena);
-	r->model = m;
+	strmap_init(&r->by_ifname);
+	strmap_init(&c.strings);
 	r->node = node;
-	alloc_tables(r);
-	svcs_fill(r);
+	r->cluster_name = keep(&c, m->cluster_name.v);
+	r->node_name = keep(&c, m->nodes[node].v);
+	alloc_tables(r, m);
+	svcs_fill(&c);
 	for (size_t k = 0; k < m->n_instances; k++)
 		if (runs(&m->instances[k]))
-			inst_fill(r, k, &r->insts[r->n_insts++]);
-	groups_fill(r);
-	r->hooks = m->hooks.set ? &m->hooks : NULL;
+			inst_fill(&c, k, &r->insts[r->n_insts++]);
+	groups_fill(&c);
+	r->hooks = keep_hooks(&c, &m->hooks);
+	strmap_done(&c.strings);
 	return r;
 }
 
@@ -349,19 +412,23 @@ void node_record_free(struct node_record *r)
 {
 	if (!r)
 		return;
+	strmap_done(&r->by_ifname);
 	arena_done(&r->arena);
 	free(r);
 }
 
 /* ---- lookups for a reload ---- */
 
+/* Interface names are unique in a model; every interface a check runs
+ * on has a link check (a gateway check's pauses with it). */
 static long iface_in_ns(const struct node_record *r, const char *netns, const char *ifname)
 {
-	long i = model_iface_index(r->model, ifname);
+	size_t i;
 
-	if (i < 0 || strcmp(netns_of(&r->model->ifaces[i]), netns) != 0)
+	if (!strmap_get(&r->by_ifname, ifname, &i) ||
+	    strcmp(r->links[r->link_of_iface[i]].netns, netns) != 0)
 		return -1;
-	return i;
+	return (long)i;
 }
 
 long node_record_find_link(const struct node_record *r, const char *netns, const char *ifname)
@@ -385,9 +452,8 @@ long node_record_find_gw(const struct node_record *r, const char *netns, const c
 
 long node_record_find_svc(const struct node_record *r, const char *name)
 {
-	size_t i;
-
-	if (!strmap_get(&r->model->by_check, name, &i) || i >= r->n_svcs)
-		return -1;
-	return (long)i;
+	for (size_t i = 0; i < r->n_svcs; i++)
+		if (strcmp(r->svcs[i].name, name) == 0)
+			return (long)i;
+	return -1;
 }

@@ -7,8 +7,11 @@
  * source and timing. The runtime's specs, the health checks, status and
  * metrics all read it by index: no lookup by name while the daemon runs.
  *
- * The record borrows the model's strings: free it before the model (the
- * daemon keeps both and swaps them together on reload). Pure: no I/O. */
+ * The record owns copies of what it needs (each distinct string once):
+ * the model can be freed as soon as the record is made, and the daemon
+ * keeps only the record (docs/decisions.md, "vipd's memory"). Model
+ * indexes (iface, model_inst, model_check, model_group) stay as keys; they
+ * name entries of the model the record was compiled from. Pure: no I/O. */
 #ifndef VIPD_MODEL_NODE_RECORD_H
 #define VIPD_MODEL_NODE_RECORD_H
 
@@ -17,6 +20,7 @@
 #include <stdint.h>
 
 #include "model/model.h"
+#include "util/strmap.h"
 
 /* An instance index that names no check: its method does not use one. */
 #define NODE_RECORD_NONE ((size_t)-1)
@@ -127,7 +131,8 @@ struct node_inst {
 
 struct node_record {
 	struct arena arena;
-	const struct model *model;
+	const char *cluster_name;
+	const char *node_name;
 	int node; /* index in cluster.nodes */
 	struct node_inst *insts;
 	size_t n_insts;
@@ -144,6 +149,7 @@ struct node_record {
 	struct node_group *groups; /* every sync group of the file, model order */
 	size_t n_groups;
 	const struct hooks_cfg *hooks; /* cluster.hooks; NULL: none */
+	struct strmap by_ifname;       /* interface name -> model index, those with checks */
 };
 
 bool node_record_uses_link(enum vip_method m); /* link, link+gw */

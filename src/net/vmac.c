@@ -9,58 +9,129 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <netlink/route/link.h>
-#include <netlink/route/link/macvlan.h>
+#include <linux/rtnetlink.h>
 
-/* libnl's NLE_* as -errno, the few it returns here. */
-static int nle_errno(int nle)
+#include "net/nl_util.h"
+
+/* What vipd reads of a link (RTM_NEWLINK): enough to tell whether a link
+ * of the name is the virtual MAC link it would make. libnl-3's message
+ * API only: libnl-route's object layer would add half a megabyte of
+ * resident pages to the daemon (its constructors register every kind). */
+struct link_seen {
+	int ifindex;
+	unsigned flags;
+	char name[IFNAMSIZ];
+	uint32_t parent; /* IFLA_LINK */
+	uint8_t mac[6];
+	bool has_mac;
+	bool macvlan;	/* IFLA_INFO_KIND "macvlan" */
+	uint32_t mode;	/* IFLA_MACVLAN_MODE */
+	bool has_alias; /* IFLA_IFALIAS is VMAC_LINK_ALIAS */
+};
+
+static void parse_linkinfo(struct nlattr *info, struct link_seen *l)
 {
-	switch (nle < 0 ? -nle : nle) {
-	case 0:
-		return 0;
-	case NLE_OBJ_NOTFOUND:
-	case NLE_NODEV:
-		return -ENODEV;
-	case NLE_EXIST:
-		return -EEXIST;
-	case NLE_PERM:
-		return -EPERM;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_BUSY:
-		return -EBUSY;
-	default:
+	struct nlattr *li[IFLA_INFO_MAX + 1], *md[IFLA_MACVLAN_MAX + 1];
+	char kind[16] = "";
+
+	if (!info || nla_parse_nested(li, IFLA_INFO_MAX, info, NULL) < 0)
+		return;
+	nlu_get_str(li, IFLA_INFO_KIND, kind, sizeof(kind));
+	l->macvlan = strcmp(kind, "macvlan") == 0;
+	if (l->macvlan && li[IFLA_INFO_DATA] &&
+	    nla_parse_nested(md, IFLA_MACVLAN_MAX, li[IFLA_INFO_DATA], NULL) >= 0)
+		nlu_get_u32(md, IFLA_MACVLAN_MODE, &l->mode);
+}
+
+static int parse_link(struct nlmsghdr *h, struct link_seen *l)
+{
+	struct nlattr *tb[IFLA_MAX + 1];
+	char alias[64] = "";
+	const struct ifinfomsg *ifi;
+
+	if (h->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
 		return -EINVAL;
+	ifi = nlmsg_data(h);
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifi->ifi_index;
+	l->flags = ifi->ifi_flags;
+	nlu_get_str(tb, IFLA_IFNAME, l->name, sizeof(l->name));
+	nlu_get_u32(tb, IFLA_LINK, &l->parent);
+	if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
+		memcpy(l->mac, nla_data(tb[IFLA_ADDRESS]), 6);
+		l->has_mac = true;
 	}
+	l->has_alias = nlu_get_str(tb, IFLA_IFALIAS, alias, sizeof(alias)) &&
+		       strcmp(alias, VMAC_LINK_ALIAS) == 0;
+	parse_linkinfo(tb[IFLA_LINKINFO], l);
+	return 0;
+}
+
+static int on_one_link(struct nl_msg *msg, void *arg)
+{
+	return parse_link(nlmsg_hdr(msg), arg) == 0 ? NL_OK : NL_SKIP;
+}
+
+/* A request for links: RTM_GETLINK of the link `name`, or a dump of every
+ * link when name is NULL; no statistics. */
+static struct nl_msg *getlink_msg(const char *name)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_GETLINK, name ? 0 : NLM_F_DUMP);
+
+	if (m && (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+		  (name && nla_put_string(m, IFLA_IFNAME, name) < 0) ||
+		  nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)) {
+		nlmsg_free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+/* The link `name`: 0, -ENODEV when there is none, or -errno. */
+static int get_link(struct nl_sock *sk, const char *name, struct link_seen *l)
+{
+	struct nl_msg *m = getlink_msg(name);
+	int rc;
+
+	if (!m)
+		return -ENOMEM;
+	l->ifindex = 0;
+	rc = nlu_exchange(sk, m, on_one_link, l, NULL);
+	if (rc == 0 && l->ifindex <= 0)
+		rc = -ENODEV;
+	return rc;
 }
 
 /* The link left by an earlier run is ours when it is what we would make. */
-static bool is_ours(struct rtnl_link *l, int parent_ifindex, const uint8_t mac[6])
+static bool is_ours(const struct link_seen *l, int parent_ifindex, const uint8_t mac[6])
 {
-	struct nl_addr *a = rtnl_link_get_addr(l);
-
-	return rtnl_link_get_link(l) == parent_ifindex && a && nl_addr_get_len(a) == 6 &&
-	       memcmp(nl_addr_get_binary_addr(a), mac, 6) == 0 &&
-	       rtnl_link_macvlan_get_mode(l) == MACVLAN_MODE_BRIDGE;
+	return l->macvlan && l->parent == (uint32_t)parent_ifindex && l->has_mac &&
+	       memcmp(l->mac, mac, 6) == 0 && l->mode == MACVLAN_MODE_BRIDGE;
 }
 
 static int create(struct nl_sock *sk, int parent_ifindex, const char *name, const uint8_t mac[6])
 {
-	struct rtnl_link *l = rtnl_link_macvlan_alloc();
-	struct nl_addr *a = nl_addr_build(AF_LLC, mac, 6);
-	int rc = -ENOMEM;
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC}; /* no IFF_UP: down, as a backup's */
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlattr *info, *data;
 
-	if (l && a) {
-		rtnl_link_set_name(l, name);
-		rtnl_link_set_link(l, parent_ifindex);
-		rtnl_link_set_addr(l, a);
-		rtnl_link_macvlan_set_mode(l, MACVLAN_MODE_BRIDGE);
-		/* no IFF_UP: it starts down, as a backup's */
-		rc = nle_errno(rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL));
+	if (!m)
+		return -ENOMEM;
+	if (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(m, IFLA_IFNAME, name) < 0 ||
+	    nla_put_u32(m, IFLA_LINK, (uint32_t)parent_ifindex) < 0 ||
+	    nla_put(m, IFLA_ADDRESS, 6, mac) < 0 || !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
+	    nla_put_string(m, IFLA_INFO_KIND, "macvlan") < 0 ||
+	    !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
+	    nla_put_u32(m, IFLA_MACVLAN_MODE, MACVLAN_MODE_BRIDGE) < 0) {
+		nlmsg_free(m);
+		return -ENOMEM;
 	}
-	nl_addr_put(a);
-	rtnl_link_put(l);
-	return rc;
+	nla_nest_end(m, data);
+	nla_nest_end(m, info);
+	return nlu_exchange(sk, m, NULL, NULL, NULL);
 }
 
 /* One change to the link `name`: its admin state (up: 1 or 0; -1 leaves
@@ -68,26 +139,15 @@ static int create(struct nl_sock *sk, int parent_ifindex, const char *name, cons
  * only on a link that exists). */
 static int change_link(struct nl_sock *sk, const char *name, int up, const char *alias)
 {
-	struct rtnl_link *l = NULL, *change;
-	int rc = nle_errno(rtnl_link_get_kernel(sk, 0, name, &l));
+	struct nl_msg *m = nlu_setlink_msg(name, up == 1 ? IFF_UP : 0, up < 0 ? 0 : IFF_UP);
 
-	if (rc < 0)
-		return rc;
-	change = rtnl_link_alloc();
-	if (!change) {
-		rtnl_link_put(l);
+	if (!m)
+		return -ENOMEM;
+	if (alias && nla_put_string(m, IFLA_IFALIAS, alias) < 0) {
+		nlmsg_free(m);
 		return -ENOMEM;
 	}
-	if (up == 1)
-		rtnl_link_set_flags(change, IFF_UP);
-	else if (up == 0)
-		rtnl_link_unset_flags(change, IFF_UP);
-	if (alias)
-		rtnl_link_set_ifalias(change, alias);
-	rc = nle_errno(rtnl_link_change(sk, l, change, 0));
-	rtnl_link_put(change);
-	rtnl_link_put(l);
-	return rc;
+	return nlu_exchange(sk, m, NULL, NULL, NULL);
 }
 
 int vmac_link_set_up(struct nl_sock *sk, const char *name, bool up)
@@ -95,24 +155,34 @@ int vmac_link_set_up(struct nl_sock *sk, const char *name, bool up)
 	return change_link(sk, name, up ? 1 : 0, NULL);
 }
 
+static int delete_link(struct nl_sock *sk, int ifindex)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
+	struct nl_msg *m = nlmsg_alloc_simple(RTM_DELLINK, 0);
+
+	if (!m)
+		return -ENOMEM;
+	if (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(m);
+		return -ENOMEM;
+	}
+	return nlu_exchange(sk, m, NULL, NULL, NULL);
+}
+
 int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, const uint8_t mac[6],
 		     enum ip_family fam, int *ifindex)
 {
-	struct rtnl_link *l = NULL;
+	struct link_seen l;
 	int parent_ifindex = (int)if_nametoindex(parent);
 	int rc;
 
 	if (parent_ifindex <= 0)
 		return -errno;
-	rc = nle_errno(rtnl_link_get_kernel(sk, 0, name, &l));
-	if (rc == 0 && !rtnl_link_is_macvlan(l)) {
-		rtnl_link_put(l); /* someone else's link: never ours to delete */
-		return -EEXIST;
-	}
-	if (rc == 0 && !is_ours(l, parent_ifindex, mac)) {
-		rc = nle_errno(rtnl_link_delete(sk, l));
-		rtnl_link_put(l);
-		l = NULL;
+	rc = get_link(sk, name, &l);
+	if (rc == 0 && !l.macvlan)
+		return -EEXIST; /* someone else's link: never ours to delete */
+	if (rc == 0 && !is_ours(&l, parent_ifindex, mac)) {
+		rc = delete_link(sk, l.ifindex);
 		if (rc < 0)
 			return rc;
 		rc = -ENODEV;
@@ -122,7 +192,6 @@ int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, c
 		if (rc == 0) /* ours: a start after a crash finds it by this */
 			rc = change_link(sk, name, -1, VMAC_LINK_ALIAS);
 	} else if (rc == 0) {
-		rtnl_link_put(l);
 		rc = vmac_link_set_up(sk, name, false); /* adopted: as a backup's */
 	}
 	if (rc < 0)
@@ -135,48 +204,53 @@ int vmac_link_ensure(struct nl_sock *sk, const char *parent, const char *name, c
 
 int vmac_link_state(struct nl_sock *sk, const char *name, int *ifindex, bool *up)
 {
-	struct rtnl_link *l = NULL;
-	int rc = nle_errno(rtnl_link_get_kernel(sk, 0, name, &l));
+	struct link_seen l;
+	int rc = get_link(sk, name, &l);
 
 	if (rc < 0)
 		return rc;
-	*ifindex = rtnl_link_get_ifindex(l);
-	*up = (rtnl_link_get_flags(l) & IFF_UP) != 0;
-	rtnl_link_put(l);
+	*ifindex = l.ifindex;
+	*up = (l.flags & IFF_UP) != 0;
 	return 0;
 }
 
 int vmac_link_delete(struct nl_sock *sk, const char *name)
 {
-	struct rtnl_link *l = NULL;
-	int rc = nle_errno(rtnl_link_get_kernel(sk, 0, name, &l));
+	struct link_seen l;
+	int rc = get_link(sk, name, &l);
 
-	if (rc == -ENODEV)
-		return 0;
 	if (rc == 0)
-		rc = nle_errno(rtnl_link_delete(sk, l));
-	rtnl_link_put(l);
+		rc = delete_link(sk, l.ifindex);
 	return rc == -ENODEV ? 0 : rc;
+}
+
+struct link_list {
+	char (*names)[16];
+	size_t cap, n;
+};
+
+static int on_listed_link(struct nl_msg *msg, void *arg)
+{
+	struct link_list *ll = arg;
+	struct link_seen l;
+
+	if (parse_link(nlmsg_hdr(msg), &l) == 0 && l.macvlan && l.has_alias && ll->n < ll->cap)
+		snprintf(ll->names[ll->n++], 16, "%s", l.name);
+	return NL_OK;
 }
 
 int vmac_link_list(struct nl_sock *sk, char (*names)[16], size_t cap, size_t *n)
 {
-	struct nl_cache *cache = NULL;
-	int rc = nle_errno(rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache));
+	struct link_list ll = {.names = names, .cap = cap};
+	struct nl_msg *m = getlink_msg(NULL);
+	int rc;
 
 	*n = 0;
-	if (rc < 0)
-		return rc;
-	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-		struct rtnl_link *l = (struct rtnl_link *)o;
-		const char *alias = rtnl_link_get_ifalias(l);
-
-		if (*n < cap && rtnl_link_is_macvlan(l) && alias &&
-		    strcmp(alias, VMAC_LINK_ALIAS) == 0)
-			snprintf(names[(*n)++], 16, "%s", rtnl_link_get_name(l));
-	}
-	nl_cache_free(cache);
-	return 0;
+	if (!m)
+		return -ENOMEM;
+	rc = nlu_exchange(sk, m, on_listed_link, &ll, NULL);
+	*n = ll.n;
+	return rc;
 }
 
 static int write_sysctl(const char *fam, const char *ifname, const char *key, const char *value)

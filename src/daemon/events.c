@@ -75,15 +75,14 @@ static void add_instance(json_t *ev, const struct vrrp_inst *inst)
 
 static json_t *transition_event(const struct daemon *d, const struct vrrp_inst *inst)
 {
-	const struct vrrp_fsm_transition *t = &inst->last;
+	const struct vrrp_rt_transition *t = &inst->last;
 	json_t *ev = base_json(d, "transition");
 
 	add_instance(ev, inst);
 	json_object_set_new(ev, "from", json_string(vrrp_fsm_state_name(t->from)));
 	json_object_set_new(ev, "to", json_string(vrrp_fsm_state_name(t->to)));
 	json_object_set_new(ev, "cause", json_string(vrrp_fsm_cause_name(t->cause)));
-	json_object_set_new(ev, "reason",
-			    json_string(inst->last_reason[0] ? inst->last_reason : t->reason));
+	json_object_set_new(ev, "reason", json_string(inst->last_reason));
 	json_object_set_new(ev, "priority",
 			    json_integer(vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm)));
 	json_object_set_new(ev, "healthy", json_boolean(inst->fsm.healthy));

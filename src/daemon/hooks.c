@@ -468,7 +468,7 @@ void hooks_transition(struct hooks *h, const struct vrrp_inst *inst)
 	r->has_state = true;
 	snprintf(job.instance, sizeof(job.instance), "%s", inst->spec.name);
 	snprintf(job.reason, sizeof(job.reason), "%.*s", (int)sizeof(job.reason) - 1,
-		 inst->last_reason[0] ? inst->last_reason : inst->last.reason);
+		 inst->last_reason);
 	runner_offer(r, &job);
 }
 

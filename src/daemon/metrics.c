@@ -206,17 +206,19 @@ static void socket_drops_family(FILE *out)
 static void socket_drops(FILE *out, const struct vrrp_rt_sock *s)
 {
 	char ifn[2 * VRRP_RT_IFNAME_MAX], ns[2 * VRRP_RT_NETNS_MAX];
+	uint64_t drops[VRRP_DROP__COUNT];
 
+	vrrp_sock_drops(s, drops);
 	metrics_escape(ifn, sizeof(ifn), s->ifname);
 	metrics_escape(ns, sizeof(ns), s->netns);
 	for (int r = 1; r < VRRP_DROP__COUNT; r++)
-		if (s->drops[r] || r == VRRP_DROP_UNKNOWN_VRID)
+		if (drops[r] || r == VRRP_DROP_UNKNOWN_VRID)
 			fprintf(out,
 				"vipd_socket_dropped_total{interface=\"%s\",namespace=\"%s\","
 				"family=\"%s\",reason=\"%s\"} %llu\n",
 				ifn, ns, ip_family_name(s->family),
 				vrrp_drop_reason_name((enum vrrp_drop_reason)r),
-				(unsigned long long)s->drops[r]);
+				(unsigned long long)drops[r]);
 }
 
 static void socket_kernel_drops_family(FILE *out)

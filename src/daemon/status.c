@@ -64,7 +64,7 @@ static json_t *counters_json(const struct vrrp_inst *inst)
 
 static json_t *transition_json(const struct vrrp_inst *inst)
 {
-	const struct vrrp_fsm_transition *t = &inst->last;
+	const struct vrrp_rt_transition *t = &inst->last;
 
 	if (!inst->has_transition)
 		return json_null();
@@ -166,11 +166,13 @@ static json_t *instance_json(const struct vrrp_inst *inst, bool counters)
 
 static json_t *socket_json(const struct vrrp_rt_sock *s)
 {
+	uint64_t drops[VRRP_DROP__COUNT];
+
+	vrrp_sock_drops(s, drops);
 	return json_pack("{s:s, s:o, s:s, s:b, s:i, s:o, s:I}", "interface", s->ifname, "namespace",
 			 *s->netns ? json_string(s->netns) : json_null(), "family",
 			 ip_family_name(s->family), "multicast", s->multicast, "instances", s->refs,
-			 "drops", drops_json(s->drops), "kernel_drops",
-			 (json_int_t)s->kernel_drops);
+			 "drops", drops_json(drops), "kernel_drops", (json_int_t)s->kernel_drops);
 }
 
 /* "zone": the interface's zone; "zones": the distinct zones of its VIPs

@@ -90,7 +90,10 @@ static int load_file(const char *path, enum model_file_trust trust, struct model
 		return rc;
 	rc = model_load_buffer(buf, len, path, out, dl);
 	if (text && rc >= 0) {
-		text->bytes = buf;
+		/* kept while the file is in force: no slack from the read's growth */
+		char *exact = realloc(buf, len ? len : 1);
+
+		text->bytes = exact ? exact : buf;
 		text->len = len;
 	} else {
 		free(buf);

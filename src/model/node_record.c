@@ -368,14 +368,27 @@ static bool runs(const struct vrrp_instance *vi)
 	return vi->has_pair && vi->n_vips > 0;
 }
 
+static size_t min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Sized for what runs, not for every instance of the file: the record is
+ * kept for as long as the file is in force. */
 static void alloc_tables(struct node_record *r, const struct model *m)
 {
-	size_t ni = m->n_instances ? m->n_instances : 1, nf = m->n_ifaces ? m->n_ifaces : 1;
+	size_t ni = 0, n_gw = 0, nf = m->n_ifaces ? m->n_ifaces : 1;
 
-	r->insts = arena_alloc(&r->arena, ni * sizeof(*r->insts));
-	/* at most two links (advert, VIP side) and one gateway per instance */
-	r->links = arena_alloc(&r->arena, 2 * ni * sizeof(*r->links));
-	r->gws = arena_alloc(&r->arena, ni * sizeof(*r->gws));
+	for (size_t k = 0; k < m->n_instances; k++)
+		if (runs(&m->instances[k])) {
+			ni++;
+			n_gw += node_record_uses_gw(m->instances[k].method);
+		}
+	r->insts = arena_alloc(&r->arena, (ni ? ni : 1) * sizeof(*r->insts));
+	/* one link check per interface at most, used by two per instance at
+	 * most (advert, VIP side); one gateway check per (interface, family) */
+	r->links = arena_alloc(&r->arena, (min_size(nf, 2 * ni) + 1) * sizeof(*r->links));
+	r->gws = arena_alloc(&r->arena, (min_size(2 * nf, n_gw) + 1) * sizeof(*r->gws));
 	r->link_of_iface = arena_alloc(&r->arena, nf * sizeof(*r->link_of_iface));
 	r->gw_of_iface = arena_alloc(&r->arena, nf * sizeof(*r->gw_of_iface));
 	for (size_t i = 0; i < m->n_ifaces; i++) {

@@ -83,10 +83,11 @@ struct vrrp_rt_sock;
 struct vrrp_rt_vside;
 struct vrrp_inst;
 
-/* What a timer callback needs to know: whose timer it is. */
-struct vrrp_rt_timer_arg {
-	struct vrrp_inst *inst;
-	enum vrrp_fsm_timer timer;
+/* An instance's last transition; its reason is the instance's
+ * last_reason (the machine's words, or more). */
+struct vrrp_rt_transition {
+	enum vrrp_fsm_state from, to;
+	enum vrrp_fsm_cause cause;
 };
 
 /* A live instance. Fields are readable for status output. Its reason
@@ -101,14 +102,13 @@ struct vrrp_inst {
 	struct vrrp_inst_spec spec;
 	struct vrrp_fsm_cfg cfg; /* spec.fsm, with the IPv6 link-local source when multicast */
 	struct vrrp_fsm fsm;
-	struct vrrp_rt_sock *sock;   /* advert side; NULL while not usable */
-	struct vrrp_rt_vside *vside; /* VIP side; NULL while not usable */
-	struct vrrp_rt_timer *timers[VRRP_FSM_TIMER_COUNT];
+	struct vrrp_rt_sock *sock;			    /* advert side; NULL while not usable */
+	struct vrrp_rt_vside *vside;			    /* VIP side; NULL while not usable */
+	struct vrrp_rt_timer *timers[VRRP_FSM_TIMER_COUNT]; /* NULL until first armed */
 	/* when the master-down timer, armed, fires (runtime clock); 0: not
 	 * armed (arm_fsm_timer lets it stand for a few adverts) */
 	uint64_t master_down_due_ms;
-	struct vrrp_rt_timer_arg timer_args[VRRP_FSM_TIMER_COUNT];
-	struct vrrp_rt_timer *garp_timer;  /* next GARP/NA round */
+	struct vrrp_rt_timer *garp_timer;  /* next GARP/NA round; NULL until first due */
 	struct vrrp_rt_timer *retry_timer; /* re-open the socket after an error */
 	struct vrrp_rt_timer *hold_timer;  /* judge, then retry, a VIP it cannot hold */
 	uint32_t garp_left;		   /* rounds left in the current burst */
@@ -152,9 +152,9 @@ struct vrrp_inst {
 	int64_t health_changed_wall_ms; /* CLOCK_REALTIME of the last; 0: never */
 	const char *wait_reason;	/* why it is not running, "" if it is */
 	bool has_transition;
-	struct vrrp_fsm_transition last;
+	struct vrrp_rt_transition last;
 	int64_t last_transition_wall_ms; /* CLOCK_REALTIME */
-	uint64_t drops[VRRP_DROP__COUNT];
+	uint64_t *drops;		 /* [VRRP_DROP__COUNT]; NULL until the first drop */
 	uint64_t garp_sent;
 	uint64_t garp_errors; /* GARP/NA frames the kernel refused */
 	/* Its GARP/NA frames waiting in the runtime's queue (runtime_garp.c,
@@ -224,7 +224,9 @@ struct vrrp_rt_sock {
 	/* An advert the environment queued (sock_send returned 0) that the
 	 * kernel then refused: buf[0..len) as sock_send took it. */
 	void (*on_send_failed)(struct vrrp_rt_sock *s, const uint8_t *buf, size_t len, int err);
-	uint64_t drops[VRRP_DROP__COUNT]; /* not attributable to an instance */
+	/* [VRRP_DROP__COUNT], not attributable to an instance; NULL until
+	 * the first (vrrp_sock_drops) */
+	uint64_t *drops;
 	/* Packets the kernel dropped for the socket before we read them
 	 * (receive buffer full, refused by an IPsec policy): its SO_RXQ_OVFL
 	 * count, as of the last packet received, and that count's last value. */
@@ -425,6 +427,9 @@ bool vrrp_inst_peer_down(struct vrrp_inst *inst);
 /* Every advert inst dropped, by reason (out[VRRP_DROP__COUNT]): the
  * receive filter's and the state machine's (interval, priority 255). */
 void vrrp_inst_drops(const struct vrrp_inst *inst, uint64_t *out);
+/* Every advert socket s dropped that no instance could be told of, by
+ * reason (out[VRRP_DROP__COUNT]). */
+void vrrp_sock_drops(const struct vrrp_rt_sock *s, uint64_t *out);
 
 /* The link ifname of netns changed (the daemon's link watch: a
  * RTM_NEWLINK or RTM_DELLINK), NULL: some may have (messages lost). An

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,11 +96,15 @@ void rt_env_sys_done(struct vrrp_rt *rt)
 
 /* ---- timers ---- */
 
+/* One block with the libevent event inside (event_assign): thousands of
+ * instances have a timer or two each. */
 struct vrrp_rt_timer {
-	struct event *ev;
 	vrrp_rt_timer_fn fn;
 	void *arg;
+	_Alignas(max_align_t) unsigned char ev[];
 };
+
+#define TIMER_EV(t) ((struct event *)(void *)(t)->ev)
 
 static void on_timer_event(evutil_socket_t fd, short what, void *arg)
 {
@@ -107,20 +112,19 @@ static void on_timer_event(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	t->fn(t->arg);
+	t->fn(t->arg); /* may free t: nothing of it is touched after */
 }
 
 static struct vrrp_rt_timer *sys_timer_new(void *ctx, vrrp_rt_timer_fn fn, void *arg)
 {
 	struct vrrp_rt *rt = ctx;
-	struct vrrp_rt_timer *t = calloc(1, sizeof(*t));
+	struct vrrp_rt_timer *t = calloc(1, sizeof(*t) + event_get_struct_event_size());
 
 	if (!t)
 		return NULL;
 	t->fn = fn;
 	t->arg = arg;
-	t->ev = evtimer_new(rt->base, on_timer_event, t);
-	if (!t->ev) {
+	if (evtimer_assign(TIMER_EV(t), rt->base, on_timer_event, t) < 0) {
 		free(t);
 		return NULL;
 	}
@@ -157,14 +161,14 @@ static void sys_timer_arm(void *ctx, struct vrrp_rt_timer *t, uint32_t delay_ms)
 	/* libevent counts from the time its loop pass began: a long pass
 	 * (thousands of instances started) would fire the timer early */
 	event_base_update_cache_time(rt->base);
-	evtimer_add(t->ev, ctv ? ctv : &tv);
+	evtimer_add(TIMER_EV(t), ctv ? ctv : &tv);
 }
 
 static void sys_timer_cancel(void *ctx, struct vrrp_rt_timer *t)
 {
 	(void)ctx;
 	if (t)
-		evtimer_del(t->ev);
+		evtimer_del(TIMER_EV(t));
 }
 
 static void sys_timer_free(void *ctx, struct vrrp_rt_timer *t)
@@ -172,7 +176,7 @@ static void sys_timer_free(void *ctx, struct vrrp_rt_timer *t)
 	(void)ctx;
 	if (!t)
 		return;
-	event_free(t->ev);
+	event_del(TIMER_EV(t)); /* an assigned event: deleted, not freed */
 	free(t);
 }
 

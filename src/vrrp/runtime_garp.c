@@ -254,7 +254,12 @@ static void schedule(struct vrrp_inst *inst)
 		ms = inst->spec.garp_refresh_ms;
 	else
 		return;
-	rt_timer_arm(inst->rt, inst->garp_timer, ms);
+	if (!inst->garp_timer) /* made when first needed: a backup never is */
+		inst->garp_timer = rt_timer_new(inst->rt, rt_garp_on_timer, inst);
+	if (inst->garp_timer)
+		rt_timer_arm(inst->rt, inst->garp_timer, ms);
+	else
+		vrrp_inst_log(inst, VRRP_RT_LOG_ERR, "out of memory: no GARP/NA round timer");
 }
 
 void rt_garp_one(struct vrrp_inst *inst, size_t i)

@@ -10,21 +10,42 @@
 #define RETRY_MS      1000 /* re-open a socket whose interface was missing */
 #define HOLD_RETRY_MS 1000 /* try again a VIP the kernel refused */
 
-static void on_timer(void *arg)
+static void on_timer(struct vrrp_inst *inst, enum vrrp_fsm_timer timer)
 {
-	struct vrrp_rt_timer_arg *ta = arg;
-	struct vrrp_inst *inst = ta->inst;
-	struct vrrp_fsm_event ev = {.type = vrrp_fsm_timer_event(ta->timer)};
+	struct vrrp_fsm_event ev = {.type = vrrp_fsm_timer_event(timer)};
 
-	if (ta->timer == VRRP_FSM_TIMER_MASTER_DOWN)
+	if (timer == VRRP_FSM_TIMER_MASTER_DOWN)
 		inst->master_down_due_ms = 0; /* fired: no longer armed */
 	/* The peer's adverts may be waiting unread behind a busy loop: they
 	 * come first (one re-arms this timer, and the state machine takes
 	 * this expiry as stale). */
-	if (ta->timer == VRRP_FSM_TIMER_MASTER_DOWN && inst->sock && inst->rt->env->sock_poll)
+	if (timer == VRRP_FSM_TIMER_MASTER_DOWN && inst->sock && inst->rt->env->sock_poll)
 		inst->rt->env->sock_poll(inst->rt->env_ctx, inst->sock);
 	rt_inst_step(inst, &ev);
 }
+
+/* One callback per timer, the instance as its argument: no per-instance
+ * table of (instance, timer) pairs to point the callbacks at. */
+static void on_advert_timer(void *inst)
+{
+	on_timer(inst, VRRP_FSM_TIMER_ADVERT);
+}
+
+static void on_master_down_timer(void *inst)
+{
+	on_timer(inst, VRRP_FSM_TIMER_MASTER_DOWN);
+}
+
+static void on_preempt_timer(void *inst)
+{
+	on_timer(inst, VRRP_FSM_TIMER_PREEMPT);
+}
+
+static void (*const fsm_timer_fn[VRRP_FSM_TIMER_COUNT])(void *) = {
+    [VRRP_FSM_TIMER_ADVERT] = on_advert_timer,
+    [VRRP_FSM_TIMER_MASTER_DOWN] = on_master_down_timer,
+    [VRRP_FSM_TIMER_PREEMPT] = on_preempt_timer,
+};
 
 static void try_start(struct vrrp_inst *inst);
 static void on_hold(void *arg);
@@ -61,16 +82,12 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 	inst->checks_healthy = true;
 	rt_reason_set(&inst->checks_reason, VRRP_RT_REASON_MAX, "%s", inst->health_reason);
 	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
-	for (int t = 0; t < VRRP_FSM_TIMER_COUNT; t++) { /* timers: arm_fsm_timer */
-		inst->timer_args[t].inst = inst;
-		inst->timer_args[t].timer = (enum vrrp_fsm_timer)t;
-	}
-	inst->garp_timer = rt_timer_new(rt, rt_garp_on_timer, inst);
 	rt->vipq.settled = rt_inst_hold_check; /* below us: a callback */
-	/* retry_timer and hold_timer: made when an interface is first
-	 * missing (try_start), a VIP first fails (rt_inst_hold_check); most
-	 * instances need neither, and a timer is a libevent event */
-	if (!inst->garp_timer || !rt_vips_alloc_missing(inst)) {
+	/* The timers are made when first armed: the state machine's
+	 * (arm_fsm_timer), garp_timer (a backup never sends GARP),
+	 * retry_timer and hold_timer (an interface is first missing, a VIP
+	 * first fails); a timer is a libevent event */
+	if (!rt_vips_alloc_missing(inst)) {
 		rt_inst_free(inst);
 		return NULL;
 	}
@@ -99,6 +116,7 @@ void rt_inst_free(struct vrrp_inst *inst)
 	rt_spec_done(&inst->spec);
 	free(inst->vip_missing);
 	free(inst->vip_op);
+	free(inst->drops);
 	rt_reason_free(&inst->hold_reason);
 	rt_reason_free(&inst->checks_reason);
 	rt_reason_free(&inst->weight_reason);
@@ -229,7 +247,7 @@ static void arm_fsm_timer(struct vrrp_inst *inst, enum vrrp_fsm_timer t, uint32_
 	if (master_down_may_stand(inst, t, delay_ms))
 		return;
 	if (!inst->timers[t])
-		inst->timers[t] = rt_timer_new(inst->rt, on_timer, &inst->timer_args[t]);
+		inst->timers[t] = rt_timer_new(inst->rt, fsm_timer_fn[t], inst);
 	if (inst->timers[t]) {
 		rt_timer_arm(inst->rt, inst->timers[t], delay_ms);
 		if (t == VRRP_FSM_TIMER_MASTER_DOWN)
@@ -254,7 +272,11 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 				  : a->delay_ms);
 		break;
 	case VRRP_FSM_ACT_CANCEL_TIMER:
-		rt_timer_cancel(inst->rt, inst->timers[a->timer]);
+		/* the machine cancels a timer when the state changes, after which
+		 * it is rarely armed again (a master's master-down timer): its
+		 * event is freed, and made again if it is */
+		rt_timer_free(inst->rt, inst->timers[a->timer]);
+		inst->timers[a->timer] = NULL;
 		if (a->timer == VRRP_FSM_TIMER_MASTER_DOWN)
 			inst->master_down_due_ms = 0;
 		break;
@@ -282,12 +304,12 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 /* A resignation for health says which signal failed: "unhealthy:
  * gateway 192.0.2.1 unreachable (3/3 probes)", not the machine's bare
  * "unhealthy: resign" (the machine knows no signals); a FAULT says what
- * the link watch saw ("no carrier (operstate lowerlayerdown)"). inst->last.reason
- * gets as much of it as fits; inst->last_reason all of it. */
+ * the link watch saw ("no carrier (operstate lowerlayerdown)"):
+ * inst->last_reason. */
 static void note_transition(struct vrrp_inst *inst, const struct vrrp_fsm_transition *t)
 {
 	inst->has_transition = true;
-	inst->last = *t;
+	inst->last = (struct vrrp_rt_transition){.from = t->from, .to = t->to, .cause = t->cause};
 	inst->last_transition_wall_ms = rt_wall_ms(inst->rt);
 	if (t->cause == VRRP_FSM_CAUSE_UNHEALTHY && inst->health_reason[0])
 		rt_reason_set(&inst->last_reason, VRRP_RT_LAST_REASON_MAX, "unhealthy: %s",
@@ -297,7 +319,6 @@ static void note_transition(struct vrrp_inst *inst, const struct vrrp_fsm_transi
 			      t->reason, inst->link_reason);
 	else
 		rt_reason_set(&inst->last_reason, VRRP_RT_LAST_REASON_MAX, "%s", t->reason);
-	snprintf(inst->last.reason, sizeof(inst->last.reason), "%s", inst->last_reason);
 	if (t->from == VRRP_FSM_MASTER)
 		rt_garp_stop(inst); /* no refresh once we are not master */
 	vrrp_inst_log(inst, VRRP_RT_LOG_INFO, "%s -> %s (%s)", vrrp_fsm_state_name(t->from),
@@ -465,11 +486,24 @@ static void judge_health(struct vrrp_inst *inst)
 	rt_inst_step(inst, &ev);
 }
 
+static void copy_drops(const uint64_t *drops, uint64_t *out)
+{
+	if (drops)
+		memcpy(out, drops, VRRP_DROP__COUNT * sizeof(*out));
+	else
+		memset(out, 0, VRRP_DROP__COUNT * sizeof(*out));
+}
+
+void vrrp_sock_drops(const struct vrrp_rt_sock *s, uint64_t *out)
+{
+	copy_drops(s->drops, out);
+}
+
 void vrrp_inst_drops(const struct vrrp_inst *inst, uint64_t *out)
 {
 	const struct vrrp_fsm_counters *c = &inst->fsm.counters;
 
-	memcpy(out, inst->drops, sizeof(inst->drops));
+	copy_drops(inst->drops, out);
 	out[VRRP_DROP_INTERVAL_MISMATCH] += c->adverts_bad_interval;
 	out[VRRP_DROP_INTERVAL_OUT_OF_BOUNDS] += c->adverts_interval_out_of_bounds;
 	out[VRRP_DROP_OWNER_PRIORITY] += c->adverts_priority_255;

@@ -34,7 +34,10 @@ static void count_sock_drop(struct vrrp_rt_sock *s, enum vrrp_drop_reason why,
 {
 	char a[IP_STR_MAX] = "?";
 
-	s->drops[why]++;
+	if (!s->drops) /* most sockets never drop one */
+		s->drops = calloc(VRRP_DROP__COUNT, sizeof(*s->drops));
+	if (s->drops)
+		s->drops[why]++;
 	if (rx->src.family)
 		ip_ntop(&rx->src, a);
 	vrrp_rt_log(s->rt, VRRP_RT_LOG_DEBUG, "[sock %s/%s] advert from %s vrid %d dropped: %s",
@@ -46,7 +49,10 @@ static void inst_drop(struct vrrp_inst *inst, enum vrrp_drop_reason why,
 {
 	char a[IP_STR_MAX];
 
-	inst->drops[why]++;
+	if (!inst->drops) /* most instances never drop one */
+		inst->drops = calloc(VRRP_DROP__COUNT, sizeof(*inst->drops));
+	if (inst->drops)
+		inst->drops[why]++;
 	vrrp_inst_log(inst, VRRP_RT_LOG_DEBUG, "advert from %s dropped: %s", ip_ntop(&rx->src, a),
 		      vrrp_drop_reason_name(why));
 }
@@ -289,6 +295,7 @@ static void sock_close(struct vrrp_rt_sock *s)
 	if (s->io)
 		s->rt->env->sock_close(s->rt->env_ctx, s);
 	free(s->vrids);
+	free(s->drops);
 	free(s);
 }
 

@@ -252,8 +252,11 @@ static void schedule(struct vrrp_inst *inst)
 		ms = inst->spec.garp_interval_ms;
 	else if (inst->spec.garp_refresh_ms > 0)
 		ms = inst->spec.garp_refresh_ms;
-	else
+	else { /* the burst is over and nothing repeats: its event goes */
+		rt_timer_free(inst->rt, inst->garp_timer);
+		inst->garp_timer = NULL;
 		return;
+	}
 	if (!inst->garp_timer) /* made when first needed: a backup never is */
 		inst->garp_timer = rt_timer_new(inst->rt, rt_garp_on_timer, inst);
 	if (inst->garp_timer)

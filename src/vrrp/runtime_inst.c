@@ -22,6 +22,13 @@ static void on_timer(struct vrrp_inst *inst, enum vrrp_fsm_timer timer)
 	if (timer == VRRP_FSM_TIMER_MASTER_DOWN && inst->sock && inst->rt->env->sock_poll)
 		inst->rt->env->sock_poll(inst->rt->env_ctx, inst->sock);
 	rt_inst_step(inst, &ev);
+	/* fired and not armed again (master-down on a takeover, preempt):
+	 * its event goes until the machine arms it again (the environment
+	 * touches nothing of a timer after its callback) */
+	if (!inst->fsm.timers[timer].armed) {
+		rt_timer_free(inst->rt, inst->timers[timer]);
+		inst->timers[timer] = NULL;
+	}
 }
 
 /* One callback per timer, the instance as its argument: no per-instance

@@ -96,6 +96,36 @@ static void test_backup_rearms_master_down_every_third_advert(void **state)
 	rh_world_done(&w);
 }
 
+/* A timer (a libevent event in the daemon) exists only while it can fire:
+ * a backup holds its master-down timer alone; once it has taken over and
+ * its GARP burst is over, its advert timer alone (no master-down timer
+ * left from its days as backup, no GARP timer without garp.refresh). */
+static void test_only_timers_that_can_fire_are_kept(void **state)
+{
+	struct rh_world w;
+	struct vrrp_inst *bk;
+
+	(void)state;
+	lab_up(&w);
+	bk = rh_inst(&w, A, BK4);
+	assert_int_equal(rh_state(&w, A, BK4), VRRP_FSM_BACKUP);
+	assert_non_null(bk->timers[VRRP_FSM_TIMER_MASTER_DOWN]);
+	assert_null(bk->timers[VRRP_FSM_TIMER_ADVERT]);
+	assert_null(bk->garp_timer);
+	rh_crash(&w, B);
+	rh_run(&w, 400); /* taken over 261-361 ms after the crash: the burst of
+			  * 3 rounds 100 ms apart runs */
+	assert_int_equal(rh_state(&w, A, BK4), VRRP_FSM_MASTER);
+	assert_non_null(bk->garp_timer);
+	rh_run(&w, 1000);
+	assert_non_null(bk->timers[VRRP_FSM_TIMER_ADVERT]);
+	assert_null(bk->timers[VRRP_FSM_TIMER_MASTER_DOWN]);
+	assert_null(bk->timers[VRRP_FSM_TIMER_PREEMPT]);
+	assert_null(bk->garp_timer);
+	assert_true(rh_garps(&w, A, VIPB, 0) >= 3);
+	rh_world_done(&w);
+}
+
 /* Gateway lost on A: it resigns (priority 1), keeps the VIP until it hears
  * B as master (make-before-break), and B announces. A pending recovery
  * does not preempt; a confirmed one does, with A's announcement. */
@@ -317,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_adverts_leave_on_the_grid),
 	    cmocka_unit_test(test_backup_rearms_master_down_every_third_advert),
+	    cmocka_unit_test(test_only_timers_that_can_fire_are_kept),
 	    cmocka_unit_test(test_health_moves_the_vip),
 	    cmocka_unit_test(test_weight_moves_the_vip),
 	    cmocka_unit_test(test_drain_and_undrain),

@@ -11,6 +11,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "net/kinds/macvlan_msg.h"
 #include "net/nl_util.h"
 
 /* What vipd reads of a link (RTM_NEWLINK): enough to tell whether a link
@@ -24,24 +25,10 @@ struct link_seen {
 	uint32_t parent; /* IFLA_LINK */
 	uint8_t mac[6];
 	bool has_mac;
-	bool macvlan;	/* IFLA_INFO_KIND "macvlan" */
+	bool macvlan;	/* its IFLA_LINKINFO says so */
 	uint32_t mode;	/* IFLA_MACVLAN_MODE */
 	bool has_alias; /* IFLA_IFALIAS is VMAC_LINK_ALIAS */
 };
-
-static void parse_linkinfo(struct nlattr *info, struct link_seen *l)
-{
-	struct nlattr *li[IFLA_INFO_MAX + 1], *md[IFLA_MACVLAN_MAX + 1];
-	char kind[16] = "";
-
-	if (!info || nla_parse_nested(li, IFLA_INFO_MAX, info, NULL) < 0)
-		return;
-	nlu_get_str(li, IFLA_INFO_KIND, kind, sizeof(kind));
-	l->macvlan = strcmp(kind, "macvlan") == 0;
-	if (l->macvlan && li[IFLA_INFO_DATA] &&
-	    nla_parse_nested(md, IFLA_MACVLAN_MAX, li[IFLA_INFO_DATA], NULL) >= 0)
-		nlu_get_u32(md, IFLA_MACVLAN_MODE, &l->mode);
-}
 
 static int parse_link(struct nlmsghdr *h, struct link_seen *l)
 {
@@ -64,7 +51,7 @@ static int parse_link(struct nlmsghdr *h, struct link_seen *l)
 	}
 	l->has_alias = nlu_get_str(tb, IFLA_IFALIAS, alias, sizeof(alias)) &&
 		       strcmp(alias, VMAC_LINK_ALIAS) == 0;
-	parse_linkinfo(tb[IFLA_LINKINFO], l);
+	l->macvlan = nk_macvlan_parse_linkinfo(tb[IFLA_LINKINFO], &l->mode);
 	return 0;
 }
 
@@ -115,22 +102,17 @@ static int create(struct nl_sock *sk, int parent_ifindex, const char *name, cons
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC}; /* no IFF_UP: down, as a backup's */
 	struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct nlattr *info, *data;
 
 	if (!m)
 		return -ENOMEM;
 	if (nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_string(m, IFLA_IFNAME, name) < 0 ||
 	    nla_put_u32(m, IFLA_LINK, (uint32_t)parent_ifindex) < 0 ||
-	    nla_put(m, IFLA_ADDRESS, 6, mac) < 0 || !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
-	    nla_put_string(m, IFLA_INFO_KIND, "macvlan") < 0 ||
-	    !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
-	    nla_put_u32(m, IFLA_MACVLAN_MODE, MACVLAN_MODE_BRIDGE) < 0) {
+	    nla_put(m, IFLA_ADDRESS, 6, mac) < 0 ||
+	    nk_macvlan_put_linkinfo(m, MACVLAN_MODE_BRIDGE) < 0) {
 		nlmsg_free(m);
 		return -ENOMEM;
 	}
-	nla_nest_end(m, data);
-	nla_nest_end(m, info);
 	return nlu_exchange(sk, m, NULL, NULL, NULL);
 }
 

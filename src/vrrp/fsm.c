@@ -29,6 +29,7 @@ static const char *const event_names[VRRP_FSM_EV_COUNT] = {
     [VRRP_FSM_EV_LINK_UP] = "link-up",
     [VRRP_FSM_EV_WEIGHT_CHANGED] = "weight-changed",
     [VRRP_FSM_EV_PEER_DOWN] = "peer-down",
+    [VRRP_FSM_EV_MAC_LEAKED] = "mac-leaked",
 };
 
 static const char *const action_names[VRRP_FSM_ACT_COUNT] = {
@@ -522,7 +523,7 @@ static void backup_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st
 /* Announce the VIPs again: an advert and ONE GARP/NA round (not a burst:
  * with hundreds of instances bursts feed a storm while both nodes start). */
 static void master_announce(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint64_t now_ms,
-			    struct vrrp_fsm_actions *out)
+			    bool urgent, struct vrrp_fsm_actions *out)
 {
 	struct vrrp_fsm_action *garp;
 
@@ -530,8 +531,10 @@ static void master_announce(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 	st->counters.reasserts++;
 	send_advert(st, out, vrrp_fsm_effective_priority(cfg, st));
 	garp = push(out, VRRP_FSM_ACT_SEND_GARP);
-	if (garp)
+	if (garp) {
 		garp->single_round = true;
+		garp->urgent = urgent;
+	}
 	arm(st, out, VRRP_FSM_TIMER_ADVERT, cfg->advert_interval_ms, now_ms);
 }
 
@@ -551,7 +554,7 @@ static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 	st->last_lower_ms = now_ms;
 	if (!new_episode && now_ms - st->last_reassert_ms < thin)
 		return;
-	master_announce(cfg, st, now_ms, out);
+	master_announce(cfg, st, now_ms, false, out);
 }
 
 /* A peer that thought it was master is leaving (it heard us, or it
@@ -561,6 +564,16 @@ static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
  * them must not become a GARP flood: within an advert interval of the
  * last answer, one more round is owed and goes with the next advert
  * (on_advert_timer), never more than one per interval. */
+/* No advert heard from the peer for 3 intervals, as master (a lower one)
+ * or before (the master we followed or preempted). */
+static bool peer_silent(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *st, uint64_t now_ms)
+{
+	uint64_t heard =
+	    st->last_lower_ms > st->last_advert_ms ? st->last_lower_ms : st->last_advert_ms;
+
+	return !heard || now_ms - heard > 3ull * cfg->advert_interval_ms;
+}
+
 static void master_answer_prio0(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 				uint64_t now_ms, struct vrrp_fsm_actions *out)
 {
@@ -572,7 +585,12 @@ static void master_answer_prio0(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm 
 	st->prio0_answered = true;
 	st->prio0_answer_ms = now_ms;
 	st->prio0_answer_due = false;
-	master_announce(cfg, st, now_ms, out);
+	/* A peer that was advertising (two masters: it yields) sent its
+	 * priority 0 right after our takeover's first round, which covers
+	 * it; one silent for 3 intervals was a backup whose virtual MAC
+	 * link leaked (or a master we could not hear): clients may be at
+	 * its port since our last round, so this one goes at once */
+	master_announce(cfg, st, now_ms, peer_silent(cfg, st, now_ms), out);
 }
 
 static void master_on_advert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
@@ -859,6 +877,16 @@ static void on_link_up(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st, uint
 	transition(st, out, VRRP_FSM_BACKUP, VRRP_FSM_CAUSE_LINK_UP, "advert interface up");
 }
 
+/* Priority 0 from a BACKUP asks the master it follows to announce the
+ * VIPs again (master_answer_prio0, at most one round per interval); with
+ * no master heard, nobody is asked (a backup peer would take it as a
+ * resignation and take over early). */
+static void on_mac_leaked(struct vrrp_fsm *st, struct vrrp_fsm_actions *out)
+{
+	if (st->state == VRRP_FSM_BACKUP && st->master_known)
+		send_advert(st, out, 0);
+}
+
 void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 		   const struct vrrp_fsm_event *ev, uint64_t now_ms, struct vrrp_fsm_actions *out)
 {
@@ -896,6 +924,9 @@ void vrrp_fsm_step(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 		break;
 	case VRRP_FSM_EV_PEER_DOWN:
 		on_peer_down(cfg, st, now_ms, out);
+		break;
+	case VRRP_FSM_EV_MAC_LEAKED:
+		on_mac_leaked(st, out);
 		break;
 	default:
 		st->counters.ignored_events++; /* unknown event type: this is a bug */

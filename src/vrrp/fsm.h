@@ -51,6 +51,13 @@ enum vrrp_fsm_event_type {
 	 * time): a BACKUP that has heard a master takes over at once, as if
 	 * Master_Down_Timer had fired; ignored in any other state */
 	VRRP_FSM_EV_PEER_DOWN,
+	/* The VIPs' virtual MAC left this node while BACKUP (its link raised
+	 * by someone else, then lowered again): the switch may now send the
+	 * VIPs' clients here. A BACKUP that has heard a master sends
+	 * priority 0, which makes the master announce the VIPs again
+	 * (RFC 5798 6.4.3: a master answers priority 0 at once); ignored in
+	 * any other state */
+	VRRP_FSM_EV_MAC_LEAKED,
 	VRRP_FSM_EV_COUNT,
 };
 
@@ -140,6 +147,11 @@ struct vrrp_fsm_action {
 	enum vrrp_fsm_timer timer; /* ARM_TIMER, CANCEL_TIMER */
 	uint32_t delay_ms;	   /* ARM_TIMER: from now */
 	bool single_round;	   /* SEND_GARP: one round, not the garp.count burst */
+	/* SEND_GARP, single_round: sent at once even while a burst runs
+	 * (whose next round may be an interval away): it answers priority 0
+	 * from a peer that was not advertising, whose link may have taken
+	 * the VIPs' MAC (VRRP_FSM_EV_MAC_LEAKED) */
+	bool urgent;
 };
 
 #define VRRP_FSM_MAX_ACTIONS 8 /* the longest path (preempt takeover) needs 6 */

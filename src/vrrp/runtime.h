@@ -326,6 +326,9 @@ struct vrrp_rt_vip_queue {
 	/* an instance whose queued work is done (runtime_inst.c's: judges a
 	 * VIP that could not be added); NULL: none */
 	void (*settled)(struct vrrp_inst *inst);
+	/* a backup's virtual MAC link sent frames (runtime_inst.c's: asks
+	 * the master to announce again); NULL: none */
+	void (*mac_leaked)(struct vrrp_inst *inst);
 	uint64_t depth;	    /* operations waiting now */
 	uint64_t max_depth; /* the most that ever waited at once */
 	uint64_t deferred;  /* pumps that left operations for a later pass */

@@ -89,7 +89,8 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 	inst->checks_healthy = true;
 	rt_reason_set(&inst->checks_reason, VRRP_RT_REASON_MAX, "%s", inst->health_reason);
 	inst->n_advert_addrs = rt_advert_addr_cap(&inst->spec);
-	rt->vipq.settled = rt_inst_hold_check; /* below us: a callback */
+	rt->vipq.settled = rt_inst_hold_check; /* below us: callbacks */
+	rt->vipq.mac_leaked = rt_inst_mac_leaked;
 	/* The timers are made when first armed: the state machine's
 	 * (arm_fsm_timer), garp_timer (a backup never sends GARP),
 	 * retry_timer and hold_timer (an interface is first missing, a VIP
@@ -299,7 +300,7 @@ static void run_action(struct vrrp_inst *inst, const struct vrrp_fsm_action *a)
 			break; /* announced once its VIPs are in the kernel */
 		if (!a->single_round)
 			rt_garp_start(inst);
-		else if (inst->garp_left == 0) /* a running burst covers it */
+		else if (inst->garp_left == 0 || a->urgent) /* else a running burst covers it */
 			rt_garp_round(inst);
 		break;
 	default:
@@ -592,6 +593,14 @@ void vrrp_inst_set_link(struct vrrp_inst *inst, bool up, const char *reason)
 	if (inst->fsm.link_down == !up)
 		return;
 	rt_inst_step(inst, &ev);
+}
+
+void rt_inst_mac_leaked(struct vrrp_inst *inst)
+{
+	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_MAC_LEAKED};
+
+	if (inst->started)
+		rt_inst_step(inst, &ev);
 }
 
 bool vrrp_inst_peer_down(struct vrrp_inst *inst)

@@ -143,6 +143,10 @@ void rt_inst_update_vips(struct vrrp_inst *inst, struct vrrp_inst_spec *spec);
 /* After runtime_vips.c added VIPs: one that failed (hold_due) is judged
  * from the loop at once (the hold timer, made then). */
 void rt_inst_hold_check(struct vrrp_inst *inst);
+/* Its virtual MAC link, raised by someone else while BACKUP, was lowered
+ * again (rt_vips_vmac_check): the machine asks the master to announce
+ * the VIPs (VRRP_FSM_EV_MAC_LEAKED). */
+void rt_inst_mac_leaked(struct vrrp_inst *inst);
 
 /* ---- runtime_vips.c: the instance's VIPs in the kernel ---- */
 int rt_inst_add_vip(struct vrrp_inst *inst, const struct ip_addr *vip);

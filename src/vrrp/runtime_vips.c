@@ -589,5 +589,9 @@ void rt_vips_vmac_check(struct vrrp_inst *inst)
 		v->up = true;
 		rt_vside_set_up(v, false);
 		inst->vmac_repairs++;
+		/* while up it may have sent (an MLD report from the VIPs'
+		 * MAC): the switch may now send their clients here */
+		if (inst->rt->vipq.mac_leaked)
+			inst->rt->vipq.mac_leaked(inst);
 	}
 }

@@ -36,7 +36,7 @@ void expect_actions(const struct vrrp_fsm_actions *out, const struct vrrp_fsm_ac
 
 		if (a && i < n && a->type == e[i].type && a->priority == e[i].priority &&
 		    a->timer == e[i].timer && a->delay_ms == e[i].delay_ms &&
-		    a->single_round == e[i].single_round)
+		    a->single_round == e[i].single_round && a->urgent == e[i].urgent)
 			continue;
 		if (a)
 			print_error("action %zu: got %s prio %u timer %s delay %u\n", i,

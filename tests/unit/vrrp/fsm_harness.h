@@ -45,6 +45,11 @@
 	{                                                                                          \
 		.type = VRRP_FSM_ACT_SEND_GARP, .single_round = true                               \
 	}
+/* ... at once even while a burst runs (a silent peer's priority 0) */
+#define GARP1_NOW                                                                                  \
+	{                                                                                          \
+		.type = VRRP_FSM_ACT_SEND_GARP, .single_round = true, .urgent = true               \
+	}
 /* What every takeover ends with (RFC 5798 6.4.2 "transition to Master"). */
 #define TAKEOVER(p, iv) ADD, GARP, SEND(p), ARM(ADVERT, iv)
 

@@ -243,11 +243,20 @@ void rh_vmac_set_up_behind(struct rh_world *w, int i, const char *name, bool up)
 {
 	struct rh_node *n = &w->nodes[i];
 	struct rh_vmac *vm = rh_vmac_by_name(n, name);
+	bool was_up;
 
 	assert_non_null(vm);
+	was_up = vm->up;
 	vm->up = up;
 	if (!up) /* the kernel drops a down link's IPv6 addresses */
 		drop_addrs(n, vm->ifindex, IP_V6);
+	/* raised, an IPv6 link (its MAC 00:00:5e:00:02:XX; an IPv4 one has
+	 * IPv6 off) joins its link-local groups: its kernel's MLD report
+	 * leaves from the virtual MAC before the daemon hears of the link */
+	if (up && !was_up && vm->exists && vm->mac[4] == 2 && n->carrier && rh_forwards(n)) {
+		n->vmac_kernel_sends++;
+		rh_switch_learn(w, i, vm->mac);
+	}
 	tell_watches(n, name, vm->ifindex);
 }
 

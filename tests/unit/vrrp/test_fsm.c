@@ -484,7 +484,9 @@ static void test_prio0_answers_thinned_to_one_per_interval(void **state)
 	h_init(&h, 3, 150, 100, true, 0, PEER_LO);
 	make_master(&h); /* at 361, adverts due at 461, 561, ... */
 	advert(&h, 400, PEER_HI, 0, 100);
-	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100)); /* at once: it repairs clients */
+	/* at once: it repairs clients; the peer was silent (we took over by
+	 * Master_Down_Timer): the round goes even while a burst runs */
+	EXPECT(&h, SEND(150), GARP1_NOW, ARM(ADVERT, 100));
 	advert(&h, 420, PEER_HI, 0, 100);
 	EXPECT_NONE(&h);
 	advert(&h, 450, PEER_HI, 0, 100);
@@ -508,7 +510,7 @@ static void test_prio0_answers_thinned_to_one_per_interval(void **state)
 	EXPECT(&h, SEND(150), ARM(ADVERT, 100));
 	/* an interval after the last answer: at once again */
 	advert(&h, 720, PEER_HI, 0, 100);
-	EXPECT(&h, SEND(150), GARP1, ARM(ADVERT, 100));
+	EXPECT(&h, SEND(150), GARP1_NOW, ARM(ADVERT, 100));
 	assert_int_equal(h.st.counters.prio0_answers_deferred, 3);
 	assert_int_equal(h.st.counters.reasserts, 4);
 
@@ -825,6 +827,34 @@ static void test_peer_down_ignored_elsewhere(void **state)
 	assert_int_equal(h.st.counters.peer_down_takeovers, 0);
 }
 
+/* A backup whose virtual MAC leaked (its link raised behind its back)
+ * asks the master it follows to announce again: priority 0, no state or
+ * timer change. Nobody is asked where no master is followed. */
+static void test_mac_leaked_asks_the_master_to_announce(void **state)
+{
+	struct h h;
+
+	(void)state;
+	h_init(&h, 3, 100, 1000, true, 0, PEER_LO);
+	ev(&h, VRRP_FSM_EV_STARTUP);
+	h.now = 500;
+	ev(&h, VRRP_FSM_EV_MAC_LEAKED); /* no master heard yet */
+	EXPECT_NONE(&h);
+	advert(&h, 1000, PEER_HI, 200, 1000);
+	EXPECT(&h, ARM(MASTER_DOWN, 3610));
+	h.now = 1030;
+	ev(&h, VRRP_FSM_EV_MAC_LEAKED);
+	EXPECT(&h, SEND(0));
+	assert_int_equal(h.st.state, VRRP_FSM_BACKUP);
+	assert_int_equal(h.st.counters.prio0_sent, 1);
+
+	h_init(&h, 3, 100, 1000, true, 0, PEER_LO);
+	make_master(&h);
+	ev(&h, VRRP_FSM_EV_MAC_LEAKED);
+	EXPECT_NONE(&h);
+	assert_int_equal(h.st.state, VRRP_FSM_MASTER);
+}
+
 static void test_names(void **state)
 {
 	struct vrrp_fsm_transition t = {.from = VRRP_FSM_MASTER, .to = VRRP_FSM_BACKUP};
@@ -904,6 +934,7 @@ int main(void)
 	    cmocka_unit_test(test_weight_backup_preempts_and_floor_resigns),
 	    cmocka_unit_test(test_peer_down_takes_over_at_once),
 	    cmocka_unit_test(test_peer_down_ignored_elsewhere),
+	    cmocka_unit_test(test_mac_leaked_asks_the_master_to_announce),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_cfg_check),
 	};

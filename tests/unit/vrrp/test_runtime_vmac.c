@@ -410,6 +410,38 @@ static void test_backup_link_set_up_or_deleted_is_put_back(void **state)
 	rh_world_done(&w);
 }
 
+/* A backup's IPv6 link raised by someone sends an MLD report from the
+ * VIP's MAC before the daemon lowers it again, and the switch sends the
+ * VIP's clients to the backup, whose link is down: the backup's priority
+ * 0 makes the master announce the VIP again, and the switch learns the
+ * MAC back at the master's port. Nobody changes state. */
+static void test_a_backup_links_leak_is_announced_again_by_the_master(void **state)
+{
+	struct rh_world w;
+	uint8_t m6[6];
+	uint64_t t0, kernel_sends;
+
+	(void)state;
+	vmac_lab(&w, false);
+	rh_vmac_of(52, IP_V6, m6);
+	assert_int_equal(rh_switch_port(&w, m6), A);
+	t0 = w.now_ms;
+	kernel_sends = w.nodes[B].vmac_kernel_sends;
+	rh_vmac_set_up_behind(&w, B, VM6, true);
+	assert_int_equal(w.nodes[B].vmac_kernel_sends, kernel_sends + 1);
+	assert_false(rh_vmac(&w, B, VM6)->up);
+	assert_int_equal(rh_adverts(&w, B, 0, t0), 1); /* priority 0, once */
+	rh_run(&w, 50);
+	assert_int_equal(rh_switch_port(&w, m6), A);
+	assert_true(rh_client_reaches(&w, VIP6, A));
+	assert_true(rh_garps(&w, A, VIP6, t0) >= 1);
+	rh_run(&w, 1000);
+	rh_aa_assert_settled(&w);
+	assert_int_equal(rh_transitions(&w, A, NULL, t0), 0);
+	assert_int_equal(rh_transitions(&w, B, NULL, t0), 0);
+	rh_world_done(&w);
+}
+
 /* Without the watch's word (a link deleted while the daemon was busy), a
  * backup that takes over makes its link again when raising it fails. */
 static void test_takeover_makes_a_deleted_link_again(void **state)
@@ -488,6 +520,7 @@ int main(void)
 	    cmocka_unit_test(test_restart_of_a_master_leaves_the_mac_at_the_peer),
 	    cmocka_unit_test(test_master_link_set_down_or_deleted_is_put_back),
 	    cmocka_unit_test(test_backup_link_set_up_or_deleted_is_put_back),
+	    cmocka_unit_test(test_a_backup_links_leak_is_announced_again_by_the_master),
 	    cmocka_unit_test(test_takeover_makes_a_deleted_link_again),
 	    cmocka_unit_test(test_links_the_file_dropped_are_swept_at_start),
 	    cmocka_unit_test(test_reload_without_virtual_mac),

@@ -557,13 +557,6 @@ static void master_reassert(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 	master_announce(cfg, st, now_ms, false, out);
 }
 
-/* A peer that thought it was master is leaving (it heard us, or it
- * resigns): it may have announced our VIPs meanwhile, so we announce them
- * again. The first answer goes out at once: it is the round that repairs
- * the clients. Anyone on the segment can forge priority 0, so a flood of
- * them must not become a GARP flood: within an advert interval of the
- * last answer, one more round is owed and goes with the next advert
- * (on_advert_timer), never more than one per interval. */
 /* No advert heard from the peer for 3 intervals, as master (a lower one)
  * or before (the master we followed or preempted). */
 static bool peer_silent(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *st, uint64_t now_ms)
@@ -574,6 +567,13 @@ static bool peer_silent(const struct vrrp_fsm_cfg *cfg, const struct vrrp_fsm *s
 	return !heard || now_ms - heard > 3ull * cfg->advert_interval_ms;
 }
 
+/* A peer that thought it was master is leaving (it heard us, or it
+ * resigns): it may have announced our VIPs meanwhile, so we announce them
+ * again. The first answer goes out at once: it is the round that repairs
+ * the clients. Anyone on the segment can forge priority 0, so a flood of
+ * them must not become a GARP flood: within an advert interval of the
+ * last answer, one more round is owed and goes with the next advert
+ * (on_advert_timer), never more than one per interval. */
 static void master_answer_prio0(const struct vrrp_fsm_cfg *cfg, struct vrrp_fsm *st,
 				uint64_t now_ms, struct vrrp_fsm_actions *out)
 {

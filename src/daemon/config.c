@@ -33,8 +33,6 @@ static void report(struct daemon *d, const struct diag_list *dl, json_t *errors)
 
 void daemon_load_parse(const char *path, const char *node_opt, struct daemon_loaded *l)
 {
-	memset(l, 0, sizeof(*l));
-	diag_list_init(&l->dl, path);
 	struct model *m = NULL;
 
 	memset(l, 0, sizeof(*l));

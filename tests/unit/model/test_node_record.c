@@ -211,6 +211,7 @@ static void test_zones(void **state)
 	const struct node_inst *ni = rec_inst(r, "eth0/master/ipv4/vrrp");
 
 	(void)state;
+	model_free(m); /* the record owns what it reads (ASan: no use after free) */
 	assert_string_equal(ni->zone, "dmz");
 	assert_int_equal(ni->n_zones, 3);
 	assert_string_equal(ni->zones[0], "dmz"); /* 192.0.2.12 inherits it */
@@ -223,7 +224,6 @@ static void test_zones(void **state)
 	assert_null(ni->zone);
 	assert_int_equal(ni->n_zones, 0);
 	node_record_free(r);
-	model_free(m);
 }
 
 /* What a reload asks: the check of (namespace, interface[, family]). */
@@ -233,6 +233,7 @@ static void test_find(void **state)
 	struct node_record *r = node_record_new(m, 1);
 
 	(void)state;
+	model_free(m); /* the record owns what it reads (ASan: no use after free) */
 	assert_int_equal(node_record_find_link(r, "", "eth0"), 0);
 	assert_int_equal(node_record_find_link(r, "", "ha0"), 1);
 	assert_int_equal(node_record_find_link(r, "t", "t"), 2);
@@ -246,7 +247,6 @@ static void test_find(void **state)
 	assert_int_equal(node_record_find_gw(r, "t", "t", IP_V6), -1);
 	assert_int_equal(node_record_find_gw(r, "", "ha0", IP_V4), -1);
 	node_record_free(r);
-	model_free(m);
 }
 
 /* A model without VIPs: an empty record, no checks. */
@@ -368,6 +368,7 @@ static void test_tracks_groups_hooks(void **state)
 	const struct node_group *g;
 
 	(void)state;
+	model_free(m); /* the record owns what it reads (ASan: no use after free) */
 	/* eth0: the cluster's list; eth1: its own, which replaces it */
 	assert_int_equal(e0m->n_track, 2);
 	assert_string_equal(r->svcs[e0m->track[0].check].name, "lb");
@@ -402,7 +403,6 @@ static void test_tracks_groups_hooks(void **state)
 	assert_non_null(r->hooks);
 	assert_string_equal(r->hooks->cmd[HOOK_FAULT].argv[0], "/usr/local/sbin/on-fault");
 	node_record_free(r);
-	model_free(m);
 }
 
 /* Without checks, groups or hooks: empty tables, no group, no hooks. */

@@ -38,7 +38,10 @@ static void gw_result(struct gw_probe *p, bool ok, const char *detail)
 		p->settling = false;
 	if (p->settling) {
 		/* the link just returned and may not forward yet: not a verdict */
-		snprintf(p->cs.detail, sizeof(p->cs.detail), "%.100s (link settling)", detail);
+		char text[CHECK_TEXT_MAX];
+
+		snprintf(text, sizeof(text), "%.100s (link settling)", detail);
+		check_note(&p->cs, text);
 		return;
 	}
 	if (check_result(&p->cs, ok, now, detail) != CHECK_CHANGE_NONE)
@@ -281,8 +284,8 @@ void gw_probe_state(const struct gw_probe *p, struct gw_probe_status *out)
 	out->fail_run = p->cs.fail_run;
 	out->last_change_ms = p->cs.last_change_ms;
 	out->changes = p->cs.changes;
-	memcpy(out->reason, p->cs.reason, sizeof(out->reason));
-	memcpy(out->detail, p->cs.detail, sizeof(out->detail));
+	snprintf(out->reason, sizeof(out->reason), "%s", p->cs.reason);
+	snprintf(out->detail, sizeof(out->detail), "%s", p->cs.detail);
 	out->sent = p->sent;
 	out->answered = p->answered;
 	out->late = p->late;
@@ -350,5 +353,6 @@ void gw_probe_free(struct gw_probe *p)
 		event_free(p->expire);
 	if (p->notify)
 		event_free(p->notify);
+	check_state_done(&p->cs);
 	free(p);
 }

@@ -39,10 +39,9 @@
 struct link_watch_item {
 	struct lw_ns *ns;
 	char ifname[IFNAMSIZ];
-	char subject[IFNAMSIZ + LIVE_NS_MAX + 8]; /* "link [netns/]ifname" */
-	int ifindex;				  /* 0: not present */
-	unsigned judge_gen;			  /* the dump that must report it (absent if not) */
-	unsigned seen_gen;			  /* the dump during which it was last heard of */
+	int ifindex;	    /* 0: not present */
+	unsigned judge_gen; /* the dump that must report it (absent if not) */
+	unsigned seen_gen;  /* the dump during which it was last heard of */
 	struct check_state cs;
 	enum check_status notified; /* what the callback was last told */
 	struct event *notify;	    /* runs the callback, from the loop */
@@ -289,11 +288,14 @@ static void lw_notify(evutil_socket_t fd, short what, void *arg)
 static void lw_observe(struct link_watch_item *it, bool up, const char *why)
 {
 	char text[CHECK_TEXT_MAX];
+	const char *ns = it->ns->name;
 
+	/* "link [netns/]ifname ...": made when said, not kept per item */
 	if (up)
-		snprintf(text, sizeof(text), "%s up", it->subject);
+		snprintf(text, sizeof(text), "link %s%s%s up", ns, *ns ? "/" : "", it->ifname);
 	else
-		snprintf(text, sizeof(text), "%s down: %s", it->subject, why);
+		snprintf(text, sizeof(text), "link %s%s%s down: %s", ns, *ns ? "/" : "", it->ifname,
+			 why);
 	if (check_result(&it->cs, up, check_now_ms(), text) != CHECK_CHANGE_NONE)
 		event_active(it->notify, EV_TIMEOUT, 0);
 }
@@ -676,7 +678,6 @@ int link_watch_add(struct link_watch *lw, const char *netns, const char *ifname,
 	}
 	it->ns = ns;
 	snprintf(it->ifname, sizeof(it->ifname), "%s", ifname);
-	snprintf(it->subject, sizeof(it->subject), "link %s%s%s", netns, *netns ? "/" : "", ifname);
 	check_state_init(&it->cs, 1, 1, false);
 	it->notified = CHECK_UNKNOWN;
 	it->cb = cb;
@@ -704,6 +705,7 @@ void link_watch_del(struct link_watch *lw, struct link_watch_item *item)
 		}
 	}
 	event_free(it->notify);
+	check_state_done(&it->cs);
 	free(it);
 	if (!ns->items)
 		lw_ns_unlink(lw, ns);
@@ -765,6 +767,7 @@ void link_watch_free(struct link_watch *lw)
 
 			ns->items = it->next;
 			event_free(it->notify);
+			check_state_done(&it->cs);
 			free(it);
 		}
 		lw->ns = ns->next;

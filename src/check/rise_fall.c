@@ -4,13 +4,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/text.h"
+
 void check_state_init(struct check_state *st, uint32_t fall, uint32_t rise, bool counts)
 {
 	memset(st, 0, sizeof(*st));
+	st->detail = st->reason = text_empty;
 	st->fall = fall ? fall : 1;
 	st->rise = rise ? rise : 1;
 	st->counts = counts;
 	st->status = CHECK_UNKNOWN;
+}
+
+void check_state_done(struct check_state *st)
+{
+	text_free(&st->detail);
+	text_free(&st->reason);
 }
 
 /* "detail (k/n probes)" while the run is within its threshold, "detail (k
@@ -52,7 +61,7 @@ static enum check_change move_to(struct check_state *st, enum check_status to, u
 	st->status = to;
 	st->changes++;
 	st->last_change_ms = now_ms;
-	memcpy(st->reason, st->detail, sizeof(st->reason));
+	text_set(&st->reason, st->detail);
 	if (to == CHECK_UP)
 		return CHECK_CHANGE_BECAME_UP;
 	return to == CHECK_DOWN ? CHECK_CHANGE_BECAME_DOWN : CHECK_CHANGE_NONE;
@@ -60,6 +69,8 @@ static enum check_change move_to(struct check_state *st, enum check_status to, u
 
 enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms, const char *detail)
 {
+	char text[CHECK_TEXT_MAX];
+
 	st->probes++;
 	st->last_ms = now_ms;
 	if (ok) {
@@ -70,8 +81,17 @@ enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms,
 		st->fail_run++;
 		st->ok_run = 0;
 	}
-	format_detail(st, ok, detail, st->detail, sizeof(st->detail));
+	format_detail(st, ok, detail, text, sizeof(text));
+	text_set(&st->detail, text);
 	return move_to(st, next_status(st, ok), now_ms);
+}
+
+void check_note(struct check_state *st, const char *detail)
+{
+	char text[CHECK_TEXT_MAX];
+
+	snprintf(text, sizeof(text), "%s", detail ? detail : "");
+	text_set(&st->detail, text);
 }
 
 static enum check_change force(struct check_state *st, enum check_status to, uint64_t now_ms,
@@ -79,7 +99,7 @@ static enum check_change force(struct check_state *st, enum check_status to, uin
 {
 	st->ok_run = 0;
 	st->fail_run = 0;
-	snprintf(st->detail, sizeof(st->detail), "%s", detail ? detail : "");
+	check_note(st, detail);
 	return move_to(st, to, now_ms);
 }
 

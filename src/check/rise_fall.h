@@ -47,18 +47,22 @@ struct check_state {
 
 	/* state */
 	enum check_status status;
-	uint32_t ok_run;	     /* consecutive successes, 0 after a failure */
-	uint32_t fail_run;	     /* consecutive failures, 0 after a success */
-	uint64_t probes;	     /* results seen */
-	uint64_t oks;		     /* of which successes */
-	uint64_t changes;	     /* status changes, UNKNOWN -> x included */
-	uint64_t last_change_ms;     /* now_ms of the last change; 0: none yet */
-	uint64_t last_ms;	     /* now_ms of the last result; 0: none yet */
-	char detail[CHECK_TEXT_MAX]; /* last result: its detail + counts */
-	char reason[CHECK_TEXT_MAX]; /* the detail that made the last change */
+	uint32_t ok_run;	 /* consecutive successes, 0 after a failure */
+	uint32_t fail_run;	 /* consecutive failures, 0 after a success */
+	uint64_t probes;	 /* results seen */
+	uint64_t oks;		 /* of which successes */
+	uint64_t changes;	 /* status changes, UNKNOWN -> x included */
+	uint64_t last_change_ms; /* now_ms of the last change; 0: none yet */
+	uint64_t last_ms;	 /* now_ms of the last result; 0: none yet */
+	/* The texts, of at most CHECK_TEXT_MAX - 1 characters, in util/text.h
+	 * slots: never NULL, and an empty one costs a pointer. */
+	const char *detail; /* last result: its detail + counts */
+	const char *reason; /* the detail that made the last change */
 };
 
 void check_state_init(struct check_state *st, uint32_t fall, uint32_t rise, bool counts);
+/* Gives the texts back; init makes the state usable again. */
+void check_state_done(struct check_state *st);
 
 /* Applies one result. detail says what the probe saw ("gateway 192.0.2.1
  * unreachable", "gateway 192.0.2.1 answers"); with counts on, the stored
@@ -68,6 +72,9 @@ void check_state_init(struct check_state *st, uint32_t fall, uint32_t rise, bool
 enum check_change check_result(struct check_state *st, bool ok, uint64_t now_ms,
 			       const char *detail);
 
+/* What a probe saw that is no result (an answer while its link settles):
+ * the detail only; nothing is counted and the status stays. */
+void check_note(struct check_state *st, const char *detail);
 /* A verdict that no probe gave: the check's interface went down, so it is
  * DOWN at once (force_down), or it came back, so it starts afresh as
  * UNKNOWN with its runs cleared (restart) and needs `rise` fresh results.

@@ -10,6 +10,7 @@
 #include <event2/event.h>
 
 #include "check/link_watch.h"
+#include "util/text.h"
 
 #define LINK_RETRY_MS 1000 /* a namespace that is not there yet */
 
@@ -332,6 +333,8 @@ static void on_gw(void *arg, bool up, const char *reason)
 
 /* ---- link checks ---- */
 
+static void on_link_retry(evutil_socket_t fd, short what, void *arg);
+
 static void link_try(struct health_link *l)
 {
 	struct timeval tv = {.tv_sec = LINK_RETRY_MS / 1000,
@@ -343,7 +346,7 @@ static void link_try(struct health_link *l)
 		if (l->error[0])
 			vrrp_rt_log(l->h->rt, VRRP_RT_LOG_INFO, "[check %s%s%s] watching now",
 				    l->netns, ns_prefix(l->netns), l->ifname);
-		l->error[0] = '\0';
+		text_free(&l->error);
 		return;
 	}
 	l->item = NULL;
@@ -352,8 +355,14 @@ static void link_try(struct health_link *l)
 	if (strcmp(error, l->error) != 0)
 		vrrp_rt_log(l->h->rt, VRRP_RT_LOG_WARN, "[check] %s (retrying every %d ms)", error,
 			    LINK_RETRY_MS);
-	memcpy(l->error, error, sizeof(error));
-	evtimer_add(l->retry, &tv);
+	text_set(&l->error, error);
+	if (!l->retry)
+		l->retry = evtimer_new(l->h->rt->base, on_link_retry, l);
+	if (l->retry)
+		evtimer_add(l->retry, &tv);
+	else
+		vrrp_rt_log(l->h->rt, VRRP_RT_LOG_ERR, "[check %s%s%s] cannot retry: out of memory",
+			    l->netns, ns_prefix(l->netns), l->ifname);
 }
 
 static void on_link_retry(evutil_socket_t fd, short what, void *arg)
@@ -373,6 +382,7 @@ static void link_free(struct health *h, struct health_link *l)
 		link_watch_del(h->lw, l->item);
 	if (l->retry)
 		event_free(l->retry);
+	text_free(&l->error);
 	free(l);
 }
 
@@ -391,11 +401,7 @@ static struct health_link *link_new(struct health *h, const struct node_link_che
 	l->gen = h->gen;
 	snprintf(l->netns, sizeof(l->netns), "%s", c->netns);
 	snprintf(l->ifname, sizeof(l->ifname), "%s", c->ifname);
-	l->retry = evtimer_new(h->rt->base, on_link_retry, l);
-	if (!l->retry) {
-		free(l);
-		return NULL;
-	}
+	l->error = text_empty;
 	h->links[h->n_links++] = l;
 	vrrp_rt_log(h->rt, VRRP_RT_LOG_INFO, "[check %s%s%s] watching the link", l->netns,
 		    ns_prefix(l->netns), l->ifname);

@@ -15,8 +15,8 @@ struct health_link {
 	char netns[VRRP_RT_NETNS_MAX];
 	char ifname[VRRP_RT_IFNAME_MAX];
 	struct link_watch_item *item; /* NULL while it cannot be watched */
-	char error[CHECK_TEXT_MAX];   /* why not ("namespace x: ...") */
-	struct event *retry;	      /* the next attempt while item is NULL */
+	const char *error;	      /* why not ("namespace x: ..."): util/text.h */
+	struct event *retry;	      /* the next attempt; made at the first failure */
 	/* when the daemon was told of the check's change number changes_told */
 	int64_t told_wall_ms;
 	uint64_t changes_told;

@@ -96,6 +96,7 @@ static void svc_release(struct health_svc *s)
 	free((char *)s->cfg.http_host);
 	free((char *)s->cfg.user);
 	argv_free(s->argv);
+	check_state_done(&s->cs);
 	free(s);
 }
 

@@ -52,14 +52,19 @@ enum vrrp_rt_log_level {
 
 /* Everything an instance is made of, for this node. Owns vips. */
 struct vrrp_inst_spec {
-	char name[VRRP_RT_NAME_MAX];		/* "vlan100/master/ipv4/gw" */
-	char ifname[VRRP_RT_IFNAME_MAX];	/* holds the VIPs; GARP/NA go out here */
-	char advert_ifname[VRRP_RT_IFNAME_MAX]; /* the adverts' (vrrp.via), else ifname */
-	char netns[VRRP_RT_NETNS_MAX];		/* of both; "" = the daemon's own */
+	/* Its names, never NULL once set (vrrp_inst_spec_set_names), each at
+	 * most its VRRP_RT_*_MAX - 1 characters, all in `names`: one block of
+	 * their exact size, owned like vips (a thousand instances' names were
+	 * a fifth of their memory in buffers of the longest). */
+	const char *name;	   /* "vlan100/master/ipv4/gw" */
+	const char *ifname;	   /* holds the VIPs; GARP/NA go out here */
+	const char *advert_ifname; /* the adverts' (vrrp.via), else ifname */
+	const char *netns;	   /* of both; "" = the daemon's own */
 	/* vrrp.virtual_mac (docs/vmac.md): the macvlan on ifname that holds
 	 * the VIPs and sends GARP/NA and the master's adverts, and its MAC;
 	 * "" without */
-	char vmac_ifname[VRRP_RT_IFNAME_MAX];
+	const char *vmac_ifname;
+	char *names;
 	uint8_t vmac[6];
 	enum vip_slot slot;
 	enum ip_family family;
@@ -77,6 +82,11 @@ struct vrrp_inst_spec {
 	 * reload that keeps the instance gives it the new record's. */
 	size_t record_index;
 };
+
+/* Sets the spec's names (NULL counts as ""), each cut to its maximum;
+ * the block they were in, if any, is given back. 0 or -ENOMEM. */
+int vrrp_inst_spec_set_names(struct vrrp_inst_spec *s, const char *name, const char *ifname,
+			     const char *advert_ifname, const char *netns, const char *vmac_ifname);
 
 struct vrrp_rt;
 struct vrrp_rt_sock;

@@ -21,6 +21,7 @@
 
 #include "net/vip.h"
 #include "util/logq.h"
+#include "util/text.h"
 #include "vrrp/runtime_env.h"
 
 uint64_t vrrp_rt_now_ms(void)
@@ -73,19 +74,14 @@ void rt_timer_free(struct vrrp_rt *rt, struct vrrp_rt_timer *t)
 
 /* ---- reason texts ---- */
 
-const char rt_no_reason[] = "";
-
 void rt_reason_free(const char **slot)
 {
-	if (*slot && *slot != rt_no_reason)
-		free((void *)*slot);
-	*slot = rt_no_reason;
+	text_free(slot);
 }
 
 void rt_reason_set(const char **slot, size_t cap, const char *fmt, ...)
 {
 	char buf[VRRP_RT_LAST_REASON_MAX];
-	char *text = NULL;
 	va_list ap;
 
 	if (cap > sizeof(buf))
@@ -93,13 +89,7 @@ void rt_reason_set(const char **slot, size_t cap, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, cap, fmt, ap);
 	va_end(ap);
-	if (*slot && strcmp(*slot, buf) == 0)
-		return; /* the same: no allocation */
-	if (buf[0])
-		text = strdup(buf);
-	rt_reason_free(slot);
-	if (text)
-		*slot = text;
+	text_set(slot, buf);
 }
 
 /* ---- logging ----

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 #define RETRY_MS      1000 /* re-open a socket whose interface was missing */
 #define HOLD_RETRY_MS 1000 /* try again a VIP the kernel refused */
 
@@ -77,13 +79,14 @@ struct vrrp_inst *rt_inst_new(struct vrrp_rt *rt, struct vrrp_inst_spec *spec)
 		return NULL;
 	inst->rt = rt;
 	inst->spec = *spec;
-	spec->vips = NULL; /* ownership moved */
+	spec->vips = NULL; /* ownership moved, of the names too */
 	spec->n_vips = 0;
+	spec->names = NULL;
 	inst->cfg = inst->spec.fsm;
 	vrrp_fsm_init(&inst->fsm);
-	inst->hold_reason = inst->checks_reason = inst->weight_reason = rt_no_reason;
-	inst->link_reason = inst->wait_reason = inst->last_reason = rt_no_reason;
-	inst->health_reason = rt_no_reason;
+	inst->hold_reason = inst->checks_reason = inst->weight_reason = text_empty;
+	inst->link_reason = inst->wait_reason = inst->last_reason = text_empty;
+	inst->health_reason = text_empty;
 	rt_reason_set(&inst->health_reason, VRRP_RT_REASON_MAX, "%s",
 		      health_text(inst->spec.method));
 	inst->checks_healthy = true;

@@ -38,10 +38,9 @@ void rt_timer_cancel(struct vrrp_rt *rt, struct vrrp_rt_timer *t);
 void rt_timer_free(struct vrrp_rt *rt, struct vrrp_rt_timer *t);
 /* An instance's reason text (struct vrrp_inst's *_reason): *slot becomes
  * the formatted text cut to cap - 1 characters, as the buffer of cap bytes
- * it replaced cut it, malloc'd, or rt_no_reason when empty (or out of
- * memory: a reason is worth less than the instance). Formatted before the
- * old text goes, so that it may be an argument. */
-extern const char rt_no_reason[];
+ * it replaced cut it, in a util/text.h slot (text_empty when empty, or
+ * out of memory: a reason is worth less than the instance). Formatted
+ * before the old text goes, so that it may be an argument. */
 __attribute__((format(printf, 3, 4))) void rt_reason_set(const char **slot, size_t cap,
 							 const char *fmt, ...);
 void rt_reason_free(const char **slot);

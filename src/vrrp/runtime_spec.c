@@ -8,17 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+int vrrp_inst_spec_set_names(struct vrrp_inst_spec *s, const char *name, const char *ifname,
+			     const char *advert_ifname, const char *netns, const char *vmac_ifname)
+{
+	const char *in[] = {name, ifname, advert_ifname, netns, vmac_ifname};
+	const char **out[] = {&s->name, &s->ifname, &s->advert_ifname, &s->netns, &s->vmac_ifname};
+	const size_t cap[] = {VRRP_RT_NAME_MAX, VRRP_RT_IFNAME_MAX, VRRP_RT_IFNAME_MAX,
+			      VRRP_RT_NETNS_MAX, VRRP_RT_IFNAME_MAX};
+	size_t len[5], total = 0;
+	char *block, *at;
+
+	for (size_t i = 0; i < 5; i++) {
+		len[i] = in[i] ? strnlen(in[i], cap[i] - 1) : 0;
+		total += len[i] + 1;
+	}
+	block = malloc(total);
+	if (!block)
+		return -ENOMEM;
+	at = block;
+	for (size_t i = 0; i < 5; i++) {
+		if (len[i])
+			memcpy(at, in[i], len[i]);
+		at[len[i]] = '\0';
+		*out[i] = at;
+		at += len[i] + 1;
+	}
+	free(s->names);
+	s->names = block;
+	return 0;
+}
+
 static int spec_fill(const struct node_inst *ni, size_t index, struct vrrp_inst_spec *s)
 {
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", ni->name);
-	snprintf(s->ifname, sizeof(s->ifname), "%s", ni->ifname);
-	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "%s", ni->advert_ifname);
-	snprintf(s->netns, sizeof(s->netns), "%s", ni->netns);
-	if (ni->vmac_ifname) {
-		snprintf(s->vmac_ifname, sizeof(s->vmac_ifname), "%s", ni->vmac_ifname);
+	if (vrrp_inst_spec_set_names(s, ni->name, ni->ifname, ni->advert_ifname, ni->netns,
+				     ni->vmac_ifname) < 0)
+		return -ENOMEM;
+	if (ni->vmac_ifname)
 		memcpy(s->vmac, ni->vmac, sizeof(s->vmac));
-	}
 	s->slot = ni->slot;
 	s->family = ni->family;
 	s->method = ni->method;
@@ -39,8 +66,10 @@ static int spec_fill(const struct node_inst *ni, size_t index, struct vrrp_inst_
 	s->record_index = index;
 	/* the runtime owns its copy: it moves the list from spec to spec */
 	s->vips = calloc(ni->n_vips ? ni->n_vips : 1, sizeof(*s->vips));
-	if (!s->vips)
+	if (!s->vips) {
+		rt_spec_done(s);
 		return -ENOMEM;
+	}
 	memcpy(s->vips, ni->vips, ni->n_vips * sizeof(*s->vips));
 	s->n_vips = ni->n_vips;
 	return 0;
@@ -70,6 +99,9 @@ void rt_spec_done(struct vrrp_inst_spec *s)
 	free(s->vips);
 	s->vips = NULL;
 	s->n_vips = 0;
+	free(s->names);
+	s->names = NULL;
+	s->name = s->ifname = s->advert_ifname = s->netns = s->vmac_ifname = "";
 }
 
 void vrrp_rt_specs_free(struct vrrp_inst_spec *specs, size_t n)

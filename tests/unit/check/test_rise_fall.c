@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check/rise_fall.h"
+#include "util/text.h"
 
 #define OK   "gateway 192.0.2.1 answers"
 #define FAIL "gateway 192.0.2.1 unreachable"
@@ -25,6 +26,7 @@ static void test_initial_unknown_is_healthy(void **state)
 	assert_int_equal(st.last_change_ms, 0);
 	assert_int_equal(st.probes, 0);
 	assert_string_equal(st.reason, "");
+	check_state_done(&st);
 }
 
 static void test_rise_from_unknown(void **state)
@@ -41,6 +43,7 @@ static void test_rise_from_unknown(void **state)
 	assert_string_equal(st.reason, OK " (2/2 probes)");
 	assert_int_equal(st.last_change_ms, 200);
 	assert_int_equal(st.changes, 1);
+	check_state_done(&st);
 }
 
 /* Nothing answered yet and the node is still healthy: only the fall-th
@@ -60,6 +63,7 @@ static void test_fall_from_unknown(void **state)
 	assert_string_equal(st.reason, FAIL " (3/3 probes)");
 	assert_int_equal(st.fail_run, 3);
 	assert_int_equal(st.ok_run, 0);
+	check_state_done(&st);
 }
 
 static void test_fall_run_broken_by_success(void **state)
@@ -79,6 +83,7 @@ static void test_fall_run_broken_by_success(void **state)
 	assert_int_equal(st.status, CHECK_UP);
 	assert_int_equal(check_result(&st, false, 8, FAIL), CHECK_CHANGE_BECAME_DOWN);
 	assert_int_equal(st.last_change_ms, 8);
+	check_state_done(&st);
 }
 
 static void test_rise_run_broken_by_failure(void **state)
@@ -102,6 +107,7 @@ static void test_rise_run_broken_by_failure(void **state)
 	assert_int_equal(st.probes, 8);
 	assert_int_equal(st.oks, 5);
 	assert_int_equal(st.changes, 2);
+	check_state_done(&st);
 }
 
 static void test_texts(void **state)
@@ -117,13 +123,16 @@ static void test_texts(void **state)
 	check_result(&st, true, 10, NULL);
 	assert_string_equal(st.detail, "ok (1/2 probes)");
 
+	check_state_done(&st);
 	check_state_init(&st, 1, 1, false); /* event-driven: no counts */
 	assert_int_equal(check_result(&st, false, 1, "link eth0 down: no carrier"),
 			 CHECK_CHANGE_BECAME_DOWN);
 	assert_string_equal(st.reason, "link eth0 down: no carrier");
+	check_state_done(&st);
 	check_state_init(&st, 1, 1, true);
 	check_result(&st, true, 1, OK);
 	assert_string_equal(st.reason, OK " (1/1 probe)");
+	check_state_done(&st);
 }
 
 static void test_zero_thresholds_are_one(void **state)
@@ -136,6 +145,7 @@ static void test_zero_thresholds_are_one(void **state)
 	assert_int_equal(st.rise, 1);
 	assert_int_equal(check_result(&st, false, 1, FAIL), CHECK_CHANGE_BECAME_DOWN);
 	assert_int_equal(check_result(&st, true, 2, OK), CHECK_CHANGE_BECAME_UP);
+	check_state_done(&st);
 }
 
 /* A gateway that flaps every half_period_ms (up first, from offset_ms on
@@ -158,6 +168,7 @@ static unsigned flap(uint32_t half_period_ms, uint32_t offset_ms, uint32_t inter
 		*downs += c == CHECK_CHANGE_BECAME_DOWN;
 	}
 	*final = st.status;
+	check_state_done(&st);
 	return changes;
 }
 
@@ -218,6 +229,29 @@ static void test_flap_slow(void **state)
 	assert_int_equal(final, CHECK_DOWN);
 }
 
+/* An empty text costs no allocation, and a detail that says the same as
+ * before is not copied again (a check repeats its detail every probe). */
+static void test_texts_are_allocated_only_when_they_change(void **state)
+{
+	struct check_state st;
+	const char *kept;
+
+	(void)state;
+	check_state_init(&st, 3, 2, false);
+	assert_ptr_equal(st.detail, text_empty);
+	assert_ptr_equal(st.reason, text_empty);
+	check_result(&st, false, 1, FAIL);
+	kept = st.detail;
+	assert_ptr_not_equal(kept, text_empty);
+	check_result(&st, false, 2, FAIL);
+	assert_ptr_equal(st.detail, kept);
+	assert_ptr_equal(st.reason, text_empty); /* no change yet: still "" */
+	check_note(&st, "");
+	assert_ptr_equal(st.detail, text_empty);
+	check_state_done(&st);
+	assert_ptr_equal(st.detail, text_empty);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -262,6 +296,7 @@ static void test_force_down_and_restart(void **state)
 	assert_string_equal(st.detail, FAIL " (1/3 probes)");
 	check_result(&st, true, 1100, OK);
 	assert_int_equal(check_result(&st, true, 1200, OK), CHECK_CHANGE_BECAME_UP);
+	check_state_done(&st);
 }
 
 int main(void)
@@ -277,6 +312,7 @@ int main(void)
 	    cmocka_unit_test(test_flap_150ms_interval_100ms),
 	    cmocka_unit_test(test_flap_without_hysteresis),
 	    cmocka_unit_test(test_flap_slow),
+	    cmocka_unit_test(test_texts_are_allocated_only_when_they_change),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_force_down_and_restart),
 	};

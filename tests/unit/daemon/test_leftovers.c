@@ -85,8 +85,8 @@ static int teardown(void **state)
 static void spec_in(struct vrrp_inst_spec *s, const char *netns)
 {
 	memset(s, 0, sizeof(*s));
-	snprintf(s->netns, sizeof(s->netns), "%s", netns);
-	snprintf(s->ifname, sizeof(s->ifname), "eth0");
+	assert_int_equal(
+	    vrrp_inst_spec_set_names(s, "eth0/master/ipv4/vrrp", "eth0", "eth0", netns, ""), 0);
 }
 
 static void sweep(struct fixture *fx, const struct vrrp_inst_spec *specs, size_t n)
@@ -106,8 +106,9 @@ static bool swept(const struct fixture *fx, const char *netns)
 static void test_a_namespace_dropped_from_the_file_is_still_swept(void **state)
 {
 	struct fixture *fx = *state;
-	struct vrrp_inst_spec old[3], now[1];
+	struct vrrp_inst_spec *old = calloc(3, sizeof(*old)), *now = calloc(1, sizeof(*now));
 
+	assert_true(old && now);
 	spec_in(&old[0], "tenant-a");
 	spec_in(&old[1], "tenant-b");
 	spec_in(&old[2], "tenant-a");
@@ -129,19 +130,24 @@ static void test_a_namespace_dropped_from_the_file_is_still_swept(void **state)
 	assert_int_not_equal(access(fx->record, F_OK), 0);
 	sweep(fx, now, 1);
 	assert_int_equal(fx->fake.n_listed, 1);
+	vrrp_rt_specs_free(old, 3);
+	vrrp_rt_specs_free(now, 1);
 }
 
 static void test_a_reload_adds_to_what_is_remembered(void **state)
 {
 	struct fixture *fx = *state;
-	struct vrrp_inst_spec a[1], b[1];
+	struct vrrp_inst_spec *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
 
+	assert_true(a && b);
 	spec_in(&a[0], "tenant-a");
 	spec_in(&b[0], "tenant-b");
 	daemon_remember_netns(&fx->d, a, 1, false); /* start */
 	daemon_remember_netns(&fx->d, b, 1, true);  /* reload: tenant-a may still hold VIPs */
 	sweep(fx, NULL, 0);
 	assert_true(swept(fx, "tenant-a") && swept(fx, "tenant-b"));
+	vrrp_rt_specs_free(a, 1);
+	vrrp_rt_specs_free(b, 1);
 }
 
 static void test_a_bad_record_line_is_ignored(void **state)

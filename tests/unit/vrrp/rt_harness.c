@@ -774,10 +774,14 @@ static enum vip_method method_of(const char *name)
 static void spec_fill(const struct rh_world *w, int node, const struct rh_inst_cfg *c,
 		      struct vrrp_inst_spec *s)
 {
+	char vmac_ifname[VRRP_RT_IFNAME_MAX] = "";
+
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", c->name);
-	snprintf(s->ifname, sizeof(s->ifname), "%s", RH_IFNAME);
-	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "%s", RH_IFNAME);
+	if (c->virtual_mac)
+		snprintf(vmac_ifname, sizeof(vmac_ifname), "vm%c-%u-%s",
+			 c->family == IP_V6 ? '6' : '4', c->vrid, RH_IFNAME);
+	assert_int_equal(
+	    vrrp_inst_spec_set_names(s, c->name, RH_IFNAME, RH_IFNAME, "", vmac_ifname), 0);
 	s->slot = strstr(c->name, "/backup/") ? SLOT_BACKUP : SLOT_MASTER;
 	s->family = c->family;
 	s->method = method_of(c->name);
@@ -799,11 +803,8 @@ static void spec_fill(const struct rh_world *w, int node, const struct rh_inst_c
 	assert_non_null(s->vips);
 	for (size_t k = 0; k < RH_MAX_VIPS && c->vips[k]; k++)
 		s->vips[s->n_vips++] = rh_ip(c->vips[k]);
-	if (c->virtual_mac) {
-		snprintf(s->vmac_ifname, sizeof(s->vmac_ifname), "vm%c-%u-%s",
-			 c->family == IP_V6 ? '6' : '4', c->vrid, RH_IFNAME);
+	if (c->virtual_mac)
 		rh_vmac_of(c->vrid, c->family, s->vmac);
-	}
 }
 
 /* Bulk instance k (rh_cfg.n_bulk) on node i. */
@@ -820,8 +821,9 @@ static void bulk_fill(const struct rh_world *w, int i, size_t k, struct vrrp_ins
 	snprintf(vip, sizeof(vip), "%s/64", rh_bulk_vip(k, text, sizeof(text)));
 	c.vips[0] = vip;
 	spec_fill(w, i, &c, s);
-	snprintf(s->advert_ifname, sizeof(s->advert_ifname), "bulk%u",
-		 (unsigned)(k / RH_BULK_PER_IFACE % 100));
+	snprintf(text, sizeof(text), "bulk%u", (unsigned)(k / RH_BULK_PER_IFACE % 100));
+	assert_int_equal(
+	    vrrp_inst_spec_set_names(s, s->name, s->ifname, text, s->netns, s->vmac_ifname), 0);
 }
 
 void rh_specs(const struct rh_world *w, int i, struct vrrp_inst_spec **out, size_t *n)

@@ -80,6 +80,7 @@ static void arm(struct bfd_path *p, uint64_t now)
 
 	if (p->fd < 0)
 		at = at && at < now + BFD_RETRY_US ? at : now + BFD_RETRY_US;
+	p->timer_due_us = at;
 	if (at == 0) {
 		evtimer_del(p->timer);
 		return;
@@ -127,17 +128,34 @@ static void peer_lost(struct bfd_path *p)
 	}
 }
 
-static void handle(struct bfd_path *p, const struct bfd_session_out *o)
+/* Whose silence an expiry was: the peer's last packet, and how late this
+ * loop ran the timer that found it (a late timer: our stall, not the
+ * peer's). */
+static void expiry_text(const struct bfd_path *p, uint64_t now, char *buf, size_t len)
 {
-	char msg[160];
+	if (!p->last_rx_us) {
+		snprintf(buf, len, "; nothing heard yet, the timer ran %llu ms late",
+			 (unsigned long long)(p->tick_late_us / 1000u));
+		return;
+	}
+	snprintf(buf, len, "; last packet %llu ms before, the timer ran %llu ms late",
+		 (unsigned long long)((now - p->last_rx_us) / 1000u),
+		 (unsigned long long)(p->tick_late_us / 1000u));
+}
+
+static void handle(struct bfd_path *p, const struct bfd_session_out *o, uint64_t now)
+{
+	char msg[224], why[96] = "";
 
 	if (o->send)
 		send_now(p);
 	if (o->changed) {
 		p->changed_wall_ms = vrrp_rt_wall_ms();
-		snprintf(msg, sizeof(msg), "%s -> %s (%s%s)", bfd_state_name(o->from),
+		if (o->diag == BFD_DIAG_DETECT_EXPIRED && o->to == BFD_STATE_DOWN)
+			expiry_text(p, now, why, sizeof(why));
+		snprintf(msg, sizeof(msg), "%s -> %s (%s%s)%s", bfd_state_name(o->from),
 			 bfd_state_name(o->to), bfd_diag_name(o->diag),
-			 p->s.peer_admin_down ? ", peer AdminDown" : "");
+			 p->s.peer_admin_down ? ", peer AdminDown" : "", why);
 		plog(p, VRRP_RT_LOG_INFO, msg);
 		if (p->r->on_change)
 			p->r->on_change(p->r->arg, p, o->from);
@@ -163,6 +181,15 @@ static int open_tx(struct bfd_path *p)
 
 static void on_read(evutil_socket_t fd, short what, void *arg);
 
+static void note_lateness(struct bfd_path *p, uint64_t now)
+{
+	p->tick_late_us = p->timer_due_us && now > p->timer_due_us ? now - p->timer_due_us : 0;
+	if (p->tick_late_us > p->late_max_us)
+		p->late_max_us = p->tick_late_us;
+	if (p->tick_late_us > bfd_session_tx_interval_us(&p->s))
+		p->late_ticks++;
+}
+
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct bfd_path *p = arg;
@@ -171,6 +198,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	note_lateness(p, now);
 	if (p->fd < 0)
 		open_tx(p);
 	/* A busy loop may run this timer after a packet that would have reset
@@ -180,7 +208,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 		now = now_us();
 	}
 	bfd_session_tick(&p->s, now, &o);
-	handle(p, &o);
+	handle(p, &o, now);
 	arm(p, now);
 }
 
@@ -226,7 +254,8 @@ static void rx_one(struct bfd_rx *rx, const uint8_t *buf, size_t len,
 	}
 	if (bfd_session_rx(&p->s, &pkt, now, &o) != BFD_DROP_NONE)
 		return;
-	handle(p, &o);
+	p->last_rx_us = now;
+	handle(p, &o, now);
 	arm(p, now);
 }
 
@@ -438,9 +467,10 @@ void bfd_runner_stop(struct bfd_runner *r)
 
 	for (size_t i = 0; r && i < r->n; i++) {
 		struct bfd_path *p = r->paths[i];
+		uint64_t now = now_us();
 
-		bfd_session_admin_down(&p->s, now_us(), &o);
-		handle(p, &o);
+		bfd_session_admin_down(&p->s, now, &o);
+		handle(p, &o, now);
 		evtimer_del(p->timer);
 	}
 }
@@ -537,6 +567,8 @@ json_t *bfd_path_json(const struct bfd_path *p)
 	json_object_set_new(o, "rx", json_integer((json_int_t)s->counters.rx));
 	json_object_set_new(o, "tx", json_integer((json_int_t)s->counters.tx));
 	json_object_set_new(o, "send_errors", json_integer((json_int_t)p->send_errors));
+	json_object_set_new(o, "timer_late_max_us", json_integer((json_int_t)p->late_max_us));
+	json_object_set_new(o, "timer_late_ticks", json_integer((json_int_t)p->late_ticks));
 	json_object_set_new(o, "polls", json_integer((json_int_t)s->counters.polls));
 	json_object_set_new(o, "drops", drops_json(p));
 	return o;

@@ -47,6 +47,16 @@ struct bfd_path {
 	uint64_t takeovers;	   /* instances that took over on its loss */
 	uint64_t untrusted_losses; /* losses within 1 s of coming Up: left to VRRP */
 	uint64_t send_errors;
+	/* The loop's lateness, to tell a stall of this daemon (or its host)
+	 * from a silent peer when the session expires: when its timer is due
+	 * (0: not armed), how late the tick that runs ran, the most a tick
+	 * ran late, how many ran later than a transmit interval (the peer
+	 * saw a gap in our packets), and when the peer's last packet came. */
+	uint64_t timer_due_us;
+	uint64_t tick_late_us;
+	uint64_t late_max_us;
+	uint64_t late_ticks;
+	uint64_t last_rx_us;
 	bool keep; /* sync's mark */
 };
 

@@ -36,6 +36,10 @@ static double v_tx_pkts(const struct bfd_path *p)
 {
 	return (double)p->s.counters.tx;
 }
+static double v_late(const struct bfd_path *p)
+{
+	return (double)p->late_ticks;
+}
 
 static const struct {
 	const char *name, *type, *help;
@@ -50,6 +54,10 @@ static const struct {
      "instances that took over at once because the session lost the peer", v_takeovers},
     {"vipd_bfd_packets_received_total", "counter", "control packets accepted", v_rx},
     {"vipd_bfd_packets_sent_total", "counter", "control packets sent", v_tx_pkts},
+    {"vipd_bfd_late_timer_ticks_total", "counter",
+     "the session's timer ran later than a transmit interval: this daemon or its host stalled "
+     "(the peer saw a gap in its packets)",
+     v_late},
 };
 
 static void labels(const struct bfd_path *p, char *buf, size_t len)

@@ -5,6 +5,7 @@ lost to SIGKILL or to a cut link is taken over within the detection time
 (30 ms) plus slack, not VRRP's 3.6 s; a clean stop says AdminDown, and the
 takeover is then the priority 0's, not BFD's."""
 
+import re
 import signal
 import time
 
@@ -196,3 +197,32 @@ def test_reload_without_bfd_says_admin_down_and_moves_nothing(lab):
         assert s["takeovers"] == 0
     time.sleep(0.5)
     assert c.state("a", V4) == "MASTER" and c.state("b", V4) == "BACKUP"
+
+
+def test_a_stalled_daemon_is_told_from_a_silent_peer(lab):
+    """A daemon stopped for 300 ms (a stall of its loop or host) is silent
+    to its peer: the peer's session expires on time and says whose silence
+    it was (its timer ran on time, the last packet came 30 ms and more
+    before); the stalled daemon's own timers ran late, which its status
+    counts (timer_late_ticks, timer_late_max_us), and its session expires
+    nothing on its own: what waited in its socket is read first. Nothing
+    moves: a backup stalled is no master lost."""
+    c = up(lab)
+    before = sessions(c, "b")["ipv4"]
+    c.signal("b", signal.SIGSTOP)
+    time.sleep(0.3)
+    c.signal("b", signal.SIGCONT)
+    wait_up(c, "a")
+    wait_up(c, "b")
+    lines = [line for line in c.log("a").splitlines()
+             if " v4 peer " in line and "Up -> Down (detect-expired" in line]
+    assert lines, c.log("a")
+    last_ms, late_ms = (int(x) for x in re.search(
+        r"last packet (\d+) ms before, the timer ran (\d+) ms late", lines[-1]).groups())
+    assert last_ms >= DETECT_MS and late_ms < 200, lines[-1]
+    after = sessions(c, "b")["ipv4"]
+    assert after["timer_late_ticks"] > before["timer_late_ticks"]
+    assert after["timer_late_max_us"] >= 200_000
+    assert after["detect_expired"] == before["detect_expired"]
+    assert c.state("a", V4) == "MASTER" and c.state("b", V4) == "BACKUP"
+    assert sessions(c, "b")["ipv4"]["takeovers"] == 0

@@ -1,9 +1,16 @@
-/* Shared by rt_harness.c (the fake environment) and rt_harness_view.c
- * (what the scenarios look at). */
+/* Shared by the files of the runtime harness: rt_harness.c (the world,
+ * its clock and timers), rt_harness_wire.c (the advert sockets, the VIP
+ * side, the client), rt_harness_addr.c (interfaces and addresses),
+ * rt_harness_vmac.c (virtual MAC links) and rt_harness_view.c (what the
+ * scenarios look at). */
 #ifndef VIPD_TESTS_RT_HARNESS_INTERNAL_H
 #define VIPD_TESTS_RT_HARNESS_INTERNAL_H
 
 #include "rt_harness.h"
+
+#include "net/vip.h"
+#include "net/vrrp_sock.h"
+#include "vrrp/runtime_env.h"
 
 /* The address a of ifindex in netns on node n, or NULL. */
 struct rh_addr *rh_addr_find(struct rh_node *n, const char *netns, int ifindex,
@@ -25,6 +32,66 @@ int rh_wire_send(struct rh_node *n, enum ip_family fam, const char *ifname,
 		 size_t len, const uint8_t mac[6]);
 /* A new entry at the end of node n's addresses. */
 struct rh_addr *rh_addr_new(struct rh_node *n);
+
+#define RH_FRAME_MAX VRRP_SOCK_MAX_WIRE
+
+#define RH_NO_ADVERT ((size_t)-1)
+
+struct rh_frame {
+	uint64_t at_ms;
+	uint64_t seq;
+	int from;      /* -1: a third party (rh_spoof) */
+	size_t advert; /* its index in w->adverts; RH_NO_ADVERT for a spoof */
+	enum ip_family family;
+	char ifname[VRRP_RT_IFNAME_MAX]; /* the sender's advert interface: its segment */
+	struct ip_addr src, dst;
+	uint8_t buf[RH_FRAME_MAX];
+	size_t len;
+	bool kernel;	/* the kernel's own (an MLD report): for the switch only */
+	uint8_t mac[6]; /* a kernel frame's source MAC */
+};
+
+/* What a socket of the runtime is to the fake: its receive callback. */
+struct rh_sock {
+	vrrp_rt_rx_fn rx;
+};
+
+#define GROW(arr, n, cap)                                                                          \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? 2 * (cap) : 16;                                            \
+			(arr) = realloc((arr), (cap) * sizeof(*(arr)));                            \
+			assert_non_null(arr);                                                      \
+		}                                                                                  \
+	} while (0)
+
+/* Node node's own address of the family (the communication pair). */
+struct ip_addr rh_own_addr(int node, enum ip_family fam);
+/* 0..99 from the world's seeded generator (losses, delays). */
+uint32_t rh_rnd(struct rh_world *w);
+
+/* ---- rt_harness_wire.c: the environment's advert sockets and VIP side ---- */
+int rh_env_sock_open(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx);
+void rh_env_sock_close(void *ctx, struct vrrp_rt_sock *s);
+int rh_env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
+		     const struct ip_addr *dst, const uint8_t *buf, size_t len);
+/* Frame f reaches every other running node's socket that takes it. */
+void rh_deliver_frame(struct rh_world *w, const struct rh_frame *f);
+int rh_env_vside_open(void *ctx, struct vrrp_rt_vside *v);
+void rh_env_vside_close(void *ctx, struct vrrp_rt_vside *v);
+int rh_env_garp_send(void *ctx, struct vrrp_rt_vside *v, const struct ip_addr *vip,
+		     const struct ip_addr *src);
+
+/* ---- rt_harness_addr.c: the environment's interfaces and addresses ---- */
+/* Node n holds address a on ifindex in netns now, with proto (the
+ * kernel's IFA_PROTO: the node's own, a VIP's). */
+void rh_addr_put(struct rh_node *n, const char *netns, int ifindex, const struct ip_addr *a,
+		 uint8_t proto);
+int rh_env_ifname(void *ctx, const char *netns, int ifindex, char *buf);
+bool rh_env_addr_tags(void *ctx);
+int rh_env_addr_add(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip);
+int rh_env_addr_del(void *ctx, const char *netns, int ifindex, const struct ip_addr *vip);
+int rh_env_addr_list(void *ctx, const char *netns, int ifindex, struct vip_found **out, size_t *n);
 
 /* ---- rt_harness_vmac.c: the fake kernel's virtual MAC links ---- */
 struct rh_vmac *rh_vmac_by_name(struct rh_node *n, const char *name);

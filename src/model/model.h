@@ -85,6 +85,9 @@ struct vrrp_cfg {
 	/* RFC 5798 virtual MAC: each instance's VIPs live on a macvlan of its
 	 * own with 00:00:5e:00:01|02:VRID (docs/vmac.md) */
 	struct bool_val virtual_mac;
+	/* Adverts as link-layer frames from a packet socket (docs/vrrp.md,
+	 * "Packet socket"): no route lookup, no IP output */
+	struct bool_val packet_socket;
 };
 
 /* bfd: (issue 16) one BFD session (RFC 5880, 5881) per advert path. On

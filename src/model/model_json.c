@@ -61,11 +61,12 @@ static json_t *vrrp_json(const struct vrrp_cfg *c)
 	const struct u32_val *vrid = &c->virtual_router_id;
 
 	return json_pack(
-	    "{s:i, s:i, s:{s:i, s:i}, s:b, s:i, s:b, s:b, s:o, s:o}", "version", (int)c->version.v,
+	    "{s:i, s:i, s:{s:i, s:i}, s:b, s:i, s:b, s:b, s:b, s:o, s:o}", "version",
+	    (int)c->version.v,
 	    "advert_interval_ms", (int)c->advert_interval.v, "priority", "preferred",
 	    (int)c->priority.preferred.v, "other", (int)c->priority.other.v, "preempt",
 	    c->preempt.v, "preempt_delay_ms", (int)c->preempt_delay.v, "unicast", c->unicast.v,
-	    "virtual_mac", c->virtual_mac.v, "virtual_router_id",
+	    "virtual_mac", c->virtual_mac.v, "packet_socket", c->packet_socket.v, "virtual_router_id",
 	    vrid->set ? json_integer(vrid->v) : json_null(), "via", str_or_null(c->via.v));
 }
 
@@ -241,6 +242,7 @@ static json_t *instance_json(const struct model *m, const struct vrrp_instance *
 	json_object_set_new(o, "preempt_delay_ms", json_integer(ifc->vrrp.preempt_delay.v));
 	json_object_set_new(o, "unicast", json_boolean(ifc->vrrp.unicast.v));
 	json_object_set_new(o, "virtual_mac", vmac_json(vi));
+	json_object_set_new(o, "packet_socket", json_boolean(ifc->vrrp.packet_socket.v));
 	for (size_t i = 0; i < vi->n_vips; i++) {
 		const struct vip *v = &ifc->vips[vi->vips[i]];
 

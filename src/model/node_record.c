@@ -343,6 +343,7 @@ static void inst_fill(struct compile *c, size_t k, struct node_inst *ni)
 	ni->method = vi->method;
 	ni->vrid = vi->vrid;
 	ni->unicast = ifc->vrrp.unicast.v;
+	ni->packet_socket = ifc->vrrp.packet_socket.v;
 	ni->version = (uint8_t)ifc->vrrp.version.v;
 	ni->priority = model_instance_priority(vi, r->node);
 	ni->advert_interval_ms = ifc->vrrp.advert_interval.v;

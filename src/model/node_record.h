@@ -100,6 +100,7 @@ struct node_inst {
 	uint8_t vrid;
 	/* VRRP, from the interface's vrrp: (merged over the cluster's) */
 	bool unicast;
+	bool packet_socket; /* the master's adverts as link-layer frames */
 	uint8_t version;
 	uint8_t priority; /* this node's */
 	uint32_t advert_interval_ms;

@@ -71,6 +71,7 @@ struct vrrp_inst_spec {
 	enum vip_method method;
 	uint8_t vrid;
 	bool unicast;		   /* adverts to the peer; false: multicast group */
+	bool packet_socket;	   /* the master's adverts as link-layer frames */
 	struct vrrp_fsm_cfg fsm;   /* version, priority, interval, preempt, own address */
 	struct ip_addr peer;	   /* the other node's communication-pair address */
 	uint32_t garp_count;	   /* frames per VIP on takeover */

@@ -51,6 +51,7 @@ static int spec_fill(const struct node_inst *ni, size_t index, struct vrrp_inst_
 	s->method = ni->method;
 	s->vrid = ni->vrid;
 	s->unicast = ni->unicast;
+	s->packet_socket = ni->packet_socket;
 	s->fsm.version = ni->version;
 	s->fsm.priority = ni->priority;
 	s->fsm.advert_interval_ms = ni->advert_interval_ms;
@@ -127,7 +128,8 @@ bool rt_spec_same_params(const struct vrrp_inst_spec *a, const struct vrrp_inst_
 	const struct vrrp_fsm_cfg *x = &a->fsm, *y = &b->fsm;
 
 	return strcmp(a->netns, b->netns) == 0 && strcmp(a->advert_ifname, b->advert_ifname) == 0 &&
-	       a->vrid == b->vrid && a->unicast == b->unicast && x->version == y->version &&
+	       a->vrid == b->vrid && a->unicast == b->unicast &&
+	       a->packet_socket == b->packet_socket && x->version == y->version &&
 	       x->priority == y->priority && x->advert_interval_ms == y->advert_interval_ms &&
 	       x->preempt == y->preempt && x->preempt_delay_ms == y->preempt_delay_ms &&
 	       x->single_peer == y->single_peer && addr_same(&x->own_addr, &y->own_addr) &&

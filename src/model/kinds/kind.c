@@ -97,6 +97,12 @@ static const struct key_spec vrrp_key_specs[] = {
 	 .help = "RFC 5798 virtual MAC: each instance's VIPs live on a macvlan of its own "
 		 "(vm<family>-<VRID>-<interface>) with 00:00:5e:00:01:VRID (IPv4) or "
 		 "00:00:5e:00:02:VRID (IPv6), so clients never relearn a MAC on failover"},
+	{.name = "packet_socket", .type = KT_BOOL, .offset = U32(struct vrrp_cfg, packet_socket),
+	 .def = 0, .has_default = true,
+	 .help = "the master's adverts leave as link-layer frames (a packet socket): no route "
+		 "lookup and no IP output, about half its CPU with many instances; they bypass "
+		 "netfilter and IPsec, and unicast ones go to the peer's MAC from the neighbour "
+		 "table (through the kernel's IP path while it is not verified)"},
 };
 // clang-format on
 const struct key_table vrrp_keys = KEY_TABLE("vrrp", vrrp_key_specs);

@@ -58,6 +58,8 @@ static json_t *counters_json(const struct vrrp_inst *inst)
 	json_object_set_new(o, "vip_repairs", json_integer((json_int_t)inst->vip_repairs));
 	json_object_set_new(o, "garp_errors", json_integer((json_int_t)inst->garp_errors));
 	json_object_set_new(o, "vmac_repairs", json_integer((json_int_t)inst->vmac_repairs));
+	json_object_set_new(o, "adverts_as_frames",
+			    json_integer((json_int_t)inst->adverts_as_frames));
 	json_object_set_new(o, "drops", drops_json(drops));
 	return o;
 }

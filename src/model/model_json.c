@@ -60,14 +60,14 @@ static json_t *vrrp_json(const struct vrrp_cfg *c)
 {
 	const struct u32_val *vrid = &c->virtual_router_id;
 
-	return json_pack(
-	    "{s:i, s:i, s:{s:i, s:i}, s:b, s:i, s:b, s:b, s:b, s:o, s:o}", "version",
-	    (int)c->version.v,
-	    "advert_interval_ms", (int)c->advert_interval.v, "priority", "preferred",
-	    (int)c->priority.preferred.v, "other", (int)c->priority.other.v, "preempt",
-	    c->preempt.v, "preempt_delay_ms", (int)c->preempt_delay.v, "unicast", c->unicast.v,
-	    "virtual_mac", c->virtual_mac.v, "packet_socket", c->packet_socket.v, "virtual_router_id",
-	    vrid->set ? json_integer(vrid->v) : json_null(), "via", str_or_null(c->via.v));
+	return json_pack("{s:i, s:i, s:{s:i, s:i}, s:b, s:i, s:b, s:b, s:b, s:o, s:o}", "version",
+			 (int)c->version.v, "advert_interval_ms", (int)c->advert_interval.v,
+			 "priority", "preferred", (int)c->priority.preferred.v, "other",
+			 (int)c->priority.other.v, "preempt", c->preempt.v, "preempt_delay_ms",
+			 (int)c->preempt_delay.v, "unicast", c->unicast.v, "virtual_mac",
+			 c->virtual_mac.v, "packet_socket", c->packet_socket.v, "virtual_router_id",
+			 vrid->set ? json_integer(vrid->v) : json_null(), "via",
+			 str_or_null(c->via.v));
 }
 
 /* As vrrp_json; timeout_ms is the timeout in force: written, else 80% of the

@@ -2,7 +2,10 @@
 #include "net/vrrp_sock.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -422,6 +425,8 @@ const uint8_t *vrrp_sock_batch_at(struct vrrp_sock_batch *b, unsigned i, enum ip
 
 /* ---- batched send ---- */
 
+#define IP6_HDR_LEN 40
+
 struct tx_slot {
 	struct sockaddr_storage to;
 	union tx_cbuf cbuf;
@@ -429,7 +434,8 @@ struct tx_slot {
 	int fd;
 	void *tag;
 	size_t len;
-	uint8_t buf[VRRP_SOCK_MAX_WIRE];
+	size_t msg_off; /* where the message starts: past a frame's IPv6 header */
+	uint8_t buf[IP6_HDR_LEN + VRRP_SOCK_MAX_WIRE];
 };
 
 struct vrrp_sock_txq {
@@ -477,12 +483,13 @@ int vrrp_sock_txq_add(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int i
 
 	if (q->n == q->cap)
 		return -ENOSPC;
-	if (len > sizeof(sl->buf))
+	if (len > VRRP_SOCK_MAX_WIRE)
 		return -EMSGSIZE;
 	sl = &q->slots[q->n];
 	m = &q->msgs[q->n].msg_hdr;
 	memcpy(sl->buf, buf, len);
 	sl->len = len;
+	sl->msg_off = 0;
 	sl->fd = fd;
 	sl->tag = tag;
 	sl->iov.iov_base = sl->buf;
@@ -499,6 +506,76 @@ int vrrp_sock_txq_add(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int i
 	return 0;
 }
 
+int vrrp_sock_open_frames(void)
+{
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	return fd < 0 ? -errno : fd;
+}
+
+void vrrp_sock_group_mac(enum ip_family fam, uint8_t mac[6])
+{
+	static const uint8_t v4[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x12};
+	static const uint8_t v6[6] = {0x33, 0x33, 0x00, 0x00, 0x00, 0x12};
+
+	memcpy(mac, fam == IP_V4 ? v4 : v6, 6);
+}
+
+/* The IPv6 header the kernel's IP output would put in front of an advert
+ * (RFC 8200 3; the hop limit RFC 5798 5.1.1.3 asks for). */
+static void ip6_header_put(uint8_t *h, size_t payload, const struct ip_addr *src,
+			   const struct ip_addr *dst)
+{
+	memset(h, 0, IP6_HDR_LEN);
+	h[0] = 0x60; /* version 6, traffic class 0, flow label 0 */
+	h[4] = (uint8_t)(payload >> 8);
+	h[5] = (uint8_t)payload;
+	h[6] = VRRP_SOCK_PROTO;
+	h[7] = VRRP_SOCK_HOP_LIMIT;
+	memcpy(h + 8, src->bytes, 16);
+	memcpy(h + 24, dst->bytes, 16);
+}
+
+int vrrp_sock_txq_add_frame(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int ifindex,
+			    const uint8_t mac[6], const struct ip_addr *src,
+			    const struct ip_addr *dst, const uint8_t *buf, size_t len, void *tag)
+{
+	size_t off = fam == IP_V6 ? IP6_HDR_LEN : 0;
+	struct sockaddr_ll *ll;
+	struct tx_slot *sl;
+	struct msghdr *m;
+
+	if (q->n == q->cap)
+		return -ENOSPC;
+	if (len > VRRP_SOCK_MAX_WIRE)
+		return -EMSGSIZE;
+	sl = &q->slots[q->n];
+	m = &q->msgs[q->n].msg_hdr;
+	if (off)
+		ip6_header_put(sl->buf, len, src, dst);
+	memcpy(sl->buf + off, buf, len);
+	sl->len = off + len;
+	sl->msg_off = off;
+	sl->fd = fd;
+	sl->tag = tag;
+	sl->iov.iov_base = sl->buf;
+	sl->iov.iov_len = sl->len;
+	memset(&sl->to, 0, sizeof(sl->to));
+	ll = (struct sockaddr_ll *)&sl->to;
+	ll->sll_family = AF_PACKET;
+	ll->sll_protocol = htons(fam == IP_V4 ? ETH_P_IP : ETH_P_IPV6);
+	ll->sll_ifindex = ifindex;
+	ll->sll_halen = 6;
+	memcpy(ll->sll_addr, mac, 6);
+	memset(m, 0, sizeof(*m));
+	m->msg_name = ll;
+	m->msg_namelen = sizeof(*ll);
+	m->msg_iov = &sl->iov;
+	m->msg_iovlen = 1;
+	q->n++;
+	return 0;
+}
+
 /* Messages [from, to) all go to one socket. */
 static void flush_run(struct vrrp_sock_txq *q, unsigned from, unsigned to,
 		      vrrp_sock_tx_failed_fn failed, void *arg)
@@ -511,7 +588,8 @@ static void flush_run(struct vrrp_sock_txq *q, unsigned from, unsigned to,
 			struct tx_slot *sl = &q->slots[from];
 
 			if (failed)
-				failed(arg, sl->tag, sl->buf, sl->len, -errno);
+				failed(arg, sl->tag, sl->buf + sl->msg_off, sl->len - sl->msg_off,
+				       -errno);
 			from++;
 		} else {
 			from += (unsigned)n;

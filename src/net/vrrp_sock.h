@@ -141,6 +141,21 @@ unsigned vrrp_sock_txq_len(const struct vrrp_sock_txq *q);
 int vrrp_sock_txq_add(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int ifindex,
 		      const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
 		      size_t len, void *tag);
+/* Adverts as link-layer frames (vrrp.packet_socket, docs/vrrp.md "Packet
+ * socket"): a packet socket (AF_PACKET, SOCK_DGRAM) bound to no protocol,
+ * so that it receives nothing; the kernel puts the Ethernet header in
+ * front of what it is given. Non-blocking. A descriptor or -errno. */
+int vrrp_sock_open_frames(void);
+/* The MAC of the VRRP group of fam: 01:00:5e:00:00:12 (224.0.0.18, RFC
+ * 1112 6.4), 33:33:00:00:00:12 (ff02::12, RFC 2464 7). */
+void vrrp_sock_group_mac(enum ip_family fam, uint8_t mac[6]);
+/* Queues what vrrp_sock_txq_add takes as one frame from ifindex to mac
+ * on the packet socket fd: an IPv6 advert gets its IPv6 header here
+ * (hop limit 255, what the IP socket would put), an IPv4 one has its own
+ * already. failed() is given the message as vrrp_sock_txq_add's. */
+int vrrp_sock_txq_add_frame(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int ifindex,
+			    const uint8_t mac[6], const struct ip_addr *src,
+			    const struct ip_addr *dst, const uint8_t *buf, size_t len, void *tag);
 /* Sends everything queued, in order, and empties the queue; failed(arg,
  * tag, the message, -errno) for each message the kernel refused. */
 typedef void (*vrrp_sock_tx_failed_fn)(void *arg, void *tag, const uint8_t *buf, size_t len,

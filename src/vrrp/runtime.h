@@ -187,7 +187,8 @@ struct vrrp_inst {
 	struct ip_addr last_repair;
 	int last_repair_err;
 	uint64_t send_errors;
-	bool send_failing; /* last send failed: logged once until it works again */
+	uint64_t adverts_as_frames; /* sent through the packet socket (vrrp.packet_socket) */
+	bool send_failing;	    /* last send failed: logged once until it works again */
 	bool garp_failing;
 	bool ttl_warned; /* the peer's hop limit was wrong once: said so */
 	/* adverts with another VIP set: logged (runtime_io.c), for which

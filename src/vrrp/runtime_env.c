@@ -22,6 +22,7 @@
 #include <event2/event.h>
 
 #include "net/garp.h"
+#include "net/neigh.h"
 #include "net/vip.h"
 #include "net/vmac.h"
 #include "net/vrrp_sock.h"
@@ -255,6 +256,13 @@ struct sys_share {
 	bool rcvbuf_failed; /* and refused once: logged */
 	bool reading;	    /* in its read callback: freed when that returns */
 	bool unused;	    /* its last member left while it was reading */
+	/* adverts as frames (vrrp.packet_socket): the packet socket (-1
+	 * until the first frame), the namespace's neighbour table of the
+	 * family, when it was last read (0: never) and that read's error */
+	int frame_fd;
+	struct neigh_table neigh;
+	uint64_t neigh_read_ms;
+	int neigh_err;
 };
 
 static int member_cmp(const struct sys_member *m, int ifindex, bool multicast)
@@ -371,6 +379,9 @@ static void share_free(struct sys_share *sh)
 		event_free(sh->poll_ev);
 	if (sh->fd >= 0)
 		close(sh->fd);
+	if (sh->frame_fd >= 0)
+		close(sh->frame_fd);
+	neigh_table_done(&sh->neigh);
 	free(sh->members);
 	free(sh);
 }
@@ -537,6 +548,7 @@ static struct sys_share *share_new_here(struct vrrp_rt *rt, const char *netns, e
 	sh->family = fam;
 	snprintf(sh->netns, sizeof(sh->netns), "%s", netns);
 	sh->fd = vrrp_sock_open(fam);
+	sh->frame_fd = -1;
 	sh->rcvbuf = VRRP_SOCK_RCVBUF;
 	nv = realloc(sys->shares, (sys->n_shares + 1) * sizeof(*nv));
 	if (nv)
@@ -583,9 +595,11 @@ static void on_tx_flush(evutil_socket_t fd, short what, void *arg)
 
 /* Queued for the end of this loop pass: the event made active now runs
  * after the events already active, every timer due in this pass among
- * them. 0, or -errno when there is no queue (the caller sends at once). */
-static int tx_queue(struct vrrp_rt *rt, struct sys_sock *ss, const struct ip_addr *src,
-		    const struct ip_addr *dst, const uint8_t *buf, size_t len)
+ * them; as a frame to mac on the share's packet socket when mac is given.
+ * 0, or -errno when there is no queue (the caller sends at once). */
+static int tx_queue(struct vrrp_rt *rt, struct sys_sock *ss, const uint8_t *mac,
+		    const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
+		    size_t len)
 {
 	struct vrrp_rt_sys *sys = rt->sys;
 	struct vrrp_rt_sock *s = ss->s;
@@ -598,6 +612,9 @@ static int tx_queue(struct vrrp_rt *rt, struct sys_sock *ss, const struct ip_add
 		tx_flush(sys);
 	if (vrrp_sock_txq_len(sys->txq) == 0)
 		event_active(sys->tx_ev, EV_TIMEOUT, 1);
+	if (mac)
+		return vrrp_sock_txq_add_frame(sys->txq, ss->share->frame_fd, s->family, s->ifindex,
+					       mac, src, dst, buf, len, s);
 	return vrrp_sock_txq_add(sys->txq, ss->share->fd, s->family, s->ifindex, src, dst, buf, len,
 				 s);
 }
@@ -677,9 +694,72 @@ static int sys_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 {
 	struct sys_sock *ss = s->io;
 
-	if (ctx && ((struct vrrp_rt *)ctx)->base && tx_queue(ctx, ss, src, dst, buf, len) == 0)
+	if (ctx && ((struct vrrp_rt *)ctx)->base &&
+	    tx_queue(ctx, ss, NULL, src, dst, buf, len) == 0)
 		return 0;
 	return vrrp_sock_send(ss->share->fd, s->family, s->ifindex, src, dst, buf, len);
+}
+
+/* ---- adverts as link-layer frames (vrrp.packet_socket) ---- */
+
+#define NEIGH_READ_MS 1000 /* a share's neighbour table is read again at most this often */
+
+static int sys_neigh(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *peer, uint8_t mac[6])
+{
+	struct vrrp_rt *rt = ctx;
+	struct sys_sock *ss = s->io;
+	struct sys_share *sh = ss ? ss->share : NULL;
+	const struct neigh_entry *e;
+	uint64_t now = vrrp_rt_now_ms();
+
+	if (!sh)
+		return -ENOTCONN;
+	if (!sh->neigh_read_ms || now - sh->neigh_read_ms >= NEIGH_READ_MS) {
+		int err;
+		struct nl_sock *nl = rt_nl(rt, sh->netns, &err);
+
+		sh->neigh_read_ms = now;
+		if (nl)
+			err = neigh_table_read(nl, sh->family, &sh->neigh);
+		if (err && err != sh->neigh_err)
+			vrrp_rt_log(rt, VRRP_RT_LOG_WARN,
+				    "[sock %s%s%s] cannot read the neighbour table: %s (adverts "
+				    "through the IP path)",
+				    sh->netns, *sh->netns ? " " : "", ip_family_name(sh->family),
+				    strerror(-err));
+		sh->neigh_err = err;
+	}
+	e = neigh_table_find(&sh->neigh, s->ifindex, peer);
+	if (!neigh_entry_usable(e))
+		return 0;
+	memcpy(mac, e->mac, 6);
+	return 1;
+}
+
+static int sys_sock_send_frame(void *ctx, struct vrrp_rt_sock *s, const uint8_t mac[6],
+			       const struct ip_addr *src, const struct ip_addr *dst,
+			       const uint8_t *buf, size_t len)
+{
+	struct vrrp_rt *rt = ctx;
+	struct sys_sock *ss = s->io;
+	struct sys_share *sh = ss ? ss->share : NULL;
+	int err;
+
+	if (!sh || !rt->base)
+		return -ENOTCONN;
+	if (sh->frame_fd < 0) {
+		err = net_ns_enter(&rt->net, sh->netns);
+		if (err)
+			return err;
+		sh->frame_fd = vrrp_sock_open_frames();
+		net_ns_leave(&rt->net, sh->netns);
+		if (sh->frame_fd < 0) {
+			err = sh->frame_fd;
+			sh->frame_fd = -1;
+			return err;
+		}
+	}
+	return tx_queue(rt, ss, mac, src, dst, buf, len);
 }
 
 /* ---- the VIP side ---- */
@@ -926,6 +1006,8 @@ const struct vrrp_rt_env vrrp_rt_env_sys = {
     .sock_send = sys_sock_send,
     .sock_close = sys_sock_close,
     .sock_poll = sys_sock_poll,
+    .neigh = sys_neigh,
+    .sock_send_frame = sys_sock_send_frame,
     .vside_open = sys_vside_open,
     .vside_close = sys_vside_close,
     .vmac_set_up = sys_vmac_set_up,

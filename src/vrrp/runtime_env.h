@@ -67,6 +67,17 @@ struct vrrp_rt_env {
 	 * master-down expiry first takes the adverts a busy loop has not
 	 * read yet. NULL: packets never wait (the harness's wire). */
 	void (*sock_poll)(void *ctx, struct vrrp_rt_sock *s);
+	/* Adverts as link-layer frames (vrrp.packet_socket; NULL ops: an
+	 * environment without them, the IP path is used). neigh: the MAC of
+	 * peer on s's interface from the kernel's neighbour table (read
+	 * again at most once a second): 1 when frames may go to it, 0 when
+	 * the kernel has not verified it lately (the IP path then, which
+	 * makes the kernel verify it), -errno. sock_send_frame: as
+	 * sock_send, as one frame to mac. */
+	int (*neigh)(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *peer, uint8_t mac[6]);
+	int (*sock_send_frame)(void *ctx, struct vrrp_rt_sock *s, const uint8_t mac[6],
+			       const struct ip_addr *src, const struct ip_addr *dst,
+			       const uint8_t *buf, size_t len);
 
 	/* ---- the VIP side of (v->netns, v->ifname): open sets v->ifindex,
 	 * v->mac and v->io; 0 or -errno. garp_send sends one frame from

@@ -582,6 +582,40 @@ static bool vmac_source(struct vrrp_inst *inst, const struct vrrp_rt_sock *s, st
 	return true;
 }
 
+/* vrrp.packet_socket: the MAC an advert to dst goes to as a frame, if it
+ * may go as one: the group's for multicast; the peer's when the kernel has
+ * verified it lately. Otherwise (and with a virtual MAC, whose adverts
+ * leave from their own link) the IP path. */
+static bool frame_to(struct vrrp_inst *inst, struct vrrp_rt_sock *s, const struct ip_addr *dst,
+		     uint8_t mac[6])
+{
+	const struct vrrp_rt_env *env = inst->rt->env;
+
+	if (!inst->spec.packet_socket || !env->sock_send_frame || !env->neigh)
+		return false;
+	if (s->multicast) {
+		vrrp_sock_group_mac(s->family, mac);
+		return true;
+	}
+	return env->neigh(inst->rt->env_ctx, s, dst, mac) == 1;
+}
+
+/* As a frame when it may go as one; the IP path when the frame cannot be
+ * queued (its socket cannot be opened: logged through the send errors). */
+static int send_advert(struct vrrp_inst *inst, struct vrrp_rt_sock *s, const struct ip_addr *src,
+		       const struct ip_addr *dst, const uint8_t *buf, size_t len)
+{
+	const struct vrrp_rt_env *env = inst->rt->env;
+	uint8_t mac[6];
+
+	if (frame_to(inst, s, dst, mac) &&
+	    env->sock_send_frame(inst->rt->env_ctx, s, mac, src, dst, buf, len) == 0) {
+		inst->adverts_as_frames++;
+		return 0;
+	}
+	return env->sock_send(inst->rt->env_ctx, s, src, dst, buf, len);
+}
+
 int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
 {
 	const struct vrrp_rt_env *env = inst->rt->env;
@@ -612,7 +646,7 @@ int rt_send_advert(struct vrrp_inst *inst, uint8_t priority)
 	else if (vmac_sends(inst, s))
 		rc = env->vmac_send(inst->rt->env_ctx, inst->vside, &src, &dst, buf, (size_t)len);
 	else
-		rc = env->sock_send(inst->rt->env_ctx, s, &src, &dst, buf, (size_t)len);
+		rc = send_advert(inst, s, &src, &dst, buf, (size_t)len);
 	note_send(inst, rc);
 	return rc;
 }

@@ -144,6 +144,8 @@ static const struct vrrp_rt_env rh_env = {
     .timer_free = env_timer_free,
     .sock_open = rh_env_sock_open,
     .sock_send = rh_env_sock_send,
+    .neigh = rh_env_neigh,
+    .sock_send_frame = rh_env_sock_send_frame,
     .sock_close = rh_env_sock_close,
     .vside_open = rh_env_vside_open,
     .vside_close = rh_env_vside_close,
@@ -323,6 +325,7 @@ static void spec_fill(const struct rh_world *w, int node, const struct rh_inst_c
 	s->method = method_of(c->name);
 	s->vrid = c->vrid;
 	s->unicast = !c->multicast;
+	s->packet_socket = c->packet_socket;
 	s->fsm.version = 3;
 	s->fsm.priority = c->prio[node];
 	s->fsm.advert_interval_ms = c->interval_ms ? c->interval_ms : 100;

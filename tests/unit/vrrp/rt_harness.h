@@ -56,8 +56,9 @@ struct rh_inst_cfg {
 	uint32_t interval_ms;	       /* 0: 100 */
 	bool no_preempt;
 	uint32_t preempt_delay_ms;
-	bool multicast;	  /* else unicast between A and B (C's peer is A) */
-	bool virtual_mac; /* vrrp.virtual_mac: the VIPs on vm4|6-<vrid>-eth0 */
+	bool multicast;	    /* else unicast between A and B (C's peer is A) */
+	bool virtual_mac;   /* vrrp.virtual_mac: the VIPs on vm4|6-<vrid>-eth0 */
+	bool packet_socket; /* vrrp.packet_socket: the master's adverts as frames */
 };
 
 /* The configuration file: instances and GARP settings. */
@@ -121,6 +122,10 @@ struct rh_node {
 	} ifaces[RH_MAX_IFACES];
 	size_t n_ifaces;
 	bool no_addr_tags; /* a kernel before 6.1: addresses lose IFA_PROTO */
+	/* its kernel's neighbour table: the peers' MACs verified (a unicast
+	 * advert may go as a frame), else stale or missing (the IP path) */
+	bool neigh_unverified;
+	uint64_t frames_sent; /* adverts that left as frames (packet socket) */
 	/* the namespaces the daemon used before (its record), swept at start */
 	const char *old_netns[RH_MAX_IFACES];
 	size_t n_old_netns;

@@ -75,6 +75,10 @@ int rh_env_sock_open(void *ctx, struct vrrp_rt_sock *s, vrrp_rt_rx_fn rx);
 void rh_env_sock_close(void *ctx, struct vrrp_rt_sock *s);
 int rh_env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *buf, size_t len);
+int rh_env_neigh(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *peer, uint8_t mac[6]);
+int rh_env_sock_send_frame(void *ctx, struct vrrp_rt_sock *s, const uint8_t mac[6],
+			   const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
+			   size_t len);
 /* Frame f reaches every other running node's socket that takes it. */
 void rh_deliver_frame(struct rh_world *w, const struct rh_frame *f);
 int rh_env_vside_open(void *ctx, struct vrrp_rt_vside *v);

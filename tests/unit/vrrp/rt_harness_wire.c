@@ -116,6 +116,41 @@ void rh_wire_kernel_frame(struct rh_node *n, const uint8_t mac[6])
 	w->frames[w->n_frames++] = f;
 }
 
+/* The peer's MAC: the node whose pair address it is, while the table is
+ * verified. */
+int rh_env_neigh(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *peer, uint8_t mac[6])
+{
+	struct rh_node *n = ctx;
+
+	(void)s;
+	if (n->neigh_unverified)
+		return 0;
+	for (int j = 0; j < n->w->n_nodes; j++) {
+		struct ip_addr a = rh_own_addr(j, peer->family);
+
+		if (j != n->id && ip_equal(&a, peer)) {
+			memcpy(mac, n->w->nodes[j].mac, 6);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A frame to mac carries the same advert as the IP path would. */
+int rh_env_sock_send_frame(void *ctx, struct vrrp_rt_sock *s, const uint8_t mac[6],
+			   const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
+			   size_t len)
+{
+	struct rh_node *n = ctx;
+	int rc;
+
+	(void)mac;
+	rc = rh_wire_send(n, s->family, s->ifname, src, dst, buf, len, n->mac);
+	if (rc == 0)
+		n->frames_sent++;
+	return rc;
+}
+
 int rh_env_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *src,
 		     const struct ip_addr *dst, const uint8_t *buf, size_t len)
 {

@@ -129,6 +129,48 @@ static void test_only_timers_that_can_fire_are_kept(void **state)
 /* Gateway lost on A: it resigns (priority 1), keeps the VIP until it hears
  * B as master (make-before-break), and B announces. A pending recovery
  * does not preempt; a confirmed one does, with A's announcement. */
+/* vrrp.packet_socket: the master's adverts leave as frames while its
+ * kernel has verified the peer's MAC, through the IP path while it has
+ * not (the kernel verifies it then), and the backup hears every one either
+ * way; without the key none leaves as a frame. */
+static void test_packet_socket_adverts_follow_the_neighbour_table(void **state)
+{
+	struct rh_cfg cfg = lab_cfg;
+	struct rh_world w;
+	uint64_t sent, frames;
+
+	(void)state;
+	cfg.insts[0].packet_socket = true;
+	rh_world_init(&w, 2, &cfg);
+	rh_start(&w, A);
+	rh_start(&w, B);
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	frames = w.nodes[A].frames_sent;
+	sent = rh_inst(&w, A, GW4)->fsm.counters.adverts_sent;
+	rh_run(&w, 1000);
+	assert_int_equal(w.nodes[A].frames_sent - frames,
+			 rh_inst(&w, A, GW4)->fsm.counters.adverts_sent - sent);
+	assert_true(w.nodes[A].frames_sent - frames >= 9);
+	assert_int_equal(rh_inst(&w, A, GW4)->adverts_as_frames, w.nodes[A].frames_sent);
+	/* B masters BK4 without the key: its adverts never go as frames */
+	assert_int_equal(w.nodes[B].frames_sent, 0);
+	assert_true(rh_inst(&w, B, BK4)->fsm.counters.adverts_sent > 9);
+
+	w.nodes[A].neigh_unverified = true;
+	frames = w.nodes[A].frames_sent;
+	rh_run(&w, 1000);
+	assert_int_equal(w.nodes[A].frames_sent, frames);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	w.nodes[A].neigh_unverified = false;
+	rh_run(&w, 500);
+	assert_true(w.nodes[A].frames_sent > frames);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_inst(&w, B, GW4)->fsm.counters.transitions, 1);
+	rh_world_done(&w);
+}
+
 static void test_health_moves_the_vip(void **state)
 {
 	struct rh_world w;
@@ -348,6 +390,7 @@ int main(void)
 	    cmocka_unit_test(test_adverts_leave_on_the_grid),
 	    cmocka_unit_test(test_backup_rearms_master_down_every_third_advert),
 	    cmocka_unit_test(test_only_timers_that_can_fire_are_kept),
+	    cmocka_unit_test(test_packet_socket_adverts_follow_the_neighbour_table),
 	    cmocka_unit_test(test_health_moves_the_vip),
 	    cmocka_unit_test(test_weight_moves_the_vip),
 	    cmocka_unit_test(test_drain_and_undrain),

@@ -1,0 +1,102 @@
+"""vrrp.packet_socket (docs/vrrp.md, "Packet socket"): the master's adverts
+leave as link-layer frames, to the peer's MAC from the kernel's neighbour
+table, and are taken by the peer as any advert: it stays BACKUP, and takes
+over when the master dies, as without. While the kernel has no verified
+entry for the peer (none yet, or stale) the adverts go through the IP
+path, which makes the kernel resolve or verify it; afterwards frames
+again. Unicast and multicast, IPv4 and IPv6, in the lab of vrrp_topo.py."""
+
+import signal
+import time
+
+import pytest
+
+from lab import wait_until
+from vrrp_topo import NODE_ADDR, Cluster, config
+
+V4 = "eth0/master/ipv4/vrrp"
+V6 = "eth0/master/ipv6/vrrp"
+VIP4, VIP6 = "192.0.2.200/24", "2001:db8::200/64"
+
+
+def packet_config(unicast=True):
+    text = config(vips_master=[VIP4, VIP6], interval="100ms", unicast=unicast)
+    return text.replace("  vrrp: {", "  vrrp: {packet_socket: true, ", 1)
+
+
+def counters(c, node, name):
+    return c.instance(node, name)["counters"]
+
+
+def up(lab, unicast=True):
+    c = Cluster(lab)
+    c.write_config(packet_config(unicast))
+    c.start("a")
+    c.start("b")
+    for name in (V4, V6):
+        c.wait_state("a", name, "MASTER")
+        c.wait_state("b", name, "BACKUP")
+    return c
+
+
+def frames_flow(c, name, seconds=1.0):
+    """Adverts a sent as frames, and b received, over the next seconds."""
+    sent0, got0 = counters(c, "a", name)["adverts_as_frames"], \
+        counters(c, "b", name)["adverts_received"]
+    time.sleep(seconds)
+    return (counters(c, "a", name)["adverts_as_frames"] - sent0,
+            counters(c, "b", name)["adverts_received"] - got0)
+
+
+@pytest.mark.parametrize("unicast", [True, False], ids=["unicast", "multicast"])
+def test_frames_are_taken_as_adverts_and_a_dead_master_is_taken_over(lab, unicast):
+    c = up(lab, unicast)
+    for name in (V4, V6):
+        # unicast: the first adverts resolve the peer through the IP path
+        wait_until(lambda: counters(c, "a", name)["adverts_as_frames"] > 0, timeout=5,
+                   interval=0.1, what=f"{name}: adverts as frames")
+        frames, received = frames_flow(c, name)
+        # 10 adverts a second; b takes every one that left as a frame
+        assert frames >= 8, (name, frames)
+        assert received >= frames - 1, (name, frames, received)
+        assert c.state("b", name) == "BACKUP"
+        assert counters(c, "b", name)["drops"]["bad_ttl"] == 0
+    c.signal("a", signal.SIGKILL)
+    for name in (V4, V6):
+        c.wait_state("b", name, "MASTER", timeout=3)
+    assert VIP4 in c.addrs("b") and VIP6 in c.addrs("b")
+
+
+def test_an_unverified_neighbour_takes_the_ip_path_until_the_kernel_verifies_it(lab):
+    """The peer's entry flushed on a: the next adverts go through the IP
+    path (the kernel resolves the peer again), then frames again; b never
+    misses the master."""
+    c = up(lab)
+    for name in (V4, V6):
+        wait_until(lambda: counters(c, "a", name)["adverts_as_frames"] > 0, timeout=5,
+                   interval=0.1, what=f"{name}: adverts as frames")
+    sent0 = {n: counters(c, "a", n)["adverts_sent"] for n in (V4, V6)}
+    frames0 = {n: counters(c, "a", n)["adverts_as_frames"] for n in (V4, V6)}
+    for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
+        c.ns["a"].run(["ip", fam, "neigh", "flush", "to", addr])
+    time.sleep(2.5)
+    for name in (V4, V6):
+        sent = counters(c, "a", name)["adverts_sent"] - sent0[name]
+        frames = counters(c, "a", name)["adverts_as_frames"] - frames0[name]
+        assert sent >= 20, (name, sent)
+        # some through the IP path while the entry was missing, most as frames
+        assert 0 < frames < sent, (name, sent, frames)
+        assert c.state("b", name) == "BACKUP"
+        assert counters(c, "b", name)["transitions"] == 1  # INIT -> BACKUP only
+
+
+def test_without_the_key_nothing_leaves_as_a_frame(lab):
+    c = Cluster(lab)
+    c.write_config(config(vips_master=[VIP4], interval="100ms"))
+    c.start("a")
+    c.start("b")
+    c.wait_state("a", V4, "MASTER")
+    c.wait_state("b", V4, "BACKUP")
+    time.sleep(0.5)
+    assert counters(c, "a", V4)["adverts_sent"] > 0
+    assert counters(c, "a", V4)["adverts_as_frames"] == 0

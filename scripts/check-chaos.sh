@@ -11,9 +11,9 @@ if ! /usr/bin/python3 tests/chaos/run.py --selftest; then
 	echo "chaos selftest failed: the invariants would miss a fault"
 	failed=$((failed + 1))
 fi
-# the last seeds run with BFD on (docs/bfd.md) and with vrrp.virtual_mac
-# (docs/vmac.md)
-for run in 101 102 103 "104 --bfd" "105 --virtual-mac"; do
+# the last seeds run with vrrp.packet_socket (docs/vrrp.md), BFD on
+# (docs/bfd.md) and vrrp.virtual_mac (docs/vmac.md)
+for run in 101 102 "103 --packet-socket" "104 --bfd" "105 --virtual-mac"; do
 	read -r seed opt <<<"$run"
 	out=$(/usr/bin/python3 tests/chaos/run.py --seed "$seed" ${opt:+"$opt"} \
 		--steps "${VIPD_CHAOS_STEPS:-8}" 2>&1)

@@ -540,7 +540,7 @@ def run_stand_in(args, daemons):
           f"segment, standing in for a VLAN: this kernel has no 802.1Q), 2 x COUNT "
           f"instances (2 per segment, Active-Active: each node master of COUNT), IPv6 "
           f"unicast VRRPv3 at 1 s, {seconds:g} s window; CPU in % of one core "
-          f"(utime+stime)\n")
+          f"(utime+stime){'; vipd with vrrp.packet_socket' if Vipd.packet_socket else ''}\n")
     for count, ds, res, timing in rows:
         print(f"lab of {count}: veths made in {timing['create']:.1f} s, up in "
               f"{timing['up']:.1f} s, neighbours {timing['neigh']:.1f} s, vipctl apply "
@@ -622,10 +622,15 @@ def children(pid):
 class Vipd:
     name = "vipd"
     transition_re = re.compile(r" -> (MASTER|BACKUP)")
+    packet_socket = False  # --packet-socket: vrrp.packet_socket in vipd's file
 
     def __init__(self, topo, advert):
         self.topo = topo
-        self.cfg = topo.write(f"vipd-{advert}.yaml", topo.vipd_config(advert))
+        text = topo.vipd_config(advert)
+        if self.packet_socket:
+            text = text.replace("  vrrp: {version: 3,", "  vrrp: {packet_socket: true, version: 3,", 1)
+            assert "packet_socket" in text
+        self.cfg = topo.write(f"vipd-{advert}.yaml", text)
         self.procs = {}
 
     def start(self, node):
@@ -918,11 +923,17 @@ def main():
                     help="with --stand-in-vlans: if vipd does not hold every instance "
                          "there, try smaller counts (vipd alone) until one works, and "
                          "print the largest that did")
+    ap.add_argument("--packet-socket", action="store_true",
+                    help="vipd with vrrp.packet_socket: the master's adverts as link-layer "
+                         "frames (docs/vrrp.md, 'Packet socket'); keepalived unchanged")
     ap.add_argument("--converge-cap", type=float, default=None, metavar="S",
                     help="each start-up phase may take S seconds before the row says "
                          "'did not converge in S s' (default: 120/180/60 s; "
                          "600 s with --stand-in-vlans)")
     args = ap.parse_args()
+    Vipd.packet_socket = args.packet_socket
+    if args.packet_socket:
+        log("vipd: vrrp.packet_socket on (the master's adverts as link-layer frames)")
     if os.geteuid() != 0:
         sys.exit("needs root (network namespaces)")
     counts = [int(x) for x in args.instances.split(",")]
@@ -973,7 +984,8 @@ def main():
     print(f"\nscale: one VRRP instance per VIP, unicast VRRPv3, a master of all, "
           f"{args.seconds:g} s window{f' x {args.reps}, median (min–max)' if args.reps > 1 else ''}; "
           "CPU in % of one core (utime+stime), "
-          f"RSS = VmRSS; keepalived = its VRRP child process\n")
+          f"RSS = VmRSS; keepalived = its VRRP child process"
+          f"{'; vipd with vrrp.packet_socket' if Vipd.packet_socket else ''}\n")
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for n, adv, fam, nif, res in rows:

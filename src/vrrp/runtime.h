@@ -188,7 +188,9 @@ struct vrrp_inst {
 	int last_repair_err;
 	uint64_t send_errors;
 	uint64_t adverts_as_frames; /* sent through the packet socket (vrrp.packet_socket) */
-	bool send_failing;	    /* last send failed: logged once until it works again */
+	/* the IP path until then: a lower master was heard (runtime_io.c) */
+	uint64_t frames_paused_until_ms;
+	bool send_failing; /* last send failed: logged once until it works again */
 	bool garp_failing;
 	bool ttl_warned; /* the peer's hop limit was wrong once: said so */
 	/* adverts with another VIP set: logged (runtime_io.c), for which

@@ -28,6 +28,10 @@
 #include "vrrp/runtime.h"
 #include "vrrp/runtime_env.h"
 
+/* vrrp.packet_socket: how long a master that heard a lower master sends
+ * through the IP path (runtime_io.c, frames_check) */
+#define RT_FRAMES_PAUSE_MS 60000
+
 /* ---- runtime_base.c (the system clocks and logging are in runtime.h) ---- */
 /* The environment's clocks (a test's fake ones under test) and timers. */
 uint64_t rt_now_ms(const struct vrrp_rt *rt);

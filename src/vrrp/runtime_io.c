@@ -177,6 +177,27 @@ static void vip_match(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx)
 		      ip_ntop(&rx->src, a));
 }
 
+/* A master that hears a lower master while its adverts leave as frames:
+ * the peer does not hear them (an IPsec policy on the pair drops what
+ * bypassed it, a firewall in front of the peer lets only the IP path's
+ * through...): the IP path for a while, said once (docs/vrrp.md,
+ * "Packet socket"). */
+static void frames_check(struct vrrp_inst *inst, uint8_t priority)
+{
+	uint64_t now = rt_now_ms(inst->rt);
+
+	if (!inst->spec.packet_socket || inst->fsm.state != VRRP_FSM_MASTER || priority == 0 ||
+	    priority >= vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm) ||
+	    inst->adverts_as_frames == 0)
+		return;
+	if (inst->frames_paused_until_ms <= now)
+		vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
+			      "a lower master is heard while our adverts leave as frames: the "
+			      "peer may not take them; adverts through the IP path for %d s",
+			      RT_FRAMES_PAUSE_MS / 1000);
+	inst->frames_paused_until_ms = now + RT_FRAMES_PAUSE_MS;
+}
+
 /* The filters that need the instance: hop limit, peer, version, VIPs. */
 static void deliver(struct vrrp_rt_sock *s, struct vrrp_inst *inst, int rc,
 		    const struct vrrp_sock_rx *rx, const struct vrrp_pkt *pkt)
@@ -213,6 +234,7 @@ static void deliver(struct vrrp_rt_sock *s, struct vrrp_inst *inst, int rc,
 		vip_match(inst, rx);
 		break;
 	}
+	frames_check(inst, pkt->priority);
 	ev.advert.src = rx->src;
 	ev.advert.priority = pkt->priority;
 	ev.advert.max_advert_int_ms = pkt->version == 3 ? (uint32_t)pkt->max_adver_int_cs * 10
@@ -591,7 +613,8 @@ static bool frame_to(struct vrrp_inst *inst, struct vrrp_rt_sock *s, const struc
 {
 	const struct vrrp_rt_env *env = inst->rt->env;
 
-	if (!inst->spec.packet_socket || !env->sock_send_frame || !env->neigh)
+	if (!inst->spec.packet_socket || !env->sock_send_frame || !env->neigh ||
+	    inst->frames_paused_until_ms > rt_now_ms(inst->rt))
 		return false;
 	if (s->multicast) {
 		vrrp_sock_group_mac(s->family, mac);

@@ -9,6 +9,7 @@ daemons after every step (docs/convergence.md, tests/chaos/README.md).
     tests/chaos/run.py --seed 7 --steps 40 --bfd          with BFD (50ms:4) between the nodes
     tests/chaos/run.py --seed 7 --steps 40 --bfd 10ms:3   ... at another interval:multiplier
     tests/chaos/run.py --seed 7 --steps 40 --virtual-mac  with vrrp.virtual_mac
+    tests/chaos/run.py --seed 7 --steps 40 --packet-socket  with vrrp.packet_socket
 
 The binaries come from $VIPD_BUILD (default <repo>/build), as for the
 topology tests. The fault sequence depends on the seed and the step index
@@ -133,6 +134,8 @@ def file_vips(change=None):
 # --virtual-mac: the file runs with vrrp.virtual_mac (docs/vmac.md); set once
 # by main() before the lab exists.
 OPTIONS["virtual_mac"] = False
+# --packet-socket: with vrrp.packet_socket (docs/vrrp.md, "Packet socket")
+OPTIONS["packet_socket"] = False
 
 
 def config(change=None):
@@ -156,6 +159,7 @@ def config(change=None):
   nodes: [a, b]
   vrrp: {{version: 3, advert_interval: {ADVERT_MS}ms, preempt: true, unicast: true,
          virtual_mac: {"true" if OPTIONS["virtual_mac"] else "false"},
+         packet_socket: {"true" if OPTIONS["packet_socket"] else "false"},
          priority: {{preferred: {pref}, other: {oth}}}}}
   garp: {{count: 3, interval: 100ms}}
 {bfd}  gateway_check: {{interval: {GW_INTERVAL_MS}ms, timeout: {GW_TIMEOUT_MS}ms, fall: {GW_FALL},
@@ -888,6 +892,8 @@ def main():
     ap.add_argument("--list", action="store_true", help="print the faults and exit")
     ap.add_argument("--virtual-mac", action="store_true",
                     help="run the file with vrrp.virtual_mac (docs/vmac.md)")
+    ap.add_argument("--packet-socket", action="store_true",
+                    help="run the file with vrrp.packet_socket (docs/vrrp.md)")
     ap.add_argument("--keep-going", action="store_true",
                     help="after a failure, reset (original file, undrained) and go on")
     ap.add_argument("--bfd", nargs="?", const=BFD_DEFAULT, metavar="INTERVAL:MULT",
@@ -898,6 +904,7 @@ def main():
     if args.bfd:
         OPTIONS["bfd"] = bfd_setting(args.bfd)
     OPTIONS["virtual_mac"] = args.virtual_mac
+    OPTIONS["packet_socket"] = args.packet_socket
     if args.list:
         for i, f in enumerate(draw_faults(args.seed, args.steps), 1):
             print(f"{i:4d}  {describe(f)}")

@@ -126,6 +126,7 @@ struct rh_node {
 	 * advert may go as a frame), else stale or missing (the IP path) */
 	bool neigh_unverified;
 	uint64_t frames_sent; /* adverts that left as frames (packet socket) */
+	bool frames_lost;     /* they never arrive (the peer's IPsec drops them) */
 	/* the namespaces the daemon used before (its record), swept at start */
 	const char *old_netns[RH_MAX_IFACES];
 	size_t n_old_netns;

@@ -145,7 +145,7 @@ int rh_env_sock_send_frame(void *ctx, struct vrrp_rt_sock *s, const uint8_t mac[
 	int rc;
 
 	(void)mac;
-	rc = rh_wire_send(n, s->family, s->ifname, src, dst, buf, len, n->mac);
+	rc = n->frames_lost ? 0 : rh_wire_send(n, s->family, s->ifname, src, dst, buf, len, n->mac);
 	if (rc == 0)
 		n->frames_sent++;
 	return rc;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "rt_harness.h"
+#include "vrrp/runtime_internal.h"
 
 enum { A, B };
 
@@ -168,6 +169,37 @@ static void test_packet_socket_adverts_follow_the_neighbour_table(void **state)
 	assert_true(w.nodes[A].frames_sent > frames);
 	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
 	assert_int_equal(rh_inst(&w, B, GW4)->fsm.counters.transitions, 1);
+	rh_world_done(&w);
+}
+
+/* Frames the peer never takes (an IPsec policy on the pair drops what
+ * bypassed it): the backup takes over, the master hears a lower master
+ * and sends through the IP path for RT_FRAMES_PAUSE_MS, and the peer
+ * yields again. One dual-master spell, not one that lasts. */
+static void test_packet_socket_falls_back_when_the_peer_does_not_take_frames(void **state)
+{
+	struct rh_cfg cfg = lab_cfg;
+	struct rh_world w;
+	uint64_t frames;
+
+	(void)state;
+	cfg.insts[0].packet_socket = true;
+	rh_world_init(&w, 2, &cfg);
+	rh_start(&w, A);
+	rh_start(&w, B);
+	rh_run(&w, 1000);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	w.nodes[A].frames_lost = true;
+	rh_run(&w, 1000);
+	/* B took over once (no advert for 3 intervals), then yielded to A's
+	 * adverts by the IP path */
+	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	assert_int_equal(rh_inst(&w, B, GW4)->fsm.counters.became_master, 1);
+	frames = w.nodes[A].frames_sent;
+	rh_run(&w, RT_FRAMES_PAUSE_MS - 2000);
+	assert_int_equal(w.nodes[A].frames_sent, frames);
+	assert_int_equal(rh_inst(&w, B, GW4)->fsm.counters.became_master, 1);
 	rh_world_done(&w);
 }
 
@@ -391,6 +423,7 @@ int main(void)
 	    cmocka_unit_test(test_backup_rearms_master_down_every_third_advert),
 	    cmocka_unit_test(test_only_timers_that_can_fire_are_kept),
 	    cmocka_unit_test(test_packet_socket_adverts_follow_the_neighbour_table),
+	    cmocka_unit_test(test_packet_socket_falls_back_when_the_peer_does_not_take_frames),
 	    cmocka_unit_test(test_health_moves_the_vip),
 	    cmocka_unit_test(test_weight_moves_the_vip),
 	    cmocka_unit_test(test_drain_and_undrain),

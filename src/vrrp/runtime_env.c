@@ -229,6 +229,13 @@ struct sys_sock {
 	 * member that reads the packet reporting it), counted as SO_RXQ_OVFL
 	 * would count them for a socket of its own. */
 	uint32_t kernel_drops;
+	/* vrrp.packet_socket: the last answer for neigh_peer, good while the
+	 * share's table is the one read then (neigh_gen); the instances of
+	 * an interface share their peer */
+	struct ip_addr neigh_peer;
+	unsigned neigh_gen;
+	int neigh_answer;
+	uint8_t neigh_mac[6];
 };
 
 /* A member's place in its share: the key inline, so that finding the
@@ -263,6 +270,7 @@ struct sys_share {
 	struct neigh_table neigh;
 	uint64_t neigh_read_ms;
 	int neigh_err;
+	unsigned neigh_gen; /* tables read: a member's answer of another is old */
 };
 
 static int member_cmp(const struct sys_member *m, int ifindex, bool multicast)
@@ -704,36 +712,49 @@ static int sys_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 
 #define NEIGH_READ_MS 1000 /* a share's neighbour table is read again at most this often */
 
+/* The share's table, read again when it is older than NEIGH_READ_MS. */
+static void neigh_refresh(struct vrrp_rt *rt, struct sys_share *sh)
+{
+	uint64_t now = vrrp_rt_now_ms();
+	struct nl_sock *nl;
+	int err;
+
+	if (sh->neigh_read_ms && now - sh->neigh_read_ms < NEIGH_READ_MS)
+		return;
+	sh->neigh_read_ms = now;
+	sh->neigh_gen++;
+	nl = rt_nl(rt, sh->netns, &err);
+	if (nl)
+		err = neigh_table_read(nl, sh->family, &sh->neigh);
+	if (err && err != sh->neigh_err)
+		vrrp_rt_log(rt, VRRP_RT_LOG_WARN,
+			    "[sock %s%s%s] cannot read the neighbour table: %s (adverts through "
+			    "the IP path)",
+			    sh->netns, *sh->netns ? " " : "", ip_family_name(sh->family),
+			    strerror(-err));
+	sh->neigh_err = err;
+}
+
 static int sys_neigh(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *peer, uint8_t mac[6])
 {
-	struct vrrp_rt *rt = ctx;
 	struct sys_sock *ss = s->io;
 	struct sys_share *sh = ss ? ss->share : NULL;
-	const struct neigh_entry *e;
-	uint64_t now = vrrp_rt_now_ms();
 
 	if (!sh)
 		return -ENOTCONN;
-	if (!sh->neigh_read_ms || now - sh->neigh_read_ms >= NEIGH_READ_MS) {
-		int err;
-		struct nl_sock *nl = rt_nl(rt, sh->netns, &err);
+	neigh_refresh(ctx, sh);
+	if (ss->neigh_gen != sh->neigh_gen || !ip_equal(&ss->neigh_peer, peer)) {
+		const struct neigh_entry *e = neigh_table_find(&sh->neigh, s->ifindex, peer);
 
-		sh->neigh_read_ms = now;
-		if (nl)
-			err = neigh_table_read(nl, sh->family, &sh->neigh);
-		if (err && err != sh->neigh_err)
-			vrrp_rt_log(rt, VRRP_RT_LOG_WARN,
-				    "[sock %s%s%s] cannot read the neighbour table: %s (adverts "
-				    "through the IP path)",
-				    sh->netns, *sh->netns ? " " : "", ip_family_name(sh->family),
-				    strerror(-err));
-		sh->neigh_err = err;
+		ss->neigh_gen = sh->neigh_gen;
+		ss->neigh_peer = *peer;
+		ss->neigh_answer = neigh_entry_usable(e);
+		if (ss->neigh_answer)
+			memcpy(ss->neigh_mac, e->mac, 6);
 	}
-	e = neigh_table_find(&sh->neigh, s->ifindex, peer);
-	if (!neigh_entry_usable(e))
-		return 0;
-	memcpy(mac, e->mac, 6);
-	return 1;
+	if (ss->neigh_answer)
+		memcpy(mac, ss->neigh_mac, 6);
+	return ss->neigh_answer;
 }
 
 static int sys_sock_send_frame(void *ctx, struct vrrp_rt_sock *s, const uint8_t mac[6],

@@ -614,7 +614,7 @@ static bool frame_to(struct vrrp_inst *inst, struct vrrp_rt_sock *s, const struc
 	const struct vrrp_rt_env *env = inst->rt->env;
 
 	if (!inst->spec.packet_socket || !env->sock_send_frame || !env->neigh ||
-	    inst->frames_paused_until_ms > rt_now_ms(inst->rt))
+	    (inst->frames_paused_until_ms && inst->frames_paused_until_ms > rt_now_ms(inst->rt)))
 		return false;
 	if (s->multicast) {
 		vrrp_sock_group_mac(s->family, mac);

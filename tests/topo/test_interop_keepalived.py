@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 
 import pytest
 
@@ -98,3 +99,31 @@ def test_vipd_and_keepalived_elect_one_master_and_fail_over_both_ways(
     assert inst["counters"]["adverts_received"] > 0
     complaints = [l for l in ka_log(c).splitlines() if COMPLAINT.search(l)]
     assert not complaints, "\n".join(complaints)
+
+
+@pytest.mark.parametrize("version,family,interval,ka_int,vip", CASES)
+def test_keepalived_takes_vipds_adverts_sent_as_frames(lab, version, family, interval, ka_int,
+                                                       vip):
+    """vrrp.packet_socket (docs/vrrp.md): the frames are adverts to a third
+    party too. keepalived stays BACKUP while they come, complains of none,
+    and takes over once they stop."""
+    name = f"eth0/master/ipv{family}/vrrp"
+    tmo = 12 if version == 2 else 4
+    c = Cluster(lab)
+    text = config(vips_master=[vip], version=version, interval=interval)
+    c.write_config(text.replace("  vrrp: {", "  vrrp: {packet_socket: true, ", 1))
+    c.start("a")
+    c.wait_state("a", name, "MASTER", timeout=tmo)
+    vrid = c.instance("a", name)["vrid"]
+    c.start_keepalived("b", keepalived_conf("b", vrid, [vip], version=version,
+                                            interval_s=ka_int, priority=100, family=family))
+    wait_until(lambda: ka_state(c) == "BACKUP", timeout=tmo, what="keepalived BACKUP")
+    frames = c.instance("a", name)["counters"]["adverts_as_frames"]
+    wait_until(lambda: c.instance("a", name)["counters"]["adverts_as_frames"] >= frames + 3,
+               timeout=tmo, what="adverts as frames")
+    time.sleep(4 * ka_int)  # past keepalived's master-down interval
+    assert ka_states(c) == ["BACKUP"], ka_states(c)
+    complaints = [l for l in ka_log(c).splitlines() if COMPLAINT.search(l)]
+    assert not complaints, "\n".join(complaints)
+    c.signal("a", signal.SIGKILL)
+    wait_until(lambda: ka_state(c) == "MASTER", timeout=tmo, what="keepalived MASTER")

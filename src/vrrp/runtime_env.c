@@ -270,7 +270,8 @@ struct sys_share {
 	struct neigh_table neigh;
 	uint64_t neigh_read_ms;
 	int neigh_err;
-	unsigned neigh_gen; /* tables read: a member's answer of another is old */
+	unsigned neigh_gen;	/* tables read: a member's answer of another is old */
+	uint64_t frame_open_ms; /* the packet socket's last failed open: tried again 1 s on */
 };
 
 static int member_cmp(const struct sys_member *m, int ifindex, bool multicast)
@@ -769,16 +770,30 @@ static int sys_sock_send_frame(void *ctx, struct vrrp_rt_sock *s, const uint8_t 
 	if (!sh || !rt->base)
 		return -ENOTCONN;
 	if (sh->frame_fd < 0) {
+		uint64_t now = vrrp_rt_now_ms();
+
+		/* the IP path meanwhile; not a socket() per advert */
+		if (sh->frame_open_ms && now - sh->frame_open_ms < NEIGH_READ_MS)
+			return -EAGAIN;
 		err = net_ns_enter(&rt->net, sh->netns);
-		if (err)
-			return err;
-		sh->frame_fd = vrrp_sock_open_frames();
-		net_ns_leave(&rt->net, sh->netns);
-		if (sh->frame_fd < 0) {
-			err = sh->frame_fd;
+		if (err == 0) {
+			sh->frame_fd = vrrp_sock_open_frames();
+			net_ns_leave(&rt->net, sh->netns);
+			err = sh->frame_fd < 0 ? sh->frame_fd : 0;
+		}
+		if (err) {
+			if (!sh->frame_open_ms)
+				vrrp_rt_log(
+				    rt, VRRP_RT_LOG_WARN,
+				    "[sock %s%s%s] cannot open the packet socket: %s "
+				    "(adverts through the IP path, tried again every second)",
+				    sh->netns, *sh->netns ? " " : "", ip_family_name(sh->family),
+				    strerror(-err));
 			sh->frame_fd = -1;
+			sh->frame_open_ms = now;
 			return err;
 		}
+		sh->frame_open_ms = 0;
 	}
 	return tx_queue(rt, ss, mac, src, dst, buf, len);
 }

@@ -474,31 +474,46 @@ unsigned vrrp_sock_txq_len(const struct vrrp_sock_txq *q)
 	return q->n;
 }
 
-int vrrp_sock_txq_add(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int ifindex,
-		      const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
-		      size_t len, void *tag)
+/* The queue's next slot with the message copied in at off (room for a
+ * frame's IPv6 header before it), its iovec and an empty header; NULL
+ * with *err when the queue is full or the message too long. Counted in
+ * q->n by the caller once the rest is filled. */
+static struct tx_slot *slot_fill(struct vrrp_sock_txq *q, int fd, const uint8_t *buf, size_t len,
+				 size_t off, void *tag, int *err)
 {
 	struct tx_slot *sl;
 	struct msghdr *m;
 
-	if (q->n == q->cap)
-		return -ENOSPC;
-	if (len > VRRP_SOCK_MAX_WIRE)
-		return -EMSGSIZE;
+	*err = q->n == q->cap ? -ENOSPC : len > VRRP_SOCK_MAX_WIRE ? -EMSGSIZE : 0;
+	if (*err)
+		return NULL;
 	sl = &q->slots[q->n];
-	m = &q->msgs[q->n].msg_hdr;
-	memcpy(sl->buf, buf, len);
-	sl->len = len;
-	sl->msg_off = 0;
+	memcpy(sl->buf + off, buf, len);
+	sl->len = off + len;
+	sl->msg_off = off;
 	sl->fd = fd;
 	sl->tag = tag;
 	sl->iov.iov_base = sl->buf;
-	sl->iov.iov_len = len;
+	sl->iov.iov_len = sl->len;
+	m = &q->msgs[q->n].msg_hdr;
 	memset(m, 0, sizeof(*m));
 	m->msg_name = &sl->to;
-	m->msg_namelen = fill_dst(&sl->to, fam, ifindex, dst);
 	m->msg_iov = &sl->iov;
 	m->msg_iovlen = 1;
+	return sl;
+}
+
+int vrrp_sock_txq_add(struct vrrp_sock_txq *q, int fd, enum ip_family fam, int ifindex,
+		      const struct ip_addr *src, const struct ip_addr *dst, const uint8_t *buf,
+		      size_t len, void *tag)
+{
+	int err;
+	struct tx_slot *sl = slot_fill(q, fd, buf, len, 0, tag, &err);
+	struct msghdr *m = &q->msgs[q->n].msg_hdr;
+
+	if (!sl)
+		return err;
+	m->msg_namelen = fill_dst(&sl->to, fam, ifindex, dst);
 	m->msg_control = sl->cbuf.buf;
 	m->msg_controllen = sizeof(sl->cbuf.buf);
 	fill_pktinfo(m, fam, ifindex, src);
@@ -541,25 +556,14 @@ int vrrp_sock_txq_add_frame(struct vrrp_sock_txq *q, int fd, enum ip_family fam,
 			    const struct ip_addr *dst, const uint8_t *buf, size_t len, void *tag)
 {
 	size_t off = fam == IP_V6 ? IP6_HDR_LEN : 0;
+	int err;
+	struct tx_slot *sl = slot_fill(q, fd, buf, len, off, tag, &err);
 	struct sockaddr_ll *ll;
-	struct tx_slot *sl;
-	struct msghdr *m;
 
-	if (q->n == q->cap)
-		return -ENOSPC;
-	if (len > VRRP_SOCK_MAX_WIRE)
-		return -EMSGSIZE;
-	sl = &q->slots[q->n];
-	m = &q->msgs[q->n].msg_hdr;
+	if (!sl)
+		return err;
 	if (off)
 		ip6_header_put(sl->buf, len, src, dst);
-	memcpy(sl->buf + off, buf, len);
-	sl->len = off + len;
-	sl->msg_off = off;
-	sl->fd = fd;
-	sl->tag = tag;
-	sl->iov.iov_base = sl->buf;
-	sl->iov.iov_len = sl->len;
 	memset(&sl->to, 0, sizeof(sl->to));
 	ll = (struct sockaddr_ll *)&sl->to;
 	ll->sll_family = AF_PACKET;
@@ -567,11 +571,7 @@ int vrrp_sock_txq_add_frame(struct vrrp_sock_txq *q, int fd, enum ip_family fam,
 	ll->sll_ifindex = ifindex;
 	ll->sll_halen = 6;
 	memcpy(ll->sll_addr, mac, 6);
-	memset(m, 0, sizeof(*m));
-	m->msg_name = ll;
-	m->msg_namelen = sizeof(*ll);
-	m->msg_iov = &sl->iov;
-	m->msg_iovlen = 1;
+	q->msgs[q->n].msg_hdr.msg_namelen = sizeof(*ll);
 	q->n++;
 	return 0;
 }

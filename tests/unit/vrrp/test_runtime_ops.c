@@ -134,20 +134,28 @@ static void test_only_timers_that_can_fire_are_kept(void **state)
  * kernel has verified the peer's MAC, through the IP path while it has
  * not (the kernel verifies it then), and the backup hears every one either
  * way; without the key none leaves as a frame. */
+/* lab_cfg with vrrp.packet_socket on GW4, both nodes up: A master of
+ * it, B backup. */
+static void packet_lab_up(struct rh_world *w)
+{
+	struct rh_cfg cfg = lab_cfg; /* rh_world_init copies it */
+
+	cfg.insts[0].packet_socket = true;
+	rh_world_init(w, 2, &cfg);
+	rh_start(w, A);
+	rh_start(w, B);
+	rh_run(w, 1000);
+	assert_int_equal(rh_state(w, A, GW4), VRRP_FSM_MASTER);
+	assert_int_equal(rh_state(w, B, GW4), VRRP_FSM_BACKUP);
+}
+
 static void test_packet_socket_adverts_follow_the_neighbour_table(void **state)
 {
-	struct rh_cfg cfg = lab_cfg;
 	struct rh_world w;
 	uint64_t sent, frames;
 
 	(void)state;
-	cfg.insts[0].packet_socket = true;
-	rh_world_init(&w, 2, &cfg);
-	rh_start(&w, A);
-	rh_start(&w, B);
-	rh_run(&w, 1000);
-	assert_int_equal(rh_state(&w, A, GW4), VRRP_FSM_MASTER);
-	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	packet_lab_up(&w);
 	frames = w.nodes[A].frames_sent;
 	sent = rh_inst(&w, A, GW4)->fsm.counters.adverts_sent;
 	rh_run(&w, 1000);
@@ -178,17 +186,11 @@ static void test_packet_socket_adverts_follow_the_neighbour_table(void **state)
  * yields again. One dual-master spell, not one that lasts. */
 static void test_packet_socket_falls_back_when_the_peer_does_not_take_frames(void **state)
 {
-	struct rh_cfg cfg = lab_cfg;
 	struct rh_world w;
 	uint64_t frames;
 
 	(void)state;
-	cfg.insts[0].packet_socket = true;
-	rh_world_init(&w, 2, &cfg);
-	rh_start(&w, A);
-	rh_start(&w, B);
-	rh_run(&w, 1000);
-	assert_int_equal(rh_state(&w, B, GW4), VRRP_FSM_BACKUP);
+	packet_lab_up(&w);
 	w.nodes[A].frames_lost = true;
 	rh_run(&w, 1000);
 	/* B took over once (no advert for 3 intervals), then yielded to A's

@@ -101,7 +101,9 @@ def test_vipd_and_keepalived_elect_one_master_and_fail_over_both_ways(
     assert not complaints, "\n".join(complaints)
 
 
-@pytest.mark.parametrize("version,family,interval,ka_int,vip", CASES)
+# IPv4 frames carry vipd's own header for v2 and v3 alike: one of them
+# is enough beside IPv6 (make check's time)
+@pytest.mark.parametrize("version,family,interval,ka_int,vip", [CASES[0], CASES[2]])
 def test_keepalived_takes_vipds_adverts_sent_as_frames(lab, version, family, interval, ka_int,
                                                        vip):
     """vrrp.packet_socket (docs/vrrp.md): the frames are adverts to a third

@@ -184,12 +184,13 @@ static void vip_match(struct vrrp_inst *inst, const struct vrrp_sock_rx *rx)
  * "Packet socket"). */
 static void frames_check(struct vrrp_inst *inst, uint8_t priority)
 {
-	uint64_t now = rt_now_ms(inst->rt);
+	uint64_t now;
 
 	if (!inst->spec.packet_socket || inst->fsm.state != VRRP_FSM_MASTER || priority == 0 ||
 	    priority >= vrrp_fsm_effective_priority(&inst->cfg, &inst->fsm) ||
 	    inst->adverts_as_frames == 0)
 		return;
+	now = rt_now_ms(inst->rt);
 	if (inst->frames_paused_until_ms <= now)
 		vrrp_inst_log(inst, VRRP_RT_LOG_WARN,
 			      "a lower master is heard while our adverts leave as frames: the "

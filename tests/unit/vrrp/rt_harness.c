@@ -23,7 +23,22 @@ struct vrrp_rt_timer {
 	bool armed;
 	uint64_t deadline_ms;
 	uint64_t seq; /* ties: the earlier armed first */
+	size_t slot;  /* its place in w->timers */
 };
+
+static bool fires_before(const struct vrrp_rt_timer *a, const struct vrrp_rt_timer *b)
+{
+	return a->deadline_ms < b->deadline_ms ||
+	       (a->deadline_ms == b->deadline_ms && a->seq < b->seq);
+}
+
+/* t is disarmed or gone: the earliest is to be found again if it was t. */
+static void timer_disarmed(struct vrrp_rt_timer *t)
+{
+	t->armed = false;
+	if (t->w->earliest == t)
+		t->w->earliest_known = false;
+}
 
 /* ---- small things ---- */
 
@@ -78,6 +93,7 @@ static struct vrrp_rt_timer *timer_new(struct rh_world *w, struct rh_node *owner
 	t->fn = fn;
 	t->arg = arg;
 	GROW(w->timers, w->n_timers, w->cap_timers);
+	t->slot = w->n_timers;
 	w->timers[w->n_timers++] = t;
 	if (owner)
 		owner->open_timers++;
@@ -95,27 +111,30 @@ static void env_timer_arm(void *ctx, struct vrrp_rt_timer *t, uint32_t delay_ms)
 {
 	if (ctx)
 		((struct rh_node *)ctx)->timer_arms++;
+	struct rh_world *w = t->w;
+
+	timer_disarmed(t); /* a later deadline than it had: found again */
 	t->armed = true;
-	t->deadline_ms = t->w->now_ms + delay_ms;
-	t->seq = ++t->w->seq;
+	t->deadline_ms = w->now_ms + delay_ms;
+	t->seq = ++w->seq;
+	if (w->earliest_known && (!w->earliest || fires_before(t, w->earliest)))
+		w->earliest = t;
 }
 
 static void env_timer_cancel(void *ctx, struct vrrp_rt_timer *t)
 {
 	(void)ctx;
 	if (t)
-		t->armed = false;
+		timer_disarmed(t);
 }
 
 static void timer_free(struct vrrp_rt_timer *t)
 {
 	struct rh_world *w = t->w;
 
-	for (size_t i = 0; i < w->n_timers; i++)
-		if (w->timers[i] == t) {
-			w->timers[i] = w->timers[--w->n_timers];
-			break;
-		}
+	timer_disarmed(t);
+	w->timers[t->slot] = w->timers[--w->n_timers];
+	w->timers[t->slot]->slot = t->slot;
 	if (t->owner)
 		t->owner->open_timers--;
 	free(t);
@@ -430,18 +449,17 @@ void rh_reload(struct rh_world *w, int i)
 /* The next timer due by at_ms, or NULL. */
 static struct vrrp_rt_timer *next_timer(struct rh_world *w, uint64_t at_ms)
 {
-	struct vrrp_rt_timer *best = NULL;
+	if (!w->earliest_known) {
+		w->earliest = NULL;
+		for (size_t i = 0; i < w->n_timers; i++) {
+			struct vrrp_rt_timer *t = w->timers[i];
 
-	for (size_t i = 0; i < w->n_timers; i++) {
-		struct vrrp_rt_timer *t = w->timers[i];
-
-		if (!t->armed || t->deadline_ms > at_ms)
-			continue;
-		if (!best || t->deadline_ms < best->deadline_ms ||
-		    (t->deadline_ms == best->deadline_ms && t->seq < best->seq))
-			best = t;
+			if (t->armed && (!w->earliest || fires_before(t, w->earliest)))
+				w->earliest = t;
+		}
+		w->earliest_known = true;
 	}
-	return best;
+	return w->earliest && w->earliest->deadline_ms <= at_ms ? w->earliest : NULL;
 }
 
 static long next_frame(struct rh_world *w, uint64_t at_ms)
@@ -488,7 +506,7 @@ static bool run_one(struct rh_world *w, uint64_t at_ms)
 	w->pass++;
 	if (t->deadline_ms > w->now_ms)
 		w->now_ms = t->deadline_ms;
-	t->armed = false;
+	timer_disarmed(t);
 	if (!t->owner) {
 		vrrp_rt_timer_fn fn = t->fn;
 		void *arg = t->arg;

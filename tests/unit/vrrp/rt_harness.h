@@ -205,6 +205,11 @@ struct rh_world {
 	/* the timer queue (every node's runtime and the harness's own) */
 	struct vrrp_rt_timer **timers;
 	size_t n_timers, cap_timers;
+	/* the earliest armed timer (NULL: none), while earliest_known: a scan
+	 * of thousands of timers per event made the scale scenarios
+	 * quadratic */
+	struct vrrp_rt_timer *earliest;
+	bool earliest_known;
 	/* frames in flight */
 	struct rh_frame *frames;
 	size_t n_frames, cap_frames;

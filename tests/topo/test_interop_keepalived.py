@@ -50,20 +50,28 @@ def ka_state(c):
     return states[-1] if states else None
 
 
-@pytest.mark.parametrize("version,family,interval,ka_int,vip", CASES)
-def test_vipd_and_keepalived_elect_one_master_and_fail_over_both_ways(
-        lab, version, family, interval, ka_int, vip):
-    name = f"eth0/master/ipv{family}/vrrp"
-    slow = version == 2
-    tmo = 12 if slow else 4
+def vipd_master_keepalived_backup(lab, text, name, version, family, ka_int, vip, tmo):
+    """vipd on a with the cluster file text, master of instance name; then
+    keepalived on b (priority 100, the same VRID), once it is BACKUP."""
     c = Cluster(lab)
-    c.write_config(config(vips_master=[vip], version=version, interval=interval))
+    c.write_config(text)
     c.start("a")
     c.wait_state("a", name, "MASTER", timeout=tmo)
     vrid = c.instance("a", name)["vrid"]
     c.start_keepalived("b", keepalived_conf("b", vrid, [vip], version=version,
                                             interval_s=ka_int, priority=100, family=family))
     wait_until(lambda: ka_state(c) == "BACKUP", timeout=tmo, what="keepalived BACKUP")
+    return c
+
+
+@pytest.mark.parametrize("version,family,interval,ka_int,vip", CASES)
+def test_vipd_and_keepalived_elect_one_master_and_fail_over_both_ways(
+        lab, version, family, interval, ka_int, vip):
+    name = f"eth0/master/ipv{family}/vrrp"
+    tmo = 12 if version == 2 else 4
+    c = vipd_master_keepalived_backup(
+        lab, config(vips_master=[vip], version=version, interval=interval), name, version,
+        family, ka_int, vip, tmo)
 
     # 1. one master: vipd (200) over keepalived (100)
     assert c.state("a", name) == "MASTER" and ka_state(c) == "BACKUP"
@@ -111,15 +119,10 @@ def test_keepalived_takes_vipds_adverts_sent_as_frames(lab, version, family, int
     and takes over once they stop."""
     name = f"eth0/master/ipv{family}/vrrp"
     tmo = 12 if version == 2 else 4
-    c = Cluster(lab)
     text = config(vips_master=[vip], version=version, interval=interval)
-    c.write_config(text.replace("  vrrp: {", "  vrrp: {packet_socket: true, ", 1))
-    c.start("a")
-    c.wait_state("a", name, "MASTER", timeout=tmo)
-    vrid = c.instance("a", name)["vrid"]
-    c.start_keepalived("b", keepalived_conf("b", vrid, [vip], version=version,
-                                            interval_s=ka_int, priority=100, family=family))
-    wait_until(lambda: ka_state(c) == "BACKUP", timeout=tmo, what="keepalived BACKUP")
+    c = vipd_master_keepalived_backup(
+        lab, text.replace("  vrrp: {", "  vrrp: {packet_socket: true, ", 1), name, version,
+        family, ka_int, vip, tmo)
     frames = c.instance("a", name)["counters"]["adverts_as_frames"]
     wait_until(lambda: c.instance("a", name)["counters"]["adverts_as_frames"] >= frames + 3,
                timeout=tmo, what="adverts as frames")

@@ -20,9 +20,11 @@ They run in the topology stage (scripts/check-topo.sh), against
 VIPD_BUILD's vipd and vipctl like the other topology tests.
 """
 
+import fcntl
 import os
 import re
 import subprocess
+import time
 
 from vipd_env import ROOT
 
@@ -117,6 +119,24 @@ def start_and_kill_demo():
     netns = subprocess.run(["ip", "netns", "list"], stdout=subprocess.PIPE,
                            universal_newlines=True).stdout
     assert re.search(r"^vdemo-nodeA", netns, re.M), "the killed demo left nothing behind"
+    wait_lock_free()
+
+
+def wait_lock_free(timeout_s=10.0):
+    """The killed demo's lock is free once the short-lived children it had
+    started (each inherits the lock's descriptor) have ended; its daemons,
+    which outlive it, must not hold it (the demo closes it for them)."""
+    lock = "/run/lock/vipd-demo.lock" if os.path.isdir("/run/lock") else "/tmp/vipd-demo.lock"
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with open(lock, "a") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                pass
+        assert time.monotonic() < deadline, f"{lock} still held {timeout_s} s after the demo was killed"
+        time.sleep(0.05)
 
 
 def test_demo_removes_what_a_killed_run_left_and_passes():

@@ -22,7 +22,6 @@
  * of the time (a status of a thousand instances costs tens of ms), with
  * at most BUSY_MAX_US at once after a quiet time. */
 #include <errno.h>
-#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +159,9 @@ static char *model_text_of(struct daemon *d)
 	json_decref(doc);
 	model_free(m);
 	diag_list_done(&dl);
-	(void)malloc_trim(0); /* the model was freed amid the heap */
+	/* the model was freed amid the heap; its parse ran code the loop
+	 * does not */
+	daemon_trim(d);
 	return text;
 }
 

@@ -66,7 +66,7 @@ struct daemon {
 
 	struct event_base *base;
 	struct vrrp_rt rt;
-	/* the file in force as read: GET /api/v1/model makes its model again
+	/* the file in force as read, kept with --http only: GET /api/v1/model makes its model again
 	 * (the model itself is freed once the record is compiled) */
 	struct model_text config_text;
 	/* the file in force compiled for this node (model/node_record.h):
@@ -102,6 +102,7 @@ struct daemon {
 	struct api *api; /* the REST API and the event stream (api.h) */
 
 	struct reloader *reloader; /* reload.c: the parse off the loop */
+	struct event *trim_ev;	   /* trim.c: the settled trim, when due */
 };
 
 /* config.c: what one load produced. daemon_load_parse reads, validates
@@ -250,6 +251,12 @@ bool privs_needs_users(const struct node_record *r);
 bool privs_can_switch_users(void);
 /* every capability, in a child that only parses (api_validate.c) */
 int privs_drop_all(void);
+
+/* trim.c: after the start, a reload or a parse of the model: the heap's
+ * free pages given back now, and the heap's and the start's file pages
+ * (util/file_pages.h) once the loop has settled. daemon_trim_done at exit. */
+void daemon_trim(struct daemon *d);
+void daemon_trim_done(struct daemon *d);
 
 /* notify.c: sd_notify without libsystemd. */
 void notify_send(const char *msg);

@@ -186,6 +186,7 @@ static void cleanup(struct daemon *d)
 	d->bfd = NULL;
 	health_free(d->health); /* unbinds the instances: before vrrp_rt_done */
 	vrrp_rt_done(&d->rt);
+	daemon_trim_done(d);
 	daemon_config_free(&d->config_text, d->record);
 	if (d->base)
 		event_base_free(d->base);
@@ -261,9 +262,9 @@ static int setup(struct daemon *d)
 	daemon_restore_drain(d); /* before the instances: they start drained */
 	if (daemon_start_instances(d) < 0 || notify_watchdog_start(d) < 0)
 		return EXIT_FAIL;
-	/* the load's parse tree and scratch were freed amid the heap: give
-	 * their pages back (docs/decisions.md, "vipd's memory") */
-	(void)malloc_trim(0);
+	/* the load's parse tree and scratch were freed amid the heap, and the
+	 * start ran code the loop will not */
+	daemon_trim(d);
 	notify_send("READY=1");
 	return -1;
 }

@@ -41,24 +41,30 @@ static void family(FILE *out, const char *name, const char *type, const char *he
 /* One value per instance: a function or a counter's offset gives it. */
 typedef double (*inst_value_fn)(const struct vrrp_inst *inst);
 
-static double inst_value(const struct vrrp_inst *inst, inst_value_fn fn, size_t offset)
+static double inst_value(const struct vrrp_inst *inst, inst_value_fn fn, size_t offset,
+			 size_t width)
 {
-	uint64_t n;
+	uint64_t n64;
+	uint32_t n32;
 
 	if (fn)
 		return fn(inst);
-	memcpy(&n, (const char *)inst + offset, sizeof(n));
-	return (double)n;
+	if (width == sizeof(n32)) {
+		memcpy(&n32, (const char *)inst + offset, sizeof(n32));
+		return (double)n32;
+	}
+	memcpy(&n64, (const char *)inst + offset, sizeof(n64));
+	return (double)n64;
 }
 
 /* One instance's sample of a per-instance series. */
 static void per_instance(FILE *out, const char *name, const struct vrrp_inst *inst,
-			 inst_value_fn fn, size_t offset)
+			 inst_value_fn fn, size_t offset, size_t width)
 {
 	char labels[LABELS_MAX];
 
 	inst_labels(inst, labels, sizeof(labels));
-	fprintf(out, "%s{%s} %.17g\n", name, labels, inst_value(inst, fn, offset));
+	fprintf(out, "%s{%s} %.17g\n", name, labels, inst_value(inst, fn, offset, width));
 }
 
 static const char *state_of(const struct vrrp_inst *inst)
@@ -115,17 +121,23 @@ static double v_last_change(const struct vrrp_inst *i)
 	return i->has_transition ? (double)i->last_transition_wall_ms / 1000.0 : 0;
 }
 
-/* A counter is a uint64_t of struct vrrp_inst (COUNTER gives its offset);
- * a gauge that needs a rule has a function. */
-#define COUNTER(member) .offset = offsetof(struct vrrp_inst, member) + COUNTER_IS_U64(member)
-/* 0, and a compile error unless member is 8 bytes wide */
-#define COUNTER_IS_U64(member)                                                                     \
-	(0 * sizeof(char[sizeof(((struct vrrp_inst *)0)->member) == 8 ? 1 : -1]))
+/* A counter is a uint64_t or uint32_t of struct vrrp_inst (COUNTER gives
+ * its offset and width); a gauge that needs a rule has a function. */
+#define COUNTER(member)                                                                            \
+	.offset = offsetof(struct vrrp_inst, member) + COUNTER_IS_U64_OR_U32(member),              \
+	.width = sizeof(((struct vrrp_inst *)0)->member)
+/* 0, and a compile error unless member is 8 or 4 bytes wide */
+#define COUNTER_IS_U64_OR_U32(member)                                                              \
+	(0 * sizeof(char[sizeof(((struct vrrp_inst *)0)->member) == 8 ||                           \
+				 sizeof(((struct vrrp_inst *)0)->member) == 4                      \
+			     ? 1                                                                   \
+			     : -1]))
 
 static const struct inst_series_t {
 	const char *name, *type, *help;
 	inst_value_fn fn;
-	size_t offset; /* fn NULL: the counter at this offset */
+	size_t offset; /* fn NULL: the counter at this offset, */
+	size_t width;  /* this wide (4 or 8) */
 } inst_series[] = {
     {"vipd_instance_master", "gauge", "1 while this node is MASTER of the instance", v_master},
     {"vipd_instance_priority", "gauge",
@@ -361,7 +373,8 @@ static bool emit(FILE *out, const struct daemon *d, size_t sec, size_t i)
 		break;
 	default:
 		if (i)
-			per_instance(out, is->name, d->rt.insts[i - 1], is->fn, is->offset);
+			per_instance(out, is->name, d->rt.insts[i - 1], is->fn, is->offset,
+				     is->width);
 		else
 			family(out, is->name, is->type, is->help);
 	}

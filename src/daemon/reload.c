@@ -16,7 +16,6 @@
  * latest file wins, and each waiter is answered by the first parse that
  * started after it asked. */
 #include <errno.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -143,9 +142,9 @@ static void on_parsed(evutil_socket_t fd, short what, void *arg)
 		start_parse(r);
 		return;
 	}
-	/* the parse's model and the old record were freed amid the heap:
-	 * give their pages back (docs/decisions.md, "vipd's memory") */
-	(void)malloc_trim(0);
+	/* the parse's model and the old record were freed amid the heap, and
+	 * the parse ran code the loop does not */
+	daemon_trim(r->d);
 }
 
 int daemon_reload_init(struct daemon *d)

@@ -175,31 +175,35 @@ struct vrrp_fsm_actions {
 	uint32_t interval_was_ms, interval_now_ms;
 };
 
+/* Counters that a peer's packets move are 64 bits wide; those that move
+ * once per transition or decision at most are 32 bits (136 years of a
+ * transition a second): an instance carries them all, a thousand times
+ * (issue 16's memory). */
 struct vrrp_fsm_counters {
-	uint64_t transitions;
-	uint64_t became_master;
-	uint64_t became_backup;
 	uint64_t adverts_sent;	   /* SEND_ADVERT actions emitted, any priority */
 	uint64_t adverts_received; /* accepted for processing in BACKUP or MASTER */
-	uint64_t prio0_sent;
 	uint64_t prio0_received;
 	uint64_t adverts_lower_ignored; /* MASTER: lower priority, discarded (RFC 5798 6.4.3) */
 	uint64_t adverts_bad_interval;	/* v2: interval differs from ours; v3: zero */
 	/* v3: interval above VRRP_FSM_INTERVAL_TOLERANCE x ours: dropped */
 	uint64_t adverts_interval_out_of_bounds;
 	uint64_t adverts_priority_255; /* the owner's priority: nobody owns a VIP here */
-	uint64_t interval_changes;     /* the master's interval we follow changed */
 	/* MASTER: priority-0 adverts not answered at once (one answer per
 	 * advert interval; the next advert carries the deferred round) */
 	uint64_t prio0_answers_deferred;
-	uint64_t resignations;	      /* MASTER -> BACKUP for health or drain */
-	uint64_t reasserts;	      /* MASTER: advert + GARP answering a lower master */
-	uint64_t preempts_delayed;    /* PREEMPT timer armed */
-	uint64_t preempts_pending;    /* a preempt held back: our checks have not risen */
-	uint64_t faults;	      /* entered FAULT (advert interface down) */
-	uint64_t stale_timers;	      /* expiry of a timer not armed (raced with a cancel) */
-	uint64_t ignored_events;      /* events meaningless in the current state */
-	uint64_t peer_down_takeovers; /* BACKUP -> MASTER on PEER_DOWN (BFD) */
+	uint64_t reasserts;	 /* MASTER: advert + GARP answering a lower master */
+	uint64_t ignored_events; /* events meaningless in the current state */
+	uint32_t transitions;
+	uint32_t became_master;
+	uint32_t became_backup;
+	uint32_t prio0_sent;
+	uint32_t interval_changes;    /* the master's interval we follow changed */
+	uint32_t resignations;	      /* MASTER -> BACKUP for health or drain */
+	uint32_t preempts_delayed;    /* PREEMPT timer armed */
+	uint32_t preempts_pending;    /* a preempt held back: our checks have not risen */
+	uint32_t faults;	      /* entered FAULT (advert interface down) */
+	uint32_t stale_timers;	      /* expiry of a timer not armed (raced with a cancel) */
+	uint32_t peer_down_takeovers; /* BACKUP -> MASTER on PEER_DOWN (BFD) */
 };
 
 struct vrrp_fsm_timer_state {

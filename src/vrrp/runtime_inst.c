@@ -609,7 +609,7 @@ void rt_inst_mac_leaked(struct vrrp_inst *inst)
 bool vrrp_inst_peer_down(struct vrrp_inst *inst)
 {
 	struct vrrp_fsm_event ev = {.type = VRRP_FSM_EV_PEER_DOWN};
-	uint64_t before = inst->fsm.counters.peer_down_takeovers;
+	uint32_t before = inst->fsm.counters.peer_down_takeovers;
 
 	if (!inst->started)
 		return false;

@@ -435,13 +435,29 @@ struct tx_slot {
 	void *tag;
 	size_t len;
 	size_t msg_off; /* where the message starts: past a frame's IPv6 header */
-	uint8_t buf[IP6_HDR_LEN + VRRP_SOCK_MAX_WIRE];
+	uint8_t *buf;	/* in the queue's pool */
 };
+
+/* The queue's bytes, shared by its slots back to back: an advert is
+ * usually under 100 bytes, and a buffer of the largest one per slot was
+ * 84 KiB a queue (issue 16's memory). Room for the largest message with
+ * its header, and for cap ordinary ones. */
+#define TX_SLOT_TYPICAL 160
+#define TX_SLOT_MAX	(IP6_HDR_LEN + VRRP_SOCK_MAX_WIRE)
+
+static size_t txq_pool_size(unsigned cap)
+{
+	size_t typical = (size_t)cap * TX_SLOT_TYPICAL;
+
+	return typical > TX_SLOT_MAX ? typical : TX_SLOT_MAX;
+}
 
 struct vrrp_sock_txq {
 	unsigned cap, n;
 	struct mmsghdr *msgs;
 	struct tx_slot *slots;
+	uint8_t *pool;
+	size_t pool_size, pool_used;
 };
 
 struct vrrp_sock_txq *vrrp_sock_txq_new(unsigned cap)
@@ -453,7 +469,9 @@ struct vrrp_sock_txq *vrrp_sock_txq_new(unsigned cap)
 	q->cap = cap;
 	q->msgs = calloc(cap, sizeof(*q->msgs));
 	q->slots = calloc(cap, sizeof(*q->slots));
-	if (!q->msgs || !q->slots) {
+	q->pool_size = txq_pool_size(cap);
+	q->pool = malloc(q->pool_size);
+	if (!q->msgs || !q->slots || !q->pool) {
 		vrrp_sock_txq_free(q);
 		return NULL;
 	}
@@ -466,12 +484,18 @@ void vrrp_sock_txq_free(struct vrrp_sock_txq *q)
 		return;
 	free(q->msgs);
 	free(q->slots);
+	free(q->pool);
 	free(q);
 }
 
 unsigned vrrp_sock_txq_len(const struct vrrp_sock_txq *q)
 {
 	return q->n;
+}
+
+bool vrrp_sock_txq_room(const struct vrrp_sock_txq *q, size_t len)
+{
+	return q->n < q->cap && q->pool_used + IP6_HDR_LEN + len <= q->pool_size;
 }
 
 /* The queue's next slot with the message copied in at off (room for a
@@ -484,10 +508,12 @@ static struct tx_slot *slot_fill(struct vrrp_sock_txq *q, int fd, const uint8_t 
 	struct tx_slot *sl;
 	struct msghdr *m;
 
-	*err = q->n == q->cap ? -ENOSPC : len > VRRP_SOCK_MAX_WIRE ? -EMSGSIZE : 0;
+	*err = len > VRRP_SOCK_MAX_WIRE ? -EMSGSIZE : !vrrp_sock_txq_room(q, len) ? -ENOSPC : 0;
 	if (*err)
 		return NULL;
 	sl = &q->slots[q->n];
+	sl->buf = q->pool + q->pool_used;
+	q->pool_used += off + len;
 	memcpy(sl->buf + off, buf, len);
 	sl->len = off + len;
 	sl->msg_off = off;
@@ -608,4 +634,5 @@ void vrrp_sock_txq_flush(struct vrrp_sock_txq *q, vrrp_sock_tx_failed_fn failed,
 		}
 	}
 	q->n = 0;
+	q->pool_used = 0;
 }

@@ -135,6 +135,9 @@ struct vrrp_sock_txq;
 struct vrrp_sock_txq *vrrp_sock_txq_new(unsigned cap);
 void vrrp_sock_txq_free(struct vrrp_sock_txq *q);
 unsigned vrrp_sock_txq_len(const struct vrrp_sock_txq *q);
+/* Whether a message of len bytes (at most VRRP_SOCK_MAX_WIRE) can be
+ * queued now; if not, a flush makes room. */
+bool vrrp_sock_txq_room(const struct vrrp_sock_txq *q, size_t len);
 /* Queues what vrrp_sock_send(fd, ...) would send (the bytes are copied),
  * with the caller's tag for a failure: 0, -ENOSPC when the queue is full,
  * -EMSGSIZE when buf is longer than VRRP_SOCK_MAX_WIRE. */

@@ -106,7 +106,9 @@ struct vrrp_rt_transition {
  * else a string of at most VRRP_RT_REASON_MAX - 1 characters
  * (last_reason: VRRP_RT_LAST_REASON_MAX - 1) that only the runtime sets
  * (rt_reason_set): an empty one costs a pointer, not a buffer (issue 16,
- * seven 128-byte buffers were a third of an instance). */
+ * seven 128-byte buffers were a third of an instance). Counters of what
+ * a packet can move are 64 bits wide, those of rare events (repairs,
+ * errors, health changes) 32 bits, as the state machine's. */
 #define VRRP_RT_LAST_REASON_MAX (VRRP_FSM_REASON_MAX + VRRP_RT_REASON_MAX)
 struct vrrp_inst {
 	struct vrrp_rt *rt;
@@ -155,11 +157,11 @@ struct vrrp_inst {
 	const char *checks_reason;
 	/* What the weighted checks last said (vrrp_inst_set_weight) */
 	const char *weight_reason;
-	uint64_t weight_changes;
+	uint32_t weight_changes;
 	bool started; /* STARTUP delivered */
 	const char *health_reason;
 	const char *link_reason;	/* the advert interface's last word */
-	uint64_t health_changes;	/* healthy <-> unhealthy, as fed to the machine */
+	uint32_t health_changes;	/* healthy <-> unhealthy, as fed to the machine */
 	int64_t health_changed_wall_ms; /* CLOCK_REALTIME of the last; 0: never */
 	const char *wait_reason;	/* why it is not running, "" if it is */
 	bool has_transition;
@@ -167,7 +169,7 @@ struct vrrp_inst {
 	int64_t last_transition_wall_ms; /* CLOCK_REALTIME */
 	uint64_t *drops;		 /* [VRRP_DROP__COUNT]; NULL until the first drop */
 	uint64_t garp_sent;
-	uint64_t garp_errors; /* GARP/NA frames the kernel refused */
+	uint32_t garp_errors; /* GARP/NA frames the kernel refused */
 	/* Its GARP/NA frames waiting in the runtime's queue (runtime_garp.c,
 	 * vrrp_rt.garp): per spec.vips[i] how many (NULL until the first),
 	 * their sum, where the drain goes on, its place in the queue, and
@@ -177,11 +179,11 @@ struct vrrp_inst {
 	uint32_t garp_cursor;
 	struct vrrp_inst *garp_next, *garp_prev;
 	int garp_batch_err;
-	uint64_t vip_errors;
-	uint64_t vip_repairs; /* VIPs someone else removed, re-added */
+	uint32_t vip_errors;
+	uint32_t vip_repairs; /* VIPs someone else removed, re-added */
 	/* its virtual MAC link changed by someone else (set down or up,
 	 * deleted) and put back as the instance wants it */
-	uint64_t vmac_repairs;
+	uint32_t vmac_repairs;
 	/* The last repair, for VRRP_RT_EV_VIP_REPAIR: the VIP and 0 or the
 	 * add's -errno. */
 	struct ip_addr last_repair;

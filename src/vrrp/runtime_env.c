@@ -618,7 +618,7 @@ static int tx_queue(struct vrrp_rt *rt, struct sys_sock *ss, const uint8_t *mac,
 		return -ENOMEM;
 	if (!sys->tx_ev && !(sys->tx_ev = event_new(rt->base, -1, 0, on_tx_flush, sys)))
 		return -ENOMEM;
-	if (vrrp_sock_txq_len(sys->txq) == TX_BATCH)
+	if (!vrrp_sock_txq_room(sys->txq, len))
 		tx_flush(sys);
 	if (vrrp_sock_txq_len(sys->txq) == 0)
 		event_active(sys->tx_ev, EV_TIMEOUT, 1);

@@ -455,6 +455,41 @@ static void test_batch_send(void **state)
 	close(rx_fd);
 }
 
+/* The queue's bytes run out before its slots when its messages are
+ * large: the largest message always fits an empty queue, the next one
+ * waits for a flush, and the flush makes room again. */
+static void test_batch_pool(void **state)
+{
+	struct vrrp_sock_txq *q = vrrp_sock_txq_new(4);
+	int tx_fd = vrrp_sock_open(IP_V6), lo = (int)if_nametoindex("lo");
+	static uint8_t big[VRRP_SOCK_MAX_WIRE];
+	struct ip_addr one;
+	struct pkt p = vrrp(0x31, 7, 12);
+
+	(void)state;
+	fail_unless(q != NULL && tx_fd >= 0, "txq or socket");
+	one.family = IP_V6;
+	memset(one.bytes, 0, sizeof(one.bytes));
+	one.bytes[15] = 1;
+	one.plen = 128;
+	memcpy(big, p.bytes, p.len);
+	fail_unless(vrrp_sock_txq_room(q, sizeof(big)), "an empty queue has no room for %zu bytes",
+		    sizeof(big));
+	fail_unless(vrrp_sock_txq_add(q, tx_fd, IP_V6, lo, &one, &one, big, sizeof(big), NULL) == 0,
+		    "the largest message refused");
+	fail_unless(!vrrp_sock_txq_room(q, p.len), "room after the largest message");
+	fail_unless(vrrp_sock_txq_add(q, tx_fd, IP_V6, lo, &one, &one, p.bytes, p.len, NULL) ==
+			-ENOSPC,
+		    "a full pool took more");
+	fail_unless(vrrp_sock_txq_add(q, tx_fd, IP_V6, lo, &one, &one, big, sizeof(big) + 1,
+				      NULL) == -EMSGSIZE,
+		    "a message over VRRP_SOCK_MAX_WIRE queued");
+	vrrp_sock_txq_flush(q, NULL, NULL);
+	fail_unless(vrrp_sock_txq_room(q, sizeof(big)), "no room after the flush");
+	vrrp_sock_txq_free(q);
+	close(tx_fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +497,7 @@ int main(void)
 	    cmocka_unit_test(test_ipv6_delivery),  cmocka_unit_test(test_ipv4_options_delivery),
 	    cmocka_unit_test(test_kernel_drops),   cmocka_unit_test(test_batch_receive),
 	    cmocka_unit_test(test_group_delivery), cmocka_unit_test(test_batch_send),
+	    cmocka_unit_test(test_batch_pool),
 	};
 	int rc;
 

@@ -18,6 +18,99 @@ static int cmp_entry(const void *pa, const void *pb)
 	return memcmp(a->addr.bytes, b->addr.bytes, sizeof(a->addr.bytes));
 }
 
+/* e from an RTM_NEWNEIGH or RTM_DELNEIGH message of family fam: false
+ * when it is of another family or not about an address of one. */
+static bool parse_entry(struct nlmsghdr *nh, enum ip_family fam, struct neigh_entry *e)
+{
+	struct nlattr *tb[NDA_MAX + 1];
+	const struct ndmsg *nd;
+	size_t alen = fam == IP_V4 ? 4 : 16;
+
+	if ((nh->nlmsg_type != RTM_NEWNEIGH && nh->nlmsg_type != RTM_DELNEIGH) ||
+	    nlmsg_parse(nh, sizeof(*nd), tb, NDA_MAX, NULL) < 0)
+		return false;
+	nd = nlmsg_data(nh);
+	if (nd->ndm_family != (fam == IP_V4 ? AF_INET : AF_INET6) || !tb[NDA_DST] ||
+	    (size_t)nla_len(tb[NDA_DST]) != alen)
+		return false;
+	memset(e, 0, sizeof(*e));
+	e->ifindex = nd->ndm_ifindex;
+	e->state = nd->ndm_state;
+	e->addr.family = (uint8_t)fam;
+	e->addr.plen = (uint8_t)(alen * 8);
+	memcpy(e->addr.bytes, nla_data(tb[NDA_DST]), alen);
+	if (tb[NDA_LLADDR] && nla_len(tb[NDA_LLADDR]) == 6) {
+		e->has_mac = true;
+		memcpy(e->mac, nla_data(tb[NDA_LLADDR]), 6);
+	}
+	return true;
+}
+
+static int table_grow(struct neigh_table *t)
+{
+	size_t cap = t->cap ? 2 * t->cap : 64;
+	struct neigh_entry *grown;
+
+	if (t->n < t->cap)
+		return 0;
+	grown = realloc(t->v, cap * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	t->v = grown;
+	t->cap = cap;
+	return 0;
+}
+
+/* Where e's key is or would go in the sorted table. */
+static size_t table_slot(const struct neigh_table *t, const struct neigh_entry *e, bool *found)
+{
+	size_t lo = 0, hi = t->n;
+
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_entry(&t->v[mid], e);
+
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int neigh_table_apply(struct neigh_table *t, enum ip_family fam, struct nlmsghdr *nh)
+{
+	struct neigh_entry e;
+	bool found;
+	size_t at;
+
+	if (!parse_entry(nh, fam, &e))
+		return 0;
+	at = table_slot(t, &e, &found);
+	if (nh->nlmsg_type == RTM_DELNEIGH) {
+		if (!found)
+			return 0;
+		memmove(&t->v[at], &t->v[at + 1], (t->n - at - 1) * sizeof(*t->v));
+		t->n--;
+		return 1;
+	}
+	if (found) {
+		t->v[at] = e;
+		return 1;
+	}
+	if (table_grow(t) < 0)
+		return -ENOMEM;
+	memmove(&t->v[at + 1], &t->v[at], (t->n - at) * sizeof(*t->v));
+	t->v[at] = e;
+	t->n++;
+	return 1;
+}
+
 struct reading {
 	struct neigh_table *t;
 	enum ip_family fam;
@@ -27,36 +120,13 @@ struct reading {
 static int on_neigh(struct nl_msg *msg, void *arg)
 {
 	struct reading *rd = arg;
-	struct nlmsghdr *nh = nlmsg_hdr(msg);
-	struct nlattr *tb[NDA_MAX + 1];
-	const struct ndmsg *nd;
-	struct neigh_entry e = {0};
-	size_t alen = rd->fam == IP_V4 ? 4 : 16;
+	struct neigh_entry e;
 
-	if (nh->nlmsg_type != RTM_NEWNEIGH || nlmsg_parse(nh, sizeof(*nd), tb, NDA_MAX, NULL) < 0)
+	if (nlmsg_hdr(msg)->nlmsg_type != RTM_NEWNEIGH || !parse_entry(nlmsg_hdr(msg), rd->fam, &e))
 		return NL_SKIP;
-	nd = nlmsg_data(nh);
-	if (!tb[NDA_DST] || (size_t)nla_len(tb[NDA_DST]) != alen)
-		return NL_SKIP;
-	e.ifindex = nd->ndm_ifindex;
-	e.state = nd->ndm_state;
-	e.addr.family = (uint8_t)rd->fam;
-	e.addr.plen = (uint8_t)(alen * 8);
-	memcpy(e.addr.bytes, nla_data(tb[NDA_DST]), alen);
-	if (tb[NDA_LLADDR] && nla_len(tb[NDA_LLADDR]) == 6) {
-		e.has_mac = true;
-		memcpy(e.mac, nla_data(tb[NDA_LLADDR]), 6);
-	}
-	if (rd->t->n == rd->t->cap) {
-		size_t cap = rd->t->cap ? 2 * rd->t->cap : 64;
-		struct neigh_entry *grown = realloc(rd->t->v, cap * sizeof(*grown));
-
-		if (!grown) {
-			rd->err = -ENOMEM;
-			return NL_STOP;
-		}
-		rd->t->v = grown;
-		rd->t->cap = cap;
+	if (table_grow(rd->t) < 0) {
+		rd->err = -ENOMEM;
+		return NL_STOP;
 	}
 	rd->t->v[rd->t->n++] = e;
 	return NL_OK;
@@ -107,4 +177,78 @@ bool neigh_entry_usable(const struct neigh_entry *e)
 {
 	return e && e->has_mac &&
 	       (e->state & (NUD_REACHABLE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP));
+}
+
+/* ---- followed ---- */
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct neigh_watch *w = arg;
+	int rc = neigh_table_apply(&w->table, w->fam, nlmsg_hdr(msg));
+
+	if (rc < 0)
+		w->need_dump = true; /* a change we could not keep: read it all again */
+	else if (rc > 0)
+		w->gen++;
+	return NL_OK;
+}
+
+int neigh_watch_init(struct neigh_watch *w, struct nl_sock *sk, enum ip_family fam)
+{
+	int size = NEIGH_WATCH_RCVBUF, err;
+
+	memset(w, 0, sizeof(*w));
+	w->fam = fam;
+	w->need_dump = true;
+	/* events come unasked: no sequence to check */
+	nl_socket_disable_seq_check(sk);
+	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	err = nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, w);
+	if (err == 0)
+		err = nl_socket_add_membership(sk, RTNLGRP_NEIGH);
+	if (err == 0)
+		err = nl_socket_set_nonblocking(sk);
+	if (err < 0)
+		return nlu_errno_from_nle(err);
+	w->sk = sk;
+	return 0;
+}
+
+int neigh_watch_read(struct neigh_watch *w)
+{
+	for (;;) {
+		int rc = nl_recvmsgs_default(w->sk);
+
+		if (rc == -NLE_AGAIN)
+			return 0;
+		if (rc == -NLE_NOMEM) {
+			/* the socket overflowed (ENOBUFS): changes were lost */
+			w->need_dump = true;
+			continue;
+		}
+		if (rc < 0)
+			return nlu_errno_from_nle(rc);
+	}
+}
+
+int neigh_watch_sync(struct neigh_watch *w, struct nl_sock *req)
+{
+	int rc;
+
+	if (!w->need_dump)
+		return 0;
+	rc = neigh_table_read(req, w->fam, &w->table);
+	w->gen++;
+	if (rc == 0)
+		w->need_dump = false;
+	return rc;
+}
+
+void neigh_watch_done(struct neigh_watch *w)
+{
+	if (w->sk)
+		nl_socket_free(w->sk);
+	neigh_table_done(&w->table);
+	memset(w, 0, sizeof(*w));
 }

@@ -23,8 +23,11 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <linux/netlink.h>
+#include <netlink/socket.h>
 
 #include "net/neigh.h"
+#include "net/netns.h"
 #include "net/vrrp_sock.h"
 #include "vrrp/runtime_env_kernel.h"
 
@@ -231,8 +234,8 @@ struct sys_sock {
 	 * would count them for a socket of its own. */
 	uint32_t kernel_drops;
 	/* vrrp.packet_socket: the last answer for neigh_peer, good while the
-	 * share's table is the one read then (neigh_gen); the instances of
-	 * an interface share their peer */
+	 * share's table has not changed since (neigh_gen, the table's gen
+	 * then); the instances of an interface share their peer */
 	struct ip_addr neigh_peer;
 	unsigned neigh_gen;
 	int neigh_answer;
@@ -265,13 +268,16 @@ struct sys_share {
 	bool reading;	    /* in its read callback: freed when that returns */
 	bool unused;	    /* its last member left while it was reading */
 	/* adverts as frames (vrrp.packet_socket): the packet socket (-1
-	 * until the first frame), the namespace's neighbour table of the
-	 * family, when it was last read (0: never) and that read's error */
+	 * until the first frame) */
 	int frame_fd;
-	struct neigh_table neigh;
-	uint64_t neigh_read_ms;
+	/* the namespace's table of the family, followed (net/neigh.h): its
+	 * socket's event, its last error, when it last failed (tried again
+	 * NEIGH_RETRY_MS on) */
+	bool neigh_open;
+	struct neigh_watch neigh;
+	struct event *neigh_ev;
 	int neigh_err;
-	unsigned neigh_gen;	/* tables read: a member's answer of another is old */
+	uint64_t neigh_failed_ms;
 	uint64_t frame_open_ms; /* the packet socket's last failed open: tried again 1 s on */
 };
 
@@ -373,6 +379,8 @@ static void member_remove(struct sys_share *sh, struct sys_sock *ss)
 	ss->share = NULL;
 }
 
+static void neigh_unfollow(struct sys_share *sh);
+
 static void share_free(struct sys_share *sh)
 {
 	struct vrrp_rt_sys *sys = sh->rt->sys;
@@ -391,7 +399,7 @@ static void share_free(struct sys_share *sh)
 		close(sh->fd);
 	if (sh->frame_fd >= 0)
 		close(sh->frame_fd);
-	neigh_table_done(&sh->neigh);
+	neigh_unfollow(sh);
 	free(sh->members);
 	free(sh);
 }
@@ -712,28 +720,83 @@ static int sys_sock_send(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr
 
 /* ---- adverts as link-layer frames (vrrp.packet_socket) ---- */
 
-#define NEIGH_READ_MS 1000 /* a share's neighbour table is read again at most this often */
+#define NEIGH_RETRY_MS 1000 /* a share's table that could not be followed or read: again after */
 
-/* The share's table, read again when it is older than NEIGH_READ_MS. */
+static void on_neigh_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct sys_share *sh = arg;
+	int err;
+
+	(void)fd;
+	(void)what;
+	err = neigh_watch_read(&sh->neigh);
+	if (err < 0) /* the socket failed: follow anew (neigh_refresh) */
+		sh->neigh_err = err;
+}
+
+/* The share's table followed from its first use: a socket subscribed in
+ * the namespace, its event. 0 or -errno. */
+static int neigh_follow(struct vrrp_rt *rt, struct sys_share *sh)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int err;
+
+	if (!sk)
+		return -ENOMEM;
+	err = net_nl_connect_in(&rt->net, sh->netns, sk, NETLINK_ROUTE);
+	if (err == 0)
+		err = neigh_watch_init(&sh->neigh, sk, sh->family);
+	if (err < 0) {
+		nl_socket_free(sk);
+		return err;
+	}
+	sh->neigh_open = true;
+	sh->neigh_ev =
+	    event_new(rt->base, nl_socket_get_fd(sk), EV_READ | EV_PERSIST, on_neigh_event, sh);
+	if (!sh->neigh_ev || event_add(sh->neigh_ev, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static void neigh_unfollow(struct sys_share *sh)
+{
+	if (sh->neigh_ev)
+		event_free(sh->neigh_ev);
+	sh->neigh_ev = NULL;
+	if (sh->neigh_open)
+		neigh_watch_done(&sh->neigh);
+	sh->neigh_open = false;
+}
+
+/* The share's table, current: followed since its first use, read whole
+ * when due (the first time, after lost changes). A failure (no socket,
+ * no dump) leaves no table, so the adverts take the IP path; it is said
+ * once and tried again NEIGH_RETRY_MS later. */
 static void neigh_refresh(struct vrrp_rt *rt, struct sys_share *sh)
 {
 	uint64_t now = vrrp_rt_now_ms();
 	struct nl_sock *nl;
-	int err;
+	int err = sh->neigh_err;
 
-	if (sh->neigh_read_ms && now - sh->neigh_read_ms < NEIGH_READ_MS)
-		return;
-	sh->neigh_read_ms = now;
-	sh->neigh_gen++;
-	nl = rt_nl(rt, sh->netns, &err);
+	if (err < 0) {
+		if (now - sh->neigh_failed_ms < NEIGH_RETRY_MS)
+			return;
+		neigh_unfollow(sh);
+	}
+	err = sh->neigh_open ? 0 : neigh_follow(rt, sh);
+	nl = err == 0 ? rt_nl(rt, sh->netns, &err) : NULL;
 	if (nl)
-		err = neigh_table_read(nl, sh->family, &sh->neigh);
-	if (err && err != sh->neigh_err)
+		err = neigh_watch_sync(&sh->neigh, nl);
+	if (err < 0 && err != sh->neigh_err)
 		vrrp_rt_log(rt, VRRP_RT_LOG_WARN,
-			    "[sock %s%s%s] cannot read the neighbour table: %s (adverts through "
+			    "[sock %s%s%s] cannot follow the neighbour table: %s (adverts through "
 			    "the IP path)",
 			    sh->netns, *sh->netns ? " " : "", ip_family_name(sh->family),
 			    strerror(-err));
+	if (err < 0) {
+		neigh_unfollow(sh);
+		sh->neigh_failed_ms = now;
+	}
 	sh->neigh_err = err;
 }
 
@@ -745,10 +808,12 @@ static int sys_neigh(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *pe
 	if (!sh)
 		return -ENOTCONN;
 	neigh_refresh(ctx, sh);
-	if (ss->neigh_gen != sh->neigh_gen || !ip_equal(&ss->neigh_peer, peer)) {
-		const struct neigh_entry *e = neigh_table_find(&sh->neigh, s->ifindex, peer);
+	if (!sh->neigh_open)
+		return 0;
+	if (ss->neigh_gen != sh->neigh.gen || !ip_equal(&ss->neigh_peer, peer)) {
+		const struct neigh_entry *e = neigh_table_find(&sh->neigh.table, s->ifindex, peer);
 
-		ss->neigh_gen = sh->neigh_gen;
+		ss->neigh_gen = sh->neigh.gen;
 		ss->neigh_peer = *peer;
 		ss->neigh_answer = neigh_entry_usable(e);
 		if (ss->neigh_answer)
@@ -774,7 +839,7 @@ static int sys_sock_send_frame(void *ctx, struct vrrp_rt_sock *s, const uint8_t 
 		uint64_t now = vrrp_rt_now_ms();
 
 		/* the IP path meanwhile; not a socket() per advert */
-		if (sh->frame_open_ms && now - sh->frame_open_ms < NEIGH_READ_MS)
+		if (sh->frame_open_ms && now - sh->frame_open_ms < NEIGH_RETRY_MS)
 			return -EAGAIN;
 		err = net_ns_enter(&rt->net, sh->netns);
 		if (err == 0) {

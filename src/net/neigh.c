@@ -179,6 +179,11 @@ bool neigh_entry_usable(const struct neigh_entry *e)
 	       (e->state & (NUD_REACHABLE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP));
 }
 
+bool neigh_entry_stale(const struct neigh_entry *e)
+{
+	return e && e->state == NUD_STALE;
+}
+
 /* ---- followed ---- */
 
 static int on_event(struct nl_msg *msg, void *arg)

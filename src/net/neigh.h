@@ -41,6 +41,9 @@ void neigh_table_done(struct neigh_table *t);
  * (REACHABLE, DELAY, PROBE: the kernel verifies it now; PERMANENT, NOARP):
  * frames may go to it. STALE, INCOMPLETE, FAILED: not. */
 bool neigh_entry_usable(const struct neigh_entry *e);
+/* STALE: the MAC the kernel still sends to, not verified lately; it
+ * verifies it when it sends through its IP path. */
+bool neigh_entry_stale(const struct neigh_entry *e);
 /* One RTM_NEWNEIGH (the entry as it is now) or RTM_DELNEIGH of family fam
  * applied to t: 1 when t changed, 0 when the message is not about an
  * entry of fam, -ENOMEM (t is then as it was). */

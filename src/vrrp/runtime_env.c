@@ -240,6 +240,10 @@ struct sys_sock {
 	unsigned neigh_gen;
 	int neigh_answer;
 	uint8_t neigh_mac[6];
+	/* its STALE entry was last sent to through the IP path then (0: it is
+	 * not STALE); the next advert does so (NEIGH_KICK_MS) */
+	uint64_t neigh_kick_ms;
+	bool neigh_kick_due;
 };
 
 /* A member's place in its share: the key inline, so that finding the
@@ -800,24 +804,59 @@ static void neigh_refresh(struct vrrp_rt *rt, struct sys_share *sh)
 	sh->neigh_err = err;
 }
 
+/* A STALE entry holds the MAC the kernel itself still sends to, not
+ * verified lately. The kernel verifies it when a packet goes out through
+ * its IP path (STALE -> DELAY -> PROBE, and it tells REACHABLE or
+ * FAILED, not the steps between): one advert takes the IP path, the next
+ * ones leave as frames to that MAC, as the kernel's own packets would,
+ * and another one takes the IP path every NEIGH_KICK_MS while the table
+ * still says STALE. Without it every peer's adverts took the IP path for
+ * the ~5 s of DELAY and PROBE of each ~35 s cycle of its entry. */
+#define NEIGH_KICK_MS 5000
+
+/* The member's answer for peer from the share's table as it is now. */
+static void neigh_answer(struct sys_sock *ss, const struct neigh_entry *e,
+			 const struct ip_addr *peer, uint64_t now)
+{
+	bool kick_over = ss->neigh_kick_ms && now - ss->neigh_kick_ms >= NEIGH_KICK_MS;
+	bool same = ip_equal(&ss->neigh_peer, peer);
+
+	ss->neigh_peer = *peer;
+	if (e && e->has_mac && neigh_entry_stale(e)) {
+		if (!ss->neigh_kick_ms || kick_over || !same || memcmp(ss->neigh_mac, e->mac, 6)) {
+			ss->neigh_kick_ms = now;
+			ss->neigh_kick_due = true;
+		}
+		ss->neigh_answer = 1;
+		memcpy(ss->neigh_mac, e->mac, 6);
+		return;
+	}
+	ss->neigh_kick_ms = 0;
+	ss->neigh_kick_due = false;
+	ss->neigh_answer = neigh_entry_usable(e);
+	if (ss->neigh_answer)
+		memcpy(ss->neigh_mac, e->mac, 6);
+}
+
 static int sys_neigh(void *ctx, struct vrrp_rt_sock *s, const struct ip_addr *peer, uint8_t mac[6])
 {
 	struct sys_sock *ss = s->io;
 	struct sys_share *sh = ss ? ss->share : NULL;
+	uint64_t now = vrrp_rt_now_ms();
 
 	if (!sh)
 		return -ENOTCONN;
 	neigh_refresh(ctx, sh);
 	if (!sh->neigh_open)
 		return 0;
-	if (ss->neigh_gen != sh->neigh.gen || !ip_equal(&ss->neigh_peer, peer)) {
-		const struct neigh_entry *e = neigh_table_find(&sh->neigh.table, s->ifindex, peer);
-
+	if (ss->neigh_gen != sh->neigh.gen || !ip_equal(&ss->neigh_peer, peer) ||
+	    (ss->neigh_kick_ms && now - ss->neigh_kick_ms >= NEIGH_KICK_MS)) {
 		ss->neigh_gen = sh->neigh.gen;
-		ss->neigh_peer = *peer;
-		ss->neigh_answer = neigh_entry_usable(e);
-		if (ss->neigh_answer)
-			memcpy(ss->neigh_mac, e->mac, 6);
+		neigh_answer(ss, neigh_table_find(&sh->neigh.table, s->ifindex, peer), peer, now);
+	}
+	if (ss->neigh_kick_due) {
+		ss->neigh_kick_due = false;
+		return 0;
 	}
 	if (ss->neigh_answer)
 		memcpy(mac, ss->neigh_mac, 6);

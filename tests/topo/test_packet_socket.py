@@ -90,6 +90,43 @@ def test_an_unverified_neighbour_takes_the_ip_path_until_the_kernel_verifies_it(
         assert counters(c, "b", name)["transitions"] == 1  # INIT -> BACKUP only
 
 
+def neigh_state(c, fam, addr):
+    """The state word of a's entry for addr ("REACHABLE", "STALE", ...)."""
+    out = c.ns["a"].run(["ip", fam, "neigh", "show", "to", addr]).stdout.split()
+    return out[-1] if out else None
+
+
+def test_a_stale_neighbour_is_verified_and_frames_go_on(lab):
+    """The peer's entry made STALE on a (as the kernel does once it has not
+    been confirmed for a while): one advert takes the IP path, which makes
+    the kernel verify the entry, and the others keep leaving as frames to
+    its MAC (the kernel tells only the end of the verification); b never
+    misses the master."""
+    c = up(lab)
+    for name in (V4, V6):
+        wait_until(lambda: counters(c, "a", name)["adverts_as_frames"] > 0, timeout=5,
+                   interval=0.1, what=f"{name}: adverts as frames")
+    sent0 = {n: counters(c, "a", n)["adverts_sent"] for n in (V4, V6)}
+    frames0 = {n: counters(c, "a", n)["adverts_as_frames"] for n in (V4, V6)}
+    for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
+        words = c.ns["a"].run(["ip", fam, "neigh", "show", "to", addr]).stdout.split()
+        dev, mac = words[words.index("dev") + 1], words[words.index("lladdr") + 1]
+        c.ns["a"].run(["ip", fam, "neigh", "change", addr, "dev", dev, "lladdr", mac, "nud",
+                       "stale"])
+    time.sleep(2.0)
+    for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
+        # the IP path's advert set the kernel's verification going
+        assert neigh_state(c, fam, addr) != "STALE", (fam, neigh_state(c, fam, addr))
+    for name in (V4, V6):
+        sent = counters(c, "a", name)["adverts_sent"] - sent0[name]
+        frames = counters(c, "a", name)["adverts_as_frames"] - frames0[name]
+        assert sent >= 15, (name, sent)
+        # one through the IP path (the race of a's own read may add one)
+        assert sent - 2 <= frames < sent, (name, sent, frames)
+        assert c.state("b", name) == "BACKUP"
+        assert counters(c, "b", name)["transitions"] == 1
+
+
 def test_without_the_key_nothing_leaves_as_a_frame(lab):
     c = Cluster(lab)
     c.write_config(config(vips_master=[VIP4], interval="100ms"))

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -29,6 +30,7 @@
 #include "net/neigh.h"
 #include "net/netns.h"
 #include "net/vrrp_sock.h"
+#include "util/timer_heap.h"
 #include "vrrp/runtime_env_kernel.h"
 
 /* ---- clocks ---- */
@@ -49,26 +51,21 @@ static int64_t sys_wall_ms(void *ctx)
 
 struct sys_share;
 
-/* A delay that libevent keeps as a "common timeout": every timer armed
- * with it waits in one queue in arming order, so re-arming one is O(1)
- * instead of a heap update. Thousands of instances arm the same few
- * delays (their Master_Down_Interval, their advert interval) once per
- * advert, which made the heap the backup's largest cost at scale. */
-struct sys_common_timeout {
-	uint32_t ms;
-	const struct timeval *tv;
-};
-
-#define COMMON_TIMEOUTS_MAX 32 /* libevent allows 256 per base */
-
 /* The production environment's own state, in vrrp_rt.sys. */
 struct vrrp_rt_sys {
 	struct sys_share **shares;
 	size_t n_shares;
 	struct vrrp_sock_batch *batch; /* one for every share: one loop reads */
 	bool batch_busy;	       /* a share is reading into it */
-	struct sys_common_timeout common[COMMON_TIMEOUTS_MAX];
-	size_t n_common;
+	/* every timer, earliest first, and the one event that waits for the
+	 * earliest (armed for timer_ev_due; 0: not armed); n_timers made, the
+	 * heap has room for all; firing: in on_timer_ev, which arms the event
+	 * once at its end */
+	struct timer_heap timers;
+	size_t n_timers;
+	struct event *timer_ev;
+	uint64_t timer_ev_due;
+	bool firing;
 	/* Adverts queued in this loop pass, sent by tx_ev at its end (or when
 	 * the queue is full, or a socket closes): one sendmmsg per share. */
 	struct vrrp_sock_txq *txq;
@@ -92,6 +89,9 @@ void rt_env_sys_done(struct vrrp_rt *rt)
 	tx_flush(rt->sys);
 	if (rt->sys->tx_ev)
 		event_free(rt->sys->tx_ev);
+	if (rt->sys->timer_ev)
+		event_free(rt->sys->timer_ev);
+	timer_heap_done(&rt->sys->timers);
 	vrrp_sock_txq_free(rt->sys->txq);
 	vrrp_sock_batch_free(rt->sys->batch);
 	free(rt->sys->shares);
@@ -99,89 +99,121 @@ void rt_env_sys_done(struct vrrp_rt *rt)
 	rt->sys = NULL;
 }
 
-/* ---- timers ---- */
+/* ---- timers ----
+ *
+ * Every timer waits in one heap (util/timer_heap.h), and one libevent
+ * event waits for the earliest: a libevent event per timer cost 144
+ * bytes of each timer's 160 (a thousand instances have a thousand
+ * timers). Timers due in one wake-up run in one pass, earliest first and
+ * in arming order among equals, as libevent's own did; a timer armed
+ * during the pass runs at the next one, even if due at once. */
 
-/* One block with the libevent event inside (event_assign): thousands of
- * instances have a timer or two each. */
 struct vrrp_rt_timer {
+	struct timer_heap_node node;
 	vrrp_rt_timer_fn fn;
 	void *arg;
-	_Alignas(max_align_t) unsigned char ev[];
 };
 
-#define TIMER_EV(t) ((struct event *)(void *)(t)->ev)
-
-static void on_timer_event(evutil_socket_t fd, short what, void *arg)
+static uint64_t mono_us(void)
 {
-	struct vrrp_rt_timer *t = arg;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The event armed for the earliest timer, if it is not already armed
+ * for it or for an earlier time (a cancelled timer's wake-up finds
+ * nothing due and arms for the next). */
+static void timer_ev_arm(struct vrrp_rt *rt)
+{
+	struct vrrp_rt_sys *sys = rt->sys;
+	uint64_t due, now;
+	struct timeval tv;
+
+	if (sys->firing || !timer_heap_top(&sys->timers, &due) ||
+	    (sys->timer_ev_due && sys->timer_ev_due <= due))
+		return;
+	now = mono_us();
+	due = due > now ? due - now : 0;
+	tv.tv_sec = (time_t)(due / 1000000);
+	tv.tv_usec = (suseconds_t)(due % 1000000);
+	/* libevent counts from the time its loop pass began: a long pass
+	 * (thousands of instances started) would fire the timer early */
+	event_base_update_cache_time(rt->base);
+	if (evtimer_add(sys->timer_ev, &tv) == 0)
+		sys->timer_ev_due = now + due;
+}
+
+static void on_timer_ev(evutil_socket_t fd, short what, void *arg)
+{
+	struct vrrp_rt *rt = arg;
+	struct vrrp_rt_sys *sys = rt->sys;
+	uint64_t now = mono_us(), before = timer_heap_next_seq(&sys->timers), due;
+	struct timer_heap_node *top;
 
 	(void)fd;
 	(void)what;
-	t->fn(t->arg); /* may free t: nothing of it is touched after */
+	sys->timer_ev_due = 0;
+	sys->firing = true;
+	while ((top = timer_heap_top(&sys->timers, &due)) && due <= now &&
+	       timer_heap_seq(&sys->timers, top) < before) {
+		struct vrrp_rt_timer *t = (struct vrrp_rt_timer *)top;
+
+		timer_heap_remove(&sys->timers, top);
+		t->fn(t->arg); /* may free t, arm or free others */
+	}
+	sys->firing = false;
+	timer_ev_arm(rt);
 }
 
 static struct vrrp_rt_timer *sys_timer_new(void *ctx, vrrp_rt_timer_fn fn, void *arg)
 {
 	struct vrrp_rt *rt = ctx;
-	struct vrrp_rt_timer *t = calloc(1, sizeof(*t) + event_get_struct_event_size());
+	struct vrrp_rt_sys *sys = sys_state(rt);
+	struct vrrp_rt_timer *t;
 
+	if (!sys || (!sys->timer_ev && !(sys->timer_ev = evtimer_new(rt->base, on_timer_ev, rt))))
+		return NULL;
+	/* room in the heap for every timer: arming cannot fail */
+	if (timer_heap_reserve(&sys->timers, sys->n_timers + 1) < 0)
+		return NULL;
+	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
+	timer_heap_node_init(&t->node);
 	t->fn = fn;
 	t->arg = arg;
-	if (evtimer_assign(TIMER_EV(t), rt->base, on_timer_event, t) < 0) {
-		free(t);
-		return NULL;
-	}
+	sys->n_timers++;
 	return t;
-}
-
-/* The common timeout of delay_ms, made on first use; NULL when there is
- * no room for another (an ordinary timeout does then). */
-static const struct timeval *common_timeout(struct vrrp_rt *rt, uint32_t delay_ms)
-{
-	struct vrrp_rt_sys *sys = sys_state(rt);
-	struct timeval tv = {.tv_sec = delay_ms / 1000, .tv_usec = (delay_ms % 1000) * 1000};
-	const struct timeval *ctv;
-
-	if (!sys || delay_ms == 0)
-		return NULL;
-	for (size_t i = 0; i < sys->n_common; i++)
-		if (sys->common[i].ms == delay_ms)
-			return sys->common[i].tv;
-	if (sys->n_common == COMMON_TIMEOUTS_MAX)
-		return NULL;
-	ctv = event_base_init_common_timeout(rt->base, &tv);
-	if (ctv)
-		sys->common[sys->n_common++] = (struct sys_common_timeout){delay_ms, ctv};
-	return ctv;
 }
 
 static void sys_timer_arm(void *ctx, struct vrrp_rt_timer *t, uint32_t delay_ms)
 {
-	struct timeval tv = {.tv_sec = delay_ms / 1000, .tv_usec = (delay_ms % 1000) * 1000};
-	const struct timeval *ctv = common_timeout(ctx, delay_ms);
 	struct vrrp_rt *rt = ctx;
 
-	/* libevent counts from the time its loop pass began: a long pass
-	 * (thousands of instances started) would fire the timer early */
-	event_base_update_cache_time(rt->base);
-	evtimer_add(TIMER_EV(t), ctv ? ctv : &tv);
+	(void)timer_heap_put(&rt->sys->timers, &t->node, mono_us() + (uint64_t)delay_ms * 1000);
+	timer_ev_arm(rt);
 }
 
 static void sys_timer_cancel(void *ctx, struct vrrp_rt_timer *t)
 {
-	(void)ctx;
-	if (t)
-		evtimer_del(TIMER_EV(t));
+	struct vrrp_rt *rt = ctx;
+
+	if (t && rt->sys)
+		timer_heap_remove(&rt->sys->timers, &t->node);
 }
 
 static void sys_timer_free(void *ctx, struct vrrp_rt_timer *t)
 {
-	(void)ctx;
+	struct vrrp_rt *rt = ctx;
+
 	if (!t)
 		return;
-	event_del(TIMER_EV(t)); /* an assigned event: deleted, not freed */
+	if (rt->sys) {
+		timer_heap_remove(&rt->sys->timers, &t->node);
+		rt->sys->n_timers--;
+	}
 	free(t);
 }
 

@@ -412,6 +412,15 @@ static void note_tx_failure(void *arg, void *tag, const uint8_t *buf, size_t len
 	f->err = err;
 }
 
+/* ::1/128 */
+static struct ip_addr loopback6(void)
+{
+	struct ip_addr one = {.family = IP_V6, .plen = 128};
+
+	one.bytes[15] = 1;
+	return one;
+}
+
 /* Queued adverts leave in order at the flush; the one the kernel refuses
  * (an interface that does not exist) is reported with its tag, and the
  * others still leave. */
@@ -426,10 +435,7 @@ static void test_batch_send(void **state)
 
 	(void)state;
 	fail_unless(q != NULL && tx_fd >= 0, "txq or socket");
-	one.family = IP_V6;
-	memset(one.bytes, 0, sizeof(one.bytes));
-	one.bytes[15] = 1;
-	one.plen = 128;
+	one = loopback6();
 	for (uint8_t vrid = 1; vrid <= 4; vrid++) {
 		struct pkt p = vrrp(0x31, vrid, 12);
 
@@ -468,10 +474,7 @@ static void test_batch_pool(void **state)
 
 	(void)state;
 	fail_unless(q != NULL && tx_fd >= 0, "txq or socket");
-	one.family = IP_V6;
-	memset(one.bytes, 0, sizeof(one.bytes));
-	one.bytes[15] = 1;
-	one.plen = 128;
+	one = loopback6();
 	memcpy(big, p.bytes, p.len);
 	fail_unless(vrrp_sock_txq_room(q, sizeof(big)), "an empty queue has no room for %zu bytes",
 		    sizeof(big));

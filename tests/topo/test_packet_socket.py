@@ -39,6 +39,18 @@ def up(lab, unicast=True):
     return c
 
 
+def up_with_frames(lab):
+    """The pair up and a's adverts leaving as frames; a's counts of adverts
+    sent and sent as frames then."""
+    c = up(lab)
+    for name in (V4, V6):
+        wait_until(lambda: counters(c, "a", name)["adverts_as_frames"] > 0, timeout=5,
+                   interval=0.1, what=f"{name}: adverts as frames")
+    sent0 = {n: counters(c, "a", n)["adverts_sent"] for n in (V4, V6)}
+    frames0 = {n: counters(c, "a", n)["adverts_as_frames"] for n in (V4, V6)}
+    return c, sent0, frames0
+
+
 def frames_flow(c, name, seconds=1.0):
     """Adverts a sent as frames, and b received, over the next seconds."""
     sent0, got0 = counters(c, "a", name)["adverts_as_frames"], \
@@ -71,12 +83,7 @@ def test_an_unverified_neighbour_takes_the_ip_path_until_the_kernel_verifies_it(
     """The peer's entry flushed on a: the next adverts go through the IP
     path (the kernel resolves the peer again), then frames again; b never
     misses the master."""
-    c = up(lab)
-    for name in (V4, V6):
-        wait_until(lambda: counters(c, "a", name)["adverts_as_frames"] > 0, timeout=5,
-                   interval=0.1, what=f"{name}: adverts as frames")
-    sent0 = {n: counters(c, "a", n)["adverts_sent"] for n in (V4, V6)}
-    frames0 = {n: counters(c, "a", n)["adverts_as_frames"] for n in (V4, V6)}
+    c, sent0, frames0 = up_with_frames(lab)
     for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
         c.ns["a"].run(["ip", fam, "neigh", "flush", "to", addr])
     time.sleep(2.5)
@@ -102,12 +109,7 @@ def test_a_stale_neighbour_is_verified_and_frames_go_on(lab):
     the kernel verify the entry, and the others keep leaving as frames to
     its MAC (the kernel tells only the end of the verification); b never
     misses the master."""
-    c = up(lab)
-    for name in (V4, V6):
-        wait_until(lambda: counters(c, "a", name)["adverts_as_frames"] > 0, timeout=5,
-                   interval=0.1, what=f"{name}: adverts as frames")
-    sent0 = {n: counters(c, "a", n)["adverts_sent"] for n in (V4, V6)}
-    frames0 = {n: counters(c, "a", n)["adverts_as_frames"] for n in (V4, V6)}
+    c, sent0, frames0 = up_with_frames(lab)
     for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
         words = c.ns["a"].run(["ip", fam, "neigh", "show", "to", addr]).stdout.split()
         dev, mac = words[words.index("dev") + 1], words[words.index("lladdr") + 1]

@@ -19,7 +19,10 @@ static int cmp_entry(const void *pa, const void *pb)
 }
 
 /* e from an RTM_NEWNEIGH or RTM_DELNEIGH message of family fam: false
- * when it is of another family or not about an address of one. */
+ * when it is of another family, not about an address of one, or about a
+ * multicast address (NOARP entries the kernel keeps for every group sent
+ * to on every interface: thousands in a namespace of hundreds of
+ * interfaces, and a frame to a group goes to the group's MAC anyway). */
 static bool parse_entry(struct nlmsghdr *nh, enum ip_family fam, struct neigh_entry *e)
 {
 	struct nlattr *tb[NDA_MAX + 1];
@@ -39,6 +42,8 @@ static bool parse_entry(struct nlmsghdr *nh, enum ip_family fam, struct neigh_en
 	e->addr.family = (uint8_t)fam;
 	e->addr.plen = (uint8_t)(alen * 8);
 	memcpy(e->addr.bytes, nla_data(tb[NDA_DST]), alen);
+	if (ip_is_multicast(&e->addr))
+		return false;
 	if (tb[NDA_LLADDR] && nla_len(tb[NDA_LLADDR]) == 6) {
 		e->has_mac = true;
 		memcpy(e->mac, nla_data(tb[NDA_LLADDR]), 6);

@@ -52,7 +52,8 @@ static int lab_setup(void **state)
 	struct nl_sock *sk = nl_socket_alloc();
 
 	memset(&lab, 0, sizeof(lab));
-	sh("ip -6 neigh flush dev nb0 2>/dev/null; true");
+	sh("ip -6 neigh flush dev nb0 2>/dev/null; ip -6 neigh del ff02::12 dev nb0 2>/dev/null; "
+	   "true");
 	fail_unless(sk && nl_connect(sk, NETLINK_ROUTE) == 0, "netlink socket");
 	fail_unless(neigh_watch_init(&lab.w, sk, IP_V6) == 0, "watch");
 	fail_unless(nlu_sock_new(&lab.req) == 0, "request socket");
@@ -93,10 +94,14 @@ static void test_first_read(void **state)
 	const struct neigh_entry *e;
 
 	sh("ip -6 neigh add 2001:db8::5 lladdr 02:00:00:00:00:05 dev nb0 nud reachable");
+	/* a group's entry, as the kernel makes one for each group sent to */
+	sh("ip -6 neigh add ff02::12 lladdr 33:33:00:00:00:12 dev nb0 nud noarp");
 	fail_unless(lab->w.need_dump, "a new watch has its table");
 	fail_unless(neigh_watch_sync(&lab->w, lab->req) == 0, "dump");
 	e = find(lab, "2001:db8::5");
 	fail_unless(e && neigh_entry_usable(e) && e->mac[5] == 5, "the entry after the dump");
+	fail_unless(find(lab, "ff02::12") == NULL && lab->w.table.n == 1,
+		    "a group's entry kept (%zu entries)", lab->w.table.n);
 }
 
 static void test_a_change_is_followed(void **state)

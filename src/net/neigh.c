@@ -191,6 +191,8 @@ bool neigh_entry_stale(const struct neigh_entry *e)
 
 /* ---- followed ---- */
 
+#define NEIGH_WATCH_READ_MAX 256 /* messages read in one call */
+
 static int on_event(struct nl_msg *msg, void *arg)
 {
 	struct neigh_watch *w = arg;
@@ -227,19 +229,23 @@ int neigh_watch_init(struct neigh_watch *w, struct nl_sock *sk, enum ip_family f
 
 int neigh_watch_read(struct neigh_watch *w)
 {
-	for (;;) {
+	/* a storm of changes does not hold the loop: the rest waits for the
+	 * next wake-up (the descriptor stays readable) */
+	for (int i = 0; i < NEIGH_WATCH_READ_MAX; i++) {
 		int rc = nl_recvmsgs_default(w->sk);
 
 		if (rc == -NLE_AGAIN)
 			return 0;
 		if (rc == -NLE_NOMEM) {
-			/* the socket overflowed (ENOBUFS): changes were lost */
+			/* the socket overflowed (ENOBUFS; or libnl had no memory
+			 * for the message): changes were lost */
 			w->need_dump = true;
 			continue;
 		}
 		if (rc < 0)
 			return nlu_errno_from_nle(rc);
 	}
+	return 0;
 }
 
 int neigh_watch_sync(struct neigh_watch *w, struct nl_sock *req)

@@ -109,22 +109,38 @@ def test_a_stale_neighbour_is_verified_and_frames_go_on(lab):
     the kernel verify the entry, and the others keep leaving as frames to
     its MAC (the kernel tells only the end of the verification); b never
     misses the master."""
-    c, sent0, frames0 = up_with_frames(lab)
+    c, _, _ = up_with_frames(lab)
+    entries = []
     for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
         words = c.ns["a"].run(["ip", fam, "neigh", "show", "to", addr]).stdout.split()
-        dev, mac = words[words.index("dev") + 1], words[words.index("lladdr") + 1]
-        c.ns["a"].run(["ip", fam, "neigh", "change", addr, "dev", dev, "lladdr", mac, "nud",
-                       "stale"])
-    time.sleep(2.0)
+        entries.append((fam, addr, words[words.index("dev") + 1],
+                        words[words.index("lladdr") + 1]))
+    def set_nud(nud):
+        for fam, addr, dev, mac in entries:
+            c.ns["a"].run(["ip", fam, "neigh", "change", addr, "dev", dev, "lladdr", mac,
+                           "nud", nud])
+
+    # verified first: the entry may have gone STALE (and been verified
+    # through one advert) on its own while the pair came up
+    set_nud("reachable")
+    time.sleep(0.3)
+    sent0 = {n: counters(c, "a", n)["adverts_sent"] for n in (V4, V6)}
+    frames0 = {n: counters(c, "a", n)["adverts_as_frames"] for n in (V4, V6)}
+    set_nud("stale")
+    # the next advert, or, if a's instance had sent one the IP way for an
+    # earlier STALE less than 5 s before (an entry also goes STALE when
+    # the peer's own ARP or NS made it), the one after those 5 s
+    time.sleep(5.5)
     for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
         # the IP path's advert set the kernel's verification going
         assert neigh_state(c, fam, addr) != "STALE", (fam, neigh_state(c, fam, addr))
     for name in (V4, V6):
         sent = counters(c, "a", name)["adverts_sent"] - sent0[name]
         frames = counters(c, "a", name)["adverts_as_frames"] - frames0[name]
-        assert sent >= 15, (name, sent)
-        # one through the IP path (the race of a's own read may add one)
-        assert sent - 2 <= frames < sent, (name, sent, frames)
+        assert sent >= 50, (name, sent)
+        # one or two through the IP path (the race of a's own read may
+        # add one), every other one as a frame
+        assert sent - 3 <= frames < sent, (name, sent, frames)
         assert c.state("b", name) == "BACKUP"
         assert counters(c, "b", name)["transitions"] == 1
 

@@ -158,7 +158,8 @@ int neigh_table_read(struct nl_sock *sk, enum ip_family fam, struct neigh_table 
 		t->n = 0;
 		return rc;
 	}
-	qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_entry);
 	return 0;
 }
 
@@ -208,8 +209,10 @@ static int on_event(struct nl_msg *msg, void *arg)
 int neigh_watch_init(struct neigh_watch *w, struct nl_sock *sk, enum ip_family fam)
 {
 	int size = NEIGH_WATCH_RCVBUF, err;
+	unsigned gen = w->gen;
 
 	memset(w, 0, sizeof(*w));
+	w->gen = gen + 1; /* only forward: see neigh_watch_done */
 	w->fam = fam;
 	w->need_dump = true;
 	/* events come unasked: no sequence to check */
@@ -263,8 +266,15 @@ int neigh_watch_sync(struct neigh_watch *w, struct nl_sock *req)
 
 void neigh_watch_done(struct neigh_watch *w)
 {
+	unsigned gen = w->gen;
+
 	if (w->sk)
 		nl_socket_free(w->sk);
 	neigh_table_done(&w->table);
 	memset(w, 0, sizeof(*w));
+	/* kept: a watch followed anew counts on from here, so that an answer
+	 * taken from the old table cannot pass for one of the new (a gen
+	 * that restarted at 1 matched a member's answer from the first dump,
+	 * and a deletion the old watch had lost stayed unseen) */
+	w->gen = gen;
 }

@@ -54,8 +54,9 @@ int neigh_table_apply(struct neigh_table *t, enum ip_family fam, struct nlmsghdr
  * it (neigh_watch_read) when its descriptor is readable, and before
  * using the table has it read whole when due (neigh_watch_sync: the
  * first time, and after lost changes) on a request socket of the same
- * namespace. gen moves with every change: an answer taken from an older
- * gen is old. Changes that came between the subscription and the dump
+ * namespace. gen moves with every change, and only forward (across done
+ * and init of the same struct too): an answer taken from another gen is
+ * old. Changes that came between the subscription and the dump
  * are applied after it, in order, so the table ends as the kernel's. */
 #define NEIGH_WATCH_RCVBUF (1 << 20)
 struct neigh_watch {

@@ -766,8 +766,19 @@ static void on_neigh_event(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	err = neigh_watch_read(&sh->neigh);
-	if (err < 0) /* the socket failed: follow anew (neigh_refresh) */
+	if (err < 0 && err != sh->neigh_err) /* follow anew (neigh_refresh) */
+		vrrp_rt_log(sh->rt, VRRP_RT_LOG_WARN,
+			    "[sock %s%s%s] reading the neighbour table's changes: %s (read whole "
+			    "again)",
+			    sh->netns, *sh->netns ? " " : "", ip_family_name(sh->family),
+			    strerror(-err));
+	if (err < 0) {
+		/* no table until the next advert follows it anew and reads
+		 * it whole: adverts through the IP path meanwhile */
 		sh->neigh_err = err;
+		sh->neigh_failed_ms = 0;
+		neigh_unfollow(sh); /* frees this event: nothing of it after */
+	}
 }
 
 /* The share's table followed from its first use: a socket subscribed in

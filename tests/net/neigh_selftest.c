@@ -176,6 +176,23 @@ static void test_an_overflow_is_read_again(void **state)
 	fail_unless(e && e->mac[5] == (500 & 0xff), "the last entry after the new dump");
 }
 
+/* A watch followed anew (after a read error) counts on: an answer taken
+ * from the old table must not pass for one of the new. */
+static void test_gen_only_moves_forward(void **state)
+{
+	struct lab *lab = *state;
+	struct nl_sock *sk = nl_socket_alloc();
+	unsigned before;
+
+	fail_unless(neigh_watch_sync(&lab->w, lab->req) == 0, "dump");
+	before = lab->w.gen;
+	neigh_watch_done(&lab->w);
+	fail_unless(sk && nl_connect(sk, NETLINK_ROUTE) == 0, "netlink socket");
+	fail_unless(neigh_watch_init(&lab->w, sk, IP_V6) == 0, "watch");
+	fail_unless(neigh_watch_sync(&lab->w, lab->req) == 0, "dump");
+	fail_unless(lab->w.gen > before, "gen %u after %u", lab->w.gen, before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +201,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_changes_before_the_dump, lab_setup, lab_teardown),
 	    cmocka_unit_test_setup_teardown(test_an_overflow_is_read_again, lab_setup,
 					    lab_teardown),
+	    cmocka_unit_test_setup_teardown(test_gen_only_moves_forward, lab_setup, lab_teardown),
 	};
 
 	if (geteuid() != 0) {

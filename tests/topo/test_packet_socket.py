@@ -39,16 +39,30 @@ def up(lab, unicast=True):
     return c
 
 
+def sent_and_frames(c):
+    """Per instance, a's adverts sent and sent as frames, both from one
+    status (read apart, an advert between the two reads made them look
+    all frames: the flake of 2026-12-07 under ASan)."""
+    out = {}
+    for n in (V4, V6):
+        cs = counters(c, "a", n)
+        out[n] = (cs["adverts_sent"], cs["adverts_as_frames"])
+    return out
+
+
 def up_with_frames(lab):
-    """The pair up and a's adverts leaving as frames; a's counts of adverts
-    sent and sent as frames then."""
+    """The pair up and a's adverts leaving as frames."""
     c = up(lab)
     for name in (V4, V6):
         wait_until(lambda: counters(c, "a", name)["adverts_as_frames"] > 0, timeout=5,
                    interval=0.1, what=f"{name}: adverts as frames")
-    sent0 = {n: counters(c, "a", n)["adverts_sent"] for n in (V4, V6)}
-    frames0 = {n: counters(c, "a", n)["adverts_as_frames"] for n in (V4, V6)}
-    return c, sent0, frames0
+    return c
+
+
+def since(c, before):
+    """Per instance, (sent, frames) since before (sent_and_frames)."""
+    now = sent_and_frames(c)
+    return {n: (now[n][0] - before[n][0], now[n][1] - before[n][1]) for n in now}
 
 
 def frames_flow(c, name, seconds=1.0):
@@ -83,13 +97,12 @@ def test_an_unverified_neighbour_takes_the_ip_path_until_the_kernel_verifies_it(
     """The peer's entry flushed on a: the next adverts go through the IP
     path (the kernel resolves the peer again), then frames again; b never
     misses the master."""
-    c, sent0, frames0 = up_with_frames(lab)
+    c = up_with_frames(lab)
+    before = sent_and_frames(c)
     for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
         c.ns["a"].run(["ip", fam, "neigh", "flush", "to", addr])
     time.sleep(2.5)
-    for name in (V4, V6):
-        sent = counters(c, "a", name)["adverts_sent"] - sent0[name]
-        frames = counters(c, "a", name)["adverts_as_frames"] - frames0[name]
+    for name, (sent, frames) in since(c, before).items():
         assert sent >= 20, (name, sent)
         # some through the IP path while the entry was missing, most as frames
         assert 0 < frames < sent, (name, sent, frames)
@@ -109,38 +122,32 @@ def test_a_stale_neighbour_is_verified_and_frames_go_on(lab):
     the kernel verify the entry, and the others keep leaving as frames to
     its MAC (the kernel tells only the end of the verification); b never
     misses the master."""
-    c, _, _ = up_with_frames(lab)
+    c = up_with_frames(lab)
     entries = []
     for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
         words = c.ns["a"].run(["ip", fam, "neigh", "show", "to", addr]).stdout.split()
         entries.append((fam, addr, words[words.index("dev") + 1],
                         words[words.index("lladdr") + 1]))
+
     def set_nud(nud):
         for fam, addr, dev, mac in entries:
             c.ns["a"].run(["ip", fam, "neigh", "change", addr, "dev", dev, "lladdr", mac,
                            "nud", nud])
 
-    # verified first: the entry may have gone STALE (and been verified
-    # through one advert) on its own while the pair came up
+    # verified first: the entry may have gone STALE on its own while the
+    # pair came up (b's ARP or NS makes a's entry for b STALE)
     set_nud("reachable")
     time.sleep(0.3)
-    sent0 = {n: counters(c, "a", n)["adverts_sent"] for n in (V4, V6)}
-    frames0 = {n: counters(c, "a", n)["adverts_as_frames"] for n in (V4, V6)}
+    before = sent_and_frames(c)
     set_nud("stale")
-    # the next advert, or, if a's instance had sent one the IP way for an
-    # earlier STALE less than 5 s before (an entry also goes STALE when
-    # the peer's own ARP or NS made it), the one after those 5 s
-    time.sleep(5.5)
+    time.sleep(2.0)
     for fam, addr in (("-4", NODE_ADDR["b"][0]), ("-6", NODE_ADDR["b"][1])):
         # the IP path's advert set the kernel's verification going
         assert neigh_state(c, fam, addr) != "STALE", (fam, neigh_state(c, fam, addr))
-    for name in (V4, V6):
-        sent = counters(c, "a", name)["adverts_sent"] - sent0[name]
-        frames = counters(c, "a", name)["adverts_as_frames"] - frames0[name]
-        assert sent >= 50, (name, sent)
-        # one or two through the IP path (the race of a's own read may
-        # add one), every other one as a frame
-        assert sent - 3 <= frames < sent, (name, sent, frames)
+    for name, (sent, frames) in since(c, before).items():
+        assert sent >= 15, (name, sent)
+        # one through the IP path (the race of a's own read may add one)
+        assert sent - 2 <= frames < sent, (name, sent, frames)
         assert c.state("b", name) == "BACKUP"
         assert counters(c, "b", name)["transitions"] == 1
 

@@ -831,9 +831,13 @@ static void neigh_refresh(struct vrrp_rt *rt, struct sys_share *sh)
 		neigh_unfollow(sh);
 	}
 	err = sh->neigh_open ? 0 : neigh_follow(rt, sh);
-	nl = err == 0 ? rt_nl(rt, sh->netns, &err) : NULL;
-	if (nl)
-		err = neigh_watch_sync(&sh->neigh, nl);
+	/* the request socket only when a read is due: looking it up checks
+	 * the namespace's file, and this runs for every advert */
+	if (err == 0 && sh->neigh.need_dump) {
+		nl = rt_nl(rt, sh->netns, &err);
+		if (nl)
+			err = neigh_watch_sync(&sh->neigh, nl);
+	}
 	if (err < 0 && err != sh->neigh_err)
 		vrrp_rt_log(rt, VRRP_RT_LOG_WARN,
 			    "[sock %s%s%s] cannot follow the neighbour table: %s (adverts through "

@@ -3,9 +3,10 @@
  * Runs as root in a network namespace of its own (unshare), on a veth
  * pair nb0/nb1; entries are made with `ip neigh` (as the kernel would make
  * them when it resolves a peer). Phases, one cmocka test each: the first
- * read; a change told and applied without a new read; changes made
- * between the subscription and the first read, applied after it in
- * order; a deletion; a socket that overflowed, read whole again. */
+ * read (a group's entry left out); a change told and applied without a
+ * new read, and a deletion; changes made between the subscription and
+ * the first read, applied after it in order; a socket that overflowed,
+ * read whole again; a watch followed anew counts its gen on. */
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
